@@ -1,0 +1,26 @@
+import tseslint from 'typescript-eslint';
+
+// Importing a provider package's root loads every resource class of that provider:
+// ~11 s and 1.4 GB for the four big ones, against 0.3 s and 73 MB for submodules.
+const providerRootImport = {
+  group: ['@cdktf/provider-*', '!@cdktf/provider-*/lib/*'],
+  message: 'Import provider classes from their submodule, e.g. @cdktf/provider-aws/lib/vpc (the package root loads every resource of the provider).',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'dist-jsii/**', 'cdktf.out/**', '**/cdktf.out/**', '**/*.d.ts', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [providerRootImport] }],
+      '@typescript-eslint/no-restricted-imports': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+  },
+);
