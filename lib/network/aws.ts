@@ -1,0 +1,111 @@
+/** AWS: VPC, one /24 subnet in the chosen zone, internet gateway, routes, a security group per role. */
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { InboundRule, RoleFirewallPlan } from '../core/firewall-plan';
+import { NodeRole } from '../core/node-role';
+import { NetworkAttachment, NetworkSpec, roleResourceName, sourceId, terraformAddress } from './network-spec';
+
+export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttachment {
+  const vpc = createNetwork(scope, spec);
+  const subnet = createSubnet(scope, spec, vpc);
+  createRouting(scope, spec, vpc, subnet);
+  const roleFirewall = {} as Record<NodeRole, string>;
+  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, vpc, plan).id;
+  return { networkId: vpc.id, networkAddress: terraformAddress(vpc), subnetId: subnet.id, roleFirewall };
+}
+
+function createNetwork(scope: Construct, spec: NetworkSpec): Vpc {
+  return new Vpc(scope, 'Vpc', {
+    provider: spec.provider,
+    cidrBlock: spec.vpcCidr,
+    enableDnsSupport: true,
+    enableDnsHostnames: true,
+    tags: { ...labelMap(spec.labels), Name: spec.clusterName },
+  });
+}
+
+function createSubnet(scope: Construct, spec: NetworkSpec, vpc: Vpc): Subnet {
+  return new Subnet(scope, 'Subnet', {
+    provider: spec.provider,
+    vpcId: vpc.id,
+    cidrBlock: spec.subnetCidr,
+    availabilityZone: spec.location.zone,
+    // Nodes get Elastic IPs of their own: stable WireGuard endpoints and API addresses.
+    mapPublicIpOnLaunch: false,
+    tags: { ...labelMap(spec.labels), Name: `${spec.clusterName}-${spec.location.zone}` },
+  });
+}
+
+function createRouting(scope: Construct, spec: NetworkSpec, vpc: Vpc, subnet: Subnet): void {
+  const gateway = new InternetGateway(scope, 'InternetGateway', {
+    provider: spec.provider,
+    vpcId: vpc.id,
+    tags: { ...labelMap(spec.labels), Name: spec.clusterName },
+  });
+  const table = new RouteTable(scope, 'RouteTable', {
+    provider: spec.provider,
+    vpcId: vpc.id,
+    tags: { ...labelMap(spec.labels), Name: spec.clusterName },
+  });
+  new Route(scope, 'DefaultRoute', {
+    provider: spec.provider,
+    routeTableId: table.id,
+    destinationCidrBlock: '0.0.0.0/0',
+    gatewayId: gateway.id,
+  });
+  new RouteTableAssociation(scope, 'RouteTableAssociation', {
+    provider: spec.provider,
+    subnetId: subnet.id,
+    routeTableId: table.id,
+  });
+}
+
+function createRoleFirewall(scope: Construct, spec: NetworkSpec, vpc: Vpc, plan: RoleFirewallPlan): SecurityGroup {
+  const name = roleResourceName(spec.clusterName, plan.role);
+  const group = new SecurityGroup(scope, `SecurityGroup-${plan.role}`, {
+    provider: spec.provider,
+    name,
+    description: `Cast cluster ${spec.clusterName}: ${plan.role} nodes`,
+    vpcId: vpc.id,
+    tags: { ...labelMap(spec.labels), Name: name },
+  });
+  for (const rule of plan.inbound) {
+    for (const source of rule.sources) {
+      new VpcSecurityGroupIngressRule(scope, `${plan.role}-${rule.key}-${sourceId(source)}`, {
+        provider: spec.provider,
+        securityGroupId: group.id,
+        description: rule.description,
+        cidrIpv4: source,
+        ...ruleProtocol(rule),
+        tags: labelMap(spec.labels),
+      });
+    }
+  }
+  // A security group made by Terraform has no egress rule at all: nodes need
+  // the internet for packages, images and the other clouds.
+  new VpcSecurityGroupEgressRule(scope, `${plan.role}-egress`, {
+    provider: spec.provider,
+    securityGroupId: group.id,
+    description: 'All outbound traffic',
+    cidrIpv4: '0.0.0.0/0',
+    ipProtocol: '-1',
+    tags: labelMap(spec.labels),
+  });
+  return group;
+}
+
+/** AWS spells "every protocol" -1 and takes no ports with it. */
+function ruleProtocol(rule: InboundRule): { ipProtocol: string; fromPort?: number; toPort?: number } {
+  if (rule.protocol === 'all') return { ipProtocol: '-1' };
+  if (rule.protocol === 'icmp') return { ipProtocol: 'icmp', fromPort: -1, toPort: -1 };
+  return { ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort };
+}

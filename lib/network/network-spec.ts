@@ -1,0 +1,49 @@
+/** The contract between the CloudNetwork construct and each cloud's builder. */
+import { TerraformProvider } from 'cdktf';
+import { ClusterLabels } from '../core/cluster-labels';
+import { RoleFirewallPlan } from '../core/firewall-plan';
+import { NodeRole } from '../core/node-role';
+import { CloudLocation } from '../core/regions';
+
+/** What every cloud's network builder is given. */
+export interface NetworkSpec {
+  readonly clusterName: string;
+  readonly labels: ClusterLabels;
+  readonly location: CloudLocation;
+  readonly vpcCidr: string;
+  readonly subnetCidr: string;
+  readonly firewall: readonly RoleFirewallPlan[];
+  readonly provider?: TerraformProvider;
+}
+
+/** What nodes need from a built network, as Terraform values (tokens). */
+export interface NetworkAttachment {
+  /** The VPC / VNet / network id. */
+  readonly networkId: string;
+  /** The Terraform address of the network resource (for the cluster description). */
+  readonly networkAddress: string;
+  /** The subnet id (on DigitalOcean the VPC id: its VPC is its subnet). */
+  readonly subnetId: string;
+  /**
+   * How a node of each role joins its firewall: a security group id (AWS), a
+   * network tag (GCP), an NSG id (Azure) or a droplet tag (DigitalOcean).
+   */
+  readonly roleFirewall: Readonly<Record<NodeRole, string>>;
+  /** Azure only: the resource group every resource of the cluster lives in. */
+  readonly resourceGroupName?: string;
+}
+
+/** The name of a role's firewall / security group / tag: `<cluster>-<role>`. */
+export function roleResourceName(clusterName: string, role: NodeRole): string {
+  return `${clusterName}-${role}`;
+}
+
+/** Terraform address of a resource in its stack (`type.name`). */
+export function terraformAddress(resource: { terraformResourceType: string; friendlyUniqueId: string }): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** A construct id fragment for a source CIDR: `203.0.113.0/24` → `203-0-113-0-24`. */
+export function sourceId(cidr: string): string {
+  return cidr.replace(/[./]/g, '-');
+}
