@@ -25,8 +25,12 @@ export const MAX_CLUSTER_NAME_LENGTH = 30;
 
 /** Derives the cluster UUID from its name (UUIDv5). */
 export function deriveClusterUuid(name: string): string {
-  const namespace = Buffer.from(CLUSTER_UUID_NAMESPACE.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  return uuidV5(CLUSTER_UUID_NAMESPACE, name);
+}
+
+/** A name-based UUID, version 5 (SHA-1), as RFC 9562 section 5.5 defines it. */
+export function uuidV5(namespace: string, name: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
