@@ -21,7 +21,7 @@ describe('lint: provider classes only from submodules', () => {
   test('root imports fail, submodule imports pass', () => {
     let output = '';
     try {
-      output = execFileSync(process.execPath, [require.resolve('eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'lib/probe.ts', '--format', 'json'], {
+      output = execFileSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'lib/probe.ts', '--format', 'json'], {
         cwd: root,
         input: source,
         encoding: 'utf8',
