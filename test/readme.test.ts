@@ -1,0 +1,66 @@
+/**
+ * The README's TypeScript example is type-checked and run here, with
+ * `cdktf-cast-cluster` resolved to this checkout, so the README cannot rot.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { transformSync } from '@swc/core';
+import * as ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const example = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.includes("from 'cdktf-cast-cluster'"));
+
+describe('README example', () => {
+  test('exists', () => {
+    expect(example).toContain('new CastCluster(');
+  });
+
+  test('type-checks against the library (and a broken copy does not)', () => {
+    expect(typeErrors(example!)).toEqual([]);
+    expect(typeErrors(example!.replace("name: 'prod',", 'name: 42,'))).toEqual([expect.stringContaining("Type 'number' is not assignable to type 'string'")]);
+  });
+
+  test('synthesizes the cluster it describes', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-'));
+    const { code } = transformSync(example!, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
+    const previous = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      new Function('require', 'exports', code)(load, {});
+    } finally {
+      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = previous;
+    }
+    const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'platform', 'cdk.tf.json'), 'utf8'));
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const subnets = Object.values(stack.resource.aws_subnet as Record<string, { cidr_block: string }>).map((s) => s.cidr_block);
+    expect(subnets).toEqual(['10.10.1.0/24']);
+    const api = Object.values(stack.resource.aws_vpc_security_group_ingress_rule as Record<string, { from_port?: number; cidr_ipv4: string }>).filter((r) => r.from_port === 6443);
+    expect(api.map((r) => r.cidr_ipv4)).toEqual(['203.0.113.0/24']);
+    expect(Object.keys(stack.provider)).toEqual(['aws', 'azurerm', 'digitalocean', 'google']);
+  });
+});
+
+/** Type errors of `code` as a file in this checkout, with the package name mapped to lib/. */
+function typeErrors(code: string): string[] {
+  const file = path.join(ROOT, 'test', '__readme_example__.ts');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    types: ['node'],
+    paths: { 'cdktf-cast-cluster': [path.join(ROOT, 'lib', 'index.ts')] },
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, code, version) : getSourceFile.call(host, name, version, ...rest));
+  host.fileExists = (name) => name === file || fileExists.call(host, name);
+  host.readFile = (name) => (name === file ? code : readFile.call(host, name));
+  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
