@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { transformSync } from '@swc/core';
 import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +23,7 @@ describe('README example', () => {
 
   test('synthesizes the cluster it describes', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-'));
-    const { code } = transformSync(example!, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    const code = ts.transpileModule(example!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
     const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
     const previous = process.env.CDKTF_OUTDIR;
     process.env.CDKTF_OUTDIR = outdir;
