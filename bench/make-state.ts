@@ -1,0 +1,316 @@
+/**
+ * Builds Terraform state files (format version 4, as Terraform 1.x writes
+ * them: two-space indentation, `provider["registry.terraform.io/..."]`,
+ * `index_key`, `dependencies`, `sensitive_attributes`, modules) and the
+ * matching `cdk.tf.json`, for the drift benchmark and the test fixtures.
+ *
+ * States are written resource by resource, so a 1 GB state never exists as one
+ * string. Deterministic: the same seed and size give the same bytes.
+ *
+ *   npx tsx bench/make-state.ts <out-dir> <size, e.g. 10MB|100MB|1GB>
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const BENCH_CLUSTER_UUID = '6f1c2a9e-0b7d-4c55-9a1e-3d2f8c4b7e10';
+export const BENCH_CLUSTER_NAME = 'bench';
+export const AWS_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
+
+/** Instances per module resource (count) in the generated state. */
+const WORKERS_PER_POOL = 8;
+
+/** A tiny deterministic PRNG (mulberry32), so generated files are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hex(random: () => number, length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
+/** The tags CastCluster puts on every AWS resource. */
+export function clusterTags(name: string, uuid = BENCH_CLUSTER_UUID): Record<string, string> {
+  return { Name: name, 'cast-cluster-name': BENCH_CLUSTER_NAME, 'cast-cluster-uuid': uuid };
+}
+
+/** `attributes` of an aws_instance as the AWS provider v5 stores them. */
+export function awsInstanceAttributes(random: () => number, name: string, subnetId: string, sgId: string): Record<string, unknown> {
+  const id = `i-${hex(random, 17)}`;
+  const ip = `10.10.${1 + Math.floor(random() * 3)}.${10 + Math.floor(random() * 240)}`;
+  return {
+    ami: 'ami-0c1a7f89451184c8b',
+    arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${id}`,
+    associate_public_ip_address: false,
+    availability_zone: 'eu-west-1a',
+    capacity_reservation_specification: [{ capacity_reservation_preference: 'open', capacity_reservation_target: [] }],
+    cpu_core_count: 2,
+    cpu_options: [{ amd_sev_snp: '', core_count: 2, threads_per_core: 2 }],
+    cpu_threads_per_core: 2,
+    credit_specification: [],
+    disable_api_stop: false,
+    disable_api_termination: false,
+    ebs_block_device: [],
+    ebs_optimized: true,
+    enclave_options: [{ enabled: false }],
+    ephemeral_block_device: [],
+    get_password_data: false,
+    hibernation: false,
+    host_id: '',
+    iam_instance_profile: `${name}-profile`,
+    id,
+    instance_initiated_shutdown_behavior: 'stop',
+    instance_lifecycle: '',
+    instance_market_options: [],
+    instance_state: 'running',
+    instance_type: 'm6i.xlarge',
+    ipv6_address_count: 0,
+    ipv6_addresses: [],
+    key_name: 'cast-admin',
+    launch_template: [],
+    maintenance_options: [{ auto_recovery: 'default' }],
+    metadata_options: [{ http_endpoint: 'enabled', http_protocol_ipv6: 'disabled', http_put_response_hop_limit: 2, http_tokens: 'required', instance_metadata_tags: 'disabled' }],
+    monitoring: false,
+    network_interface: [],
+    outpost_arn: '',
+    password_data: '',
+    placement_group: '',
+    placement_partition_number: 0,
+    primary_network_interface_id: `eni-${hex(random, 17)}`,
+    private_dns: `ip-${ip.replace(/\./g, '-')}.eu-west-1.compute.internal`,
+    private_dns_name_options: [{ enable_resource_name_dns_a_record: false, enable_resource_name_dns_aaaa_record: false, hostname_type: 'ip-name' }],
+    private_ip: ip,
+    public_dns: '',
+    public_ip: '',
+    root_block_device: [
+      {
+        delete_on_termination: true,
+        device_name: '/dev/xvda',
+        encrypted: true,
+        iops: 3000,
+        kms_key_id: `arn:aws:kms:eu-west-1:123456789012:key/${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}`,
+        tags: {},
+        tags_all: {},
+        throughput: 125,
+        volume_id: `vol-${hex(random, 17)}`,
+        volume_size: 80,
+        volume_type: 'gp3',
+      },
+    ],
+    secondary_private_ips: [],
+    security_groups: [],
+    source_dest_check: false,
+    spot_instance_request_id: '',
+    subnet_id: subnetId,
+    tags: clusterTags(name),
+    tags_all: clusterTags(name),
+    tenancy: 'default',
+    timeouts: null,
+    user_data: hex(random, 40),
+    user_data_base64: null,
+    user_data_replace_on_change: false,
+    volume_tags: null,
+    vpc_security_group_ids: [sgId],
+  };
+}
+
+/** One `resources[]` entry of a state v4. */
+export interface StateResourceV4 {
+  readonly module?: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  readonly each?: 'list' | 'map';
+  readonly provider: string;
+  readonly instances: readonly Record<string, unknown>[];
+}
+
+/** One `instances[]` entry of a state v4. */
+export function stateInstance(attributes: Record<string, unknown>, options: { indexKey?: number | string; tainted?: boolean; sensitive?: string[]; dependencies?: string[] } = {}): Record<string, unknown> {
+  return {
+    ...(options.indexKey === undefined ? {} : { index_key: options.indexKey }),
+    ...(options.tainted ? { status: 'tainted' } : {}),
+    schema_version: 1,
+    attributes,
+    sensitive_attributes: (options.sensitive ?? []).map((name) => [{ type: 'get_attr', value: name }]),
+    private: 'eyJlMmJmYjczMC1lY2FhLTExZTYtOGY4OC0zNDM2M2JjN2M0YzAiOnsiY3JlYXRlIjo2MDAwMDAwMDAwMDAsImRlbGV0ZSI6MTIwMDAwMDAwMDAwMH19',
+    ...(options.dependencies && options.dependencies.length > 0 ? { dependencies: options.dependencies } : {}),
+  };
+}
+
+/** Writes a state v4 resource by resource, indented as Terraform indents it. */
+export class StateWriter {
+  private readonly fd: number;
+  private first = true;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  public bytes = 0;
+
+  constructor(file: string, header: { terraformVersion: string; outputs: Record<string, unknown> }) {
+    this.fd = fs.openSync(file, 'w');
+    const outputs = JSON.stringify(header.outputs, null, 2).replace(/\n/g, '\n  ');
+    this.write(`{\n  "version": 4,\n  "terraform_version": ${JSON.stringify(header.terraformVersion)},\n  "serial": 42,\n  "lineage": "5b0e6d1c-1f0a-8c9e-2d4b-7a3c9e1f0b2d",\n  "outputs": ${outputs},\n  "resources": [`);
+  }
+
+  public add(resource: StateResourceV4): void {
+    this.write(`${this.first ? '' : ','}\n    ${JSON.stringify(resource, null, 2).replace(/\n/g, '\n    ')}`);
+    this.first = false;
+  }
+
+  public close(): number {
+    this.write(`${this.first ? '' : '\n  '}],\n  "check_results": null\n}\n`);
+    this.flush();
+    fs.closeSync(this.fd);
+    return this.bytes;
+  }
+
+  private write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength > 4 * 2 ** 20) this.flush();
+  }
+
+  private flush(): void {
+    const chunk = Buffer.from(this.pending.join(''), 'utf8');
+    fs.writeSync(this.fd, chunk);
+    this.bytes += chunk.length;
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/** The `cast_cluster` output value CastCluster emits (a JSON string). */
+export function clusterDescription(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    schema: 'cast-cluster/v1',
+    uuid: BENCH_CLUSTER_UUID,
+    name: BENCH_CLUSTER_NAME,
+    clouds: ['aws'],
+    networks: [{ cloud: 'aws', address: 'aws_vpc.cluster', cidr: '10.10.0.0/16', subnets: ['10.10.1.0/24'] }],
+    ...extra,
+  });
+}
+
+/**
+ * Writes `terraform.tfstate` of roughly `targetBytes` and the `cdk.tf.json`
+ * it was applied from into `dir`: a VPC, a subnet, a security group, root
+ * nodes, and module pools of workers (count) that reference them.
+ */
+export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { statePath: string; desiredPath: string; bytes: number; resources: number } {
+  fs.mkdirSync(dir, { recursive: true });
+  const random = seededRandom(seed);
+  const statePath = path.join(dir, 'terraform.tfstate');
+  const desiredPath = path.join(dir, 'cdk.tf.json');
+  const writer = new StateWriter(statePath, {
+    terraformVersion: '1.9.8',
+    outputs: { cast_cluster: { value: clusterDescription(), type: 'string' } },
+  });
+  const vpcId = `vpc-${hex(random, 17)}`;
+  const subnetId = `subnet-${hex(random, 17)}`;
+  const sgId = `sg-${hex(random, 17)}`;
+  writer.add({ mode: 'managed', type: 'aws_vpc', name: 'cluster', provider: AWS_PROVIDER, instances: [stateInstance({ id: vpcId, cidr_block: '10.10.0.0/16', tags: clusterTags('bench'), tags_all: clusterTags('bench') })] });
+  writer.add({ mode: 'managed', type: 'aws_subnet', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: subnetId, vpc_id: vpcId, cidr_block: '10.10.1.0/24', tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
+  const ingress = [
+    { cidr_blocks: ['0.0.0.0/0'], description: 'ssh', from_port: 22, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: 'tcp', security_groups: [], self: false, to_port: 22 },
+    { cidr_blocks: ['10.10.0.0/16'], description: 'cluster', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 },
+  ];
+  const egress = [{ cidr_blocks: ['0.0.0.0/0'], description: '', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 }];
+  writer.add({ mode: 'managed', type: 'aws_security_group', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: sgId, vpc_id: vpcId, name: 'bench-nodes', ingress, egress, tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
+
+  // Root nodes: 1 per ~64 pool workers, so the node checks have real work at every size.
+  const pools: string[] = [];
+  const rootNodes: Record<string, unknown>[] = [];
+  let pool = 0;
+  while (writer.bytes + estimatePending(writer) < targetBytes) {
+    const module = `module.pool_${pool}`;
+    pools.push(`pool_${pool}`);
+    writer.add({
+      module,
+      mode: 'managed',
+      type: 'aws_instance',
+      name: 'worker',
+      each: 'list',
+      provider: AWS_PROVIDER,
+      instances: Array.from({ length: WORKERS_PER_POOL }, (_, i) =>
+        stateInstance(awsInstanceAttributes(random, `bench-pool-${pool}-${i}`, subnetId, sgId), {
+          indexKey: i,
+          sensitive: ['user_data'],
+          dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes', `${module}.aws_iam_instance_profile.node`],
+        }),
+      ),
+    });
+    if (pool % 8 === 0) rootNodes.push(awsInstanceAttributes(random, `bench-node-${rootNodes.length}`, subnetId, sgId));
+    pool++;
+  }
+  writer.add({
+    mode: 'managed',
+    type: 'aws_instance',
+    name: 'node',
+    each: 'list',
+    provider: AWS_PROVIDER,
+    instances: rootNodes.map((attributes, i) => stateInstance(attributes, { indexKey: i, dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes'] })),
+  });
+  const bytes = writer.close();
+  fs.writeFileSync(desiredPath, JSON.stringify(benchDesired(pools, rootNodes.length), null, 2));
+  return { statePath, desiredPath, bytes, resources: 4 + pools.length };
+}
+
+function estimatePending(writer: StateWriter): number {
+  return (writer as unknown as { pendingLength: number }).pendingLength;
+}
+
+/** The `cdk.tf.json` the bench state was applied from. */
+function benchDesired(pools: readonly string[], nodeCount: number): Record<string, unknown> {
+  const tags = (name: string) => clusterTags(name);
+  return {
+    '//': { metadata: { backend: 'local', stackName: 'bench', version: '0.21.0' } },
+    terraform: { required_providers: { aws: { source: 'aws', version: '6.0.0' } } },
+    provider: { aws: [{ region: 'eu-west-1' }] },
+    resource: {
+      aws_vpc: { cluster: { cidr_block: '10.10.0.0/16', tags: tags('bench'), '//': { metadata: { path: 'bench/cluster/aws/vpc', uniqueId: 'cluster' } } } },
+      aws_subnet: { nodes: { vpc_id: '${aws_vpc.cluster.id}', cidr_block: '10.10.1.0/24', tags: tags('bench-nodes') } },
+      aws_security_group: {
+        nodes: {
+          vpc_id: '${aws_vpc.cluster.id}',
+          name: 'bench-nodes',
+          ingress: [
+            { cidr_blocks: ['0.0.0.0/0'], description: 'ssh', from_port: 22, to_port: 22, protocol: 'tcp' },
+            { cidr_blocks: ['${aws_vpc.cluster.cidr_block}'], description: 'cluster', from_port: 0, to_port: 0, protocol: '-1' },
+          ],
+          egress: [{ cidr_blocks: ['0.0.0.0/0'], from_port: 0, to_port: 0, protocol: '-1' }],
+          tags: tags('bench-nodes'),
+        },
+      },
+      aws_instance: { node: { count: nodeCount, ami: 'ami-0c1a7f89451184c8b', instance_type: 'm6i.xlarge', subnet_id: '${aws_subnet.nodes.id}', tags: tags('bench-node-${count.index}') } },
+    },
+    module: Object.fromEntries(pools.map((name) => [name, { source: './modules/pool', subnet_id: '${aws_subnet.nodes.id}' }])),
+    output: { cast_cluster: { value: clusterDescription() } },
+  };
+}
+
+/** Parses "10MB", "1GB", "512KiB" into bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i.exec(text.trim());
+  if (!match) throw new Error(`size must look like 10MB or 1GB (got ${text})`);
+  const unit = (match[2] ?? 'B').toLowerCase();
+  const scale: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
+  return Math.round(Number(match[1]) * scale[unit]);
+}
+
+if (require.main === module) {
+  const [dir, size] = process.argv.slice(2);
+  if (!dir || !size) {
+    console.error('usage: npx tsx bench/make-state.ts <out-dir> <size, e.g. 10MB>');
+    process.exit(1);
+  }
+  const result = writeBenchStack(dir, parseSize(size));
+  console.log(`${result.statePath}: ${(result.bytes / 1e6).toFixed(1)} MB, ${result.resources} resources; ${result.desiredPath}`);
+}

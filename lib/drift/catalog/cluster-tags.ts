@@ -1,0 +1,43 @@
+/**
+ * Reading the cluster's identity off a resource: the `cast-cluster-uuid` tag
+ * (AWS, Azure), label (GCP) or `cast-cluster-uuid:<uuid>` tag string
+ * (DigitalOcean, whose tags are plain strings).
+ */
+
+/** Tag, label and tag-prefix key that carries the cluster UUID on every cloud. */
+export const CLUSTER_UUID_KEY = 'cast-cluster-uuid';
+/** Tag/label key that carries the cluster name. */
+export const CLUSTER_NAME_KEY = 'cast-cluster-name';
+
+/** Attributes that hold tags or labels, most specific (provider-merged) first. */
+const TAG_ATTRIBUTES = ['tags_all', 'tags', 'effective_labels', 'terraform_labels', 'labels'] as const;
+
+/**
+ * Tags or labels of a resource as a string map. DigitalOcean's `key:value`
+ * tag strings become `{ key: value }`; a tag without `:` maps to ''.
+ */
+export function tagsOf(attributes: Readonly<Record<string, unknown>>): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const name of TAG_ATTRIBUTES) {
+    const value = attributes[name];
+    if (Array.isArray(value)) {
+      for (const tag of value) {
+        if (typeof tag !== 'string') continue;
+        const colon = tag.indexOf(':');
+        const key = colon === -1 ? tag : tag.slice(0, colon);
+        if (!(key in tags)) tags[key] = colon === -1 ? '' : tag.slice(colon + 1);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, tagValue] of Object.entries(value)) {
+        if (typeof tagValue === 'string' && !(key in tags)) tags[key] = tagValue;
+      }
+    }
+  }
+  return tags;
+}
+
+/** The cluster UUID a resource carries, or undefined. */
+export function clusterUuidOf(tags: Readonly<Record<string, string>>): string | undefined {
+  const value = tags[CLUSTER_UUID_KEY];
+  return value ? value.toLowerCase() : undefined;
+}

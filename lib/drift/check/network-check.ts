@@ -1,0 +1,183 @@
+/**
+ * Network up to date: every desired network resource is in the state, its
+ * ranges (VPC, subnet, VNet, …) are the configured ones, and each firewall
+ * owner's rule set, normalized per cloud (network/*.ts), is the configured
+ * one. Only concrete desired values are compared; references resolve against
+ * the state (resolve-references.ts).
+ */
+import { OwnedRules, OwnerLookup } from './network/cloud-network-model';
+import { normalizeCidrList } from './network/address-prefix';
+import { compareRuleSets, FirewallRule } from './network/firewall-rule';
+import { NETWORK_MODELS } from './network';
+import { importBlock } from './remediation';
+import { containsUnknown, resolveReferences } from './resolve-references';
+import { viewOf } from './actual-view';
+import { desiredInstances, DesiredInstance } from './desired-instances';
+import { CheckId, Difference, Finding, SENSITIVE, Severity } from './finding';
+import { isNetworkType } from '../catalog/resource-types';
+import { ActualState, DesiredState, DescribedNetwork } from '../model';
+import { isSensitivePath } from '../read/state/sensitive-paths';
+
+/** Runs the network check. */
+export function checkNetwork(desired: DesiredState, actual: ActualState): Finding[] {
+  const instances = desiredInstances(desired, actual).filter((instance) => isNetworkType(instance.resource.type));
+  const lookup = ownerLookup(actual);
+  const findings: Finding[] = [];
+  const desiredRules = new Map<string, OwnedRules[]>();
+  for (const instance of instances) {
+    const attributes = resolveReferences(instance.resource.body, actual) as Record<string, unknown>;
+    const finding = checkPresenceAndRanges(instance, attributes, actual, desired.description?.networks ?? []);
+    if (finding) findings.push(finding);
+    const model = instance.resource.cloud && NETWORK_MODELS[instance.resource.cloud];
+    const owned = model?.rulesOf({ address: instance.address, type: instance.resource.type, attributes }, lookup);
+    if (owned) desiredRules.set(owned.owner, [...(desiredRules.get(owned.owner) ?? []), owned]);
+  }
+  findings.push(...checkFirewalls(desired, actual, desiredRules, lookup));
+  findings.push(...checkDescribedSubnets(desired, actual));
+  return findings;
+}
+
+function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<string, unknown>, actual: ActualState, described: readonly DescribedNetwork[]): Finding | undefined {
+  const { resource, address } = instance;
+  const view = viewOf(actual, address);
+  const location = { file: resource.file, line: resource.line, constructPath: resource.constructPath };
+  if (!view.resource) {
+    return {
+      check: CheckId.NETWORK,
+      rule: view.deletedOutside ? 'network/deleted-outside' : 'network/missing',
+      severity: Severity.ERROR,
+      address,
+      cloud: resource.cloud,
+      type: resource.type,
+      message: view.deletedOutside ? `${address} was deleted outside Terraform (refresh-only plan)` : `${address} is in the configuration but not in the state`,
+      differences: [{ path: '', desired: 'present', actual: null }],
+      remediation: view.deletedOutside
+        ? 'Run `terraform apply` to recreate it (and what depends on it).'
+        : `Run \`terraform apply\` to create it; if it already exists in the cloud, import it instead: ${importBlock(address, '<id>')}.`,
+      location,
+    };
+  }
+  const model = resource.cloud && NETWORK_MODELS[resource.cloud];
+  const differences: Difference[] = [];
+  for (const attribute of model?.rangeAttributes[resource.type] ?? []) {
+    let want = attributes[attribute];
+    if (want === undefined || containsUnknown(want)) want = described.find((network) => network.address === address)?.cidr;
+    if (want === undefined) continue;
+    const wantList = normalizeCidrList(want);
+    const haveList = normalizeCidrList(view.attributes[attribute]);
+    if (!wantList || (haveList && wantList.join() === haveList.join())) continue;
+    const sensitive = isSensitivePath(view.sensitivePaths, [attribute]);
+    differences.push({ path: attribute, desired: sensitive ? SENSITIVE : want, actual: sensitive ? SENSITIVE : (view.attributes[attribute] ?? null) });
+  }
+  if (differences.length === 0) return undefined;
+  return {
+    check: CheckId.NETWORK,
+    rule: 'network/range',
+    severity: Severity.ERROR,
+    address,
+    cloud: resource.cloud,
+    type: resource.type,
+    message: `${address} has ${differences.map((d) => d.path).join(', ')} other than configured${view.changedOutside ? ' (changed outside Terraform, per the refresh-only plan)' : ''}`,
+    differences,
+    remediation:
+      'Run `terraform plan`, then `terraform apply` to restore the configured range; changing a range replaces the network and what is in it. If the new range is intended, change the configuration instead.',
+    tags: view.resource.tags,
+    location,
+  };
+}
+
+function checkFirewalls(desired: DesiredState, actual: ActualState, desiredRules: ReadonlyMap<string, OwnedRules[]>, lookup: OwnerLookup): Finding[] {
+  const actualRules = new Map<string, OwnedRules[]>();
+  for (const resource of actual.resources.values()) {
+    if (resource.mode !== 'managed' || !resource.cloud || !isNetworkType(resource.type)) continue;
+    const view = viewOf(actual, resource.address);
+    if (!view.resource) continue;
+    const owned = NETWORK_MODELS[resource.cloud].rulesOf({ address: resource.address, type: resource.type, attributes: view.attributes }, lookup);
+    if (owned) actualRules.set(owned.owner, [...(actualRules.get(owned.owner) ?? []), owned]);
+  }
+  const findings: Finding[] = [];
+  for (const [owner, contributions] of [...desiredRules].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ownerView = viewOf(actual, owner);
+    if (!ownerView.resource) continue; // reported as missing by checkPresenceAndRanges
+    const directions = new Set<FirewallRule['direction']>(contributions.flatMap((owned) => owned.directions));
+    const managed = (rules: readonly FirewallRule[]) => rules.filter((rule) => directions.has(rule.direction));
+    const want = { rules: managed(contributions.flatMap((owned) => owned.rules)), incomplete: contributions.some((owned) => owned.incomplete) };
+    const have = { rules: managed((actualRules.get(owner) ?? []).flatMap((owned) => owned.rules)), incomplete: false };
+    const differences = compareRuleSets(want, have);
+    if (differences.length === 0) continue;
+    const sensitive = ownerView.sensitivePaths.some((path) => path.length === 0 || ['ingress', 'egress', 'security_rule', 'inbound_rule', 'outbound_rule', 'allow', 'deny'].includes(String(path[0])));
+    const missing = differences.filter((d) => d.actual === null).length;
+    const extra = differences.filter((d) => d.desired === null).length;
+    const ports = differences.length - missing - extra;
+    const summary = [missing && `${missing} configured rule group(s) missing`, extra && `${extra} unconfigured rule group(s) present`, ports && `${ports} with other ports`].filter(Boolean).join(', ');
+    const resource = desired.resources.get(owner.replace(/\[[^\]]*\]$/, ''));
+    findings.push({
+      check: CheckId.NETWORK,
+      rule: 'network/firewall',
+      severity: Severity.ERROR,
+      address: owner,
+      cloud: ownerView.resource.cloud,
+      type: ownerView.resource.type,
+      message: `firewall rules of ${owner} differ from the configuration: ${summary}${want.incomplete ? ' (some configured rules are unknown until apply and were not compared)' : ''}`,
+      differences: sensitive ? differences.map((d) => ({ path: d.path, desired: d.desired === null ? null : SENSITIVE, actual: d.actual === null ? null : SENSITIVE })) : differences,
+      remediation: 'Run `terraform apply` to restore the configured rules. If a rule was changed on purpose, put it in the configuration (or in the ignore file, with a reason).',
+      tags: ownerView.resource.tags,
+      location: resource ? { file: resource.file, line: resource.line, constructPath: resource.constructPath } : undefined,
+    });
+  }
+  return findings;
+}
+
+/** Subnets the description lists whose range no desired block states concretely: they must exist in state. */
+function checkDescribedSubnets(desired: DesiredState, actual: ActualState): Finding[] {
+  const findings: Finding[] = [];
+  for (const network of desired.description?.networks ?? []) {
+    if (!network.cloud || network.subnets.length === 0) continue;
+    const model = NETWORK_MODELS[network.cloud];
+    const rangesOf = (attributes: Readonly<Record<string, unknown>>, type: string) => (model.rangeAttributes[type] ?? []).flatMap((attribute) => normalizeCidrList(attributes[attribute]) ?? []);
+    const configured = new Set([...desired.resources.values()].filter((resource) => resource.cloud === network.cloud).flatMap((resource) => rangesOf(resource.body, resource.type)));
+    const inState = new Set(
+      [...actual.resources.values()].filter((resource) => resource.cloud === network.cloud).flatMap((resource) => {
+        const view = viewOf(actual, resource.address);
+        return view.resource ? rangesOf(view.attributes, resource.type) : [];
+      }),
+    );
+    for (const subnet of network.subnets) {
+      const cidr = normalizeCidrList(subnet)?.[0];
+      if (!cidr || configured.has(cidr) || inState.has(cidr)) continue;
+      findings.push({
+        check: CheckId.NETWORK,
+        rule: 'network/range',
+        severity: Severity.ERROR,
+        address: network.address ?? `${network.cloud} network`,
+        cloud: network.cloud,
+        message: `subnet ${cidr} of the cluster description is in no ${network.cloud} network resource of the state`,
+        differences: [{ path: 'subnets', desired: cidr, actual: null }],
+        remediation: 'Run `terraform apply` to create the subnet; if it was removed on purpose, regenerate the configuration.',
+      });
+    }
+  }
+  return findings;
+}
+
+/** Firewall owners on the actual side, by id and by name. */
+function ownerLookup(actual: ActualState): OwnerLookup {
+  const byId = new Map<string, string>();
+  const byName = new Map<string, string>();
+  const ids = new Map<string, string>();
+  for (const resource of actual.resources.values()) {
+    if (!resource.cloud || !NETWORK_MODELS[resource.cloud].ownerTypes.includes(resource.type)) continue;
+    if (resource.id) {
+      byId.set(resource.id, resource.address);
+      byId.set(resource.id.toLowerCase(), resource.address);
+      ids.set(resource.address, resource.id);
+    }
+    const name = resource.attributes.name;
+    if (typeof name === 'string') byName.set(`${resource.type}/${name}`, resource.address);
+  }
+  return {
+    addressById: (id) => byId.get(id) ?? byId.get(id.toLowerCase()),
+    addressByName: (type, name) => byName.get(`${type}/${name}`),
+    idOf: (address) => ids.get(address),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Resolves `${type.name.attribute}` references in desired values against the
+ * state, so a rule that allows `${aws_vpc.cluster.cidr_block}` compares as
+ * the range the state holds (the value Terraform used at apply).
+ *
+ * Whatever cannot be resolved (variables, locals, functions, resources not in
+ * state, attributes the reader dropped) becomes an UnknownValue, which the
+ * checks never compare. An UnknownValue still names the resource it refers
+ * to, which is enough to know which security group a rule belongs to.
+ */
+import { ActualState } from '../model';
+import { effectiveAttributes } from './actual-view';
+
+/** A desired value that is not known until apply. */
+export class UnknownValue {
+  constructor(
+    /** The resource and attribute it refers to, when it is a plain reference. */
+    readonly reference?: { readonly address: string; readonly attribute: string },
+  ) {}
+}
+
+/** True when a value (or any part of it) is not known. */
+export function containsUnknown(value: unknown): boolean {
+  if (value instanceof UnknownValue) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+const REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[(?:\d+|"[^"]*")\])?)\.([a-z0-9_]+)\}$/;
+
+/** Parses a whole-value reference `${aws_vpc.cluster.cidr_block}`. */
+export function parseReference(text: string): { address: string; attribute: string } | undefined {
+  const match = REFERENCE.exec(text);
+  return match ? { address: match[1], attribute: match[2] } : undefined;
+}
+
+/** A deep copy of `value` with references resolved or replaced by UnknownValue. */
+export function resolveReferences(value: unknown, actual: ActualState): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return value;
+    const reference = parseReference(value);
+    if (!reference) return new UnknownValue();
+    const resolved = reference.address.startsWith('data.') ? undefined : effectiveAttributes(actual, reference.address)?.[reference.attribute];
+    return typeof resolved === 'string' || typeof resolved === 'number' || typeof resolved === 'boolean' ? resolved : new UnknownValue(reference);
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveReferences(item, actual));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = resolveReferences(item, actual);
+    return out;
+  }
+  return value;
+}

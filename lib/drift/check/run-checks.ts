@@ -1,0 +1,61 @@
+/**
+ * Runs the checks over the desired and actual models. Pure: no I/O, so it is
+ * table-tested with hand-built models, and the CLI, the library and the
+ * benchmark share it.
+ */
+import { checkCleanupGuard } from './cleanup-guard-check';
+import { CheckId, Finding, Severity } from './finding';
+import { checkMissingNodes } from './missing-nodes-check';
+import { checkNetwork } from './network-check';
+import { checkUnusedResources } from './unused-resources-check';
+import { ALL_CLOUDS } from '../../core/cloud';
+import { ActualState, DesiredState } from '../model';
+
+/** Which checks to run and how strict the guard is. */
+export interface RunChecksOptions {
+  /** @default every check but the ignore file's */
+  readonly checks?: readonly CheckId[];
+  /** The cluster UUID (from the stacks, the state, or --cluster-uuid); without it the UUID-based checks are skipped. */
+  readonly clusterUuid?: string;
+  /** Severity of cleanup-guard findings. @default Severity.WARNING */
+  readonly guardSeverity?: Severity;
+}
+
+const CHECK_ORDER = [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.IGNORE_FILE];
+
+/** Every finding, sorted by check, cloud, address and rule. */
+export function runChecks(desired: DesiredState, actual: ActualState, options: RunChecksOptions = {}): Finding[] {
+  const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
+  const findings: Finding[] = [];
+  if (checks.has(CheckId.NETWORK)) findings.push(...checkNetwork(desired, actual));
+  if (checks.has(CheckId.MISSING_NODES)) findings.push(...checkMissingNodes(desired, actual, options.clusterUuid));
+  if (checks.has(CheckId.UNUSED_RESOURCES)) findings.push(...checkUnusedResources(desired, actual, options.clusterUuid));
+  if (checks.has(CheckId.CLEANUP_GUARD)) {
+    if (options.clusterUuid) {
+      findings.push(...checkCleanupGuard(actual, options.clusterUuid, options.guardSeverity ?? Severity.WARNING));
+    } else if (actual.inventories.length > 0) {
+      findings.push({
+        check: CheckId.CLEANUP_GUARD,
+        rule: 'cleanup-guard/no-uuid',
+        severity: Severity.NOTE,
+        address: '-',
+        message: 'the cluster UUID is unknown (no cast_cluster output, no concrete cast-cluster-uuid tag): the inventories were not checked for foreign or leaked VMs',
+        differences: [],
+        remediation: 'Pass --cluster-uuid, or emit the cast_cluster output with a concrete uuid.',
+      });
+    }
+  }
+  return sortFindings(findings);
+}
+
+/** Sorts findings so reports are stable. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const cloudRank = (finding: Finding) => (finding.cloud ? ALL_CLOUDS.indexOf(finding.cloud) : ALL_CLOUDS.length);
+  return [...findings].sort(
+    (a, b) =>
+      CHECK_ORDER.indexOf(a.check) - CHECK_ORDER.indexOf(b.check) ||
+      cloudRank(a) - cloudRank(b) ||
+      (a.address < b.address ? -1 : a.address > b.address ? 1 : 0) ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Unused resources: managed resources in the state that no stack declares
+ * any more (`terraform apply` would destroy them), and VMs an inventory lists
+ * with the cluster UUID that no state knows (leaked: nothing will ever clean
+ * them up). Resources inside a declared module call are the module's
+ * business and are not reported.
+ */
+import { viewOf } from './actual-view';
+import { CheckId, Finding, Severity } from './finding';
+import { describeItem, inventoryAddress, isInState, stateVmIdSet } from './inventory-match';
+import { deleteCommand, importBlock, stateRmCommand } from './remediation';
+import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
+import { ActualState, DesiredState } from '../model';
+import { topModuleName } from '../read/state/instance-address';
+
+/** Runs the unused-resources check. */
+export function checkUnusedResources(desired: DesiredState, actual: ActualState, clusterUuid: string | undefined): Finding[] {
+  const findings: Finding[] = [];
+  for (const resource of actual.resources.values()) {
+    if (resource.mode !== 'managed') continue;
+    const module = topModuleName(resource.module);
+    let reason: string | undefined;
+    if (module !== undefined) {
+      if (!desired.modules.has(module)) reason = `module "${module}" is no longer called`;
+    } else {
+      const block = desired.resources.get(`${resource.type}.${resource.name}`);
+      if (!block) reason = 'no stack declares it';
+      else if (block.instanceKeys && !block.instanceKeys.includes(resource.indexKey)) reason = `its ${typeof resource.indexKey === 'string' ? 'for_each key' : 'count index'} is no longer configured`;
+    }
+    if (!reason || viewOf(actual, resource.address).deletedOutside) continue;
+    findings.push({
+      check: CheckId.UNUSED_RESOURCES,
+      rule: 'unused-resources/not-desired',
+      severity: Severity.WARNING,
+      address: resource.address,
+      cloud: resource.cloud,
+      type: resource.type,
+      message: `${resource.address} is in the state but ${reason}`,
+      differences: [{ path: '', desired: null, actual: 'present' }],
+      remediation: `\`terraform apply\` destroys it. To keep the object but stop managing it, run \`${stateRmCommand(resource.address)}\` (or add a \`removed\` block).`,
+      tags: resource.tags,
+    });
+  }
+  if (!clusterUuid) return findings;
+  const known = stateVmIdSet(actual);
+  for (const inventory of actual.inventories) {
+    for (const item of inventory.items) {
+      if (item.clusterUuid !== clusterUuid || item.status === 'terminated' || isInState(known, item)) continue;
+      findings.push({
+        check: CheckId.UNUSED_RESOURCES,
+        rule: 'unused-resources/leaked',
+        severity: Severity.WARNING,
+        address: inventoryAddress(item),
+        cloud: item.cloud,
+        type: item.resourceType,
+        message: `${CLOUD_DISPLAY_NAME[item.cloud]} VM ${describeItem(item)} carries this cluster's UUID but no state knows it (leaked)`,
+        differences: [{ path: '', desired: null, actual: 'present' }],
+        remediation: `Delete it: \`${deleteCommand(item)}\`; or, if it should be a node, import it: ${importBlock(`${item.resourceType}.<name>`, item.id)}.`,
+        tags: item.tags,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,56 @@
+/**
+ * Everything the CLI touches outside itself, injected so tests run it
+ * in-process with captured output and a fixed clock.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** An output stream. */
+export interface CliOutput {
+  write(text: string): void;
+  /** True when it is a terminal (colour, progress). */
+  readonly isTTY?: boolean;
+}
+
+/** The CLI's world. */
+export interface CliIo {
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
+  readonly stdin: AsyncIterable<Buffer | string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory relative paths are resolved against. */
+  readonly cwd: string;
+  now(): Date;
+  /** Writes a whole file (the report of --output). */
+  writeFile(file: string, text: string): Promise<void>;
+}
+
+/** The real process's io. Writes --output atomically (temporary file, then rename). */
+export function processIo(): CliIo {
+  const output = (stream: NodeJS.WriteStream): CliOutput => ({
+    write: (text) => {
+      stream.write(text);
+    },
+    isTTY: stream.isTTY === true,
+  });
+  // A closed pipe (cast-drift ... | head) is not an error worth a stack trace.
+  process.stdout.on('error', () => undefined);
+  return {
+    stdout: output(process.stdout),
+    stderr: output(process.stderr),
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    writeFile: async (file, text) => {
+      const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+      await fs.promises.writeFile(temporary, text, 'utf8');
+      try {
+        await fs.promises.rename(temporary, file);
+      } catch (error) {
+        await fs.promises.rm(temporary, { force: true });
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * `cast-drift` as a function: `runCli(argv, io)` returns the exit code.
+ * All of the CLI's I/O goes through `io`; the report is rendered completely
+ * before anything is written, so a bad input writes nothing.
+ */
+import * as path from 'node:path';
+import { CliIo } from './cli-io';
+import { helpText } from './help-text';
+import { CliArguments, CliCommand, parseArgs } from './parse-args';
+import { ProgressBar } from './progress-bar';
+import { checkDrift, DriftCheckInputs, guardDestroy, parseInventoryArgument } from '../drift-check';
+import { DriftInputError, isDriftInputError } from '../errors';
+import { describeFileError } from '../read/file-errors';
+import { renderReport, ReportFormat } from '../report/render-report';
+import { EXIT_ERROR, EXIT_IN_SYNC, exitCodeOf } from '../report/report-summary';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
+
+/** Runs the CLI; resolves to the exit code (0 in sync, 2 drift, 1 error). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const progress = io.stderr.isTTY ? new ProgressBar(io.stderr) : undefined;
+  try {
+    const args = parseArgs(argv);
+    if (args.command === CliCommand.VERSION) {
+      io.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}\n`);
+      return EXIT_IN_SYNC;
+    }
+    if (args.command === CliCommand.HELP) {
+      io.stdout.write(helpText(args.helpTopic));
+      return EXIT_IN_SYNC;
+    }
+    const inputs = checkInputs(args, io, progress);
+    const report = args.command === CliCommand.GUARD_DESTROY ? await guardDestroy(inputs) : await checkDrift(inputs);
+    progress?.clear();
+    const color = args.format === ReportFormat.TEXT && !args.output && (args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR));
+    const text = renderReport(report, args.format, { color, cwd: io.cwd });
+    if (args.output) {
+      const file = path.resolve(io.cwd, args.output);
+      try {
+        await io.writeFile(file, text);
+      } catch (error) {
+        throw new DriftInputError(`cannot write the report: ${describeFileError(error)}`, args.output);
+      }
+    } else {
+      io.stdout.write(text);
+    }
+    return exitCodeOf(report);
+  } catch (error) {
+    progress?.clear();
+    if (isDriftInputError(error)) {
+      io.stderr.write(`${TOOL_NAME}: ${oneLine((error as Error).message)}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`${TOOL_NAME}: internal error: ${oneLine(message)} (please report it with the command line)\n`);
+      if (io.env.CAST_DRIFT_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    }
+    return EXIT_ERROR;
+  }
+}
+
+function checkInputs(args: CliArguments, io: CliIo, progress: ProgressBar | undefined): DriftCheckInputs {
+  let passphrase: string | undefined;
+  if (args.statePassphraseEnv) {
+    passphrase = io.env[args.statePassphraseEnv];
+    if (passphrase === undefined || passphrase === '') throw new DriftInputError(`--state-passphrase-env ${args.statePassphraseEnv}: that environment variable is not set`);
+  }
+  const file = (name: string) => inputPath(io, name);
+  return {
+    desired: args.desired.map(file),
+    states: args.state.map(file),
+    plans: args.plan.map(file),
+    inventories: args.inventory.map(parseInventoryArgument).map((input) => ({ ...input, file: file(input.file) })),
+    ignoreFile: args.ignore === undefined ? undefined : file(args.ignore),
+    clusterUuid: args.clusterUuid,
+    statePassphrase: passphrase,
+    stdin: io.stdin,
+    onProgress: progress ? (name, done, total) => progress.update(name, done, total) : undefined,
+    now: io.now(),
+  };
+}
+
+/**
+ * A path as the readers get it: as the user spelled it when io.cwd is the
+ * process's directory (so messages and SARIF URIs read naturally), joined to
+ * io.cwd otherwise.
+ */
+function inputPath(io: CliIo, file: string): string {
+  if (file === '-' || path.isAbsolute(file) || path.resolve(io.cwd) === process.cwd()) return file;
+  return path.join(io.cwd, file);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,43 @@
+/**
+ * Merges the reduced inputs (states, plans, inventories) into one ActualState.
+ * Pure: the documents were read by readInput.
+ */
+import { CLUSTER_OUTPUT_NAME, parseClusterDescription } from './desired/cluster-description';
+import { InputDocument, InputKind } from './input-document';
+import { DriftInputError } from '../errors';
+import { ActualState, ClusterDescription, Inventory, ResourceDrift, StateResource } from '../model';
+
+/** Builds the actual side from state documents, plan documents and inventory documents. */
+export function assembleActualState(states: readonly InputDocument[], plans: readonly InputDocument[], inventories: readonly InputDocument[]): ActualState {
+  const resources = new Map<string, StateResource>();
+  const clusterUuids = new Map<string, number>();
+  let description: ClusterDescription | undefined;
+  for (const document of states) {
+    for (const resource of document.resources) {
+      const existing = resources.get(resource.address);
+      if (existing && existing.file !== resource.file) {
+        throw new DriftInputError(`holds ${resource.address}, which ${existing.file} holds too: pass each stack's state once`, resource.file);
+      }
+      resources.set(resource.address, resource);
+      if (resource.clusterUuid) clusterUuids.set(resource.clusterUuid, (clusterUuids.get(resource.clusterUuid) ?? 0) + 1);
+    }
+    if (!description && CLUSTER_OUTPUT_NAME in document.outputs) {
+      description = parseClusterDescription(document.outputs[CLUSTER_OUTPUT_NAME], document.file);
+    }
+  }
+  const drift = new Map<string, ResourceDrift>();
+  for (const document of [...states, ...plans]) {
+    for (const entry of document.drift) drift.set(entry.address, entry);
+  }
+  const inventoryList: Inventory[] = inventories
+    .filter((document) => document.kind === InputKind.INVENTORY && document.inventoryCloud !== undefined)
+    .map((document) => ({ cloud: document.inventoryCloud!, file: document.file, items: document.inventoryItems }));
+  return {
+    files: [...states, ...plans, ...inventories].map((document) => document.file),
+    resources,
+    drift,
+    inventories: inventoryList,
+    description,
+    clusterUuids,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The `cast_cluster` Terraform output CastCluster emits: a JSON-encoded
+ * description of the cluster (schema `cast-cluster/v1`, see docs/drift.md).
+ *
+ * Read tolerantly: every field but `schema` is optional, unknown fields are
+ * ignored, entries of the wrong shape are dropped, and a value that is still
+ * a `${…}` reference counts as absent. Nodes arrive in a later issue; until
+ * then the check falls back to the node resource types.
+ */
+import { ALL_CLOUDS, Cloud } from '../../../core/cloud';
+import { DriftInputError } from '../../errors';
+import { ClusterDescription, DescribedNetwork, DescribedNode } from '../../model';
+import { asArray, asRecord, asString } from '../state/json-shapes';
+
+/** The name of the Terraform output that carries the description. */
+export const CLUSTER_OUTPUT_NAME = 'cast_cluster';
+/** The schema major this reader understands. */
+export const CLUSTER_SCHEMA = 'cast-cluster/v1';
+
+/**
+ * Parses the output's value (a JSON string, or an already decoded object).
+ * Returns undefined when the value is not known yet (a reference);
+ * throws a DriftInputError for a description of another schema.
+ */
+export function parseClusterDescription(value: unknown, file: string): ClusterDescription | undefined {
+  let decoded: unknown = value;
+  if (typeof value === 'string') {
+    if (/^\$\{[^}]*\}$/.test(value.trim())) return undefined;
+    try {
+      decoded = JSON.parse(value);
+    } catch {
+      throw new DriftInputError(`output "${CLUSTER_OUTPUT_NAME}" is not a JSON-encoded cluster description`, file);
+    }
+  }
+  const record = asRecord(decoded);
+  if (!record) throw new DriftInputError(`output "${CLUSTER_OUTPUT_NAME}" is not a JSON object`, file);
+  const schema = concrete(record.schema) ?? CLUSTER_SCHEMA;
+  if (!/^cast-cluster\/v1(\.\d+)*$/.test(schema)) {
+    throw new DriftInputError(`output "${CLUSTER_OUTPUT_NAME}" has schema "${schema}"; this cast-drift reads ${CLUSTER_SCHEMA}. Upgrade cast-drift`, file);
+  }
+  return {
+    schema,
+    uuid: concrete(record.uuid)?.toLowerCase(),
+    name: concrete(record.name),
+    clouds: asArray(record.clouds).map(cloudOf).filter((cloud): cloud is Cloud => cloud !== undefined),
+    nodes: asArray(record.nodes).map(nodeOf).filter((node): node is DescribedNode => node !== undefined),
+    networks: asArray(record.networks).map(networkOf).filter((network): network is DescribedNetwork => network !== undefined),
+  };
+}
+
+/** A string that is not (or does not contain) a `${…}` reference. */
+function concrete(value: unknown): string | undefined {
+  const text = asString(value);
+  return text !== undefined && text !== '' && !text.includes('${') ? text : undefined;
+}
+
+function cloudOf(value: unknown): Cloud | undefined {
+  return ALL_CLOUDS.find((cloud) => cloud === value);
+}
+
+function nodeOf(value: unknown): DescribedNode | undefined {
+  const node = asRecord(value);
+  if (!node) return undefined;
+  return { name: concrete(node.name), cloud: cloudOf(node.cloud), role: concrete(node.role), address: concrete(node.address) };
+}
+
+function networkOf(value: unknown): DescribedNetwork | undefined {
+  const network = asRecord(value);
+  if (!network) return undefined;
+  return {
+    cloud: cloudOf(network.cloud),
+    address: concrete(network.address),
+    cidr: concrete(network.cidr),
+    subnets: asArray(network.subnets).map(concrete).filter((cidr): cidr is string => cidr !== undefined),
+  };
+}

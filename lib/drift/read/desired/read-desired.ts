@@ -1,0 +1,131 @@
+/**
+ * Reads synthesized stacks (`cdktf.out/stacks/<stack>/cdk.tf.json`) into the
+ * desired model: resource blocks with their instance keys, module calls, and
+ * the `cast_cluster` description.
+ *
+ * Values may hold `${…}` references that are unknown until apply; they are
+ * kept as written and the checks compare only what is concrete.
+ */
+import * as fs from 'node:fs';
+import { CLUSTER_OUTPUT_NAME, parseClusterDescription } from './cluster-description';
+import { blockLine } from './block-line';
+import { CLUSTER_NAME_KEY, clusterUuidOf, tagsOf } from '../../catalog/cluster-tags';
+import { cloudOfType } from '../../catalog/resource-types';
+import { DriftInputError } from '../../errors';
+import { ClusterDescription, DesiredResource, DesiredState } from '../../model';
+import { parseJsonSlice } from '../json/parse-json-slice';
+import { describeFileError } from '../file-errors';
+import { asRecord, asString } from '../state/json-shapes';
+
+/** Keys a cdktf synth output may have at the top level. */
+const STACK_KEYS = ['//', 'terraform', 'provider', 'resource', 'data', 'module', 'output', 'variable', 'locals', 'import', 'moved', 'removed', 'check'];
+
+/** Reads and merges `files`; `overrideUuid` replaces the UUID found in them. */
+export function readDesired(files: readonly string[], overrideUuid?: string): DesiredState {
+  if (files.length === 0) throw new DriftInputError('no --desired file given: pass the synthesized cdk.tf.json of each stack');
+  const resources = new Map<string, DesiredResource>();
+  const modules = new Set<string>();
+  let description: ClusterDescription | undefined;
+  for (const file of files) {
+    const stack = readStackFile(file);
+    for (const resource of stackResources(stack.document, stack.text, file)) {
+      const existing = resources.get(resource.address);
+      if (existing) throw new DriftInputError(`declares ${resource.address}, which ${existing.file} declares too: pass each stack once`, file);
+      resources.set(resource.address, resource);
+    }
+    for (const name of Object.keys(asRecord(stack.document.module) ?? {})) modules.add(name);
+    const output = asRecord(asRecord(stack.document.output)?.[CLUSTER_OUTPUT_NAME]);
+    if (output && 'value' in output) {
+      const parsed = parseClusterDescription(output.value, file);
+      if (parsed && description?.uuid && parsed.uuid && parsed.uuid !== description.uuid) {
+        throw new DriftInputError(`describes cluster ${parsed.uuid}, another --desired file cluster ${description.uuid}: check one cluster at a time`, file);
+      }
+      description = description ?? parsed;
+    }
+  }
+  const uuid = overrideUuid?.toLowerCase() ?? description?.uuid ?? uuidFromTags(resources);
+  return { files, resources, modules, description, clusterUuid: uuid, clusterName: description?.name ?? nameFromTags(resources) };
+}
+
+function readStackFile(file: string): { document: Record<string, unknown>; text: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DriftInputError(describeFileError(error), file);
+  }
+  if (text.trim() === '') throw new DriftInputError('is empty: expected a synthesized stack (cdk.tf.json); run `cdktf synth`', file);
+  const document = asRecord(parseJsonSlice(text, 0, file));
+  if (!document) throw new DriftInputError('is not a JSON object: expected a synthesized stack (cdk.tf.json)', file);
+  const keys = Object.keys(document);
+  if (keys.includes('version') && (keys.includes('resources') || keys.includes('format_version'))) {
+    throw new DriftInputError('is a Terraform state, not a synthesized stack: pass it with --state', file);
+  }
+  if (!keys.some((key) => STACK_KEYS.includes(key))) {
+    throw new DriftInputError(`is not a synthesized stack (cdk.tf.json): it has none of "resource", "terraform", "output" (top-level keys: ${keys.slice(0, 5).join(', ') || 'none'})`, file);
+  }
+  return { document, text };
+}
+
+function stackResources(document: Record<string, unknown>, text: string, file: string): DesiredResource[] {
+  const out: DesiredResource[] = [];
+  for (const [type, blocks] of Object.entries(asRecord(document.resource) ?? {})) {
+    for (const [name, rawBody] of Object.entries(asRecord(blocks) ?? {})) {
+      const body = { ...(asRecord(rawBody) ?? {}) };
+      const metadata = asRecord(asRecord(body['//'])?.metadata);
+      delete body['//'];
+      out.push({
+        address: `${type}.${name}`,
+        type,
+        name,
+        cloud: cloudOfType(type),
+        body,
+        instanceKeys: instanceKeys(body),
+        constructPath: asString(metadata?.path),
+        file,
+        line: blockLine(text, type, name),
+      });
+    }
+  }
+  return out;
+}
+
+/** `[undefined]` for one instance, indexes for `count`, keys for `for_each`; undefined when not known until apply. */
+function instanceKeys(body: Readonly<Record<string, unknown>>): (number | string | undefined)[] | undefined {
+  const count = body.count;
+  if (count !== undefined) {
+    if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return Array.from({ length: count }, (_, i) => i);
+    if (typeof count === 'string' && /^\d+$/.test(count)) return Array.from({ length: Number(count) }, (_, i) => i);
+    return undefined;
+  }
+  const forEach = body.for_each;
+  if (forEach !== undefined) {
+    if (Array.isArray(forEach) && forEach.every((key) => typeof key === 'string' && !key.includes('${'))) return [...new Set(forEach as string[])].sort();
+    const map = asRecord(forEach);
+    if (map && Object.keys(map).every((key) => !key.includes('${'))) return Object.keys(map).sort();
+    return undefined;
+  }
+  return [undefined];
+}
+
+function concreteTagValues(resources: ReadonlyMap<string, DesiredResource>, pick: (tags: Record<string, string>) => string | undefined): Set<string> {
+  const values = new Set<string>();
+  for (const resource of resources.values()) {
+    const value = pick(tagsOf(resource.body));
+    if (value && !value.includes('${')) values.add(value);
+  }
+  return values;
+}
+
+function uuidFromTags(resources: ReadonlyMap<string, DesiredResource>): string | undefined {
+  const uuids = concreteTagValues(resources, clusterUuidOf);
+  if (uuids.size > 1) {
+    throw new DriftInputError(`the --desired stacks carry ${uuids.size} cluster UUIDs in their tags (${[...uuids].slice(0, 3).join(', ')}): check one cluster at a time, or pass --cluster-uuid`);
+  }
+  return [...uuids][0];
+}
+
+function nameFromTags(resources: ReadonlyMap<string, DesiredResource>): string | undefined {
+  const names = concreteTagValues(resources, (tags) => tags[CLUSTER_NAME_KEY]);
+  return names.size === 1 ? [...names][0] : undefined;
+}

@@ -1,0 +1,22 @@
+/** One-line reasons for file system errors, so no stack trace or errno noise reaches the user. */
+
+/** A one-line reason for a file system error, without a stack. */
+export function describeFileError(error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read (permission denied)';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'ENOTDIR':
+      return 'is not a valid path (a parent is not a directory)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'cannot be opened (too many open files)';
+    default:
+      return `cannot be read (${code ?? (error instanceof Error ? error.message.split('\n')[0] : 'unknown error')})`;
+  }
+}

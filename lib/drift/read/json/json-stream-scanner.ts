@@ -1,0 +1,300 @@
+/**
+ * A selective, streaming JSON reader over bytes.
+ *
+ * Node cannot hold a string longer than ~512 MiB, and `JSON.parse` of a whole
+ * state keeps every resource alive at once. This scanner takes the document in
+ * chunks of bytes, walks only the structure the handler asks it to descend
+ * into, and `JSON.parse`s each captured value (a state's `resources[i]`, say)
+ * as its own slice. Everything else is stepped over by counting brackets
+ * outside strings, which is a few byte comparisons per byte.
+ *
+ * The structure it walks is validated strictly; captured values are validated
+ * by `JSON.parse`; skipped values only for balanced brackets and strings.
+ * Errors are DriftInputErrors carrying the byte offset, never the input text.
+ */
+import { JsonPathDecision, JsonPathHandler, JsonValueKind } from './json-path';
+import { decodeUtf8, parseJsonSlice } from './parse-json-slice';
+import { DriftInputError } from '../../errors';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** What the structure expects next. */
+enum Expect {
+  ROOT,
+  VALUE,
+  VALUE_OR_CLOSE,
+  KEY,
+  KEY_OR_CLOSE,
+  COLON,
+  COMMA_OR_CLOSE,
+  DONE,
+}
+
+/** The token being stepped over, if any. */
+enum Token {
+  NONE,
+  KEY,
+  CAPTURE,
+  SKIP,
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isValueStart(c: number): boolean {
+  return c === LBRACE || c === LBRACKET || c === QUOTE || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
+}
+
+function describeByte(c: number): string {
+  return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/** Streams one JSON document through a JsonPathHandler. Feed it with `push`, finish with `end`. */
+export class JsonStreamScanner {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Absolute offset of buf[0] in the document. */
+  private base = 0;
+  private expect = Expect.ROOT;
+  /** One entry per open container that was descended into: true for arrays. */
+  private readonly isArray: boolean[] = [];
+  /** The current key or index for each open container. */
+  private readonly path: (string | number)[] = [];
+
+  private token = Token.NONE;
+  /** Index in `buf` where the current token (or its part in this chunk) starts. */
+  private tokenStart = 0;
+  /** Absolute offset where the current token starts. */
+  private tokenStartAbs = 0;
+  /** Copies of earlier chunks' pieces of a token that spans chunks. */
+  private tokenParts: Buffer[] = [];
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private primitive = false;
+  private sawAnything = false;
+
+  constructor(
+    private readonly handler: JsonPathHandler,
+    /** Names the input in error messages (a path, or `-` for stdin). */
+    private readonly source: string,
+  ) {}
+
+  /** Bytes consumed so far. */
+  public get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Scans the next chunk. The scanner may keep a copy of a token's tail, never `chunk` itself. */
+  public push(chunk: Buffer): void {
+    if (this.token === Token.KEY || this.token === Token.CAPTURE) {
+      if (this.tokenStart < this.buf.length) this.tokenParts.push(Buffer.from(this.buf.subarray(this.tokenStart)));
+      this.tokenStart = 0;
+    }
+    this.base += this.buf.length;
+    this.buf = chunk;
+    this.pos = 0;
+    this.run();
+  }
+
+  /** Declares the end of input; throws when the document is incomplete. */
+  public end(): void {
+    if (this.token !== Token.NONE) {
+      if (this.primitive && this.isArray.length === 0) {
+        this.finishToken(this.buf.length);
+      } else {
+        this.fail(this.base + this.buf.length, 'unexpected end of input: the file is truncated');
+      }
+    }
+    if (!this.sawAnything) throw new DriftInputError('is empty (0 bytes of JSON)', this.source);
+    if (this.expect !== Expect.DONE) this.fail(this.base + this.buf.length, 'unexpected end of input: the file is truncated');
+  }
+
+  private run(): void {
+    const buf = this.buf;
+    const length = buf.length;
+    while (this.pos < length) {
+      if (this.token !== Token.NONE) {
+        if (!this.continueToken()) return;
+        continue;
+      }
+      const c = buf[this.pos];
+      if (isWhitespace(c)) {
+        this.pos++;
+        continue;
+      }
+      this.sawAnything = true;
+      switch (this.expect) {
+        case Expect.ROOT:
+        case Expect.VALUE:
+          this.startValue(c);
+          break;
+        case Expect.VALUE_OR_CLOSE:
+          if (c === RBRACKET) this.closeContainer();
+          else this.startValue(c);
+          break;
+        case Expect.KEY_OR_CLOSE:
+          if (c === RBRACE) this.closeContainer();
+          else if (c === QUOTE) this.startToken(Token.KEY, false);
+          else this.fail(this.offset, `expected a property name or '}', found ${describeByte(c)}`);
+          break;
+        case Expect.KEY:
+          if (c === QUOTE) this.startToken(Token.KEY, false);
+          else this.fail(this.offset, `expected a property name, found ${describeByte(c)}`);
+          break;
+        case Expect.COLON:
+          if (c !== COLON) this.fail(this.offset, `expected ':', found ${describeByte(c)}`);
+          this.pos++;
+          this.expect = Expect.VALUE;
+          break;
+        case Expect.COMMA_OR_CLOSE: {
+          const inArray = this.isArray[this.isArray.length - 1];
+          if (c === COMMA) {
+            this.pos++;
+            if (inArray) {
+              (this.path[this.path.length - 1] as number)++;
+              this.expect = Expect.VALUE;
+            } else {
+              this.expect = Expect.KEY;
+            }
+          } else if (c === (inArray ? RBRACKET : RBRACE)) {
+            this.closeContainer();
+          } else {
+            this.fail(this.offset, `expected ',' or '${inArray ? ']' : '}'}', found ${describeByte(c)}`);
+          }
+          break;
+        }
+        case Expect.DONE:
+          this.fail(this.offset, `unexpected ${describeByte(c)} after the end of the JSON document`);
+      }
+    }
+  }
+
+  private startValue(c: number): void {
+    if (!isValueStart(c)) this.fail(this.offset, `expected a JSON value, found ${describeByte(c)}`);
+    const kind = c === LBRACE ? JsonValueKind.OBJECT : c === LBRACKET ? JsonValueKind.ARRAY : JsonValueKind.SCALAR;
+    const decision = this.handler.decide(this.path, kind);
+    if ((c === LBRACE || c === LBRACKET) && decision === JsonPathDecision.DESCEND) {
+      this.pos++;
+      const array = c === LBRACKET;
+      this.isArray.push(array);
+      this.path.push(array ? 0 : '');
+      this.expect = array ? Expect.VALUE_OR_CLOSE : Expect.KEY_OR_CLOSE;
+      return;
+    }
+    const primitive = c !== LBRACE && c !== LBRACKET && c !== QUOTE;
+    this.startToken(decision === JsonPathDecision.CAPTURE ? Token.CAPTURE : Token.SKIP, primitive);
+  }
+
+  private startToken(token: Token, primitive: boolean): void {
+    this.token = token;
+    this.primitive = primitive;
+    this.tokenStart = this.pos;
+    this.tokenStartAbs = this.offset;
+    this.tokenParts = [];
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+  }
+
+  /** Steps over the current token; true when it ended in this chunk. This is the hot loop. */
+  private continueToken(): boolean {
+    const buf = this.buf;
+    const length = buf.length;
+    let p = this.pos;
+    if (this.primitive) {
+      while (p < length) {
+        const c = buf[p];
+        if (c === COMMA || c === RBRACE || c === RBRACKET || isWhitespace(c)) break;
+        p++;
+      }
+      this.pos = p;
+      if (p === length) return false;
+      this.finishToken(p);
+      return true;
+    }
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    while (p < length) {
+      const c = buf[p++];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
+        else if (c === QUOTE) {
+          inString = false;
+          if (depth === 0) {
+            this.pos = p;
+            this.finishToken(p);
+            return true;
+          }
+        }
+      } else if (c === QUOTE) {
+        inString = true;
+      } else if (c === LBRACE || c === LBRACKET) {
+        depth++;
+      } else if (c === RBRACE || c === RBRACKET) {
+        depth--;
+        if (depth === 0) {
+          this.pos = p;
+          this.finishToken(p);
+          return true;
+        }
+      }
+    }
+    this.pos = p;
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    return false;
+  }
+
+  /** The token ends just before `end` (an index into `buf`). */
+  private finishToken(end: number): void {
+    const token = this.token;
+    this.token = Token.NONE;
+    if (token === Token.SKIP) {
+      this.afterValue();
+      return;
+    }
+    const bytes =
+      this.tokenParts.length === 0
+        ? this.buf.subarray(this.tokenStart, end)
+        : Buffer.concat([...this.tokenParts, this.buf.subarray(this.tokenStart, end)]);
+    this.tokenParts = [];
+    if (token === Token.KEY) {
+      const key = bytes.includes(BACKSLASH)
+        ? (parseJsonSlice(decodeUtf8(bytes, this.source), this.tokenStartAbs, this.source) as string)
+        : bytes.toString('utf8', 1, bytes.length - 1);
+      this.path[this.path.length - 1] = key;
+      this.expect = Expect.COLON;
+      return;
+    }
+    const value = parseJsonSlice(decodeUtf8(bytes, this.source), this.tokenStartAbs, this.source);
+    this.handler.onValue(this.path, value);
+    this.afterValue();
+  }
+
+  private closeContainer(): void {
+    this.pos++;
+    this.isArray.pop();
+    this.path.pop();
+    this.afterValue();
+  }
+
+  private afterValue(): void {
+    this.expect = this.isArray.length === 0 ? Expect.DONE : Expect.COMMA_OR_CLOSE;
+  }
+
+  private fail(offset: number, problem: string): never {
+    throw new DriftInputError(`invalid JSON at byte ${offset}: ${problem}`, this.source);
+  }
+}

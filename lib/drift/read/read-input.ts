@@ -1,0 +1,115 @@
+/**
+ * Reads one input file (or stdin for `-`) through the streaming scanner and
+ * returns it recognized and reduced. All file I/O of the readers is here.
+ *
+ * Inputs up to SMALL_INPUT_BYTES are parsed whole (one `JSON.parse`, and
+ * errors get line and column); larger ones stream in CHUNK_BYTES pieces, so
+ * memory stays flat however large the state is.
+ */
+import * as fs from 'node:fs';
+import { InputDocument, InputDocumentOptions, InputDocumentReader, InputKind } from './input-document';
+import { JsonStreamScanner } from './json/json-stream-scanner';
+import { decodeUtf8, parseJsonSlice } from './json/parse-json-slice';
+import { walkParsedJson } from './json/walk-parsed-json';
+import { DECRYPT_HINT, decryptOpenTofuState } from './opentofu-decrypt';
+import { describeFileError } from './file-errors';
+import { DriftInputError } from '../errors';
+
+/** Inputs up to this size are parsed with one JSON.parse. */
+export const SMALL_INPUT_BYTES = 1 * 2 ** 20;
+/** Read size for streaming. */
+export const CHUNK_BYTES = 8 * 2 ** 20;
+
+/** Called while an input is read: bytes done and the total when known (not for stdin). */
+export type ReadProgress = (file: string, bytesDone: number, bytesTotal: number | undefined) => void;
+
+/** Options for readInput. */
+export interface ReadInputOptions extends InputDocumentOptions {
+  /** Where `-` reads from. @default process.stdin */
+  readonly stdin?: AsyncIterable<Buffer | string>;
+  /** Progress callback for large inputs. */
+  readonly onProgress?: ReadProgress;
+  /** Passphrase for an OpenTofu state encrypted with the pbkdf2 key provider. */
+  readonly passphrase?: string;
+}
+
+/** Reads, recognizes and reduces the input at `file` (`-` for stdin). */
+export async function readInput(file: string, options: ReadInputOptions = {}): Promise<InputDocument> {
+  const document = file === '-' ? await readStream(file, options.stdin ?? process.stdin, options) : await readFile(file, options);
+  if (document.kind !== InputKind.ENCRYPTED_STATE || !document.encrypted) return document;
+  if (options.passphrase === undefined) {
+    throw new DriftInputError(`is an OpenTofu encrypted state (encryption_version ${document.encrypted.version || '?'}): ${DECRYPT_HINT}`, file);
+  }
+  const plaintext = decryptOpenTofuState(document.encrypted, options.passphrase, file);
+  const decrypted = readBuffer(file, plaintext, options);
+  if (decrypted.kind === InputKind.ENCRYPTED_STATE) throw new DriftInputError('is encrypted twice', file);
+  return { ...decrypted, label: `${decrypted.label}, decrypted` };
+}
+
+/** Reduces an input held in memory (used for decrypted states and by tests). */
+export function readBuffer(file: string, bytes: Buffer, options: InputDocumentOptions = {}): InputDocument {
+  const reader = new InputDocumentReader(file, options);
+  if (bytes.length <= SMALL_INPUT_BYTES) {
+    if (bytes.length === 0 || bytes.toString('utf8').trim() === '') throw new DriftInputError('is empty (0 bytes of JSON)', file);
+    walkParsedJson(parseJsonSlice(decodeUtf8(bytes, file), 0, file), reader);
+  } else {
+    const scanner = new JsonStreamScanner(reader, file);
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) scanner.push(bytes.subarray(at, at + CHUNK_BYTES));
+    scanner.end();
+  }
+  return reader.finish();
+}
+
+async function readFile(file: string, options: ReadInputOptions): Promise<InputDocument> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (error) {
+    throw new DriftInputError(describeFileError(error), file);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new DriftInputError('is a directory, not a file', file);
+    if (stat.size <= SMALL_INPUT_BYTES && stat.isFile()) {
+      return readBuffer(file, await handle.readFile(), options);
+    }
+    const reader = new InputDocumentReader(file, options);
+    const scanner = new JsonStreamScanner(reader, file);
+    const total = stat.isFile() ? stat.size : undefined;
+    let done = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      scanner.push(bytesRead === CHUNK_BYTES ? chunk : chunk.subarray(0, bytesRead));
+      done += bytesRead;
+      options.onProgress?.(file, done, total);
+    }
+    scanner.end();
+    return reader.finish();
+  } catch (error) {
+    if (error instanceof DriftInputError) throw error;
+    throw new DriftInputError(describeFileError(error), file);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStream(file: string, stream: AsyncIterable<Buffer | string>, options: ReadInputOptions): Promise<InputDocument> {
+  const reader = new InputDocumentReader(file, options);
+  const scanner = new JsonStreamScanner(reader, file);
+  let done = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      scanner.push(bytes);
+      done += bytes.length;
+      options.onProgress?.(file, done, undefined);
+    }
+  } catch (error) {
+    if (error instanceof DriftInputError) throw error;
+    throw new DriftInputError(`cannot be read: ${describeFileError(error)}`, file);
+  }
+  scanner.end();
+  return reader.finish();
+}

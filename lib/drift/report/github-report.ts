@@ -1,0 +1,45 @@
+/**
+ * GitHub Actions workflow commands: one `::error` / `::warning` / `::notice`
+ * annotation per finding, placed on the stack file when the resource's block
+ * was found, then a one-line summary.
+ * Escaping per https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts.
+ */
+import { countSeverities, describeCounts, formatValue, hasDrift } from './report-summary';
+import { sarifUri } from './sarif-report';
+import { Finding, Severity } from '../check/finding';
+import { DriftReport } from '../drift-check';
+
+const COMMAND: Readonly<Record<Severity, string>> = { [Severity.ERROR]: 'error', [Severity.WARNING]: 'warning', [Severity.NOTE]: 'notice' };
+
+/** Escapes a workflow command's message. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a workflow command's property value. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(finding: Finding, cwd: string): string {
+  const properties = [`title=${escapeProperty(`${finding.rule}: ${finding.address}`)}`];
+  if (finding.location?.file) {
+    properties.push(`file=${escapeProperty(sarifUri(finding.location.file, cwd))}`);
+    if (finding.location.line) properties.push(`line=${finding.location.line}`);
+  }
+  const lines = [finding.message];
+  for (const difference of finding.differences) {
+    if (difference.path) lines.push(`${difference.path}: desired ${formatValue(difference.desired)}, actual ${formatValue(difference.actual)}`);
+  }
+  lines.push(`Fix: ${finding.remediation}`);
+  return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
+}
+
+/** Renders annotations and a summary line. */
+export function renderGithubReport(report: DriftReport, cwd: string): string {
+  const lines = report.findings.map((finding) => annotation(finding, cwd));
+  const counts = describeCounts(countSeverities(report.findings));
+  const ignored = report.ignored.length > 0 ? `, ${report.ignored.length} ignored` : '';
+  lines.push(hasDrift(report) ? `cast-drift ${report.command}: drift found: ${counts}${ignored}` : `cast-drift ${report.command}: in sync (${counts}${ignored})`);
+  return `${lines.join('\n')}\n`;
+}
