@@ -13,6 +13,7 @@ const skipTests = process.argv.includes('--skip-tests');
 
 function main(): void {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) run('npm', ['run', 'build'], { cwd: ROOT });
+  fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
 
   const requires = Array.from({ length: REPEAT }, () => run(process.execPath, ['-e', "require('./dist/index.js')"], { cwd: ROOT }));
   const inProcess = Array.from({ length: REPEAT }, () =>
