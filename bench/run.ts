@@ -38,6 +38,7 @@ const header = [
   '',
 ].join('\n');
 const target = path.join(ROOT, 'docs', 'benchmarks.md');
+fs.mkdirSync(path.dirname(target), { recursive: true });
 const previous = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
 // Keep sections of benchmarks not run this time.
 const kept = previous
