@@ -1,0 +1,61 @@
+import { Cloud } from '../../../lib/core/cloud';
+import { MeshMode, planMesh, renderInterfaceSetup } from '../../../lib/core/mesh';
+import { NodeRole } from '../../../lib/core/node-role';
+import { meshNode } from './mesh-nodes';
+
+// Home addresses (no collisions): aws-cp-0 10.4.13.211, gcp-w-1 10.4.176.200, node-a 10.4.220.159.
+const nodes = [
+  meshNode('aws-cp-0', Cloud.AWS, 10, NodeRole.CONTROL_PLANE),
+  meshNode('node-a', Cloud.AWS, 12),
+  meshNode('gcp-w-1', Cloud.GCP, 11),
+];
+
+describe('renderInterfaceSetup', () => {
+  test('full mesh: address, MTU, up, then every peer destination into WireGuard', () => {
+    const plan = planMesh({ nodes, mode: MeshMode.FULL_MESH, mtu: 1380 });
+    expect(renderInterfaceSetup(plan, 'node-a')).toEqual([
+      'ip link set dev wg0 mtu 1380',
+      'ip address replace 10.4.220.159/32 dev wg0',
+      'ip link set dev wg0 up',
+      'ip route replace 10.4.13.211/32 dev wg0',
+      'ip route replace 10.244.10.0/24 dev wg0',
+      'ip route replace 10.4.176.200/32 dev wg0',
+      'ip route replace 10.244.11.0/24 dev wg0',
+    ]);
+  });
+
+  test('cross-location non-gateway: own cloud via the peer, other clouds via its gateway, mesh address as source', () => {
+    const plan = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION });
+    expect(renderInterfaceSetup(plan, 'node-a', { interfaceName: 'wg-mesh' })).toEqual([
+      'ip link set dev wg-mesh mtu 1420',
+      'ip address replace 10.4.220.159/32 dev wg-mesh',
+      'ip link set dev wg-mesh up',
+      'ip route replace 10.4.13.211/32 via 10.10.0.10 src 10.4.220.159',
+      'ip route replace 10.244.10.0/24 via 10.10.0.10 src 10.4.220.159',
+      'ip route replace 10.4.176.200/32 via 10.10.0.10 src 10.4.220.159',
+      'ip route replace 10.244.11.0/24 via 10.10.0.10 src 10.4.220.159',
+    ]);
+  });
+
+  test('cross-location gateway: other clouds into WireGuard', () => {
+    const plan = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION });
+    expect(renderInterfaceSetup(plan, 'aws-cp-0').slice(3)).toEqual([
+      'ip route replace 10.4.176.200/32 dev wg0',
+      'ip route replace 10.244.11.0/24 dev wg0',
+      'ip route replace 10.4.220.159/32 via 10.10.0.12 src 10.4.13.211',
+      'ip route replace 10.244.12.0/24 via 10.10.0.12 src 10.4.13.211',
+    ]);
+  });
+
+  test('cloud-network: pod routes only, no interface', () => {
+    const plan = planMesh({ nodes: nodes.slice(0, 2), mode: MeshMode.CLOUD_NETWORK });
+    expect(renderInterfaceSetup(plan, 'aws-cp-0')).toEqual(['ip route replace 10.244.12.0/24 via 10.10.0.12']);
+  });
+
+  test('an interface name Linux would refuse', () => {
+    const plan = planMesh({ nodes, mode: MeshMode.FULL_MESH });
+    expect(() => renderInterfaceSetup(plan, 'node-a', { interfaceName: 'wireguard-mesh-0' })).toThrow(
+      new Error('interfaceName must be 1 to 15 letters, digits, "_", "." or "-" (got "wireguard-mesh-0"). Use a Linux interface name such as wg0.'),
+    );
+  });
+});

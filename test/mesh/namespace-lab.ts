@@ -1,0 +1,361 @@
+/**
+ * A lab of Linux network namespaces standing in for cloud nodes, for the
+ * WireGuard proof in wireguard-namespaces.test.ts. All I/O of that test lives
+ * here; the test only decides what to apply and what to check.
+ *
+ * ```
+ *                      <prefix>-r  ("the internet", ip_forward=1)
+ *        br0 198.18.0.1     br1 198.18.1.1    br2 198.18.2.1    br3 198.18.3.1
+ *          |  (one L2 cloud network per bridge; private 10.1<k>.0.0/24 lives on it too,
+ *          |   but the router has no address there, so private addresses stay inside a cloud)
+ *    <prefix>-n<i>  eth0: 10.1<k>.0.<10+j>/24 (private) + 198.18.<k>.<10+j>/24 (public)
+ *                   default via 198.18.<k>.1 src <public>; ip_forward=1
+ *                   <prefix>-<i>: wireguard-go interface (the mesh)
+ *                   pod0 10.244.<i>.1/24 --veth-- <prefix>-p<i> eth0 10.244.<i>.10 (a "pod")
+ * ```
+ *
+ * Every address exists only inside these namespaces (198.18.0.0/15 is the
+ * RFC 2544 benchmarking range). The pod is a namespace behind a veth rather
+ * than a dummy interface: it also proves that the node forwards into its pod
+ * CIDR, and it works on kernels built without the dummy driver.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cloud } from '../../lib/core/cloud';
+import { MeshNodeInput, MeshPlan, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import { NodeRole } from '../../lib/core/node-role';
+
+/** A simulated node. */
+export interface LabNode {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly role: NodeRole;
+  /** Node namespace. */
+  readonly ns: string;
+  /** Namespace of the node's one pod. */
+  readonly podNs: string;
+  /** WireGuard interface name, unique on the host (wireguard-go's socket is /var/run/wireguard/<name>.sock). */
+  readonly ifname: string;
+  readonly publicAddress: string;
+  readonly privateAddress: string;
+  readonly podCidr: string;
+  /** The pod's address, inside podCidr. */
+  readonly podAddress: string;
+  /** Generated in the node namespace with `wg genkey`; stays in this process and the 0600 config files of the lab. */
+  readonly privateKey: string;
+  readonly publicKey: string;
+}
+
+/** What to build: name, cloud, role per node. */
+export interface LabNodeSpec {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly role: NodeRole;
+}
+
+/** Result of a finished command. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command without a shell; resolves with its exit code and output. */
+export function run(command: string, args: readonly string[], input?: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (input !== undefined) {
+      // A command that exits before reading all of its input shows up in its exit code, not as an EPIPE here.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(input);
+    }
+  });
+}
+
+/** Runs a command and throws with its stderr when it fails. */
+export async function must(command: string, args: readonly string[], input?: string): Promise<string> {
+  const result = await run(command, args, input);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}\n${input ?? ''}`);
+  return result.stdout;
+}
+
+/** Runs `tasks` with at most `limit` in flight; results in input order. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const CLOUD_INDEX: Record<Cloud, number> = { [Cloud.AWS]: 0, [Cloud.GCP]: 1, [Cloud.AZURE]: 2, [Cloud.DIGITALOCEAN]: 3 };
+const SOCKET_DIR = '/var/run/wireguard';
+
+/** The namespaces, processes and files of one test run; `cleanup()` removes all of them. */
+export class NamespaceLab {
+  /** Builds the router, one bridge per cloud, and a node and pod namespace per spec; generates keys on the nodes. */
+  static async create(specs: readonly LabNodeSpec[]): Promise<NamespaceLab> {
+    const lab = new NamespaceLab();
+    try {
+      await lab.build(specs);
+    } catch (error) {
+      await lab.cleanup();
+      throw error;
+    }
+    return lab;
+  }
+
+  readonly nodes: LabNode[] = [];
+  /** Short, per-process prefix so parallel runs on one host never share a name. */
+  readonly prefix = `wgm${process.pid.toString(36)}`;
+  readonly routerNs = `${this.prefix}-r`;
+  private readonly namespaces: string[] = [];
+  private readonly daemons = new Map<string, ChildProcess>();
+  private readonly dir = mkdtempSync(join(tmpdir(), 'wg-mesh-lab-'));
+
+  private constructor() {}
+
+  /** The planner input for `names` (all nodes when omitted). */
+  meshNodes(names?: readonly string[]): MeshNodeInput[] {
+    return this.nodes
+      .filter((node) => !names || names.includes(node.name))
+      .map((node) => ({
+        name: node.name,
+        cloud: node.cloud,
+        role: node.role,
+        publicAddress: node.publicAddress,
+        privateAddress: node.privateAddress,
+        podCidr: node.podCidr,
+      }));
+  }
+
+  node(name: string): LabNode {
+    const node = this.nodes.find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`no lab node ${name}`);
+    return node;
+  }
+
+  /** Starts wireguard-go for the node (foreground, so this process owns and can end it). */
+  async startWireGuard(node: LabNode): Promise<void> {
+    if (this.daemons.has(node.name)) return;
+    const child = spawn('ip', ['netns', 'exec', node.ns, 'wireguard-go', '-f', node.ifname], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.resume();
+    this.daemons.set(node.name, child);
+    const socket = join(SOCKET_DIR, `${node.ifname}.sock`);
+    for (let i = 0; i < 200 && !existsSync(socket); i++) await sleep(10);
+    if (!existsSync(socket)) throw new Error(`wireguard-go did not create ${socket}`);
+    // Sockets appear a moment before the UAPI listener answers.
+    for (let i = 0; i < 100; i++) {
+      if ((await run('ip', ['netns', 'exec', node.ns, 'wg', 'show', node.ifname])).code === 0) return;
+      await sleep(10);
+    }
+    throw new Error(`wireguard-go for ${node.name} does not answer on ${socket}`);
+  }
+
+  /** Ends the node's wireguard-go (its interface goes with it). */
+  async stopWireGuard(node: LabNode): Promise<void> {
+    const child = this.daemons.get(node.name);
+    if (!child) return;
+    this.daemons.delete(node.name);
+    await stopProcess(child);
+    rmSync(join(SOCKET_DIR, `${node.ifname}.sock`), { force: true });
+  }
+
+  /**
+   * Applies the plan's views to every node of the plan, exactly as rendered:
+   * the WireGuard text through `wg <command>` and the interface setup lines
+   * through `ip -batch` (each line minus its leading `ip`). Routes left from a
+   * previous plan are flushed first. `publicKeyOf` may lie about a key.
+   */
+  async apply(
+    plan: MeshPlan,
+    options: { command?: 'setconf' | 'syncconf'; only?: readonly string[]; publicKeyOf?: (viewer: string, peer: string) => string } = {},
+  ): Promise<void> {
+    const targets = plan.nodes.filter((node) => !options.only || options.only.includes(node.name));
+    await Promise.all(
+      targets.map(async (planned) => {
+        const node = this.node(planned.name);
+        await this.startWireGuard(node);
+        const config = renderWireGuardConfig(plan, node.name, {
+          privateKey: node.privateKey,
+          publicKeyOf: (peer) => options.publicKeyOf?.(node.name, peer) ?? this.node(peer).publicKey,
+        });
+        const file = join(this.dir, `${node.name}.conf`);
+        writeFileSync(file, config, { mode: 0o600 });
+        await must('ip', ['netns', 'exec', node.ns, 'wg', options.command ?? 'setconf', node.ifname, file]);
+        // Rendered routes carry the default `proto boot`; the lab's own default route is `proto static`.
+        await must('ip', ['-n', node.ns, 'route', 'flush', 'proto', 'boot']);
+        const lines = renderInterfaceSetup(plan, node.name, { interfaceName: node.ifname });
+        if (lines.some((line) => !line.startsWith('ip '))) throw new Error(`not an ip command: ${lines.join('\n')}`);
+        await must('ip', ['-n', node.ns, '-batch', '-'], lines.map((line) => line.slice(3)).join('\n') + '\n');
+        await this.waitForListener(node, plan.listenPort);
+      }),
+    );
+  }
+
+  /**
+   * wireguard-go binds its UDP socket only after it sees the link go up, a
+   * moment after `ip link set up` returns; a handshake sent to a peer before
+   * that is lost and retried only after 5 s (REKEY_TIMEOUT). The lab waits for
+   * the socket so the measured bring-up is not that race.
+   */
+  private async waitForListener(node: LabNode, port: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if ((await must('ip', ['netns', 'exec', node.ns, 'ss', '-Hnul', `sport = :${port}`])).trim() !== '') return;
+      await sleep(10);
+    }
+    throw new Error(`${node.name}: nothing listens on udp port ${port}`);
+  }
+
+  /** One ICMP echo from `ns` to `address`, tried up to `attempts` times (1 s wait each). */
+  async ping(ns: string, address: string, attempts: number): Promise<boolean> {
+    for (let i = 0; i < attempts; i++) {
+      if (await this.pingOnce(ns, address)) return true;
+    }
+    return false;
+  }
+
+  /** Pings until an answer comes or `settleMs` have passed (at least one try). */
+  async reachable(ns: string, address: string, settleMs: number): Promise<boolean> {
+    const deadline = performance.now() + settleMs;
+    do {
+      if (await this.pingOnce(ns, address)) return true;
+    } while (performance.now() < deadline);
+    return false;
+  }
+
+  /** Checks every (from namespace, address) pair in parallel; returns the pairs that never answered, as "from -> address". */
+  async unreachable(pairs: readonly (readonly [string, string])[], settleMs: number): Promise<string[]> {
+    const ok = await inParallel(pairs, 160, ([ns, address]) => this.reachable(ns, address, settleMs));
+    return pairs.filter((_, i) => !ok[i]).map(([ns, address]) => `${ns} -> ${address}`);
+  }
+
+  /** Polls `wg show latest-handshakes` until every peer of every node has one; resolves false after `settleMs`. */
+  async allHandshakesDone(nodes: readonly LabNode[], settleMs: number): Promise<boolean> {
+    const deadline = performance.now() + settleMs;
+    do {
+      const rows = await Promise.all(nodes.map((node) => this.wgShow(node, 'latest-handshakes')));
+      if (rows.every((peers) => peers.every(([, at]) => Number(at) > 0))) return true;
+      await sleep(50);
+    } while (performance.now() < deadline);
+    return false;
+  }
+
+  private async pingOnce(ns: string, address: string): Promise<boolean> {
+    return (await run('ip', ['netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', address])).code === 0;
+  }
+
+  /** `wg show <if> <field>` of a node, as [public key, value] rows. */
+  async wgShow(node: LabNode, field: 'latest-handshakes' | 'peers' | 'allowed-ips'): Promise<string[][]> {
+    const text = await must('ip', ['netns', 'exec', node.ns, 'wg', 'show', node.ifname, field]);
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split('\t'));
+  }
+
+  /** Generates a key pair in the node namespace (as a node agent would, with `wg genkey`). */
+  async generateKeyPair(ns: string): Promise<{ privateKey: string; publicKey: string }> {
+    const privateKey = (await must('ip', ['netns', 'exec', ns, 'wg', 'genkey'])).trim();
+    const publicKey = (await must('ip', ['netns', 'exec', ns, 'wg', 'pubkey'], `${privateKey}\n`)).trim();
+    return { privateKey, publicKey };
+  }
+
+  /** Ends every wireguard-go this lab started, deletes its namespaces, sockets and files. Safe to call twice. */
+  async cleanup(): Promise<void> {
+    const daemons = [...this.daemons.values()];
+    this.daemons.clear();
+    await Promise.all(daemons.map(stopProcess));
+    for (const node of this.nodes) rmSync(join(SOCKET_DIR, `${node.ifname}.sock`), { force: true });
+    await Promise.all(this.namespaces.splice(0).map((ns) => run('ip', ['netns', 'delete', ns])));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async build(specs: readonly LabNodeSpec[]): Promise<void> {
+    await this.addNamespace(this.routerNs);
+    const router = ['link set lo up'];
+    for (let k = 0; k < 4; k++) router.push(`link add br${k} type bridge`, `address add 198.18.${k}.1/24 dev br${k}`, `link set br${k} up`);
+    await must('ip', ['-n', this.routerNs, '-batch', '-'], router.join('\n') + '\n');
+    await enableForwarding(this.routerNs);
+
+    const perCloud = new Map<Cloud, number>();
+    await Promise.all(
+      specs.map(async (spec, i) => {
+        const k = CLOUD_INDEX[spec.cloud];
+        const j = perCloud.get(spec.cloud) ?? 0;
+        perCloud.set(spec.cloud, j + 1);
+        const ns = `${this.prefix}-n${i}`;
+        const podNs = `${this.prefix}-p${i}`;
+        await Promise.all([this.addNamespace(ns), this.addNamespace(podNs)]);
+        const publicAddress = `198.18.${k}.${10 + j}`;
+        const privateAddress = `10.${10 + k}.0.${10 + j}`;
+        // The veth is made in the router namespace with its far end placed straight in the node: no root-namespace names.
+        await must('ip', ['-n', this.routerNs, '-batch', '-'], [`link add n${i} type veth peer name eth0 netns ${ns}`, `link set n${i} master br${k}`, `link set n${i} up`].join('\n') + '\n');
+        await must('ip', ['-n', ns, 'link', 'add', 'pod0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', podNs]);
+        await must(
+          'ip',
+          ['-n', ns, '-batch', '-'],
+          [
+            'link set lo up',
+            `address add ${privateAddress}/24 dev eth0`,
+            `address add ${publicAddress}/24 dev eth0`,
+            'link set eth0 up',
+            `route add default via 198.18.${k}.1 src ${publicAddress} proto static`,
+            `address add 10.244.${i}.1/24 dev pod0`,
+            'link set pod0 up',
+          ].join('\n') + '\n',
+        );
+        await must('ip', ['-n', podNs, '-batch', '-'], ['link set lo up', `address add 10.244.${i}.10/24 dev eth0`, 'link set eth0 up', `route add default via 10.244.${i}.1`].join('\n') + '\n');
+        await enableForwarding(ns);
+        const keys = await this.generateKeyPair(ns);
+        this.nodes[i] = {
+          ...spec,
+          ns,
+          podNs,
+          ifname: `${this.prefix}-${i}`,
+          publicAddress,
+          privateAddress,
+          podCidr: `10.244.${i}.0/24`,
+          podAddress: `10.244.${i}.10`,
+          ...keys,
+        };
+      }),
+    );
+  }
+
+  private async addNamespace(ns: string): Promise<void> {
+    await must('ip', ['netns', 'add', ns]);
+    this.namespaces.push(ns);
+  }
+}
+
+/** net.ipv4.ip_forward=1 inside `ns` (/proc/sys/net is per network namespace; no procps needed). */
+async function enableForwarding(ns: string): Promise<void> {
+  await must('ip', ['netns', 'exec', ns, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  await exited;
+  clearTimeout(timer);
+}
