@@ -122,6 +122,15 @@ export function awsInstanceAttributes(random: () => number, name: string, subnet
   };
 }
 
+/**
+ * JSON as Terraform writes it (Go's json.MarshalIndent with two spaces):
+ * like JSON.stringify, but `<`, `>` and `&` escaped as \u003c, \u003e, \u0026
+ * (those characters only occur inside strings, so a plain replace is exact).
+ */
+export function goJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
 /** One `resources[]` entry of a state v4. */
 export interface StateResourceV4 {
   readonly module?: string;
@@ -156,12 +165,12 @@ export class StateWriter {
 
   constructor(file: string, header: { terraformVersion: string; outputs: Record<string, unknown> }) {
     this.fd = fs.openSync(file, 'w');
-    const outputs = JSON.stringify(header.outputs, null, 2).replace(/\n/g, '\n  ');
+    const outputs = goJson(header.outputs).replace(/\n/g, '\n  ');
     this.write(`{\n  "version": 4,\n  "terraform_version": ${JSON.stringify(header.terraformVersion)},\n  "serial": 42,\n  "lineage": "5b0e6d1c-1f0a-8c9e-2d4b-7a3c9e1f0b2d",\n  "outputs": ${outputs},\n  "resources": [`);
   }
 
   public add(resource: StateResourceV4): void {
-    this.write(`${this.first ? '' : ','}\n    ${JSON.stringify(resource, null, 2).replace(/\n/g, '\n    ')}`);
+    this.write(`${this.first ? '' : ','}\n    ${goJson(resource).replace(/\n/g, '\n    ')}`);
     this.first = false;
   }
 
@@ -216,23 +225,11 @@ export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { s
   const vpcId = `vpc-${hex(random, 17)}`;
   const subnetId = `subnet-${hex(random, 17)}`;
   const sgId = `sg-${hex(random, 17)}`;
-  writer.add({ mode: 'managed', type: 'aws_vpc', name: 'cluster', provider: AWS_PROVIDER, instances: [stateInstance({ id: vpcId, cidr_block: '10.10.0.0/16', tags: clusterTags('bench'), tags_all: clusterTags('bench') })] });
-  writer.add({ mode: 'managed', type: 'aws_subnet', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: subnetId, vpc_id: vpcId, cidr_block: '10.10.1.0/24', tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
-  const ingress = [
-    { cidr_blocks: ['0.0.0.0/0'], description: 'ssh', from_port: 22, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: 'tcp', security_groups: [], self: false, to_port: 22 },
-    { cidr_blocks: ['10.10.0.0/16'], description: 'cluster', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 },
-  ];
-  const egress = [{ cidr_blocks: ['0.0.0.0/0'], description: '', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 }];
-  writer.add({ mode: 'managed', type: 'aws_security_group', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: sgId, vpc_id: vpcId, name: 'bench-nodes', ingress, egress, tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
-
-  // Root nodes: 1 per ~64 pool workers, so the node checks have real work at every size.
-  const pools: string[] = [];
-  const rootNodes: Record<string, unknown>[] = [];
-  let pool = 0;
-  while (writer.bytes + estimatePending(writer) < targetBytes) {
-    const module = `module.pool_${pool}`;
-    pools.push(`pool_${pool}`);
-    writer.add({
+  // Size one pool to know how many fit; Terraform sorts resources by module, mode, type and name,
+  // so the root nodes (whose count depends on the pool count) are written first.
+  const poolResource = (pool: number): StateResourceV4 => {
+    const module = `module.pool_${String(pool).padStart(6, '0')}`;
+    return {
       module,
       mode: 'managed',
       type: 'aws_instance',
@@ -246,25 +243,36 @@ export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { s
           dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes', `${module}.aws_iam_instance_profile.node`],
         }),
       ),
-    });
-    if (pool % 8 === 0) rootNodes.push(awsInstanceAttributes(random, `bench-node-${rootNodes.length}`, subnetId, sgId));
-    pool++;
-  }
+    };
+  };
+  const poolBytes = goJson(poolResource(0)).length * 1.12; // + indentation inside the resources list
+  const poolCount = Math.max(1, Math.round(targetBytes / (poolBytes * (1 + 1 / (8 * WORKERS_PER_POOL)))));
+  const nodeCount = Math.max(1, Math.ceil(poolCount / 8));
   writer.add({
     mode: 'managed',
     type: 'aws_instance',
     name: 'node',
     each: 'list',
     provider: AWS_PROVIDER,
-    instances: rootNodes.map((attributes, i) => stateInstance(attributes, { indexKey: i, dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes'] })),
+    instances: Array.from({ length: nodeCount }, (_, i) => stateInstance(awsInstanceAttributes(random, `bench-node-${i}`, subnetId, sgId), { indexKey: i, dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes'] })),
   });
+  const ingress = [
+    { cidr_blocks: ['0.0.0.0/0'], description: 'ssh', from_port: 22, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: 'tcp', security_groups: [], self: false, to_port: 22 },
+    { cidr_blocks: ['10.10.0.0/16'], description: 'cluster', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 },
+  ];
+  const egress = [{ cidr_blocks: ['0.0.0.0/0'], description: '', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 }];
+  writer.add({ mode: 'managed', type: 'aws_security_group', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: sgId, vpc_id: vpcId, name: 'bench-nodes', ingress, egress, tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
+  writer.add({ mode: 'managed', type: 'aws_subnet', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: subnetId, vpc_id: vpcId, cidr_block: '10.10.1.0/24', tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
+  writer.add({ mode: 'managed', type: 'aws_vpc', name: 'cluster', provider: AWS_PROVIDER, instances: [stateInstance({ id: vpcId, cidr_block: '10.10.0.0/16', tags: clusterTags('bench'), tags_all: clusterTags('bench') })] });
+  const pools: string[] = [];
+  for (let pool = 0; pool < poolCount; pool++) {
+    const resource = poolResource(pool);
+    pools.push(resource.module!.slice('module.'.length));
+    writer.add(resource);
+  }
   const bytes = writer.close();
-  fs.writeFileSync(desiredPath, JSON.stringify(benchDesired(pools, rootNodes.length), null, 2));
+  fs.writeFileSync(desiredPath, JSON.stringify(benchDesired(pools, nodeCount), null, 2));
   return { statePath, desiredPath, bytes, resources: 4 + pools.length };
-}
-
-function estimatePending(writer: StateWriter): number {
-  return (writer as unknown as { pendingLength: number }).pendingLength;
 }
 
 /** The `cdk.tf.json` the bench state was applied from. */

@@ -87,5 +87,5 @@ export function describeItem(item: InventoryItem): string {
 
 /** The pseudo-address of an object only an inventory lists: `aws:i-0abc…`. */
 export function inventoryAddress(item: InventoryItem): string {
-  return `${item.cloud}:${item.cloud === Cloud.AZURE ? (item.location.id ?? item.id) : item.id}`;
+  return `${item.cloud}:${item.id}`;
 }

@@ -14,6 +14,7 @@ import { deleteCommand, importBlock, replaceCommand } from './remediation';
 import { resolveReferences } from './resolve-references';
 import { isNodeType, cloudOfType } from '../catalog/resource-types';
 import { ActualState, DesiredState, InventoryItem } from '../model';
+import { shellQuoteAddress } from '../read/state/instance-address';
 import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
 
 interface NodeTarget {
@@ -68,7 +69,7 @@ export function checkMissingNodes(desired: DesiredState, actual: ActualState, cl
         severity: Severity.WARNING,
         message: `${label} is tainted: the next apply replaces it`,
         differences: [{ path: 'status', desired: 'ready', actual: 'tainted' }],
-        remediation: `Run \`${replaceCommand(target.address)}\` to replace it now, or \`terraform untaint ${target.address}\` if the node is healthy.`,
+        remediation: `Run \`${replaceCommand(target.address)}\` to replace it now, or \`terraform untaint ${shellQuoteAddress(target.address)}\` if the node is healthy.`,
         tags: node.tags,
       });
     }

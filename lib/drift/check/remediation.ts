@@ -30,7 +30,7 @@ export function deleteCommand(item: InventoryItem): string {
     case Cloud.GCP:
       return `gcloud compute instances delete ${item.name}${item.location.zone ? ` --zone ${item.location.zone}` : ''}${item.location.project ? ` --project ${item.location.project}` : ''}`;
     case Cloud.AZURE:
-      return `az vm delete --ids ${item.location.id ?? item.id} --yes`;
+      return `az vm delete --ids ${item.id} --yes`;
     case Cloud.DIGITALOCEAN:
       return `doctl compute droplet delete ${item.id} --force`;
   }

@@ -105,6 +105,7 @@ export function parseArgs(argv: readonly string[]): CliArguments {
   const commands = [CliCommand.CHECK, CliCommand.GUARD_DESTROY, CliCommand.HELP] as string[];
   if (first !== undefined && !commands.includes(first)) throw new CliUsageError(`unknown command "${first}" (commands: check, guard-destroy, help)`);
   if (version) return base(CliCommand.VERSION);
+  if (first === undefined && !help) throw new CliUsageError('missing command: check or guard-destroy');
   if (help || first === undefined || first === CliCommand.HELP) {
     const topic = first === CliCommand.HELP ? rest[0] : first;
     if (topic !== undefined && topic !== CliCommand.CHECK && topic !== CliCommand.GUARD_DESTROY) throw new CliUsageError(`no help for "${topic}"`);

@@ -44,7 +44,7 @@ export function applyIgnores(findings: readonly Finding[], ignore: IgnoreFile | 
       severity: Severity.WARNING,
       address: `${ignore.file}#${entry.number}`,
       message: `ignore entry #${entry.number} (${describeEntry(entry)}) expired on ${entry.expires}; it no longer hides findings (its reason: ${entry.reason})`,
-      differences: [{ path: 'expires', desired: `after ${now.toISOString().slice(0, 10)}`, actual: entry.expires }],
+      differences: [{ path: 'expires', desired: `later than ${now.toISOString().slice(0, 10)}`, actual: entry.expires }],
       remediation: 'Fix the drift it hid, or renew the entry with a new expiry date and a current reason.',
       location: { file: ignore.file },
     });

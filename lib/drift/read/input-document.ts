@@ -192,7 +192,8 @@ export class InputDocumentReader implements JsonPathHandler {
       throw new DriftInputError('is not a JSON object or list: expected a Terraform state, `terraform show -json` output or a cloud inventory', this.file);
     }
     if (keys.has('encryption_version') || keys.has('encrypted_data')) return { ...base, kind: InputKind.ENCRYPTED_STATE, label: 'OpenTofu encrypted state', encrypted: this.envelope() };
-    if (version !== undefined && !keys.has('format_version')) return this.finishStateFile(version, keys);
+    const stateLike = typeof version === 'number' || keys.has('resources') || keys.has('lineage') || keys.has('modules');
+    if (version !== undefined && stateLike && !keys.has('format_version')) return this.finishStateFile(version, keys);
     if (keys.has('format_version')) return this.finishShowJson(keys);
     if (this.sawReservations || keys.has('Reservations')) {
       return { ...base, kind: InputKind.INVENTORY, label: 'AWS VM inventory', inventoryCloud: Cloud.AWS, inventoryItems: this.items };

@@ -28,7 +28,9 @@ export function parseJsonSlice(text: string, startOffset: number, source: string
     const offset = startOffset + Buffer.byteLength(before);
     // Line and column are only known when the slice is the whole input.
     const where = startOffset === 0 ? ` (line ${lineOf(before)}, column ${before.length - before.lastIndexOf('\n')})` : '';
-    throw new DriftInputError(`invalid JSON at byte ${offset}${where}: ${located?.problem ?? 'not valid JSON'}`, source);
+    const problem = located?.problem ?? 'not valid JSON';
+    const hint = problem === 'unexpected end of input' ? ': the file is truncated' : '';
+    throw new DriftInputError(`invalid JSON at byte ${offset}${where}: ${problem}${hint}`, source);
   }
 }
 
