@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { Cloud } from '../../../lib/core/cloud';
+import { DriftInputError } from '../../../lib/drift/errors';
+import { InputDocumentReader, InputKind } from '../../../lib/drift/read/input-document';
+import { JsonStreamScanner } from '../../../lib/drift/read/json/json-stream-scanner';
+import { readInput } from '../../../lib/drift/read/read-input';
+import { ADDRESS, AWS, CLUSTER_UUID, GCP, TOFU_PASSPHRASE } from '../../fixtures/drift/build/ids';
+import { fixture } from '../helpers';
+
+describe('readInput recognizes each format by content', () => {
+  test.each([
+    ['state/in-sync.tfstate', InputKind.STATE, 'Terraform state (format 4, written by 1.9.8)', 22],
+    ['state/opentofu.tfstate', InputKind.STATE, 'OpenTofu state (format 4, written by 1.8.5)', 22],
+    ['state/drifted.tfstate', InputKind.STATE, 'Terraform state (format 4, written by 1.12.2)', 23],
+    ['state/show-json.json', InputKind.SHOW_JSON_STATE, 'terraform show -json state (format 1.0)', 22],
+    ['state/refresh-only-plan.json', InputKind.PLAN, 'plan JSON (format 1.2)', 0],
+    ['inventory/aws-describe-instances.json', InputKind.INVENTORY, 'AWS VM inventory', 0],
+    ['inventory/gcloud-instances-list.json', InputKind.INVENTORY, 'GCP VM inventory', 0],
+    ['inventory/az-vm-list.json', InputKind.INVENTORY, 'Azure VM inventory', 0],
+    ['inventory/doctl-droplet-list.json', InputKind.INVENTORY, 'DigitalOcean VM inventory', 0],
+  ])('%s', async (file, kind, label, resources) => {
+    const document = await readInput(fixture(file));
+    expect([document.kind, document.label, document.resources.length]).toEqual([kind, label, resources]);
+  });
+
+  test('a state: modules, data sources, index keys, taint, sensitive paths, outputs', async () => {
+    const document = await readInput(fixture('state/drifted.tfstate'));
+    const byAddress = new Map(document.resources.map((r) => [r.address, r]));
+    expect(byAddress.get('module.addons.aws_iam_role.node')?.module).toBe('module.addons');
+    expect(byAddress.get('data.cloudinit_config.worker')?.mode).toBe('data');
+    expect(byAddress.get(`${ADDRESS.gcpNode}["${GCP.nodeKey}"]`)?.indexKey).toBe(GCP.nodeKey);
+    expect(byAddress.get(`${ADDRESS.awsNode}[0]`)).toMatchObject({ tainted: true, clusterUuid: CLUSTER_UUID, id: AWS.nodeIds[0] });
+    expect(byAddress.get(ADDRESS.sshKey)?.sensitivePaths).toEqual([]); // its secrets are not kept at all
+    expect(typeof document.outputs.cast_cluster).toBe('string');
+  });
+
+  test('show -json and the state it shows reduce to the same records', async () => {
+    const state = await readInput(fixture('state/in-sync.tfstate'));
+    const shown = await readInput(fixture('state/show-json.json'));
+    const strip = (r: { file: string; provider: string }) => ({ ...r, file: '', provider: '' });
+    expect(shown.resources.map(strip)).toEqual(state.resources.map(strip));
+  });
+
+  test("a plan's prior state is read only when asked for", async () => {
+    expect((await readInput(fixture('state/refresh-only-plan.json'), { readPlanPriorState: true })).resources).toHaveLength(22);
+    const plan = await readInput(fixture('state/refresh-only-plan.json'));
+    expect(plan.drift.map((d) => [d.address, d.action])).toEqual([
+      [`${ADDRESS.awsNode}[1]`, 'deleted'],
+      [ADDRESS.awsWorkerSg, 'updated'],
+    ]);
+  });
+
+  test('an inventory declared empty', async () => {
+    const document = await readInput(fixture('inventory/empty-list.json'), { inventoryCloud: Cloud.GCP });
+    expect([document.kind, document.inventoryCloud, document.inventoryItems]).toEqual([InputKind.INVENTORY, Cloud.GCP, []]);
+  });
+
+  test('stdin', async () => {
+    const stdin = Readable.from([fs.readFileSync(fixture('state/in-sync.tfstate'))]);
+    const document = await readInput('-', { stdin });
+    expect(document.resources).toHaveLength(22);
+    expect(document.file).toBe('-');
+  });
+
+  test('an encrypted OpenTofu state decrypts with the pbkdf2 passphrase', async () => {
+    const document = await readInput(fixture('bad/encrypted-opentofu.tfstate'), { passphrase: TOFU_PASSPHRASE });
+    expect([document.kind, document.label, document.resources.length]).toEqual([InputKind.STATE, 'OpenTofu state (format 4, written by 1.8.5), decrypted', 22]);
+  });
+
+  test.each(['state/in-sync.tfstate', 'state/show-json.json', 'state/refresh-only-plan.json', 'inventory/aws-describe-instances.json', 'inventory/az-vm-list.json'])('streaming %s in 3-byte chunks reduces like one JSON.parse', async (file) => {
+    const whole = await readInput(fixture(file), { readPlanPriorState: true });
+    const reader = new InputDocumentReader(fixture(file), { readPlanPriorState: true });
+    const scanner = new JsonStreamScanner(reader, fixture(file));
+    const bytes = fs.readFileSync(fixture(file));
+    for (let at = 0; at < bytes.length; at += 3) scanner.push(bytes.subarray(at, at + 3));
+    scanner.end();
+    expect(reader.finish()).toEqual(whole);
+  });
+});
+
+describe('readInput refuses bad input with one line naming the file', () => {
+  test.each([
+    ['bad/truncated.tfstate', /truncated\.tfstate: invalid JSON at byte \d+ \(line \d+, column \d+\): unexpected end of input: the file is truncated$/],
+    ['bad/invalid.tfstate', /invalid\.tfstate: invalid JSON at byte 65 \(line 4, column 16\): expected a property name in double quotes$/],
+    ['bad/version-3.tfstate', /version-3\.tfstate: is a state of format version 3 \(Terraform 0\.11 or older\): upgrade it with terraform 0\.13\+/],
+    ['bad/encrypted-opentofu.tfstate', /encrypted-opentofu\.tfstate: is an OpenTofu encrypted state \(encryption_version v0\): run `tofu show -json > state\.json`/],
+    ['bad/empty-state.tfstate', /empty-state\.tfstate: is an empty state \(no resources\)/],
+    ['bad/not-a-state.json', /not-a-state\.json: is not a Terraform state, `terraform show -json` output, refresh-only plan or cloud inventory \(top-level keys: name, version, dependencies\)/],
+    ['bad/empty-file.tfstate', /empty-file\.tfstate: is empty \(0 bytes of JSON\)$/],
+    ['bad/does-not-exist.tfstate', /does-not-exist\.tfstate: does not exist$/],
+    ['bad', /bad: is a directory, not a file$/],
+    ['inventory/empty-list.json', /empty-list\.json: is an empty list: cannot tell which cloud it lists; name it, e\.g\. --inventory gcp=FILE$/],
+    ['stack/cdk.tf.json', /cdk\.tf\.json: is a Terraform configuration \(cdk\.tf\.json\), not a state: pass it with --desired$/],
+  ])('%s', async (file, message) => {
+    const error = await readInput(fixture(file)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  test('a wrong passphrase', async () => {
+    await expect(readInput(fixture('bad/encrypted-opentofu.tfstate'), { passphrase: 'nope' })).rejects.toThrow(/does not decrypt \(wrong passphrase/);
+  });
+
+  test('an unreadable file', async () => {
+    if (process.getuid?.() === 0) return; // root reads anything
+    const file = fixture('bad/unreadable.tmp');
+    fs.writeFileSync(file, '{}', { mode: 0o000 });
+    try {
+      await expect(readInput(file)).rejects.toThrow(/cannot be read \(permission denied\)$/);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  test('a list mixing clouds', async () => {
+    const stdin = Readable.from([JSON.stringify([{ kind: 'compute#instance', name: 'a', selfLink: 'x/instances/a' }, { id: 1, size_slug: 's', vpc_uuid: 'v' }])]);
+    await expect(readInput('-', { stdin })).rejects.toThrow('-: item [1] is a DigitalOcean VM in a GCP inventory');
+  });
+});
