@@ -95,7 +95,7 @@ function nodeNamesOf(group: NodeGroupInput, problems: ProblemList): string[] {
   }
   // 1-based, so scaling down removes the highest number and renames nothing.
   const names = Array.from({ length: group.count }, (_, i) => `${group.clusterName}-${group.id}-${i + 1}`);
-  const tooLong = names.find((name) => !NODE_NAME_PATTERN.test(name));
+  const tooLong = names.find((name) => name.length > 63);
   if (tooLong) problems.add(`id must keep node names within 63 characters (got "${tooLong}"). Use a shorter node group id or cluster name.`);
   return names;
 }
