@@ -12,10 +12,10 @@ export function fixture(relative: string): string {
 
 export const UUID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 
-/** A desired resource block. */
-export function desiredResource(address: string, body: Record<string, unknown>, instanceKeys: (number | string | undefined)[] | undefined = [undefined]): DesiredResource {
+/** A desired resource block; `instanceKeys` null means count/for_each unknown until apply. */
+export function desiredResource(address: string, body: Record<string, unknown>, instanceKeys: (number | string | undefined)[] | null = [undefined]): DesiredResource {
   const [type, name] = address.split('.');
-  return { address, type, name, cloud: cloudOfType(type), body, instanceKeys, file: 'cdk.tf.json', line: 1 };
+  return { address, type, name, cloud: cloudOfType(type), body, instanceKeys: instanceKeys ?? undefined, file: 'cdk.tf.json', line: 1 };
 }
 
 /** A desired state from blocks. */
