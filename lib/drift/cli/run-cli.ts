@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         await io.writeFile(file, text);
       } catch (error) {
-        throw new DriftInputError(`cannot write the report: ${describeFileError(error)}`, args.output);
+        throw new DriftInputError(`the report ${describeFileError(error, 'written')}`, args.output);
       }
     } else {
       io.stdout.write(text);

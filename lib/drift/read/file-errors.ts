@@ -1,14 +1,14 @@
 /** One-line reasons for file system errors, so no stack trace or errno noise reaches the user. */
 
-/** A one-line reason for a file system error, without a stack. */
-export function describeFileError(error: unknown): string {
+/** A one-line reason for a file system error, without a stack; `verb` is what was attempted. */
+export function describeFileError(error: unknown, verb: 'read' | 'written' = 'read'): string {
   const code = (error as { code?: string } | undefined)?.code;
   switch (code) {
     case 'ENOENT':
-      return 'does not exist';
+      return verb === 'read' ? 'does not exist' : 'cannot be written (its directory does not exist)';
     case 'EACCES':
     case 'EPERM':
-      return 'cannot be read (permission denied)';
+      return `cannot be ${verb} (permission denied)`;
     case 'EISDIR':
       return 'is a directory, not a file';
     case 'ENOTDIR':
@@ -17,6 +17,6 @@ export function describeFileError(error: unknown): string {
     case 'ENFILE':
       return 'cannot be opened (too many open files)';
     default:
-      return `cannot be read (${code ?? (error instanceof Error ? error.message.split('\n')[0] : 'unknown error')})`;
+      return `cannot be ${verb} (${code ?? (error instanceof Error ? error.message.split('\n')[0] : 'unknown error')})`;
   }
 }

@@ -80,31 +80,47 @@ describe('json (cast-drift/v1)', () => {
   });
 });
 
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[];
+  partialFingerprints: Record<string, string>;
+}
+interface SarifLog {
+  runs: { tool: { driver: { rules: unknown[] } }; results: SarifResult[] }[];
+}
+
 describe('sarif 2.1.0', () => {
-  const log = JSON.parse(renderReport(report(), ReportFormat.SARIF, { cwd: '/repo' })) as Record<string, unknown>;
+  const log = JSON.parse(renderReport(report(), ReportFormat.SARIF, { cwd: '/repo' })) as SarifLog;
+  const fingerprints = (sarif: SarifLog) => sarif.runs[0].results.map((r) => r.partialFingerprints['castDriftFinding/v1']);
   test('valid against the 2.1.0 required fields and GitHub code scanning’s', () => {
     expect(validateSarif(log)).toEqual([]);
   });
   test('results point at the stack file, relative to the checkout', () => {
-    const run = (log.runs as Record<string, unknown>[])[0];
-    const results = run.results as Record<string, any>[];
-    expect(results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine, r.locations[0].logicalLocations[0].fullyQualifiedName])).toEqual([
+    const run = log.runs[0];
+    expect(run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine, r.locations[0].logicalLocations[0].fullyQualifiedName])).toEqual([
       ['network/firewall', 'error', 'cdktf.out/stacks/prod/cdk.tf.json', 42, 'aws_security_group.sg'],
       ['missing-nodes/tainted', 'warning', 'cdktf.out/stacks/prod/cdk.tf.json', 1, 'aws_instance.n[0]'],
       ['cleanup-guard/no-uuid', 'note', 'cdktf.out/stacks/prod/cdk.tf.json', 1, '-'],
     ]);
-    expect(results[0].message.text).toBe('firewall rules differ\nrules: desired (absent), actual ingress allow tcp 8080 from 0.0.0.0/0\nFix: Run `terraform apply`.');
-    expect(results[0].partialFingerprints['castDriftFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
-    expect(((run.tool as any).driver.rules as unknown[]).length).toBe(RULES.length);
+    expect(run.results[0].message.text).toBe('firewall rules differ\nrules: desired (absent), actual ingress allow tcp 8080 from 0.0.0.0/0\nFix: Run `terraform apply`.');
+    expect(fingerprints(log)[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.tool.driver.rules.length).toBe(RULES.length);
   });
   test('fingerprints are stable and distinct', () => {
-    const again = sarifReport(report(), '/repo') as any;
-    const prints = again.runs[0].results.map((r: any) => r.partialFingerprints['castDriftFinding/v1']);
-    expect(prints).toEqual((log as any).runs[0].results.map((r: any) => r.partialFingerprints['castDriftFinding/v1']));
-    expect(new Set(prints).size).toBe(prints.length);
+    const again = sarifReport(report(), '/repo') as unknown as SarifLog;
+    expect(fingerprints(again)).toEqual(fingerprints(log));
+    expect(new Set(fingerprints(log)).size).toBe(fingerprints(log).length);
   });
   test('an empty run is still valid', () => {
     expect(validateSarif(sarifReport(report([]), '/repo'))).toEqual([]);
+  });
+  test('the validator catches what GitHub would refuse', () => {
+    const broken = JSON.parse(JSON.stringify(log)) as SarifLog;
+    broken.runs[0].results[0].locations = [];
+    broken.runs[0].results[1].ruleId = 'nope';
+    expect(validateSarif(broken)).toEqual(['runs[0].results[0].locations: GitHub requires 1 to 10 locations', 'runs[0].results[1].ruleId: must name a rule of the driver', 'runs[0].results[1].ruleIndex: does not point at ruleId']);
   });
   test.each([
     ['/repo/a/b.json', 'a/b.json'],

@@ -1,48 +1,79 @@
 /**
  * Checks a SARIF log against what SARIF 2.1.0 requires (sarif-schema-2.1.0
  * `required` properties and enums) and what GitHub code scanning additionally
- * needs (rule ids, a physical location with a URI and a start line per
- * result). Returns the problems found; empty means valid.
+ * needs (rule ids, 1 to 10 locations per result, each with an artifact URI and
+ * a start line). Returns the problems found; empty means valid.
  */
 const LEVELS = ['none', 'note', 'warning', 'error'];
 
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The value at a path of keys, or undefined. */
+function at(value: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), value);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 export function validateSarif(log: unknown): string[] {
   const problems: string[] = [];
-  const fail = (path: string, problem: string) => problems.push(`${path}: ${problem}`);
-  const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const fail = (path: string, problem: string) => {
+    problems.push(`${path}: ${problem}`);
+  };
   if (!isObject(log)) return ['log: not an object'];
   if (log.version !== '2.1.0') fail('version', 'must be "2.1.0"');
   if (typeof log.$schema !== 'string' || !/sarif-2\.1\.0/.test(log.$schema)) fail('$schema', 'should name the 2.1.0 schema');
   if (!Array.isArray(log.runs)) return [...problems, 'runs: required array'];
-  log.runs.forEach((run: unknown, r: number) => {
-    const at = `runs[${r}]`;
-    if (!isObject(run)) return fail(at, 'not an object');
-    const driver = run.tool?.driver;
-    if (!isObject(driver) || typeof driver.name !== 'string' || driver.name === '') return fail(`${at}.tool.driver.name`, 'required');
-    const rules: any[] = Array.isArray(driver.rules) ? driver.rules : [];
-    const ids = new Set<string>();
-    rules.forEach((rule, i) => {
-      if (typeof rule?.id !== 'string') fail(`${at}.tool.driver.rules[${i}].id`, 'required');
-      if (ids.has(rule.id)) fail(`${at}.tool.driver.rules[${i}].id`, 'duplicate');
-      ids.add(rule.id);
-      if (rule.shortDescription && typeof rule.shortDescription.text !== 'string') fail(`${at}.tool.driver.rules[${i}].shortDescription.text`, 'required');
-      if (rule.defaultConfiguration && !LEVELS.includes(rule.defaultConfiguration.level)) fail(`${at}.tool.driver.rules[${i}].defaultConfiguration.level`, 'invalid');
-    });
-    if (!Array.isArray(run.results)) return fail(`${at}.results`, 'GitHub requires an array (may be empty)');
-    run.results.forEach((result: any, i: number) => {
-      const rat = `${at}.results[${i}]`;
-      if (!isObject(result.message) || (typeof result.message.text !== 'string' && typeof result.message.id !== 'string')) fail(`${rat}.message`, 'text or id required');
-      if (typeof result.ruleId !== 'string' || !ids.has(result.ruleId)) fail(`${rat}.ruleId`, 'must name a rule of the driver');
-      if (result.ruleIndex !== undefined && rules[result.ruleIndex]?.id !== result.ruleId) fail(`${rat}.ruleIndex`, 'does not point at ruleId');
-      if (result.level !== undefined && !LEVELS.includes(result.level)) fail(`${rat}.level`, 'invalid');
-      if (!Array.isArray(result.locations) || result.locations.length === 0 || result.locations.length > 10) return fail(`${rat}.locations`, 'GitHub requires 1 to 10 locations');
-      result.locations.forEach((location: any, l: number) => {
-        const physical = location?.physicalLocation;
-        if (typeof physical?.artifactLocation?.uri !== 'string' || physical.artifactLocation.uri === '') fail(`${rat}.locations[${l}].physicalLocation.artifactLocation.uri`, 'required by GitHub');
-        if (!Number.isInteger(physical?.region?.startLine) || physical.region.startLine < 1) fail(`${rat}.locations[${l}].physicalLocation.region.startLine`, 'required by GitHub, >= 1');
-      });
-      if (result.partialFingerprints !== undefined && !Object.values(result.partialFingerprints).every((v) => typeof v === 'string')) fail(`${rat}.partialFingerprints`, 'values must be strings');
-    });
-  });
+  log.runs.forEach((run, r) => validateRun(run, `runs[${r}]`, fail));
   return problems;
+}
+
+function validateRun(run: unknown, path: string, fail: (path: string, problem: string) => void): void {
+  const name = at(run, 'tool', 'driver', 'name');
+  if (typeof name !== 'string' || name === '') {
+    fail(`${path}.tool.driver.name`, 'required');
+    return;
+  }
+  const rules = list(at(run, 'tool', 'driver', 'rules'));
+  const ids = new Set<string>();
+  rules.forEach((rule, i) => {
+    const id = at(rule, 'id');
+    if (typeof id !== 'string') fail(`${path}.tool.driver.rules[${i}].id`, 'required');
+    else if (ids.has(id)) fail(`${path}.tool.driver.rules[${i}].id`, 'duplicate');
+    else ids.add(id);
+    if (at(rule, 'shortDescription') !== undefined && typeof at(rule, 'shortDescription', 'text') !== 'string') fail(`${path}.tool.driver.rules[${i}].shortDescription.text`, 'required');
+    const level = at(rule, 'defaultConfiguration', 'level');
+    if (level !== undefined && !LEVELS.includes(String(level))) fail(`${path}.tool.driver.rules[${i}].defaultConfiguration.level`, 'invalid');
+  });
+  const results = at(run, 'results');
+  if (!Array.isArray(results)) {
+    fail(`${path}.results`, 'GitHub requires an array (may be empty)');
+    return;
+  }
+  results.forEach((result, i) => {
+    const where = `${path}.results[${i}]`;
+    if (typeof at(result, 'message', 'text') !== 'string' && typeof at(result, 'message', 'id') !== 'string') fail(`${where}.message`, 'text or id required');
+    const ruleId = at(result, 'ruleId');
+    if (typeof ruleId !== 'string' || !ids.has(ruleId)) fail(`${where}.ruleId`, 'must name a rule of the driver');
+    const ruleIndex = at(result, 'ruleIndex');
+    if (ruleIndex !== undefined && at(rules[Number(ruleIndex)], 'id') !== ruleId) fail(`${where}.ruleIndex`, 'does not point at ruleId');
+    const level = at(result, 'level');
+    if (level !== undefined && !LEVELS.includes(String(level))) fail(`${where}.level`, 'invalid');
+    const locations = list(at(result, 'locations'));
+    if (locations.length === 0 || locations.length > 10) fail(`${where}.locations`, 'GitHub requires 1 to 10 locations');
+    locations.forEach((location, l) => {
+      const uri = at(location, 'physicalLocation', 'artifactLocation', 'uri');
+      if (typeof uri !== 'string' || uri === '') fail(`${where}.locations[${l}].physicalLocation.artifactLocation.uri`, 'required by GitHub');
+      const line = at(location, 'physicalLocation', 'region', 'startLine');
+      if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) fail(`${where}.locations[${l}].physicalLocation.region.startLine`, 'required by GitHub, >= 1');
+    });
+    const fingerprints = at(result, 'partialFingerprints');
+    if (fingerprints !== undefined && (!isObject(fingerprints) || !Object.values(fingerprints).every((v) => typeof v === 'string'))) fail(`${where}.partialFingerprints`, 'values must be strings');
+  });
 }
