@@ -22,7 +22,8 @@ import { driftedState, emptyState, inSyncState, openTofuState, otherClusterState
 export function driftFixtures(): Record<string, string> {
   const json = (value: unknown) => `${goJson(value)}\n`;
   const inSync = json(inSyncState());
-  const withNodes = desiredStack(clusterDescription({ nodes: [{ name: 'prod-aws-worker-0', cloud: 'aws', role: 'worker', address: `${ADDRESS.awsNode}[0]` }, { name: 'addon-node', cloud: 'aws', role: 'worker', address: 'module.addons.aws_instance.extra' }] }));
+  // The issue's spelling of the output (`cast_cluster`), with nodes, as a later CastCluster will emit them.
+  const withNodes = desiredStack(clusterDescription({ nodes: [{ name: 'prod-aws-worker-0', cloud: 'aws', role: 'worker', address: `${ADDRESS.awsNode}[0]` }, { name: 'addon-node', cloud: 'aws', role: 'worker', address: 'module.addons.aws_instance.extra' }] }), 'cast_cluster');
   return {
     'stack/cdk.tf.json': `${JSON.stringify(desiredStack(), null, 2)}\n`,
     'stack-with-nodes/cdk.tf.json': `${JSON.stringify(withNodes, null, 2)}\n`,

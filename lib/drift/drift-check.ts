@@ -11,7 +11,7 @@ import { readIgnoreFile } from './ignore/ignore-file';
 import { ActualState, DesiredState } from './model';
 import { assembleActualState } from './read/assemble-actual-state';
 import { readDesired } from './read/desired/read-desired';
-import { parseClusterDescription, CLUSTER_OUTPUT_NAME } from './read/desired/cluster-description';
+import { findClusterDescriptions } from './read/desired/cluster-description';
 import { InputDocument, InputKind } from './read/input-document';
 import { readInput, ReadProgress } from './read/read-input';
 import { ALL_CLOUDS, Cloud } from '../core/cloud';
@@ -114,7 +114,7 @@ async function run(command: string, inputs: DriftCheckInputs, check: (desired: D
     expectKind(document, [InputKind.INVENTORY], '--inventory');
     inventories.push(document);
   }
-  const actual = assembleActualState(states, plans, inventories);
+  const actual = assembleActualState(states, plans, inventories, desired.clusterUuid);
   const uuid = desired.clusterUuid ?? actual.description?.uuid ?? (actual.clusterUuids.size === 1 ? [...actual.clusterUuids.keys()][0] : undefined);
   const result = applyIgnores(check(desired, actual, uuid), ignore, inputs.now ?? new Date());
   return {
@@ -149,9 +149,9 @@ function expectKind(document: InputDocument, kinds: readonly InputKind[], flag: 
 /** Refuses the state of another cluster: its cast_cluster output or its resources' UUID tags name another UUID. */
 function assertStateOfCluster(document: InputDocument, uuid: string | undefined): void {
   if (!uuid) return;
-  const described = CLUSTER_OUTPUT_NAME in document.outputs ? parseClusterDescription(document.outputs[CLUSTER_OUTPUT_NAME], document.file)?.uuid : undefined;
-  if (described && described !== uuid) {
-    throw new DriftInputError(`is the state of cluster ${described} (its cast_cluster output), not of ${uuid} from the --desired stacks: pass this stack's state`, document.file);
+  const described = findClusterDescriptions(document.outputs, document.file).map((d) => d.uuid).filter((u): u is string => u !== undefined);
+  if (described.length > 0 && !described.includes(uuid)) {
+    throw new DriftInputError(`is the state of cluster ${described.join(', ')} (its cast_cluster output), not of ${uuid} from the --desired stacks: pass this stack's state`, document.file);
   }
   const tagged = new Map<string, number>();
   for (const resource of document.resources) if (resource.clusterUuid) tagged.set(resource.clusterUuid, (tagged.get(resource.clusterUuid) ?? 0) + 1);

@@ -29,9 +29,13 @@ const NETWORK_TYPES: Readonly<Record<string, Cloud>> = {
   digitalocean_vpc: Cloud.DIGITALOCEAN,
 };
 
-/** Runs the cleanup guard; `severity` is WARNING in `check`, ERROR in `guard-destroy`. */
-export function checkCleanupGuard(actual: ActualState, clusterUuid: string, severity: Severity): Finding[] {
-  const networks = clusterNetworks(actual);
+/**
+ * Runs the cleanup guard; `severity` is WARNING in `check`, ERROR in
+ * `guard-destroy`. `networkAddresses` (the description's networks) narrows
+ * which networks are the cluster's when a stack holds several clusters.
+ */
+export function checkCleanupGuard(actual: ActualState, clusterUuid: string, severity: Severity, networkAddresses: readonly string[] = []): Finding[] {
+  const networks = clusterNetworks(actual, clusterUuid, networkAddresses);
   const findings: Finding[] = [];
   for (const inventory of actual.inventories) {
     for (const item of inventory.items) {
@@ -62,12 +66,17 @@ function attached(item: InventoryItem, network: ClusterNetwork): boolean {
   return item.privateIps.some((ip) => network.cidrs.some((cidr) => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && contains(parseCidr(cidr), parseCidr(`${ip}/32`))));
 }
 
-/** The cluster's networks in the state, per cloud. */
-export function clusterNetworks(actual: ActualState): Map<Cloud, ClusterNetwork[]> {
+/**
+ * The cluster's networks in the state, per cloud: the described ones, or
+ * else every network resource not tagged with another cluster's UUID (GCP
+ * networks and DigitalOcean VPCs take no tags).
+ */
+export function clusterNetworks(actual: ActualState, clusterUuid: string, networkAddresses: readonly string[] = []): Map<Cloud, ClusterNetwork[]> {
   const out = new Map<Cloud, ClusterNetwork[]>();
   for (const resource of actual.resources.values()) {
     const cloud = NETWORK_TYPES[resource.type];
     if (!cloud || resource.mode !== 'managed') continue;
+    if (networkAddresses.length > 0 ? !networkAddresses.includes(resource.address) : resource.clusterUuid !== undefined && resource.clusterUuid !== clusterUuid) continue;
     const attributes = resource.attributes;
     const strings = [attributes.id, attributes.self_link].filter((value): value is string => typeof value === 'string');
     const network: ClusterNetwork = {

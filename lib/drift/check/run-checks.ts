@@ -32,7 +32,8 @@ export function runChecks(desired: DesiredState, actual: ActualState, options: R
   if (checks.has(CheckId.UNUSED_RESOURCES)) findings.push(...checkUnusedResources(desired, actual, options.clusterUuid));
   if (checks.has(CheckId.CLEANUP_GUARD)) {
     if (options.clusterUuid) {
-      findings.push(...checkCleanupGuard(actual, options.clusterUuid, options.guardSeverity ?? Severity.WARNING));
+      const described = (desired.description?.networks ?? []).map((network) => network.address).filter((address): address is string => address !== undefined);
+      findings.push(...checkCleanupGuard(actual, options.clusterUuid, options.guardSeverity ?? Severity.WARNING, described));
     } else if (actual.inventories.length > 0) {
       findings.push({
         check: CheckId.CLEANUP_GUARD,

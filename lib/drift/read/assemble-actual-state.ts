@@ -2,16 +2,19 @@
  * Merges the reduced inputs (states, plans, inventories) into one ActualState.
  * Pure: the documents were read by readInput.
  */
-import { CLUSTER_OUTPUT_NAME, parseClusterDescription } from './desired/cluster-description';
+import { findClusterDescriptions, selectClusterDescription } from './desired/cluster-description';
 import { InputDocument, InputKind } from './input-document';
 import { DriftInputError } from '../errors';
 import { ActualState, ClusterDescription, Inventory, ResourceDrift, StateResource } from '../model';
 
-/** Builds the actual side from state documents, plan documents and inventory documents. */
-export function assembleActualState(states: readonly InputDocument[], plans: readonly InputDocument[], inventories: readonly InputDocument[]): ActualState {
+/**
+ * Builds the actual side from state documents, plan documents and inventory
+ * documents; `clusterUuid` picks the state's description when it holds several.
+ */
+export function assembleActualState(states: readonly InputDocument[], plans: readonly InputDocument[], inventories: readonly InputDocument[], clusterUuid?: string): ActualState {
   const resources = new Map<string, StateResource>();
   const clusterUuids = new Map<string, number>();
-  let description: ClusterDescription | undefined;
+  const descriptions: ClusterDescription[] = [];
   for (const document of states) {
     for (const resource of document.resources) {
       const existing = resources.get(resource.address);
@@ -21,10 +24,9 @@ export function assembleActualState(states: readonly InputDocument[], plans: rea
       resources.set(resource.address, resource);
       if (resource.clusterUuid) clusterUuids.set(resource.clusterUuid, (clusterUuids.get(resource.clusterUuid) ?? 0) + 1);
     }
-    if (!description && CLUSTER_OUTPUT_NAME in document.outputs) {
-      description = parseClusterDescription(document.outputs[CLUSTER_OUTPUT_NAME], document.file);
-    }
+    descriptions.push(...findClusterDescriptions(document.outputs, document.file));
   }
+  const description = clusterUuid ? descriptions.find((d) => d.uuid === clusterUuid) : selectClusterDescription(descriptions, undefined, 'the states');
   const drift = new Map<string, ResourceDrift>();
   for (const document of [...states, ...plans]) {
     for (const entry of document.drift) drift.set(entry.address, entry);

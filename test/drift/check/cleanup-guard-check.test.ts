@@ -32,3 +32,16 @@ describe('checkCleanupGuard', () => {
     expect(finding.remediation).not.toMatch(/terminate-instances|instances delete|vm delete|droplet delete/);
   });
 });
+
+describe('which networks are the cluster’s', () => {
+  const vm = inventoryVm(Cloud.AWS, 'i-9', { networks: ['vpc-2'] });
+  const twoVpcs = [stateResource('aws_vpc.a', { id: 'vpc-1', tags: { 'cast-cluster-uuid': UUID } }), stateResource('aws_vpc.b', { id: 'vpc-2', tags: { 'cast-cluster-uuid': 'other-cluster' } })];
+  test('a VPC tagged with another cluster is not this cluster’s', () => {
+    expect(checkCleanupGuard(actualState(twoVpcs, { inventories: [inventory(Cloud.AWS, [vm])] }), UUID, Severity.ERROR)).toEqual([]);
+  });
+  test('the description’s networks decide when given', () => {
+    const actual = actualState(twoVpcs, { inventories: [inventory(Cloud.AWS, [vm])] });
+    expect(checkCleanupGuard(actual, UUID, Severity.ERROR, ['aws_vpc.b'])).toHaveLength(1);
+    expect(checkCleanupGuard(actual, UUID, Severity.ERROR, ['aws_vpc.a'])).toEqual([]);
+  });
+});

@@ -32,7 +32,8 @@ describe('readInput recognizes each format by content', () => {
     expect(byAddress.get(`${ADDRESS.gcpNode}["${GCP.nodeKey}"]`)?.indexKey).toBe(GCP.nodeKey);
     expect(byAddress.get(`${ADDRESS.awsNode}[0]`)).toMatchObject({ tainted: true, clusterUuid: CLUSTER_UUID, id: AWS.nodeIds[0] });
     expect(byAddress.get(ADDRESS.sshKey)?.sensitivePaths).toEqual([]); // its secrets are not kept at all
-    expect(typeof document.outputs.cast_cluster).toBe('string');
+    expect(typeof document.outputs.cast_cluster_prod).toBe('string');
+    expect(document.outputs).not.toHaveProperty('cast_cluster_prod_kubeconfig'); // sensitive outputs are dropped
   });
 
   test('show -json and the state it shows reduce to the same records', async () => {

@@ -12,7 +12,10 @@ import { DriftInputError } from '../../errors';
 import { ClusterDescription, DescribedNetwork, DescribedNode } from '../../model';
 import { asArray, asRecord, asString } from '../state/json-shapes';
 
-/** The name of the Terraform output that carries the description. */
+/**
+ * The Terraform output that carries the description: `cast_cluster`, or
+ * `cast_cluster_<name>` as CastCluster names it (one per cluster in a stack).
+ */
 export const CLUSTER_OUTPUT_NAME = 'cast_cluster';
 /** The schema major this reader understands. */
 export const CLUSTER_SCHEMA = 'cast-cluster/v1';
@@ -73,4 +76,50 @@ function networkOf(value: unknown): DescribedNetwork | undefined {
     cidr: concrete(network.cidr),
     subnets: asArray(network.subnets).map(concrete).filter((cidr): cidr is string => cidr !== undefined),
   };
+}
+
+/**
+ * Every cluster description among a stack's or a state's outputs (name to
+ * value). `cast_cluster` must be a description; `cast_cluster_<suffix>` outputs
+ * are descriptions when their value is one (CastCluster's `_nodes`,
+ * `_api_endpoint` and `_kubeconfig` outputs are not).
+ */
+export function findClusterDescriptions(outputs: Readonly<Record<string, unknown>>, file: string): ClusterDescription[] {
+  const found: ClusterDescription[] = [];
+  for (const [name, value] of Object.entries(outputs)) {
+    if (name === CLUSTER_OUTPUT_NAME) {
+      const description = parseClusterDescription(value, file);
+      if (description) found.push(description);
+    } else if (name.startsWith(`${CLUSTER_OUTPUT_NAME}_`) && looksLikeDescription(value)) {
+      const description = parseClusterDescription(value, file);
+      if (description) found.push(description);
+    }
+  }
+  return found;
+}
+
+function looksLikeDescription(value: unknown): boolean {
+  let decoded = value;
+  if (typeof value === 'string') {
+    try {
+      decoded = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  const schema = asRecord(decoded)?.schema;
+  return typeof schema === 'string' && schema.startsWith('cast-cluster/');
+}
+
+/**
+ * The description of the cluster to check: the one with `uuid` when given,
+ * else the only one. Throws when the inputs describe several clusters and
+ * none was chosen.
+ */
+export function selectClusterDescription(descriptions: readonly ClusterDescription[], uuid: string | undefined, where: string): ClusterDescription | undefined {
+  const distinct = [...new Map(descriptions.map((d) => [d.uuid ?? d.name ?? '', d])).values()];
+  if (uuid !== undefined) return distinct.find((d) => d.uuid === uuid);
+  if (distinct.length <= 1) return distinct[0];
+  const names = distinct.map((d) => `${d.name ?? '?'} (${d.uuid ?? 'uuid unknown'})`).join(', ');
+  throw new DriftInputError(`${where} describe ${distinct.length} clusters: ${names}; choose one with --cluster-uuid`);
 }

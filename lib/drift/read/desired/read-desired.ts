@@ -7,7 +7,7 @@
  * kept as written and the checks compare only what is concrete.
  */
 import * as fs from 'node:fs';
-import { CLUSTER_OUTPUT_NAME, parseClusterDescription } from './cluster-description';
+import { findClusterDescriptions, selectClusterDescription } from './cluster-description';
 import { blockLine } from './block-line';
 import { CLUSTER_NAME_KEY, clusterUuidOf, tagsOf } from '../../catalog/cluster-tags';
 import { cloudOfType } from '../../catalog/resource-types';
@@ -25,7 +25,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
   if (files.length === 0) throw new DriftInputError('no --desired file given: pass the synthesized cdk.tf.json of each stack');
   const resources = new Map<string, DesiredResource>();
   const modules = new Set<string>();
-  let description: ClusterDescription | undefined;
+  const descriptions: ClusterDescription[] = [];
   for (const file of files) {
     const stack = readStackFile(file);
     for (const resource of stackResources(stack.document, stack.text, file)) {
@@ -34,16 +34,19 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
       resources.set(resource.address, resource);
     }
     for (const name of Object.keys(asRecord(stack.document.module) ?? {})) modules.add(name);
-    const output = asRecord(asRecord(stack.document.output)?.[CLUSTER_OUTPUT_NAME]);
-    if (output && 'value' in output) {
-      const parsed = parseClusterDescription(output.value, file);
-      if (parsed && description?.uuid && parsed.uuid && parsed.uuid !== description.uuid) {
-        throw new DriftInputError(`describes cluster ${parsed.uuid}, another --desired file cluster ${description.uuid}: check one cluster at a time`, file);
-      }
-      description = description ?? parsed;
+    const outputs: Record<string, unknown> = {};
+    for (const [name, output] of Object.entries(asRecord(stack.document.output) ?? {})) {
+      const record = asRecord(output);
+      if (record && 'value' in record) outputs[name] = record.value;
     }
+    descriptions.push(...findClusterDescriptions(outputs, file));
   }
-  const uuid = overrideUuid?.toLowerCase() ?? description?.uuid ?? uuidFromTags(resources);
+  const override = overrideUuid?.toLowerCase();
+  const description = selectClusterDescription(descriptions, override, 'the --desired stacks');
+  if (override && descriptions.length > 0 && !description) {
+    throw new DriftInputError(`--cluster-uuid ${override} is none of the clusters the --desired stacks describe (${descriptions.map((d) => d.uuid).join(', ')})`);
+  }
+  const uuid = override ?? description?.uuid ?? uuidFromTags(resources);
   return { files, resources, modules, description, clusterUuid: uuid, clusterName: description?.name ?? nameFromTags(resources) };
 }
 

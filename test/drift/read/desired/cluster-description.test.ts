@@ -1,5 +1,5 @@
 import { Cloud } from '../../../../lib/core/cloud';
-import { parseClusterDescription } from '../../../../lib/drift/read/desired/cluster-description';
+import { findClusterDescriptions, parseClusterDescription, selectClusterDescription } from '../../../../lib/drift/read/desired/cluster-description';
 
 describe('parseClusterDescription is tolerant', () => {
   test('the full v1 shape', () => {
@@ -41,5 +41,23 @@ describe('parseClusterDescription is tolerant', () => {
     ['not an object', '[1]', 'f: output "cast_cluster" is not a JSON object'],
   ])('refuses %s', (_name, value, message) => {
     expect(() => parseClusterDescription(value, 'f')).toThrow(message);
+  });
+});
+
+describe('finding and choosing descriptions', () => {
+  const describe1 = JSON.stringify({ schema: 'cast-cluster/v1', uuid: 'u1', name: 'a' });
+  const describe2 = JSON.stringify({ schema: 'cast-cluster/v1', uuid: 'u2', name: 'b' });
+  test('cast_cluster and cast_cluster_<name>; other outputs of the cluster are not descriptions', () => {
+    const found = findClusterDescriptions({ cast_cluster_a: describe1, cast_cluster_a_api_endpoint: 'https://${aws_eip.x.public_ip}:6443', cast_cluster_a_nodes: { n: { cloud: 'aws' } }, cast_cluster_a_kubeconfig: '${yamlencode({})}', unrelated: describe2 }, 'f');
+    expect(found.map((d) => d.uuid)).toEqual(['u1']);
+  });
+  test('a broken cast_cluster output is an error; a broken cast_cluster_x one is just another output', () => {
+    expect(() => findClusterDescriptions({ cast_cluster: 'nope' }, 'f')).toThrow('not a JSON-encoded cluster description');
+    expect(findClusterDescriptions({ cast_cluster_x: 'nope' }, 'f')).toEqual([]);
+  });
+  test('several clusters need --cluster-uuid', () => {
+    const both = findClusterDescriptions({ cast_cluster_a: describe1, cast_cluster_b: describe2 }, 'f');
+    expect(() => selectClusterDescription(both, undefined, 'the --desired stacks')).toThrow('the --desired stacks describe 2 clusters: a (u1), b (u2); choose one with --cluster-uuid');
+    expect(selectClusterDescription(both, 'u2', 'x')?.name).toBe('b');
   });
 });
