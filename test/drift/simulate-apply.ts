@@ -1,0 +1,100 @@
+/**
+ * A stand-in for `terraform apply` in tests: turns a synthesized stack into
+ * the state v4 document Terraform would write, with made-up ids, references
+ * resolved, provider default tags/labels merged, and `count`/`for_each`
+ * expanded. Good enough to prove the check sees no drift in what CastCluster
+ * really synthesizes; not a Terraform.
+ */
+import * as crypto from 'node:crypto';
+
+type Json = Record<string, unknown>;
+
+const META = new Set(['//', 'provider', 'count', 'for_each', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
+const REFERENCE = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?\.([a-z0-9_]+)\}/g;
+
+function hash(text: string, length = 17): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+function syntheticId(type: string, name: string, key: string): string {
+  const h = hash(`${type}.${name}${key}`);
+  const prefixes: Record<string, string> = { aws_vpc: 'vpc-', aws_subnet: 'subnet-', aws_security_group: 'sg-', aws_instance: 'i-', aws_vpc_security_group_ingress_rule: 'sgr-', aws_vpc_security_group_egress_rule: 'sgr-', aws_eip: 'eipalloc-' };
+  if (type.startsWith('google_')) return `projects/sim/global/${type.replace('google_compute_', '')}s/${name}`;
+  if (type.startsWith('azurerm_')) return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sim/providers/Sim/${type}/${name}`;
+  if (type === 'digitalocean_droplet') return String(parseInt(h.slice(0, 8), 16));
+  return `${prefixes[type] ?? `${type.split('_')[0]}-`}${h}`;
+}
+
+/** The state v4 document for `stack` (a parsed cdk.tf.json). */
+export function simulateApply(stack: Json, terraformVersion = '1.9.8'): Json {
+  const resources = (stack.resource ?? {}) as Record<string, Record<string, Json>>;
+  const providers = (stack.provider ?? {}) as Record<string, Json[]>;
+  const memo = new Map<string, Json>();
+
+  const providerOf = (type: string, body: Json): Json => {
+    const [name, alias] = String(body.provider ?? type.split('_')[0]).split('.');
+    return (providers[name] ?? []).find((p) => p.alias === alias) ?? (providers[name] ?? [])[0] ?? {};
+  };
+
+  const resolve = (value: unknown, index: number | string | undefined): unknown => {
+    if (typeof value === 'string') {
+      let text = value.replace(/\$\{count\.index\}/g, String(index ?? 0)).replace(/\$\{each\.key\}/g, String(index ?? ''));
+      const whole = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?\.([a-z0-9_]+)\}$/.exec(text);
+      if (whole && resources[whole[1]]?.[whole[2]]) return attribute(whole[1], whole[2], whole[3], whole[4]);
+      text = text.replace(REFERENCE, (match, type: string, name: string, key: string | undefined, attr: string) => (resources[type]?.[name] ? String(attribute(type, name, key, attr)) : match));
+      return text;
+    }
+    if (Array.isArray(value)) return value.map((item) => resolve(item, index));
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, index)]));
+    return value;
+  };
+
+  const attribute = (type: string, name: string, key: string | undefined, attr: string): unknown => {
+    const index = key === undefined ? undefined : key.startsWith('"') ? (JSON.parse(key) as string) : Number(key);
+    const attributes = instanceAttributes(type, name, index);
+    return attributes[attr] ?? `${type}.${name}.${attr}`;
+  };
+
+  const instanceAttributes = (type: string, name: string, index: number | string | undefined): Json => {
+    const memoKey = `${type}.${name}[${String(index)}]`;
+    const cached = memo.get(memoKey);
+    if (cached) return cached;
+    const body = resources[type][name];
+    const attributes: Json = { id: syntheticId(type, name, String(index ?? '')) };
+    memo.set(memoKey, attributes);
+    for (const [key, value] of Object.entries(body)) if (!META.has(key)) attributes[key] = resolve(value, index);
+    const provider = providerOf(type, body);
+    if (type.startsWith('aws_')) {
+      const defaults = ((provider.default_tags as Json[] | undefined)?.[0]?.tags ?? {}) as Json;
+      attributes.tags_all = { ...defaults, ...((attributes.tags as Json) ?? {}) };
+    }
+    if (type.startsWith('google_')) {
+      attributes.effective_labels = { ...((provider.default_labels as Json) ?? {}), ...((attributes.labels as Json) ?? {}) };
+      attributes.self_link = `https://www.googleapis.com/compute/v1/${String(attributes.id)}`;
+      if (type === 'google_compute_instance') attributes.instance_id = String(parseInt(hash(name, 12), 16));
+    }
+    if (type === 'aws_instance') attributes.instance_state = 'running';
+    return attributes;
+  };
+
+  const stateResources: Json[] = [];
+  for (const [type, blocks] of Object.entries(resources)) {
+    for (const [name, body] of Object.entries(blocks)) {
+      const keys: (number | string | undefined)[] = typeof body.count === 'number' ? Array.from({ length: body.count }, (_, i) => i) : body.for_each && typeof body.for_each === 'object' ? Object.keys(body.for_each as Json) : [undefined];
+      const [providerName, alias] = String(body.provider ?? type.split('_')[0]).split('.');
+      const namespace = providerName === 'digitalocean' ? 'digitalocean' : 'hashicorp';
+      stateResources.push({
+        mode: 'managed',
+        type,
+        name,
+        provider: `provider["registry.terraform.io/${namespace}/${providerName}"]${alias ? `.${alias}` : ''}`,
+        instances: keys.map((key) => ({ ...(key === undefined ? {} : { index_key: key }), schema_version: 0, attributes: instanceAttributes(type, name, key), sensitive_attributes: [] })),
+      });
+    }
+  }
+  const outputs: Json = {};
+  for (const [name, output] of Object.entries((stack.output ?? {}) as Record<string, Json>)) {
+    outputs[name] = { value: resolve(output.value, undefined), type: 'string', ...(output.sensitive ? { sensitive: true } : {}) };
+  }
+  return { version: 4, terraform_version: terraformVersion, serial: 1, lineage: 'sim', outputs, resources: stateResources, check_results: null };
+}
