@@ -46,7 +46,7 @@ describe('a synthesized CastCluster stack', () => {
   });
 
   test('a node removed from the state and a rule added to a firewall are found', async () => {
-    const state = simulateApply(stack);
+    const state = simulateApply(stack) as Json;
     const nodes = state.resources.filter((r: Json) => r.type === 'google_compute_instance');
     const removed = `${nodes[0].type}.${nodes[0].name}`;
     state.resources = state.resources.filter((r: Json) => r !== nodes[0]);
