@@ -1,14 +1,16 @@
-/** A single-cloud cluster on AWS: the cloud network only, no WireGuard between clouds. */
+/** A single-cloud cluster on AWS: one control-plane node and two workers on the cloud network, no WireGuard. */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud } from '../../lib';
+import { CastCluster, Cloud, NodeRole } from '../../lib';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'aws');
-  new CastCluster(stack, 'aws-only', {
+  const cluster = new CastCluster(stack, 'aws-only', {
     name: 'aws-only',
     region: 'us-east',
     clouds: [Cloud.AWS],
     // The API server only from the office; SSH opened for the same range.
     firewall: { apiSourceRanges: ['203.0.113.0/24'], sshSourceRanges: ['203.0.113.0/24'] },
   });
+  cluster.addNodeGroup('control-plane', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+  cluster.addNodeGroup('workers', { cloud: Cloud.AWS, role: NodeRole.WORKER, count: 2 });
 }

@@ -1,12 +1,14 @@
-/** A single-cloud cluster on AZURE: the cloud network only, no WireGuard between clouds. */
+/** A single-cloud cluster on AZURE: one control-plane node and two workers on the cloud network, no WireGuard. */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud } from '../../lib';
+import { CastCluster, Cloud, NodeRole } from '../../lib';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'azure');
-  new CastCluster(stack, 'azure-only', {
+  const cluster = new CastCluster(stack, 'azure-only', {
     name: 'azure-only',
     region: 'eu-west',
     clouds: [Cloud.AZURE],
   });
+  cluster.addNodeGroup('control-plane', { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE });
+  cluster.addNodeGroup('workers', { cloud: Cloud.AZURE, role: NodeRole.WORKER, count: 2 });
 }

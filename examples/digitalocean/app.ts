@@ -1,12 +1,14 @@
-/** A single-cloud cluster on DIGITALOCEAN: the cloud network only, no WireGuard between clouds. */
+/** A single-cloud cluster on DIGITALOCEAN: one control-plane node and two workers on the cloud network, no WireGuard. */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud } from '../../lib';
+import { CastCluster, Cloud, NodeRole } from '../../lib';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'digitalocean');
-  new CastCluster(stack, 'do-only', {
+  const cluster = new CastCluster(stack, 'do-only', {
     name: 'do-only',
     region: 'asia-singapore',
     clouds: [Cloud.DIGITALOCEAN],
   });
+  cluster.addNodeGroup('control-plane', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.CONTROL_PLANE });
+  cluster.addNodeGroup('workers', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 2 });
 }

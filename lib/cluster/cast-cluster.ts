@@ -2,15 +2,23 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { TerraformOutput, TerraformProvider } from 'cdktf';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
+import { Annotations, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { clusterNameProblem, clusterUuidProblem, deriveClusterUuid } from '../core/cluster-identity';
-import { labelMap, userTagProblems } from '../core/cluster-labels';
+import { ClusterLabels, labelMap, userTagProblems } from '../core/cluster-labels';
+import { DEFAULT_KUBERNETES_VERSION, kubernetesVersionProblem } from '../core/kubernetes-version';
+import { MeshMode } from '../core/mesh/mesh-mode';
+import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, castRegionIds, findCastRegion, locationIn } from '../core/regions';
 import { CloudNetwork } from '../network/cloud-network';
+import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
 import { planAt, throwProblems } from '../private/validation-error';
+import { ClusterCredentials } from './cluster-credentials';
+import { ClusterNodes } from './cluster-nodes';
+import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
 
 /** Properties of a CastCluster. */
@@ -38,6 +46,23 @@ export interface CastClusterProps {
   readonly firewall?: FirewallOptions;
   /** Providers you configure yourself. @default - the cluster configures an aliased provider per cloud */
   readonly providers?: CloudProviders;
+  /**
+   * Kubernetes version of the cluster (node groups may pin their own).
+   * @default "1.34.2"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * How nodes reach each other: WireGuard between every pair (full mesh), WireGuard
+   * between a few gateways per cloud (cross-location), or only the cloud network
+   * (single-cloud clusters).
+   * @default - MeshMode.FULL_MESH across several clouds, MeshMode.CLOUD_NETWORK on one
+   */
+  readonly meshMode?: MeshMode;
+  /**
+   * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
+   * @default - nodes report to no one
+   */
+  readonly phoneHomeUrl?: string;
   /**
    * GCP project for the provider the cluster configures.
    * @default - the provider's own default (GOOGLE_PROJECT and friends)
@@ -67,9 +92,19 @@ export class CastCluster extends Construct {
   public readonly clouds: Cloud[];
   /** The resolved address plan. */
   public readonly addresses: AddressPlan;
+  /** The Kubernetes version of the cluster. */
+  public readonly kubernetesVersion: string;
+  /** How nodes reach each other. */
+  public readonly meshMode: MeshMode;
+
+  /** @internal tags/labels every resource carries. */
+  public readonly _labels: ClusterLabels;
 
   private readonly networks = new Map<Cloud, CloudNetwork>();
   private readonly providers = new Map<Cloud, TerraformProvider>();
+  private readonly nodes: ClusterNodes;
+  private credentials?: ClusterCredentials;
+  private azureSshKey?: PrivateKey;
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
     super(scope, id);
@@ -82,6 +117,9 @@ export class CastCluster extends Construct {
     this.uuid = uuid;
     this.region = region!;
     this.clouds = clouds;
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    this.meshMode = props.meshMode ?? (clouds.length > 1 ? MeshMode.FULL_MESH : MeshMode.CLOUD_NETWORK);
+    this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
     this.addresses = planAt(this, () =>
       planAddresses({
         clouds,
@@ -109,15 +147,67 @@ export class CastCluster extends Construct {
           podCidr: this.addresses.podCidr,
           serviceCidr: this.addresses.serviceCidr,
           meshCidr: this.addresses.meshCidr,
-          // One cloud needs no mesh between clouds; later the mesh mode decides.
-          wireguard: clouds.length > 1,
+          wireguard: this.meshMode !== MeshMode.CLOUD_NETWORK,
           firewall: props.firewall,
           tags: props.tags,
           provider,
         }),
       );
     }
-    this.describe();
+    this.nodes = new ClusterNodes({
+      clusterName: this.name,
+      kubernetesVersion: this.kubernetesVersion,
+      addresses: this.addresses,
+      wireguard: this.meshMode !== MeshMode.CLOUD_NETWORK,
+      phoneHomeUrl: props.phoneHomeUrl,
+      credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),
+      placementLabels: (cloud) => {
+        const network = this.network(cloud);
+        return { 'cast-cluster/cloud': cloud, 'topology.kubernetes.io/region': network.cloudRegion, 'topology.kubernetes.io/zone': network.zone };
+      },
+    });
+    this.node.addValidation({ validate: () => this.validateNodes() });
+    describeCluster(this);
+  }
+
+  /** Adds a set of nodes of one configuration; see NodeGroupOptions. */
+  public addNodeGroup(id: string, options: NodeGroupOptions): NodeGroup {
+    return new NodeGroup(this, id, { ...options, cluster: this });
+  }
+
+  /** The node groups added so far. */
+  public get nodeGroups(): NodeGroup[] {
+    return [...this.nodes.nodeGroups];
+  }
+
+  /** @internal called by NodeGroup: checks the group against the cluster and registers it. */
+  public _admitNodes(group: NodeGroup, planned: PlannedNode[]): void {
+    this.nodes.admit(group, planned);
+    // Credentials and the outputs that need them exist once the cluster has nodes.
+    if (!this.credentials) {
+      this.credentials = new ClusterCredentials(this, 'credentials', this.name);
+      addNodeOutputs(this, this.nodes, this.credentials);
+    }
+  }
+
+  /** Synth-time checks across node groups; an even control-plane count is only a warning. */
+  private validateNodes(): string[] {
+    const count = this.nodes.controlPlaneCount;
+    if (count > 0 && count % 2 === 0) {
+      Annotations.of(this).addWarning(`${this.node.path}: ${count} control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.`);
+    }
+    return this.nodes.validate();
+  }
+
+  /** @internal called at synth: the user-data of one node. */
+  public _renderUserData(nodeName: string, publicAddress: string): string {
+    return this.nodes.renderUserData(this, nodeName, publicAddress);
+  }
+
+  /** @internal the OpenSSH public key Azure requires on Linux VMs; its private half stays in state. */
+  public _azureSshPublicKey(): string {
+    this.azureSshKey ??= new PrivateKey(this, 'azure-ssh-key', { provider: this.credentials?.tlsProvider, algorithm: 'RSA', rsaBits: 4096 });
+    return this.azureSshKey.publicKeyOpenssh;
   }
 
   /** The cluster's network on `cloud`; throws when the cluster does not span it. */
@@ -155,8 +245,8 @@ export class CastCluster extends Construct {
     }
   }
 
-  /** The `cast_cluster_<name>` output: what the drift check compares against state. */
-  private describe(): void {
+  /** @internal the `cast_cluster_<name>` description for the drift check. */
+  public _description(): Record<string, unknown> {
     const description = {
       schema: 'cast-cluster/v1',
       uuid: this.uuid,
@@ -168,13 +258,11 @@ export class CastCluster extends Construct {
         const network = this.networks.get(plan.cloud)!;
         return { cloud: plan.cloud, region: network.cloudRegion, zone: network.zone, address: network._attachment.networkAddress, cidr: plan.vpcCidr, subnets: [plan.subnetCidr] };
       }),
-      nodes: [],
+      nodes: this.nodes.nodeGroups.flatMap((group) =>
+        group._nodes.map((n) => ({ name: n.plan.name, cloud: n.plan.cloud, role: n.plan.role, address: n.attachment.instanceAddress })),
+      ),
     };
-    const output = new TerraformOutput(this, 'description', {
-      value: JSON.stringify(description),
-      description: `Cast cluster ${this.name}: what cast-drift compares against state`,
-    });
-    output.overrideLogicalId(`cast_cluster_${this.name.replace(/-/g, '_')}`);
+    return description;
   }
 }
 
@@ -185,6 +273,11 @@ function propProblems(props: CastClusterProps, clouds: Cloud[], region: CastRegi
   if (props.clusterUuid !== undefined) {
     const uuidProblem = clusterUuidProblem(uuid);
     if (uuidProblem) problems.push(uuidProblem);
+  }
+  const versionProblem = props.kubernetesVersion === undefined ? undefined : kubernetesVersionProblem(props.kubernetesVersion);
+  if (versionProblem) problems.push(versionProblem);
+  if (props.meshMode === MeshMode.CLOUD_NETWORK && clouds.length > 1) {
+    problems.push(`meshMode must not be MeshMode.CLOUD_NETWORK for a cluster across ${clouds.length} clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.`);
   }
   if (clouds.length === 0) {
     problems.push(`clouds must list at least one cloud (got [${(props.clouds ?? []).join(', ')}]). Use e.g. [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].`);

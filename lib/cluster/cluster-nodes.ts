@@ -1,0 +1,128 @@
+/**
+ * The cluster's view of its nodes: admits node groups (names unique, room in
+ * subnets and ranges), picks the init node, allocates mesh addresses and
+ * renders each node's user-data at synth time, when every group is known.
+ */
+import { Construct } from 'constructs';
+import { AddressPlan, NODE_POD_PREFIX } from '../core/address-plan';
+import { renderNodeUserData } from '../core/bootstrap/node-bootstrap';
+import { parseCidr } from '../core/cidr';
+import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
+import { allocateMeshAddresses } from '../core/mesh/allocate-mesh-addresses';
+import { PlannedNode } from '../core/node-plan';
+import { NodeRole } from '../core/node-role';
+import type { NodeGroup } from '../nodes/node-group';
+import { throwProblems } from '../private/validation-error';
+import { ClusterCredentials } from './cluster-credentials';
+
+/** What the registry needs from the cluster. */
+export interface ClusterNodesContext {
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly addresses: AddressPlan;
+  /** Whether nodes reach each other over WireGuard (node-ip is then the mesh address). */
+  readonly wireguard: boolean;
+  readonly phoneHomeUrl?: string;
+  credentials(): ClusterCredentials;
+  /** Labels saying where a node runs (cloud, region, zone), which the kubelet may set itself. */
+  placementLabels(cloud: Cloud): Record<string, string>;
+}
+
+const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
+
+export class ClusterNodes {
+  private readonly groups: NodeGroup[] = [];
+  private readonly planned = new Map<string, { node: PlannedNode; group: NodeGroup }>();
+  private meshAddresses?: Map<string, string>;
+
+  constructor(private readonly context: ClusterNodesContext) {}
+
+  /** Every node group, in the order they were added. */
+  get nodeGroups(): readonly NodeGroup[] {
+    return this.groups;
+  }
+
+  /** The node that runs `kubeadm init`: the first node of the first control-plane group. */
+  get initNode(): { name: string; group: NodeGroup } | undefined {
+    const group = this.groups.find((g) => g.role === NodeRole.CONTROL_PLANE);
+    return group ? { name: group.nodeNames[0], group } : undefined;
+  }
+
+  /** Checks a new group against the nodes already admitted; throws with the group's path. */
+  admit(group: NodeGroup, nodes: readonly PlannedNode[]): void {
+    const problems: string[] = [];
+    for (const node of nodes) {
+      const existing = this.planned.get(node.name);
+      if (existing) problems.push(`node names must be unique in the cluster (got "${node.name}", already in ${existing.group.node.path}). Rename one of them.`);
+    }
+    const cloud = nodes[0]?.cloud;
+    const network = this.context.addresses.networks.find((n) => n.cloud === cloud);
+    const onCloud = [...this.planned.values()].filter((p) => p.node.cloud === cloud).length + nodes.length;
+    if (network && onCloud > network.usableNodeAddresses) {
+      problems.push(
+        `count must fit the ${CLOUD_DISPLAY_NAME[cloud as Cloud]} subnet ${network.subnetCidr}: it holds ${network.usableNodeAddresses} nodes (got ${onCloud} with this group). Use a larger subnetCidr or fewer nodes.`,
+      );
+    }
+    const total = this.planned.size + nodes.length;
+    const podRoom = 2 ** (NODE_POD_PREFIX - parseCidr(this.context.addresses.podCidr).prefix);
+    if (total > podRoom) {
+      problems.push(`count must fit the pod range ${this.context.addresses.podCidr}: a /${NODE_POD_PREFIX} per node leaves room for ${podRoom} nodes (got ${total}). Use a larger podCidr.`);
+    }
+    throwProblems(group, problems);
+    this.groups.push(group);
+    for (const node of nodes) this.planned.set(node.name, { node, group });
+  }
+
+  /** Synth-time problems across groups. */
+  validate(): string[] {
+    if (this.planned.size > 0 && !this.initNode) {
+      return ['node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'];
+    }
+    return [];
+  }
+
+  /** The number of control-plane nodes. */
+  get controlPlaneCount(): number {
+    return [...this.planned.values()].filter((p) => p.node.role === NodeRole.CONTROL_PLANE).length;
+  }
+
+  /** The mesh address of a node (allocated over every node of the cluster, once). */
+  meshAddressOf(name: string): string {
+    this.meshAddresses ??= new Map(allocateMeshAddresses([...this.planned.keys()].map((n) => ({ name: n })), this.context.addresses.meshCidr).map((a) => [a.name, a.address]));
+    return this.meshAddresses.get(name)!;
+  }
+
+  /** The user-data of one node; called while synthesizing. */
+  renderUserData(scope: Construct, name: string, publicAddress: string): string {
+    const init = this.initNode;
+    if (!init) throw new Error(`${scope.node.path}: node groups need at least one control-plane node. Add a node group with role NodeRole.CONTROL_PLANE.`);
+    const { node, group } = this.planned.get(name)!;
+    const built = group._nodes.find((n) => n.plan.name === name)!;
+    const endpoint = init.group._nodes.find((n) => n.plan.name === init.name)!.attachment.publicAddress;
+    const controlPlane = node.role === NodeRole.CONTROL_PLANE;
+    const credentials = this.context.credentials().values;
+    return renderNodeUserData({
+      kind: name === init.name ? 'init' : controlPlane ? 'join-control-plane' : 'worker',
+      nodeName: name,
+      cloud: node.cloud,
+      clusterName: this.context.clusterName,
+      kubernetesVersion: built.kubernetesVersion,
+      podCidr: this.context.addresses.podCidr,
+      serviceCidr: this.context.addresses.serviceCidr,
+      controlPlaneEndpoint: endpoint,
+      publicAddress,
+      meshAddress: this.context.wireguard ? this.meshAddressOf(name) : built.attachment.privateAddress,
+      nodeLabels: { ...built.labels, ...this.context.placementLabels(node.cloud) },
+      nodeTaints: [
+        // kubeadm's own control-plane taint, which the bootstrap does not add by itself.
+        ...(controlPlane && !built.taints.some((t) => t.key === CONTROL_PLANE_TAINT) ? [{ key: CONTROL_PLANE_TAINT, effect: 'NoSchedule' }] : []),
+        ...built.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      ],
+      credentials: controlPlane
+        ? credentials
+        : { caCertB64: credentials.caCertB64, bootstrapTokenId: credentials.bootstrapTokenId, bootstrapTokenSecret: credentials.bootstrapTokenSecret },
+      phoneHomeUrl: this.context.phoneHomeUrl,
+      spot: built.spot,
+    });
+  }
+}

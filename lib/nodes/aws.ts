@@ -1,0 +1,56 @@
+/** AWS node: Elastic IP, EC2 instance (IMDSv2 only, encrypted root), EIP association. */
+import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+
+// Canonical's account; the name filter picks Ubuntu 24.04 LTS on gp3 for x86_64.
+const CANONICAL_OWNER = '099720109477';
+const UBUNTU_NAME_FILTER = 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*';
+
+export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
+  const address = createAddress(scope, spec);
+  const instance = createInstance(scope, spec, address.publicIp);
+  new EipAssociation(scope, `${spec.name}-ip-association`, { provider: spec.provider, instanceId: instance.id, allocationId: address.allocationId });
+  return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance) };
+}
+
+/** The current Ubuntu LTS image, looked up once per node group. */
+export function lookupImage(scope: Construct, provider: NodeSpec['provider']): string {
+  return new DataAwsAmi(scope, 'ubuntu', {
+    provider,
+    mostRecent: true,
+    owners: [CANONICAL_OWNER],
+    filter: [
+      { name: 'name', values: [UBUNTU_NAME_FILTER] },
+      { name: 'virtualization-type', values: ['hvm'] },
+    ],
+  }).id;
+}
+
+function createAddress(scope: Construct, spec: NodeSpec): Eip {
+  return new Eip(scope, `${spec.name}-ip`, { provider: spec.provider, domain: 'vpc', tags: { ...labelMap(spec.labels), Name: spec.name } });
+}
+
+function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string): Instance {
+  return new Instance(scope, spec.name, {
+    provider: spec.provider,
+    ami: spec.image!,
+    instanceType: spec.instanceType,
+    availabilityZone: spec.location.zone,
+    subnetId: spec.network.subnetId,
+    vpcSecurityGroupIds: [spec.network.roleFirewall[spec.role]],
+    // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
+    userDataBase64: Fn.base64gzip(spec.userData(publicAddress)),
+    // Pod traffic is routed through nodes, so packets to and from pod addresses must pass.
+    sourceDestCheck: false,
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    rootBlockDevice: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+    instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
+    tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role },
+  });
+}

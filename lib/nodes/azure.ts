@@ -1,0 +1,83 @@
+/** Azure node: static Standard public IP, NIC with its role's NSG, Linux VM. */
+import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
+import { NetworkInterfaceSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/network-interface-security-group-association';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+
+const ADMIN_USER = 'cast';
+const UBUNTU_IMAGE = 'Canonical:ubuntu-24_04-lts:server:latest';
+
+export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
+  const address = createAddress(scope, spec);
+  const nic = createInterface(scope, spec, address);
+  const vm = createInstance(scope, spec, nic, address.ipAddress);
+  return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm) };
+}
+
+/** The current Ubuntu LTS image, as a marketplace reference `publisher:offer:sku:version`. */
+export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
+  return UBUNTU_IMAGE;
+}
+
+function createAddress(scope: Construct, spec: NodeSpec): PublicIp {
+  return new PublicIp(scope, `${spec.name}-ip`, {
+    provider: spec.provider,
+    name: spec.name,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    allocationMethod: 'Static',
+    sku: 'Standard',
+    zones: [spec.location.zone],
+    tags: labelMap(spec.labels),
+  });
+}
+
+function createInterface(scope: Construct, spec: NodeSpec, address: PublicIp): NetworkInterface {
+  const nic = new NetworkInterface(scope, `${spec.name}-nic`, {
+    provider: spec.provider,
+    name: spec.name,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    // Pod traffic is routed through nodes.
+    ipForwardingEnabled: true,
+    ipConfiguration: [{ name: 'primary', subnetId: spec.network.subnetId, privateIpAddressAllocation: 'Dynamic', publicIpAddressId: address.id }],
+    tags: labelMap(spec.labels),
+  });
+  new NetworkInterfaceSecurityGroupAssociation(scope, `${spec.name}-nsg`, {
+    provider: spec.provider,
+    networkInterfaceId: nic.id,
+    networkSecurityGroupId: spec.network.roleFirewall[spec.role],
+  });
+  return nic;
+}
+
+function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface, publicAddress: string): LinuxVirtualMachine {
+  const [publisher, offer, sku, version] = spec.image!.split(':');
+  return new LinuxVirtualMachine(scope, spec.name, {
+    provider: spec.provider,
+    name: spec.name,
+    computerName: spec.name,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    zone: spec.location.zone,
+    size: spec.instanceType,
+    networkInterfaceIds: [nic.id],
+    adminUsername: ADMIN_USER,
+    // Azure requires a key on Linux VMs; its private half lives only in Terraform state.
+    adminSshKey: [{ username: ADMIN_USER, publicKey: spec.sshPublicKey! }],
+    disablePasswordAuthentication: true,
+    // Managed disks are encrypted at rest with platform-managed keys.
+    osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: spec.diskSizeGb },
+    sourceImageReference: { publisher, offer, sku, version },
+    customData: Fn.base64encode(spec.userData(publicAddress)),
+    priority: spec.spot ? 'Spot' : 'Regular',
+    evictionPolicy: spec.spot ? 'Delete' : undefined,
+    // -1: pay up to the on-demand price, never evicted for price.
+    maxBidPrice: spec.spot ? -1 : undefined,
+    tags: { ...labelMap(spec.labels), 'cast-node-role': spec.role },
+  });
+}

@@ -1,0 +1,52 @@
+/** GCP node: static external address and a shielded VM instance carrying its role's network tag. */
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+
+// The image family always points at the newest Ubuntu 24.04 LTS build.
+const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
+
+export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
+  const address = createAddress(scope, spec);
+  const instance = createInstance(scope, spec, address.address);
+  return { publicAddress: address.address, privateAddress: instance.networkInterface.get(0).networkIp, instanceAddress: resourceAddress(instance) };
+}
+
+/** The current Ubuntu LTS image: an image family needs no lookup. */
+export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
+  return UBUNTU_IMAGE;
+}
+
+function createAddress(scope: Construct, spec: NodeSpec): ComputeAddress {
+  return new ComputeAddress(scope, `${spec.name}-ip`, {
+    provider: spec.provider,
+    name: spec.name,
+    region: spec.location.region,
+    addressType: 'EXTERNAL',
+    labels: labelMap(spec.labels),
+  });
+}
+
+function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string): ComputeInstance {
+  return new ComputeInstance(scope, spec.name, {
+    provider: spec.provider,
+    name: spec.name,
+    machineType: spec.instanceType,
+    zone: spec.location.zone,
+    tags: [spec.network.roleFirewall[spec.role]],
+    labels: { ...labelMap(spec.labels), 'cast-node-role': spec.role },
+    // Persistent disks are always encrypted at rest by Google-managed keys.
+    bootDisk: { initializeParams: { image: spec.image!, size: spec.diskSizeGb, type: 'pd-balanced' } },
+    networkInterface: [{ subnetwork: spec.network.subnetId, accessConfig: [{ natIp: publicAddress }] }],
+    metadata: { 'user-data': spec.userData(publicAddress), 'block-project-ssh-keys': 'true' },
+    // Pod traffic is routed through nodes.
+    canIpForward: true,
+    shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+    scheduling: spec.spot
+      ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
+      : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
+    // No service account: the nodes call no Google API.
+  });
+}

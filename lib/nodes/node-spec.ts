@@ -1,0 +1,44 @@
+/** The contract between NodeGroup and each cloud's node builder. */
+import { TerraformProvider } from 'cdktf';
+import { ClusterLabels } from '../core/cluster-labels';
+import { NodeRole } from '../core/node-role';
+import { CloudLocation } from '../core/regions';
+import { NetworkAttachment } from '../network/network-spec';
+
+/** One node, as every cloud's `buildNode` gets it. */
+export interface NodeSpec {
+  /** Node name: Kubernetes node name, instance name, construct id. */
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly instanceType: string;
+  /** Image override (AMI id, GCP image, Azure `publisher:offer:sku:version`, DigitalOcean slug). */
+  readonly image?: string;
+  readonly diskSizeGb: number;
+  readonly spot: boolean;
+  readonly labels: ClusterLabels;
+  readonly location: CloudLocation;
+  readonly network: NetworkAttachment;
+  readonly provider?: TerraformProvider;
+  /**
+   * The node's user-data, given the node's own static public address: a single
+   * Terraform reference (to a local), safe to wrap in base64gzip or base64encode.
+   */
+  readonly userData: (publicAddress: string) => string;
+  /** Azure only: the OpenSSH public key Azure requires on every Linux VM. */
+  readonly sshPublicKey?: string;
+}
+
+/** What the cluster learns about a built node, as Terraform references. */
+export interface NodeAttachment {
+  /** The static public address (EIP, static external address, public IP, reserved IP). */
+  readonly publicAddress: string;
+  /** The address on the cloud network. */
+  readonly privateAddress: string;
+  /** Terraform address of the instance resource (for the cluster description). */
+  readonly instanceAddress: string;
+}
+
+/** Terraform address of a resource in its stack (`type.name`). */
+export function resourceAddress(resource: { terraformResourceType: string; friendlyUniqueId: string }): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}

@@ -1,0 +1,46 @@
+import { Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+import { NodeShape } from '../../lib/core/shapes';
+import { logicalId, synthCluster } from './node-fixture';
+
+describe('AWS nodes', () => {
+  const c = synthCluster([Cloud.AWS], {
+    cp: { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE },
+    workers: { cloud: Cloud.AWS, role: NodeRole.WORKER, shape: NodeShape.LARGE, count: 2, spot: true, diskSizeGb: 80 },
+  });
+
+  test('each node: an Elastic IP, an instance and the association between them', () => {
+    expect(Object.keys(c.resources('aws_instance')).length).toBe(3);
+    expect(Object.keys(c.resources('aws_eip')).length).toBe(3);
+    const instance = logicalId(c.json, 'aws_instance', 'c1-workers-2');
+    const eip = logicalId(c.json, 'aws_eip', 'c1-workers-2-ip');
+    expect(c.resource('aws_eip_association', 'c1-workers-2-ip-association')).toMatchObject({ instance_id: `\${aws_instance.${instance}.id}`, allocation_id: `\${aws_eip.${eip}.allocation_id}` });
+  });
+
+  test('security defaults: IMDSv2 only, encrypted root disk, role security group, no key pair', () => {
+    const worker = c.resource('aws_instance', 'c1-workers-1');
+    expect(worker.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+    expect(worker.root_block_device).toMatchObject({ encrypted: true, volume_size: 80, volume_type: 'gp3' });
+    expect(worker.vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-worker')}.id}`]);
+    expect(worker.key_name).toBeUndefined();
+    expect(worker.iam_instance_profile).toBeUndefined();
+    expect(c.resource('aws_instance', 'c1-cp-1').vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-control-plane')}.id}`]);
+  });
+
+  test('shape, spot, zone and the current Ubuntu LTS image', () => {
+    const worker = c.resource('aws_instance', 'c1-workers-1');
+    expect(worker).toMatchObject({ instance_type: 'm6i.2xlarge', availability_zone: 'us-east-1a', instance_market_options: { market_type: 'spot' } });
+    expect(c.resource('aws_instance', 'c1-cp-1').instance_market_options).toBeUndefined();
+    const ami = Object.values(c.json.data!.aws_ami);
+    expect(ami.map((a) => [a.owners, a.filter[0].values])).toContainEqual([['099720109477'], ['ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*']]);
+    expect(worker.ami).toMatch(/^\$\{data\.aws_ami\.[^.]+\.id\}$/);
+  });
+
+  test('user data is gzipped cloud-init that knows the node\'s own Elastic IP', () => {
+    const worker = c.resource('aws_instance', 'c1-workers-1');
+    const eip = logicalId(c.json, 'aws_eip', 'c1-workers-1-ip');
+    expect(worker.user_data_base64).toMatch(/^\$\{base64gzip\(/);
+    expect(worker.user_data_base64).toMatch(/^\$\{base64gzip\(local\.[\w-]+\)\}$/);
+    expect(c.userData(worker.user_data_base64)).toContain(`\${aws_eip.${eip}.public_ip}`);
+  });
+});

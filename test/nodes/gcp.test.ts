@@ -1,0 +1,33 @@
+import { Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+import { logicalId, synthCluster } from './node-fixture';
+
+describe('GCP nodes', () => {
+  const c = synthCluster([Cloud.GCP], {
+    cp: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE },
+    workers: { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 2, spot: true },
+  });
+
+  test('each node: a static external address used as the instance NAT IP', () => {
+    const address = logicalId(c.json, 'google_compute_address', 'c1-workers-1-ip');
+    const worker = c.resource('google_compute_instance', 'c1-workers-1_');
+    expect(c.resource('google_compute_address', 'c1-workers-1-ip')).toMatchObject({ name: 'c1-workers-1', address_type: 'EXTERNAL', region: 'us-east4' });
+    expect(worker.network_interface[0].access_config[0].nat_ip).toBe(`\${google_compute_address.${address}.address}`);
+    expect(c.userData(worker.metadata['user-data'])).toContain(`\${google_compute_address.${address}.address}`);
+  });
+
+  test('role network tag, labels with the cluster UUID, shielded VM, no service account', () => {
+    const worker = c.resource('google_compute_instance', 'c1-workers-1_');
+    expect(worker.tags).toEqual(['c1-worker']);
+    expect(c.resource('google_compute_instance', 'c1-cp-1_').tags).toEqual(['c1-control-plane']);
+    expect(worker.labels['cast-cluster-uuid']).toBe(c.cluster.uuid);
+    expect(worker.shielded_instance_config).toEqual({ enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true });
+    expect(worker.service_account).toBeUndefined();
+    expect(worker.boot_disk.initialize_params.image).toBe('ubuntu-os-cloud/ubuntu-2404-lts-amd64');
+  });
+
+  test('spot workers are SPOT and deleted on preemption; the control plane is standard', () => {
+    expect(c.resource('google_compute_instance', 'c1-workers-1_').scheduling).toMatchObject({ provisioning_model: 'SPOT', preemptible: true, automatic_restart: false });
+    expect(c.resource('google_compute_instance', 'c1-cp-1_').scheduling).toMatchObject({ provisioning_model: 'STANDARD' });
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Evaluates a synthesized Terraform string template the way `terraform apply`
+ * would, with made-up values for the references: what the node finally
+ * receives. Knows exactly the expressions the node bootstrap uses; any other
+ * expression is an error, so a new kind of reference cannot slip in unchecked.
+ */
+
+const FAKE_PEM = '-----BEGIN TEST CERTIFICATE-----\nMIIBfake\n-----END TEST CERTIFICATE-----\n';
+
+function fakeValue(expression: string): string {
+  const pem = /^base64encode\(([a-z_]+\.[\w-]+\.(private_key_pem|public_key_pem|cert_pem))\)$/.exec(expression);
+  if (pem) return Buffer.from(FAKE_PEM).toString('base64');
+  if (/^(aws_eip\.[\w-]+\.public_ip|google_compute_address\.[\w-]+\.address|azurerm_public_ip\.[\w-]+\.ip_address|digitalocean_reserved_ip\.[\w-]+\.ip_address)$/.test(expression)) return '203.0.113.10';
+  if (/^(aws_instance\.[\w-]+\.private_ip|google_compute_instance\.[\w-]+\.network_interface\[0\]\.network_ip|azurerm_network_interface\.[\w-]+\.private_ip_address|digitalocean_droplet\.[\w-]+\.ipv4_address_private)$/.test(expression)) return '10.10.0.5';
+  if (/^random_string\.[\w-]+\.result$/.test(expression)) return 'abc123';
+  if (/^random_password\.[\w-]+\.result$/.test(expression)) return '0123456789abcdef';
+  throw new Error(`unexpected Terraform expression in user-data: \${${expression}}`);
+}
+
+/** The template with every `${expr}` replaced and every `$${` / `%%{` unescaped; `%{` directives are refused. */
+export function interpolate(template: string): string {
+  let out = '';
+  for (let i = 0; i < template.length; ) {
+    if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
+      out += template[i + 1] + '{';
+      i += 3;
+    } else if (template.startsWith('${', i)) {
+      const end = template.indexOf('}', i);
+      out += fakeValue(template.slice(i + 2, end));
+      i = end + 1;
+    } else if (template.startsWith('%{', i)) {
+      throw new Error(`unexpected Terraform template directive at ${i}: ${template.slice(i, i + 30)}`);
+    } else {
+      out += template[i++];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * What each node of the default example receives once Terraform has filled in
+ * the references: valid cloud-config (Debian's `cloud-init schema`), with the
+ * node's own name and addresses, and CA keys only on control-plane nodes.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { buildApp } from '../../examples/multi-cloud/app';
+import { describeWithTool } from '../core/bootstrap/node-tools';
+import { interpolate } from './terraform-interpolation';
+
+const app = Testing.app();
+buildApp(app);
+const stack = app.node.children.find((c): c is TerraformStack => TerraformStack.isStack(c))!;
+const json = JSON.parse(Testing.synth(stack));
+const userData = Object.entries(json.locals as Record<string, string>)
+  .filter(([name]) => name.endsWith('-user-data') || /-user-data_[0-9A-F]{8}$/.test(name))
+  .map(([name, template]) => ({ node: /_(prod-[a-z-]+-\d+)-user-data/.exec(name)![1], template, final: interpolate(template) }));
+
+describe('node user-data after Terraform fills it in', () => {
+  test('one per node of the default example', () => {
+    const nodes = Object.keys(JSON.parse(JSON.stringify(json.output.cast_cluster_prod_nodes.value)));
+    expect(userData.map((u) => u.node).sort()).toEqual(nodes.sort());
+    expect(userData).toHaveLength(10);
+  });
+
+  test.each(userData.map((u) => [u.node, u] as const))('%s: its own name, and CA keys only on the control plane', (node, u) => {
+    expect(u.final.startsWith('#cloud-config\n')).toBe(true);
+    expect(u.final).toContain(`CAST_NODE_NAME='${node}'`);
+    const files = (parse(u.final).write_files as { path: string }[]).map((f) => f.path);
+    const controlPlane = node.includes('-cp-');
+    expect(files.includes('/etc/kubernetes/pki/ca.key')).toBe(controlPlane);
+    expect(files.includes('/etc/kubernetes/pki/etcd/ca.key')).toBe(controlPlane);
+  });
+
+  describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {
+    test('every document is valid cloud-config', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-user-data-'));
+      try {
+        for (const u of userData) {
+          const file = path.join(dir, `${u.node}.yaml`);
+          fs.writeFileSync(file, u.final);
+          const output = execFileSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+          expect(output).toContain('Valid cloud-config');
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
