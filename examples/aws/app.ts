@@ -10,7 +10,9 @@ export function buildApp(app: App): void {
     clouds: [Cloud.AWS],
     // The API server only from the office; SSH opened for the same range.
     firewall: { apiSourceRanges: ['203.0.113.0/24'], sshSourceRanges: ['203.0.113.0/24'] },
+    // Spot interruption warnings go to this SNS topic, whose subscriber drains the node.
+    awsSpotInterruptionTarget: 'arn:aws:sns:us-east-1:123456789012:cast-spot-notices',
   });
   cluster.addNodeGroup('control-plane', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
-  cluster.addNodeGroup('workers', { cloud: Cloud.AWS, role: NodeRole.WORKER, count: 2 });
+  cluster.addNodeGroup('workers', { cloud: Cloud.AWS, role: NodeRole.WORKER, count: 2, spot: true });
 }

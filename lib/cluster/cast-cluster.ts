@@ -14,6 +14,7 @@ import { MeshMode } from '../core/mesh/mesh-mode';
 import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, castRegionIds, findCastRegion, locationIn } from '../core/regions';
 import { CloudNetwork } from '../network/cloud-network';
+import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
 import { planAt, throwProblems } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
@@ -64,6 +65,13 @@ export interface CastClusterProps {
    */
   readonly phoneHomeUrl?: string;
   /**
+   * Where AWS spot interruption warnings go (an SNS topic, SQS queue or Lambda ARN):
+   * an EventBridge rule forwards "EC2 Spot Instance Interruption Warning" events
+   * there once the cluster has AWS spot nodes, for your handler to cordon and drain them.
+   * @default - no EventBridge rule
+   */
+  readonly awsSpotInterruptionTarget?: string;
+  /**
    * GCP project for the provider the cluster configures.
    * @default - the provider's own default (GOOGLE_PROJECT and friends)
    */
@@ -105,6 +113,8 @@ export class CastCluster extends Construct {
   private readonly nodes: ClusterNodes;
   private credentials?: ClusterCredentials;
   private azureSshKey?: PrivateKey;
+  private spotNoticesWired = false;
+  private readonly awsSpotInterruptionTarget?: string;
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
     super(scope, id);
@@ -120,6 +130,7 @@ export class CastCluster extends Construct {
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     this.meshMode = props.meshMode ?? (clouds.length > 1 ? MeshMode.FULL_MESH : MeshMode.CLOUD_NETWORK);
     this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
+    this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
     this.addresses = planAt(this, () =>
       planAddresses({
         clouds,
@@ -187,6 +198,10 @@ export class CastCluster extends Construct {
     if (!this.credentials) {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
       addNodeOutputs(this, this.nodes, this.credentials);
+    }
+    if (group.cloud === Cloud.AWS && group.spot && this.awsSpotInterruptionTarget && !this.spotNoticesWired) {
+      wireSpotInterruptionNotices(this, this.name, this._labels, this.awsSpotInterruptionTarget, this.provider(Cloud.AWS));
+      this.spotNoticesWired = true;
     }
   }
 

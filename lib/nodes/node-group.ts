@@ -99,6 +99,8 @@ export class NodeGroup extends Construct {
   public readonly role: NodeRole;
   /** The node names, in order. */
   public readonly nodeNames: string[];
+  /** Whether the nodes are spot / preemptible. */
+  public readonly spot: boolean;
 
   /** @internal the planned nodes and what their clouds built. */
   public readonly _nodes: { readonly plan: PlannedNode; readonly attachment: NodeAttachment; readonly labels: Record<string, string>; readonly taints: NodeTaint[]; readonly spot: boolean; readonly kubernetesVersion: string }[] = [];
@@ -125,11 +127,12 @@ export class NodeGroup extends Construct {
         clusterClouds: cluster.clouds,
       }),
     );
-    cluster._admitNodes(this, planned);
-
     this.cloud = props.cloud;
     this.role = props.role;
+    this.spot = spot;
     this.nodeNames = planned.map((node) => node.name);
+    cluster._admitNodes(this, planned);
+
     const builder = NODE_BUILDERS[props.cloud];
     const provider = cluster.provider(props.cloud);
     const network = cluster.network(props.cloud);

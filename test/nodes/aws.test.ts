@@ -44,3 +44,20 @@ describe('AWS nodes', () => {
     expect(c.userData(worker.user_data_base64)).toContain(`\${aws_eip.${eip}.public_ip}`);
   });
 });
+
+describe('AWS spot interruption notices', () => {
+  const groups = { cp: { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE }, spot: { cloud: Cloud.AWS, role: NodeRole.WORKER, spot: true } };
+  const target = 'arn:aws:sns:us-east-1:123456789012:spot-notices';
+
+  test('an EventBridge rule for the interruption warning, sent to the target you name', () => {
+    const c = synthCluster([Cloud.AWS], groups, { awsSpotInterruptionTarget: target });
+    const rule = c.resource('aws_cloudwatch_event_rule', 'spot-interruption-rule');
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] });
+    expect(c.resource('aws_cloudwatch_event_target', 'spot-interruption-target')).toMatchObject({ arn: target, rule: `\${aws_cloudwatch_event_rule.${logicalId(c.json, 'aws_cloudwatch_event_rule', 'spot-interruption-rule')}.name}` });
+  });
+
+  test('no rule without spot nodes or without a target', () => {
+    expect(synthCluster([Cloud.AWS], groups).json.resource.aws_cloudwatch_event_rule).toBeUndefined();
+    expect(synthCluster([Cloud.AWS], { cp: groups.cp }, { awsSpotInterruptionTarget: target }).json.resource.aws_cloudwatch_event_rule).toBeUndefined();
+  });
+});
