@@ -313,7 +313,8 @@ export function parseSize(text: string): number {
   return Math.round(Number(match[1]) * scale[unit]);
 }
 
-if (require.main === module) {
+// The file name check keeps the CLI from running when bench/drift.bench.ts bundles this module.
+if (require.main === module && /make-state\.[jt]s$/.test(process.argv[1] ?? '')) {
   const [dir, size] = process.argv.slice(2);
   if (!dir || !size) {
     console.error('usage: npx tsx bench/make-state.ts <out-dir> <size, e.g. 10MB>');

@@ -10,7 +10,7 @@ export class DriftInputError extends Error {
   public readonly file?: string;
 
   constructor(message: string, file?: string) {
-    super(file === undefined ? message : `${file}: ${message}`);
+    super(oneLine(file === undefined ? message : `${file}: ${message}`));
     this.name = 'DriftInputError';
     this.file = file;
   }
@@ -19,4 +19,9 @@ export class DriftInputError extends Error {
 /** True when `error` is a DriftInputError (also across module copies). */
 export function isDriftInputError(error: unknown): error is DriftInputError {
   return error instanceof DriftInputError || (error instanceof Error && error.name === 'DriftInputError');
+}
+
+/** Control characters (a newline in a key name, say) escaped, so a message stays one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

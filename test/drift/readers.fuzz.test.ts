@@ -2,7 +2,8 @@
  * Fuzzing the readers: random bytes, mutated and truncated real inputs, and
  * real inputs with random subtrees replaced. Whatever comes in, the readers
  * (and the checks on what they read) either succeed or throw a
- * DriftInputError; anything else is a bug.
+ * DriftInputError with a one-line message; anything else is a bug.
+ * DRIFT_FUZZ_RUNS=20000 runs more cases.
  */
 import * as fs from 'node:fs';
 import fc from 'fast-check';
@@ -44,11 +45,12 @@ function readAndCheck(bytes: Buffer, chunk: number): void {
       outcomes.push('refused');
     }
   }
-  // Both paths agree on whether the input is acceptable.
-  expect(outcomes[1]).toBe(outcomes[0]);
+  // What one JSON.parse accepts, streaming accepts too; streaming may accept more, as it
+  // does not validate values it skips (json-stream-scanner.ts).
+  if (outcomes[0] === 'ok') expect(outcomes[1]).toBe('ok');
 }
 
-const RUNS = { numRuns: 1500 };
+const RUNS = { numRuns: Number(process.env.DRIFT_FUZZ_RUNS ?? 1500) };
 
 describe('reader fuzzing', () => {
   test('random bytes', () => {

@@ -25,11 +25,11 @@ export function tagsOf(attributes: Readonly<Record<string, unknown>>): Record<st
         if (typeof tag !== 'string') continue;
         const colon = tag.indexOf(':');
         const key = colon === -1 ? tag : tag.slice(0, colon);
-        if (!(key in tags)) tags[key] = colon === -1 ? '' : tag.slice(colon + 1);
+        if (key !== '__proto__' && !Object.prototype.hasOwnProperty.call(tags, key)) tags[key] = colon === -1 ? '' : tag.slice(colon + 1);
       }
     } else if (value !== null && typeof value === 'object') {
       for (const [key, tagValue] of Object.entries(value)) {
-        if (typeof tagValue === 'string' && !(key in tags)) tags[key] = tagValue;
+        if (typeof tagValue === 'string' && key !== '__proto__' && !Object.prototype.hasOwnProperty.call(tags, key)) tags[key] = tagValue;
       }
     }
   }

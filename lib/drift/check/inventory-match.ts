@@ -7,6 +7,7 @@ import { Cloud } from '../../core/cloud';
 import { isNodeType } from '../catalog/resource-types';
 import { ActualState, Inventory, InventoryItem, StateResource } from '../model';
 import { gcpResourcePath } from '../read/inventory/gcp';
+import { asString } from '../read/state/json-shapes';
 
 /** The ids an inventory may list a state VM under (lower-cased for Azure, whose ids are case-insensitive). */
 export function stateVmIds(resource: StateResource): string[] {
@@ -31,9 +32,9 @@ export function stateVmScope(resource: StateResource): string | undefined {
     case Cloud.AWS:
       return typeof attributes.availability_zone === 'string' ? attributes.availability_zone.replace(/[a-z]$/, '') : undefined;
     case Cloud.GCP:
-      return typeof attributes.project === 'string' ? attributes.project : /projects\/([^/]+)/.exec(String(attributes.self_link ?? attributes.id ?? ''))?.[1];
+      return typeof attributes.project === 'string' ? attributes.project : /projects\/([^/]+)/.exec(asString(attributes.self_link) ?? asString(attributes.id) ?? '')?.[1];
     case Cloud.AZURE:
-      return /\/subscriptions\/([^/]+)/i.exec(String(attributes.id ?? ''))?.[1]?.toLowerCase();
+      return /\/subscriptions\/([^/]+)/i.exec(asString(attributes.id) ?? '')?.[1]?.toLowerCase();
     default:
       return undefined;
   }

@@ -47,7 +47,7 @@ export function resolveReferences(value: unknown, actual: ActualState): unknown 
   if (Array.isArray(value)) return value.map((item) => resolveReferences(item, actual));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = resolveReferences(item, actual);
+    for (const [key, item] of Object.entries(value)) if (key !== '__proto__') out[key] = resolveReferences(item, actual);
     return out;
   }
   return value;

@@ -13,7 +13,7 @@ import { isAwsInventoryItem, readAwsInventoryItem, readAwsReservation } from './
 import { isAzureInventoryItem, readAzureInventoryItem } from './inventory/azure';
 import { isDigitalOceanInventoryItem, readDigitalOceanInventoryItem } from './inventory/digitalocean';
 import { isGcpInventoryItem, readGcpInventoryItem } from './inventory/gcp';
-import { asRecord, asString } from './state/json-shapes';
+import { asRecord, asString, describeJson } from './state/json-shapes';
 import { readPlanDriftEntry } from './state/plan-drift-entry';
 import { readShowJsonResource } from './state/show-json-resource';
 import { readStateV4Resource } from './state/state-v4-resource';
@@ -233,7 +233,7 @@ export class InputDocumentReader implements JsonPathHandler {
       return {
         kind: InputKind.PLAN,
         file: this.file,
-        label: `plan JSON (format ${String(this.scalars.format_version)})`,
+        label: `plan JSON (format ${describeJson(this.scalars.format_version)})`,
         resources: this.resources,
         drift: this.drift,
         inventoryItems: [],
@@ -246,7 +246,7 @@ export class InputDocumentReader implements JsonPathHandler {
     return {
       kind: InputKind.SHOW_JSON_STATE,
       file: this.file,
-      label: `terraform show -json state (format ${String(this.scalars.format_version)})`,
+      label: `terraform show -json state (format ${describeJson(this.scalars.format_version)})`,
       resources: this.resources,
       drift: [],
       inventoryItems: [],
@@ -274,6 +274,7 @@ function outputValues(raw: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(asRecord(raw) ?? {})) {
     const record = asRecord(output);
+    if (name === '__proto__') continue;
     if (record && record.sensitive !== true && 'value' in record) out[name] = record.value;
   }
   return out;

@@ -15,6 +15,7 @@ import { portRange } from './port-ranges';
 import { hasPorts, normalizeProtocol } from './protocol';
 import { Cloud } from '../../../core/cloud';
 import { UnknownValue } from '../resolve-references';
+import { asNumber } from '../../read/state/json-shapes';
 
 const OWNER = 'aws_security_group';
 
@@ -25,8 +26,8 @@ function ruleBase(direction: FirewallRule['direction'], protocolRaw: unknown, fr
   const base = { direction, action: 'allow' as const, protocol, ports: [], icmp: '', target: '', priority: 0 };
   if (protocol === 'all') return base;
   if (protocol === 'icmp' || protocol === 'icmpv6') {
-    const type = Number(fromRaw ?? -1);
-    const code = Number(toRaw ?? -1);
+    const type = fromRaw === undefined || fromRaw === null ? -1 : asNumber(fromRaw);
+    const code = toRaw === undefined || toRaw === null ? -1 : asNumber(toRaw);
     if (!Number.isInteger(type) || !Number.isInteger(code)) return undefined;
     return { ...base, icmp: type === -1 ? '' : code === -1 ? `${type}` : `${type}/${code}` };
   }

@@ -31,8 +31,8 @@ export function parsePortSpec(raw: unknown, allSpellings: readonly string[] = ['
 
 /** A range from numeric bounds (AWS from_port/to_port); undefined when out of range. */
 export function portRange(from: unknown, to: unknown): readonly PortRange[] | undefined {
-  const low = Number(from);
-  const high = Number(to);
+  const low = typeof from === 'number' || typeof from === 'string' ? Number(from) : NaN;
+  const high = typeof to === 'number' || typeof to === 'string' ? Number(to) : NaN;
   if (!Number.isInteger(low) || !Number.isInteger(high) || low < 0 || high > 65535 || low > high) return undefined;
   return [{ from: low, to: high }];
 }

@@ -37,7 +37,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
     const outputs: Record<string, unknown> = {};
     for (const [name, output] of Object.entries(asRecord(stack.document.output) ?? {})) {
       const record = asRecord(output);
-      if (record && 'value' in record) outputs[name] = record.value;
+      if (record && 'value' in record && name !== '__proto__') outputs[name] = record.value;
     }
     descriptions.push(...findClusterDescriptions(outputs, file));
   }
@@ -93,12 +93,15 @@ function stackResources(document: Record<string, unknown>, text: string, file: s
   return out;
 }
 
+/** More instances than any cluster has; a larger concrete count is treated as unknown rather than expanded. */
+const MAX_EXPANDED_COUNT = 100000;
+
 /** `[undefined]` for one instance, indexes for `count`, keys for `for_each`; undefined when not known until apply. */
 function instanceKeys(body: Readonly<Record<string, unknown>>): (number | string | undefined)[] | undefined {
   const count = body.count;
   if (count !== undefined) {
-    if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return Array.from({ length: count }, (_, i) => i);
-    if (typeof count === 'string' && /^\d+$/.test(count)) return Array.from({ length: Number(count) }, (_, i) => i);
+    const n = typeof count === 'number' ? count : typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : NaN;
+    if (Number.isInteger(n) && n >= 0 && n <= MAX_EXPANDED_COUNT) return Array.from({ length: n }, (_, i) => i);
     return undefined;
   }
   const forEach = body.for_each;

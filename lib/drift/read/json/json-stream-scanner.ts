@@ -9,8 +9,19 @@
  * outside strings, which is a few byte comparisons per byte.
  *
  * The structure it walks is validated strictly; captured values are validated
- * by `JSON.parse`; skipped values only for balanced brackets and strings.
+ * by `JSON.parse`; skipped values only for balanced brackets and strings (so
+ * a corrupted part the readers never look at, a `check_results` say, passes
+ * here where a whole-file `JSON.parse` would refuse it).
  * Errors are DriftInputErrors carrying the byte offset, never the input text.
+ *
+ * Fast path for pretty-printed input (Terraform writes states with Go's
+ * json.MarshalIndent): a raw newline cannot occur inside a JSON string, so
+ * in indented JSON the value that opens with `{` on a line indented by N
+ * spaces closes at the next newline + N spaces + `}`. The scanner looks for
+ * that with Buffer.indexOf (native, GB/s) and confirms it with the
+ * JSON.parse it needs anyway: a slice that parses as one value starting with
+ * that `{` must end at its matching `}`. When the guess fails (other
+ * formatting) it steps through the bytes as usual.
  */
 import { JsonPathDecision, JsonPathHandler, JsonValueKind } from './json-path';
 import { decodeUtf8, parseJsonSlice } from './parse-json-slice';
@@ -53,6 +64,12 @@ function isValueStart(c: number): boolean {
   return c === LBRACE || c === LBRACKET || c === QUOTE || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
 }
 
+/** True when a quoted key has no escapes or control characters, so its bytes between the quotes are its value. */
+function isPlainKey(bytes: Buffer): boolean {
+  for (let i = 1; i < bytes.length - 1; i++) if (bytes[i] < 0x20 || bytes[i] === BACKSLASH) return false;
+  return true;
+}
+
 function describeByte(c: number): string {
   return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
@@ -81,6 +98,8 @@ export class JsonStreamScanner {
   private escaped = false;
   private primitive = false;
   private sawAnything = false;
+  /** `\n` + indentation + closing bracket, by indentation and bracket. */
+  private readonly closers = new Map<string, Buffer>();
 
   constructor(
     private readonly handler: JsonPathHandler,
@@ -191,7 +210,40 @@ export class JsonStreamScanner {
       return;
     }
     const primitive = c !== LBRACE && c !== LBRACKET && c !== QUOTE;
+    if (decision === JsonPathDecision.CAPTURE && !primitive && c !== QUOTE && this.captureIndented(c === LBRACE ? RBRACE : RBRACKET)) return;
     this.startToken(decision === JsonPathDecision.CAPTURE ? Token.CAPTURE : Token.SKIP, primitive);
+  }
+
+  /** The fast path (see the file comment); true when it captured the value at `pos`. */
+  private captureIndented(close: number): boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    let lineStart = start;
+    while (lineStart > 0 && buf[lineStart - 1] !== 0x0a) {
+      const c = buf[lineStart - 1];
+      if (c !== 0x20 && c !== 0x09) return false;
+      lineStart--;
+    }
+    if (lineStart === 0) return false; // the line began in an earlier chunk: indentation unknown
+    const key = `${start - lineStart}:${close}`;
+    let closer = this.closers.get(key);
+    if (!closer) {
+      closer = Buffer.concat([Buffer.from([0x0a]), buf.subarray(lineStart, start), Buffer.from([close])]);
+      this.closers.set(key, closer);
+    }
+    const found = buf.indexOf(closer, start);
+    if (found === -1) return false;
+    const end = found + closer.length;
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8', start, end));
+    } catch {
+      return false;
+    }
+    this.pos = end;
+    this.handler.onValue(this.path, value);
+    this.afterValue();
+    return true;
   }
 
   private startToken(token: Token, primitive: boolean): void {
@@ -271,9 +323,7 @@ export class JsonStreamScanner {
         : Buffer.concat([...this.tokenParts, this.buf.subarray(this.tokenStart, end)]);
     this.tokenParts = [];
     if (token === Token.KEY) {
-      const key = bytes.includes(BACKSLASH)
-        ? (parseJsonSlice(decodeUtf8(bytes, this.source), this.tokenStartAbs, this.source) as string)
-        : bytes.toString('utf8', 1, bytes.length - 1);
+      const key = isPlainKey(bytes) ? bytes.toString('utf8', 1, bytes.length - 1) : (parseJsonSlice(decodeUtf8(bytes, this.source), this.tokenStartAbs, this.source) as string);
       this.path[this.path.length - 1] = key;
       this.expect = Expect.COLON;
       return;

@@ -30,3 +30,16 @@ export function asText(value: unknown): string | undefined {
 export function stringsOf(value: unknown): string[] {
   return asArray(value).filter((item): item is string => typeof item === 'string');
 }
+
+/** A number from a number or a numeric string; NaN otherwise (never calls a value's own toString/valueOf). */
+export function asNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return NaN;
+}
+
+/** A short, safe rendering of any parsed JSON value for messages. */
+export function describeJson(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return (JSON.stringify(value) ?? 'undefined').slice(0, 40);
+}
