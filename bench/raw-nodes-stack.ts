@@ -1,0 +1,88 @@
+/**
+ * The comparison for the node benchmark: a hand-written cdktf stack that emits
+ * the same per-node resources as NodeGroup (static address, instance, and what
+ * ties them, with the same user-data), using provider classes directly. No
+ * CastCluster, no planners, no validation: what the library's wiring costs is
+ * the difference.
+ */
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { Droplet } from '@cdktf/provider-digitalocean/lib/droplet';
+import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
+import { ReservedIp } from '@cdktf/provider-digitalocean/lib/reserved-ip';
+import { ReservedIpAssignment } from '@cdktf/provider-digitalocean/lib/reserved-ip-assignment';
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { Fn, TerraformLocal, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { renderNodeUserData } from '../lib/core/bootstrap/node-bootstrap';
+import { Cloud } from '../lib/core/cloud';
+
+const CREDENTIALS = { caCertB64: '${var.ca}', bootstrapTokenId: '${var.token_id}', bootstrapTokenSecret: '${var.token_secret}' };
+
+function userData(scope: Construct, cloud: Cloud, name: string, publicAddress: string): string {
+  const text = renderNodeUserData({
+    kind: 'worker', nodeName: name, cloud, clusterName: 'raw', kubernetesVersion: '1.34.2', podCidr: '10.217.0.0/16', serviceCidr: '10.96.0.0/12',
+    controlPlaneEndpoint: '203.0.113.10', publicAddress, meshAddress: '10.4.0.9', nodeLabels: {}, nodeTaints: [], credentials: CREDENTIALS,
+  });
+  return new TerraformLocal(scope, `${name}-user-data`, text).asString;
+}
+
+/** `perCloud` workers on each of the four clouds. */
+export class RawNodesStack extends TerraformStack {
+  constructor(scope: Construct, id: string, perCloud: number) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+    new GoogleProvider(this, 'google', { region: 'us-east4' });
+    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    new DigitaloceanProvider(this, 'digitalocean');
+    for (let i = 1; i <= perCloud; i++) {
+      const aws = `raw-aws-${i}`;
+      const eip = new Eip(this, `${aws}-ip`, { domain: 'vpc', tags: { Name: aws } });
+      const instance = new Instance(this, aws, {
+        ami: 'ami-0123456789abcdef0', instanceType: 'm6i.large', subnetId: 'subnet-1', vpcSecurityGroupIds: ['sg-1'], sourceDestCheck: false,
+        userDataBase64: Fn.base64gzip(userData(this, Cloud.AWS, aws, eip.publicIp)),
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { volumeSize: 50, volumeType: 'gp3', encrypted: true, deleteOnTermination: true }, tags: { Name: aws },
+      });
+      new EipAssociation(this, `${aws}-ip-association`, { instanceId: instance.id, allocationId: eip.allocationId });
+
+      const gcp = `raw-gcp-${i}`;
+      const address = new ComputeAddress(this, `${gcp}-ip`, { name: gcp, region: 'us-east4', addressType: 'EXTERNAL' });
+      new ComputeInstance(this, gcp, {
+        name: gcp, machineType: 'e2-standard-2', zone: 'us-east4-a', tags: ['raw-worker'], canIpForward: true,
+        bootDisk: { initializeParams: { image: 'ubuntu-os-cloud/ubuntu-2404-lts-amd64', size: 50, type: 'pd-balanced' } },
+        networkInterface: [{ subnetwork: 'nodes', accessConfig: [{ natIp: address.address }] }],
+        metadata: { 'user-data': userData(this, Cloud.GCP, gcp, address.address) },
+      });
+
+      const azure = `raw-azure-${i}`;
+      const ip = new PublicIp(this, `${azure}-ip`, { name: azure, resourceGroupName: 'raw', location: 'eastus', allocationMethod: 'Static', sku: 'Standard' });
+      const nic = new NetworkInterface(this, `${azure}-nic`, {
+        name: azure, resourceGroupName: 'raw', location: 'eastus', ipForwardingEnabled: true,
+        ipConfiguration: [{ name: 'primary', subnetId: 'subnet', privateIpAddressAllocation: 'Dynamic', publicIpAddressId: ip.id }],
+      });
+      new LinuxVirtualMachine(this, azure, {
+        name: azure, resourceGroupName: 'raw', location: 'eastus', size: 'Standard_D2s_v5', networkInterfaceIds: [nic.id], adminUsername: 'cast',
+        adminSshKey: [{ username: 'cast', publicKey: '${var.ssh}' }], osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: 50 },
+        sourceImageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
+        customData: Fn.base64encode(userData(this, Cloud.AZURE, azure, ip.ipAddress)),
+      });
+
+      const digitalocean = `raw-do-${i}`;
+      const reserved = new ReservedIp(this, `${digitalocean}-ip`, { region: 'nyc1' });
+      const droplet = new Droplet(this, digitalocean, {
+        name: digitalocean, image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb', vpcUuid: 'vpc', tags: ['raw-worker'],
+        userData: userData(this, Cloud.DIGITALOCEAN, digitalocean, reserved.ipAddress),
+      });
+      new ReservedIpAssignment(this, `${digitalocean}-ip-assignment`, { ipAddress: reserved.ipAddress, dropletId: Token.asNumber(droplet.id) });
+    }
+  }
+}
