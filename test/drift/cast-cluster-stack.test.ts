@@ -11,7 +11,7 @@ import { buildApp } from '../../examples/multi-cloud/app';
 import { checkDrift } from '../../lib/drift/drift-check';
 import { simulateApply } from './simulate-apply';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe('a synthesized CastCluster stack', () => {
   let dir: string;
