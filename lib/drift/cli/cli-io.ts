@@ -17,6 +17,8 @@ export interface CliIo {
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
   readonly stdin: AsyncIterable<Buffer | string>;
+  /** True when stdin is a terminal (then `-` would wait for typing, not read a state). */
+  readonly stdinIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
@@ -39,6 +41,7 @@ export function processIo(): CliIo {
     stdout: output(process.stdout),
     stderr: output(process.stderr),
     stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

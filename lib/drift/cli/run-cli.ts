@@ -63,6 +63,9 @@ function checkInputs(args: CliArguments, io: CliIo, progress: ProgressBar | unde
     passphrase = io.env[args.statePassphraseEnv];
     if (passphrase === undefined || passphrase === '') throw new DriftInputError(`--state-passphrase-env ${args.statePassphraseEnv}: that environment variable is not set`);
   }
+  if (io.stdinIsTTY && [...args.state, ...args.plan, ...args.inventory].some((name) => name.replace(/^[a-z]+=/, '') === '-')) {
+    throw new DriftInputError('- reads stdin, but stdin is a terminal: pipe the input in, e.g. terraform state pull | cast-drift check --state - ...');
+  }
   const file = (name: string) => inputPath(io, name);
   return {
     desired: args.desired.map(file),

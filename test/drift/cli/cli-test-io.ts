@@ -9,7 +9,7 @@ export interface FakeIo {
   readonly files: Map<string, string>;
 }
 
-export function fakeIo(options: { stdoutTTY?: boolean; stderrTTY?: boolean; env?: Record<string, string>; stdin?: Buffer | string; cwd?: string; failWrite?: boolean } = {}): FakeIo {
+export function fakeIo(options: { stdoutTTY?: boolean; stderrTTY?: boolean; stdinTTY?: boolean; env?: Record<string, string>; stdin?: Buffer | string; cwd?: string; failWrite?: boolean } = {}): FakeIo {
   const out: string[] = [];
   const err: string[] = [];
   const files = new Map<string, string>();
@@ -18,6 +18,7 @@ export function fakeIo(options: { stdoutTTY?: boolean; stderrTTY?: boolean; env?
       stdout: { write: (text) => void out.push(text), isTTY: options.stdoutTTY ?? false },
       stderr: { write: (text) => void err.push(text), isTTY: options.stderrTTY ?? false },
       stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
+      stdinIsTTY: options.stdinTTY ?? false,
       env: options.env ?? {},
       cwd: options.cwd ?? process.cwd(),
       now: () => new Date('2025-03-01T00:00:00Z'),

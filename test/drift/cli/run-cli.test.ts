@@ -62,6 +62,12 @@ describe('cast-drift check', () => {
     expect(await runCli(check('--state', '-'), fake.io)).toBe(0);
   });
 
+  test('- with a terminal on stdin is refused instead of waiting', async () => {
+    const fake = fakeIo({ stdinTTY: true });
+    expect(await runCli(check('--state', '-'), fake.io)).toBe(1);
+    expect(fake.stderr()).toBe('cast-drift: - reads stdin, but stdin is a terminal: pipe the input in, e.g. terraform state pull | cast-drift check --state - ...\n');
+  });
+
   test('relative paths resolve against io.cwd', async () => {
     const fake = fakeIo({ cwd: fixture('.') });
     expect(await runCli(['check', '--desired', 'stack/cdk.tf.json', '--state', 'state/in-sync.tfstate'], fake.io)).toBe(0);
