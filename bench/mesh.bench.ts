@@ -47,6 +47,7 @@ function renderAll(plan: MeshPlan): number {
 
 const modes = [MeshMode.FULL_MESH, MeshMode.CROSS_LOCATION];
 const input = nodes(1000);
+console.log('## Mesh\n\n`npx tsx bench/mesh.bench.ts`: topology and rendering, pure functions in one process.\n\n```');
 console.log('1000 nodes, 4 clouds (median of 5 runs after one warm-up)');
 for (const mode of modes) {
   const plans: number[] = [];
@@ -82,3 +83,4 @@ for (const count of [10, 100, 1000]) {
     console.log(`  ${String(count).padStart(4)} nodes  ${mode.padEnd(14)} ${detail}`);
   }
 }
+console.log('```');
