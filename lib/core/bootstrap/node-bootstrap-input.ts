@@ -1,0 +1,137 @@
+import { Cloud } from '../cloud';
+
+/**
+ * What a node does at boot:
+ * - `init`: the first control-plane node; runs `kubeadm init` and creates the cluster.
+ * - `join-control-plane`: a further control-plane node; joins with stacked etcd.
+ * - `worker`: joins as a worker.
+ */
+export type NodeBootstrapKind = 'init' | 'join-control-plane' | 'worker';
+
+/** Every bootstrap kind, in the order the library reports them. */
+export const NODE_BOOTSTRAP_KINDS: readonly NodeBootstrapKind[] = ['init', 'join-control-plane', 'worker'];
+
+/** A taint the node registers with. */
+export interface NodeBootstrapTaint {
+  /** Taint key, a Kubernetes qualified name (`example.com/dedicated`). */
+  readonly key: string;
+  /** Taint value. @default - no value */
+  readonly value?: string;
+  /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
+  readonly effect: string;
+}
+
+/**
+ * The cluster's join credentials. In production every field is a Terraform
+ * expression (`${base64encode(tls_private_key.ca.private_key_pem)}`), so the
+ * user-data holds references, never secrets; tests pass concrete values.
+ * PEMs travel base64-encoded (`encoding: b64` in cloud-init), so multi-line
+ * text never meets YAML indentation.
+ */
+export interface NodeBootstrapCredentials {
+  /** Cluster CA certificate (base64 of the PEM). Every node gets it: workers pin the API server to it. */
+  readonly caCertB64: string;
+  /** Cluster CA private key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly caKeyB64?: string;
+  /** Front-proxy CA certificate (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly frontProxyCaCertB64?: string;
+  /** Front-proxy CA private key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly frontProxyCaKeyB64?: string;
+  /** etcd CA certificate (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly etcdCaCertB64?: string;
+  /** etcd CA private key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly etcdCaKeyB64?: string;
+  /** Service-account signing key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly serviceAccountKeyB64?: string;
+  /** Service-account public key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
+  readonly serviceAccountPubB64?: string;
+  /** Bootstrap token id, `[a-z0-9]{6}`. */
+  readonly bootstrapTokenId: string;
+  /** Bootstrap token secret, `[a-z0-9]{16}`. */
+  readonly bootstrapTokenSecret: string;
+}
+
+/** The credential fields only control-plane nodes receive. */
+export const CONTROL_PLANE_ONLY_CREDENTIALS = [
+  'caKeyB64',
+  'frontProxyCaCertB64',
+  'frontProxyCaKeyB64',
+  'etcdCaCertB64',
+  'etcdCaKeyB64',
+  'serviceAccountKeyB64',
+  'serviceAccountPubB64',
+] as const;
+
+/**
+ * Everything one node's user-data depends on, and nothing about other nodes:
+ * adding or removing a node changes no other node's user-data.
+ *
+ * Strings may be Terraform expressions (`${aws_eip.n1.public_ip}`); they are
+ * copied into the user-data verbatim and resolved by Terraform at apply time.
+ * Concrete values are checked; expressions are checked by Terraform's types
+ * and by the node at boot.
+ */
+export interface NodeBootstrapInput {
+  /** What the node does at boot. */
+  readonly kind: NodeBootstrapKind;
+  /** The Kubernetes node name: a lowercase DNS subdomain, concrete. */
+  readonly nodeName: string;
+  /** The cloud the node runs on; picks the in-node spot handler. */
+  readonly cloud: Cloud;
+  /** The cluster name (ClusterConfiguration `clusterName`). */
+  readonly clusterName: string;
+  /** Exact Kubernetes release without "v", e.g. `1.34.2`: the apt pin and `kubernetesVersion`. Concrete. */
+  readonly kubernetesVersion: string;
+  /** The cluster's pod range (kube-controller-manager hands each node a /24 of it). */
+  readonly podCidr: string;
+  /** The cluster's service range. */
+  readonly serviceCidr: string;
+  /**
+   * Host (IP or DNS name, no port) of the API endpoint: the init node's static
+   * public IP. Nodes join through `https://<endpoint>:6443`; it is a SAN of
+   * every API serving certificate.
+   */
+  readonly controlPlaneEndpoint: string;
+  /** This node's static public IPv4 address (a SAN of its API serving certificate on control-plane nodes). */
+  readonly publicAddress: string;
+  /**
+   * This node's mesh address: the kubelet's node IP and, on control-plane
+   * nodes, the API server's and etcd's advertise address. It must be on an
+   * interface before kubeadm runs (the mesh hook puts it there).
+   */
+  readonly meshAddress: string;
+  /**
+   * Labels the kubelet registers the node with. The kubelet may not set labels
+   * under kubernetes.io or k8s.io except its own set (node.kubernetes.io/...,
+   * topology.kubernetes.io/..., kubelet.kubernetes.io/...).
+   */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  /**
+   * Exactly the taints the node registers with; an empty list means none
+   * (kubeadm's default control-plane taint is not added: pass it when wanted).
+   */
+  readonly nodeTaints: readonly NodeBootstrapTaint[];
+  /** Join credentials. Workers must receive only `caCertB64` and the bootstrap token. */
+  readonly credentials: NodeBootstrapCredentials;
+  /**
+   * URL the node POSTs to once it has joined (`status=joined`) or when its
+   * bootstrap fails (`status=failed`), as a form with `instance_id`,
+   * `hostname`, `node_name` and `status`.
+   * @default - no report
+   */
+  readonly phoneHomeUrl?: string;
+  /**
+   * Whether the node is a spot/preemptible VM. On GCP and Azure an in-node
+   * handler cordons and drains it on a preemption notice; AWS needs none (an
+   * EventBridge rule gets the interruption warning); DigitalOcean has no spot.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * A Kubernetes manifest (YAML) the init node applies after `kubeadm init`,
+   * as a Terraform template string (escape literal `${` with
+   * `escapeTerraformTemplate`). Init node only.
+   * @default - nothing applied
+   */
+  readonly autoscalerConfig?: string;
+}

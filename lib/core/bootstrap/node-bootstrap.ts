@@ -1,0 +1,118 @@
+import { Cloud } from '../cloud';
+import { kubernetesMinor } from '../kubernetes-version';
+import { PlanError } from '../plan-error';
+import { renderApiserverCertConfig, renderDiscoveryKubeconfig, renderKubeadmConfig } from './kubeadm-config';
+import { NodeBootstrapInput } from './node-bootstrap-input';
+import { renderTemplateFile } from './render-template';
+import { renderYaml, YamlValue } from './render-yaml';
+import { nodeBootstrapProblems } from './validate-node-bootstrap';
+
+export type { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapTaint } from './node-bootstrap-input';
+export { NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
+
+/** Where the node keeps what the bootstrap writes (kubeadm's own files stay under /etc/kubernetes). */
+const CAST_DIR = '/etc/cast';
+const BIN_DIR = '/opt/cast/bin';
+const PKI_DIR = '/etc/kubernetes/pki';
+
+/** Clouds whose spot notice only reaches the VM itself; AWS's goes to EventBridge. */
+const IN_NODE_SPOT_NOTICE: readonly Cloud[] = [Cloud.GCP, Cloud.AZURE];
+
+/** One cloud-init `write_files` entry. */
+interface WriteFile {
+  readonly path: string;
+  readonly permissions: string;
+  readonly encoding?: 'b64';
+  readonly content: string;
+}
+
+/**
+ * The user-data of one node: a `#cloud-config` document that writes the
+ * node's configuration, credentials and scripts, then runs
+ * `/opt/cast/bin/bootstrap-node.sh <kind>`.
+ *
+ * The result is a Terraform template string: every `${` and `%{` of the
+ * templates is escaped (`$${`, `%%{`) and the input values, which may be
+ * Terraform expressions, appear verbatim. Throws a `PlanError` listing every
+ * problem of the input.
+ */
+export function renderNodeUserData(input: NodeBootstrapInput): string {
+  const problems = nodeBootstrapProblems(input);
+  if (problems.length > 0) throw new PlanError(problems);
+
+  const files: WriteFile[] = [
+    text(`${CAST_DIR}/node.env`, '0600', renderNodeEnv(input)),
+    ...pkiFiles(input),
+    text(`${CAST_DIR}/kubeadm.yaml`, '0600', renderKubeadmConfig(input)),
+  ];
+  if (input.kind !== 'init') files.push(text(`${CAST_DIR}/discovery.conf`, '0600', renderDiscoveryKubeconfig(input)));
+  if (input.kind === 'join-control-plane') files.push(text(`${CAST_DIR}/apiserver-cert.yaml`, '0600', renderApiserverCertConfig(input)));
+  if (input.kind === 'init') {
+    files.push(text(`${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', staticTemplate('kubernetes/cast-rbac.yaml')));
+    // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
+    if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
+  }
+  files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
+  if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
+    files.push(script('spot-handler.sh'), text('/etc/systemd/system/cast-spot-handler.service', '0644', staticTemplate('systemd/cast-spot-handler.service')));
+  }
+
+  const document: YamlValue = {
+    write_files: files.map(({ path, permissions, encoding, content }): YamlValue => (encoding ? { path, permissions, encoding, content } : { path, permissions, content })),
+    runcmd: [[`${BIN_DIR}/bootstrap-node.sh`, input.kind]],
+  };
+  return `#cloud-config\n${renderYaml(document)}`;
+}
+
+/** /etc/cast/node.env: the node's facts, sourced by the scripts (and by the mesh hook). */
+function renderNodeEnv(input: NodeBootstrapInput): string {
+  return renderTemplateFile('cast/node.env', {
+    node_name: input.nodeName,
+    node_role: input.kind === 'worker' ? 'worker' : 'control-plane',
+    cloud: input.cloud,
+    cluster_name: input.clusterName,
+    kubernetes_version: input.kubernetesVersion,
+    kubernetes_minor: kubernetesMinor(input.kubernetesVersion),
+    control_plane_endpoint: input.controlPlaneEndpoint,
+    public_address: input.publicAddress,
+    mesh_address: input.meshAddress,
+    pod_cidr: input.podCidr,
+    service_cidr: input.serviceCidr,
+    phone_home_url: input.phoneHomeUrl ?? '',
+  });
+}
+
+/**
+ * The CAs and the service-account key pair, where kubeadm looks for them, so it
+ * signs with the cluster's CAs instead of creating new ones. Control-plane
+ * kinds only: a worker never receives a key.
+ */
+function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
+  if (input.kind === 'worker') return [];
+  const c = input.credentials;
+  // Validation has checked that control-plane kinds have every credential.
+  const pem = (path: string, permissions: string, b64: string | undefined): WriteFile => ({ path: `${PKI_DIR}/${path}`, permissions, encoding: 'b64', content: b64 ?? '' });
+  return [
+    pem('ca.crt', '0644', c.caCertB64),
+    pem('ca.key', '0600', c.caKeyB64),
+    pem('front-proxy-ca.crt', '0644', c.frontProxyCaCertB64),
+    pem('front-proxy-ca.key', '0600', c.frontProxyCaKeyB64),
+    pem('etcd/ca.crt', '0644', c.etcdCaCertB64),
+    pem('etcd/ca.key', '0600', c.etcdCaKeyB64),
+    pem('sa.key', '0600', c.serviceAccountKeyB64),
+    pem('sa.pub', '0644', c.serviceAccountPubB64),
+  ];
+}
+
+function text(path: string, permissions: string, content: string): WriteFile {
+  return { path, permissions, content };
+}
+
+function script(name: string): WriteFile {
+  return text(`${BIN_DIR}/${name}`, '0755', staticTemplate(`scripts/${name}`));
+}
+
+/** A template without placeholders (the scripts read their values from node.env). */
+function staticTemplate(relativePath: string): string {
+  return renderTemplateFile(relativePath, {});
+}

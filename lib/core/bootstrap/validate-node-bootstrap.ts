@@ -1,0 +1,166 @@
+import { ALL_CLOUDS, Cloud } from '../cloud';
+import { cidrProblem } from '../cidr';
+import { kubernetesVersionProblem } from '../kubernetes-version';
+import { CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
+
+/** Kubernetes node names are DNS subdomains (the same rule as the mesh planner's). */
+const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const TOKEN_ID = /^[a-z0-9]{6}$/;
+const TOKEN_SECRET = /^[a-z0-9]{16}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const URL = /^https?:\/\/[^\s'"\\]+$/;
+// Label and taint syntax (k8s.io/apimachinery validation: qualified names and label values).
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+// The kubelet refuses --node-labels under kubernetes.io and k8s.io except these
+// (k8s.io/kubernetes pkg/kubelet/apis: KubeletLabels, KubeletLabelNamespaces).
+const KUBELET_LABELS = new Set([
+  'kubernetes.io/hostname',
+  'kubernetes.io/os',
+  'kubernetes.io/arch',
+  'beta.kubernetes.io/os',
+  'beta.kubernetes.io/arch',
+  'beta.kubernetes.io/instance-type',
+  'node.kubernetes.io/instance-type',
+  'topology.kubernetes.io/region',
+  'topology.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region',
+  'failure-domain.beta.kubernetes.io/zone',
+]);
+const KUBELET_LABEL_NAMESPACES = ['kubelet.kubernetes.io', 'node.kubernetes.io'];
+
+/** True when a value holds a Terraform expression, resolved only at apply time. */
+export function isTerraformExpression(value: string): boolean {
+  return value.includes('${');
+}
+
+/**
+ * Every problem with a `renderNodeUserData` input, one `<prop> must be <rule>
+ * (got <value>). <fix>` line each; empty when the input is valid. Secret values
+ * are never quoted in a message.
+ */
+export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
+  const problems: string[] = [];
+  const add = (problem: string): void => {
+    problems.push(problem);
+  };
+  const controlPlane = input.kind === 'init' || input.kind === 'join-control-plane';
+
+  if (!NODE_BOOTSTRAP_KINDS.includes(input.kind)) {
+    add(`kind must be one of ${NODE_BOOTSTRAP_KINDS.join(', ')} (got ${JSON.stringify(input.kind)}). Pick the node's part in the cluster.`);
+  }
+  if (typeof input.nodeName !== 'string' || !NODE_NAME.test(input.nodeName)) {
+    add(`nodeName must be a lowercase DNS subdomain (a-z, 0-9, "-", "."; 1 to 253 characters) (got ${JSON.stringify(input.nodeName)}). Use the Kubernetes node name.`);
+  }
+  if (!ALL_CLOUDS.includes(input.cloud)) {
+    add(`cloud must be one of ${ALL_CLOUDS.join(', ')} (got ${JSON.stringify(input.cloud)}). Use the Cloud enum.`);
+  }
+  if (!CLUSTER_NAME.test(input.clusterName ?? '')) {
+    add(`clusterName must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash (got ${JSON.stringify(input.clusterName)}). Use the cluster's name.`);
+  }
+  const versionProblem = kubernetesVersionProblem(input.kubernetesVersion ?? '');
+  if (versionProblem) add(versionProblem);
+
+  checkConcrete('podCidr', input.podCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's pod range.");
+  checkConcrete('serviceCidr', input.serviceCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's service range.");
+  checkConcrete('controlPlaneEndpoint', input.controlPlaneEndpoint, (v) => IPV4.test(v) || DNS_NAME.test(v), 'an IPv4 address or a DNS name, without scheme or port', "Use the init node's static public IP.");
+  checkConcrete('publicAddress', input.publicAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's static public IP.");
+  checkConcrete('meshAddress', input.meshAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
+  if (input.phoneHomeUrl !== undefined) {
+    checkConcrete('phoneHomeUrl', input.phoneHomeUrl, (v) => URL.test(v), 'an http(s) URL without spaces or quotes', 'Fix the URL or leave phoneHomeUrl out.');
+  }
+
+  for (const [key, value] of Object.entries(input.nodeLabels ?? {})) {
+    const what = `nodeLabels[${JSON.stringify(key)}]`;
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) add(`${what} key must be a qualified name ([prefix/]name) (got ${JSON.stringify(key)}: ${keyProblem}). Fix the label key.`);
+    else if (!isKubeletSettableLabel(key)) {
+      add(`${what} key must not be under kubernetes.io or k8s.io (got ${JSON.stringify(key)}): the kubelet may only set its own labels there (node.kubernetes.io/..., topology.kubernetes.io/region, ...). Use your own prefix, e.g. example.com/role.`);
+    }
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      add(`${what} must be a label value (up to 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit) (got ${JSON.stringify(value)}). Fix the label value.`);
+    }
+  }
+  (input.nodeTaints ?? []).forEach((taint, i) => {
+    const what = `nodeTaints[${i}]`;
+    const keyProblem = qualifiedNameProblem(taint.key ?? '');
+    if (keyProblem) add(`${what}.key must be a qualified name ([prefix/]name) (got ${JSON.stringify(taint.key)}: ${keyProblem}). Fix the taint key.`);
+    if (taint.value !== undefined && !LABEL_VALUE.test(taint.value)) {
+      add(`${what}.value must be a label value (up to 63 letters, digits, "-", "_", ".") (got ${JSON.stringify(taint.value)}). Fix the taint value or leave it out.`);
+    }
+    if (!TAINT_EFFECTS.includes(taint.effect)) {
+      add(`${what}.effect must be one of ${TAINT_EFFECTS.join(', ')} (got ${JSON.stringify(taint.effect)}). Use the TaintEffect enum.`);
+    }
+  });
+
+  const credentials = input.credentials ?? ({} as NodeBootstrapInput['credentials']);
+  checkBase64('caCertB64', credentials.caCertB64);
+  if (!present(credentials.bootstrapTokenId) || (!isTerraformExpression(credentials.bootstrapTokenId) && !TOKEN_ID.test(credentials.bootstrapTokenId))) {
+    add(`credentials.bootstrapTokenId must be 6 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenId)}). Use the cluster's random_string token id.`);
+  }
+  if (!present(credentials.bootstrapTokenSecret) || (!isTerraformExpression(credentials.bootstrapTokenSecret) && !TOKEN_SECRET.test(credentials.bootstrapTokenSecret))) {
+    add(`credentials.bootstrapTokenSecret must be 16 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenSecret)}). Use the cluster's random_password token secret.`);
+  }
+  for (const field of CONTROL_PLANE_ONLY_CREDENTIALS) {
+    const value = credentials[field];
+    if (controlPlane) {
+      checkBase64(field, value);
+    } else if (value !== undefined) {
+      add(`credentials.${field} must not be given to a worker (got a value): workers must not receive keys or the control plane's CAs. Pass a worker only caCertB64, bootstrapTokenId and bootstrapTokenSecret.`);
+    }
+  }
+
+  if (input.spot && input.cloud === Cloud.DIGITALOCEAN) {
+    add(`spot must be false on DigitalOcean (got true for node ${JSON.stringify(input.nodeName)}): DigitalOcean has no spot droplets. Remove spot from the node group.`);
+  }
+  if (present(input.autoscalerConfig) && input.kind !== 'init') {
+    add(`autoscalerConfig must be given only to the init node (got one for ${input.kind} node ${JSON.stringify(input.nodeName)}). Pass it to the init node alone.`);
+  }
+  return problems;
+
+  /** A concrete value must satisfy `valid`; an expression must at least be one line. */
+  function checkConcrete(prop: string, value: string, valid: (v: string) => boolean, rule: string, fix: string): void {
+    if (!present(value)) add(`${prop} must be ${rule} (got ${JSON.stringify(value)}). ${fix}`);
+    else if (value.includes('\n')) add(`${prop} must be one line (got ${JSON.stringify(value)}). ${fix}`);
+    else if (!isTerraformExpression(value) && !valid(value)) add(`${prop} must be ${rule} (got ${JSON.stringify(value)}). ${fix}`);
+  }
+
+  function checkBase64(field: string, value: string | undefined): void {
+    if (!present(value) || value.includes('\n') || (!isTerraformExpression(value) && !BASE64.test(value))) {
+      add(`credentials.${field} must be base64 of a PEM on one line (got ${describeSecret(value)}). Pass base64encode(<the PEM>) from the cluster credentials.`);
+    }
+  }
+}
+
+function present(value: string | undefined): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** How a message names a credential without quoting it. */
+function describeSecret(value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value === '') return 'an empty string';
+  return `a value of ${value.length} characters`;
+}
+
+/** Why `key` is not a Kubernetes qualified name, or undefined when it is. */
+function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'more than one "/"';
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && !DNS_NAME.test(prefix)) return 'the prefix is not a lowercase DNS subdomain';
+  if (!LABEL_NAME.test(name)) return 'the name is not 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+  return undefined;
+}
+
+/** Whether the kubelet accepts `key` in --node-labels (it refuses most of kubernetes.io and k8s.io). */
+function isKubeletSettableLabel(key: string): boolean {
+  const namespace = key.includes('/') ? key.split('/')[0] : '';
+  const kubernetesOwned = ['kubernetes.io', 'k8s.io'].some((ns) => namespace === ns || namespace.endsWith(`.${ns}`));
+  if (!kubernetesOwned || KUBELET_LABELS.has(key)) return true;
+  return KUBELET_LABEL_NAMESPACES.some((ns) => namespace === ns || namespace.endsWith(`.${ns}`));
+}

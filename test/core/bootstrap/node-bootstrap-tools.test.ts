@@ -1,0 +1,100 @@
+/**
+ * Every user-data document passes Debian's `cloud-init schema`, and every
+ * script passes `shellcheck -S style`, as the node would receive them: rendered
+ * with concrete values and unescaped the way Terraform does.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
+import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
+import { renderYaml, YamlValue } from '../../../lib/core/bootstrap/render-yaml';
+import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
+import { fakeInput } from './bootstrap-fixtures';
+import { describeWithTool, runTool } from './node-tools';
+import { fileAt, parseUserData } from './user-data-files';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cast-bootstrap-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `text` to a fresh file in the test's folder and returns its path. */
+function writeTemp(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+// DigitalOcean has no spot droplets (an input error, tested with the bad inputs).
+const MATRIX = NODE_BOOTSTRAP_KINDS.flatMap((kind) =>
+  ALL_CLOUDS.flatMap((cloud) => [false, true].filter((spot) => !(spot && cloud === Cloud.DIGITALOCEAN)).map((spot) => [kind, cloud, spot] as const)),
+);
+
+describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {
+  test.each(MATRIX)('%s on %s, spot %s: valid cloud-config', (kind, cloud, spot) => {
+    const text = unescapeTerraformTemplate(renderNodeUserData(fakeInput(kind, cloud, { spot, autoscalerConfig: kind === 'init' ? 'apiVersion: v1\nkind: List\nitems: []\n' : undefined })));
+    const path = writeTemp(`${kind}-${cloud}-${spot}.yaml`, text);
+    const run = runTool('cloud-init', ['schema', '-c', path]);
+    // Debian 12's cloud-init (22.4) prints "Valid cloud-config: <file>"; 23.4 and later "Valid schema <file>".
+    expect(run.status).toBe(0);
+    expect(run.output).toMatch(/^Valid (cloud-config:|schema) /);
+    expect(run.output).not.toMatch(/error|deprecat/i);
+  });
+
+  test('the check has teeth: a bad encoding is refused', () => {
+    const text = unescapeTerraformTemplate(renderNodeUserData(fakeInput('worker'))).replace('permissions: \'0755\'', "permissions: '0755'\n    encoding: rot13");
+    const run = runTool('cloud-init', ['schema', '-c', writeTemp('bad.yaml', text)]);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/write_files\.\d+\.encoding: 'rot13' is not one of/);
+  });
+
+  test("cloud-init's YAML reader (PyYAML) reads what renderYaml emits as the yaml package does (property sample)", () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\t', '#', ':', '-', "'", '"', '$', '{', '}', '%', '|', '>', '&', '*', '!', 'é') });
+    // YAML 1.1 words that PyYAML reads as booleans or null, as keys too.
+    const key = fc.oneof(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,6}$/), fc.constantFrom('on', 'no', 'yes', 'y', 'off', 'null'));
+    const doc = fc.dictionary(key, fc.oneof(text, fc.array(fc.oneof(text, fc.dictionary(key, text, { maxKeys: 3 })), { maxLength: 3 }), fc.integer(), fc.boolean()), { minKeys: 1, maxKeys: 5 });
+    const docs = (fc.sample(doc, { numRuns: 3000, seed: 42 }) as YamlValue[]).flatMap((value) => {
+      try {
+        return [{ yaml: renderYaml(value), value }];
+      } catch {
+        return []; // refused (a Terraform expression where only double quotes would do): see render-yaml.test.ts
+      }
+    });
+    expect(docs.length).toBeGreaterThan(2900);
+    const path = writeTemp('docs.json', JSON.stringify(docs));
+    const script = 'import json, sys, yaml\nbad = [c for c in json.load(open(sys.argv[1])) if yaml.safe_load(c["yaml"]) != c["value"]]\nprint(json.dumps(bad[:3]))\nsys.exit(1 if bad else 0)\n';
+    expect(runTool('python3', ['-c', script, path])).toEqual({ status: 0, output: '[]\n' });
+  });
+});
+
+describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
+  const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
+
+  test('templates/scripts holds the scripts the bootstrap embeds', () => {
+    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'spot-handler.sh']);
+  });
+
+  test.each(scripts)('templates/scripts/%s', (name) => {
+    const text = unescapeTerraformTemplate(renderTemplateFile(`scripts/${name}`, {}));
+    expect(runTool('shellcheck', ['-S', 'style', writeTemp(name, text)])).toEqual({ status: 0, output: '' });
+  });
+
+  test('templates/cast/node.env, rendered with fake values', () => {
+    const config = parseUserData(renderNodeUserData(fakeInput('init')));
+    const text = fileAt(config, '/etc/cast/node.env').content;
+    expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('node.env', text)])).toEqual({ status: 0, output: '' });
+  });
+
+  test('the scripts as a node receives them', () => {
+    const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { spot: true })));
+    const embedded = config.write_files.filter((file) => file.path.startsWith('/opt/cast/bin/'));
+    expect(embedded).toHaveLength(3);
+    for (const file of embedded) {
+      expect(runTool('shellcheck', ['-S', 'style', writeTemp(file.path.split('/').pop()!, file.content)])).toEqual({ status: 0, output: '' });
+    }
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Runs a node script against a rendered user-data document without touching the
+ * host: in a private mount namespace, /etc, /opt and /var/lib become overlays
+ * whose upper layers hold the files cloud-init would have written, and PATH
+ * starts with stubs for the commands that would change the machine (kubeadm,
+ * kubectl, systemctl, curl, ip, sleep), each of which appends its command line
+ * to a log. Needs root, unshare and overlayfs; `sandboxSkipReason()` says why
+ * not when they are missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CloudConfig, contentOf } from './user-data-files';
+
+const LAYERS = ['/etc', '/opt', '/var/lib'] as const;
+
+/** Why the sandbox cannot run here, or undefined when it can. */
+export function sandboxSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not running as root (mount namespaces need it)';
+  const probe = mkdtempSync(join(tmpdir(), 'cast-probe-'));
+  try {
+    for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(probe, d));
+    execFileSync('unshare', ['-m', 'mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${probe}/lower,upperdir=${probe}/upper,workdir=${probe}/work`, `${probe}/merged`], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'unshare -m with an overlay mount does not work here';
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+
+/** Stub bodies by command; `"$@"` is logged before the body runs. */
+export type Stubs = Readonly<Record<string, string>>;
+
+export interface SandboxRun {
+  readonly status: number;
+  readonly output: string;
+  /** The stubs' command lines, in order. */
+  readonly calls: string[];
+  /** Reads a file as the script left it (from the overlay's upper layer). */
+  readonly fileAfter: (path: string) => string | undefined;
+}
+
+export class NodeSandbox {
+  private readonly root = mkdtempSync(join(tmpdir(), 'cast-node-'));
+
+  /** Places every write_files entry of `config` where cloud-init would. */
+  writeCloudConfig(config: CloudConfig): this {
+    for (const file of config.write_files) this.writeFile(file.path, contentOf(file), parseInt(file.permissions, 8));
+    return this;
+  }
+
+  /** Places one file on the sandboxed machine. */
+  writeFile(path: string, content: string, mode = 0o644): this {
+    const target = this.upperPath(path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+    chmodSync(target, mode);
+    return this;
+  }
+
+  /** Runs `command` as root in the sandbox, with `stubs` first on PATH. */
+  run(command: readonly string[], stubs: Stubs, env: Readonly<Record<string, string>> = {}): SandboxRun {
+    const stubDir = join(this.root, 'stubs');
+    const log = join(this.root, 'calls.log');
+    rmSync(stubDir, { recursive: true, force: true });
+    mkdirSync(stubDir);
+    writeFileSync(log, '');
+    for (const [name, body] of Object.entries(stubs)) {
+      const path = join(stubDir, name);
+      writeFileSync(path, `#!/usr/bin/env bash\necho "${name} $*" >>"$CAST_TEST_LOG"\n${body}\n`);
+      chmodSync(path, 0o755);
+    }
+    const mounts = LAYERS.map((layer) => {
+      const upper = this.upperPath(layer);
+      const work = join(this.root, 'work', layer);
+      mkdirSync(upper, { recursive: true });
+      mkdirSync(work, { recursive: true });
+      return `mount -t overlay overlay -o lowerdir=${layer},upperdir=${upper},workdir=${work} ${layer}`;
+    });
+    const script = `set -e\n${mounts.join('\n')}\nexec "$@"\n`;
+    const result = spawnSync('unshare', ['-m', 'bash', '-c', script, 'sandbox', ...command], {
+      encoding: 'utf8',
+      env: { PATH: `${stubDir}:/usr/sbin:/usr/bin:/sbin:/bin`, CAST_TEST_LOG: log, HOME: this.root, ...env },
+      timeout: 30_000,
+    });
+    return {
+      status: result.status ?? -1,
+      output: `${result.stdout}${result.stderr}`,
+      calls: readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
+      fileAfter: (path) => {
+        try {
+          return readFileSync(this.upperPath(path), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private upperPath(path: string): string {
+    const layer = LAYERS.find((l) => path === l || path.startsWith(`${l}/`));
+    if (!layer) throw new Error(`${path} is outside the sandboxed layers ${LAYERS.join(', ')}`);
+    return join(this.root, 'upper', layer, path.slice(layer.length));
+  }
+}
