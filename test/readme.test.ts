@@ -39,7 +39,10 @@ describe('README example', () => {
     expect(subnets).toEqual(['10.10.1.0/24']);
     const api = Object.values(stack.resource.aws_vpc_security_group_ingress_rule as Record<string, { from_port?: number; cidr_ipv4: string }>).filter((r) => r.from_port === 6443);
     expect(api.map((r) => r.cidr_ipv4)).toEqual(['203.0.113.0/24']);
-    expect(Object.keys(stack.provider)).toEqual(['aws', 'azurerm', 'digitalocean', 'google']);
+    expect(Object.keys(stack.provider)).toEqual(['aws', 'azurerm', 'digitalocean', 'google', 'random', 'tls']);
+    const droplets = Object.values(stack.resource.digitalocean_droplet as Record<string, { name: string }>).map((d) => d.name);
+    expect(droplets.sort()).toEqual(['edge-nyc-a', 'edge-nyc-b']);
+    expect(Object.keys(stack.resource.google_compute_instance)).toHaveLength(4);
   });
 });
 
