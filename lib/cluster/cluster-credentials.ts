@@ -61,7 +61,7 @@ export class ClusterCredentials extends Construct {
     const tokenId = new StringResource(this, 'bootstrap-token-id', { provider: random, length: 6, upper: false, special: false });
     const tokenSecret = new Password(this, 'bootstrap-token-secret', { provider: random, length: 16, upper: false, special: false });
 
-    const adminKey = new PrivateKey(this, 'admin-key', { provider: tls, algorithm: 'RSA', rsaBits: 2048 });
+    const adminKey = new PrivateKey(this, 'admin-key', { provider: tls, algorithm: 'ECDSA', ecdsaCurve: 'P256' });
     const adminRequest = new CertRequest(this, 'admin-csr', {
       provider: tls,
       privateKeyPem: adminKey.privateKeyPem,
@@ -95,7 +95,7 @@ export class ClusterCredentials extends Construct {
   }
 
   private certificateAuthority(provider: TlsProvider, id: string, commonName: string): { key: PrivateKey; cert: SelfSignedCert } {
-    const key = new PrivateKey(this, `${id}-key`, { provider, algorithm: 'RSA', rsaBits: 2048 });
+    const key = new PrivateKey(this, `${id}-key`, { provider, algorithm: 'ECDSA', ecdsaCurve: 'P256' });
     const cert = new SelfSignedCert(this, `${id}-cert`, {
       provider,
       privateKeyPem: key.privateKeyPem,

@@ -74,20 +74,23 @@ export function expressionInput(kind: NodeBootstrapKind, cloud: Cloud = Cloud.AW
  * (real), certificates of a typical self-signed CA's size (random DER), all
  * base64 of the PEM, as Terraform's base64encode gives them.
  */
-export function rsaSizedCredentials(): NodeBootstrapCredentials {
-  const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = (pair: ReturnType<typeof rsa>) => pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  // A self-signed RSA-2048 CA certificate from the tls provider is about 800 bytes of DER.
-  const certPem = () => `-----BEGIN CERTIFICATE-----\n${randomBytes(800).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
-  const serviceAccount = rsa();
+/**
+ * Credentials of the size ClusterCredentials really makes: ECDSA P-256 CAs
+ * (tls_private_key emits PKCS#8 PEM; a self-signed P-256 CA certificate is
+ * about 400 bytes of DER) and an RSA-2048 service-account key.
+ */
+export function realSizedCredentials(): NodeBootstrapCredentials {
+  const ecdsaKeyPem = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const certPem = () => `-----BEGIN CERTIFICATE-----\n${randomBytes(400).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+  const serviceAccount = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     caCertB64: b64(certPem()),
-    caKeyB64: b64(keyPem(rsa())),
+    caKeyB64: b64(ecdsaKeyPem()),
     frontProxyCaCertB64: b64(certPem()),
-    frontProxyCaKeyB64: b64(keyPem(rsa())),
+    frontProxyCaKeyB64: b64(ecdsaKeyPem()),
     etcdCaCertB64: b64(certPem()),
-    etcdCaKeyB64: b64(keyPem(rsa())),
-    serviceAccountKeyB64: b64(keyPem(serviceAccount)),
+    etcdCaKeyB64: b64(ecdsaKeyPem()),
+    serviceAccountKeyB64: b64(serviceAccount.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
     serviceAccountPubB64: b64(serviceAccount.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
     bootstrapTokenId: 'abcdef',
     bootstrapTokenSecret: '0123456789abcdef',
