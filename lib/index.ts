@@ -9,3 +9,4 @@ export { AddressPlanOptions, CloudProviders, CloudRangeOptions, FirewallOptions,
 export { CastCluster, CastClusterProps } from './cluster/cast-cluster';
 export { CloudNetwork, CloudNetworkProps } from './network/cloud-network';
 export { NodeGroup, NodeGroupOptions, NodeGroupProps, NodeTaint, TaintEffect } from './nodes/node-group';
+export { WireGuardMesh, WireGuardMeshOptions, WireGuardMeshProps } from './mesh/wireguard-mesh';

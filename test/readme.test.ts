@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App, TerraformStack } from 'cdktf';
 import * as ts from 'typescript';
+import { buildApp } from '../examples/multi-cloud/app';
+import { CastCluster } from '../lib/cluster/cast-cluster';
 
 const ROOT = path.resolve(__dirname, '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -66,3 +69,14 @@ function typeErrors(code: string): string[] {
   host.readFile = (name) => (name === file ? code : readFile.call(host, name));
   return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
+
+describe('README mesh diagram', () => {
+  test('is the diagram of the default example, as the mesh renders it today', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-mesh-')) });
+    buildApp(app);
+    const stack = app.node.children.find((c) => TerraformStack.isStack(c))!;
+    const cluster = stack.node.findAll().find((c): c is CastCluster => c instanceof CastCluster)!;
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(diagram).toBe(cluster.mesh.diagram());
+  });
+});

@@ -10,9 +10,9 @@ import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { clusterNameProblem, clusterUuidProblem, deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels, labelMap, userTagProblems } from '../core/cluster-labels';
 import { DEFAULT_KUBERNETES_VERSION, kubernetesVersionProblem } from '../core/kubernetes-version';
-import { MeshMode } from '../core/mesh/mesh-mode';
 import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, castRegionIds, findCastRegion, locationIn } from '../core/regions';
+import { WireGuardMesh, WireGuardMeshOptions } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
@@ -55,10 +55,10 @@ export interface CastClusterProps {
   /**
    * How nodes reach each other: WireGuard between every pair (full mesh), WireGuard
    * between a few gateways per cloud (cross-location), or only the cloud network
-   * (single-cloud clusters).
-   * @default - MeshMode.FULL_MESH across several clouds, MeshMode.CLOUD_NETWORK on one
+   * (single-cloud clusters), and the WireGuard settings.
+   * @default - full mesh across several clouds, the cloud network on one; port 51820, MTU 1420
    */
-  readonly meshMode?: MeshMode;
+  readonly mesh?: WireGuardMeshOptions;
   /**
    * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
    * @default - nodes report to no one
@@ -102,8 +102,8 @@ export class CastCluster extends Construct {
   public readonly addresses: AddressPlan;
   /** The Kubernetes version of the cluster. */
   public readonly kubernetesVersion: string;
-  /** How nodes reach each other. */
-  public readonly meshMode: MeshMode;
+  /** How nodes reach each other: the WireGuard mesh and its plan. */
+  public readonly mesh: WireGuardMesh;
 
   /** @internal tags/labels every resource carries. */
   public readonly _labels: ClusterLabels;
@@ -128,7 +128,6 @@ export class CastCluster extends Construct {
     this.region = region!;
     this.clouds = clouds;
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    this.meshMode = props.meshMode ?? (clouds.length > 1 ? MeshMode.FULL_MESH : MeshMode.CLOUD_NETWORK);
     this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
     this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
     this.addresses = planAt(this, () =>
@@ -142,6 +141,8 @@ export class CastCluster extends Construct {
         propPrefix: 'addresses',
       }),
     );
+
+    this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
 
     for (const network of this.addresses.networks) {
       const provider = props.providers?.[network.cloud] ?? this.configureProvider(network.cloud, props);
@@ -158,7 +159,8 @@ export class CastCluster extends Construct {
           podCidr: this.addresses.podCidr,
           serviceCidr: this.addresses.serviceCidr,
           meshCidr: this.addresses.meshCidr,
-          wireguard: this.meshMode !== MeshMode.CLOUD_NETWORK,
+          wireguard: this.mesh.wireGuard,
+          wireguardPort: this.mesh.listenPort,
           firewall: props.firewall,
           tags: props.tags,
           provider,
@@ -169,7 +171,7 @@ export class CastCluster extends Construct {
       clusterName: this.name,
       kubernetesVersion: this.kubernetesVersion,
       addresses: this.addresses,
-      wireguard: this.meshMode !== MeshMode.CLOUD_NETWORK,
+      wireguard: this.mesh.wireGuard,
       phoneHomeUrl: props.phoneHomeUrl,
       credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),
       placementLabels: (cloud) => {
@@ -177,6 +179,7 @@ export class CastCluster extends Construct {
         return { 'cast-cluster/cloud': cloud, 'topology.kubernetes.io/region': network.cloudRegion, 'topology.kubernetes.io/zone': network.zone };
       },
     });
+    this.mesh._useNodes({ meshNodes: () => this.nodes.meshNodes() });
     this.node.addValidation({ validate: () => this.validateNodes() });
     describeCluster(this);
   }
@@ -291,9 +294,6 @@ function propProblems(props: CastClusterProps, clouds: Cloud[], region: CastRegi
   }
   const versionProblem = props.kubernetesVersion === undefined ? undefined : kubernetesVersionProblem(props.kubernetesVersion);
   if (versionProblem) problems.push(versionProblem);
-  if (props.meshMode === MeshMode.CLOUD_NETWORK && clouds.length > 1) {
-    problems.push(`meshMode must not be MeshMode.CLOUD_NETWORK for a cluster across ${clouds.length} clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.`);
-  }
   if (clouds.length === 0) {
     problems.push(`clouds must list at least one cloud (got [${(props.clouds ?? []).join(', ')}]). Use e.g. [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].`);
   }

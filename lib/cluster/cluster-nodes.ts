@@ -9,6 +9,7 @@ import { renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { parseCidr } from '../core/cidr';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
 import { allocateMeshAddresses } from '../core/mesh/allocate-mesh-addresses';
+import { MeshNodeInput } from '../core/mesh/mesh-input';
 import { PlannedNode } from '../core/node-plan';
 import { NodeRole } from '../core/node-role';
 import type { NodeGroup } from '../nodes/node-group';
@@ -79,6 +80,19 @@ export class ClusterNodes {
       return ['node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'];
     }
     return [];
+  }
+
+  /** Every node as the mesh planner takes it; addresses are Terraform references. */
+  meshNodes(): MeshNodeInput[] {
+    return this.groups.flatMap((group) =>
+      group._nodes.map((n) => ({
+        name: n.plan.name,
+        cloud: n.plan.cloud,
+        role: n.plan.role,
+        publicAddress: n.attachment.publicAddress,
+        privateAddress: n.attachment.privateAddress,
+      })),
+    );
   }
 
   /** The number of control-plane nodes. */

@@ -48,6 +48,11 @@ export interface CloudNetworkProps {
    * @default true
    */
   readonly wireguard?: boolean;
+  /**
+   * The WireGuard listen port the firewall opens.
+   * @default 51820
+   */
+  readonly wireguardPort?: number;
   /** Source ranges and NodePort range of the public rules. @default - the seed's tables: 0.0.0.0/0, no SSH */
   readonly firewall?: FirewallOptions;
   /** Extra tags/labels for every taggable resource. @default - only the cluster UUID and name */
@@ -109,7 +114,7 @@ export class CloudNetwork extends Construct {
     const firewall = planAt(this, () =>
       planFirewall({
         wireguard,
-        wireguardPort: WIREGUARD_PORT,
+        wireguardPort: props.wireguardPort ?? WIREGUARD_PORT,
         clusterRanges: [network.vpcCidr, addresses.podCidr, addresses.meshCidr],
         ...props.firewall,
         propPrefix: 'firewall',

@@ -62,8 +62,8 @@ describe('NodeGroup bad input: synth-time errors naming the path and the fix', (
   });
 
   test('cloud-network mode across clouds is refused', () => {
-    expect(() => cluster([Cloud.AWS, Cloud.GCP], { meshMode: 'cloud-network' })).toThrow(
-      's/c1: meshMode must not be MeshMode.CLOUD_NETWORK for a cluster across 2 clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.',
+    expect(() => cluster([Cloud.AWS, Cloud.GCP], { mesh: { mode: 'cloud-network' } })).toThrow(
+      's/c1/mesh: mesh.mode must not be MeshMode.CLOUD_NETWORK for a cluster across several clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.',
     );
   });
 });
