@@ -16,7 +16,7 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.publicIp);
   new EipAssociation(scope, `${spec.name}-ip-association`, { provider: spec.provider, instanceId: instance.id, allocationId: address.allocationId });
-  return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance) };
+  return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance), targetId: instance.id };
 }
 
 /** The current Ubuntu LTS image, looked up once per node group. */

@@ -15,7 +15,7 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const nic = createInterface(scope, spec, address);
   const vm = createInstance(scope, spec, nic, address.ipAddress);
-  return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm) };
+  return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm), targetId: nic.id };
 }
 
 /** The current Ubuntu LTS image, as a marketplace reference `publisher:offer:sku:version`. */

@@ -13,7 +13,7 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const droplet = createInstance(scope, spec, address.ipAddress);
   new ReservedIpAssignment(scope, `${spec.name}-ip-assignment`, { provider: spec.provider, ipAddress: address.ipAddress, dropletId: Token.asNumber(droplet.id) });
-  return { publicAddress: address.ipAddress, privateAddress: droplet.ipv4AddressPrivate, instanceAddress: resourceAddress(droplet) };
+  return { publicAddress: address.ipAddress, privateAddress: droplet.ipv4AddressPrivate, instanceAddress: resourceAddress(droplet), targetId: droplet.id };
 }
 
 /** The current Ubuntu LTS image: a slug needs no lookup. */

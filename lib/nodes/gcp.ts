@@ -11,7 +11,12 @@ const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.address);
-  return { publicAddress: address.address, privateAddress: instance.networkInterface.get(0).networkIp, instanceAddress: resourceAddress(instance) };
+  return {
+    publicAddress: address.address,
+    privateAddress: instance.networkInterface.get(0).networkIp,
+    instanceAddress: resourceAddress(instance),
+    targetId: instance.selfLink,
+  };
 }
 
 /** The current Ubuntu LTS image: an image family needs no lookup. */

@@ -36,6 +36,11 @@ export interface NodeAttachment {
   readonly privateAddress: string;
   /** Terraform address of the instance resource (for the cluster description). */
   readonly instanceAddress: string;
+  /**
+   * How load balancers name the node as a target: the EC2 instance id, the GCP
+   * instance self link, the Azure network interface id, the droplet id.
+   */
+  readonly targetId: string;
 }
 
 /** Terraform address of a resource in its stack (`type.name`). */
