@@ -1,18 +1,14 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
-import { clusterNameProblem, clusterUuidProblem, deriveClusterUuid } from '../core/cluster-identity';
-import { ClusterLabels, labelMap, userTagProblems } from '../core/cluster-labels';
-import { DEFAULT_KUBERNETES_VERSION, kubernetesVersionProblem } from '../core/kubernetes-version';
+import { deriveClusterUuid } from '../core/cluster-identity';
+import { ClusterLabels } from '../core/cluster-labels';
+import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { PlannedNode } from '../core/node-plan';
-import { CastRegionInfo, castRegionIds, findCastRegion, locationIn } from '../core/regions';
-import { WireGuardMesh, WireGuardMeshOptions } from '../mesh/wireguard-mesh';
+import { CastRegionInfo, findCastRegion } from '../core/regions';
+import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
@@ -20,63 +16,8 @@ import { planAt, throwProblems } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
 import { ClusterNodes } from './cluster-nodes';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
-import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
-
-/** Properties of a CastCluster. */
-export interface CastClusterProps {
-  /**
-   * Cluster name: lowercase letters, digits and dashes, at most 30 characters.
-   * It names resources on every cloud and must be unique within the app.
-   */
-  readonly name: string;
-  /** Cast region id, e.g. `us-east` for US East (Ashburn); `CastRegions.ids()` lists them. */
-  readonly region: string;
-  /** The clouds the cluster spans; each must serve the region. */
-  readonly clouds: Cloud[];
-  /**
-   * The cluster UUID carried by every taggable resource (tag/label `cast-cluster-uuid`).
-   * Pin it to keep it when renaming the cluster.
-   * @default - a UUIDv5 of `name`: the same on every synth and machine
-   */
-  readonly clusterUuid?: string;
-  /** Extra tags/labels for every taggable resource. @default - only the cluster UUID and name */
-  readonly tags?: { [key: string]: string };
-  /** Address plan overrides. @default - the seed's subnet table */
-  readonly addresses?: AddressPlanOptions;
-  /** Public rule sources and NodePort range. @default - the seed's port tables, from 0.0.0.0/0, no SSH */
-  readonly firewall?: FirewallOptions;
-  /** Providers you configure yourself. @default - the cluster configures an aliased provider per cloud */
-  readonly providers?: CloudProviders;
-  /**
-   * Kubernetes version of the cluster (node groups may pin their own).
-   * @default "1.34.2"
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * How nodes reach each other: WireGuard between every pair (full mesh), WireGuard
-   * between a few gateways per cloud (cross-location), or only the cloud network
-   * (single-cloud clusters), and the WireGuard settings.
-   * @default - full mesh across several clouds, the cloud network on one; port 51820, MTU 1420
-   */
-  readonly mesh?: WireGuardMeshOptions;
-  /**
-   * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
-   * @default - nodes report to no one
-   */
-  readonly phoneHomeUrl?: string;
-  /**
-   * Where AWS spot interruption warnings go (an SNS topic, SQS queue or Lambda ARN):
-   * an EventBridge rule forwards "EC2 Spot Instance Interruption Warning" events
-   * there once the cluster has AWS spot nodes, for your handler to cordon and drain them.
-   * @default - no EventBridge rule
-   */
-  readonly awsSpotInterruptionTarget?: string;
-  /**
-   * GCP project for the provider the cluster configures.
-   * @default - the provider's own default (GOOGLE_PROJECT and friends)
-   */
-  readonly gcpProject?: string;
-}
+import { CastClusterProps, propProblems } from './cast-cluster-props';
+import { configureProvider } from './cluster-providers';
 
 /**
  * One self-managed Kubernetes cluster spanning AWS, GCP, Azure and/or
@@ -145,7 +86,7 @@ export class CastCluster extends Construct {
     this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
 
     for (const network of this.addresses.networks) {
-      const provider = props.providers?.[network.cloud] ?? this.configureProvider(network.cloud, props);
+      const provider = props.providers?.[network.cloud] ?? configureProvider(this, network.cloud, props);
       this.providers.set(network.cloud, provider);
       this.networks.set(
         network.cloud,
@@ -241,28 +182,6 @@ export class CastCluster extends Construct {
     return this.providers.get(cloud)!;
   }
 
-  private configureProvider(cloud: Cloud, props: CastClusterProps): TerraformProvider {
-    const location = locationIn(this.region, cloud)!;
-    const labels = labelMap({ uuid: this.uuid, name: this.name, extra: props.tags ?? {} });
-    // Aliased, so the cluster's providers never clash with the stack's own.
-    const alias = `${this.name.replace(/-/g, '_')}_${cloud}`;
-    switch (cloud) {
-      case Cloud.AWS:
-        return new AwsProvider(this, 'provider-aws', { alias, region: location.region, defaultTags: [{ tags: labels }] });
-      case Cloud.GCP: {
-        const provider = new GoogleProvider(this, 'provider-gcp', { alias, project: props.gcpProject, region: location.region, zone: location.zone });
-        // Set as an override: cdktf snake-cases the keys of provider maps other than
-        // tags, which would turn cast-cluster-uuid into cast_cluster_uuid.
-        provider.addOverride('default_labels', labels);
-        return provider;
-      }
-      case Cloud.AZURE:
-        return new AzurermProvider(this, 'provider-azure', { alias, features: [{}] });
-      case Cloud.DIGITALOCEAN:
-        return new DigitaloceanProvider(this, 'provider-digitalocean', { alias });
-    }
-  }
-
   /** @internal the `cast_cluster_<name>` description for the drift check. */
   public _description(): Record<string, unknown> {
     const description = {
@@ -282,30 +201,6 @@ export class CastCluster extends Construct {
     };
     return description;
   }
-}
-
-function propProblems(props: CastClusterProps, clouds: Cloud[], region: CastRegionInfo | undefined, uuid: string): string[] {
-  const problems: string[] = [];
-  const nameProblem = clusterNameProblem(props.name ?? '');
-  if (nameProblem) problems.push(nameProblem);
-  if (props.clusterUuid !== undefined) {
-    const uuidProblem = clusterUuidProblem(uuid);
-    if (uuidProblem) problems.push(uuidProblem);
-  }
-  const versionProblem = props.kubernetesVersion === undefined ? undefined : kubernetesVersionProblem(props.kubernetesVersion);
-  if (versionProblem) problems.push(versionProblem);
-  if (clouds.length === 0) {
-    problems.push(`clouds must list at least one cloud (got [${(props.clouds ?? []).join(', ')}]). Use e.g. [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].`);
-  }
-  if (!region) {
-    problems.push(`region must be a Cast region id (got "${props.region}"). Use one of: ${castRegionIds().join(', ')}.`);
-  } else {
-    for (const cloud of clouds.filter((c) => !locationIn(region, c))) {
-      problems.push(`clouds must only list clouds that serve ${region.displayName} (got ${CLOUD_DISPLAY_NAME[cloud]}, which has no region there). Drop it or pick another Cast region.`);
-    }
-  }
-  problems.push(...userTagProblems(props.tags ?? {}));
-  return problems;
 }
 
 /** Two clusters of one name would share resource names and the same UUID. */

@@ -1,5 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { CastCluster, CastClusterProps } from '../../lib/cluster/cast-cluster';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { Cloud } from '../../lib/core/cloud';
 
 const ALL = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];

@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { CastCluster, CastClusterProps } from '../../lib/cluster/cast-cluster';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { deriveClusterUuid } from '../../lib/core/cluster-identity';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 

@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { CastCluster, CastClusterProps } from '../../lib/cluster/cast-cluster';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { NodeRole } from '../../lib/core/node-role';

@@ -1,6 +1,7 @@
 /** A cluster with node groups, synthesized to parsed JSON. */
 import { TerraformStack, Testing } from 'cdktf';
-import { CastCluster, CastClusterProps } from '../../lib/cluster/cast-cluster';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';

@@ -1,0 +1,88 @@
+import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
+import { clusterNameProblem, clusterUuidProblem } from '../core/cluster-identity';
+import { userTagProblems } from '../core/cluster-labels';
+import { kubernetesVersionProblem } from '../core/kubernetes-version';
+import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
+import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
+import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
+
+/** Properties of a CastCluster. */
+export interface CastClusterProps {
+  /**
+   * Cluster name: lowercase letters, digits and dashes, at most 30 characters.
+   * It names resources on every cloud and must be unique within the app.
+   */
+  readonly name: string;
+  /** Cast region id, e.g. `us-east` for US East (Ashburn); `CastRegions.ids()` lists them. */
+  readonly region: string;
+  /** The clouds the cluster spans; each must serve the region. */
+  readonly clouds: Cloud[];
+  /**
+   * The cluster UUID carried by every taggable resource (tag/label `cast-cluster-uuid`).
+   * Pin it to keep it when renaming the cluster.
+   * @default - a UUIDv5 of `name`: the same on every synth and machine
+   */
+  readonly clusterUuid?: string;
+  /** Extra tags/labels for every taggable resource. @default - only the cluster UUID and name */
+  readonly tags?: { [key: string]: string };
+  /** Address plan overrides. @default - the seed's subnet table */
+  readonly addresses?: AddressPlanOptions;
+  /** Public rule sources and NodePort range. @default - the seed's port tables, from 0.0.0.0/0, no SSH */
+  readonly firewall?: FirewallOptions;
+  /** Providers you configure yourself. @default - the cluster configures an aliased provider per cloud */
+  readonly providers?: CloudProviders;
+  /**
+   * Kubernetes version of the cluster (node groups may pin their own).
+   * @default "1.34.2"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * How nodes reach each other: WireGuard between every pair (full mesh), WireGuard
+   * between a few gateways per cloud (cross-location), or only the cloud network
+   * (single-cloud clusters), and the WireGuard settings.
+   * @default - full mesh across several clouds, the cloud network on one; port 51820, MTU 1420
+   */
+  readonly mesh?: WireGuardMeshOptions;
+  /**
+   * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
+   * @default - nodes report to no one
+   */
+  readonly phoneHomeUrl?: string;
+  /**
+   * Where AWS spot interruption warnings go (an SNS topic, SQS queue or Lambda ARN):
+   * an EventBridge rule forwards "EC2 Spot Instance Interruption Warning" events
+   * there once the cluster has AWS spot nodes, for your handler to cordon and drain them.
+   * @default - no EventBridge rule
+   */
+  readonly awsSpotInterruptionTarget?: string;
+  /**
+   * GCP project for the provider the cluster configures.
+   * @default - the provider's own default (GOOGLE_PROJECT and friends)
+   */
+  readonly gcpProject?: string;
+}
+
+/** Problems with the props alone, each `<prop> must be <rule> (got <value>). <fix>`. */
+export function propProblems(props: CastClusterProps, clouds: Cloud[], region: CastRegionInfo | undefined, uuid: string): string[] {
+  const problems: string[] = [];
+  const nameProblem = clusterNameProblem(props.name ?? '');
+  if (nameProblem) problems.push(nameProblem);
+  if (props.clusterUuid !== undefined) {
+    const uuidProblem = clusterUuidProblem(uuid);
+    if (uuidProblem) problems.push(uuidProblem);
+  }
+  const versionProblem = props.kubernetesVersion === undefined ? undefined : kubernetesVersionProblem(props.kubernetesVersion);
+  if (versionProblem) problems.push(versionProblem);
+  if (clouds.length === 0) {
+    problems.push(`clouds must list at least one cloud (got [${(props.clouds ?? []).join(', ')}]). Use e.g. [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].`);
+  }
+  if (!region) {
+    problems.push(`region must be a Cast region id (got "${props.region}"). Use one of: ${castRegionIds().join(', ')}.`);
+  } else {
+    for (const cloud of clouds.filter((c) => !locationIn(region, c))) {
+      problems.push(`clouds must only list clouds that serve ${region.displayName} (got ${CLOUD_DISPLAY_NAME[cloud]}, which has no region there). Drop it or pick another Cast region.`);
+    }
+  }
+  problems.push(...userTagProblems(props.tags ?? {}));
+  return problems;
+}
