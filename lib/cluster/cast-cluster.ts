@@ -5,6 +5,7 @@ import { AddressPlan, planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
+import { planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
@@ -12,7 +13,7 @@ import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
-import { planAt, throwProblems } from '../private/validation-error';
+import { throwProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
 import { ClusterNodes } from './cluster-nodes';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
@@ -62,16 +63,7 @@ export class CastCluster extends Construct {
     const clouds = sortClouds(props.clouds ?? []);
     const region = findCastRegion(props.region);
     const uuid = props.clusterUuid ?? deriveClusterUuid(props.name);
-    throwProblems(this, [...propProblems(props, clouds, region, uuid), ...duplicateNameProblems(this, props.name)]);
-
-    this.name = props.name;
-    this.uuid = uuid;
-    this.region = region!;
-    this.clouds = clouds;
-    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
-    this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
-    this.addresses = planAt(this, () =>
+    const addresses = tryPlan(() =>
       planAddresses({
         clouds,
         clusterKey: uuid,
@@ -82,6 +74,19 @@ export class CastCluster extends Construct {
         propPrefix: 'addresses',
       }),
     );
+    // Source ranges and the NodePort range are the same on every cloud: check them once, here,
+    // so that every problem of the props is reported together.
+    const firewall = tryPlan(() => planFirewall({ wireguard: true, wireguardPort: WIREGUARD_PORT, clusterRanges: [], ...props.firewall, propPrefix: 'firewall' }));
+    throwProblems(this, [...propProblems(props, clouds, region, uuid), ...duplicateNameProblems(this, props.name), ...addresses.problems, ...firewall.problems]);
+
+    this.name = props.name;
+    this.uuid = uuid;
+    this.region = region!;
+    this.clouds = clouds;
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
+    this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
+    this.addresses = addresses.result!;
 
     this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
 

@@ -8,9 +8,13 @@ import { PlanError } from '../core/plan-error';
 
 /** A synth-time input error. Its `problems` are the lines of its message. */
 export class CastValidationError extends Error {
-  constructor(public readonly problems: readonly string[]) {
+  public readonly problems!: readonly string[];
+
+  constructor(problems: readonly string[]) {
     super(problems.join('\n'));
     this.name = 'CastValidationError';
+    // Not enumerable, so Node prints the message alone, not the list a second time.
+    Object.defineProperty(this, 'problems', { value: problems, enumerable: false });
     // Node prints `stack` for an uncaught error; the message is all that helps here.
     this.stack = `${this.name}: ${this.message}`;
   }
@@ -27,6 +31,16 @@ export function planAt<T>(scope: IConstruct, plan: () => T): T {
     return plan();
   } catch (error) {
     if (error instanceof PlanError) throwProblems(scope, error.problems);
+    throw error;
+  }
+}
+
+/** Runs a planner; returns its result, or its problems when it throws a PlanError. */
+export function tryPlan<T>(plan: () => T): { result?: T; problems: readonly string[] } {
+  try {
+    return { result: plan(), problems: [] };
+  } catch (error) {
+    if (error instanceof PlanError) return { problems: error.problems };
     throw error;
   }
 }

@@ -55,12 +55,12 @@ describe('CastCluster bad input: a synth-time error naming the construct path, t
     [
       'invalid NodePort range',
       { firewall: { nodePortRange: { from: 6000, to: 7000 } } },
-      "stack/prod/aws: firewall.nodePortRange must not include a port the nodes listen on (got 6000-7000, which includes 6443 kube-apiserver). Use Kubernetes' default 30000-32767.",
+      "stack/prod: firewall.nodePortRange must not include a port the nodes listen on (got 6000-7000, which includes 6443 kube-apiserver). Use Kubernetes' default 30000-32767.",
     ],
     [
       'invalid source range',
       { firewall: { apiSourceRanges: ['203.0.113.0/24', '0.0.0.0'] } },
-      'stack/prod/aws: firewall.apiSourceRanges must list IPv4 CIDRs like 203.0.113.0/24 (got "0.0.0.0": it is not of the form a.b.c.d/n). Fix or remove that entry.',
+      'stack/prod: firewall.apiSourceRanges must list IPv4 CIDRs like 203.0.113.0/24 (got "0.0.0.0": it is not of the form a.b.c.d/n). Fix or remove that entry.',
     ],
     [
       'bad cluster name',
@@ -87,6 +87,7 @@ describe('CastCluster bad input: a synth-time error naming the construct path, t
   });
 
   test('every problem is reported at once, not only the first', () => {
+    expect(errorOf({ addresses: { aws: { subnetCidr: '10.11.0.0/24' } }, firewall: { apiSourceRanges: ['office'] } }).split('\n')).toHaveLength(2);
     expect(errorOf({ region: 'nowhere', clouds: [], tags: { A: 'b' } }).split('\n')).toHaveLength(3);
     expect(errorOf({ addresses: { podCidr: 'x', meshCidr: 'y' } }).split('\n')).toEqual([
       'stack/prod: addresses.podCidr must be an IPv4 CIDR like 10.0.0.0/16 (got "x": it is not of the form a.b.c.d/n). Fix the Kubernetes pod range.',
