@@ -1,0 +1,34 @@
+/**
+ * An app behind the cluster's ingress: a cluster with workers on all four
+ * clouds, its IngressStack (a load balancer per cloud, `ingress.shop.example.com`
+ * in an existing Route 53 zone), and the in-cluster stack (ingress-nginx,
+ * cert-manager, Prometheus). The app itself is manifests/: kubectl apply it.
+ * Deploy order and the CNAME step: README.md next to this file.
+ */
+import { App, TerraformStack } from 'cdktf';
+import { CastCluster, Cloud, NodeRole } from '../../lib';
+import { DnsService } from '../../lib/core/ingress/dns-service';
+import { IngressStack } from '../../lib/ingress/ingress-stack';
+
+export function buildApp(app: App): void {
+  const stack = new TerraformStack(app, 'shop-cluster');
+  const cluster = new CastCluster(stack, 'shop', {
+    name: 'shop',
+    region: 'us-east',
+    clouds: [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN],
+  });
+  for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) {
+    cluster.addNodeGroup(`${cloud}-cp`, { cloud, role: NodeRole.CONTROL_PLANE });
+  }
+  for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN]) {
+    cluster.addNodeGroup(`${cloud}-workers`, { cloud, role: NodeRole.WORKER, count: 2 });
+  }
+
+  // After the node groups: the load balancers target the workers that exist now.
+  const ingress = new IngressStack(stack, 'ingress', {
+    cluster,
+    dns: { service: DnsService.ROUTE53, zoneName: 'example.com' },
+    acmeEmail: 'ops@example.com',
+  });
+  ingress.addInClusterStack(app, 'shop-in-cluster');
+}
