@@ -11,3 +11,8 @@ export { CastClusterProps } from './cluster/cast-cluster-props';
 export { CloudNetwork, CloudNetworkProps } from './network/cloud-network';
 export { NodeGroup, NodeGroupOptions, NodeGroupProps, NodeTaint, TaintEffect } from './nodes/node-group';
 export { WireGuardMesh, WireGuardMeshOptions, WireGuardMeshProps } from './mesh/wireguard-mesh';
+export { AcmeServer } from './core/ingress/acme-server';
+export { DnsService } from './core/ingress/dns-service';
+export { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './ingress/options';
+export { IngressStack, IngressStackOptions, IngressStackProps } from './ingress/ingress-stack';
+export { IngressInClusterStack, IngressInClusterStackProps } from './ingress/ingress-in-cluster-stack';

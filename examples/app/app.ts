@@ -6,9 +6,7 @@
  * Deploy order and the CNAME step: README.md next to this file.
  */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, NodeRole } from '../../lib';
-import { DnsService } from '../../lib/core/ingress/dns-service';
-import { IngressStack } from '../../lib/ingress/ingress-stack';
+import { CastCluster, Cloud, DnsService, IngressStack, NodeRole } from '../../lib';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'shop-cluster');

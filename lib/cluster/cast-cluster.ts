@@ -5,7 +5,7 @@ import { AddressPlan, planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
-import { planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
+import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
@@ -19,6 +19,7 @@ import { ClusterNodes } from './cluster-nodes';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
 import { configureProvider } from './cluster-providers';
+import { PortRange } from './options';
 
 /**
  * One self-managed Kubernetes cluster spanning AWS, GCP, Azure and/or
@@ -46,6 +47,8 @@ export class CastCluster extends Construct {
   public readonly kubernetesVersion: string;
   /** How nodes reach each other: the WireGuard mesh and its plan. */
   public readonly mesh: WireGuardMesh;
+  /** The NodePort range the worker firewalls open (firewall.nodePortRange). */
+  public readonly nodePortRange: PortRange;
 
   /** @internal tags/labels every resource carries. */
   public readonly _labels: ClusterLabels;
@@ -87,6 +90,7 @@ export class CastCluster extends Construct {
     this._labels = { uuid, name: props.name, extra: props.tags ?? {} };
     this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
     this.addresses = addresses.result!;
+    this.nodePortRange = props.firewall?.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
 
     this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
 

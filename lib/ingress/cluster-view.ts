@@ -5,7 +5,7 @@
 import { TerraformOutput } from 'cdktf';
 import type { CastCluster } from '../cluster/cast-cluster';
 import { ALL_CLOUDS, Cloud } from '../core/cloud';
-import { DEFAULT_NODE_PORT_RANGE, PortRange } from '../core/firewall-plan';
+import { PortRange } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
 import { WorkerTarget } from './load-balancer-spec';
 
@@ -21,14 +21,9 @@ export function workersByCloud(cluster: CastCluster): Map<Cloud, WorkerTarget[]>
   return new Map(ALL_CLOUDS.filter((cloud) => byCloud.has(cloud)).map((cloud) => [cloud, byCloud.get(cloud)!]));
 }
 
-/**
- * The NodePort range the cluster opens on workers. CastCluster does not keep
- * its `firewall.nodePortRange` (yet): until it exposes `nodePortRange`, this is
- * Kubernetes' default, which is also what kube-apiserver allocates from, since
- * the bootstrap does not pass `--service-node-port-range`.
- */
+/** The NodePort range the cluster opens on workers (its `firewall.nodePortRange`). */
 export function clusterNodePortRange(cluster: CastCluster): PortRange {
-  return (cluster as { readonly nodePortRange?: PortRange }).nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
+  return cluster.nodePortRange;
 }
 
 /** `cast_cluster_<name><suffix>`: how the cluster names its outputs (lib/cluster/cluster-outputs.ts). */
