@@ -30,7 +30,18 @@ export function templatesDirectory(): string {
   return join(packageRootDirectory(), 'templates');
 }
 
-/** The text of a template file, by its path under `templates/` (e.g. `scripts/bootstrap-node.sh`). */
+const templateTexts = new Map<string, string>();
+
+/**
+ * The text of a template file, by its path under `templates/` (e.g.
+ * `scripts/bootstrap-node.sh`). Read once per process: a synth renders the same
+ * templates for every node.
+ */
 export function readTemplateFile(relativePath: string): string {
-  return readFileSync(join(templatesDirectory(), relativePath), 'utf8');
+  let text = templateTexts.get(relativePath);
+  if (text === undefined) {
+    text = readFileSync(join(templatesDirectory(), relativePath), 'utf8');
+    templateTexts.set(relativePath, text);
+  }
+  return text;
 }
