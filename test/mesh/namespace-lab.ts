@@ -62,10 +62,10 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a command without a shell; resolves with its exit code and output. */
-export function run(command: string, args: readonly string[], input?: string): Promise<RunResult> {
+/** Runs a command without a shell; resolves with its exit code and output. `env` is added to this process's environment. */
+export function run(command: string, args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -259,7 +259,7 @@ export class NamespaceLab {
   }
 
   /** `wg show <if> <field>` of a node, as [public key, value] rows. */
-  async wgShow(node: LabNode, field: 'latest-handshakes' | 'peers' | 'allowed-ips'): Promise<string[][]> {
+  async wgShow(node: LabNode, field: 'latest-handshakes' | 'peers' | 'allowed-ips' | 'public-key'): Promise<string[][]> {
     const text = await must('ip', ['netns', 'exec', node.ns, 'wg', 'show', node.ifname, field]);
     return text
       .split('\n')

@@ -1,4 +1,5 @@
 import { Cloud } from '../cloud';
+import { MeshMode } from '../mesh/mesh-mode';
 
 /**
  * What a node does at boot:
@@ -61,6 +62,59 @@ export const CONTROL_PLANE_ONLY_CREDENTIALS = [
   'serviceAccountKeyB64',
   'serviceAccountPubB64',
 ] as const;
+
+/**
+ * The mesh settings a node needs at boot (docs/mesh.md, "At run time"). The
+ * cluster-wide values must be the same for every node, since each node's agent
+ * plans the whole mesh from the records with them; pass the resolved values of
+ * the cluster's mesh (`planMesh` input with its defaults applied).
+ */
+export interface NodeBootstrapMesh {
+  /** How nodes reach each other. In cloud-network mode the node gets the agent (routes, CNI) but no WireGuard interface. */
+  readonly mode: MeshMode;
+  /** The mesh range, concrete (e.g. `10.4.0.0/16`); `meshAddress` is a host address of it in WireGuard modes. */
+  readonly meshCidr: string;
+  /** WireGuard UDP port, on every node. */
+  readonly listenPort: number;
+  /** MTU of the WireGuard interface. */
+  readonly mtu: number;
+  /** Seconds between keepalives to each peer; 0 turns them off. */
+  readonly persistentKeepalive: number;
+  /** Cross-location mode: gateways per cloud (the agent's `selectGateways`). */
+  readonly gatewaysPerCloud: number;
+  /**
+   * Name of the init node. A joining control-plane node waits for it over the
+   * mesh before `kubeadm join --control-plane` (stacked etcd talks over mesh
+   * addresses). For the init node itself, its own name.
+   */
+  readonly initNodeName: string;
+  /**
+   * Cross-location mode: pins this node as a gateway of its cloud (`true`) or
+   * keeps it from being one (`false`); published in its mesh record.
+   * @default - chosen by the agents (control-plane nodes first, then by name)
+   */
+  readonly gateway?: boolean;
+  /**
+   * The cloud subnet this node's private address lies in; the agent publishes
+   * the node's address inside it. Needed on DigitalOcean, whose droplets' default
+   * route leaves from the public address. May be a Terraform expression.
+   * @default - the source address of the node's default route (the private address on AWS, GCP and Azure, whose public addresses are 1:1 NAT)
+   */
+  readonly privateCidr?: string;
+  /**
+   * Where the node downloads the agent (the bytes of `meshAgentArchive()`, a tar
+   * of `templates/mesh/agent`) instead of receiving it in the user-data; the node
+   * refuses an archive whose SHA-256 is not `agentSha256`. Needed on AWS control
+   * planes: with the agent inline their user-data exceeds AWS's 16 KB (docs/bootstrap.md, "Size").
+   * @default - the agent travels in the user-data
+   */
+  readonly agentUrl?: string;
+  /**
+   * `meshAgentArchive().sha256`, required with `agentUrl`.
+   * @default - none (no agentUrl)
+   */
+  readonly agentSha256?: string;
+}
 
 /**
  * Everything one node's user-data depends on, and nothing about other nodes:
@@ -134,4 +188,11 @@ export interface NodeBootstrapInput {
    * @default - nothing applied
    */
   readonly autoscalerConfig?: string;
+  /**
+   * The node mesh: with it the user-data also carries `/etc/cast/mesh.env`, the
+   * hook `/opt/cast/bin/mesh-up.sh` (key and WireGuard interface) and the node
+   * agent `cast-mesh-agent` with its systemd unit (records, peers, routes, CNI).
+   * @default - no mesh files: the mesh address must already be on an interface
+   */
+  readonly mesh?: NodeBootstrapMesh;
 }

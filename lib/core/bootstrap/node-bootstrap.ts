@@ -2,12 +2,14 @@ import { Cloud } from '../cloud';
 import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
 import { renderApiserverCertConfig, renderDiscoveryKubeconfig, renderKubeadmConfig } from './kubeadm-config';
+import { renderMeshFiles } from './mesh-files';
 import { NodeBootstrapInput } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
+import { textFile as text, WriteFile } from './write-file';
 
-export type { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapTaint } from './node-bootstrap-input';
+export type { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
 export { NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
 
 /** Where the node keeps what the bootstrap writes (kubeadm's own files stay under /etc/kubernetes). */
@@ -17,14 +19,6 @@ const PKI_DIR = '/etc/kubernetes/pki';
 
 /** Clouds whose spot notice only reaches the VM itself; AWS's goes to EventBridge. */
 const IN_NODE_SPOT_NOTICE: readonly Cloud[] = [Cloud.GCP, Cloud.AZURE];
-
-/** One cloud-init `write_files` entry. */
-interface WriteFile {
-  readonly path: string;
-  readonly permissions: string;
-  readonly encoding?: 'b64';
-  readonly content: string;
-}
 
 /**
  * The user-data of one node: a `#cloud-config` document that writes the
@@ -56,6 +50,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
     files.push(script('spot-handler.sh'), text('/etc/systemd/system/cast-spot-handler.service', '0644', staticTemplate('systemd/cast-spot-handler.service')));
   }
+  if (input.mesh) files.push(...renderMeshFiles(input, input.mesh));
 
   const document: YamlValue = {
     write_files: files.map(({ path, permissions, encoding, content }): YamlValue => (encoding ? { path, permissions, encoding, content } : { path, permissions, content })),
@@ -102,10 +97,6 @@ function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
     pem('sa.key', '0600', c.serviceAccountKeyB64),
     pem('sa.pub', '0644', c.serviceAccountPubB64),
   ];
-}
-
-function text(path: string, permissions: string, content: string): WriteFile {
-  return { path, permissions, content };
 }
 
 function script(name: string): WriteFile {

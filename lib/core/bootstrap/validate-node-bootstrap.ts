@@ -2,6 +2,7 @@ import { ALL_CLOUDS, Cloud } from '../cloud';
 import { cidrProblem } from '../cidr';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import { CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
+import { meshBootstrapProblems } from './validate-mesh-bootstrap';
 
 /** Kubernetes node names are DNS subdomains (the same rule as the mesh planner's). */
 const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -120,6 +121,7 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (present(input.autoscalerConfig) && input.kind !== 'init') {
     add(`autoscalerConfig must be given only to the init node (got one for ${input.kind} node ${JSON.stringify(input.nodeName)}). Pass it to the init node alone.`);
   }
+  problems.push(...meshBootstrapProblems(input));
   return problems;
 
   /** A concrete value must satisfy `valid`; an expression must at least be one line. */

@@ -8,6 +8,7 @@ export * from './mesh-defaults';
 export * from './mesh-input';
 export * from './mesh-mode';
 export * from './mesh-plan';
+export * from './mesh-record';
 export * from './plan-mesh';
 export * from './render-interface-setup';
 export * from './render-mesh-diagram';

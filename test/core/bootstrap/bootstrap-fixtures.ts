@@ -1,9 +1,27 @@
 /** Inputs of renderNodeUserData for the bootstrap tests: concrete fakes, Terraform expressions, realistic key sizes. */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Cloud } from '../../../lib/core/cloud';
-import { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh } from '../../../lib/core/bootstrap/node-bootstrap';
+import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 
 export const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** Mesh settings with the library's defaults; the init node of the fake cluster is aws-cp-1 (fakeInput's init node on AWS). */
+export const FAKE_MESH: NodeBootstrapMesh = {
+  mode: MeshMode.FULL_MESH,
+  meshCidr: '10.4.0.0/16',
+  listenPort: 51820,
+  mtu: 1420,
+  persistentKeepalive: 25,
+  gatewaysPerCloud: 1,
+  initNodeName: 'aws-cp-1',
+};
+
+/** fakeInput with the mesh on; for the init node its own name is the init node's. */
+export function fakeMeshInput(kind: NodeBootstrapKind, cloud: Cloud = Cloud.AWS, mesh: Partial<NodeBootstrapMesh> = {}, overrides: Partial<NodeBootstrapInput> = {}): NodeBootstrapInput {
+  const input = fakeInput(kind, cloud, overrides);
+  return { ...input, mesh: { ...FAKE_MESH, ...(kind === 'init' ? { initNodeName: input.nodeName } : {}), ...mesh } };
+}
 
 /** Concrete fake credentials; every secret is recognisable, so a test can look for it. */
 export const FAKE_CREDENTIALS: Required<NodeBootstrapCredentials> = {

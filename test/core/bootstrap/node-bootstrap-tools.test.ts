@@ -12,7 +12,8 @@ import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/boot
 import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { renderYaml, YamlValue } from '../../../lib/core/bootstrap/render-yaml';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
-import { fakeInput } from './bootstrap-fixtures';
+import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
+import { fakeInput, fakeMeshInput } from './bootstrap-fixtures';
 import { describeWithTool, runTool } from './node-tools';
 import { fileAt, parseUserData } from './user-data-files';
 
@@ -44,6 +45,17 @@ describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {
     expect(run.output).toMatch(/^Valid (cloud-config:|schema) /);
     expect(run.output).not.toMatch(/error|deprecat/i);
   });
+
+  test.each(NODE_BOOTSTRAP_KINDS.flatMap((kind) => [MeshMode.FULL_MESH, MeshMode.CLOUD_NETWORK].map((mode) => [kind, mode] as const)))(
+    '%s with the mesh (%s): valid cloud-config',
+    (kind, mode) => {
+      const text = unescapeTerraformTemplate(renderNodeUserData(fakeMeshInput(kind, Cloud.GCP, { mode, gateway: true, privateCidr: '10.20.0.0/24' }, { spot: true })));
+      const run = runTool('cloud-init', ['schema', '-c', writeTemp(`mesh-${kind}-${mode}.yaml`, text)]);
+      expect(run.status).toBe(0);
+      expect(run.output).toMatch(/^Valid (cloud-config:|schema) /);
+      expect(run.output).not.toMatch(/error|deprecat/i);
+    },
+  );
 
   test('the check has teeth: a bad encoding is refused', () => {
     const text = unescapeTerraformTemplate(renderNodeUserData(fakeInput('worker'))).replace('permissions: \'0755\'', "permissions: '0755'\n    encoding: rot13");
@@ -87,6 +99,17 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
     const config = parseUserData(renderNodeUserData(fakeInput('init')));
     const text = fileAt(config, '/etc/cast/node.env').content;
     expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('node.env', text)])).toEqual({ status: 0, output: '' });
+  });
+
+  test('templates/mesh/mesh-up.sh', () => {
+    const text = unescapeTerraformTemplate(renderTemplateFile('mesh/mesh-up.sh', {}));
+    expect(runTool('shellcheck', ['-S', 'style', writeTemp('mesh-up.sh', text)])).toEqual({ status: 0, output: '' });
+  });
+
+  test('the mesh files as a node receives them: mesh-up.sh and mesh.env (with a token and every optional value set)', () => {
+    const config = parseUserData(renderNodeUserData(fakeMeshInput('worker', Cloud.DIGITALOCEAN, { gateway: false, privateCidr: '10.30.0.0/24', agentUrl: 'https://example.com/a.tar', agentSha256: 'f'.repeat(64) })));
+    expect(runTool('shellcheck', ['-S', 'style', writeTemp('mesh-up.sh', fileAt(config, '/opt/cast/bin/mesh-up.sh').content)])).toEqual({ status: 0, output: '' });
+    expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('mesh.env', fileAt(config, '/etc/cast/mesh.env').content)])).toEqual({ status: 0, output: '' });
   });
 
   test('the scripts as a node receives them', () => {

@@ -1,0 +1,69 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
+import { escapeTerraformTemplate, renderTemplateFile } from './render-template';
+import { readTemplateFile, templatesDirectory } from './template-files';
+import { textFile, WriteFile } from './write-file';
+
+/** Where the agent lives on the node: the same layout as `templates/mesh/agent`, so it imports its modules from beside itself. */
+export const MESH_AGENT_DIR = '/opt/cast/mesh';
+
+/**
+ * The mesh files of a node (`templates/mesh/`): its settings, the hook
+ * `bootstrap-node.sh` runs before kubeadm, the agent and its unit.
+ *
+ * | path | from |
+ * |---|---|
+ * | /etc/cast/mesh.env (0600: the bootstrap token) | mesh.env, rendered |
+ * | /opt/cast/bin/mesh-up.sh | mesh-up.sh |
+ * | /opt/cast/mesh/cast-mesh-agent, castmesh/*.py, 10-cast.conflist | agent/, verbatim; without agentUrl |
+ * | /etc/systemd/system/cast-mesh-agent.service | cast-mesh-agent.service |
+ */
+export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
+  return [
+    textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
+    textFile('/opt/cast/bin/mesh-up.sh', '0755', verbatim('mesh/mesh-up.sh')),
+    // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
+    ...(mesh.agentUrl !== undefined
+      ? []
+      : meshAgentFiles().map(({ relativePath, executable }) => textFile(`${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', verbatim(`mesh/agent/${relativePath}`)))),
+    textFile('/etc/systemd/system/cast-mesh-agent.service', '0644', verbatim('mesh/cast-mesh-agent.service')),
+  ];
+}
+
+/** The files of `templates/mesh/agent`, by path under it: the entry point, its Python modules, the CNI template. */
+export function meshAgentFiles(): { relativePath: string; executable: boolean }[] {
+  const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh'))
+    .filter((name) => name.endsWith('.py'))
+    .sort()
+    .map((name) => ({ relativePath: `castmesh/${name}`, executable: false }));
+  return [{ relativePath: 'cast-mesh-agent', executable: true }, ...modules, { relativePath: '10-cast.conflist', executable: false }];
+}
+
+function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): string {
+  const init = input.kind === 'init';
+  return renderTemplateFile('mesh/mesh.env', {
+    mode: mesh.mode,
+    mesh_cidr: mesh.meshCidr,
+    listen_port: String(mesh.listenPort),
+    mtu: String(mesh.mtu),
+    persistent_keepalive: String(mesh.persistentKeepalive),
+    gateways_per_cloud: String(mesh.gatewaysPerCloud),
+    gateway: mesh.gateway === undefined ? '' : String(mesh.gateway),
+    init_node_name: mesh.initNodeName,
+    private_cidr: mesh.privateCidr ?? '',
+    // The init node reaches its own API with the admin.conf kubeadm init writes; joining nodes with the bootstrap token.
+    kubeconfig: init ? '/etc/kubernetes/admin.conf' : '/etc/cast/discovery.conf',
+    token: init ? '' : `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`,
+    agent_url: mesh.agentUrl ?? '',
+    agent_sha256: mesh.agentSha256 ?? '',
+  });
+}
+
+/**
+ * A file copied as it is (Terraform-escaped): the agent fills the CNI
+ * template's `{{pod_cidr}}` at run time, so these files get no render-time values.
+ */
+function verbatim(relativePath: string): string {
+  return escapeTerraformTemplate(readTemplateFile(relativePath));
+}

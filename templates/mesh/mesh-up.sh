@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Brings this node onto the mesh before kubeadm runs (bootstrap-node.sh calls it):
+#
+#   mesh-up.sh init                 interface up, agent service started (it publishes this
+#                                   node's record once kubeadm init has made the API)
+#   mesh-up.sh join-control-plane   the same, then publish, sync, and wait for a handshake
+#                                   with the init node (stacked etcd talks over the mesh)
+#   mesh-up.sh worker               the same as join-control-plane, without the wait
+#   mesh-up.sh interface            key and interface only (the agent service, after a reboot)
+#
+# The private key is made here, on the node, and never leaves it.
+set -euo pipefail
+
+readonly kind="${1:-}"
+case "$kind" in
+  init | join-control-plane | worker | interface) ;;
+  *)
+    echo "usage: $0 init|join-control-plane|worker|interface (got \"$kind\")" >&2
+    exit 2
+    ;;
+esac
+
+# The paths can be moved for tests (test/mesh runs this script in network namespaces).
+readonly node_env="${CAST_NODE_ENV:-/etc/cast/node.env}"
+readonly mesh_env="${CAST_MESH_ENV:-/etc/cast/mesh.env}"
+readonly agent="${CAST_MESH_AGENT:-/opt/cast/mesh/cast-mesh-agent}"
+# shellcheck source=/dev/null
+. "$node_env"
+# shellcheck source=/dev/null
+. "$mesh_env"
+: "${CAST_MESH_ADDRESS:?missing in $node_env}"
+: "${CAST_MESH_MODE:?missing in $mesh_env}"
+readonly iface="${CAST_MESH_INTERFACE:-wg0}"
+readonly key_file="${CAST_MESH_KEY_FILE:-/etc/wireguard/${iface}.key}"
+# How long a joining node waits for the API (kubeadm's discovery waits 30 min too).
+readonly api_timeout="${CAST_MESH_API_TIMEOUT:-1800}"
+# auto: use systemd when it runs. Tests set no (nothing reaches the host's systemd) or yes (stubs).
+systemd="${CAST_MESH_SYSTEMD:-auto}"
+if [ "$systemd" = auto ]; then
+  if [ -d /run/systemd/system ]; then systemd=yes; else systemd=no; fi
+fi
+readonly systemd
+
+log() { echo "cast-mesh: $*"; }
+agent() { "$agent" --node-env "$node_env" --mesh-env "$mesh_env" "$@"; }
+
+wireguard_up() {
+  if ! command -v wg >/dev/null; then
+    log "installing wireguard-tools"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q install --no-install-recommends wireguard-tools
+  fi
+  umask 077
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    wg genkey >"$key_file.tmp"
+    mv "$key_file.tmp" "$key_file"
+    log "generated the WireGuard key ${key_file}"
+  fi
+  if ! ip link show dev "$iface" >/dev/null 2>&1; then
+    if ip link add dev "$iface" type wireguard 2>/dev/null; then
+      log "created ${iface} (kernel WireGuard)"
+    elif command -v wireguard-go >/dev/null; then
+      start_wireguard_go
+    else
+      log "cannot create ${iface}: no wireguard kernel module and no wireguard-go" >&2
+      exit 1
+    fi
+  fi
+  wg set "$iface" listen-port "$CAST_MESH_LISTEN_PORT" private-key "$key_file"
+  # The first three lines renderInterfaceSetup renders; the agent repeats them on every sync.
+  ip link set dev "$iface" mtu "$CAST_MESH_MTU"
+  ip address replace "${CAST_MESH_ADDRESS}/32" dev "$iface"
+  ip link set dev "$iface" up
+}
+
+# wireguard-go in the foreground under a process that outlives this script: a transient
+# systemd unit, or (no systemd, as in tests) a background process with a pid file.
+start_wireguard_go() {
+  if [ "$systemd" = yes ]; then
+    systemd-run --unit "cast-wireguard-go-${iface}" --property Restart=on-failure wireguard-go -f "$iface"
+  else
+    local state="${CAST_MESH_STATE_DIR:-/run/cast-mesh}"
+    mkdir -p "$state"
+    wireguard-go -f "$iface" </dev/null >>"$state/wireguard-go-${iface}.log" 2>&1 &
+    echo "$!" >"$state/wireguard-go-${iface}.pid"
+  fi
+  local _
+  for _ in $(seq 100); do
+    wg show "$iface" >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  log "created ${iface} (wireguard-go)"
+}
+
+# With CAST_MESH_AGENT_URL the agent is not in the user-data (AWS's 16 KB): download the
+# archive meshAgentArchive() made and refuse it unless its SHA-256 is the pinned one.
+install_agent() {
+  [ -n "${CAST_MESH_AGENT_URL:-}" ] && [ ! -e "$agent" ] || return 0
+  log "downloading the mesh agent from ${CAST_MESH_AGENT_URL}"
+  local archive
+  archive="$(mktemp)"
+  curl -fsSL --retry 10 --retry-connrefused --max-time 120 -o "$archive" "$CAST_MESH_AGENT_URL"
+  if ! echo "${CAST_MESH_AGENT_SHA256}  ${archive}" | sha256sum --check --status; then
+    rm -f "$archive"
+    log "the archive at ${CAST_MESH_AGENT_URL} is not the pinned one (sha256 ${CAST_MESH_AGENT_SHA256})" >&2
+    exit 1
+  fi
+  mkdir -p "$(dirname "$agent")"
+  tar -xf "$archive" --no-same-owner -C "$(dirname "$agent")"
+  rm -f "$archive"
+}
+
+if [ "$CAST_MESH_MODE" != cloud-network ]; then wireguard_up; fi
+[ "$kind" = interface ] && exit 0
+install_agent
+
+if [ "$systemd" = yes ]; then
+  systemctl daemon-reload
+  systemctl enable --now cast-mesh-agent.service
+else
+  log "no systemd: not starting cast-mesh-agent.service (run the agent yourself)"
+fi
+
+case "$kind" in
+  init) ;; # no API yet: the service publishes this node's record after kubeadm init
+  join-control-plane | worker)
+    log "publishing ${CAST_NODE_NAME}'s mesh record"
+    agent publish --timeout "$api_timeout"
+    agent sync --timeout 120
+    ;;
+esac
+if [ "$kind" = join-control-plane ] && [ "$CAST_MESH_MODE" != cloud-network ]; then
+  log "waiting for ${CAST_MESH_INIT_NODE} over the mesh"
+  agent wait-peer "$CAST_MESH_INIT_NODE" --timeout "$api_timeout"
+fi
+log "mesh is up on ${CAST_NODE_NAME}"

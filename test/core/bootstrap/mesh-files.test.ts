@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cloud } from '../../../lib/core/cloud';
+import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
+import { meshAgentFiles } from '../../../lib/core/bootstrap/mesh-files';
+import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { readTemplateFile, templatesDirectory } from '../../../lib/core/bootstrap/template-files';
+import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
+import { EXPRESSION_CREDENTIALS, expressionInput, fakeInput, fakeMeshInput, FAKE_MESH } from './bootstrap-fixtures';
+import { fileAt, parseUserData } from './user-data-files';
+
+const AGENT_FILES = ['/opt/cast/mesh/cast-mesh-agent', '/opt/cast/mesh/castmesh/node.py', '/opt/cast/mesh/castmesh/plan.py', '/opt/cast/mesh/castmesh/records.py', '/opt/cast/mesh/10-cast.conflist'];
+const MESH_FILES = ['/etc/cast/mesh.env', '/opt/cast/bin/mesh-up.sh', ...AGENT_FILES, '/etc/systemd/system/cast-mesh-agent.service'];
+const URL = 'https://downloads.example.com/cast-mesh-agent-0.1.0.tar';
+
+/** mesh.env as a map (the renderer writes KEY='value' lines). */
+function meshEnv(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+}
+
+describe('renderNodeUserData with a mesh', () => {
+  test.each(NODE_BOOTSTRAP_KINDS)('%s: the mesh files come after the bootstrap scripts; runcmd is unchanged', (kind) => {
+    const config = parseUserData(renderNodeUserData(fakeMeshInput(kind)));
+    const without = parseUserData(renderNodeUserData(fakeInput(kind)));
+    expect(config.write_files.map((f) => f.path)).toEqual([...without.write_files.map((f) => f.path), ...MESH_FILES]);
+    expect(config.runcmd).toEqual(without.runcmd);
+    expect(Object.fromEntries(MESH_FILES.map((path) => [path, fileAt(config, path).permissions]))).toEqual({
+      '/etc/cast/mesh.env': '0600',
+      '/opt/cast/bin/mesh-up.sh': '0755',
+      '/opt/cast/mesh/cast-mesh-agent': '0755',
+      '/opt/cast/mesh/castmesh/node.py': '0644',
+      '/opt/cast/mesh/castmesh/plan.py': '0644',
+      '/opt/cast/mesh/castmesh/records.py': '0644',
+      '/opt/cast/mesh/10-cast.conflist': '0644',
+      '/etc/systemd/system/cast-mesh-agent.service': '0644',
+    });
+  });
+
+  test('without a mesh there are no mesh files (the hook is absent, as before)', () => {
+    const paths = parseUserData(renderNodeUserData(fakeInput('worker'))).write_files.map((f) => f.path);
+    expect(paths.filter((path) => path.includes('mesh'))).toEqual([]);
+  });
+
+  test('the agent, mesh-up.sh and the unit are the template files byte for byte (the CNI template keeps its run-time placeholder)', () => {
+    const config = parseUserData(renderNodeUserData(fakeMeshInput('worker')));
+    expect(fileAt(config, '/opt/cast/bin/mesh-up.sh').content).toBe(readTemplateFile('mesh/mesh-up.sh'));
+    expect(fileAt(config, '/etc/systemd/system/cast-mesh-agent.service').content).toBe(readTemplateFile('mesh/cast-mesh-agent.service'));
+    for (const path of AGENT_FILES) expect(fileAt(config, path).content).toBe(readTemplateFile(`mesh/agent/${path.slice('/opt/cast/mesh/'.length)}`));
+    expect(fileAt(config, '/opt/cast/mesh/10-cast.conflist').content).toContain('"subnet": "{{pod_cidr}}"');
+  });
+
+  test('every Python module of templates/mesh/agent/castmesh is shipped', () => {
+    const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist']);
+  });
+
+  test('mesh.env: the cluster settings; joining nodes use the discovery kubeconfig and the bootstrap token, the init node admin.conf', () => {
+    const env = (input: ReturnType<typeof fakeMeshInput>) => meshEnv(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/mesh.env').content);
+    const worker = env(fakeMeshInput('worker', Cloud.GCP, { mode: MeshMode.CROSS_LOCATION, gatewaysPerCloud: 2, gateway: false, privateCidr: '10.20.0.0/24', mtu: 1380, persistentKeepalive: 0 }));
+    expect(worker).toEqual({
+      CAST_MESH_MODE: 'cross-location',
+      CAST_MESH_CIDR: '10.4.0.0/16',
+      CAST_MESH_LISTEN_PORT: '51820',
+      CAST_MESH_MTU: '1380',
+      CAST_MESH_PERSISTENT_KEEPALIVE: '0',
+      CAST_MESH_GATEWAYS_PER_CLOUD: '2',
+      CAST_MESH_GATEWAY: 'false',
+      CAST_MESH_INIT_NODE: 'aws-cp-1',
+      CAST_MESH_PRIVATE_CIDR: '10.20.0.0/24',
+      CAST_MESH_INTERFACE: 'wg0',
+      CAST_MESH_KUBECONFIG: '/etc/cast/discovery.conf',
+      CAST_MESH_TOKEN: 'abcdef.0123456789abcdef',
+      CAST_MESH_AGENT_URL: '',
+      CAST_MESH_AGENT_SHA256: '',
+    });
+    const init = env(fakeMeshInput('init'));
+    expect(init).toMatchObject({ CAST_MESH_INIT_NODE: 'aws-cp-1', CAST_MESH_KUBECONFIG: '/etc/kubernetes/admin.conf', CAST_MESH_TOKEN: '', CAST_MESH_GATEWAY: '', CAST_MESH_PRIVATE_CIDR: '' });
+  });
+
+  test('Terraform expressions reach mesh.env verbatim (the token and a subnet reference)', () => {
+    const input = { ...expressionInput('worker'), mesh: { ...FAKE_MESH, privateCidr: '${aws_subnet.main.cidr_block}' } };
+    const text = fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/mesh.env').content;
+    // parseUserData unescapes as Terraform would for concrete values; expressions stay as written.
+    expect(text).toContain(`CAST_MESH_TOKEN='${EXPRESSION_CREDENTIALS.bootstrapTokenId}.${EXPRESSION_CREDENTIALS.bootstrapTokenSecret}'`);
+    expect(text).toContain("CAST_MESH_PRIVATE_CIDR='${aws_subnet.main.cidr_block}'");
+  });
+
+  test('with agentUrl the agent is not in the document; mesh.env pins its URL and SHA-256', () => {
+    const archive = meshAgentArchive();
+    const config = parseUserData(renderNodeUserData(fakeMeshInput('init', Cloud.AWS, { agentUrl: URL, agentSha256: archive.sha256 })));
+    expect(config.write_files.filter((f) => f.path.startsWith('/opt/cast/mesh/'))).toEqual([]);
+    expect(meshEnv(fileAt(config, '/etc/cast/mesh.env').content)).toMatchObject({ CAST_MESH_AGENT_URL: URL, CAST_MESH_AGENT_SHA256: archive.sha256 });
+  });
+});
+
+describe('meshAgentArchive', () => {
+  test('a tar of templates/mesh/agent that tar extracts to the same files and modes; the same bytes every time', () => {
+    const archive = meshAgentArchive();
+    expect(meshAgentArchive().bytes.equals(archive.bytes)).toBe(true);
+    expect(archive.sha256).toBe(createHash('sha256').update(archive.bytes).digest('hex'));
+    const dir = mkdtempSync(join(tmpdir(), 'cast-archive-'));
+    try {
+      writeFileSync(join(dir, 'agent.tar'), archive.bytes);
+      execFileSync('tar', ['-xf', join(dir, 'agent.tar'), '--no-same-owner', '-C', dir]);
+      for (const { relativePath, executable } of meshAgentFiles()) {
+        expect(readFileSync(join(dir, relativePath), 'utf8')).toBe(readTemplateFile(`mesh/agent/${relativePath}`));
+        expect(statSync(join(dir, relativePath)).mode & 0o777).toBe(executable ? 0o755 : 0o644);
+      }
+      const listing = execFileSync('tar', ['-tvf', join(dir, 'agent.tar')], { encoding: 'utf8' });
+      expect(listing).toMatch(/^-rwxr-xr-x root\/root +\d+ 1970-01-01 00:00 cast-mesh-agent$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * The namespace lab (namespace-lab.ts) with the mesh run the way nodes run it:
+ * each node gets the files its rendered user-data carries (node.env, mesh.env,
+ * mesh-up.sh and the agent, taken from `renderNodeUserData`), runs `mesh-up.sh
+ * <kind>` in its namespace, and then `cast-mesh-agent run`, as its systemd
+ * unit would. A directory shared by the nodes stands in for the Kubernetes API
+ * (`CAST_MESH_RECORDS_DIR`). Nothing else is given to a node: it makes its own
+ * key, finds its private address in its subnet, and learns its peers from the
+ * records.
+ *
+ * Per node, `mesh.env` gets the overrides a lab needs, appended to the rendered
+ * file (later lines win for bash and the agent alike): the records directory,
+ * an interface name unique on the host, the key, state and CNI paths under the
+ * lab's folder, and the pod CIDR (on a node, read from its Node object).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
+import { allocateMeshAddresses, MeshMode } from '../../lib/core/mesh';
+import { NodeRole } from '../../lib/core/node-role';
+import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
+import { CloudConfig, contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
+import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-lab';
+
+/** The cluster's pod range; the lab gives node i the pod CIDR 10.244.i.0/24. */
+const POD_RANGE = '10.244.0.0/16';
+/** Protocol number of the agent's routes (castmesh/node.py). */
+export const AGENT_ROUTE_PROTO = '158';
+
+export class AgentLab {
+  /** Builds the namespaces and writes every node's files for `mode`; starts nothing. */
+  static async create(specs: readonly LabNodeSpec[], mode: MeshMode): Promise<AgentLab> {
+    const lab = await NamespaceLab.create(specs);
+    const agentLab = new AgentLab(lab);
+    try {
+      agentLab.writeFiles(mode);
+    } catch (error) {
+      await agentLab.cleanup();
+      throw error;
+    }
+    return agentLab;
+  }
+
+  readonly dir = mkdtempSync(join(tmpdir(), 'cast-agent-lab-'));
+  readonly recordsDir = join(this.dir, 'records');
+  readonly agentPath = join(this.dir, 'agent/cast-mesh-agent');
+  readonly meshUpPath = join(this.dir, 'bin/mesh-up.sh');
+  readonly meshAddresses: ReadonlyMap<string, string>;
+  private readonly agents = new Map<string, ChildProcess>();
+
+  private constructor(readonly lab: NamespaceLab) {
+    mkdirSync(this.recordsDir);
+    this.meshAddresses = new Map(allocateMeshAddresses(lab.nodes.map((node) => ({ name: node.name })), '10.4.0.0/16').map((a) => [a.name, a.address]));
+  }
+
+  get nodes(): LabNode[] {
+    return this.lab.nodes;
+  }
+
+  node(name: string): LabNode {
+    return this.lab.node(name);
+  }
+
+  meshAddress(name: string): string {
+    return this.meshAddresses.get(name)!;
+  }
+
+  /** What bootstrap-node.sh passes to mesh-up.sh: the first control-plane node inits, the others join. */
+  kindOf(name: string): NodeBootstrapKind {
+    const node = this.node(name);
+    if (node.role === NodeRole.WORKER) return 'worker';
+    return node === this.initNode() ? 'init' : 'join-control-plane';
+  }
+
+  initNode(): LabNode {
+    return this.nodes.find((node) => node.role === NodeRole.CONTROL_PLANE)!;
+  }
+
+  nodeDir(name: string): string {
+    return join(this.dir, 'nodes', name);
+  }
+
+  /** (Re)writes every node's node.env and mesh.env for `mode`, from its rendered user-data; the scripts once. */
+  writeFiles(mode: MeshMode): void {
+    for (const node of this.nodes) {
+      const config = this.userData(node, mode);
+      const dir = this.nodeDir(node.name);
+      mkdirSync(join(dir, 'state'), { recursive: true });
+      writeFileSync(join(dir, 'node.env'), contentOf(fileAt(config, '/etc/cast/node.env')), { mode: 0o600 });
+      const overrides = {
+        CAST_MESH_RECORDS_DIR: this.recordsDir,
+        CAST_MESH_INTERFACE: node.ifname,
+        CAST_MESH_KEY_FILE: join(dir, 'wg.key'),
+        CAST_MESH_STATE_DIR: join(dir, 'state'),
+        CAST_MESH_CNI_CONFIG: join(dir, 'cni/10-cast.conflist'),
+        CAST_MESH_NODE_POD_CIDR: node.podCidr,
+      };
+      const lines = Object.entries(overrides).map(([key, value]) => `${key}='${value}'`);
+      writeFileSync(join(dir, 'mesh.env'), `${contentOf(fileAt(config, '/etc/cast/mesh.env'))}# lab overrides\n${lines.join('\n')}\n`, { mode: 0o600 });
+      if (!existsSync(this.agentPath)) this.writeScripts(config);
+    }
+  }
+
+  /** The env files a node reads, as text (to show that adding a node changes none of the others'). */
+  filesOf(name: string): string {
+    return ['node.env', 'mesh.env'].map((file) => readFileSync(join(this.nodeDir(name), file), 'utf8')).join('\n');
+  }
+
+  /** `mesh-up.sh <kind>` in the node's namespace, as bootstrap-node.sh runs it. */
+  meshUp(name: string, kind = this.kindOf(name)): Promise<RunResult> {
+    return run('ip', ['netns', 'exec', this.node(name).ns, this.meshUpPath, kind], undefined, this.scriptEnv(name));
+  }
+
+  /** `cast-mesh-agent <args>` in the node's namespace, once. */
+  agent(name: string, args: readonly string[]): Promise<RunResult> {
+    return run('ip', ['netns', 'exec', this.node(name).ns, this.agentPath, ...this.envArgs(name), ...args]);
+  }
+
+  /** Starts `cast-mesh-agent run` for the node (what its systemd unit runs), syncing every `intervalS`. */
+  startAgent(name: string, intervalS = 1): void {
+    if (this.agents.has(name)) return;
+    const child = spawn('ip', ['netns', 'exec', this.node(name).ns, this.agentPath, ...this.envArgs(name), 'run', '--interval', String(intervalS)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr!.on('data', (chunk) => (log = (log + chunk).slice(-20_000)));
+    child.on('exit', () => writeFileSync(join(this.nodeDir(name), 'state/agent.log'), log));
+    this.agents.set(name, child);
+  }
+
+  async stopAgent(name: string): Promise<void> {
+    const child = this.agents.get(name);
+    this.agents.delete(name);
+    if (child) await stopChild(child);
+  }
+
+  async stopAgents(): Promise<void> {
+    await Promise.all([...this.agents.keys()].map((name) => this.stopAgent(name)));
+  }
+
+  /** Deletes the node's record, as `kubectl delete node` does through the record's owner reference. */
+  removeRecord(name: string): void {
+    unlinkSync(join(this.recordsDir, `${name}.json`));
+  }
+
+  records(): Record<string, string>[] {
+    return this.nodes.filter((node) => existsSync(join(this.recordsDir, `${node.name}.json`))).map((node) => JSON.parse(readFileSync(join(this.recordsDir, `${node.name}.json`), 'utf8')));
+  }
+
+  /** Destinations of the routes the agent installed on the node (its protocol number). */
+  async agentRoutes(name: string): Promise<string[]> {
+    const { stdout } = await run('ip', ['-n', this.node(name).ns, '-4', 'route', 'show', 'proto', AGENT_ROUTE_PROTO]);
+    return stdout.split('\n').filter((line) => line !== '').map((line) => line.split(' ')[0]);
+  }
+
+  /** The wireguard-go processes mesh-up.sh started (their pid files), ended by pid; the namespaces; the files. */
+  async cleanup(): Promise<void> {
+    await this.stopAgents();
+    await Promise.all(this.nodes.map((node) => stopWireGuardGo(join(this.nodeDir(node.name), 'state', `wireguard-go-${node.ifname}.pid`))));
+    await this.lab.cleanup();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private userData(node: LabNode, mode: MeshMode): CloudConfig {
+    const kind = this.kindOf(node.name);
+    const k = node.privateAddress.split('.')[1];
+    return parseUserData(
+      renderNodeUserData(
+        fakeInput(kind, node.cloud, {
+          nodeName: node.name,
+          publicAddress: node.publicAddress,
+          meshAddress: this.meshAddress(node.name),
+          podCidr: POD_RANGE,
+          phoneHomeUrl: undefined,
+          mesh: {
+            mode,
+            meshCidr: '10.4.0.0/16',
+            listenPort: 51820,
+            mtu: 1420,
+            persistentKeepalive: 25,
+            gatewaysPerCloud: 1,
+            initNodeName: this.initNode().name,
+            // The node finds its private address in its subnet (10.1<k>.0.0/24 in the lab).
+            privateCidr: `10.${k}.0.0/24`,
+          },
+        }),
+      ),
+    );
+  }
+
+  /** mesh-up.sh and the agent, exactly as the user-data carries them. */
+  private writeScripts(config: CloudConfig): void {
+    for (const file of config.write_files) {
+      const target = file.path === '/opt/cast/bin/mesh-up.sh' ? this.meshUpPath : file.path.startsWith('/opt/cast/mesh/') ? join(this.dir, 'agent', file.path.slice('/opt/cast/mesh/'.length)) : undefined;
+      if (!target) continue;
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, contentOf(file));
+      chmodSync(target, parseInt(file.permissions, 8));
+    }
+  }
+
+  private envArgs(name: string): string[] {
+    return ['--node-env', join(this.nodeDir(name), 'node.env'), '--mesh-env', join(this.nodeDir(name), 'mesh.env')];
+  }
+
+  private scriptEnv(name: string): Record<string, string> {
+    return {
+      CAST_NODE_ENV: join(this.nodeDir(name), 'node.env'),
+      CAST_MESH_ENV: join(this.nodeDir(name), 'mesh.env'),
+      CAST_MESH_AGENT: this.agentPath,
+      // Nothing reaches the host's systemd; a failing wait fails the test, not in 30 minutes.
+      CAST_MESH_SYSTEMD: 'no',
+      CAST_MESH_API_TIMEOUT: '30',
+    };
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Ends the wireguard-go whose pid mesh-up.sh wrote, if that pid still is a wireguard-go. */
+async function stopWireGuardGo(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const isWireGuardGo = () => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'wireguard-go';
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 1 || !isWireGuardGo()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 40 && isWireGuardGo(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (isWireGuardGo()) process.kill(pid, 'SIGKILL');
+}

@@ -1,0 +1,234 @@
+/**
+ * The node agent is the run-time twin of planMesh: for the same records and
+ * settings, `cast-mesh-agent render` must print exactly what
+ * renderWireGuardConfig and renderInterfaceSetup render from planMesh. Random
+ * record sets (fast-check) go to one `render-batch` call, so python3 starts
+ * once per batch.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
+import { allocateMeshAddresses, ALL_MESH_MODES, MeshMode, MeshRecord, meshNodeInputOfRecord, planMesh, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import { describeWithTool } from '../core/bootstrap/node-tools';
+import { runAgent } from './agent-cli';
+
+interface Settings {
+  readonly mode: MeshMode;
+  readonly meshCidr: string;
+  readonly listenPort: number;
+  readonly mtu: number;
+  readonly persistentKeepalive: number;
+  readonly gatewaysPerCloud: number;
+}
+
+/** One render-batch case: what the agent is given. */
+interface Case {
+  readonly settings: Settings;
+  readonly records: MeshRecord[];
+  readonly self: string;
+  readonly privateKey?: string;
+  readonly interface: string;
+}
+
+type Rendered = { config: string | null; setup: string[] } | { problems: string[] };
+
+const MESH_CIDRS = ['10.4.0.0/16', '100.64.0.0/24', '10.4.0.0/26', '172.16.0.0/12'];
+const key = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('base64'));
+const ipv4 = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((o) => o.join('.'));
+const endpoint = fc.oneof({ weight: 9, arbitrary: ipv4 }, { weight: 1, arbitrary: fc.ipV6() });
+// Names exercise the sort: digits before letters, "-" and "." inside, prefixes of each other.
+const name = fc.stringMatching(/^[a-z0-9]([-a-z0-9.]{0,10}[a-z0-9])?$/);
+
+const settingsArb = (mode: MeshMode): fc.Arbitrary<Settings> =>
+  fc.record({
+    mode: fc.constant(mode),
+    meshCidr: fc.constantFrom(...MESH_CIDRS),
+    listenPort: fc.integer({ min: 1, max: 65535 }),
+    mtu: fc.integer({ min: 576, max: 9000 }),
+    persistentKeepalive: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120 })),
+    gatewaysPerCloud: fc.integer({ min: 1, max: 3 }),
+  });
+
+/** 1-40 nodes over 1-4 clouds (one for cloud-network), roles, gateway pins, pod CIDRs for some. */
+const caseArb = (mode: MeshMode): fc.Arbitrary<Case> =>
+  fc
+    .record({
+      settings: settingsArb(mode),
+      clouds: fc.shuffledSubarray([...ALL_CLOUDS], { minLength: 1, maxLength: mode === MeshMode.CLOUD_NETWORK ? 1 : 4 }),
+      // Sizes uniform in 1..40 (left alone, fast-check prefers small arrays).
+      names: fc.integer({ min: 1, max: 40 }).chain((n) => fc.uniqueArray(name, { minLength: n, maxLength: n })),
+      interface: fc.constantFrom('wg0', 'cast-mesh', 'wg.a_b-9'),
+      privateKey: fc.option(key, { nil: undefined }),
+    })
+    .chain(({ settings, clouds, names, ...rest }) =>
+      fc
+        .record({
+          nodes: fc.tuple(
+            ...names.map((nodeName, i) =>
+              fc.record({
+                name: fc.constant(nodeName),
+                cloud: fc.constantFrom(...clouds),
+                role: fc.constantFrom('control-plane', 'worker'),
+                publicKey: key,
+                endpoint,
+                privateAddress: ipv4,
+                // Pod /24s out of 10.128.0.0/9 in a shuffled order, so address order is not name order.
+                podCidr: fc.option(fc.constant(`10.${128 + (i >> 8)}.${(i * 97) & 255}.0/24`), { nil: undefined, freq: 3 }),
+                gateway: fc.option(fc.constantFrom('true', 'false'), { nil: undefined, freq: 2 }),
+              }),
+            ),
+          ),
+          self: fc.constantFrom(...names),
+        })
+        .map(({ nodes, self }): Case => {
+          // The addresses allocateMeshAddresses gave the nodes at synth (the agent takes whatever a record says).
+          const allocated = new Map(allocateMeshAddresses(nodes.map((n) => ({ name: n.name })), settings.meshCidr).map((a) => [a.name, a.address]));
+          const records = fixGatewayPins(
+            nodes.map(({ podCidr, gateway, ...n }): MeshRecord => ({
+              ...n,
+              meshAddress: allocated.get(n.name)!,
+              ...(podCidr ? { podCidr } : {}),
+              ...(gateway ? { gateway } : {}),
+            })),
+            settings.gatewaysPerCloud,
+          );
+          return { settings, records, self, ...rest };
+        }),
+    );
+
+/** planMesh refuses more `true` pins than gatewaysPerCloud in a cloud, or a cloud pinned all `false`: keep the random pins that are valid. */
+function fixGatewayPins(records: readonly MeshRecord[], perCloud: number): MeshRecord[] {
+  const unpin = new Set<MeshRecord>();
+  for (const cloud of ALL_CLOUDS) {
+    const members = records.filter((r) => r.cloud === cloud);
+    members.filter((r) => r.gateway === 'true').slice(perCloud).forEach((r) => unpin.add(r));
+    if (members.length > 0 && members.every((r) => r.gateway === 'false')) unpin.add(members[0]);
+  }
+  return records.map((r) => (unpin.has(r) ? { ...r, gateway: undefined } : r)).map(({ gateway, ...r }) => (gateway ? { ...r, gateway } : r));
+}
+
+/** What the TypeScript renders for the case. */
+function renderTypeScript(c: Case): Rendered {
+  const plan = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) });
+  const publicKeys = new Map(c.records.map((r) => [r.name, r.publicKey]));
+  return {
+    config: plan.wireGuard ? renderWireGuardConfig(plan, c.self, { privateKey: c.privateKey, publicKeyOf: (peer) => publicKeys.get(peer)! }) : null,
+    setup: renderInterfaceSetup(plan, c.self, { interfaceName: c.interface }),
+  };
+}
+
+function someGateway(c: Case, i: number): string {
+  const gateways = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.filter((node) => node.gateway);
+  return gateways[i % gateways.length].name;
+}
+
+function renderBatch(cases: readonly Case[]): Rendered[] {
+  const run = runAgent(['render-batch'], { input: JSON.stringify(cases) });
+  if (run.status !== 0) throw new Error(`cast-mesh-agent render-batch failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical to planMesh + renderWireGuardConfig + renderInterfaceSetup', () => {
+  const RUNS_PER_MODE = 400;
+
+  test.each(ALL_MESH_MODES)('%s: random record sets', (mode) => {
+    const sampled = fc.sample(caseArb(mode), { numRuns: RUNS_PER_MODE, seed: 4 + ALL_MESH_MODES.indexOf(mode) });
+    // A random node is seldom a cross-location gateway: render each case from one of its gateways too.
+    const cases = mode === MeshMode.CROSS_LOCATION ? sampled.flatMap((c, i) => [c, { ...c, self: someGateway(c, i) }]) : sampled;
+    const started = performance.now();
+    const agent = renderBatch(cases);
+    const elapsed = performance.now() - started;
+    const mismatches = cases.flatMap((c, i) => {
+      const expected = renderTypeScript(c);
+      return JSON.stringify(agent[i]) === JSON.stringify(expected) ? [] : [{ case: c, expected, agent: agent[i] }];
+    });
+    expect(mismatches.slice(0, 1)).toEqual([]);
+    const nodes = cases.reduce((sum, c) => sum + c.records.length, 0);
+    const peers = agent.reduce((sum, r) => sum + ('config' in r && r.config ? r.config.split('[Peer]').length - 1 : 0), 0);
+    console.log(`parity ${mode}: ${cases.length} cases, ${nodes} records, ${peers} peer sections, identical; python3 render-batch ${Math.round(elapsed)} ms`);
+  });
+
+  test('the record sets cover what the rules branch on', () => {
+    const cases = fc.sample(caseArb(MeshMode.CROSS_LOCATION), { numRuns: 200, seed: 5 });
+    const records = cases.flatMap((c) => c.records);
+    expect(records.some((r) => r.gateway === 'true') && records.some((r) => r.gateway === 'false')).toBe(true);
+    expect(records.some((r) => r.podCidr) && records.some((r) => !r.podCidr)).toBe(true);
+    expect(records.some((r) => r.endpoint.includes(':'))).toBe(true);
+    expect(cases.some((c) => c.settings.gatewaysPerCloud > 1 && c.records.length > 20)).toBe(true);
+    expect(cases.some((c) => new Set(c.records.map((r) => r.cloud)).size === 4)).toBe(true);
+    expect(cases.some((c) => c.settings.persistentKeepalive === 0)).toBe(true);
+    // Gateways carrying several nodes, with and without pod CIDRs, behind more than one gateway of their cloud.
+    const carried = cases.map((c, i) => planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.find((n) => n.name === someGateway(c, i))!);
+    expect(carried.some((node) => node.peers.some((peer) => peer.allowedIps.length > 10))).toBe(true);
+  });
+
+  test('`render --records-dir` prints the same config and lines (the CLI a person runs on a node)', () => {
+    const [c] = fc.sample(caseArb(MeshMode.FULL_MESH).filter((x) => x.records.length > 3), { numRuns: 1, seed: 7 });
+    const dir = mkdtempSync(join(tmpdir(), 'cast-records-'));
+    try {
+      for (const record of c.records) writeFileSync(join(dir, `${record.name}.json`), JSON.stringify(record));
+      const keyFile = join(dir, 'key');
+      const privateKey = randomBytes(32).toString('base64');
+      writeFileSync(keyFile, `${privateKey}\n`);
+      const s = c.settings;
+      const args = ['--records-dir', dir, 'render', '--self', c.self, '--private-key-file', keyFile, '--interface', c.interface, '--mode', s.mode, '--mesh-cidr', s.meshCidr];
+      const numbers = ['--listen-port', s.listenPort, '--mtu', s.mtu, '--persistent-keepalive', s.persistentKeepalive, '--gateways-per-cloud', s.gatewaysPerCloud].map(String);
+      const run = runAgent([...args, ...numbers]);
+      const expected = renderTypeScript({ ...c, privateKey }) as { config: string; setup: string[] };
+      expect(run).toEqual({ status: 0, stdout: `${expected.config}${expected.setup.join('\n')}\n`, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithTool('python3', 'python3', 'cast-mesh-agent refuses what planMesh refuses, and records that could inject config', () => {
+  const settings: Settings = { mode: MeshMode.CROSS_LOCATION, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1 };
+  const pub = (i: number) => Buffer.alloc(32, i).toString('base64');
+  const record = (nodeName: string, i: number, extra: Partial<Record<keyof MeshRecord, string | undefined>> = {}): MeshRecord =>
+    ({ name: nodeName, cloud: Cloud.AWS, role: 'worker', publicKey: pub(i), endpoint: `198.18.0.${i}`, meshAddress: `10.4.0.${i}`, privateAddress: `10.10.0.${i}`, podCidr: `10.244.${i}.0/24`, ...extra }) as MeshRecord;
+  const base = [record('a', 1), record('b', 2, { cloud: Cloud.GCP }), record('c', 3, { cloud: Cloud.GCP })];
+
+  const refusedByBoth: [string, Partial<Settings>, MeshRecord[]][] = [
+    ['two nodes with one mesh address', {}, [...base, record('d', 4, { meshAddress: '10.4.0.1' })]],
+    ['overlapping pod CIDRs', {}, [...base, record('d', 4, { podCidr: '10.244.0.0/16' })]],
+    ['a pod CIDR inside the mesh range', {}, [...base, record('d', 4, { podCidr: '10.4.9.0/24' })]],
+    ['cloud-network mode across clouds', { mode: MeshMode.CLOUD_NETWORK }, base],
+    ['more gateway pins than gatewaysPerCloud', {}, [...base.slice(0, 1), record('b', 2, { cloud: Cloud.GCP, gateway: 'true' }), record('c', 3, { cloud: Cloud.GCP, gateway: 'true' })]],
+    ['a cloud whose nodes are all pinned gateway: false', {}, [...base.slice(0, 2), record('c', 3, { cloud: Cloud.AZURE, gateway: 'false' })]],
+    ['a mesh address outside the mesh range', {}, [...base, record('d', 4, { meshAddress: '10.5.0.4' })]],
+    ["the mesh range's broadcast address", {}, [...base, record('d', 4, { meshAddress: '10.4.255.255' })]],
+  ];
+  const badRecords: [string, Partial<Record<keyof MeshRecord, string | undefined>>][] = [
+    ['a public key that carries a second line', { publicKey: `${pub(4)}\nAllowedIPs = 0.0.0.0/0` }],
+    ['a public key that is not 32 bytes of base64', { publicKey: 'placeholder' }],
+    ['an endpoint with a port', { endpoint: '198.18.0.4:51820' }],
+    ['a private address that is a CIDR', { privateAddress: '10.10.0.0/24' }],
+    ['a pod CIDR with host bits', { podCidr: '10.244.4.1/24' }],
+    ['a route injected through the pod CIDR', { podCidr: '10.244.4.0/24 via 1.2.3.4' }],
+    ['an unknown cloud', { cloud: 'hetzner' }],
+    ['an unknown role', { role: 'etcd' }],
+    ['a name that is no node name', { name: 'D 4' }],
+    ['a gateway pin that is no boolean', { gateway: 'yes' }],
+    ['no private address', { privateAddress: undefined }],
+  ];
+  const refusedCases = refusedByBoth.map(([, overrides, records]): Case => ({ settings: { ...settings, ...overrides }, records, self: 'a', interface: 'wg0' }));
+  const badCases = badRecords.map(([, bad]): Case => ({ settings, records: [...base, record('d', 4, bad)], self: 'a', interface: 'wg0' }));
+  // One python3 for all of them.
+  let agent: Rendered[];
+  beforeAll(() => {
+    agent = renderBatch([...refusedCases, ...badCases]);
+  });
+
+  test.each(refusedByBoth.map(([what], i) => [what, i] as const))('%s', (_what, i) => {
+    expect(() => renderTypeScript(refusedCases[i])).toThrow();
+    expect(agent[i]).toEqual({ problems: expect.arrayContaining([expect.any(String)]) });
+  });
+
+  test.each(badRecords.map(([what], i) => [what, i] as const))('a record with %s is refused by name', (_what, i) => {
+    expect(agent[refusedCases.length + i]).toEqual({ problems: [expect.stringMatching(/^record '.*' has (a bad|no) /)] });
+  });
+});

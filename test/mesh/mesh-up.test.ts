@@ -1,0 +1,163 @@
+/**
+ * mesh-up.sh as a node receives it (from the rendered user-data), run with
+ * stubs for wg, ip, systemctl, wireguard-go, curl and the agent: what it does
+ * for each kind, in what order, and what it refuses. The real thing runs in
+ * agent-namespaces.test.ts; this test covers the paths a namespace cannot
+ * (kernel WireGuard, systemd, the download).
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Cloud } from '../../lib/core/cloud';
+import { meshAgentArchive } from '../../lib/core/bootstrap/mesh-agent-archive';
+import { NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
+import { MeshMode } from '../../lib/core/mesh';
+import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
+import { contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
+import { StubCommands } from './stub-commands';
+
+const KEY = 'kPqBFm0E3b8HnJ4dq8OC1tXqZ3b8Ks3fW1mXc0D6y2M=';
+const STUBS = {
+  wg: `case "$1" in genkey) echo ${KEY} ;; esac`,
+  // The interface does not exist yet; "link add" succeeds unless the kernel has no WireGuard.
+  ip: 'case "$*" in "link show "*) exit 1 ;; "link add "*) exit "${IP_LINK_ADD_STATUS:-0}" ;; esac',
+  systemctl: '',
+  'systemd-run': '',
+  'wireguard-go': '',
+  agent: '',
+};
+const MESH: NodeBootstrapMesh = { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'aws-cp-1' };
+
+const stubs: StubCommands[] = [];
+afterAll(() => stubs.forEach((s) => s.dispose()));
+
+/** A node's mesh-up.sh, node.env and mesh.env from its user-data, with the key and state under the stub folder. */
+function node(kind: NodeBootstrapKind, mesh: Partial<NodeBootstrapMesh> = {}) {
+  const s = new StubCommands(STUBS);
+  stubs.push(s);
+  const config = parseUserData(renderNodeUserData(fakeInput(kind, Cloud.AWS, { nodeName: kind === 'init' ? 'aws-cp-1' : 'aws-n-2', mesh: { ...MESH, ...mesh } })));
+  const write = (name: string, text: string, mode: number) => {
+    writeFileSync(s.path(name), text, { mode });
+    return s.path(name);
+  };
+  const meshUp = write('mesh-up.sh', contentOf(fileAt(config, '/opt/cast/bin/mesh-up.sh')), 0o755);
+  const env = {
+    CAST_NODE_ENV: write('node.env', contentOf(fileAt(config, '/etc/cast/node.env')), 0o600),
+    CAST_MESH_ENV: write('mesh.env', `${contentOf(fileAt(config, '/etc/cast/mesh.env'))}CAST_MESH_KEY_FILE='${s.path('keys/wg0.key')}'\nCAST_MESH_STATE_DIR='${s.path('state')}'\n`, 0o600),
+    CAST_MESH_AGENT: s.path('bin/agent'),
+    CAST_MESH_SYSTEMD: 'yes',
+  };
+  const agent = `agent --node-env ${env.CAST_NODE_ENV} --mesh-env ${env.CAST_MESH_ENV}`;
+  return { s, env, agent, run: (arg: string = kind, extra: Record<string, string> = {}) => s.run([meshUp, arg], { ...env, ...extra }) };
+}
+
+const interfaceUp = (key: string) => [
+  `ip link add dev wg0 type wireguard`,
+  `wg set wg0 listen-port 51820 private-key ${key}`,
+  'ip link set dev wg0 mtu 1420',
+  'ip address replace 10.4.17.3/32 dev wg0',
+  'ip link set dev wg0 up',
+];
+
+describe('mesh-up.sh', () => {
+  test('worker: makes the key (0600), the interface with its address, starts the agent service, publishes and syncs', () => {
+    const n = node('worker');
+    const run = n.run();
+    expect(run.status).toBe(0);
+    const key = n.s.path('keys/wg0.key');
+    expect(run.calls).toEqual([
+      'wg genkey',
+      'ip link show dev wg0',
+      ...interfaceUp(key),
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-mesh-agent.service',
+      `${n.agent} publish --timeout 1800`,
+      `${n.agent} sync --timeout 120`,
+    ]);
+    expect(readFileSync(key, 'utf8')).toBe(`${KEY}\n`);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(run.output).toContain('mesh is up on aws-n-2');
+  });
+
+  test('join-control-plane: then waits for the init node over the mesh', () => {
+    const n = node('join-control-plane');
+    const run = n.run();
+    expect(run.status).toBe(0);
+    expect(run.calls.slice(-3)).toEqual([`${n.agent} publish --timeout 1800`, `${n.agent} sync --timeout 120`, `${n.agent} wait-peer aws-cp-1 --timeout 1800`]);
+  });
+
+  test('init: interface and service only; the service publishes once kubeadm init has made the API', () => {
+    const n = node('init');
+    const run = n.run();
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => call.startsWith('agent'))).toEqual([]);
+    expect(run.calls.slice(-2)).toEqual(['systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service']);
+  });
+
+  test('a key that exists is kept: the node never gets a second one', () => {
+    const n = node('worker');
+    n.run();
+    const again = n.run();
+    expect(again.calls).not.toContain('wg genkey');
+    expect(readFileSync(n.s.path('keys/wg0.key'), 'utf8')).toBe(`${KEY}\n`);
+  });
+
+  test('no WireGuard in the kernel: wireguard-go, in a transient unit under systemd, else in the background with a pid file', () => {
+    const n = node('worker');
+    const withSystemd = n.run('interface', { IP_LINK_ADD_STATUS: '2' });
+    expect(withSystemd.status).toBe(0);
+    expect(withSystemd.calls).toContain('systemd-run --unit cast-wireguard-go-wg0 --property Restart=on-failure wireguard-go -f wg0');
+    const without = n.run('interface', { IP_LINK_ADD_STATUS: '2', CAST_MESH_SYSTEMD: 'no' });
+    expect(without.calls).toContain('wireguard-go -f wg0');
+    expect(Number(readFileSync(n.s.path('state/wireguard-go-wg0.pid'), 'utf8'))).toBeGreaterThan(1);
+  });
+
+  test('interface (the unit after a reboot): key and interface, nothing else', () => {
+    const n = node('worker');
+    const run = n.run('interface');
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual(['wg genkey', 'ip link show dev wg0', ...interfaceUp(n.s.path('keys/wg0.key'))]);
+  });
+
+  test('cloud-network: no key and no interface; the agent still publishes and syncs (pod routes, CNI); no wait', () => {
+    const n = node('join-control-plane', { mode: MeshMode.CLOUD_NETWORK });
+    const run = n.run();
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual(['systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service', `${n.agent} publish --timeout 1800`, `${n.agent} sync --timeout 120`]);
+    expect(existsSync(n.s.path('keys/wg0.key'))).toBe(false);
+  });
+
+  test('a bad kind is refused', () => {
+    const run = node('worker').run('master');
+    expect(run.status).toBe(2);
+    expect(run.output).toContain('usage: ');
+  });
+});
+
+describe('mesh-up.sh with agentUrl: downloads the agent and checks its SHA-256', () => {
+  const archive = meshAgentArchive();
+  const URL = 'https://downloads.example.com/cast-mesh-agent.tar';
+  // curl -fsSL ... -o <file> <url>: copies the archive the test placed in the stub folder.
+  const CURL = 'out=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done; cp "$STUB_DIR/archive.tar" "$out"';
+
+  function downloadNode(sha256: string) {
+    const n = node('init', { agentUrl: URL, agentSha256: sha256 });
+    n.s.add('curl', CURL);
+    writeFileSync(n.s.path('archive.tar'), archive.bytes);
+    const agent = n.s.path('opt/mesh/cast-mesh-agent');
+    return { ...n, agent, result: n.run('init', { CAST_MESH_AGENT: agent, CAST_MESH_SYSTEMD: 'no' }) };
+  }
+
+  test('the pinned archive: extracted where the agent is expected, executable', () => {
+    const { result, agent, s } = downloadNode(archive.sha256);
+    expect(result.status).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith('curl'))).toEqual([expect.stringMatching(/^curl -fsSL --retry 10 --retry-connrefused --max-time 120 -o \S+ https:\/\/downloads\.example\.com\/cast-mesh-agent\.tar$/)]);
+    expect(statSync(agent).mode & 0o777).toBe(0o755);
+    expect(readFileSync(s.path('opt/mesh/castmesh/plan.py'), 'utf8')).toContain('def plan_node(');
+  });
+
+  test('another archive: refused, nothing extracted', () => {
+    const { result, agent } = downloadNode('0'.repeat(64));
+    expect(result.status).toBe(1);
+    expect(result.output).toContain(`the archive at ${URL} is not the pinned one (sha256 ${'0'.repeat(64)})`);
+    expect(existsSync(agent)).toBe(false);
+  });
+});
