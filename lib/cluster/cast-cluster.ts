@@ -1,5 +1,5 @@
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, TerraformProvider } from 'cdktf';
+import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
@@ -9,6 +9,7 @@ import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/f
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { PlannedNode } from '../core/node-plan';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
+import { MeshAgentSource, publishMeshAgentOnAws } from '../mesh/aws-agent-source';
 import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
@@ -59,6 +60,7 @@ export class CastCluster extends Construct {
   private credentials?: ClusterCredentials;
   private azureSshKey?: PrivateKey;
   private spotNoticesWired = false;
+  private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
@@ -122,6 +124,8 @@ export class CastCluster extends Construct {
       kubernetesVersion: this.kubernetesVersion,
       addresses: this.addresses,
       wireguard: this.mesh.wireGuard,
+      mesh: this.mesh,
+      meshAgentSource: (cloud) => (cloud === Cloud.AWS ? this.awsMeshAgent : undefined),
       phoneHomeUrl: props.phoneHomeUrl,
       credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),
       placementLabels: (cloud) => {
@@ -152,6 +156,16 @@ export class CastCluster extends Construct {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
       addNodeOutputs(this, this.nodes, this.credentials);
     }
+    if (group.cloud === Cloud.AWS && !this.awsMeshAgent) {
+      const network = this.network(Cloud.AWS);
+      this.awsMeshAgent = publishMeshAgentOnAws(new Construct(this, 'mesh-agent-aws'), {
+        labels: this._labels,
+        region: network.cloudRegion,
+        vpcId: network._attachment.vpcId!,
+        routeTableId: network._attachment.routeTableId!,
+        provider: this.provider(Cloud.AWS),
+      });
+    }
     if (group.cloud === Cloud.AWS && group.spot && this.awsSpotInterruptionTarget && !this.spotNoticesWired) {
       wireSpotInterruptionNotices(this, this.name, this._labels, this.awsSpotInterruptionTarget, this.provider(Cloud.AWS));
       this.spotNoticesWired = true;
@@ -165,6 +179,11 @@ export class CastCluster extends Construct {
       Annotations.of(this).addWarning(`${this.node.path}: ${count} control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.`);
     }
     return this.nodes.validate();
+  }
+
+  /** @internal what a node on `cloud` must be created after (AWS: the mesh agent download). */
+  public _nodeDependencies(cloud: Cloud): ITerraformDependable[] {
+    return cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [];
   }
 
   /** @internal called at synth: the user-data of one node. */

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { AddressPlan, NODE_POD_PREFIX } from '../core/address-plan';
+import { NodeBootstrapMesh } from '../core/bootstrap/node-bootstrap-input';
 import { renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { parseCidr } from '../core/cidr';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
@@ -13,6 +14,8 @@ import { MeshNodeInput } from '../core/mesh/mesh-input';
 import { PlannedNode } from '../core/node-plan';
 import { NodeRole } from '../core/node-role';
 import type { NodeGroup } from '../nodes/node-group';
+import type { MeshAgentSource } from '../mesh/aws-agent-source';
+import type { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { throwProblems } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
 
@@ -23,6 +26,10 @@ export interface ClusterNodesContext {
   readonly addresses: AddressPlan;
   /** Whether nodes reach each other over WireGuard (node-ip is then the mesh address). */
   readonly wireguard: boolean;
+  /** The mesh settings every node's agent runs with. */
+  readonly mesh: WireGuardMesh;
+  /** Where nodes of a cloud download the mesh agent, when it does not travel in their user-data. */
+  meshAgentSource(cloud: Cloud): MeshAgentSource | undefined;
   readonly phoneHomeUrl?: string;
   credentials(): ClusterCredentials;
   /** Labels saying where a node runs (cloud, region, zone), which the kubelet may set itself. */
@@ -106,6 +113,26 @@ export class ClusterNodes {
     return this.meshAddresses.get(name)!;
   }
 
+  /** What one node's mesh agent needs: the cluster's mesh settings and where to find the agent. */
+  private meshSettings(node: PlannedNode, initNodeName: string): NodeBootstrapMesh {
+    const mesh = this.context.mesh;
+    const source = this.context.meshAgentSource(node.cloud);
+    const network = this.context.addresses.networks.find((n) => n.cloud === node.cloud)!;
+    return {
+      mode: mesh.mode,
+      meshCidr: mesh.meshCidr,
+      listenPort: mesh.listenPort,
+      mtu: mesh.mtu,
+      persistentKeepalive: mesh.persistentKeepalive,
+      gatewaysPerCloud: mesh.gatewaysPerCloud,
+      initNodeName,
+      // A droplet's default route leaves from its public address; elsewhere it is the private one.
+      privateCidr: node.cloud === Cloud.DIGITALOCEAN ? network.subnetCidr : undefined,
+      agentUrl: source?.url,
+      agentSha256: source?.sha256,
+    };
+  }
+
   /** The user-data of one node; called while synthesizing. */
   renderUserData(scope: Construct, name: string, publicAddress: string): string {
     const init = this.initNode;
@@ -137,6 +164,7 @@ export class ClusterNodes {
         : { caCertB64: credentials.caCertB64, bootstrapTokenId: credentials.bootstrapTokenId, bootstrapTokenSecret: credentials.bootstrapTokenSecret },
       phoneHomeUrl: this.context.phoneHomeUrl,
       spot: built.spot,
+      mesh: this.meshSettings(node, init.name),
     });
   }
 }

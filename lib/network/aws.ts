@@ -17,10 +17,10 @@ import { NetworkAttachment, NetworkSpec, roleResourceName, sourceId, terraformAd
 export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttachment {
   const vpc = createNetwork(scope, spec);
   const subnet = createSubnet(scope, spec, vpc);
-  createRouting(scope, spec, vpc, subnet);
+  const routeTable = createRouting(scope, spec, vpc, subnet);
   const roleFirewall = {} as Record<NodeRole, string>;
   for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, vpc, plan).id;
-  return { networkId: vpc.id, networkAddress: terraformAddress(vpc), subnetId: subnet.id, roleFirewall };
+  return { networkId: vpc.id, networkAddress: terraformAddress(vpc), subnetId: subnet.id, roleFirewall, vpcId: vpc.id, routeTableId: routeTable.id };
 }
 
 function createNetwork(scope: Construct, spec: NetworkSpec): Vpc {
@@ -45,7 +45,7 @@ function createSubnet(scope: Construct, spec: NetworkSpec, vpc: Vpc): Subnet {
   });
 }
 
-function createRouting(scope: Construct, spec: NetworkSpec, vpc: Vpc, subnet: Subnet): void {
+function createRouting(scope: Construct, spec: NetworkSpec, vpc: Vpc, subnet: Subnet): RouteTable {
   const gateway = new InternetGateway(scope, 'InternetGateway', {
     provider: spec.provider,
     vpcId: vpc.id,
@@ -67,6 +67,7 @@ function createRouting(scope: Construct, spec: NetworkSpec, vpc: Vpc, subnet: Su
     subnetId: subnet.id,
     routeTableId: table.id,
   });
+  return table;
 }
 
 function createRoleFirewall(scope: Construct, spec: NetworkSpec, vpc: Vpc, plan: RoleFirewallPlan): SecurityGroup {

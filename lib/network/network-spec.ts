@@ -31,6 +31,9 @@ export interface NetworkAttachment {
   readonly roleFirewall: Readonly<Record<NodeRole, string>>;
   /** Azure only: the resource group every resource of the cluster lives in. */
   readonly resourceGroupName?: string;
+  /** AWS only: the VPC id and the subnet's route table (for gateway endpoints). */
+  readonly vpcId?: string;
+  readonly routeTableId?: string;
 }
 
 /** The name of a role's firewall / security group / tag: `<cluster>-<role>`. */

@@ -52,5 +52,6 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     rootBlockDevice: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
     instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
     tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role },
+    dependsOn: spec.dependsOn,
   });
 }

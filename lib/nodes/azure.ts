@@ -79,5 +79,6 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     // -1: pay up to the on-demand price, never evicted for price.
     maxBidPrice: spec.spot ? -1 : undefined,
     tags: { ...labelMap(spec.labels), 'cast-node-role': spec.role },
+    dependsOn: spec.dependsOn,
   });
 }

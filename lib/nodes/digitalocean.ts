@@ -37,5 +37,6 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     tags: [spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`],
     userData: spec.userData(publicAddress),
     monitoring: true,
+    dependsOn: spec.dependsOn,
   });
 }

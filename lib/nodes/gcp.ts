@@ -53,5 +53,6 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
     // No service account: the nodes call no Google API.
+    dependsOn: spec.dependsOn,
   });
 }

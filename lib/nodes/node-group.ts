@@ -158,6 +158,7 @@ export class NodeGroup extends Construct {
         userData: (publicAddress) =>
           new TerraformLocal(this, `${node.name}-user-data`, Lazy.stringValue({ produce: () => cluster._renderUserData(node.name, publicAddress) })).asString,
         sshPublicKey: props.cloud === Cloud.AZURE ? cluster._azureSshPublicKey() : undefined,
+        dependsOn: cluster._nodeDependencies(props.cloud),
       });
       this._nodes.push({ plan: node, attachment, labels, taints, spot, kubernetesVersion });
     }

@@ -1,5 +1,5 @@
 /** The contract between NodeGroup and each cloud's node builder. */
-import { TerraformProvider } from 'cdktf';
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
@@ -26,6 +26,8 @@ export interface NodeSpec {
   readonly userData: (publicAddress: string) => string;
   /** Azure only: the OpenSSH public key Azure requires on every Linux VM. */
   readonly sshPublicKey?: string;
+  /** Resources the instance must be created after (what its bootstrap downloads). */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** What the cluster learns about a built node, as Terraform references. */

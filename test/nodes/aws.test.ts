@@ -61,3 +61,22 @@ describe('AWS spot interruption notices', () => {
     expect(synthCluster([Cloud.AWS], { cp: groups.cp }, { awsSpotInterruptionTarget: target }).json.resource.aws_cloudwatch_event_rule).toBeUndefined();
   });
 });
+
+describe('AWS mesh agent source', () => {
+  const c = synthCluster([Cloud.AWS], { cp: { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE } });
+
+  test('a private bucket readable only through the cluster VPC\'s S3 endpoint', () => {
+    const endpoint = logicalId(c.json, 'aws_vpc_endpoint', 'mesh-agent-s3-endpoint');
+    expect(c.resource('aws_vpc_endpoint', 'mesh-agent-s3-endpoint')).toMatchObject({ service_name: 'com.amazonaws.us-east-1.s3', vpc_endpoint_type: 'Gateway' });
+    expect(c.resource('aws_s3_bucket_public_access_block', 'mesh-agent-public-access')).toMatchObject({ block_public_acls: true, block_public_policy: true, restrict_public_buckets: true });
+    const policy = c.resource('aws_s3_bucket_policy', 'mesh-agent-bucket-policy').policy as string;
+    expect(policy).toContain(`"aws:SourceVpce"`);
+    expect(policy).toContain(`aws_vpc_endpoint.${endpoint}.id`);
+    expect(c.resource('aws_s3_bucket', 'mesh-agent-bucket').bucket).toBe(`cast-mesh-${c.cluster.uuid}`);
+  });
+
+  test('nodes are created after the archive, its policy and the endpoint', () => {
+    const dependsOn = c.resource('aws_instance', 'c1-cp-1_').depends_on as string[];
+    expect(dependsOn.map((d) => d.split('.')[0]).sort()).toEqual(['aws_s3_bucket_policy', 'aws_s3_object', 'aws_vpc_endpoint']);
+  });
+});

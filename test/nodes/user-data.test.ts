@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { buildApp } from '../../examples/multi-cloud/app';
@@ -35,6 +36,20 @@ describe('node user-data after Terraform fills it in', () => {
     const controlPlane = node.includes('-cp-');
     expect(files.includes('/etc/kubernetes/pki/ca.key')).toBe(controlPlane);
     expect(files.includes('/etc/kubernetes/pki/etcd/ca.key')).toBe(controlPlane);
+  });
+
+  test('every document fits its cloud: AWS counts 16 KB after gzip, the others 64 KB raw (GCP 256 KB)', () => {
+    for (const u of userData) {
+      const limit = u.node.includes('-aws-') ? { size: gzipSync(u.final).length, max: 16 * 1024 } : { size: Buffer.byteLength(u.final), max: u.node.includes('-gcp-') ? 256 * 1024 : 64 * 1024 };
+      expect({ node: u.node, fits: limit.size < limit.max }).toEqual({ node: u.node, fits: true });
+    }
+  });
+
+  test('AWS nodes download the mesh agent, pinned by its hash; the others carry it', () => {
+    for (const u of userData) {
+      const downloads = /CAST_MESH_AGENT_URL='https:\/\/cast-mesh-bucket\.s3\.us-east-1\.amazonaws\.com\/cast-mesh-agent-[0-9a-f]{16}\.tar'/.test(u.final);
+      expect({ node: u.node, downloads }).toEqual({ node: u.node, downloads: u.node.includes('-aws-') });
+    }
   });
 
   describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {

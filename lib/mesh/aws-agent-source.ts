@@ -1,0 +1,87 @@
+/**
+ * Where AWS nodes fetch the mesh agent. With the agent inline, a control-plane
+ * node's user-data exceeds AWS's 16 KB, so AWS nodes download the agent
+ * archive (byte-identical on every synth, pinned by SHA-256 in each node's
+ * user-data) from an S3 object that only the cluster's VPC can read: through a
+ * gateway endpoint, with a bucket policy on that endpoint, so nodes need no
+ * IAM role and the bucket stays private.
+ */
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { Fn, ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { meshAgentArchive } from '../core/bootstrap/mesh-agent-archive';
+import { ClusterLabels, labelMap } from '../core/cluster-labels';
+
+/** The agent's URL and hash, as every AWS node's user-data takes them. */
+export interface MeshAgentSource {
+  readonly url: string;
+  readonly sha256: string;
+  /** What must exist before a node boots and downloads: the object, its policy and the endpoint. */
+  readonly dependencies: ITerraformDependable[];
+}
+
+/** What publishing needs from the cluster's AWS network. */
+export interface AwsAgentSourceSpec {
+  readonly labels: ClusterLabels;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly routeTableId: string;
+  readonly provider?: TerraformProvider;
+}
+
+/** Creates the bucket, endpoint, policy and object; returns where nodes find the agent. */
+export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec): MeshAgentSource {
+  const archive = meshAgentArchive();
+  const tags = labelMap(spec.labels);
+  // Bucket names are global: the cluster UUID makes this one the cluster's own.
+  const bucket = new S3Bucket(scope, 'mesh-agent-bucket', { provider: spec.provider, bucket: `cast-mesh-${spec.labels.uuid}`, forceDestroy: true, tags });
+  new S3BucketPublicAccessBlock(scope, 'mesh-agent-public-access', {
+    provider: spec.provider,
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  const endpoint = new VpcEndpoint(scope, 'mesh-agent-s3-endpoint', {
+    provider: spec.provider,
+    vpcId: spec.vpcId,
+    serviceName: `com.amazonaws.${spec.region}.s3`,
+    vpcEndpointType: 'Gateway',
+    routeTableIds: [spec.routeTableId],
+    tags,
+  });
+  // Reads only through the cluster's endpoint; a policy conditioned on aws:SourceVpce
+  // is not "public" to S3 Block Public Access.
+  const policy = new S3BucketPolicy(scope, 'mesh-agent-bucket-policy', {
+    provider: spec.provider,
+    bucket: bucket.id,
+    policy: Fn.jsonencode({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ClusterVpcReadsMeshAgent',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `${bucket.arn}/*`,
+          Condition: { StringEquals: { 'aws:SourceVpce': endpoint.id } },
+        },
+      ],
+    }),
+  });
+  const key = `cast-mesh-agent-${archive.sha256.slice(0, 16)}.tar`;
+  const object = new S3Object(scope, 'mesh-agent-archive', {
+    provider: spec.provider,
+    bucket: bucket.id,
+    key,
+    contentBase64: archive.bytes.toString('base64'),
+    contentType: 'application/x-tar',
+    tags,
+  });
+  return { url: `https://${bucket.bucketRegionalDomainName}/${key}`, sha256: archive.sha256, dependencies: [object, policy, endpoint] };
+}
