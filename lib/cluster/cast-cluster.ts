@@ -125,6 +125,7 @@ export class CastCluster extends Construct {
       addresses: this.addresses,
       wireguard: this.mesh.wireGuard,
       mesh: this.mesh,
+      nodePortRange: this.nodePortRange,
       meshAgentSource: (cloud) => (cloud === Cloud.AWS ? this.awsMeshAgent : undefined),
       phoneHomeUrl: props.phoneHomeUrl,
       credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),

@@ -26,6 +26,8 @@ export interface ClusterNodesContext {
   readonly addresses: AddressPlan;
   /** Whether nodes reach each other over WireGuard (node-ip is then the mesh address). */
   readonly wireguard: boolean;
+  /** The NodePort range the worker firewalls open; kube-apiserver allocates from it. */
+  readonly nodePortRange: { readonly from: number; readonly to: number };
   /** The mesh settings every node's agent runs with. */
   readonly mesh: WireGuardMesh;
   /** Where nodes of a cloud download the mesh agent, when it does not travel in their user-data. */
@@ -150,6 +152,7 @@ export class ClusterNodes {
       kubernetesVersion: built.kubernetesVersion,
       podCidr: this.context.addresses.podCidr,
       serviceCidr: this.context.addresses.serviceCidr,
+      nodePortRange: `${this.context.nodePortRange.from}-${this.context.nodePortRange.to}`,
       controlPlaneEndpoint: endpoint,
       publicAddress,
       meshAddress: this.context.wireguard ? this.meshAddressOf(name) : built.attachment.privateAddress,

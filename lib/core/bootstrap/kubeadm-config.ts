@@ -56,6 +56,7 @@ function clusterValues(input: NodeBootstrapInput): Record<string, string> {
     public_address: input.publicAddress,
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
+    node_port_range: input.nodePortRange ?? '30000-32767',
   };
 }
 

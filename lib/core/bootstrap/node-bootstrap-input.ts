@@ -138,6 +138,12 @@ export interface NodeBootstrapInput {
   readonly kubernetesVersion: string;
   /** The cluster's pod range (kube-controller-manager hands each node a /24 of it). */
   readonly podCidr: string;
+  /**
+   * kube-apiserver's `--service-node-port-range`, `from-to`: the range the worker
+   * firewalls open (init node only).
+   * @default "30000-32767"
+   */
+  readonly nodePortRange?: string;
   /** The cluster's service range. */
   readonly serviceCidr: string;
   /**
