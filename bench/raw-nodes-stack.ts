@@ -20,19 +20,36 @@ import { ReservedIpAssignment } from '@cdktf/provider-digitalocean/lib/reserved-
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { Fn, TerraformLocal, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformLocal, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { meshAgentArchive } from '../lib/core/bootstrap/mesh-agent-archive';
 import { renderNodeUserData } from '../lib/core/bootstrap/node-bootstrap';
+import { MeshMode } from '../lib/core/mesh/mesh-mode';
 import { Cloud } from '../lib/core/cloud';
 
-const CREDENTIALS = { caCertB64: '${var.ca}', bootstrapTokenId: '${var.token_id}', bootstrapTokenSecret: '${var.token_secret}' };
 
-function userData(scope: Construct, cloud: Cloud, name: string, publicAddress: string): string {
+// The same mesh settings as the library's nodes: the agent inline, except on AWS, which downloads it.
+const AGENT = meshAgentArchive();
+
+interface Inputs {
+  readonly credentials: { caCertB64: string; bootstrapTokenId: string; bootstrapTokenSecret: string };
+  readonly agentHost: string;
+}
+
+function userData(scope: Construct, inputs: Inputs, cloud: Cloud, name: string, publicAddress: string): string {
   const text = renderNodeUserData({
     kind: 'worker', nodeName: name, cloud, clusterName: 'raw', kubernetesVersion: '1.34.2', podCidr: '10.217.0.0/16', serviceCidr: '10.96.0.0/12',
-    controlPlaneEndpoint: '203.0.113.10', publicAddress, meshAddress: '10.4.0.9', nodeLabels: {}, nodeTaints: [], credentials: CREDENTIALS,
+    controlPlaneEndpoint: '203.0.113.10', publicAddress, meshAddress: '10.4.0.9', nodeLabels: {}, nodeTaints: [], credentials: inputs.credentials,
+    nodePortRange: '30000-32767',
+    mesh: {
+      mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'raw-cp-1',
+      privateCidr: cloud === Cloud.DIGITALOCEAN ? '10.150.16.0/20' : undefined,
+      agentUrl: cloud === Cloud.AWS ? `https://${inputs.agentHost}/cast-mesh-agent.tar` : undefined,
+      agentSha256: cloud === Cloud.AWS ? AGENT.sha256 : undefined,
+    },
   });
-  return new TerraformLocal(scope, `${name}-user-data`, text).asString;
+  // Lazy, as the library does: cdktf scans a plain string for tokens again at every step.
+  return new TerraformLocal(scope, `${name}-user-data`, Lazy.stringValue({ produce: () => text })).asString;
 }
 
 /** `perCloud` workers on each of the four clouds. */
@@ -43,12 +60,19 @@ export class RawNodesStack extends TerraformStack {
     new GoogleProvider(this, 'google', { region: 'us-east4' });
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     new DigitaloceanProvider(this, 'digitalocean');
+    // References, as the library's user-data holds (the CA, the token, the agent's host).
+    const variable = (id: string) => new TerraformVariable(this, id, { type: 'string' }).stringValue;
+    const inputs: Inputs = {
+      credentials: { caCertB64: variable('ca'), bootstrapTokenId: variable('token_id'), bootstrapTokenSecret: variable('token_secret') },
+      agentHost: variable('agent_host'),
+    };
+    const sshKey = variable('ssh');
     for (let i = 1; i <= perCloud; i++) {
       const aws = `raw-aws-${i}`;
       const eip = new Eip(this, `${aws}-ip`, { domain: 'vpc', tags: { Name: aws } });
       const instance = new Instance(this, aws, {
         ami: 'ami-0123456789abcdef0', instanceType: 'm6i.large', subnetId: 'subnet-1', vpcSecurityGroupIds: ['sg-1'], sourceDestCheck: false,
-        userDataBase64: Fn.base64gzip(userData(this, Cloud.AWS, aws, eip.publicIp)),
+        userDataBase64: Fn.base64gzip(userData(this, inputs, Cloud.AWS, aws, eip.publicIp)),
         metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
         rootBlockDevice: { volumeSize: 50, volumeType: 'gp3', encrypted: true, deleteOnTermination: true }, tags: { Name: aws },
       });
@@ -60,7 +84,7 @@ export class RawNodesStack extends TerraformStack {
         name: gcp, machineType: 'e2-standard-2', zone: 'us-east4-a', tags: ['raw-worker'], canIpForward: true,
         bootDisk: { initializeParams: { image: 'ubuntu-os-cloud/ubuntu-2404-lts-amd64', size: 50, type: 'pd-balanced' } },
         networkInterface: [{ subnetwork: 'nodes', accessConfig: [{ natIp: address.address }] }],
-        metadata: { 'user-data': userData(this, Cloud.GCP, gcp, address.address) },
+        metadata: { 'user-data': userData(this, inputs, Cloud.GCP, gcp, address.address) },
       });
 
       const azure = `raw-azure-${i}`;
@@ -71,16 +95,16 @@ export class RawNodesStack extends TerraformStack {
       });
       new LinuxVirtualMachine(this, azure, {
         name: azure, resourceGroupName: 'raw', location: 'eastus', size: 'Standard_D2s_v5', networkInterfaceIds: [nic.id], adminUsername: 'cast',
-        adminSshKey: [{ username: 'cast', publicKey: '${var.ssh}' }], osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: 50 },
+        adminSshKey: [{ username: 'cast', publicKey: sshKey }], osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: 50 },
         sourceImageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
-        customData: Fn.base64encode(userData(this, Cloud.AZURE, azure, ip.ipAddress)),
+        customData: Fn.base64encode(userData(this, inputs, Cloud.AZURE, azure, ip.ipAddress)),
       });
 
       const digitalocean = `raw-do-${i}`;
       const reserved = new ReservedIp(this, `${digitalocean}-ip`, { region: 'nyc1' });
       const droplet = new Droplet(this, digitalocean, {
         name: digitalocean, image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb', vpcUuid: 'vpc', tags: ['raw-worker'],
-        userData: userData(this, Cloud.DIGITALOCEAN, digitalocean, reserved.ipAddress),
+        userData: userData(this, inputs, Cloud.DIGITALOCEAN, digitalocean, reserved.ipAddress),
       });
       new ReservedIpAssignment(this, `${digitalocean}-ip-assignment`, { ipAddress: reserved.ipAddress, dropletId: Token.asNumber(droplet.id) });
     }

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DEFAULT_GATEWAYS_PER_CLOUD, DEFAULT_LISTEN_PORT, DEFAULT_MTU, DEFAULT_PERSISTENT_KEEPALIVE } from '../core/mesh/mesh-defaults';
-import { MeshNodeInput } from '../core/mesh/mesh-input';
+import { MeshNodeInput, PlanMeshInput } from '../core/mesh/mesh-input';
 import { MeshMode } from '../core/mesh/mesh-mode';
 import { MeshPlan } from '../core/mesh/mesh-plan';
-import { planMesh } from '../core/mesh/plan-mesh';
+import { planMesh, planMeshProblems } from '../core/mesh/plan-mesh';
 import { renderMeshDiagram } from '../core/mesh/render-mesh-diagram';
 import { throwProblems } from '../private/validation-error';
 
@@ -90,9 +90,10 @@ export class WireGuardMesh extends Construct {
       problems.push(`mesh.gatewaysPerCloud must be a whole number of at least 1 in cross-location mode (got ${this.gatewaysPerCloud}). Use 1, or 2 for a standby gateway.`);
     }
     // Settings alone (no nodes yet): port, MTU and keepalive ranges.
-    problems.push(...planProblems(() => this.planFor([])).map((p) => `mesh.${p}`));
+    problems.push(...planMeshProblems(this.planInput([])).map((p) => `mesh.${p}`));
     throwProblems(this, problems);
-    this.node.addValidation({ validate: () => (this.source ? planProblems(() => this._plan()) : []) });
+    // The checks over every node, at synth; the topology itself is computed only when drawn.
+    this.node.addValidation({ validate: () => (this.source ? planMeshProblems(this.planInput(this.source.meshNodes())) : []) });
   }
 
   /** Whether nodes run WireGuard (every mode but cloud network). */
@@ -116,7 +117,11 @@ export class WireGuardMesh extends Construct {
   }
 
   private planFor(nodes: MeshNodeInput[]): MeshPlan {
-    return planMesh({
+    return planMesh(this.planInput(nodes));
+  }
+
+  private planInput(nodes: MeshNodeInput[]): PlanMeshInput {
+    return {
       nodes,
       mode: this.mode,
       meshCidr: this.meshCidr,
@@ -124,16 +129,6 @@ export class WireGuardMesh extends Construct {
       mtu: this.mtu,
       persistentKeepalive: this.persistentKeepalive,
       gatewaysPerCloud: this.gatewaysPerCloud,
-    });
-  }
-}
-
-/** The planner's problems, one per line of its error. */
-function planProblems(plan: () => unknown): string[] {
-  try {
-    plan();
-    return [];
-  } catch (error) {
-    return (error as Error).message.split('\n');
+    };
   }
 }

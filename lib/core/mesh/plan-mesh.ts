@@ -33,16 +33,7 @@ import { meshInputProblems, ResolvedMeshInput } from './validate-mesh-input';
  * Throws a plain Error listing every problem of the input.
  */
 export function planMesh(input: PlanMeshInput): MeshPlan {
-  const resolved: ResolvedMeshInput = {
-    nodes: input.nodes,
-    mode: input.mode,
-    meshCidr: input.meshCidr ?? DEFAULT_MESH_CIDR,
-    listenPort: input.listenPort ?? DEFAULT_LISTEN_PORT,
-    mtu: input.mtu ?? DEFAULT_MTU,
-    gatewaysPerCloud: input.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD,
-    persistentKeepalive: input.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE,
-    otherRanges: input.otherRanges ?? [],
-  };
+  const resolved = resolveMeshInput(input);
   const problems = meshInputProblems(resolved);
   if (problems.length > 0) throw new Error(problems.join('\n'));
 
@@ -63,6 +54,27 @@ export function planMesh(input: PlanMeshInput): MeshPlan {
     persistentKeepalive: resolved.persistentKeepalive,
     wireGuard: resolved.mode !== MeshMode.CLOUD_NETWORK,
     nodes: planned,
+  };
+}
+
+/**
+ * Every problem `planMesh` would throw for this input, without computing the
+ * topology (which is quadratic in a full mesh): what synth-time checks need.
+ */
+export function planMeshProblems(input: PlanMeshInput): string[] {
+  return meshInputProblems(resolveMeshInput(input));
+}
+
+function resolveMeshInput(input: PlanMeshInput): ResolvedMeshInput {
+  return {
+    nodes: input.nodes,
+    mode: input.mode,
+    meshCidr: input.meshCidr ?? DEFAULT_MESH_CIDR,
+    listenPort: input.listenPort ?? DEFAULT_LISTEN_PORT,
+    mtu: input.mtu ?? DEFAULT_MTU,
+    gatewaysPerCloud: input.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD,
+    persistentKeepalive: input.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE,
+    otherRanges: input.otherRanges ?? [],
   };
 }
 
