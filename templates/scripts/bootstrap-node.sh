@@ -63,6 +63,11 @@ fi
 
 "$BIN/install-kubernetes.sh"
 
+# Before any pod can run: pods must not read this node's user-data from the metadata service.
+log "guarding the instance metadata service from pods"
+systemctl daemon-reload
+systemctl enable --now cast-metadata-guard.service
+
 # The WireGuard mesh (its own component) installs this hook; without it the mesh address
 # must already be on an interface (e.g. it is the node's private address).
 if [ -x "$BIN/mesh-up.sh" ]; then

@@ -47,6 +47,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
   files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
+  files.push(script('metadata-guard.sh'), text('/etc/systemd/system/cast-metadata-guard.service', '0644', staticTemplate('systemd/cast-metadata-guard.service')));
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
     files.push(script('spot-handler.sh'), text('/etc/systemd/system/cast-spot-handler.service', '0644', staticTemplate('systemd/cast-spot-handler.service')));
   }

@@ -87,7 +87,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
 
   test('templates/scripts holds the scripts the bootstrap embeds', () => {
-    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'spot-handler.sh']);
+    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'spot-handler.sh']);
   });
 
   test.each(scripts)('templates/scripts/%s', (name) => {
@@ -115,7 +115,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   test('the scripts as a node receives them', () => {
     const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { spot: true })));
     const embedded = config.write_files.filter((file) => file.path.startsWith('/opt/cast/bin/'));
-    expect(embedded).toHaveLength(3);
+    expect(embedded).toHaveLength(4);
     for (const file of embedded) {
       expect(runTool('shellcheck', ['-S', 'style', writeTemp(file.path.split('/').pop()!, file.content)])).toEqual({ status: 0, output: '' });
     }

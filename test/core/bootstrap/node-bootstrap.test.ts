@@ -29,6 +29,8 @@ describe('renderNodeUserData: the document', () => {
       ...(kind === 'init' ? ['/etc/cast/manifests/cast-rbac.yaml'] : []),
       '/opt/cast/bin/install-kubernetes.sh',
       '/opt/cast/bin/bootstrap-node.sh',
+      '/opt/cast/bin/metadata-guard.sh',
+      '/etc/systemd/system/cast-metadata-guard.service',
     ]);
     expect(config.runcmd).toEqual([['/opt/cast/bin/bootstrap-node.sh', kind]]);
     expect(Object.keys(config)).toEqual(['write_files', 'runcmd']);

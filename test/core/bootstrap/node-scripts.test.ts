@@ -50,6 +50,8 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([
       'install-kubernetes',
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-metadata-guard.service',
       'mesh-up init',
       'ip -o -4 address show',
       'kubeadm init --config /etc/cast/kubeadm.yaml',
@@ -62,7 +64,7 @@ describeIf('bootstrap-node.sh', () => {
   test('join-control-plane: its serving certificate first, then kubeadm join', () => {
     const run = track(nodeWith(fakeInput('join-control-plane', Cloud.GCP), { meshHook: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'join-control-plane'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
     expect(run.status).toBe(0);
-    expect(run.calls.slice(1, 5)).toEqual([
+    expect(run.calls.slice(3, 7)).toEqual([
       'mesh-up join-control-plane',
       'ip -o -4 address show',
       'kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml',
@@ -75,6 +77,8 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([
       'install-kubernetes',
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-metadata-guard.service',
       'ip -o -4 address show',
       'kubeadm join --config /etc/cast/kubeadm.yaml',
       'systemctl daemon-reload',
@@ -87,7 +91,13 @@ describeIf('bootstrap-node.sh', () => {
     const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: '2: eth0    inet 10.4.17.30/24 scope global eth0' });
     expect(run.status).toBe(1);
     expect(run.output).toContain('mesh address 10.4.17.3 is on no interface: the mesh did not come up');
-    expect(run.calls).toEqual(['install-kubernetes', 'ip -o -4 address show', phoneHome('failed').replace('%NODE%', 'aws-w-1')]);
+    expect(run.calls).toEqual([
+      'install-kubernetes',
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-metadata-guard.service',
+      'ip -o -4 address show',
+      phoneHome('failed').replace('%NODE%', 'aws-w-1'),
+    ]);
   });
 
   test('kubeadm fails: the script fails and reports failed', () => {
@@ -108,6 +118,25 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.status).toBe(2);
     expect(run.output).toContain('usage: /opt/cast/bin/bootstrap-node.sh init|join-control-plane|worker (got "master")');
     expect(run.calls).toEqual([]);
+  });
+});
+
+describeIf('metadata-guard.sh', () => {
+  const sandboxes: NodeSandbox[] = [];
+  afterAll(() => sandboxes.forEach((s) => s.dispose()));
+
+  test('drops pod traffic to the metadata service and Azure WireServer, once', () => {
+    const sandbox = new NodeSandbox().writeCloudConfig(parseUserData(renderNodeUserData(fakeInput('init', Cloud.GCP))));
+    sandboxes.push(sandbox);
+    // iptables -C finds no rule the first time, then finds both.
+    const fresh = sandbox.run(['/opt/cast/bin/metadata-guard.sh'], { iptables: '[ "$2" != "-C" ]' });
+    expect(fresh.status).toBe(0);
+    expect(fresh.calls.filter((c) => c.includes(' -I '))).toEqual([
+      'iptables -w -I FORWARD -s 10.244.0.0/16 -d 169.254.169.254/32 -j DROP',
+      'iptables -w -I FORWARD -s 10.244.0.0/16 -d 168.63.129.16/32 -j DROP',
+    ]);
+    const again = sandbox.run(['/opt/cast/bin/metadata-guard.sh'], { iptables: '' });
+    expect(again.calls.filter((c) => c.includes(' -I '))).toEqual([]);
   });
 });
 
