@@ -100,6 +100,7 @@ export class ClusterNodes {
         role: n.plan.role,
         publicAddress: n.attachment.publicAddress,
         privateAddress: n.attachment.privateAddress,
+        meshAddress: n.meshAddress,
       })),
     );
   }
@@ -111,7 +112,8 @@ export class ClusterNodes {
 
   /** The mesh address of a node (allocated over every node of the cluster, once). */
   meshAddressOf(name: string): string {
-    this.meshAddresses ??= new Map(allocateMeshAddresses([...this.planned.keys()].map((n) => ({ name: n })), this.context.addresses.meshCidr).map((a) => [a.name, a.address]));
+    const requests = this.groups.flatMap((group) => group._nodes.map((n) => ({ name: n.plan.name, meshAddress: n.meshAddress })));
+    this.meshAddresses ??= new Map(allocateMeshAddresses(requests, this.context.addresses.meshCidr).map((a) => [a.name, a.address]));
     return this.meshAddresses.get(name)!;
   }
 

@@ -5,7 +5,7 @@ import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { planNodeGroup, PlannedNode } from '../core/node-plan';
 import { NodeRole } from '../core/node-role';
 import { NodeShape } from '../core/shapes';
-import { planAt } from '../private/validation-error';
+import { planAt, throwProblems } from '../private/validation-error';
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
 
@@ -75,6 +75,13 @@ export interface NodeGroupOptions {
    */
   readonly kubernetesVersion?: string;
   /**
+   * Mesh addresses to pin, by node name, e.g. to keep the address a node had before a rename.
+   * A node's address otherwise comes from its name and moves only when a newly added
+   * name collides with it (about n/65534 per added node in a /16).
+   * @default - every address from its node's name
+   */
+  readonly meshAddresses?: { [nodeName: string]: string };
+  /**
    * Image override: an AMI id, a GCP image, an Azure `publisher:offer:sku:version`, or a DigitalOcean slug.
    * @default - the current Ubuntu 24.04 LTS of the cloud
    */
@@ -103,7 +110,15 @@ export class NodeGroup extends Construct {
   public readonly spot: boolean;
 
   /** @internal the planned nodes and what their clouds built. */
-  public readonly _nodes: { readonly plan: PlannedNode; readonly attachment: NodeAttachment; readonly labels: Record<string, string>; readonly taints: NodeTaint[]; readonly spot: boolean; readonly kubernetesVersion: string }[] = [];
+  public readonly _nodes: {
+    readonly plan: PlannedNode;
+    readonly attachment: NodeAttachment;
+    readonly labels: Record<string, string>;
+    readonly taints: NodeTaint[];
+    readonly spot: boolean;
+    readonly kubernetesVersion: string;
+    readonly meshAddress?: string;
+  }[] = [];
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
@@ -111,6 +126,7 @@ export class NodeGroup extends Construct {
     const kubernetesVersion = props.kubernetesVersion ?? cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     const spot = props.spot ?? false;
     const diskSizeGb = props.diskSizeGb ?? 50;
+    const pins = props.meshAddresses ?? {};
     const planned = planAt(this, () =>
       planNodeGroup({
         id,
@@ -131,6 +147,11 @@ export class NodeGroup extends Construct {
     this.role = props.role;
     this.spot = spot;
     this.nodeNames = planned.map((node) => node.name);
+    const strangers = Object.keys(pins).filter((name) => !planned.some((node) => node.name === name));
+    throwProblems(
+      this,
+      strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
+    );
     cluster._admitNodes(this, planned);
 
     const builder = NODE_BUILDERS[props.cloud];
@@ -160,7 +181,7 @@ export class NodeGroup extends Construct {
         sshPublicKey: props.cloud === Cloud.AZURE ? cluster._azureSshPublicKey() : undefined,
         dependsOn: cluster._nodeDependencies(props.cloud),
       });
-      this._nodes.push({ plan: node, attachment, labels, taints, spot, kubernetesVersion });
+      this._nodes.push({ plan: node, attachment, labels, taints, spot, kubernetesVersion, meshAddress: pins[node.name] });
     }
   }
 }

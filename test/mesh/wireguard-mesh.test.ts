@@ -90,3 +90,35 @@ describe('WireGuardMesh bad input', () => {
     expect(message).toMatch(/7 nodes/);
   });
 });
+
+describe('pinned mesh addresses', () => {
+  test('a pinned node gets its address; the others keep theirs from their names', () => {
+    const unpinned = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
+    unpinned.cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    unpinned.cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 2 });
+    const pinned = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
+    pinned.cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    pinned.cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 2, meshAddresses: { 'c1-w-2': '10.4.9.9' } });
+    const addresses = (c: ReturnType<typeof makeCluster>) =>
+      Object.fromEntries(c.cluster.mesh._plan().nodes.map((n) => [n.name, n.meshAddress]));
+    const before = addresses(unpinned);
+    const after = addresses(pinned);
+    expect(after['c1-w-2']).toBe('10.4.9.9');
+    expect({ ...after, 'c1-w-2': before['c1-w-2'] }).toEqual(before);
+    const outputs = JSON.parse(Testing.synth(pinned.stack)).output.cast_cluster_c1_nodes.value;
+    expect(outputs['c1-w-2'].mesh_address).toBe('10.4.9.9');
+  });
+
+  test('a pin for a node the group does not have', () => {
+    const { cluster } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
+    expect(errorOf(() => cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, meshAddresses: { 'c1-w-9': '10.4.9.9' } }))).toBe(
+      's/c1/w: meshAddresses must name nodes of this group (got "c1-w-9"; the group has c1-w-1). Fix the node name.',
+    );
+  });
+
+  test('a pin outside the mesh range fails at synth', () => {
+    const { cluster, stack } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
+    cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, meshAddresses: { 'c1-cp-1': '10.5.0.1' } });
+    expect(errorOf(() => Testing.synth(stack, true))).toMatch(/\[s\/c1\/mesh\] .*10\.5\.0\.1/);
+  });
+});
