@@ -96,6 +96,9 @@ export class AgentLab {
         CAST_MESH_STATE_DIR: join(dir, 'state'),
         CAST_MESH_CNI_CONFIG: join(dir, 'cni/10-cast.conflist'),
         CAST_MESH_NODE_POD_CIDR: node.podCidr,
+        // The lab's clouds are L2 bridges that deliver any destination: plain routing, no IPIP devices
+        // (ipip-namespaces.test.ts shows the tunnel, where the kernel has the ipip driver).
+        CAST_MESH_IPIP_CLOUDS: '',
       };
       const lines = Object.entries(overrides).map(([key, value]) => `${key}='${value}'`);
       writeFileSync(join(dir, 'mesh.env'), `${contentOf(fileAt(config, '/etc/cast/mesh.env'))}# lab overrides\n${lines.join('\n')}\n`, { mode: 0o600 });

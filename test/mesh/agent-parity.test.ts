@@ -22,6 +22,8 @@ interface Settings {
   readonly mtu: number;
   readonly persistentKeepalive: number;
   readonly gatewaysPerCloud: number;
+  /** Absent: the default (DEFAULT_IPIP_CLOUDS, the agent's IPIP_CLOUDS). */
+  readonly ipipClouds?: Cloud[];
 }
 
 /** One render-batch case: what the agent is given. */
@@ -50,6 +52,8 @@ const settingsArb = (mode: MeshMode): fc.Arbitrary<Settings> =>
     mtu: fc.integer({ min: 576, max: 9000 }),
     persistentKeepalive: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120 })),
     gatewaysPerCloud: fc.integer({ min: 1, max: 3 }),
+    // The default table half of the time, else any subset (the CAST_MESH_IPIP_CLOUDS override).
+    ipipClouds: fc.option(fc.subarray([...ALL_CLOUDS]), { nil: undefined }),
   });
 
 /** 1-40 nodes over 1-4 clouds (one for cloud-network), roles, gateway pins, pod CIDRs for some. */
@@ -160,6 +164,17 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
     expect(cases.some((c) => c.settings.gatewaysPerCloud > 1 && c.records.length > 20)).toBe(true);
     expect(cases.some((c) => new Set(c.records.map((r) => r.cloud)).size === 4)).toBe(true);
     expect(cases.some((c) => c.settings.persistentKeepalive === 0)).toBe(true);
+    expect(cases.some((c) => c.settings.ipipClouds === undefined) && cases.some((c) => c.settings.ipipClouds?.length === 0)).toBe(true);
+    // Tunnelled and plain nodes, gateways and not, with and without same-cloud peers.
+    const planned = cases.flatMap((c, i) => {
+      const plan = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) });
+      return [c.self, someGateway(c, i)].map((self) => ({ node: plan.nodes.find((n) => n.name === self)!, setup: renderInterfaceSetup(plan, self) }));
+    });
+    const tunnelled = planned.filter(({ node }) => node.ipip);
+    expect(tunnelled.some(({ node }) => node.gateway) && tunnelled.some(({ node }) => !node.gateway)).toBe(true);
+    expect(tunnelled.every(({ setup }) => setup.some((line) => line.startsWith('ip link replace cast-ipip type ipip local ')))).toBe(true);
+    expect(tunnelled.some(({ setup }) => setup.filter((line) => line.includes(' dev cast-ipip onlink src ')).length > 10)).toBe(true);
+    expect(planned.some(({ node }) => !node.ipip && node.routes.some((r) => r.via !== undefined))).toBe(true);
     // Gateways carrying several nodes, with and without pod CIDRs, behind more than one gateway of their cloud.
     const carried = cases.map((c, i) => planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.find((n) => n.name === someGateway(c, i))!);
     expect(carried.some((node) => node.peers.some((peer) => peer.allowedIps.length > 10))).toBe(true);

@@ -55,6 +55,17 @@ export interface LabNodeSpec {
   readonly role: NodeRole;
 }
 
+/** How the lab's clouds behave. */
+export interface LabOptions {
+  /**
+   * Clouds whose network, like GCP's and Azure's, delivers a packet to a node
+   * only when the node owns its destination: the router namespace drops
+   * bridged IPv4 frames from their nodes whose destination is outside the
+   * cloud's private and public /24 (mesh and pod addresses, say). Needs `nft`.
+   */
+  readonly l3Clouds?: readonly Cloud[];
+}
+
 /** Result of a finished command. */
 export interface RunResult {
   readonly code: number;
@@ -107,10 +118,11 @@ const SOCKET_DIR = '/var/run/wireguard';
 /** The namespaces, processes and files of one test run; `cleanup()` removes all of them. */
 export class NamespaceLab {
   /** Builds the router, one bridge per cloud, and a node and pod namespace per spec; generates keys on the nodes. */
-  static async create(specs: readonly LabNodeSpec[]): Promise<NamespaceLab> {
+  static async create(specs: readonly LabNodeSpec[], options: LabOptions = {}): Promise<NamespaceLab> {
     const lab = new NamespaceLab();
     try {
       await lab.build(specs);
+      await lab.dropForeignDestinations(specs, options.l3Clouds ?? []);
     } catch (error) {
       await lab.cleanup();
       throw error;
@@ -334,6 +346,24 @@ export class NamespaceLab {
         };
       }),
     );
+  }
+
+  /** The l3Clouds filter: one nftables bridge rule per cloud, on the router's ports of that cloud's nodes. */
+  private async dropForeignDestinations(specs: readonly LabNodeSpec[], clouds: readonly Cloud[]): Promise<void> {
+    if (clouds.length === 0) return;
+    const rules = clouds.map((cloud) => {
+      const k = CLOUD_INDEX[cloud];
+      const ports = specs.flatMap((spec, i) => (spec.cloud === cloud ? [`"n${i}"`] : []));
+      return `    iifname { ${ports.join(', ')} } ip daddr != { 10.${10 + k}.0.0/24, 198.18.${k}.0/24 } counter drop`;
+    });
+    const ruleset = ['table bridge cast {', '  chain forward {', '    type filter hook forward priority 0; policy accept;', ...rules, '  }', '}', ''].join('\n');
+    await must('ip', ['netns', 'exec', this.routerNs, 'nft', '-f', '-'], ruleset);
+  }
+
+  /** Frames the l3Clouds filter dropped so far. */
+  async droppedFrames(): Promise<number> {
+    const text = await must('ip', ['netns', 'exec', this.routerNs, 'nft', 'list', 'chain', 'bridge', 'cast', 'forward']);
+    return [...text.matchAll(/counter packets (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
 
   private async addNamespace(ns: string): Promise<void> {

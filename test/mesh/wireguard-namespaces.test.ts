@@ -136,7 +136,9 @@ describeIf('WireGuard mesh in network namespaces', () => {
   }, 30_000);
 
   test('cross-location: gateways peer across clouds, other nodes use the cloud network and their gateway', async () => {
-    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION });
+    // The lab's clouds are L2 bridges that deliver any destination (as AWS does with source/destination
+    // check off), so plain routing is what this test shows; ipip-namespaces.test.ts shows the tunnel.
+    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION, ipipClouds: [] });
     const gateways = lab.nodes.filter((node) => plan.nodes.find((p) => p.name === node.name)!.gateway);
     expect(gateways.map((node) => node.name)).toEqual(['aws-cp-1', 'gcp-cp-1', 'azure-cp-1', 'do-cp-1']);
     await lab.apply(plan);

@@ -4,6 +4,7 @@
  * Mermaid diagram. No cdktf import; the construct only wires the results.
  */
 export * from './allocate-mesh-addresses';
+export * from './ipip';
 export * from './mesh-defaults';
 export * from './mesh-input';
 export * from './mesh-mode';

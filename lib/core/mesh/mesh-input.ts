@@ -85,4 +85,13 @@ export interface PlanMeshInput {
    * @default - none
    */
   readonly otherRanges?: readonly NamedRange[];
+  /**
+   * Cross-location mode: clouds whose nodes reach same-cloud peers and their
+   * gateway through an IPIP tunnel between private addresses, because the
+   * cloud network drops packets to addresses the receiving VM does not own
+   * (see `DEFAULT_IPIP_CLOUDS`). Nodes of other clouds route via private
+   * addresses. IP protocol 4 must be allowed between the nodes of such a cloud.
+   * @default DEFAULT_IPIP_CLOUDS (GCP, Azure, DigitalOcean)
+   */
+  readonly ipipClouds?: readonly Cloud[];
 }

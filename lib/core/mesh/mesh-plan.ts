@@ -61,6 +61,14 @@ export interface MeshNodePlan {
    * (mesh address first, then pod CIDR).
    */
   readonly routes: readonly MeshRoute[];
+  /**
+   * Cross-location mode, a node of `ipipClouds`: its routes with `via` go
+   * through the IPIP device (`IPIP_DEVICE`, local end the node's private
+   * address) to the `via` address, instead of straight onto the cloud network.
+   * Present only when true.
+   * @default false
+   */
+  readonly ipip?: boolean;
 }
 
 /** One `[Peer]` section. */
@@ -82,8 +90,9 @@ export interface MeshPeer {
 /**
  * A route on the node. Without `via` the destination is reached through the
  * WireGuard interface (which then picks the peer by AllowedIPs); with `via` it
- * is reached through the cloud network, and in WireGuard modes the node's mesh
- * address is the source, so that the far gateway's AllowedIPs accept the reply.
+ * is reached through the cloud network (inside an IPIP packet to `via` on an
+ * `ipip` node), and in WireGuard modes the node's mesh address is the source,
+ * so that the far gateway's AllowedIPs accept the reply.
  */
 export interface MeshRoute {
   /** Destination CIDR (a mesh /32 or a pod CIDR). */

@@ -7,6 +7,7 @@ import {
   DEFAULT_MTU,
   DEFAULT_PERSISTENT_KEEPALIVE,
 } from './mesh-defaults';
+import { DEFAULT_IPIP_CLOUDS } from './ipip';
 import { MeshNodeInput, PlanMeshInput } from './mesh-input';
 import { MeshMode } from './mesh-mode';
 import { MeshNodePlan, MeshPeer, MeshPlan, MeshRoute } from './mesh-plan';
@@ -26,6 +27,9 @@ import { meshInputProblems, ResolvedMeshInput } from './validate-mesh-input';
  *   gateway's AllowedIPs are the mesh /32s and pod CIDRs of all nodes it
  *   carries (Kilo's location granularity). Other nodes route other clouds'
  *   destinations via their gateway's private address and have no peers.
+ *   Nodes of `ipipClouds` (GCP, Azure, DigitalOcean by default) take those
+ *   `via` routes through their IPIP device (`ipip: true`), since their cloud
+ *   network drops packets to addresses the receiving VM does not own.
  * - cloud-network: no WireGuard; each node routes the pod CIDRs of the others
  *   via their private addresses. Only for single-cloud clusters.
  *
@@ -75,6 +79,7 @@ function resolveMeshInput(input: PlanMeshInput): ResolvedMeshInput {
     gatewaysPerCloud: input.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD,
     persistentKeepalive: input.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE,
     otherRanges: input.otherRanges ?? [],
+    ipipClouds: input.ipipClouds ?? DEFAULT_IPIP_CLOUDS,
   };
 }
 
@@ -139,7 +144,7 @@ function planCrossLocation(
       else routes.push(...(gateway ? throughWireGuard[j] : viaGateway.get(gatewayName)![j]));
     });
     const peers = gateway ? gatewayPeers.filter((peer) => byName.get(peer.name)!.cloud !== node.cloud) : [];
-    return nodePlan(node, addresses, { gateway, gatewayName, peers, routes });
+    return nodePlan(node, addresses, { gateway, gatewayName, peers, routes, ipip: input.ipipClouds.includes(node.cloud) });
   });
 }
 
@@ -155,6 +160,7 @@ interface Connectivity {
   readonly gatewayName?: string;
   readonly peers: readonly MeshPeer[];
   readonly routes: readonly MeshRoute[];
+  readonly ipip?: boolean;
 }
 
 function nodePlan(node: MeshNodeInput, addresses: Addresses, connectivity: Connectivity): MeshNodePlan {
@@ -170,6 +176,7 @@ function nodePlan(node: MeshNodeInput, addresses: Addresses, connectivity: Conne
     ...(connectivity.gatewayName === undefined ? {} : { gatewayName: connectivity.gatewayName }),
     peers: connectivity.peers,
     routes: connectivity.routes,
+    ...(connectivity.ipip ? { ipip: true } : {}),
   };
 }
 

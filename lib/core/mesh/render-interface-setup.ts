@@ -1,4 +1,5 @@
 import { findNodePlan } from './find-node-plan';
+import { IPIP_DEVICE } from './ipip';
 import { MeshPlan } from './mesh-plan';
 
 /** Options for `renderInterfaceSetup`. */
@@ -23,6 +24,16 @@ export interface InterfaceSetupOptions {
  * ip route replace 10.244.3.0/24 via 10.10.0.12 src 10.4.17.3   # through the cloud network
  * ```
  *
+ * On an `ipip` node (cross-location mode, a cloud of `ipipClouds`) the IPIP
+ * device comes first and the `via` routes go through it; the via address is
+ * the outer destination (one device for all peers, like Calico's IPIP mode):
+ *
+ * ```
+ * ip link replace cast-ipip type ipip local 10.20.0.7 ttl 64
+ * ip link set dev cast-ipip mtu 1420 up
+ * ip route replace 10.244.3.0/24 via 10.20.0.12 dev cast-ipip onlink src 10.4.17.3
+ * ```
+ *
  * Routes through the cloud network take the mesh address as source, so the far
  * gateway's AllowedIPs (which list mesh addresses, not private ones) accept the
  * packets. Cloud-network plans give only `ip route replace <pod CIDR> via
@@ -38,14 +49,18 @@ export function renderInterfaceSetup(plan: MeshPlan, nodeName: string, options: 
   }
   const node = findNodePlan(plan, nodeName);
   if (!plan.wireGuard) return node.routes.map((route) => `ip route replace ${route.destination} via ${route.via}`);
+  // The inner packets keep the mesh MTU, so that the outer ones (20 bytes more) fit every cloud network (GCP's default is 1460).
+  const tunnel = node.ipip ? [`ip link replace ${IPIP_DEVICE} type ipip local ${node.privateAddress} ttl 64`, `ip link set dev ${IPIP_DEVICE} mtu ${plan.mtu} up`] : [];
+  const onto = node.ipip ? ` dev ${IPIP_DEVICE} onlink` : '';
   return [
     `ip link set dev ${device} mtu ${plan.mtu}`,
     `ip address replace ${node.meshAddress}/32 dev ${device}`,
     `ip link set dev ${device} up`,
+    ...tunnel,
     ...node.routes.map((route) =>
       route.via === undefined
         ? `ip route replace ${route.destination} dev ${device}`
-        : `ip route replace ${route.destination} via ${route.via} src ${node.meshAddress}`,
+        : `ip route replace ${route.destination} via ${route.via}${onto} src ${node.meshAddress}`,
     ),
   ];
 }

@@ -1,5 +1,5 @@
 import { cidrProblem, formatCidr, Ipv4Block, lastAddress, overlaps, parseCidr } from '../cidr';
-import { ALL_CLOUDS, CLOUD_DISPLAY_NAME } from '../cloud';
+import { ALL_CLOUDS, Cloud, CLOUD_DISPLAY_NAME } from '../cloud';
 import { ALL_NODE_ROLES } from '../node-role';
 import { isToken, meshAddressProblems } from './allocate-mesh-addresses';
 import { compareNames } from './compare-names';
@@ -25,6 +25,8 @@ export interface ResolvedMeshInput {
   readonly persistentKeepalive: number;
   /** Ranges the mesh range must not overlap. */
   readonly otherRanges: readonly NamedRange[];
+  /** Clouds whose nodes tunnel same-cloud traffic (cross-location). */
+  readonly ipipClouds: readonly Cloud[];
 }
 
 /** Kubernetes node names are DNS subdomains; the planner also relies on it (config comments, diagram ids). */
@@ -41,6 +43,9 @@ export function meshInputProblems(input: ResolvedMeshInput): string[] {
   const problems: string[] = [];
   if (!ALL_MESH_MODES.includes(input.mode)) {
     problems.push(`mode must be one of ${ALL_MESH_MODES.join(', ')} (got "${input.mode}"). Use a MeshMode value.`);
+  }
+  for (const cloud of input.ipipClouds.filter((c) => !ALL_CLOUDS.includes(c))) {
+    problems.push(`ipipClouds must list only ${ALL_CLOUDS.join(', ')} (got "${cloud}"). Use Cloud values.`);
   }
   checkWhole(problems, 'listenPort', input.listenPort, 1, 65535, 'Use a free UDP port; WireGuard registers 51820.');
   // 576: the smallest datagram every IPv4 host must accept (RFC 791).

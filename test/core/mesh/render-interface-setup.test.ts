@@ -47,6 +47,58 @@ describe('renderInterfaceSetup', () => {
     ]);
   });
 
+  test('cross-location on GCP: same-cloud peers and the gateway through the IPIP device, other clouds into WireGuard', () => {
+    const gcp = [...nodes, meshNode('gcp-cp-0', Cloud.GCP, 20, NodeRole.CONTROL_PLANE), meshNode('gcp-w-2', Cloud.GCP, 22)];
+    const plan = planMesh({ nodes: gcp, mode: MeshMode.CROSS_LOCATION });
+    const byName = (name: string) => plan.nodes.find((n) => n.name === name)!;
+    expect(['aws-cp-0', 'node-a', 'gcp-cp-0', 'gcp-w-1'].map((name) => byName(name).ipip)).toEqual([undefined, undefined, true, true]);
+    const mesh = (name: string) => byName(name).meshAddress;
+    expect(renderInterfaceSetup(plan, 'gcp-w-1')).toEqual([
+      'ip link set dev wg0 mtu 1420',
+      `ip address replace ${mesh('gcp-w-1')}/32 dev wg0`,
+      'ip link set dev wg0 up',
+      'ip link replace cast-ipip type ipip local 10.11.0.11 ttl 64',
+      'ip link set dev cast-ipip mtu 1420 up',
+      `ip route replace ${mesh('aws-cp-0')}/32 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace 10.244.10.0/24 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace ${mesh('gcp-cp-0')}/32 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace 10.244.20.0/24 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace ${mesh('gcp-w-2')}/32 via 10.11.0.22 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace 10.244.22.0/24 via 10.11.0.22 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace ${mesh('node-a')}/32 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+      `ip route replace 10.244.12.0/24 via 10.11.0.20 dev cast-ipip onlink src ${mesh('gcp-w-1')}`,
+    ]);
+    // The gateway: WireGuard to AWS, the tunnel to its own cloud.
+    expect(renderInterfaceSetup(plan, 'gcp-cp-0').slice(3)).toEqual([
+      'ip link replace cast-ipip type ipip local 10.11.0.20 ttl 64',
+      'ip link set dev cast-ipip mtu 1420 up',
+      `ip route replace ${mesh('aws-cp-0')}/32 dev wg0`,
+      'ip route replace 10.244.10.0/24 dev wg0',
+      `ip route replace ${mesh('gcp-w-1')}/32 via 10.11.0.11 dev cast-ipip onlink src ${mesh('gcp-cp-0')}`,
+      `ip route replace 10.244.11.0/24 via 10.11.0.11 dev cast-ipip onlink src ${mesh('gcp-cp-0')}`,
+      `ip route replace ${mesh('gcp-w-2')}/32 via 10.11.0.22 dev cast-ipip onlink src ${mesh('gcp-cp-0')}`,
+      `ip route replace 10.244.22.0/24 via 10.11.0.22 dev cast-ipip onlink src ${mesh('gcp-cp-0')}`,
+      `ip route replace ${mesh('node-a')}/32 dev wg0`,
+      'ip route replace 10.244.12.0/24 dev wg0',
+    ]);
+  });
+
+  test('ipipClouds overrides the table; full mesh and cloud-network never tunnel', () => {
+    const gcpOnly = [meshNode('gcp-a', Cloud.GCP, 1), meshNode('gcp-b', Cloud.GCP, 2)];
+    const plain = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: [] });
+    expect(plain.nodes.some((n) => n.ipip)).toBe(false);
+    const aws = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: [Cloud.AWS] });
+    expect(aws.nodes.map((n) => [n.name, n.ipip === true])).toEqual([['aws-cp-0', true], ['gcp-w-1', false], ['node-a', true]]);
+    for (const mode of [MeshMode.FULL_MESH, MeshMode.CLOUD_NETWORK]) {
+      const plan = planMesh({ nodes: gcpOnly, mode });
+      expect(plan.nodes.some((n) => n.ipip)).toBe(false);
+      expect(renderInterfaceSetup(plan, 'gcp-a').join('\n')).not.toContain('cast-ipip');
+    }
+    expect(() => planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: ['hetzner' as Cloud] })).toThrow(
+      'ipipClouds must list only aws, gcp, azure, digitalocean (got "hetzner"). Use Cloud values.',
+    );
+  });
+
   test('cloud-network: pod routes only, no interface', () => {
     const plan = planMesh({ nodes: nodes.slice(0, 2), mode: MeshMode.CLOUD_NETWORK });
     expect(renderInterfaceSetup(plan, 'aws-cp-0')).toEqual(['ip route replace 10.244.12.0/24 via 10.10.0.12']);

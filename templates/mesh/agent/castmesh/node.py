@@ -40,6 +40,8 @@ class Node:
             'mode': e['CAST_MESH_MODE'], 'meshCidr': e['CAST_MESH_CIDR'], 'listenPort': int(e['CAST_MESH_LISTEN_PORT']),
             'mtu': int(e['CAST_MESH_MTU']), 'persistentKeepalive': int(e['CAST_MESH_PERSISTENT_KEEPALIVE']),
             'gatewaysPerCloud': int(e['CAST_MESH_GATEWAYS_PER_CLOUD'])}
+        if 'CAST_MESH_IPIP_CLOUDS' in e:
+            self.settings['ipipClouds'] = e['CAST_MESH_IPIP_CLOUDS'].split()
         self.wg = self.settings['mode'] in plan.WIREGUARD_MODES
         self.key_file = e.get('CAST_MESH_KEY_FILE') or f'/etc/wireguard/{self.dev}.key'
         self.cni = e.get('CAST_MESH_CNI_CONFIG') or '/etc/cni/net.d/10-cast.conflist'
