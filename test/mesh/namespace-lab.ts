@@ -64,6 +64,13 @@ export interface LabOptions {
    * cloud's private and public /24 (mesh and pod addresses, say). Needs `nft`.
    */
   readonly l3Clouds?: readonly Cloud[];
+  /**
+   * For kernels without the ipip driver: `apply` runs test/mesh/userspace-ipip.py
+   * (python3) as the node's `cast-ipip` device instead of the rendered `ip link
+   * replace cast-ipip type ipip local <private> ttl 64` line, and applies every
+   * other line as rendered.
+   */
+  readonly userspaceIpip?: boolean;
 }
 
 /** Result of a finished command. */
@@ -119,7 +126,7 @@ const SOCKET_DIR = '/var/run/wireguard';
 export class NamespaceLab {
   /** Builds the router, one bridge per cloud, and a node and pod namespace per spec; generates keys on the nodes. */
   static async create(specs: readonly LabNodeSpec[], options: LabOptions = {}): Promise<NamespaceLab> {
-    const lab = new NamespaceLab();
+    const lab = new NamespaceLab(options.userspaceIpip ?? false);
     try {
       await lab.build(specs);
       await lab.dropForeignDestinations(specs, options.l3Clouds ?? []);
@@ -138,7 +145,7 @@ export class NamespaceLab {
   private readonly daemons = new Map<string, ChildProcess>();
   private readonly dir = mkdtempSync(join(tmpdir(), 'wg-mesh-lab-'));
 
-  private constructor() {}
+  private constructor(private readonly userspaceIpip: boolean) {}
 
   /** The planner input for `names` (all nodes when omitted). */
   meshNodes(names?: readonly string[]): MeshNodeInput[] {
@@ -177,6 +184,21 @@ export class NamespaceLab {
     throw new Error(`wireguard-go for ${node.name} does not answer on ${socket}`);
   }
 
+  /** The userspace-ipip.py stand-in for the node's cast-ipip device, once per node; resolves when the device exists. */
+  private async startUserspaceIpip(node: LabNode, local: string): Promise<void> {
+    const key = `${node.name}/userspace-ipip`;
+    if (this.daemons.has(key)) return;
+    const child = spawn('ip', ['netns', 'exec', node.ns, 'python3', join(__dirname, 'userspace-ipip.py'), local], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.daemons.set(key, child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const ready = await new Promise<boolean>((resolve) => {
+      child.stdout!.once('data', () => resolve(true));
+      child.once('exit', () => resolve(false));
+    });
+    if (!ready) throw new Error(`userspace-ipip.py on ${node.name} exited: ${stderr.trim()}`);
+  }
+
   /** Ends the node's wireguard-go (its interface goes with it). */
   async stopWireGuard(node: LabNode): Promise<void> {
     const child = this.daemons.get(node.name);
@@ -210,8 +232,13 @@ export class NamespaceLab {
         await must('ip', ['netns', 'exec', node.ns, 'wg', options.command ?? 'setconf', node.ifname, file]);
         // Rendered routes carry the default `proto boot`; the lab's own default route is `proto static`.
         await must('ip', ['-n', node.ns, 'route', 'flush', 'proto', 'boot']);
-        const lines = renderInterfaceSetup(plan, node.name, { interfaceName: node.ifname });
+        let lines = renderInterfaceSetup(plan, node.name, { interfaceName: node.ifname });
         if (lines.some((line) => !line.startsWith('ip '))) throw new Error(`not an ip command: ${lines.join('\n')}`);
+        const tunnel = lines.find((line) => line.startsWith('ip link replace cast-ipip type ipip local '));
+        if (tunnel && this.userspaceIpip) {
+          await this.startUserspaceIpip(node, tunnel.split(' ')[7]);
+          lines = lines.filter((line) => line !== tunnel);
+        }
         await must('ip', ['-n', node.ns, '-batch', '-'], lines.map((line) => line.slice(3)).join('\n') + '\n');
         await this.waitForListener(node, plan.listenPort);
       }),
