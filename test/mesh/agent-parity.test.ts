@@ -178,6 +178,15 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
     // Gateways carrying several nodes, with and without pod CIDRs, behind more than one gateway of their cloud.
     const carried = cases.map((c, i) => planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.find((n) => n.name === someGateway(c, i))!);
     expect(carried.some((node) => node.peers.some((peer) => peer.allowedIps.length > 10))).toBe(true);
+    // Cloud-network mode on tunnelled clouds (default table and overrides) and on plain ones.
+    const single = fc.sample(caseArb(MeshMode.CLOUD_NETWORK), { numRuns: 200, seed: 5 }).map((c) => {
+      const plan = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) });
+      return { c, node: plan.nodes.find((n) => n.name === c.self)!, setup: renderInterfaceSetup(plan, c.self) };
+    });
+    const tunnelledPods = single.filter(({ node, setup }) => node.ipip && setup.some((line) => line.endsWith(' dev cast-ipip onlink')));
+    expect([...new Set(tunnelledPods.map(({ node }) => node.cloud))]).toEqual(expect.arrayContaining([Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN]));
+    expect(tunnelledPods.some(({ c }) => c.settings.ipipClouds === undefined) && tunnelledPods.some(({ c }) => c.settings.ipipClouds !== undefined)).toBe(true);
+    expect(single.some(({ node, setup }) => !node.ipip && node.cloud !== Cloud.AWS && setup.some((line) => line.includes(' via ')))).toBe(true);
   });
 
   test('`render --records-dir` prints the same config and lines (the CLI a person runs on a node)', () => {

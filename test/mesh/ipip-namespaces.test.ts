@@ -14,6 +14,10 @@
  *    and other-cloud traffic through the tunnel, AWS ones straight onto their
  *    network, and the filter drops nothing more.
  *
+ * 3. Cloud-network mode (no WireGuard) on a GCP-only lab: plain routing
+ *    (`ipipClouds: []`) drops pod to pod; the default plan tunnels the pod
+ *    routes through `cast-ipip` and every pod pair answers.
+ *
  * Needs what wireguard-namespaces.test.ts needs, plus `nft` (skipped with a
  * printed reason without it: .ci/run does not install nftables). On a kernel
  * without the ipip driver (CONFIG_NET_IPIP unset, as on the development
@@ -154,5 +158,56 @@ describeIf('IPIP inside a cloud that drops foreign destinations, in network name
     await run('ip', ['-n', gcpCp.ns, 'link', 'set', 'dev', gcpCp.ifname, 'down']);
     const [inside, outside] = await Promise.all([lab.reachable(gcpW1.ns, mesh(plan, 'gcp-w-2'), SETTLE_MS), lab.ping(gcpW1.ns, mesh(plan, 'aws-w-1'), FAIL_ATTEMPTS)]);
     expect({ inside, outside }).toEqual({ inside: true, outside: false });
+  }, 40_000);
+});
+
+const GCP_SPECS = [
+  { name: 'gcp-a', cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE },
+  { name: 'gcp-b', cloud: Cloud.GCP, role: NodeRole.WORKER },
+  { name: 'gcp-c', cloud: Cloud.GCP, role: NodeRole.WORKER },
+];
+
+describeIf('cloud-network mode inside a cloud that drops foreign destinations, in network namespaces', () => {
+  if (missingBinaries.length > 0) return;
+
+  let lab: NamespaceLab;
+  const routeTo = async (from: LabNode, address: string) => (await run('ip', ['-n', from.ns, 'route', 'get', address])).stdout;
+
+  beforeAll(async () => {
+    lab = await NamespaceLab.create(GCP_SPECS, { l3Clouds: [Cloud.GCP], userspaceIpip });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.cleanup();
+  }, 30_000);
+
+  test('plain routing: pod to pod via private addresses is dropped; private addresses still reach each other', async () => {
+    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CLOUD_NETWORK, ipipClouds: [] });
+    expect(plan.wireGuard).toBe(false);
+    expect(plan.nodes.some((node) => node.ipip)).toBe(false);
+    await lab.apply(plan);
+    const [a, b] = GCP_SPECS.map((spec) => lab.node(spec.name));
+    expect(await routeTo(a, b.podAddress)).toContain(`via ${b.privateAddress} dev eth0`);
+    expect(await lab.unreachable([[a.ns, b.privateAddress]], SETTLE_MS)).toEqual([]);
+
+    const pairs = orderedPairs(lab.nodes).map(([x, y]) => [x.podNs, y.podAddress] as const);
+    const before = await lab.droppedFrames();
+    const answered = await Promise.all(pairs.map(([ns, address]) => lab.ping(ns, address, FAIL_ATTEMPTS)));
+    expect(answered).toEqual(pairs.map(() => false));
+    expect(await lab.droppedFrames()).toBeGreaterThanOrEqual(before + pairs.length * FAIL_ATTEMPTS);
+  }, 40_000);
+
+  testIpip('IPIP: every pod pair answers through cast-ipip; the filter drops nothing', async () => {
+    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CLOUD_NETWORK });
+    expect(plan.nodes.map((node) => node.ipip)).toEqual([true, true, true]);
+    await lab.apply(plan);
+    const before = await lab.droppedFrames();
+    const pairs = orderedPairs(lab.nodes).map(([x, y]) => [x.podNs, y.podAddress] as const);
+    expect(await lab.unreachable(pairs, SETTLE_MS)).toEqual([]);
+    expect(await lab.droppedFrames()).toBe(before);
+    const [a, b] = GCP_SPECS.map((spec) => lab.node(spec.name));
+    expect(await routeTo(a, b.podAddress)).toContain(`via ${b.privateAddress} dev cast-ipip`);
+    // No WireGuard interface in this mode.
+    expect((await run('ip', ['-n', a.ns, 'link', 'show', 'dev', a.ifname])).code).not.toBe(0);
   }, 40_000);
 });

@@ -213,6 +213,7 @@ export class NamespaceLab {
    * the WireGuard text through `wg <command>` and the interface setup lines
    * through `ip -batch` (each line minus its leading `ip`). Routes left from a
    * previous plan are flushed first. `publicKeyOf` may lie about a key.
+   * Cloud-network plans get only their interface setup (no WireGuard).
    */
   async apply(
     plan: MeshPlan,
@@ -222,14 +223,16 @@ export class NamespaceLab {
     await Promise.all(
       targets.map(async (planned) => {
         const node = this.node(planned.name);
-        await this.startWireGuard(node);
-        const config = renderWireGuardConfig(plan, node.name, {
-          privateKey: node.privateKey,
-          publicKeyOf: (peer) => options.publicKeyOf?.(node.name, peer) ?? this.node(peer).publicKey,
-        });
-        const file = join(this.dir, `${node.name}.conf`);
-        writeFileSync(file, config, { mode: 0o600 });
-        await must('ip', ['netns', 'exec', node.ns, 'wg', options.command ?? 'setconf', node.ifname, file]);
+        if (plan.wireGuard) {
+          await this.startWireGuard(node);
+          const config = renderWireGuardConfig(plan, node.name, {
+            privateKey: node.privateKey,
+            publicKeyOf: (peer) => options.publicKeyOf?.(node.name, peer) ?? this.node(peer).publicKey,
+          });
+          const file = join(this.dir, `${node.name}.conf`);
+          writeFileSync(file, config, { mode: 0o600 });
+          await must('ip', ['netns', 'exec', node.ns, 'wg', options.command ?? 'setconf', node.ifname, file]);
+        }
         // Rendered routes carry the default `proto boot`; the lab's own default route is `proto static`.
         await must('ip', ['-n', node.ns, 'route', 'flush', 'proto', 'boot']);
         let lines = renderInterfaceSetup(plan, node.name, { interfaceName: node.ifname });
@@ -240,7 +243,7 @@ export class NamespaceLab {
           lines = lines.filter((line) => line !== tunnel);
         }
         await must('ip', ['-n', node.ns, '-batch', '-'], lines.map((line) => line.slice(3)).join('\n') + '\n');
-        await this.waitForListener(node, plan.listenPort);
+        if (plan.wireGuard) await this.waitForListener(node, plan.listenPort);
       }),
     );
   }

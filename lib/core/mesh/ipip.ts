@@ -4,8 +4,8 @@ import { Cloud } from '../cloud';
  * Clouds whose network delivers a packet to a VM only when the VM owns its
  * destination address (or the VPC has a route for it), so that routing a
  * peer's mesh /32 or pod CIDR `via` its private address is dropped. In
- * cross-location mode their nodes reach same-cloud peers (and their gateway)
- * through an IPIP tunnel between private addresses instead
+ * cross-location and cloud-network modes their nodes reach same-cloud peers
+ * (and, cross-location, their gateway) through an IPIP tunnel between private addresses instead
  * (`IPIP_DEVICE`); the outer packets are private to private, which every VPC
  * delivers.
  *

@@ -86,8 +86,8 @@ export interface PlanMeshInput {
    */
   readonly otherRanges?: readonly NamedRange[];
   /**
-   * Cross-location mode: clouds whose nodes reach same-cloud peers and their
-   * gateway through an IPIP tunnel between private addresses, because the
+   * Cross-location and cloud-network modes: clouds whose nodes reach
+   * same-cloud peers (and, cross-location, their gateway) through an IPIP tunnel between private addresses, because the
    * cloud network drops packets to addresses the receiving VM does not own
    * (see `DEFAULT_IPIP_CLOUDS`). Nodes of other clouds route via private
    * addresses. IP protocol 4 must be allowed between the nodes of such a cloud.

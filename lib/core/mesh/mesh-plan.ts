@@ -62,7 +62,7 @@ export interface MeshNodePlan {
    */
   readonly routes: readonly MeshRoute[];
   /**
-   * Cross-location mode, a node of `ipipClouds`: its routes with `via` go
+   * Cross-location or cloud-network mode, a node of `ipipClouds`: its routes with `via` go
    * through the IPIP device (`IPIP_DEVICE`, local end the node's private
    * address) to the `via` address, instead of straight onto the cloud network.
    * Present only when true.

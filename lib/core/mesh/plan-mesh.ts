@@ -31,7 +31,9 @@ import { meshInputProblems, ResolvedMeshInput } from './validate-mesh-input';
  *   `via` routes through their IPIP device (`ipip: true`), since their cloud
  *   network drops packets to addresses the receiving VM does not own.
  * - cloud-network: no WireGuard; each node routes the pod CIDRs of the others
- *   via their private addresses. Only for single-cloud clusters.
+ *   via their private addresses, through the IPIP device on nodes of
+ *   `ipipClouds` (`ipip: true`) as in cross-location mode. Only for
+ *   single-cloud clusters.
  *
  * Mesh addresses come from allocateMeshAddresses (stable per node name).
  * Throws a plain Error listing every problem of the input.
@@ -49,7 +51,7 @@ export function planMesh(input: PlanMeshInput): MeshPlan {
       ? planFullMesh(nodes, destinations, addresses, resolved)
       : resolved.mode === MeshMode.CROSS_LOCATION
         ? planCrossLocation(nodes, destinations, addresses, resolved)
-        : planCloudNetwork(nodes, addresses);
+        : planCloudNetwork(nodes, addresses, resolved);
   return {
     mode: resolved.mode,
     meshCidr: resolved.meshCidr,
@@ -148,10 +150,15 @@ function planCrossLocation(
   });
 }
 
-function planCloudNetwork(nodes: readonly MeshNodeInput[], addresses: Addresses): MeshNodePlan[] {
+function planCloudNetwork(nodes: readonly MeshNodeInput[], addresses: Addresses, input: ResolvedMeshInput): MeshNodePlan[] {
   const podRoutes = nodes.map((node): MeshRoute[] => (node.podCidr === undefined ? [] : [{ destination: node.podCidr, via: node.privateAddress }]));
   return nodes.map((node, i) =>
-    nodePlan(node, addresses, { gateway: false, peers: [], routes: podRoutes.flatMap((list, j) => (j === i ? [] : list)) }),
+    nodePlan(node, addresses, {
+      gateway: false,
+      peers: [],
+      routes: podRoutes.flatMap((list, j) => (j === i ? [] : list)),
+      ipip: input.ipipClouds.includes(node.cloud),
+    }),
   );
 }
 

@@ -24,7 +24,7 @@ export interface InterfaceSetupOptions {
  * ip route replace 10.244.3.0/24 via 10.10.0.12 src 10.4.17.3   # through the cloud network
  * ```
  *
- * On an `ipip` node (cross-location mode, a cloud of `ipipClouds`) the IPIP
+ * On an `ipip` node (cross-location or cloud-network mode, a cloud of `ipipClouds`) the IPIP
  * device comes first and the `via` routes go through it; the via address is
  * the outer destination (one device for all peers, like Calico's IPIP mode):
  *
@@ -37,7 +37,8 @@ export interface InterfaceSetupOptions {
  * Routes through the cloud network take the mesh address as source, so the far
  * gateway's AllowedIPs (which list mesh addresses, not private ones) accept the
  * packets. Cloud-network plans give only `ip route replace <pod CIDR> via
- * <private>` lines. Creating the interface (kernel module or wireguard-go) and
+ * <private>` lines (no mesh address, so no `src`), after the IPIP lines and
+ * with ` dev cast-ipip onlink` on an `ipip` node. Creating the interface (kernel module or wireguard-go) and
  * `net.ipv4.ip_forward=1` (kubeadm's preflight requires it anyway) are the
  * node's business.
  */
@@ -48,10 +49,10 @@ export function renderInterfaceSetup(plan: MeshPlan, nodeName: string, options: 
     throw new Error(`interfaceName must be 1 to 15 letters, digits, "_", "." or "-" (got ${JSON.stringify(device)}). Use a Linux interface name such as wg0.`);
   }
   const node = findNodePlan(plan, nodeName);
-  if (!plan.wireGuard) return node.routes.map((route) => `ip route replace ${route.destination} via ${route.via}`);
   // The inner packets keep the mesh MTU, so that the outer ones (20 bytes more) fit every cloud network (GCP's default is 1460).
   const tunnel = node.ipip ? [`ip link replace ${IPIP_DEVICE} type ipip local ${node.privateAddress} ttl 64`, `ip link set dev ${IPIP_DEVICE} mtu ${plan.mtu} up`] : [];
   const onto = node.ipip ? ` dev ${IPIP_DEVICE} onlink` : '';
+  if (!plan.wireGuard) return [...tunnel, ...node.routes.map((route) => `ip route replace ${route.destination} via ${route.via}${onto}`)];
   return [
     `ip link set dev ${device} mtu ${plan.mtu}`,
     `ip address replace ${node.meshAddress}/32 dev ${device}`,

@@ -83,17 +83,26 @@ describe('renderInterfaceSetup', () => {
     ]);
   });
 
-  test('ipipClouds overrides the table; full mesh and cloud-network never tunnel', () => {
+  test('ipipClouds overrides the table; full mesh never tunnels, cloud-network does on ipip clouds', () => {
     const gcpOnly = [meshNode('gcp-a', Cloud.GCP, 1), meshNode('gcp-b', Cloud.GCP, 2)];
     const plain = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: [] });
     expect(plain.nodes.some((n) => n.ipip)).toBe(false);
     const aws = planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: [Cloud.AWS] });
     expect(aws.nodes.map((n) => [n.name, n.ipip === true])).toEqual([['aws-cp-0', true], ['gcp-w-1', false], ['node-a', true]]);
-    for (const mode of [MeshMode.FULL_MESH, MeshMode.CLOUD_NETWORK]) {
-      const plan = planMesh({ nodes: gcpOnly, mode });
-      expect(plan.nodes.some((n) => n.ipip)).toBe(false);
-      expect(renderInterfaceSetup(plan, 'gcp-a').join('\n')).not.toContain('cast-ipip');
-    }
+    const fullMesh = planMesh({ nodes: gcpOnly, mode: MeshMode.FULL_MESH });
+    expect(fullMesh.nodes.some((n) => n.ipip)).toBe(false);
+    expect(renderInterfaceSetup(fullMesh, 'gcp-a').join('\n')).not.toContain('cast-ipip');
+    const cloudNetwork = planMesh({ nodes: gcpOnly, mode: MeshMode.CLOUD_NETWORK });
+    expect(cloudNetwork.nodes.map((n) => n.ipip)).toEqual([true, true]);
+    const b = cloudNetwork.nodes[1];
+    expect(renderInterfaceSetup(cloudNetwork, 'gcp-a')).toEqual([
+      `ip link replace cast-ipip type ipip local ${cloudNetwork.nodes[0].privateAddress} ttl 64`,
+      'ip link set dev cast-ipip mtu 1420 up',
+      `ip route replace ${b.podCidr} via ${b.privateAddress} dev cast-ipip onlink`,
+    ]);
+    const plainCloudNetwork = planMesh({ nodes: gcpOnly, mode: MeshMode.CLOUD_NETWORK, ipipClouds: [] });
+    expect(plainCloudNetwork.nodes.some((n) => n.ipip)).toBe(false);
+    expect(renderInterfaceSetup(plainCloudNetwork, 'gcp-a')).toEqual([`ip route replace ${b.podCidr} via ${b.privateAddress}`]);
     expect(() => planMesh({ nodes, mode: MeshMode.CROSS_LOCATION, ipipClouds: ['hetzner' as Cloud] })).toThrow(
       'ipipClouds must list only aws, gcp, azure, digitalocean (got "hetzner"). Use Cloud values.',
     );

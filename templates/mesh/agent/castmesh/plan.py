@@ -12,8 +12,8 @@ import ipaddress
 CLOUDS = ('aws', 'gcp', 'azure', 'digitalocean')
 WIREGUARD_MODES = ('full-mesh', 'cross-location')
 # DEFAULT_IPIP_CLOUDS (lib/core/mesh/ipip.ts, where the reasons are): their networks drop
-# packets to addresses the receiving VM does not own, so cross-location nodes there take
-# their via routes through the IPIP device cast-ipip. settings['ipipClouds'] overrides it.
+# packets to addresses the receiving VM does not own, so cross-location and cloud-network
+# nodes there take their via routes through the IPIP device cast-ipip. settings['ipipClouds'] overrides it.
 IPIP_CLOUDS = 'gcp', 'azure', 'digitalocean'
 
 
@@ -95,15 +95,15 @@ def render_config(p, s, private_key=None):
 
 # renderInterfaceSetup: `ip` lines for the mesh address, MTU, up state and routes.
 def render_setup(p, s, dev):
+    me, t, tunnel = p['node'], '', []
+    if s['mode'] != 'full-mesh' and me['cloud'] in s.get('ipipClouds', IPIP_CLOUDS):
+        t = ' dev cast-ipip onlink'
+        tunnel = [f"ip link replace cast-ipip type ipip local {me['privateAddress']} ttl 64", f"ip link set dev cast-ipip mtu {s['mtu']} up"]
     if s['mode'] not in WIREGUARD_MODES:
-        return [f'ip route replace {d} via {via}' for d, via in p['routes']]
-    me, t = p['node'], ''
+        return tunnel + [f'ip route replace {d} via {via}{t}' for d, via in p['routes']]
     mesh = me['meshAddress']
     up = [f"ip link set dev {dev} mtu {s['mtu']}", f'ip address replace {mesh}/32 dev {dev}', f'ip link set dev {dev} up']
-    if s['mode'] == 'cross-location' and me['cloud'] in s.get('ipipClouds', IPIP_CLOUDS):
-        t = ' dev cast-ipip onlink'
-        up += [f"ip link replace cast-ipip type ipip local {me['privateAddress']} ttl 64", f"ip link set dev cast-ipip mtu {s['mtu']} up"]
-    return up + [f'ip route replace {d} dev {dev}' if via is None else f'ip route replace {d} via {via}{t} src {mesh}' for d, via in p['routes']]
+    return up + tunnel + [f'ip route replace {d} dev {dev}' if via is None else f'ip route replace {d} via {via}{t} src {mesh}' for d, via in p['routes']]
 
 
 # What planMesh would refuse in a set of well-formed records (duplicate mesh addresses,
