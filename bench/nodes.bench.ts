@@ -30,3 +30,11 @@ console.log('Synth of N workers per cloud on all four clouds (plus one control-p
 console.log('| workers per cloud | nodes | CastCluster + NodeGroup | raw cdktf | ratio | peak RSS (library / raw) |\n|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log();
+console.log(`The library and the raw stack emit the same per-node resources with the same
+user-data (rendered by the same function, held in a lazy local); the ratio is
+what CastCluster and NodeGroup add on top. Both grow a little faster than
+linearly from 400 to 4000 nodes: that is cdktf's token resolution over tens of
+MB of JSON, which the raw stack pays too, not the library's planners (the mesh
+checks at synth are linear; the quadratic full-mesh topology is computed only
+to draw the diagram).`);
+console.log();
