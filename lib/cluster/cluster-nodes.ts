@@ -58,6 +58,12 @@ export class ClusterNodes {
     return group ? { name: group.nodeNames[0], group } : undefined;
   }
 
+  /** The API endpoint host: the init node's static public address (a Terraform reference). */
+  endpoint(): string | undefined {
+    // The init node is the first node of its group, so its attachment is the group's first.
+    return this.initNode?.group._nodes[0].attachment.publicAddress;
+  }
+
   /** Checks a new group against the nodes already admitted; throws with the group's path. */
   admit(group: NodeGroup, nodes: readonly PlannedNode[]): void {
     const problems: string[] = [];
@@ -142,8 +148,8 @@ export class ClusterNodes {
     const init = this.initNode;
     if (!init) throw new Error(`${scope.node.path}: node groups need at least one control-plane node. Add a node group with role NodeRole.CONTROL_PLANE.`);
     const { node, group } = this.planned.get(name)!;
-    const built = group._nodes.find((n) => n.plan.name === name)!;
-    const endpoint = init.group._nodes.find((n) => n.plan.name === init.name)!.attachment.publicAddress;
+    const built = group._nodes[group.nodeNames.indexOf(name)];
+    const endpoint = this.endpoint()!;
     const controlPlane = node.role === NodeRole.CONTROL_PLANE;
     const credentials = this.context.credentials().values;
     return renderNodeUserData({

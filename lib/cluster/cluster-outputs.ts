@@ -20,10 +20,7 @@ export function describeCluster(cluster: CastCluster): void {
 
 /** Outputs that exist once the cluster has nodes. */
 export function addNodeOutputs(cluster: CastCluster, nodes: ClusterNodes, credentials: ClusterCredentials): void {
-  const endpoint = () => {
-    const init = nodes.initNode;
-    return init ? init.group._nodes.find((n) => n.plan.name === init.name)!.attachment.publicAddress : '';
-  };
+  const endpoint = () => nodes.endpoint() ?? '';
   output(cluster, 'api-endpoint', '_api_endpoint', {
     value: Lazy.stringValue({ produce: () => `https://${endpoint()}:6443` }),
     description: `Kubernetes API of Cast cluster ${cluster.name}`,

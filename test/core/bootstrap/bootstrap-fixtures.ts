@@ -1,7 +1,8 @@
 /** Inputs of renderNodeUserData for the bootstrap tests: concrete fakes, Terraform expressions, realistic key sizes. */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Cloud } from '../../../lib/core/cloud';
-import { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { PlanError } from '../../../lib/core/plan-error';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 
 export const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -113,4 +114,15 @@ export function realSizedCredentials(): NodeBootstrapCredentials {
     bootstrapTokenId: 'abcdef',
     bootstrapTokenSecret: '0123456789abcdef',
   };
+}
+
+/** The problems renderNodeUserData reports for `input`; fails when it accepts it. */
+export function problemsOf(input: NodeBootstrapInput): readonly string[] {
+  try {
+    renderNodeUserData(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanError);
+    return (error as PlanError).problems;
+  }
+  throw new Error('renderNodeUserData accepted the input');
 }

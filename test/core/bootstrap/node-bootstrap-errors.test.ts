@@ -1,18 +1,6 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
-import { PlanError } from '../../../lib/core/plan-error';
-import { FAKE_CREDENTIALS, fakeInput, workerCredentials } from './bootstrap-fixtures';
-
-/** The problems renderNodeUserData reports for `input`. */
-function problemsOf(input: NodeBootstrapInput): readonly string[] {
-  try {
-    renderNodeUserData(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return (error as PlanError).problems;
-  }
-  throw new Error('renderNodeUserData accepted the input');
-}
+import { NodeBootstrapInput } from '../../../lib/core/bootstrap/node-bootstrap';
+import { FAKE_CREDENTIALS, fakeInput, problemsOf, workerCredentials } from './bootstrap-fixtures';
 
 describe('renderNodeUserData: bad input', () => {
   test.each<[string, NodeBootstrapInput, string]>([

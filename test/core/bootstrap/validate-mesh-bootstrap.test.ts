@@ -1,18 +1,7 @@
 import { Cloud } from '../../../lib/core/cloud';
 import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
-import { PlanError } from '../../../lib/core/plan-error';
-import { fakeMeshInput } from './bootstrap-fixtures';
-
-function problemsOf(input: NodeBootstrapInput): readonly string[] {
-  try {
-    renderNodeUserData(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return (error as PlanError).problems;
-  }
-  throw new Error('renderNodeUserData accepted the input');
-}
+import { fakeMeshInput, problemsOf } from './bootstrap-fixtures';
 
 describe('renderNodeUserData: bad mesh input', () => {
   test.each<[string, NodeBootstrapInput, string]>([
