@@ -1,0 +1,106 @@
+/**
+ * The contract between NodeGroup (autoscaled groups) and each cloud's
+ * scaling-group builder: one launch template / instance template / scale set /
+ * droplet autoscale pool for the whole group, built from the same bootstrap as
+ * a static worker, and the scoped identity the cloud's cluster-autoscaler runs with.
+ */
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { ClusterLabels } from '../../core/cluster-labels';
+import { CloudLocation } from '../../core/regions';
+import { NetworkAttachment } from '../../network/network-spec';
+
+/** A Kubernetes taint as the autoscaler's node template describes it. */
+export interface ScalingNodeTaint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: string;
+}
+
+/** One autoscaled worker group, as every cloud's `buildScalingGroup` gets it. */
+export interface ScalingGroupSpec {
+  /**
+   * The group's name on the cloud: `<cluster>-<group id>` (ASG, MIG, VMSS, pool).
+   * Also the prefix of the instance names where the cloud names instances after the group.
+   */
+  readonly name: string;
+  /** The cluster name (cluster-autoscaler discovery tags name it). */
+  readonly clusterName: string;
+  readonly instanceType: string;
+  /** Image: AMI id, GCP image, Azure `publisher:offer:sku:version`, DigitalOcean slug. */
+  readonly image: string;
+  readonly diskSizeGb: number;
+  readonly spot: boolean;
+  /** Fewest nodes the group keeps (0 allowed: scale from zero). */
+  readonly minNodes: number;
+  /** Most nodes the group may have. */
+  readonly maxNodes: number;
+  readonly labels: ClusterLabels;
+  readonly location: CloudLocation;
+  readonly network: NetworkAttachment;
+  readonly provider?: TerraformProvider;
+  /**
+   * The user-data of every instance of the group: a single Terraform reference
+   * (to a local), safe to wrap in base64gzip / base64encode.
+   */
+  readonly userData: string;
+  /** Azure and DigitalOcean: the OpenSSH public key the cloud requires (its private half stays in state). */
+  readonly sshPublicKey?: string;
+  /** Resources the group must be created after (what its bootstrap downloads). */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The Kubernetes labels and taints the nodes register with, for the
+   * autoscaler's node template (scale from zero): AWS and Azure carry them as
+   * tags; GCP reads the instance template.
+   */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  readonly nodeTaints: readonly ScalingNodeTaint[];
+  /**
+   * DigitalOcean only: the pool scales itself on utilisation (there is no
+   * cluster-autoscaler provider for plain droplets); targets are fractions in (0, 1).
+   */
+  readonly utilizationTarget?: { readonly cpu: number; readonly memory: number };
+  /** DigitalOcean only: minutes between scaling actions (the policy's empty-node removal delay). */
+  readonly cooldownMinutes?: number;
+}
+
+/** What the cluster learns about a built scaling group. */
+export interface ScalingGroupAttachment {
+  /** The group's name on the cloud (what the autoscaler's `--nodes` / discovery names). */
+  readonly groupName: string;
+  /** Terraform address of the group resource (for the cluster description). */
+  readonly groupAddress: string;
+  /**
+   * How cluster-autoscaler names the group: the ASG name (AWS), the MIG's
+   * instance group URL (GCP), the VMSS name (Azure), the pool id (DigitalOcean).
+   */
+  readonly autoscalerRef: string;
+}
+
+/** What every cloud's `grantAutoscaler` gets: once per cloud with autoscaled groups. */
+export interface AutoscalerGrantSpec {
+  readonly clusterName: string;
+  readonly labels: ClusterLabels;
+  readonly location: CloudLocation;
+  readonly network: NetworkAttachment;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The identity the cloud's control-plane nodes get, so the cluster-autoscaler
+ * running there (host network) can resize the cluster's groups and nothing else.
+ * Terraform references; the fields of the cloud that made it are set.
+ */
+export interface AutoscalerIdentity {
+  /** AWS: the instance profile name for `aws_instance.iam_instance_profile`. */
+  readonly awsInstanceProfile?: string;
+  /** GCP: the service account email for `google_compute_instance.service_account`. */
+  readonly gcpServiceAccountEmail?: string;
+  /** GCP: the project the MIGs live in (the autoscaler's `--nodes` URLs name it). */
+  readonly gcpProject?: string;
+  /** Azure: the user-assigned identity id for the VM's `identity` block. */
+  readonly azureIdentityId?: string;
+  /** Azure: the identity's client id (ARM_USER_ASSIGNED_IDENTITY_ID). */
+  readonly azureClientId?: string;
+  /** Azure: the subscription id (ARM_SUBSCRIPTION_ID). */
+  readonly azureSubscriptionId?: string;
+}
