@@ -2,14 +2,22 @@ import { NodeBootstrapInput, NodeBootstrapTaint } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 
 /**
+ * What `bootstrap-node.sh` replaces in a scaled node's kubeadm.yaml once the
+ * node knows its name and mesh address (docs/design/autoscaling.md); the
+ * provider id's placeholder, `@CAST_PROVIDER_ID@`, is in the template itself.
+ */
+export const SCALED_NODE_NAME = '@CAST_NODE_NAME@';
+export const SCALED_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
+
+/**
  * The kubeadm configuration of a node (`templates/kubeadm/<kind>.yaml`):
  * Init+Cluster+KubeletConfiguration for the init node, a JoinConfiguration
  * with file discovery for the others.
  */
 export function renderKubeadmConfig(input: NodeBootstrapInput): string {
   const registration = {
-    node_name: input.nodeName,
-    mesh_address: input.meshAddress,
+    node_name: input.scaledIdentity ? SCALED_NODE_NAME : input.nodeName!,
+    mesh_address: input.scaledIdentity ? SCALED_MESH_ADDRESS : input.meshAddress!,
     node_labels: formatNodeLabels(input.nodeLabels),
     node_taints: formatNodeTaints(input.nodeTaints),
   };
@@ -23,7 +31,7 @@ export function renderKubeadmConfig(input: NodeBootstrapInput): string {
     case 'join-control-plane':
       return renderTemplateFile('kubeadm/join-control-plane.yaml', { ...registration, ...token });
     case 'worker':
-      return renderTemplateFile('kubeadm/join-worker.yaml', { ...registration, ...token });
+      return renderTemplateFile(input.scaledIdentity ? 'kubeadm/join-scaled-worker.yaml' : 'kubeadm/join-worker.yaml', { ...registration, ...token });
   }
 }
 
@@ -33,8 +41,8 @@ export function renderKubeadmConfig(input: NodeBootstrapInput): string {
  */
 export function renderApiserverCertConfig(input: NodeBootstrapInput): string {
   return renderTemplateFile('kubeadm/apiserver-cert.yaml', {
-    node_name: input.nodeName,
-    mesh_address: input.meshAddress,
+    node_name: input.nodeName!,
+    mesh_address: input.meshAddress!,
     ...clusterValues(input),
   });
 }
@@ -53,7 +61,7 @@ function clusterValues(input: NodeBootstrapInput): Record<string, string> {
     cluster_name: input.clusterName,
     kubernetes_version: input.kubernetesVersion,
     control_plane_endpoint: input.controlPlaneEndpoint,
-    public_address: input.publicAddress,
+    public_address: input.publicAddress!,
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
     node_port_range: input.nodePortRange ?? '30000-32767',

@@ -9,6 +9,23 @@ import { MeshMode } from '../mesh/mesh-mode';
  */
 export type NodeBootstrapKind = 'init' | 'join-control-plane' | 'worker';
 
+/**
+ * A node whose identity is found at boot: a node of an autoscaled group, made
+ * by the cloud from one template, so nothing about it is known at synth time.
+ * `node-identity.sh` reads its name, public address and provider id from the
+ * metadata service; the mesh agent claims its mesh address from `meshClaimCidr`
+ * (docs/design/autoscaling.md, "Run-time contract").
+ */
+export interface NodeBootstrapScaledIdentity {
+  /** Node names on AWS are `<namePrefix>-<instance id>`; elsewhere the cloud's instance name. */
+  readonly namePrefix: string;
+  /**
+   * The block the agent claims this node's mesh address from (WireGuard modes).
+   * @default - none: in cloud-network mode the mesh address is the private address
+   */
+  readonly meshClaimCidr?: string;
+}
+
 /** Every bootstrap kind, in the order the library reports them. */
 export const NODE_BOOTSTRAP_KINDS: readonly NodeBootstrapKind[] = ['init', 'join-control-plane', 'worker'];
 
@@ -128,8 +145,8 @@ export interface NodeBootstrapMesh {
 export interface NodeBootstrapInput {
   /** What the node does at boot. */
   readonly kind: NodeBootstrapKind;
-  /** The Kubernetes node name: a lowercase DNS subdomain, concrete. */
-  readonly nodeName: string;
+  /** The Kubernetes node name: a lowercase DNS subdomain, concrete. Left out with `scaledIdentity`. */
+  readonly nodeName?: string;
   /** The cloud the node runs on; picks the in-node spot handler. */
   readonly cloud: Cloud;
   /** The cluster name (ClusterConfiguration `clusterName`). */
@@ -152,14 +169,21 @@ export interface NodeBootstrapInput {
    * every API serving certificate.
    */
   readonly controlPlaneEndpoint: string;
-  /** This node's static public IPv4 address (a SAN of its API serving certificate on control-plane nodes). */
-  readonly publicAddress: string;
+  /** This node's static public IPv4 address (a SAN of its API serving certificate on control-plane nodes). Left out with `scaledIdentity`. */
+  readonly publicAddress?: string;
   /**
    * This node's mesh address: the kubelet's node IP and, on control-plane
    * nodes, the API server's and etcd's advertise address. It must be on an
-   * interface before kubeadm runs (the mesh hook puts it there).
+   * interface before kubeadm runs (the mesh hook puts it there). Left out with `scaledIdentity`.
    */
-  readonly meshAddress: string;
+  readonly meshAddress?: string;
+  /**
+   * Workers of an autoscaled group: name, public address, provider id and
+   * mesh address are found at boot instead (then leave out nodeName,
+   * publicAddress and meshAddress).
+   * @default - a static node: every value given here
+   */
+  readonly scaledIdentity?: NodeBootstrapScaledIdentity;
   /**
    * Labels the kubelet registers the node with. The kubelet may not set labels
    * under kubernetes.io or k8s.io except its own set (node.kubernetes.io/...,

@@ -46,6 +46,8 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
     // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
+  // A scaled node reads its name, addresses and provider id from the metadata service first.
+  if (input.scaledIdentity) files.push(script('node-identity.sh'));
   files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
   files.push(script('metadata-guard.sh'), text('/etc/systemd/system/cast-metadata-guard.service', '0644', staticTemplate('systemd/cast-metadata-guard.service')));
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
@@ -62,16 +64,20 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
 
 /** /etc/cast/node.env: the node's facts, sourced by the scripts (and by the mesh hook). */
 function renderNodeEnv(input: NodeBootstrapInput): string {
+  const scaled = input.scaledIdentity;
   return renderTemplateFile('cast/node.env', {
-    node_name: input.nodeName,
+    identity: scaled ? 'from-metadata' : 'static',
+    node_name: input.nodeName ?? '',
+    node_name_prefix: scaled?.namePrefix ?? '',
+    mesh_claim_cidr: scaled?.meshClaimCidr ?? '',
     node_role: input.kind === 'worker' ? 'worker' : 'control-plane',
     cloud: input.cloud,
     cluster_name: input.clusterName,
     kubernetes_version: input.kubernetesVersion,
     kubernetes_minor: kubernetesMinor(input.kubernetesVersion),
     control_plane_endpoint: input.controlPlaneEndpoint,
-    public_address: input.publicAddress,
-    mesh_address: input.meshAddress,
+    public_address: input.publicAddress ?? '',
+    mesh_address: input.meshAddress ?? '',
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
     phone_home_url: input.phoneHomeUrl ?? '',

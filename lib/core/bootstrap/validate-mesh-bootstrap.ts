@@ -49,10 +49,20 @@ export function meshBootstrapProblems(input: NodeBootstrapInput): string[] {
   // A WireGuard node holds its mesh address on the interface; the agents refuse a record whose address is outside the mesh range.
   if (!cidr && mesh.mode !== MeshMode.CLOUD_NETWORK && IPV4.test(input.meshAddress ?? '')) {
     const block = parseCidr(mesh.meshCidr);
-    const address = parseAddress(input.meshAddress);
+    const address = parseAddress(input.meshAddress!);
     if (address <= block.network || address >= lastAddress(block)) {
       problems.push(`meshAddress must be a host address inside mesh.meshCidr ${mesh.meshCidr} in ${mesh.mode} mode (got ${input.meshAddress}). Use the node's address from allocateMeshAddresses.`);
     }
+  }
+  const claim = input.scaledIdentity?.meshClaimCidr;
+  if (input.scaledIdentity && !cidr && mesh.mode !== MeshMode.CLOUD_NETWORK) {
+    const block = parseCidr(mesh.meshCidr);
+    const inside = claim !== undefined && cidrProblem(claim) === undefined && parseCidr(claim).prefix >= block.prefix && parseCidr(claim).network >= block.network && lastAddress(parseCidr(claim)) <= lastAddress(block);
+    if (!inside) {
+      problems.push(`scaledIdentity.meshClaimCidr must be a block inside mesh.meshCidr ${mesh.meshCidr} in ${mesh.mode} mode (got ${JSON.stringify(claim)}): the agent claims the node's mesh address from it. Pass the group's block.`);
+    }
+  } else if (claim !== undefined && mesh.mode === MeshMode.CLOUD_NETWORK) {
+    problems.push(`scaledIdentity.meshClaimCidr must be left out in cloud-network mode (got ${claim}): the mesh address is the node's private address. Remove it.`);
   }
   return problems;
 

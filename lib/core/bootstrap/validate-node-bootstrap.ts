@@ -54,7 +54,10 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (!NODE_BOOTSTRAP_KINDS.includes(input.kind)) {
     add(`kind must be one of ${NODE_BOOTSTRAP_KINDS.join(', ')} (got ${JSON.stringify(input.kind)}). Pick the node's part in the cluster.`);
   }
-  if (typeof input.nodeName !== 'string' || !NODE_NAME.test(input.nodeName)) {
+  const scaled = input.scaledIdentity;
+  if (scaled) {
+    problems.push(...scaledIdentityProblems(input));
+  } else if (typeof input.nodeName !== 'string' || !NODE_NAME.test(input.nodeName)) {
     add(`nodeName must be a lowercase DNS subdomain (a-z, 0-9, "-", "."; 1 to 253 characters) (got ${JSON.stringify(input.nodeName)}). Use the Kubernetes node name.`);
   }
   if (!ALL_CLOUDS.includes(input.cloud)) {
@@ -69,8 +72,10 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   checkConcrete('podCidr', input.podCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's pod range.");
   checkConcrete('serviceCidr', input.serviceCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's service range.");
   checkConcrete('controlPlaneEndpoint', input.controlPlaneEndpoint, (v) => IPV4.test(v) || DNS_NAME.test(v), 'an IPv4 address or a DNS name, without scheme or port', "Use the init node's static public IP.");
-  checkConcrete('publicAddress', input.publicAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's static public IP.");
-  checkConcrete('meshAddress', input.meshAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
+  if (!scaled) {
+    checkConcrete('publicAddress', input.publicAddress ?? '', (v) => IPV4.test(v), 'an IPv4 address', "Use the node's static public IP.");
+    checkConcrete('meshAddress', input.meshAddress ?? '', (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
+  }
   if (input.phoneHomeUrl !== undefined) {
     checkConcrete('phoneHomeUrl', input.phoneHomeUrl, (v) => URL.test(v), 'an http(s) URL without spaces or quotes', 'Fix the URL or leave phoneHomeUrl out.');
   }
@@ -136,6 +141,33 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
       add(`credentials.${field} must be base64 of a PEM on one line (got ${describeSecret(value)}). Pass base64encode(<the PEM>) from the cluster credentials.`);
     }
   }
+}
+
+/** Longest AWS scaled-node name prefix: `<prefix>-i-<17 hex>` must stay a 63-character DNS label. */
+export const MAX_SCALED_NAME_PREFIX = 63 - '-i-0123456789abcdef0'.length;
+const NAME_PREFIX = new RegExp(`^[a-z]([-a-z0-9]{0,${MAX_SCALED_NAME_PREFIX - 2}}[a-z0-9])?$`);
+
+/** A node whose identity is found at boot: a worker, nothing static given, a valid prefix and claim block. */
+function scaledIdentityProblems(input: NodeBootstrapInput): string[] {
+  const problems: string[] = [];
+  const scaled = input.scaledIdentity!;
+  if (input.kind !== 'worker') {
+    problems.push(`scaledIdentity must be given only to workers (got one for a ${input.kind} node): control-plane nodes are never autoscaled. Leave it out.`);
+  }
+  for (const prop of ['nodeName', 'publicAddress', 'meshAddress'] as const) {
+    if (input[prop] !== undefined) {
+      problems.push(`${prop} must be left out with scaledIdentity (got ${JSON.stringify(input[prop])}): a scaled node finds it at boot. Remove it.`);
+    }
+  }
+  if (!NAME_PREFIX.test(scaled.namePrefix ?? '')) {
+    problems.push(
+      `scaledIdentity.namePrefix must be a lowercase DNS label of at most ${MAX_SCALED_NAME_PREFIX} characters (got ${JSON.stringify(scaled.namePrefix)}): AWS node names are <prefix>-<instance id>. Use a shorter cluster name or group id.`,
+    );
+  }
+  if (scaled.meshClaimCidr !== undefined && cidrProblem(scaled.meshClaimCidr) !== undefined) {
+    problems.push(`scaledIdentity.meshClaimCidr must be a canonical IPv4 CIDR (got ${JSON.stringify(scaled.meshClaimCidr)}). Use the group's block of the mesh range.`);
+  }
+  return problems;
 }
 
 function present(value: string | undefined): value is string {

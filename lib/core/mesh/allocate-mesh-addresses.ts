@@ -1,6 +1,7 @@
 import { blockSize, cidrProblem, formatAddress, formatCidr, Ipv4Block, parseAddress, parseCidr } from '../cidr';
 import { compareNames } from './compare-names';
 import { nameHash } from './name-hash';
+import { meshScalingZone, scalingZoneSize } from './scaling-zone';
 
 /** A node asking for a mesh address. */
 export interface MeshAddressRequest {
@@ -28,9 +29,10 @@ export interface MeshAddressAllocation {
  * coordination-free way (after Kilo's allocator).
  *
  * ```
- *   meshCidr 10.4.0.0/16: host slots 0..65533 = 10.4.0.1 .. 10.4.255.254
+ *   meshCidr 10.4.0.0/16: host slots 0..61438 = 10.4.0.1 .. 10.4.239.255
+ *   (the last 1/16, 10.4.240.0/20, is the scaling zone: see meshScalingZone)
  *
- *   home slot(name) = (first 4 bytes of sha256(name), big-endian) mod 65534
+ *   home slot(name) = (first 4 bytes of sha256(name), big-endian) mod 61439
  *
  *   1. pinned addresses are taken first, as given
  *   2. the other nodes, ordered by (home slot, name), each take their home
@@ -65,7 +67,7 @@ export function allocateMeshAddresses(nodes: readonly MeshAddressRequest[], mesh
 
   const unpinned = nodes
     .filter((node) => node.meshAddress === undefined)
-    .map((node) => ({ name: node.name, home: homeSlot(node.name, range.count) }))
+    .map((node) => ({ name: node.name, home: homeSlot(node.name, range) }))
     .sort((a, b) => a.home - b.home || compareNames(a.name, b.name));
   for (const { name, home } of unpinned) {
     let slot = home;
@@ -81,7 +83,7 @@ export function homeMeshAddress(name: string, meshCidr: string): string {
   const problem = meshCidrProblem(meshCidr);
   if (problem) throw new Error(problem);
   const range = hostRange(parseCidr(meshCidr));
-  return formatAddress(range.first + homeSlot(name, range.count));
+  return formatAddress(range.first + homeSlot(name, range));
 }
 
 /** Why `meshCidr` cannot hold mesh addresses, or undefined when it can. */
@@ -126,8 +128,10 @@ export function meshAddressProblems(nodes: readonly MeshAddressRequest[], meshCi
     const what = `nodes["${node.name}"].meshAddress`;
     const address = tryParseAddress(node.meshAddress);
     if (address === undefined || address < range.first || address >= range.first + range.count) {
+      const zone = meshScalingZone(formatCidr(block));
+      const reason = zone ? `, not its network address or its scaling zone ${zone.cidr}, kept for autoscaled nodes` : ', not its network or broadcast address';
       problems.push(
-        `${what} must be a host address inside ${formatCidr(block)}, not its network or broadcast address (got "${node.meshAddress}"). ` +
+        `${what} must be a host address inside ${formatCidr(block)}${reason} (got "${node.meshAddress}"). ` +
           'Pick an address in the mesh range, or leave meshAddress out to have one allocated.',
       );
       continue;
@@ -151,16 +155,24 @@ export function isToken(text: string): boolean {
 interface HostRange {
   /** First host address (network + 1). */
   readonly first: number;
-  /** Number of host addresses (block size minus network and broadcast). */
+  /** Number of static host addresses: after the network address, before the scaling zone (or the broadcast address). */
   readonly count: number;
+  /** Number of host addresses of the whole range (block size minus network and broadcast): the hash modulus. */
+  readonly hosts: number;
 }
 
 function hostRange(block: Ipv4Block): HostRange {
-  return { first: block.network + 1, count: blockSize(block) - 2 };
+  const zone = scalingZoneSize(block);
+  return { first: block.network + 1, count: blockSize(block) - 1 - (zone > 0 ? zone : 1), hosts: blockSize(block) - 2 };
 }
 
-function homeSlot(name: string, count: number): number {
-  return nameHash(name) % count;
+/**
+ * nameHash mod the range's host count, as before the scaling zone existed, so
+ * names homed outside the zone kept their addresses; a home inside the zone
+ * folds back into the static part.
+ */
+function homeSlot(name: string, range: HostRange): number {
+  return (nameHash(name) % range.hosts) % range.count;
 }
 
 function tryParseAddress(text: string): number | undefined {

@@ -15,3 +15,4 @@ export * from './render-interface-setup';
 export * from './render-mesh-diagram';
 export * from './render-wireguard-config';
 export * from './select-gateways';
+export * from './scaling-zone';

@@ -191,7 +191,9 @@ describe('renderNodeUserData: options', () => {
   test('node.env carries the node facts the scripts read', () => {
     const config = parseUserData(renderNodeUserData(fakeInput('join-control-plane', Cloud.AZURE)));
     expect(fileAt(config, '/etc/cast/node.env').content.split('\n').filter((l) => l.startsWith('CAST_'))).toEqual([
+      "CAST_NODE_IDENTITY='static'",
       "CAST_NODE_NAME='azure-cp-1'",
+      "CAST_NODE_NAME_PREFIX=''",
       "CAST_NODE_ROLE='control-plane'",
       "CAST_CLOUD='azure'",
       "CAST_CLUSTER_NAME='prod'",
@@ -200,6 +202,7 @@ describe('renderNodeUserData: options', () => {
       "CAST_CONTROL_PLANE_ENDPOINT='203.0.113.10'",
       "CAST_PUBLIC_ADDRESS='198.51.100.21'",
       "CAST_MESH_ADDRESS='10.4.17.3'",
+      "CAST_MESH_CLAIM_CIDR=''",
       "CAST_POD_CIDR='10.244.0.0/16'",
       "CAST_SERVICE_CIDR='10.96.0.0/12'",
       "CAST_PHONE_HOME_URL='https://hooks.example.com/cast?cluster=prod'",

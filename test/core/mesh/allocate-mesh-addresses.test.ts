@@ -46,7 +46,7 @@ describe('allocateMeshAddresses', () => {
   test('property: addresses are distinct host addresses inside the range and pinned ones are kept', () => {
     fc.assert(
       fc.property(names(40), fc.integer({ min: 0, max: 2 ** 31 }), (list, seed) => {
-        const requests: MeshAddressRequest[] = list.map((name, i) => (i % 5 === 0 ? { name, meshAddress: `10.4.0.${1 + ((i + seed) % 60)}` } : { name }));
+        const requests: MeshAddressRequest[] = list.map((name, i) => (i % 5 === 0 ? { name, meshAddress: `10.4.0.${1 + ((i + seed) % 59)}` } : { name }));
         const pins = new Set(requests.filter((r) => r.meshAddress).map((r) => r.meshAddress));
         fc.pre(pins.size === requests.filter((r) => r.meshAddress).length);
         const result = allocateMeshAddresses(requests, '10.4.0.0/26');
@@ -56,6 +56,8 @@ describe('allocateMeshAddresses', () => {
           const address = parseAddress(a.address);
           expect(contains(block, { network: address, prefix: 32 })).toBe(true);
           expect([block.network, block.network + 63]).not.toContain(address);
+          // Never in the scaling zone 10.4.0.60/30, which scaled nodes claim from at boot.
+          expect(address).toBeLessThan(block.network + 60);
         }
         for (const r of requests.filter((q) => q.meshAddress)) {
           expect(result.find((a) => a.name === r.name)).toEqual({ name: r.name, address: r.meshAddress, pinned: true });
@@ -124,13 +126,13 @@ describe('allocateMeshAddresses', () => {
         'pinned address outside the range',
         [{ name: 'a', meshAddress: '10.5.0.1' }],
         '10.4.0.0/16',
-        'nodes["a"].meshAddress must be a host address inside 10.4.0.0/16, not its network or broadcast address (got "10.5.0.1"). Pick an address in the mesh range, or leave meshAddress out to have one allocated.',
+        'nodes["a"].meshAddress must be a host address inside 10.4.0.0/16, not its network address or its scaling zone 10.4.240.0/20, kept for autoscaled nodes (got "10.5.0.1"). Pick an address in the mesh range, or leave meshAddress out to have one allocated.',
       ],
       [
         'pinned broadcast address',
         [{ name: 'a', meshAddress: '10.4.255.255' }],
         '10.4.0.0/16',
-        'nodes["a"].meshAddress must be a host address inside 10.4.0.0/16, not its network or broadcast address (got "10.4.255.255"). Pick an address in the mesh range, or leave meshAddress out to have one allocated.',
+        'nodes["a"].meshAddress must be a host address inside 10.4.0.0/16, not its network address or its scaling zone 10.4.240.0/20, kept for autoscaled nodes (got "10.4.255.255"). Pick an address in the mesh range, or leave meshAddress out to have one allocated.',
       ],
       [
         'pinned address twice',
