@@ -1,0 +1,151 @@
+/**
+ * AWS scaling group: a launch template (IMDSv2 only, encrypted gp3 root, the
+ * worker security group, gzipped user data) and an Auto Scaling group tagged
+ * for cluster-autoscaler auto-discovery; and the instance profile the
+ * control-plane nodes give the autoscaler.
+ *
+ * Known gap: a launch template cannot turn off the source/destination check
+ * (only `ec2:ModifyInstanceAttribute` on the running instance can), so scaled
+ * AWS nodes keep it on, unlike static ones (lib/nodes/aws.ts). Packets between
+ * node addresses (WireGuard, IPIP) pass; pod or mesh addresses routed `via` a
+ * scaled node's private address over the VPC are dropped. Closing it needs the
+ * node to switch the check off at boot (an instance role allowing
+ * ModifyInstanceAttribute on itself) or AWS in the IPIP clouds (lib/core/mesh/ipip.ts).
+ */
+import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { labelMap } from '../../core/cluster-labels';
+import { resourceAddress } from '../node-spec';
+import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
+
+// cluster-autoscaler's AWS auto-discovery tags and node-template tag prefix
+// (cluster-autoscaler/cloudprovider/aws/README.md, "Auto-Discovery Setup", "Scaling a node group to 0").
+const DISCOVERY_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
+const NODE_TEMPLATE_PREFIX = 'k8s.io/cluster-autoscaler/node-template';
+
+/** The tag the autoscaler discovers the cluster's groups by, and the IAM condition scopes writes to. */
+export function ownershipTag(clusterName: string): string {
+  return `k8s.io/cluster-autoscaler/${clusterName}`;
+}
+
+export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
+  const template = createLaunchTemplate(scope, spec);
+  const group = createGroup(scope, spec, template);
+  return { groupName: group.name, groupAddress: resourceAddress(group), autoscalerRef: group.name };
+}
+
+export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
+  const name = `${spec.clusterName}-autoscaler`;
+  const tags = { ...labelMap(spec.labels), Name: name };
+  const role = new IamRole(scope, `${name}-role`, {
+    provider: spec.provider,
+    name,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    }),
+    tags,
+  });
+  new IamRolePolicy(scope, `${name}-policy`, { provider: spec.provider, name, role: role.name, policy: autoscalerPolicy(spec.clusterName) });
+  const profile = new IamInstanceProfile(scope, `${name}-profile`, { provider: spec.provider, name, role: role.name, tags });
+  return { awsInstanceProfile: profile.name };
+}
+
+/**
+ * cluster-autoscaler's least-privilege policy (cloudprovider/aws/README.md,
+ * "Minimal IAM Permissions Policy"): reads everywhere, writes only on groups
+ * carrying the cluster's ownership tag.
+ */
+export function autoscalerPolicy(clusterName: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Describe',
+        Effect: 'Allow',
+        Action: [
+          'autoscaling:DescribeAutoScalingGroups',
+          'autoscaling:DescribeAutoScalingInstances',
+          'autoscaling:DescribeLaunchConfigurations',
+          'autoscaling:DescribeScalingActivities',
+          'autoscaling:DescribeTags',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeLaunchTemplateVersions',
+          'ec2:GetInstanceTypesFromInstanceRequirements',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'ResizeOwnedGroups',
+        Effect: 'Allow',
+        Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+        Resource: '*',
+        Condition: { StringEquals: { [`aws:ResourceTag/${ownershipTag(clusterName)}`]: 'owned' } },
+      },
+    ],
+  });
+}
+
+/** The ASG's tags: the cluster's (propagated to instances) and the autoscaler's (on the group only), sorted by key. */
+export function groupTags(spec: ScalingGroupSpec): AutoscalingGroupTag[] {
+  const propagated = { ...instanceTags(spec) };
+  const groupOnly: Record<string, string> = { [DISCOVERY_ENABLED_TAG]: 'true', [ownershipTag(spec.clusterName)]: 'owned' };
+  for (const [key, value] of Object.entries(spec.nodeLabels)) groupOnly[`${NODE_TEMPLATE_PREFIX}/label/${key}`] = value;
+  for (const taint of spec.nodeTaints) groupOnly[`${NODE_TEMPLATE_PREFIX}/taint/${taint.key}`] = `${taint.value ?? ''}:${taint.effect}`;
+  const tags = [
+    ...Object.entries(propagated).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+    ...Object.entries(groupOnly).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+  ];
+  return tags.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function instanceTags(spec: ScalingGroupSpec): Record<string, string> {
+  return { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': 'worker' };
+}
+
+function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchTemplate {
+  const tags = instanceTags(spec);
+  return new LaunchTemplate(scope, `${spec.name}-template`, {
+    provider: spec.provider,
+    name: spec.name,
+    imageId: spec.image,
+    instanceType: spec.instanceType,
+    updateDefaultVersion: true,
+    // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
+    userData: Fn.base64gzip(spec.userData),
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    blockDeviceMappings: [
+      // /dev/sda1 is the root device of Canonical's Ubuntu AMIs.
+      { deviceName: '/dev/sda1', ebs: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+    ],
+    // Security groups go on the interface: a template with network_interfaces may not also set vpc_security_group_ids.
+    networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: 'true', deleteOnTermination: 'true', securityGroups: [spec.network.roleFirewall.worker] }],
+    instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
+    tagSpecifications: [
+      { resourceType: 'instance', tags },
+      { resourceType: 'volume', tags },
+    ],
+    tags: labelMap(spec.labels),
+  });
+}
+
+function createGroup(scope: Construct, spec: ScalingGroupSpec, template: LaunchTemplate): AutoscalingGroup {
+  return new AutoscalingGroup(scope, spec.name, {
+    provider: spec.provider,
+    name: spec.name,
+    minSize: spec.minNodes,
+    maxSize: spec.maxNodes,
+    // No desired_capacity: AWS starts at min_size and the autoscaler owns it from then on.
+    vpcZoneIdentifier: [spec.network.subnetId],
+    launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+    tag: groupTags(spec),
+    lifecycle: { ignoreChanges: ['desired_capacity'] },
+    dependsOn: spec.dependsOn,
+  });
+}

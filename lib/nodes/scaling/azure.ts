@@ -1,0 +1,118 @@
+/**
+ * Azure scaling group: a Linux virtual machine scale set (Uniform) whose NICs
+ * forward IP and sit in the worker NSG, each instance with its own public IP,
+ * tagged for cluster-autoscaler discovery; and the user-assigned identity the
+ * control-plane nodes give the autoscaler.
+ */
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { labelMap } from '../../core/cluster-labels';
+import { resourceAddress } from '../node-spec';
+import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
+
+const ADMIN_USER = 'cast';
+// Linux computer name prefixes are at most 58 characters (Azure appends a 6-character instance suffix).
+const MAX_COMPUTER_NAME_PREFIX_LENGTH = 58;
+// cluster-autoscaler's Azure node-template tags (cloudprovider/azure/azure_template.go): Azure tag
+// names may not hold "/", so the key's "/" is written "_" and its "_" is written "~2".
+const NODE_LABEL_TAG_PREFIX = 'k8s.io_cluster-autoscaler_node-template_label_';
+const NODE_TAINT_TAG_PREFIX = 'k8s.io_cluster-autoscaler_node-template_taint_';
+
+export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
+  const scaleSet = createScaleSet(scope, spec);
+  return { groupName: scaleSet.name, groupAddress: resourceAddress(scaleSet), autoscalerRef: scaleSet.name };
+}
+
+export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
+  const name = `${spec.clusterName}-autoscaler`;
+  const client = new DataAzurermClientConfig(scope, `${name}-client`, { provider: spec.provider });
+  const identity = new UserAssignedIdentity(scope, name, {
+    provider: spec.provider,
+    name,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    tags: labelMap(spec.labels),
+  });
+  new RoleAssignment(scope, `${name}-vm-contributor`, {
+    provider: spec.provider,
+    // The resource group id spelled from the subscription the provider works in: no second data
+    // source, and nothing read before the group exists on the first apply.
+    scope: `/subscriptions/${client.subscriptionId}/resourceGroups/${spec.network.resourceGroupName!}`,
+    roleDefinitionName: 'Virtual Machine Contributor',
+    principalId: identity.principalId,
+    // Skips the directory lookup a brand-new identity may not pass yet.
+    principalType: 'ServicePrincipal',
+  });
+  return { azureIdentityId: identity.id, azureClientId: identity.clientId, azureSubscriptionId: client.subscriptionId };
+}
+
+/** The scale set's tags: the cluster's, the autoscaler's discovery labels and its node template. */
+export function scaleSetTags(spec: ScalingGroupSpec): Record<string, string> {
+  const tags: Record<string, string> = {
+    ...labelMap(spec.labels),
+    'cast-node-role': 'worker',
+    // Discovery: --node-group-auto-discovery=label:cluster-autoscaler-enabled=true,cluster-autoscaler-name=<cluster>.
+    'cluster-autoscaler-enabled': 'true',
+    'cluster-autoscaler-name': spec.clusterName,
+  };
+  for (const [key, value] of Object.entries(spec.nodeLabels)) tags[`${NODE_LABEL_TAG_PREFIX}${encodeTagKey(key)}`] = value;
+  for (const taint of spec.nodeTaints) tags[`${NODE_TAINT_TAG_PREFIX}${encodeTagKey(taint.key)}`] = `${taint.value ?? ''}:${taint.effect}`;
+  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A Kubernetes label or taint key as the Azure autoscaler decodes it from a tag name. */
+export function encodeTagKey(key: string): string {
+  return key.replace(/_/g, '~2').replace(/\//g, '_');
+}
+
+/** The scale set's computer name prefix: its name, cut to Azure's limit, never ending in "-" or ".". */
+export function computerNamePrefix(name: string): string {
+  return name.slice(0, MAX_COMPUTER_NAME_PREFIX_LENGTH).replace(/[-.]+$/, '');
+}
+
+function createScaleSet(scope: Construct, spec: ScalingGroupSpec): LinuxVirtualMachineScaleSet {
+  const [publisher, offer, sku, version] = spec.image.split(':');
+  return new LinuxVirtualMachineScaleSet(scope, spec.name, {
+    provider: spec.provider,
+    name: spec.name,
+    computerNamePrefix: computerNamePrefix(spec.name),
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    zones: [spec.location.zone],
+    sku: spec.instanceType,
+    // Start at min; the autoscaler owns the count from then on.
+    instances: spec.minNodes,
+    // Overprovisioned instances would boot, join and claim mesh addresses before Azure deletes them.
+    overprovision: false,
+    upgradeMode: 'Manual',
+    adminUsername: ADMIN_USER,
+    // Azure requires a key on Linux VMs; its private half lives only in Terraform state.
+    adminSshKey: [{ username: ADMIN_USER, publicKey: spec.sshPublicKey! }],
+    disablePasswordAuthentication: true,
+    // Managed disks are encrypted at rest with platform-managed keys.
+    osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: spec.diskSizeGb },
+    sourceImageReference: { publisher, offer, sku, version },
+    customData: Fn.base64encode(spec.userData),
+    networkInterface: [
+      {
+        name: 'primary',
+        primary: true,
+        // Pod traffic is routed through nodes. (The scale set's NIC block keeps the 3.x name in 4.x.)
+        enableIpForwarding: true,
+        networkSecurityGroupId: spec.network.roleFirewall.worker,
+        ipConfiguration: [{ name: 'primary', primary: true, subnetId: spec.network.subnetId, publicIpAddress: [{ name: 'public' }] }],
+      },
+    ],
+    priority: spec.spot ? 'Spot' : 'Regular',
+    evictionPolicy: spec.spot ? 'Delete' : undefined,
+    // -1: pay up to the on-demand price, never evicted for price.
+    maxBidPrice: spec.spot ? -1 : undefined,
+    tags: scaleSetTags(spec),
+    lifecycle: { ignoreChanges: ['instances'] },
+    dependsOn: spec.dependsOn,
+  });
+}

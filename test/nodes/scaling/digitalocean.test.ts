@@ -1,0 +1,58 @@
+import { Cloud } from '../../../lib/core/cloud';
+import { poolProblems } from '../../../lib/nodes/scaling/digitalocean';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
+import { LABELS, literalSecrets, synthScaling } from './scaling-fixture';
+
+describe('DigitalOcean scaling group', () => {
+  const s = synthScaling(Cloud.DIGITALOCEAN, [
+    { utilizationTarget: { cpu: 0.6, memory: 0.7 }, cooldownMinutes: 10 },
+    { name: 'c1-small', spot: false, minNodes: 2, maxNodes: 3 },
+  ]);
+  const pool = (fragment: string) => s.resource('digitalocean_droplet_autoscale', fragment);
+
+  test('the synthesized stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
+  });
+
+  test('a pool per group: min/max, the policy\'s utilisation targets and cooldown', () => {
+    expect(pool('c1-pool').name).toBe('c1-pool');
+    expect(pool('c1-pool').config).toEqual({ min_instances: 1, max_instances: 5, target_cpu_utilization: 0.6, target_memory_utilization: 0.7, cooldown_minutes: 10 });
+    expect(pool('c1-small').config).toEqual({ min_instances: 2, max_instances: 3, target_cpu_utilization: 0.5, target_memory_utilization: 0.5, cooldown_minutes: 5 });
+    const id = s.logicalId('digitalocean_droplet_autoscale', 'c1-pool');
+    expect(s.attachments[0]).toEqual({ groupName: `\${digitalocean_droplet_autoscale.${id}.name}`, groupAddress: `digitalocean_droplet_autoscale.${id}`, autoscalerRef: `\${digitalocean_droplet_autoscale.${id}.id}` });
+  });
+
+  test('droplets: size, region, image, VPC, the user-data local, the worker firewall tag and the cluster tags', () => {
+    const template = pool('c1-pool').droplet_template;
+    expect(template).toMatchObject({ size: 's-2vcpu-4gb', region: 'nyc3', image: 'ubuntu-24-04-x64', vpc_uuid: 'vpc-uuid-c1', with_droplet_agent: true });
+    expect(template.user_data).toMatch(/^\$\{local\.[\w-]+\}$/);
+    expect(template.tags).toEqual(['c1-worker', 'cast-cluster-name:c1', `cast-cluster-uuid:${LABELS.uuid}`, 'team:infra', 'cast-node-role:worker']);
+  });
+
+  test('one SSH key for every pool of the cluster, made from the generated public key', () => {
+    const keys = s.resources('digitalocean_ssh_key');
+    expect(Object.keys(keys)).toHaveLength(1);
+    const [keyId, key] = Object.entries(keys)[0];
+    expect(key).toEqual({ name: 'c1-autoscale-ssh-key', public_key: `\${tls_private_key.${Object.keys(s.json.resource.tls_private_key)[0]}.public_key_openssh}` });
+    for (const fragment of ['c1-pool', 'c1-small']) expect(pool(fragment).droplet_template.ssh_keys).toEqual([`\${digitalocean_ssh_key.${keyId}.id}`]);
+  });
+
+  test('no autoscaler identity: the pool scales itself', () => {
+    expect(s.identity).toBeUndefined();
+    expect(literalSecrets(s.text)).toEqual([]);
+  });
+
+  test('bad numbers are refused with the place, the value and the fix', () => {
+    expect(() => synthScaling(Cloud.DIGITALOCEAN, [{ minNodes: 0 }])).toThrow(/test\/group-0: minNodes must be at least 1 on DigitalOcean \(got 0\)\. A droplet autoscale pool cannot scale to zero/);
+    expect(poolProblems({ minNodes: 0, utilizationTarget: { cpu: 0.01, memory: 1.5 } })).toEqual([
+      'minNodes must be at least 1 on DigitalOcean (got 0). A droplet autoscale pool cannot scale to zero; set minNodes to 1.',
+      'utilizationTarget.cpu must be between 0.05 and 1 on DigitalOcean (got 0.01). Give a fraction, e.g. 0.6.',
+      'utilizationTarget.memory must be between 0.05 and 1 on DigitalOcean (got 1.5). Give a fraction, e.g. 0.6.',
+    ]);
+    expect(poolProblems({ minNodes: 1, utilizationTarget: { cpu: 0.05, memory: 1 } })).toEqual([]);
+  });
+
+  test('a pool without an SSH key is refused', () => {
+    expect(() => synthScaling(Cloud.DIGITALOCEAN, [{ sshPublicKey: undefined }])).toThrow(/sshPublicKey must be set for a DigitalOcean scaling group/);
+  });
+});
