@@ -1,5 +1,5 @@
 /**
- * Splits the policy's core limits between the clusters-autoscalers, one per
+ * Splits the policy's core limits between the cluster-autoscalers, one per
  * cloud with scaled groups (docs/design/autoscaling.md, decision 4). Pure.
  *
  * Each cloud's weight is its scaled capacity, Σ maxNodes × vCPU over its
