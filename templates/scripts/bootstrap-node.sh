@@ -5,9 +5,10 @@
 #   bootstrap-node.sh join-control-plane   further control-plane nodes (stacked etcd)
 #   bootstrap-node.sh worker               workers
 #
-# Order: install Kubernetes, run the mesh hook when it is installed, check that the mesh
-# address is up, run kubeadm, start the spot handler when it is installed, report to the
-# phone-home URL when one is set.
+# Order: find the identity of a node of an autoscaled group (node-identity.sh), install
+# Kubernetes, run the mesh hook when it is installed, check that the mesh address is up,
+# fill the kubeadm placeholders, run kubeadm, start the spot handler when it is installed,
+# report to the phone-home URL when one is set.
 set -euo pipefail
 
 readonly kind="${1:-}"
@@ -19,10 +20,10 @@ case "$kind" in
     ;;
 esac
 
+# Read again after node-identity.sh and mesh-up.sh, which append to it (a later line wins).
 # shellcheck source=/dev/null
-. /etc/cast/node.env
-: "${CAST_NODE_NAME:?missing in /etc/cast/node.env}"
-: "${CAST_MESH_ADDRESS:?missing in /etc/cast/node.env}"
+load_env() { . /etc/cast/node.env; }
+load_env
 
 readonly BIN=/opt/cast/bin
 readonly KUBEADM_CONFIG=/etc/cast/kubeadm.yaml
@@ -42,7 +43,7 @@ phone_home() {
   curl -fsS --retry 10 --retry-connrefused --max-time 30 -o /dev/null \
     --data-urlencode "instance_id=${instance_id}" \
     --data-urlencode "hostname=$(hostname)" \
-    --data-urlencode "node_name=${CAST_NODE_NAME}" \
+    --data-urlencode "node_name=${CAST_NODE_NAME:-}" \
     --data-urlencode "status=$1" \
     "$CAST_PHONE_HOME_URL" || log "phone home to ${CAST_PHONE_HOME_URL} failed (ignored)"
 }
@@ -55,6 +56,12 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
+
+if [ "${CAST_NODE_IDENTITY:-}" = from-metadata ]; then
+  "$BIN/node-identity.sh"
+  load_env
+fi
+: "${CAST_NODE_NAME:?missing in /etc/cast/node.env}"
 
 if [ -f /etc/kubernetes/kubelet.conf ]; then
   log "${CAST_NODE_NAME} is already part of the cluster (/etc/kubernetes/kubelet.conf exists); nothing to do"
@@ -76,6 +83,8 @@ if [ -x "$BIN/mesh-up.sh" ]; then
 else
   log "no $BIN/mesh-up.sh: not starting a mesh"
 fi
+load_env
+: "${CAST_MESH_ADDRESS:?missing in /etc/cast/node.env}"
 
 # etcd and the API server bind the mesh address and the kubelet registers with it; fail
 # here with a clear message rather than in etcd's logs.
@@ -84,6 +93,19 @@ addresses="$(ip -o -4 address show)"
 if ! grep -qF " inet ${CAST_MESH_ADDRESS}/" <<<"$addresses"; then
   log "mesh address ${CAST_MESH_ADDRESS} is on no interface: the mesh did not come up" >&2
   exit 1
+fi
+
+# A scaled node's kubeadm.yaml holds @CAST_...@ placeholders for what it found at boot.
+# Only values without | & \ are filled (names, addresses, ids); any other is reported.
+readonly PLACEHOLDER='@CAST_[A-Z_]+@'
+if grep -qE "$PLACEHOLDER" "$KUBEADM_CONFIG"; then
+  for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
+    if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$KUBEADM_CONFIG"; fi
+  done
+  if grep -qE "$PLACEHOLDER" "$KUBEADM_CONFIG"; then
+    log "unfilled in $KUBEADM_CONFIG: $(grep -oE "$PLACEHOLDER" "$KUBEADM_CONFIG" | sort -u | xargs)" >&2
+    exit 1
+  fi
 fi
 
 case "$kind" in

@@ -11,7 +11,7 @@ import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootst
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { fakeInput } from './bootstrap-fixtures';
 import { NodeSandbox, sandboxSkipReason, Stubs } from './node-sandbox';
-import { parseUserData } from './user-data-files';
+import { fileAt, parseUserData } from './user-data-files';
 
 const skipReason = sandboxSkipReason();
 if (skipReason) console.warn(`Skipping the node script tests: ${skipReason}.`);
@@ -118,6 +118,191 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.status).toBe(2);
     expect(run.output).toContain('usage: /opt/cast/bin/bootstrap-node.sh init|join-control-plane|worker (got "master")');
     expect(run.calls).toEqual([]);
+  });
+});
+
+/**
+ * A worker of an autoscaled group (identity from-metadata): node.env and kubeadm.yaml as the
+ * renderer leaves them for such a node (empty facts, @CAST_…@ placeholders), the real
+ * node-identity.sh, and a curl stub that answers the metadata paths.
+ */
+describeIf('bootstrap-node.sh, a worker of an autoscaled group', () => {
+  const sandboxes: NodeSandbox[] = [];
+  afterAll(() => sandboxes.forEach((s) => s.dispose()));
+
+  const scaledNodeEnv = (cloud: Cloud, claimCidr: string) =>
+    [
+      '# shellcheck shell=bash disable=SC2034',
+      "CAST_NODE_IDENTITY='from-metadata'",
+      "CAST_NODE_NAME=''",
+      `CAST_NODE_NAME_PREFIX='prod-${cloud}-pool'`,
+      "CAST_NODE_ROLE='worker'",
+      `CAST_CLOUD='${cloud}'`,
+      "CAST_CLUSTER_NAME='prod'",
+      "CAST_KUBERNETES_VERSION='1.34.2'",
+      "CAST_KUBERNETES_MINOR='1.34'",
+      "CAST_CONTROL_PLANE_ENDPOINT='203.0.113.10'",
+      "CAST_PUBLIC_ADDRESS=''",
+      "CAST_MESH_ADDRESS=''",
+      `CAST_MESH_CLAIM_CIDR='${claimCidr}'`,
+      "CAST_POD_CIDR='10.244.0.0/16'",
+      "CAST_SERVICE_CIDR='10.96.0.0/12'",
+      "CAST_PHONE_HOME_URL='https://hooks.example.com/cast?cluster=prod'",
+      '',
+    ].join('\n');
+  const SCALED_KUBEADM = [
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: JoinConfiguration',
+    'discovery:',
+    '  file:',
+    '    kubeConfigPath: /etc/cast/discovery.conf',
+    "  tlsBootstrapToken: 'abcdef.0123456789abcdef'",
+    'nodeRegistration:',
+    "  name: '@CAST_NODE_NAME@'",
+    '  criSocket: unix:///var/run/containerd/containerd.sock',
+    '  taints: []',
+    '  kubeletExtraArgs:',
+    '    - name: node-ip',
+    "      value: '@CAST_MESH_ADDRESS@'",
+    '    - name: node-labels',
+    "      value: 'example.com/pool=general'",
+    '    - name: provider-id',
+    "      value: '@CAST_PROVIDER_ID@'",
+    '',
+  ].join('\n');
+  const filled = (name: string, meshAddress: string, providerId: string) =>
+    SCALED_KUBEADM.replace('@CAST_NODE_NAME@', name).replace('@CAST_MESH_ADDRESS@', meshAddress).replace('@CAST_PROVIDER_ID@', providerId);
+
+  // The metadata services by URL (the phone-home URL answers nothing); kubeadm fails when its configuration still holds a placeholder.
+  const stubs = (answers: Record<string, string>): Stubs => ({
+    ...NODE_STUBS,
+    kubeadm: 'if grep -qE "@CAST_[A-Z_]+@" /etc/cast/kubeadm.yaml; then echo "placeholder left" >&2; exit 3; fi',
+    curl: `url="\${*: -1}"\ncase "$url" in\n  https://hooks.example.com/*) ;;\n${Object.entries(answers)
+      .map(([path, body]) => `  http://169.254.169.254/${path}) printf '%s' '${body}' ;;`)
+      .join('\n')}\n  *) exit 22 ;;\nesac`,
+  });
+  const AWS_METADATA = {
+    'latest/api/token': 'token-1',
+    'latest/meta-data/instance-id': 'i-0abc123def4567890',
+    'latest/meta-data/placement/availability-zone': 'eu-west-1b',
+    'latest/meta-data/public-ipv4': '54.170.1.20',
+    'latest/meta-data/local-ipv4': '172.31.5.6',
+  };
+  // A mesh hook that claims 10.4.200.7, as mesh-up.sh does for a node of a group in a WireGuard mode.
+  const CLAIMING_MESH_UP = '#!/usr/bin/env bash\necho "mesh-up $*" >>"$CAST_TEST_LOG"\necho "CAST_MESH_ADDRESS=\'10.4.200.7\'" >>/etc/cast/node.env\n';
+
+  function scaledWorker(cloud: Cloud, claimCidr: string, meshUp?: string): NodeSandbox {
+    const sandbox = nodeWith(fakeInput('worker', cloud))
+      .writeFile('/etc/cast/node.env', scaledNodeEnv(cloud, claimCidr), 0o600)
+      .writeFile('/etc/cast/kubeadm.yaml', SCALED_KUBEADM, 0o600)
+      .writeFile('/opt/cast/bin/node-identity.sh', readTemplateFile('scripts/node-identity.sh'), 0o755);
+    if (meshUp !== undefined) sandbox.writeFile('/opt/cast/bin/mesh-up.sh', meshUp, 0o755);
+    sandboxes.push(sandbox);
+    return sandbox;
+  }
+
+  test('AWS, WireGuard mode: identity first, mesh-up claims the address, the placeholders are filled before kubeadm join', () => {
+    const run = scaledWorker(Cloud.AWS, '10.4.200.0/24', CLAIMING_MESH_UP).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), {
+      IP_OUTPUT: '5: wg0    inet 10.4.200.7/32 scope global wg0',
+    });
+    expect(run.output).not.toContain('failed');
+    expect(run.status).toBe(0);
+    const name = 'prod-aws-pool-i-0abc123def4567890';
+    expect(run.calls.map((c) => (c.startsWith('curl') && c.includes('169.254.169.254') ? c.replace(/^curl .* (http:\S+)$/, 'metadata $1') : c))).toEqual([
+      'metadata http://169.254.169.254/latest/api/token',
+      'metadata http://169.254.169.254/latest/meta-data/instance-id',
+      'metadata http://169.254.169.254/latest/meta-data/placement/availability-zone',
+      'metadata http://169.254.169.254/latest/meta-data/public-ipv4',
+      'install-kubernetes',
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-metadata-guard.service',
+      'mesh-up worker',
+      'ip -o -4 address show',
+      'kubeadm join --config /etc/cast/kubeadm.yaml',
+      phoneHome('joined').replace('%NODE%', name),
+    ]);
+    expect(run.calls[0]).toContain('-X PUT -H X-aws-ec2-metadata-token-ttl-seconds: 300');
+    expect(run.calls[1]).toContain('-H X-aws-ec2-metadata-token: token-1');
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled(name, '10.4.200.7', 'aws:///eu-west-1b/i-0abc123def4567890'));
+    expect(run.output).toContain(`cast: ${name} joined the cluster as worker`);
+  });
+
+  test('GCP, cloud-network mode, no mesh hook: the private address found at boot is the mesh address', () => {
+    const gcp = {
+      'computeMetadata/v1/instance/name': 'prod-gcp-pool-x7k2',
+      'computeMetadata/v1/project/project-id': 'cast-prod-4711',
+      'computeMetadata/v1/instance/zone': 'projects/123456789012/zones/europe-west1-c',
+      'computeMetadata/v1/instance/network-interfaces/0/access-configs/0/external-ip': '34.77.8.9',
+      'computeMetadata/v1/instance/network-interfaces/0/ip': '10.132.0.7',
+    };
+    const sandbox = scaledWorker(Cloud.GCP, '');
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(gcp), { IP_OUTPUT: '2: ens4    inet 10.132.0.7/32 scope global ens4' });
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => !c.startsWith('curl'))).toEqual([
+      'install-kubernetes',
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-metadata-guard.service',
+      'ip -o -4 address show',
+      'kubeadm join --config /etc/cast/kubeadm.yaml',
+    ]);
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled('prod-gcp-pool-x7k2', '10.132.0.7', 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2'));
+    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\nCAST_MESH_ADDRESS='10.132.0.7'\n$/);
+  });
+
+  test('the metadata service has no usable name: stops before installing and reports failed', () => {
+    const run = scaledWorker(Cloud.AWS, '10.4.200.0/24', CLAIMING_MESH_UP).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs({ ...AWS_METADATA, 'latest/meta-data/instance-id': 'I_BAD' }));
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('node name "prod-aws-pool-i_bad" from the aws metadata service is not a lowercase DNS label');
+    expect(run.calls).not.toContain('install-kubernetes');
+    expect(run.calls.at(-1)).toContain('--data-urlencode status=failed');
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(SCALED_KUBEADM);
+  });
+
+  test('the mesh hook claimed no address: stops before kubeadm with a clear message', () => {
+    const silentMeshUp = '#!/usr/bin/env bash\necho "mesh-up $*" >>"$CAST_TEST_LOG"\n';
+    const run = scaledWorker(Cloud.AWS, '10.4.200.0/24', silentMeshUp).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), { IP_OUTPUT: MESH_UP });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('CAST_MESH_ADDRESS: missing in /etc/cast/node.env');
+    expect(run.calls.filter((c) => c.startsWith('kubeadm'))).toEqual([]);
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(SCALED_KUBEADM);
+  });
+
+  test('as renderNodeUserData writes it (scaledIdentity, no mesh): its own node-identity.sh, node.env and kubeadm.yaml', () => {
+    const input = fakeInput('worker', Cloud.AWS, { nodeName: undefined, publicAddress: undefined, meshAddress: undefined, scaledIdentity: { namePrefix: 'prod-aws-pool' } });
+    const rendered = fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content;
+    expect(rendered).toContain('@CAST_PROVIDER_ID@');
+    const sandbox = nodeWith(input);
+    sandboxes.push(sandbox);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), { IP_OUTPUT: '2: ens5    inet 172.31.5.6/20 scope global ens5' });
+    expect(run.output).not.toContain('failed');
+    expect(run.status).toBe(0);
+    const name = 'prod-aws-pool-i-0abc123def4567890';
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(
+      rendered.replace("'@CAST_NODE_NAME@'", `'${name}'`).replace("'@CAST_MESH_ADDRESS@'", "'172.31.5.6'").replace("'@CAST_PROVIDER_ID@'", "'aws:///eu-west-1b/i-0abc123def4567890'"),
+    );
+    expect(run.calls.at(-1)).toBe(phoneHome('joined').replace('%NODE%', name));
+  });
+
+  test('a placeholder without a value (no provider id in node.env): stops before kubeadm and names it', () => {
+    const sandbox = scaledWorker(Cloud.AWS, '').writeFile(
+      '/etc/cast/node.env',
+      `${scaledNodeEnv(Cloud.AWS, '')}CAST_NODE_NAME='prod-aws-pool-i-1'\nCAST_MESH_ADDRESS='10.4.17.3'\n`,
+      0o600,
+    );
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), { IP_OUTPUT: MESH_UP });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('cast: unfilled in /etc/cast/kubeadm.yaml: @CAST_PROVIDER_ID@');
+    expect(run.calls.filter((c) => c.includes('169.254.169.254') || c.startsWith('kubeadm'))).toEqual([]);
+  });
+
+  test('a static worker: no metadata is read and kubeadm.yaml is left as rendered', () => {
+    const input = fakeInput('worker');
+    const sandbox = nodeWith(input);
+    sandboxes.push(sandbox);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), { IP_OUTPUT: MESH_UP });
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => c.includes('169.254.169.254'))).toEqual([]);
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content);
   });
 });
 

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Finds this node's identity in the cloud's metadata service, for a node of an autoscaled
+# group (CAST_NODE_IDENTITY=from-metadata): its node name, public address and provider id
+# are not known at synth time. Run by bootstrap-node.sh before anything else; appends
+#
+#   CAST_NODE_NAME='…'  CAST_PUBLIC_ADDRESS='…'  CAST_PROVIDER_ID='…'
+#
+# to node.env (a later line wins when it is sourced), and in cloud-network mode (no mesh
+# claim block, no mesh address) CAST_MESH_ADDRESS='<private address>' too.
+#
+#   cloud         name                     public address               provider id
+#   aws           <prefix>-<instance id>   meta-data/public-ipv4        aws:///<az>/<instance id>
+#   gcp           instance/name            …/access-configs/0/external-ip  gce://<project>/<zone>/<name>
+#   azure         osProfile.computerName   …ipAddress[0].publicIpAddress   azure:///subscriptions/…/virtualMachines/<n>
+#   digitalocean  metadata/v1/hostname     interfaces/public/0/ipv4/address  digitalocean://<id>
+#
+# Does nothing for a static node, or when node.env already has a node name (a re-run).
+# CAST_NODE_ENV and CAST_METADATA_URL override the file and the service (tests).
+set -euo pipefail
+# Names and addresses are checked with ASCII ranges, whatever the locale.
+export LC_ALL=C
+
+readonly NODE_ENV="${CAST_NODE_ENV:-/etc/cast/node.env}"
+readonly METADATA_URL="${CAST_METADATA_URL:-http://169.254.169.254}"
+
+# shellcheck source=/dev/null
+. "$NODE_ENV"
+
+log() { echo "cast-node-identity: $*"; }
+fail() {
+  echo "cast-node-identity: $*" >&2
+  exit 1
+}
+
+if [ "${CAST_NODE_IDENTITY:-static}" != from-metadata ]; then
+  exit 0
+fi
+if [ -n "${CAST_NODE_NAME:-}" ]; then
+  log "${NODE_ENV} already names this node ${CAST_NODE_NAME}; nothing to do"
+  exit 0
+fi
+: "${CAST_CLOUD:?missing in ${NODE_ENV}}"
+
+# The service answers within milliseconds; retry while the network is still coming up.
+fetch() {
+  curl -fsS --noproxy '*' --connect-timeout 5 --max-time 10 \
+    --retry 10 --retry-delay 2 --retry-connrefused --retry-max-time 120 "$@"
+}
+
+# A name the kubelet and the API server accept: a lowercase DNS label.
+is_dns_label() {
+  [ "${#1}" -le 63 ] && [[ "$1" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]]
+}
+
+is_ipv4() {
+  local octet
+  [[ "$1" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || return 1
+  for octet in "${BASH_REMATCH[@]:1}"; do
+    [ "$((10#$octet))" -le 255 ] || return 1
+  done
+}
+
+# One path segment of a provider id: no '/', quote, space or anything sed or YAML would read.
+is_id_part() {
+  [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9._:()-]*$ ]]
+}
+
+check_id_part() { # <what> <value>
+  is_id_part "$2" || fail "the metadata service gave $1 \"$2\", which cannot be part of a provider id"
+}
+
+# Cloud-network mode: the mesh address is the private address. In the WireGuard modes
+# mesh-up.sh claims one from CAST_MESH_CLAIM_CIDR instead.
+needs_private_address() {
+  [ -z "${CAST_MESH_CLAIM_CIDR:-}" ] && [ -z "${CAST_MESH_ADDRESS:-}" ]
+}
+
+name='' public_address='' private_address='' provider_id=''
+
+aws_identity() {
+  : "${CAST_NODE_NAME_PREFIX:?missing in ${NODE_ENV} (AWS names nodes <prefix>-<instance id>)}"
+  local token instance_id zone
+  token="$(fetch -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "${METADATA_URL}/latest/api/token")" ||
+    fail "no IMDSv2 token from ${METADATA_URL}/latest/api/token"
+  aws_get() {
+    fetch -H "X-aws-ec2-metadata-token: ${token}" "${METADATA_URL}/latest/meta-data/$1" ||
+      fail "could not read meta-data/$1 from ${METADATA_URL}"
+  }
+  instance_id="$(aws_get instance-id)"
+  zone="$(aws_get placement/availability-zone)"
+  check_id_part 'the instance id' "$instance_id"
+  check_id_part 'the availability zone' "$zone"
+  name="${CAST_NODE_NAME_PREFIX}-${instance_id}"
+  provider_id="aws:///${zone}/${instance_id}"
+  public_address="$(aws_get public-ipv4)"
+  if needs_private_address; then private_address="$(aws_get local-ipv4)"; fi
+}
+
+gcp_identity() {
+  local project zone
+  gcp_get() {
+    fetch -H 'Metadata-Flavor: Google' "${METADATA_URL}/computeMetadata/v1/$1" ||
+      fail "could not read computeMetadata/v1/$1 from ${METADATA_URL}"
+  }
+  name="$(gcp_get instance/name)"
+  project="$(gcp_get project/project-id)"
+  zone="$(gcp_get instance/zone)" # projects/<number>/zones/<zone>
+  zone="${zone##*/}"
+  check_id_part 'the project id' "$project"
+  check_id_part 'the zone' "$zone"
+  check_id_part 'the instance name' "$name"
+  provider_id="gce://${project}/${zone}/${name}"
+  public_address="$(gcp_get instance/network-interfaces/0/access-configs/0/external-ip)"
+  if needs_private_address; then private_address="$(gcp_get instance/network-interfaces/0/ip)"; fi
+}
+
+azure_identity() {
+  local document fields vm_name subscription group scale_set index
+  document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/instance?api-version=2021-02-01")" ||
+    fail "could not read metadata/instance from ${METADATA_URL}"
+  # One field a line: computer name, VM name, subscription, resource group, scale set,
+  # public and private address of the first interface ('' when missing).
+  fields="$(python3 -c 'import json, sys
+doc = json.load(sys.stdin)
+compute = doc.get("compute") or {}
+def address(kind):
+    try:
+        return doc["network"]["interface"][0]["ipv4"]["ipAddress"][0][kind]
+    except (KeyError, IndexError, TypeError):
+        return ""
+values = [(compute.get("osProfile") or {}).get("computerName"), compute.get("name"), compute.get("subscriptionId"),
+          compute.get("resourceGroupName"), compute.get("vmScaleSetName"), address("publicIpAddress"), address("privateIpAddress")]
+print("\n".join(" ".join(str(v or "").split()) for v in values))' <<<"$document")" ||
+    fail "metadata/instance from ${METADATA_URL} is not the JSON document expected"
+  {
+    read -r name
+    read -r vm_name
+    read -r subscription
+    read -r group
+    read -r scale_set
+    read -r public_address
+    read -r private_address
+  } <<<"$fields"
+  # A scale set's VMs are named <scale set>_<instance index>.
+  index="${vm_name##*_}"
+  [[ "$vm_name" == *_* && "$index" =~ ^[0-9]+$ ]] ||
+    fail "compute.name \"${vm_name}\" is not <scale set>_<index>: is this VM in a scale set?"
+  check_id_part 'the subscription id' "$subscription"
+  check_id_part 'the resource group' "$group"
+  check_id_part 'the scale set name' "$scale_set"
+  provider_id="azure:///subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachineScaleSets/${scale_set}/virtualMachines/${index}"
+  needs_private_address || private_address=''
+}
+
+digitalocean_identity() {
+  local droplet_id
+  do_get() {
+    fetch "${METADATA_URL}/metadata/v1/$1" || fail "could not read metadata/v1/$1 from ${METADATA_URL}"
+  }
+  name="$(do_get hostname)"
+  droplet_id="$(do_get id)"
+  [[ "$droplet_id" =~ ^[0-9]+$ ]] || fail "the metadata service gave the droplet id \"${droplet_id}\", expected digits"
+  provider_id="digitalocean://${droplet_id}"
+  public_address="$(do_get interfaces/public/0/ipv4/address)"
+  if needs_private_address; then private_address="$(do_get interfaces/private/0/ipv4/address)"; fi
+}
+
+case "$CAST_CLOUD" in
+  aws) aws_identity ;;
+  gcp) gcp_identity ;;
+  azure) azure_identity ;;
+  digitalocean) digitalocean_identity ;;
+  *) fail "CAST_CLOUD=${CAST_CLOUD} in ${NODE_ENV}: expected aws, gcp, azure or digitalocean" ;;
+esac
+
+name="${name,,}"
+is_dns_label "$name" ||
+  fail "node name \"${name}\" from the ${CAST_CLOUD} metadata service is not a lowercase DNS label of at most 63 characters"
+is_ipv4 "$public_address" ||
+  fail "public address \"${public_address}\" from the ${CAST_CLOUD} metadata service is not an IPv4 address (does the group give its VMs public addresses?)"
+if needs_private_address; then
+  is_ipv4 "$private_address" ||
+    fail "private address \"${private_address}\" from the ${CAST_CLOUD} metadata service is not an IPv4 address"
+fi
+
+lines="CAST_NODE_NAME='${name}'
+CAST_PUBLIC_ADDRESS='${public_address}'
+CAST_PROVIDER_ID='${provider_id}'"
+if needs_private_address; then
+  lines+="
+CAST_MESH_ADDRESS='${private_address}'"
+fi
+# Start on a line of our own even when the file lacks its last newline.
+if [ -n "$(tail -c 1 "$NODE_ENV")" ]; then echo >>"$NODE_ENV"; fi
+printf '# Found at boot by node-identity.sh.\n%s\n' "$lines" >>"$NODE_ENV"
+log "this node is ${name} (public ${public_address}, provider id ${provider_id})"
