@@ -139,6 +139,22 @@ export interface DescribedNetwork {
   readonly subnets: readonly string[];
 }
 
+/**
+ * An autoscaled worker group of the cluster description (AWS ASG, GCP MIG,
+ * Azure VMSS, DigitalOcean droplet autoscale pool). The cloud creates its
+ * instances, so no state knows them; each carries the tag/label
+ * `cast-scaling-group` = `name`.
+ */
+export interface DescribedScalingGroup {
+  /** The group's name on the cloud, `<cluster>-<group id>`. */
+  readonly name?: string;
+  readonly cloud?: Cloud;
+  /** Terraform address of the group resource, e.g. `aws_autoscaling_group.cluster_burst_ABC123`. */
+  readonly address?: string;
+  readonly minNodes?: number;
+  readonly maxNodes?: number;
+}
+
 /** The `cast_cluster` output CastCluster emits, read tolerantly. */
 export interface ClusterDescription {
   readonly schema: string;
@@ -147,6 +163,12 @@ export interface ClusterDescription {
   readonly clouds: readonly Cloud[];
   readonly nodes: readonly DescribedNode[];
   readonly networks: readonly DescribedNetwork[];
+  /**
+   * The autoscaled groups; undefined when the description has no
+   * `scalingGroups` list (written before autoscaling, or still a reference),
+   * so which groups exist is unknown.
+   */
+  readonly scalingGroups?: readonly DescribedScalingGroup[];
 }
 
 /** A resource block of a synthesized stack (`cdk.tf.json`). */

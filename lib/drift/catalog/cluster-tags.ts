@@ -9,6 +9,12 @@ export const CLUSTER_UUID_KEY = 'cast-cluster-uuid';
 /** Tag/label key that carries the cluster name. */
 export const CLUSTER_NAME_KEY = 'cast-cluster-name';
 
+/**
+ * Tag/label key on every instance of an autoscaled group: the group's name on
+ * the cloud (DigitalOcean: the tag `cast-scaling-group:<name>`).
+ */
+export const SCALING_GROUP_KEY = 'cast-scaling-group';
+
 /** Attributes that hold tags or labels, most specific (provider-merged) first. */
 const TAG_ATTRIBUTES = ['tags_all', 'tags', 'effective_labels', 'terraform_labels', 'labels'] as const;
 
@@ -40,4 +46,15 @@ export function tagsOf(attributes: Readonly<Record<string, unknown>>): Record<st
 export function clusterUuidOf(tags: Readonly<Record<string, string>>): string | undefined {
   const value = tags[CLUSTER_UUID_KEY];
   return value ? value.toLowerCase() : undefined;
+}
+
+/**
+ * The name of the autoscaled group an instance belongs to, from its
+ * `cast-scaling-group` tag or label (the key matched case-insensitively, as
+ * Azure's tag keys are); undefined when untagged or empty.
+ */
+export function scalingGroupOf(tags: Readonly<Record<string, string>>): string | undefined {
+  const key = Object.prototype.hasOwnProperty.call(tags, SCALING_GROUP_KEY) ? SCALING_GROUP_KEY : Object.keys(tags).find((candidate) => candidate.toLowerCase() === SCALING_GROUP_KEY);
+  const value = key === undefined ? undefined : tags[key]?.trim();
+  return value ? value : undefined;
 }

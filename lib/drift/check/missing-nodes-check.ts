@@ -4,7 +4,9 @@
  * not list (or lists as terminated or stopped), or that is tainted.
  *
  * Desired nodes are the node resource types of the stacks (count/for_each
- * expanded) plus the `nodes[].address` of the cluster description.
+ * expanded) plus the `nodes[].address` of the cluster description. Instances
+ * of autoscaled groups are the cloud's: never desired, so never missing (the
+ * group resources themselves are ordinary resources).
  */
 import { desiredInstances, DesiredInstance } from './desired-instances';
 import { viewOf } from './actual-view';
@@ -12,6 +14,7 @@ import { CheckId, Finding, Severity } from './finding';
 import { findInventoryItem, inventoryCovers, inventoryIndex, describeItem } from './inventory-match';
 import { deleteCommand, importBlock, replaceCommand } from './remediation';
 import { resolveReferences } from './resolve-references';
+import { isScaledInstance } from './scaling-groups';
 import { isNodeType, cloudOfType } from '../catalog/resource-types';
 import { ActualState, DesiredState, InventoryItem } from '../model';
 import { shellQuoteAddress } from '../read/state/instance-address';
@@ -128,8 +131,11 @@ function nameOf(instance: DesiredInstance, actual: ActualState): string | undefi
   return typeof name === 'string' ? name : undefined;
 }
 
-/** An inventory VM of the cluster that the state does not know and whose name matches the node. */
+/**
+ * An inventory VM of the cluster that the state does not know and whose name
+ * matches the node; never an instance of an autoscaled group (its group owns it).
+ */
 function orphanFor(target: NodeTarget, items: readonly InventoryItem[], clusterUuid: string | undefined): InventoryItem | undefined {
   if (!target.name || !clusterUuid) return undefined;
-  return items.find((item) => item.resourceType === target.type && item.name === target.name && item.clusterUuid === clusterUuid && item.status !== 'terminated');
+  return items.find((item) => item.resourceType === target.type && item.name === target.name && item.clusterUuid === clusterUuid && item.status !== 'terminated' && !isScaledInstance(item));
 }

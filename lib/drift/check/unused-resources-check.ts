@@ -3,14 +3,17 @@
  * any more (`terraform apply` would destroy them), and VMs an inventory lists
  * with the cluster UUID that no state knows (leaked: nothing will ever clean
  * them up). Resources inside a declared module call are the module's
- * business and are not reported.
+ * business and are not reported. Instances of a described autoscaled group
+ * (tag `cast-scaling-group`) are the cloud's to manage, not leaked; those of a
+ * group the description no longer has are, and the message names the group.
  */
 import { viewOf } from './actual-view';
 import { CheckId, Finding, Severity } from './finding';
 import { describeItem, inventoryAddress, isInState, stateVmIdSet } from './inventory-match';
 import { deleteCommand, importBlock, stateRmCommand } from './remediation';
+import { classifyScaledItem, describedScalingGroups, scaledItemClause, ScaledItemVerdict } from './scaling-groups';
 import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
-import { ActualState, DesiredState } from '../model';
+import { ActualState, DesiredState, InventoryItem } from '../model';
 import { topModuleName } from '../read/state/instance-address';
 
 /** Runs the unused-resources check. */
@@ -43,9 +46,12 @@ export function checkUnusedResources(desired: DesiredState, actual: ActualState,
   }
   if (!clusterUuid) return findings;
   const known = stateVmIdSet(actual);
+  const groups = describedScalingGroups(desired, actual);
   for (const inventory of actual.inventories) {
     for (const item of inventory.items) {
       if (item.clusterUuid !== clusterUuid || item.status === 'terminated' || isInState(known, item)) continue;
+      const verdict = classifyScaledItem(item, groups);
+      if (verdict.kind === 'scaled' || verdict.kind === 'unknown') continue;
       findings.push({
         check: CheckId.UNUSED_RESOURCES,
         rule: 'unused-resources/leaked',
@@ -53,12 +59,24 @@ export function checkUnusedResources(desired: DesiredState, actual: ActualState,
         address: inventoryAddress(item),
         cloud: item.cloud,
         type: item.resourceType,
-        message: `${CLOUD_DISPLAY_NAME[item.cloud]} VM ${describeItem(item)} carries this cluster's UUID but no state knows it (leaked)`,
+        message: `${CLOUD_DISPLAY_NAME[item.cloud]} VM ${describeItem(item)} carries this cluster's UUID but no state knows it (leaked)${scaledItemClause(verdict)}`,
         differences: [{ path: '', desired: null, actual: 'present' }],
-        remediation: `Delete it: \`${deleteCommand(item)}\`; or, if it should be a node, import it: ${importBlock(`${item.resourceType}.<name>`, item.id)}.`,
+        remediation: leakedRemediation(item, verdict),
         tags: item.tags,
       });
     }
   }
   return findings;
+}
+
+function leakedRemediation(item: InventoryItem, verdict: ScaledItemVerdict): string {
+  const remove = `\`${deleteCommand(item)}\``;
+  switch (verdict.kind) {
+    case 'group-gone':
+      return `Delete it: ${remove}; scaling group "${verdict.group}", which created it, is gone, so nothing else will.`;
+    case 'undescribed':
+      return `If scaling group "${verdict.group}" still exists, this is one of its instances and the group manages it; a cluster description listing scaling groups (CastCluster's cast_cluster_<name> output) lets cast-drift tell. Otherwise delete it: ${remove}.`;
+    default:
+      return `Delete it: ${remove}; or, if it should be a node, import it: ${importBlock(`${item.resourceType}.<name>`, item.id)}.`;
+  }
 }

@@ -5,11 +5,13 @@
  * Read tolerantly: every field but `schema` is optional, unknown fields are
  * ignored, entries of the wrong shape are dropped, and a value that is still
  * a `${…}` reference counts as absent. Nodes arrive in a later issue; until
- * then the check falls back to the node resource types.
+ * then the check falls back to the node resource types. `scalingGroups` is
+ * left undefined when the description has no such list, so a description
+ * from before autoscaling says nothing about which groups exist.
  */
 import { ALL_CLOUDS, Cloud } from '../../../core/cloud';
 import { DriftInputError } from '../../errors';
-import { ClusterDescription, DescribedNetwork, DescribedNode } from '../../model';
+import { ClusterDescription, DescribedNetwork, DescribedNode, DescribedScalingGroup } from '../../model';
 import { asArray, asRecord, asString } from '../state/json-shapes';
 
 /**
@@ -48,6 +50,7 @@ export function parseClusterDescription(value: unknown, file: string): ClusterDe
     clouds: asArray(record.clouds).map(cloudOf).filter((cloud): cloud is Cloud => cloud !== undefined),
     nodes: asArray(record.nodes).map(nodeOf).filter((node): node is DescribedNode => node !== undefined),
     networks: asArray(record.networks).map(networkOf).filter((network): network is DescribedNetwork => network !== undefined),
+    ...(Array.isArray(record.scalingGroups) ? { scalingGroups: record.scalingGroups.map(scalingGroupOf).filter((group): group is DescribedScalingGroup => group !== undefined) } : {}),
   };
 }
 
@@ -65,6 +68,18 @@ function nodeOf(value: unknown): DescribedNode | undefined {
   const node = asRecord(value);
   if (!node) return undefined;
   return { name: concrete(node.name), cloud: cloudOf(node.cloud), role: concrete(node.role), address: concrete(node.address) };
+}
+
+function scalingGroupOf(value: unknown): DescribedScalingGroup | undefined {
+  const group = asRecord(value);
+  if (!group) return undefined;
+  return { name: concrete(group.name), cloud: cloudOf(group.cloud), address: concrete(group.address), minNodes: count(group.minNodes), maxNodes: count(group.maxNodes) };
+}
+
+/** A node count: a whole number >= 0, or its decimal string; a reference or anything else is absent. */
+function count(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
 
 function networkOf(value: unknown): DescribedNetwork | undefined {
