@@ -4,7 +4,7 @@ import { userTagProblems } from '../core/cluster-labels';
 import { kubernetesVersionProblem } from '../core/kubernetes-version';
 import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
 import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
-import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
+import { AddressPlanOptions, AutoscalingPolicyOptions, CloudProviders, FirewallOptions } from './options';
 
 /** Properties of a CastCluster. */
 export interface CastClusterProps {
@@ -55,6 +55,13 @@ export interface CastClusterProps {
    * @default - no EventBridge rule
    */
   readonly awsSpotInterruptionTarget?: string;
+  /**
+   * What the autoscalers of autoscaled node groups may do: core limits, headroom for
+   * unschedulable pods, empty-node removal delay, and which clouds may use spot
+   * (which also applies to static node groups).
+   * @default - see AutoscalingPolicyOptions
+   */
+  readonly autoscaling?: AutoscalingPolicyOptions;
   /**
    * GCP project for the provider the cluster configures.
    * @default - the provider's own default (GOOGLE_PROJECT and friends)

@@ -2,21 +2,25 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
+import { AutoscalingPolicy, digitalOceanPoolTargets, DigitalOceanPoolTargets, resolveAutoscalingPolicy } from '../core/autoscaling';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
 import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { PlannedNode } from '../core/node-plan';
+import { MeshMode } from '../core/mesh/mesh-mode';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
 import { MeshAgentSource, publishMeshAgentOnAws } from '../mesh/aws-agent-source';
 import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
+import { SCALING_BUILDERS } from '../nodes/scaling';
+import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
 import { throwProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
-import { ClusterNodes } from './cluster-nodes';
+import { ClusterNodes, ScaledGroupRequest } from './cluster-nodes';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
 import { configureProvider } from './cluster-providers';
@@ -53,12 +57,15 @@ export class CastCluster extends Construct {
 
   /** @internal tags/labels every resource carries. */
   public readonly _labels: ClusterLabels;
+  /** @internal the autoscaling policy with its defaults. */
+  public readonly _autoscalingPolicy: AutoscalingPolicy;
 
   private readonly networks = new Map<Cloud, CloudNetwork>();
   private readonly providers = new Map<Cloud, TerraformProvider>();
   private readonly nodes: ClusterNodes;
   private credentials?: ClusterCredentials;
-  private azureSshKey?: PrivateKey;
+  private nodeSshKey?: PrivateKey;
+  private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
   private spotNoticesWired = false;
   private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
@@ -82,7 +89,15 @@ export class CastCluster extends Construct {
     // Source ranges and the NodePort range are the same on every cloud: check them once, here,
     // so that every problem of the props is reported together.
     const firewall = tryPlan(() => planFirewall({ wireguard: true, wireguardPort: WIREGUARD_PORT, clusterRanges: [], ...props.firewall, propPrefix: 'firewall' }));
-    throwProblems(this, [...propProblems(props, clouds, region, uuid), ...duplicateNameProblems(this, props.name), ...addresses.problems, ...firewall.problems]);
+    const autoscaling = resolveAutoscalingPolicy(props.autoscaling ?? {}, 'autoscaling');
+    throwProblems(this, [
+      ...propProblems(props, clouds, region, uuid),
+      ...duplicateNameProblems(this, props.name),
+      ...addresses.problems,
+      ...firewall.problems,
+      ...autoscaling.problems,
+    ]);
+    this._autoscalingPolicy = autoscaling.policy!;
 
     this.name = props.name;
     this.uuid = uuid;
@@ -129,10 +144,11 @@ export class CastCluster extends Construct {
       meshAgentSource: (cloud) => (cloud === Cloud.AWS ? this.awsMeshAgent : undefined),
       phoneHomeUrl: props.phoneHomeUrl,
       credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),
-      placementLabels: (cloud) => {
-        const network = this.network(cloud);
-        return { 'cast-cluster/cloud': cloud, 'topology.kubernetes.io/region': network.cloudRegion, 'topology.kubernetes.io/zone': network.zone };
-      },
+      placementLabels: (cloud) => this._placementLabels(cloud),
+      autoscalingPolicy: this._autoscalingPolicy,
+      autoscalerIdentity: (cloud) => this._autoscalerIdentity(cloud),
+      cloudRegion: (cloud) => this.network(cloud).cloudRegion,
+      azureResourceGroup: () => this.networks.get(Cloud.AZURE)?._attachment.resourceGroupName,
     });
     this.mesh._useNodes({ meshNodes: () => this.nodes.meshNodes() });
     this.node.addValidation({ validate: () => this.validateNodes() });
@@ -152,6 +168,37 @@ export class CastCluster extends Construct {
   /** @internal called by NodeGroup: checks the group against the cluster and registers it. */
   public _admitNodes(group: NodeGroup, planned: PlannedNode[]): void {
     this.nodes.admit(group, planned);
+    this.prepareFor(group);
+  }
+
+  /** @internal called by an autoscaled NodeGroup: checks it against the cluster and registers it. */
+  public _admitScaledGroup(group: NodeGroup, request: ScaledGroupRequest): void {
+    const problems: string[] = [];
+    if (request.cloud === Cloud.AWS && this.mesh.mode !== MeshMode.FULL_MESH) {
+      problems.push(
+        `autoscaling on AWS needs the full-mesh mode (got mesh mode ${this.mesh.mode}): a launch template cannot turn off the source/destination check, so AWS would drop pod traffic routed through a scaled node's private address. Set mesh: { mode: MeshMode.FULL_MESH } on the cluster.`,
+      );
+    }
+    throwProblems(group, problems);
+    this.nodes.admitScaled(group, request);
+    this.prepareFor(group);
+    if (!this.autoscalerIdentities.has(request.cloud)) {
+      const network = this.network(request.cloud);
+      this.autoscalerIdentities.set(
+        request.cloud,
+        SCALING_BUILDERS[request.cloud].grantAutoscaler(new Construct(this, `autoscaler-${request.cloud}`), {
+          clusterName: this.name,
+          labels: this._labels,
+          location: { region: network.cloudRegion, zone: network.zone },
+          network: network._attachment,
+          provider: this.provider(request.cloud),
+        }),
+      );
+    }
+  }
+
+  /** Credentials, outputs, the AWS agent download and spot notices: made once, for the first group that needs them. */
+  private prepareFor(group: NodeGroup): void {
     // Credentials and the outputs that need them exist once the cluster has nodes.
     if (!this.credentials) {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
@@ -192,10 +239,43 @@ export class CastCluster extends Construct {
     return this.nodes.renderUserData(this, nodeName, publicAddress);
   }
 
-  /** @internal the OpenSSH public key Azure requires on Linux VMs; its private half stays in state. */
-  public _azureSshPublicKey(): string {
-    this.azureSshKey ??= new PrivateKey(this, 'azure-ssh-key', { provider: this.credentials?.tlsProvider, algorithm: 'RSA', rsaBits: 4096 });
-    return this.azureSshKey.publicKeyOpenssh;
+  /**
+   * @internal the OpenSSH public key Azure requires on Linux VMs (and DigitalOcean on
+   * autoscale pools); its private half stays in state, and SSH stays closed unless opened.
+   */
+  public _nodeSshPublicKey(): string {
+    this.nodeSshKey ??= new PrivateKey(this, 'azure-ssh-key', { provider: this.credentials?.tlsProvider, algorithm: 'RSA', rsaBits: 4096 });
+    return this.nodeSshKey.publicKeyOpenssh;
+  }
+
+  /** @internal the identity the cloud's cluster-autoscaler runs with; undefined while the cloud has no autoscaled group. */
+  public _autoscalerIdentity(cloud: Cloud): AutoscalerIdentity | undefined {
+    return this.autoscalerIdentities.get(cloud);
+  }
+
+  /** @internal utilisation targets of groups that scale themselves (GCP, DigitalOcean), from the policy's headroom. */
+  public _scaledGroupTargets(): DigitalOceanPoolTargets {
+    return digitalOceanPoolTargets(this._autoscalingPolicy);
+  }
+
+  /** @internal called at synth: the user-data of an autoscaled group's nodes. */
+  public _renderScaledUserData(group: NodeGroup): string {
+    return this.nodes.renderScaledUserData(this, group);
+  }
+
+  /** @internal labels saying where a node runs (cloud, region, zone), which the kubelet may set itself. */
+  public _placementLabels(cloud: Cloud): Record<string, string> {
+    const network = this.network(cloud);
+    return { 'cast-cluster/cloud': cloud, 'topology.kubernetes.io/region': network.cloudRegion, 'topology.kubernetes.io/zone': network.zone };
+  }
+
+  /** @internal spot on a cloud the autoscaling policy does not allow. */
+  public _spotProblems(cloud: Cloud, spot: boolean): string[] {
+    const allowed = this._autoscalingPolicy.spotClouds;
+    if (!spot || allowed.includes(cloud) || cloud === Cloud.DIGITALOCEAN) return [];
+    return [
+      `spot must be used only on a cloud the policy allows (got ${CLOUD_DISPLAY_NAME[cloud]}; autoscaling.spotClouds: ${allowed.length === 0 ? 'none' : allowed.join(', ')}). Add "${cloud}" to the cluster's autoscaling.spotClouds or turn spot off for this group.`,
+    ];
   }
 
   /** The cluster's network on `cloud`; throws when the cluster does not span it. */
@@ -227,6 +307,10 @@ export class CastCluster extends Construct {
       nodes: this.nodes.nodeGroups.flatMap((group) =>
         group._nodes.map((n) => ({ name: n.plan.name, cloud: n.plan.cloud, role: n.plan.role, address: n.attachment.instanceAddress })),
       ),
+      scalingGroups: this.nodes.scaledGroups.map((group) => {
+        const scaled = group._scaled!;
+        return { name: scaled.name, cloud: group.cloud, address: scaled.attachment.groupAddress, minNodes: scaled.minNodes, maxNodes: scaled.maxNodes };
+      }),
     };
     return description;
   }

@@ -3,7 +3,7 @@ import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -15,6 +15,10 @@ const UBUNTU_NAME_FILTER = 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-s
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.publicIp);
+  if (spec.autoscalerIdentity) {
+    // Set at synth, once the cluster knows whether AWS has autoscaled groups (the autoscaler runs here).
+    instance.addOverride('iam_instance_profile', Lazy.anyValue({ produce: () => spec.autoscalerIdentity!()?.awsInstanceProfile }));
+  }
   new EipAssociation(scope, `${spec.name}-ip-association`, { provider: spec.provider, instanceId: instance.id, allocationId: address.allocationId });
   return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance), targetId: instance.id };
 }

@@ -3,7 +3,7 @@ import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-m
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/network-interface-security-group-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -15,12 +15,21 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const nic = createInterface(scope, spec, address);
   const vm = createInstance(scope, spec, nic, address.ipAddress);
+  if (spec.autoscalerIdentity) {
+    // Set at synth, once the cluster knows whether Azure has autoscaled groups (the autoscaler runs here).
+    vm.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock(spec.autoscalerIdentity!()?.azureIdentityId) }));
+  }
   return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm), targetId: nic.id };
 }
 
 /** The current Ubuntu LTS image, as a marketplace reference `publisher:offer:sku:version`. */
 export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
   return UBUNTU_IMAGE;
+}
+
+/** The autoscaler's user-assigned identity (its role assignment limits it to the cluster's resource group). */
+function identityBlock(identityId: string | undefined): unknown {
+  return identityId ? [{ type: 'UserAssigned', identity_ids: [identityId] }] : undefined;
 }
 
 function createAddress(scope: Construct, spec: NodeSpec): PublicIp {

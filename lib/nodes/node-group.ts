@@ -8,6 +8,7 @@ import { NodeShape } from '../core/shapes';
 import { planAt, throwProblems } from '../private/validation-error';
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
+import { buildScaledGroup, ScaledGroupState } from './scaling/scaled-group';
 
 /** What a taint does to pods that do not tolerate it. */
 export enum TaintEffect {
@@ -27,6 +28,22 @@ export interface NodeTaint {
   readonly value?: string;
   /** Taint effect. */
   readonly effect: TaintEffect;
+}
+
+/**
+ * An autoscaled node group: the cloud's own scaling group (AWS Auto Scaling
+ * group, GCP managed instance group, Azure scale set, DigitalOcean droplet
+ * autoscale pool) made from the same bootstrap as a static worker, resized by
+ * the cluster-autoscaler one node at a time within the cluster's policy.
+ */
+export interface NodeGroupAutoscaling {
+  /**
+   * Fewest nodes; 0 lets the group scale to zero.
+   * @default 1
+   */
+  readonly minNodes?: number;
+  /** Most nodes (at most 254: the group claims mesh addresses from one /24). */
+  readonly maxNodes: number;
 }
 
 /** Options of a node group, as `CastCluster.addNodeGroup` takes them. */
@@ -82,6 +99,13 @@ export interface NodeGroupOptions {
    */
   readonly meshAddresses?: { [nodeName: string]: string };
   /**
+   * Let the cluster-autoscaler add and remove nodes between minNodes and maxNodes
+   * (workers only; leave out count and nodeNames). Nodes then get their names from
+   * the cloud and their mesh addresses at boot.
+   * @default - a static group of `count` nodes
+   */
+  readonly autoscaling?: NodeGroupAutoscaling;
+  /**
    * Image override: an AMI id, a GCP image, an Azure `publisher:offer:sku:version`, or a DigitalOcean slug.
    * @default - the current Ubuntu 24.04 LTS of the cloud
    */
@@ -97,17 +121,20 @@ export interface NodeGroupProps extends NodeGroupOptions {
 /**
  * A set of nodes of one configuration. There is no node pool: every node is
  * its own static public address and instance, named after the node, so adding
- * or removing one node changes no other node's resources.
+ * or removing one node changes no other node's resources. With `autoscaling`
+ * the group is instead the cloud's own scaling group, resized at run time.
  */
 export class NodeGroup extends Construct {
   /** The cloud the nodes run on. */
   public readonly cloud: Cloud;
   /** The role of the nodes. */
   public readonly role: NodeRole;
-  /** The node names, in order. */
+  /** The node names, in order (empty for an autoscaled group: the cloud names its nodes). */
   public readonly nodeNames: string[];
   /** Whether the nodes are spot / preemptible. */
   public readonly spot: boolean;
+  /** The group's node limits when it is autoscaled. */
+  public readonly autoscaling?: NodeGroupAutoscaling;
 
   /** @internal the planned nodes and what their clouds built. */
   public readonly _nodes: {
@@ -120,11 +147,23 @@ export class NodeGroup extends Construct {
     readonly meshAddress?: string;
   }[] = [];
 
+  /** @internal an autoscaled group: its settings and what its cloud built. */
+  public readonly _scaled?: ScaledGroupState;
+
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
     const cluster = props.cluster;
+    this.cloud = props.cloud;
+    this.role = props.role;
+    this.spot = props.spot ?? false;
+    if (props.autoscaling) {
+      this._scaled = buildScaledGroup(this, id, props);
+      this.autoscaling = { minNodes: this._scaled.minNodes, maxNodes: this._scaled.maxNodes };
+      this.nodeNames = [];
+      return;
+    }
     const kubernetesVersion = props.kubernetesVersion ?? cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const spot = props.spot ?? false;
+    const spot = this.spot;
     const diskSizeGb = props.diskSizeGb ?? 50;
     const pins = props.meshAddresses ?? {};
     const planned = planAt(this, () =>
@@ -143,15 +182,12 @@ export class NodeGroup extends Construct {
         clusterClouds: cluster.clouds,
       }),
     );
-    this.cloud = props.cloud;
-    this.role = props.role;
-    this.spot = spot;
     this.nodeNames = planned.map((node) => node.name);
     const strangers = Object.keys(pins).filter((name) => !planned.some((node) => node.name === name));
-    throwProblems(
-      this,
-      strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
-    );
+    throwProblems(this, [
+      ...cluster._spotProblems(props.cloud, spot),
+      ...strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
+    ]);
     cluster._admitNodes(this, planned);
 
     const builder = NODE_BUILDERS[props.cloud];
@@ -178,8 +214,10 @@ export class NodeGroup extends Construct {
         // function call (base64gzip, base64encode), which cdktf would emit as a bare expression.
         userData: (publicAddress) =>
           new TerraformLocal(this, `${node.name}-user-data`, Lazy.stringValue({ produce: () => cluster._renderUserData(node.name, publicAddress) })).asString,
-        sshPublicKey: props.cloud === Cloud.AZURE ? cluster._azureSshPublicKey() : undefined,
+        sshPublicKey: props.cloud === Cloud.AZURE ? cluster._nodeSshPublicKey() : undefined,
         dependsOn: cluster._nodeDependencies(props.cloud),
+        // Control-plane nodes run the cloud's cluster-autoscaler once the cluster has autoscaled groups there.
+        autoscalerIdentity: node.role === NodeRole.CONTROL_PLANE ? () => cluster._autoscalerIdentity(props.cloud) : undefined,
       });
       this._nodes.push({ plan: node, attachment, labels, taints, spot, kubernetesVersion, meshAddress: pins[node.name] });
     }

@@ -4,6 +4,7 @@ import { ClusterLabels } from '../core/cluster-labels';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
 import { NetworkAttachment } from '../network/network-spec';
+import { AutoscalerIdentity } from './scaling/scaling-spec';
 
 /** One node, as every cloud's `buildNode` gets it. */
 export interface NodeSpec {
@@ -28,6 +29,11 @@ export interface NodeSpec {
   readonly sshPublicKey?: string;
   /** Resources the instance must be created after (what its bootstrap downloads). */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Control-plane nodes: the identity the cloud's cluster-autoscaler runs with on
+   * them, asked for at synth (undefined while the cloud has no autoscaled group).
+   */
+  readonly autoscalerIdentity?: () => AutoscalerIdentity | undefined;
 }
 
 /** What the cluster learns about a built node, as Terraform references. */

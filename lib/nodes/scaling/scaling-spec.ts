@@ -55,11 +55,12 @@ export interface ScalingGroupSpec {
   readonly nodeLabels: Readonly<Record<string, string>>;
   readonly nodeTaints: readonly ScalingNodeTaint[];
   /**
-   * DigitalOcean only: the pool scales itself on utilisation (there is no
-   * cluster-autoscaler provider for plain droplets); targets are fractions in (0, 1).
+   * GCP and DigitalOcean: the group scales itself on utilisation (the MIG's own
+   * autoscaler; a droplet autoscale pool), since cluster-autoscaler cannot serve
+   * them in this cluster (docs/autoscaling.md); targets are fractions in (0, 1].
    */
   readonly utilizationTarget?: { readonly cpu: number; readonly memory: number };
-  /** DigitalOcean only: minutes between scaling actions (the policy's empty-node removal delay). */
+  /** GCP and DigitalOcean: minutes between scaling actions (the policy's empty-node removal delay). */
   readonly cooldownMinutes?: number;
 }
 
