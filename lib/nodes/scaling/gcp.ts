@@ -1,75 +1,52 @@
 /**
  * GCP scaling group: a shielded instance template carrying the worker network
- * tag and a zonal managed instance group; and the service account the
- * control-plane nodes give the autoscaler.
+ * tag, a zonal managed instance group and the MIG's own autoscaler on CPU
+ * utilisation, removing at most one node per cooldown window.
+ *
+ * The group scales itself, like a DigitalOcean pool, rather than through
+ * cluster-autoscaler: upstream's GCE provider cannot run in a cluster whose
+ * nodes have other or empty providerIDs (our static nodes have none, other
+ * clouds' nodes have theirs). `GceCloudProvider.NodeGroupForNode` returns the
+ * parse error of `GceRefFromProviderId` instead of nil, which aborts scale-up
+ * ("wrong id: expected format gce://<project-id>/<zone>/<name>";
+ * kubernetes/autoscaler#10140; AWS fixed the same in kubernetes/autoscaler#8047,
+ * Azure skips foreign ids). So there is no autoscaler identity to grant.
  */
+import { ComputeAutoscaler } from '@cdktf/provider-google/lib/compute-autoscaler';
 import { ComputeInstanceGroupManager } from '@cdktf/provider-google/lib/compute-instance-group-manager';
 import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
-// Service account ids are 6 to 30 characters (cloud.google.com/iam/docs/service-accounts-create).
-const MAX_ACCOUNT_ID_LENGTH = 30;
-const ACCOUNT_SUFFIX = '-autoscaler';
 // The provider refuses a name_prefix over 54 characters (it appends a unique suffix within
 // GCP's 63); that also keeps base_instance_name under its 58.
 const MAX_TEMPLATE_PREFIX_LENGTH = 54;
+// The MIG autoscaler's CPU target when the policy gives none.
+const DEFAULT_CPU_TARGET = 0.9;
+// GCP takes a CPU target in (0, 1]; the lower bound is DigitalOcean's, so both clouds agree.
+const CPU_TARGET_RANGE = { min: 0.05, max: 1 } as const;
+const DEFAULT_COOLDOWN_MINUTES = 10;
+// The autoscaler's initialization period: a new VM's CPU is ignored while it boots and
+// joins with kubeadm (GCP's default of 60 s would count the boot as load and scale out again).
+const INITIALIZATION_PERIOD_SECONDS = 300;
 
 export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
   const template = createTemplate(scope, spec);
   const group = createGroup(scope, spec, template);
+  createAutoscaler(scope, spec, group);
   return { groupName: group.name, groupAddress: resourceAddress(group), autoscalerRef: group.instanceGroup };
 }
 
-export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
-  const accountId = autoscalerAccountId(spec.clusterName);
-  const client = new DataGoogleClientConfig(scope, `${spec.clusterName}-autoscaler-client`, { provider: spec.provider });
-  const account = new ServiceAccount(scope, `${spec.clusterName}-autoscaler`, {
-    provider: spec.provider,
-    accountId,
-    displayName: `cluster-autoscaler of ${spec.clusterName}`,
-  });
-  // cluster-autoscaler's GCE provider lists and resizes MIGs and reads instance templates
-  // (cluster-autoscaler/cloudprovider/gce/README.md); instanceAdmin.v1 is the predefined role that covers it.
-  new ProjectIamMember(scope, `${spec.clusterName}-autoscaler-instance-admin`, {
-    provider: spec.provider,
-    project: client.project,
-    role: 'roles/compute.instanceAdmin.v1',
-    member: account.member,
-  });
-  return { gcpServiceAccountEmail: account.email, gcpProject: client.project };
+export function grantAutoscaler(_scope: Construct, _spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
+  return undefined;
 }
 
-/**
- * `<cluster>-autoscaler` when it fits in 30 characters; otherwise the first
- * characters of the cluster name, 6 hex digits of its SHA-1 (so two long names
- * sharing a start still differ) and the suffix: `my-very-lon-1a2b3c-autoscaler`.
- */
-export function autoscalerAccountId(clusterName: string): string {
-  const full = `${clusterName}${ACCOUNT_SUFFIX}`;
-  if (full.length <= MAX_ACCOUNT_ID_LENGTH) return full;
-  const hash = createHash('sha1').update(clusterName, 'utf8').digest('hex').slice(0, 6);
-  const room = MAX_ACCOUNT_ID_LENGTH - ACCOUNT_SUFFIX.length - hash.length - 1;
-  return `${clusterName.slice(0, room).replace(/-+$/, '')}-${hash}${ACCOUNT_SUFFIX}`;
-}
-
-/**
- * The `kube-env` metadata cluster-autoscaler's GCE provider reads a MIG's node
- * labels and taints from when it has no node to copy (scale from zero):
- * `AUTOSCALER_ENV_VARS: node_labels=k=v,...;node_taints=k=v:Effect,...;os=linux`.
- */
-export function autoscalerKubeEnv(spec: Pick<ScalingGroupSpec, 'nodeLabels' | 'nodeTaints'>): string {
-  const labels = Object.entries(spec.nodeLabels).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`);
-  const taints = spec.nodeTaints.map((taint) => `${taint.key}=${taint.value ?? ''}:${taint.effect}`).sort();
-  const vars = [`node_labels=${labels.join(',')}`, `node_taints=${taints.join(',')}`, 'os=linux'].join(';');
-  // A JSON string is a valid YAML scalar.
-  return `AUTOSCALER_ENV_VARS: ${JSON.stringify(vars)}\n`;
+/** The CPU utilisation target: the policy's, clamped to [0.05, 1]; 0.9 without one. */
+export function cpuTarget(spec: Pick<ScalingGroupSpec, 'utilizationTarget'>): number {
+  const cpu = spec.utilizationTarget?.cpu ?? DEFAULT_CPU_TARGET;
+  return Math.min(CPU_TARGET_RANGE.max, Math.max(CPU_TARGET_RANGE.min, cpu));
 }
 
 function createTemplate(scope: Construct, spec: ScalingGroupSpec): ComputeInstanceTemplate {
@@ -90,7 +67,7 @@ function createTemplate(scope: Construct, spec: ScalingGroupSpec): ComputeInstan
     disk: [{ sourceImage: spec.image, diskSizeGb: spec.diskSizeGb, diskType: 'pd-balanced', boot: true, autoDelete: true, labels: labelMap(spec.labels) }],
     // An empty access_config gives each instance an ephemeral public address (found at boot).
     networkInterface: [{ subnetwork: spec.network.subnetId, accessConfig: [{}] }],
-    metadata: { 'user-data': spec.userData, 'block-project-ssh-keys': 'true', 'kube-env': autoscalerKubeEnv(spec) },
+    metadata: { 'user-data': spec.userData, 'block-project-ssh-keys': 'true' },
     // Pod traffic is routed through nodes.
     canIpForward: true,
     shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
@@ -109,9 +86,31 @@ function createGroup(scope: Construct, spec: ScalingGroupSpec, template: Compute
     baseInstanceName: spec.name,
     // self_link_unique names this exact template, so a new template is a new version.
     version: [{ instanceTemplate: template.selfLinkUnique }],
-    // The provider defaults an unset target_size to 0; start at min and let the autoscaler own it.
+    // The provider defaults an unset target_size to 0; start at min and let the MIG's autoscaler own it.
     targetSize: spec.minNodes,
     lifecycle: { ignoreChanges: ['target_size'] },
     dependsOn: spec.dependsOn,
+  });
+}
+
+function createAutoscaler(scope: Construct, spec: ScalingGroupSpec, group: ComputeInstanceGroupManager): ComputeAutoscaler {
+  return new ComputeAutoscaler(scope, `${spec.name}-autoscaler`, {
+    provider: spec.provider,
+    name: spec.name,
+    zone: spec.location.zone,
+    // The URL of the managed instance group.
+    target: group.selfLink,
+    autoscalingPolicy: {
+      minReplicas: spec.minNodes,
+      maxReplicas: spec.maxNodes,
+      cooldownPeriod: INITIALIZATION_PERIOD_SECONDS,
+      mode: 'ON',
+      cpuUtilization: { target: cpuTarget(spec) },
+      // Per-node scale-in: at most one instance removed per window.
+      scaleInControl: {
+        timeWindowSec: (spec.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES) * 60,
+        maxScaledInReplicas: { fixed: 1 },
+      },
+    },
   });
 }

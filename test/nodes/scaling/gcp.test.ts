@@ -1,11 +1,13 @@
-import { parse } from 'yaml';
 import { Cloud } from '../../../lib/core/cloud';
-import { autoscalerAccountId, autoscalerKubeEnv } from '../../../lib/nodes/scaling/gcp';
+import { cpuTarget } from '../../../lib/nodes/scaling/gcp';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { CLUSTER, LABELS, literalSecrets, resourcesWithoutClusterLabels, synthScaling } from './scaling-fixture';
 
 describe('GCP scaling group', () => {
-  const s = synthScaling(Cloud.GCP, [{}, { name: 'c1-ondemand', spot: false, minNodes: 0, maxNodes: 3, nodeLabels: {}, nodeTaints: [] }]);
+  const s = synthScaling(Cloud.GCP, [
+    { utilizationTarget: { cpu: 0.7, memory: 0.8 }, cooldownMinutes: 5 },
+    { name: 'c1-ondemand', spot: false, minNodes: 0, maxNodes: 3, nodeLabels: {}, nodeTaints: [] },
+  ]);
 
   test('the synthesized stack conforms to the provider schemas', () => {
     expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
@@ -42,12 +44,52 @@ describe('GCP scaling group', () => {
     expect(s.resource('google_compute_instance_template', 'c1-ondemand').scheduling).toEqual({ provisioning_model: 'STANDARD', automatic_restart: true, on_host_maintenance: 'MIGRATE' });
   });
 
-  test('metadata: the user-data local, project SSH keys blocked, the autoscaler\'s node template in kube-env', () => {
+  test('metadata: the user-data local and project SSH keys blocked; no cluster-autoscaler kube-env', () => {
     const metadata = s.resource('google_compute_instance_template', 'c1-pool').metadata;
     expect(metadata['user-data']).toMatch(/^\$\{local\.[\w-]+\}$/);
     expect(metadata['block-project-ssh-keys']).toBe('true');
-    expect(parse(metadata['kube-env'])).toEqual({ AUTOSCALER_ENV_VARS: 'node_labels=cast-cluster/cloud=gcp,node_pool=pool;node_taints=dedicated=batch:NoSchedule;os=linux' });
-    expect(autoscalerKubeEnv({ nodeLabels: {}, nodeTaints: [{ key: 'k', effect: 'NoExecute' }] })).toBe('AUTOSCALER_ENV_VARS: "node_labels=;node_taints=k=:NoExecute;os=linux"\n');
+    expect(metadata['kube-env']).toBeUndefined();
+  });
+
+  test('the MIG\'s own autoscaler: min/max, CPU target, one node removed per cooldown window', () => {
+    const mig = s.logicalId('google_compute_instance_group_manager', 'c1-pool');
+    expect(s.resource('google_compute_autoscaler', 'c1-pool')).toEqual({
+      name: 'c1-pool',
+      zone: 'us-east1-b',
+      target: `\${google_compute_instance_group_manager.${mig}.self_link}`,
+      autoscaling_policy: {
+        min_replicas: 1,
+        max_replicas: 5,
+        cooldown_period: 300,
+        mode: 'ON',
+        cpu_utilization: { target: 0.7 },
+        scale_in_control: { time_window_sec: 300, max_scaled_in_replicas: { fixed: 1 } },
+      },
+    });
+  });
+
+  test('without policy targets: CPU 0.9 and a 10-minute scale-in window', () => {
+    const ondemand = s.resource('google_compute_autoscaler', 'c1-ondemand');
+    const mig = s.logicalId('google_compute_instance_group_manager', 'c1-ondemand');
+    expect(ondemand.target).toBe(`\${google_compute_instance_group_manager.${mig}.self_link}`);
+    expect(ondemand.autoscaling_policy).toMatchObject({
+      min_replicas: 0,
+      max_replicas: 3,
+      cpu_utilization: { target: 0.9 },
+      scale_in_control: { time_window_sec: 600, max_scaled_in_replicas: { fixed: 1 } },
+    });
+    expect(Object.keys(s.resources('google_compute_autoscaler'))).toHaveLength(2);
+  });
+
+  test.each([
+    [undefined, 0.9],
+    [0.6, 0.6],
+    [1, 1],
+    [1.5, 1],
+    [0.01, 0.05],
+    [0, 0.05],
+  ])('CPU target %p becomes %p (GCP takes (0, 1])', (cpu, expected) => {
+    expect(cpuTarget({ utilizationTarget: cpu === undefined ? undefined : { cpu, memory: 0.5 } })).toBe(expected);
   });
 
   test('cluster labels on every labelled resource, no literal secret', () => {
@@ -64,38 +106,10 @@ describe('GCP scaling group', () => {
 describe('GCP autoscaler grant', () => {
   const s = synthScaling(Cloud.GCP);
 
-  test('a service account with instance admin on the provider\'s project', () => {
-    const account = s.logicalId('google_service_account');
-    expect(s.resource('google_service_account').account_id).toBe('c1-autoscaler');
-    const client = Object.keys(s.json.data.google_client_config);
-    expect(client).toHaveLength(1);
-    expect(s.resource('google_project_iam_member')).toEqual({
-      project: `\${data.google_client_config.${client[0]}.project}`,
-      role: 'roles/compute.instanceAdmin.v1',
-      member: `\${google_service_account.${account}.member}`,
-    });
-    expect(s.identity).toEqual({ gcpServiceAccountEmail: `\${google_service_account.${account}.email}`, gcpProject: `\${data.google_client_config.${client[0]}.project}` });
-  });
-
-  test.each([
-    ['c1', /^c1-autoscaler$/],
-    ['a'.repeat(19), /^a{19}-autoscaler$/],
-    ['a'.repeat(20), /^a{12}-[0-9a-f]{6}-autoscaler$/],
-    // A cut that ends in "-" drops it rather than doubling it.
-    ['prod-eu-west-cluster-000000001', /^prod-eu-west-[0-9a-f]{6}-autoscaler$/],
-    ['prod-eu-wes--cluster', /^prod-eu-wes-[0-9a-f]{6}-autoscaler$/],
-  ])('account id for %s fits GCP\'s rule', (cluster, expected) => {
-    const id = autoscalerAccountId(cluster);
-    expect(id).toMatch(expected);
-    expect(id).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
-  });
-
-  test('long names that share a start get different account ids; the same name the same id', () => {
-    const a = autoscalerAccountId('prod-eu-west-cluster-alpha');
-    const b = autoscalerAccountId('prod-eu-west-cluster-bravo');
-    expect(a).not.toBe(b);
-    expect(a).toBe(autoscalerAccountId('prod-eu-west-cluster-alpha'));
-    expect(a.startsWith('prod-eu-west')).toBe(true);
-    expect(a.endsWith('-autoscaler')).toBe(true);
+  test('nothing to grant: the MIG scales itself, so no identity and no account, IAM binding or client config', () => {
+    expect(s.identity).toBeUndefined();
+    expect(Object.keys(s.json.resource).sort()).toEqual(['google_compute_autoscaler', 'google_compute_instance_group_manager', 'google_compute_instance_template']);
+    expect(s.json.data).toBeUndefined();
+    expect(Object.keys(s.json.output ?? {}).filter((id) => id.startsWith('identity--'))).toEqual([]);
   });
 });
