@@ -8,7 +8,9 @@
 #   mesh-up.sh worker               the same as join-control-plane, without the wait
 #   mesh-up.sh interface            key and interface only (the agent service, after a reboot)
 #
-# The private key is made here, on the node, and never leaves it.
+# The private key is made here, on the node, and never leaves it. A node of an autoscaled
+# group (CAST_MESH_CLAIM_CIDR set, CAST_MESH_ADDRESS empty) first claims its mesh address
+# with the agent and appends it to node.env (docs/mesh.md, "Claimed addresses").
 set -euo pipefail
 
 readonly kind="${1:-}"
@@ -28,7 +30,6 @@ readonly agent="${CAST_MESH_AGENT:-/opt/cast/mesh/cast-mesh-agent}"
 . "$node_env"
 # shellcheck source=/dev/null
 . "$mesh_env"
-: "${CAST_MESH_ADDRESS:?missing in $node_env}"
 : "${CAST_MESH_MODE:?missing in $mesh_env}"
 readonly iface="${CAST_MESH_INTERFACE:-wg0}"
 readonly key_file="${CAST_MESH_KEY_FILE:-/etc/wireguard/${iface}.key}"
@@ -110,9 +111,24 @@ install_agent() {
   rm -f "$archive"
 }
 
+# Before the interface: AWS downloads the agent, and the claim needs it.
+install_agent
+if [ -n "${CAST_MESH_CLAIM_CIDR:-}" ] && [ -z "${CAST_MESH_ADDRESS:-}" ]; then
+  log "claiming a mesh address in ${CAST_MESH_CLAIM_CIDR}"
+  address="$(agent claim --timeout "$api_timeout")"
+  if ! [[ "$address" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    log "the agent claimed no address (got \"${address}\")" >&2
+    exit 1
+  fi
+  # A later line wins, for bash and for the agent alike.
+  echo "CAST_MESH_ADDRESS='${address}'" >>"$node_env"
+  # shellcheck source=/dev/null
+  . "$node_env"
+  log "claimed ${CAST_MESH_ADDRESS}"
+fi
+: "${CAST_MESH_ADDRESS:?missing in $node_env}"
 if [ "$CAST_MESH_MODE" != cloud-network ]; then wireguard_up; fi
 [ "$kind" = interface ] && exit 0
-install_agent
 
 if [ "$systemd" = yes ]; then
   systemctl daemon-reload

@@ -70,7 +70,7 @@ function node(kind: NodeBootstrapKind) {
   const overrides = `CAST_MESH_KEY_FILE='${s.path('wg.key')}'\nCAST_MESH_CNI_CONFIG='${s.path('cni/10-cast.conflist')}'\nCAST_MESH_KUBELET_KUBECONFIG='${s.path('kubelet.conf')}'\n`;
   writeFileSync(s.path('mesh.env'), contentOf(fileAt(config, '/etc/cast/mesh.env')) + overrides);
   writeFileSync(s.path('configmaps.json'), configMaps(PEER));
-  const own: MeshRecord = { name: input.nodeName, cloud: Cloud.AWS, role: kind === 'worker' ? 'worker' : 'control-plane', publicKey: PUBLIC_KEY, endpoint: input.publicAddress, meshAddress: input.meshAddress, privateAddress: '10.10.0.7' };
+  const own: MeshRecord = { name: input.nodeName!, cloud: Cloud.AWS, role: kind === 'worker' ? 'worker' : 'control-plane', publicKey: PUBLIC_KEY, endpoint: input.publicAddress!, meshAddress: input.meshAddress!, privateAddress: '10.10.0.7' };
   const agent = (...args: string[]) => s.run(['python3', AGENT, '--node-env', s.path('node.env'), '--mesh-env', s.path('mesh.env'), ...args], { PATH: `${s.bin}:${process.env.PATH}` });
   /** The kubelet has registered the node: its kubeconfig exists, the Node has a pod CIDR. */
   const join = () => {

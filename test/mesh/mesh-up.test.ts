@@ -5,7 +5,8 @@
  * agent-namespaces.test.ts; this test covers the paths a namespace cannot
  * (kernel WireGuard, systemd, the download).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Cloud } from '../../lib/core/cloud';
 import { meshAgentArchive } from '../../lib/core/bootstrap/mesh-agent-archive';
 import { NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
@@ -22,8 +23,11 @@ const STUBS = {
   systemctl: '',
   'systemd-run': '',
   'wireguard-go': '',
-  agent: '',
+  // claim prints the address the agent claimed (CLAIMED), or fails (CLAIM_FAILS).
+  agent: 'case " $* " in *" claim "*) [ -z "${CLAIM_FAILS:-}" ] || { echo "cast-mesh-agent: claim failed for 1800 s" >&2; exit 1; }; echo "${CLAIMED-10.4.37.9}" ;; esac',
 };
+/** What the renderer writes for a node of an autoscaled group (appended: a later line wins). */
+const SCALED = "CAST_MESH_ADDRESS=''\nCAST_MESH_CLAIM_CIDR='10.4.37.0/24'\n";
 const MESH: NodeBootstrapMesh = { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'aws-cp-1' };
 
 const stubs: StubCommands[] = [];
@@ -125,6 +129,42 @@ describe('mesh-up.sh', () => {
     expect(existsSync(n.s.path('keys/wg0.key'))).toBe(false);
   });
 
+  test('a scaled node: claims its address before the interface, appends it to node.env, and the interface gets it', () => {
+    const n = node('worker');
+    appendFileSync(n.env.CAST_NODE_ENV, SCALED);
+    const run = n.run();
+    expect(run.status).toBe(0);
+    const key = n.s.path('keys/wg0.key');
+    expect(run.calls).toEqual([
+      `${n.agent} claim --timeout 1800`,
+      'wg genkey',
+      'ip link show dev wg0',
+      ...interfaceUp(key).map((call) => call.replace('10.4.17.3', '10.4.37.9')),
+      'systemctl daemon-reload',
+      'systemctl enable --now cast-mesh-agent.service',
+      `${n.agent} publish --timeout 1800`,
+      `${n.agent} sync --timeout 120`,
+    ]);
+    expect(readFileSync(n.env.CAST_NODE_ENV, 'utf8').endsWith(`${SCALED}CAST_MESH_ADDRESS='10.4.37.9'\n`)).toBe(true);
+    expect(run.output).toContain('claimed 10.4.37.9');
+    // After a reboot (the unit runs `interface`) the address is in node.env: no second claim.
+    const again = n.run('interface', { CLAIMED: '10.4.37.200' });
+    expect(again.calls.filter((call) => call.includes(' claim '))).toEqual([]);
+    expect(again.calls).toContain('ip address replace 10.4.37.9/32 dev wg0');
+  });
+
+  test('a scaled node whose claim fails, or prints no address: no interface, node.env unchanged', () => {
+    for (const extra of [{ CLAIM_FAILS: '1' }, { CLAIMED: '' }, { CLAIMED: "10.4.37.9'; rm -rf /" }] as Record<string, string>[]) {
+      const n = node('worker');
+      appendFileSync(n.env.CAST_NODE_ENV, SCALED);
+      const before = readFileSync(n.env.CAST_NODE_ENV, 'utf8');
+      const run = n.run('worker', extra);
+      expect(run.status).not.toBe(0);
+      expect(run.calls).toEqual([`${n.agent} claim --timeout 1800`]);
+      expect(readFileSync(n.env.CAST_NODE_ENV, 'utf8')).toBe(before);
+    }
+  });
+
   test('a bad kind is refused', () => {
     const run = node('worker').run('master');
     expect(run.status).toBe(2);
@@ -152,6 +192,25 @@ describe('mesh-up.sh with agentUrl: downloads the agent and checks its SHA-256',
     expect(result.calls.filter((call) => call.startsWith('curl'))).toEqual([expect.stringMatching(/^curl -fsSL --retry 10 --retry-connrefused --max-time 120 -o \S+ https:\/\/downloads\.example\.com\/cast-mesh-agent\.tar$/)]);
     expect(statSync(agent).mode & 0o777).toBe(0o755);
     expect(readFileSync(s.path('opt/mesh/castmesh/plan.py'), 'utf8')).toContain('def plan_node(');
+  });
+
+  test('a scaled node on AWS: the agent is downloaded first, then claims the address the interface gets (real agent, directory backend)', () => {
+    const n = node('worker', { agentUrl: URL, agentSha256: archive.sha256 });
+    n.s.add('curl', CURL);
+    writeFileSync(n.s.path('archive.tar'), archive.bytes);
+    appendFileSync(n.env.CAST_NODE_ENV, SCALED);
+    mkdirSync(n.s.path('records'));
+    appendFileSync(n.env.CAST_MESH_ENV, `CAST_MESH_RECORDS_DIR='${n.s.path('records')}'\n`);
+    const agent = n.s.path('opt/mesh/cast-mesh-agent');
+    const result = n.run('interface', { CAST_MESH_AGENT: agent, CAST_MESH_SYSTEMD: 'no', PATH: `${n.s.bin}:${process.env.PATH}` });
+    expect(result.status).toBe(0);
+    // The home slot of aws-n-2 in 10.4.37.0/24: nameHash mod 254, after the network address.
+    const home = `10.4.37.${(createHash('sha256').update('aws-n-2').digest().readUInt32BE(0) % 254) + 1}`;
+    expect(result.calls[0]).toMatch(/^curl /);
+    expect(result.calls.slice(1, 3)).toEqual(['wg genkey', 'ip link show dev wg0']);
+    expect(result.calls).toContain(`ip address replace ${home}/32 dev wg0`);
+    expect(readFileSync(n.s.path('records/claims', home), 'utf8')).toBe('aws-n-2');
+    expect(readFileSync(n.env.CAST_NODE_ENV, 'utf8').endsWith(`CAST_MESH_ADDRESS='${home}'\n`)).toBe(true);
   });
 
   test('another archive: refused, nothing extracted', () => {

@@ -49,6 +49,23 @@ class Node:
         records_dir = records_dir or e.get('CAST_MESH_RECORDS_DIR')
         self.backend = records.Directory(records_dir) if records_dir else records.Kubernetes(e['CAST_MESH_KUBECONFIG'], e.get('CAST_MESH_TOKEN'))
         self.pod_cidr, self.uid, self.public_key, self.pod_error = e.get('CAST_MESH_NODE_POD_CIDR'), None, '', None
+        self.claim_owned = not e.get('CAST_MESH_CLAIM_CIDR')
+
+    # This node's mesh address in CAST_MESH_CLAIM_CIDR (docs/mesh.md, "Claimed addresses"): a
+    # claim naming it, else the first free host from nameHash(name) mod hosts, probing upward.
+    def claim(self):
+        net = ipaddress.ip_network(self.env['CAST_MESH_CLAIM_CIDR'])
+        claims, hosts = self.backend.claims(), net.num_addresses - 2
+        mine = sorted(a for a, n in claims.items() if n == self.name)
+        if mine:
+            return mine[0]
+        used = set(claims) | {r.get('meshAddress') for r in self.backend.list()}
+        start = plan.name_hash(self.name) % max(hosts, 1)
+        for i in range(hosts):
+            a = str(net.network_address + 1 + (start + i) % hosts)
+            if a not in used and self.backend.claim(self.name, a):
+                return a
+        sys.exit(f'cast-mesh-agent: no free address to claim in {net}: all {max(hosts, 0)} are taken by records or claims')
 
     # CAST_MESH_PRIVATE_ADDRESS, else this node's address inside CAST_MESH_PRIVATE_CIDR, else the
     # source address of the default route (the private one where public addresses are 1:1 NAT).
@@ -89,6 +106,9 @@ class Node:
     # Returns (plan, nodes by name). A failing backend raises before anything is applied.
     def sync(self):
         self.learn_node()
+        if self.uid and not self.claim_owned:
+            self.backend.claim(self.name, self.env['CAST_MESH_ADDRESS'], self.uid)
+            self.claim_owned = True
         own, listed = self.record(), self.backend.list()
         if own not in listed:
             self.backend.publish(own, self.uid)

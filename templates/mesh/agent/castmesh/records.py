@@ -8,10 +8,11 @@ import subprocess
 
 from castmesh.plan import CLOUDS
 
-NAMESPACE, LABEL = 'cast-mesh', 'cast-mesh/record'
+NAMESPACE, LABEL, CLAIM = 'cast-mesh', 'cast-mesh/record', 'cast-mesh/claim'
 NAME = re.compile(r'[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?')
 # 32 bytes of base64: the last character before "=" carries 4 bits, so it is one of 16.
 KEY = re.compile(r'[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=')
+APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager=cast-mesh-agent', '-f', '-']
 FIELDS = ('name', 'cloud', 'role', 'publicKey', 'endpoint', 'meshAddress', 'privateAddress')
 
 
@@ -70,6 +71,22 @@ class Directory:
         # A rename: readers never see half a record.
         os.replace(path + '.tmp', path)
 
+    # Mesh address claims: claims/<address> files holding the node name ({address: node}).
+    def claims(self):
+        d = os.path.join(self.path, 'claims')
+        os.makedirs(d, exist_ok=True)
+        return {a: open(os.path.join(d, a)).read() for a in os.listdir(d)}
+
+    # O_EXCL makes the claim atomic: False when the address is taken. Ownership (uid) is Kubernetes'.
+    def claim(self, node, address, uid=None):
+        try:
+            fd = os.open(os.path.join(self.path, 'claims', address), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        os.write(fd, node.encode())
+        os.close(fd)
+        return True
+
 
 # ConfigMaps labelled cast-mesh/record=true in the namespace cast-mesh. Joining nodes use the
 # bootstrap token, whose group system:bootstrappers:cast-mesh may use ConfigMaps there
@@ -85,15 +102,31 @@ class Kubernetes:
         return done.stdout
 
     # The ConfigMap's name says whose record it is (names are unique in a namespace), not its data.
-    def list(self):
-        items = json.loads(self.run(['get', 'configmaps', '-n', NAMESPACE, '-l', LABEL + '=true', '-o', 'json']))['items']
+    def list(self, label=LABEL):
+        items = json.loads(self.run(['get', 'configmaps', '-n', NAMESPACE, '-l', label + '=true', '-o', 'json']))['items']
         return [{**(item.get('data') or {}), 'name': item['metadata']['name']} for item in items]
 
     def publish(self, record, uid=None):
-        meta = {'name': record['name'], 'namespace': NAMESPACE, 'labels': {LABEL: 'true'}}
+        self.put(record['name'], LABEL, record, record['name'], uid, APPLY)
+
+    # ConfigMaps claim-<a>-<b>-<c>-<d> labelled cast-mesh/claim=true: the name says which address.
+    def claims(self):
+        return {c['name'][6:].replace('-', '.'): c.get('node') for c in self.list(CLAIM)}
+
+    # kubectl create: AlreadyExists means taken (False). With the Node's uid: applied, owned by the Node.
+    def claim(self, node, address, uid=None):
+        try:
+            self.put('claim-' + address.replace('.', '-'), CLAIM, {'node': node, 'address': address}, node, uid, APPLY if uid else ['create', '-f', '-'])
+        except RuntimeError as error:
+            if 'AlreadyExists' in str(error):
+                return False
+            raise
+        return True
+
+    def put(self, name, label, data, node, uid, verb):
+        meta = {'name': name, 'namespace': NAMESPACE, 'labels': {label: 'true'}}
         if uid:
-            # Owned by its Node: the garbage collector deletes the record with the Node, so
-            # `kubectl delete node` also takes the node out of every peer list.
-            meta['ownerReferences'] = [{'apiVersion': 'v1', 'kind': 'Node', 'name': record['name'], 'uid': uid}]
-        manifest = {'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': meta, 'data': record}
-        self.run(['apply', '--server-side', '--force-conflicts', '--field-manager=cast-mesh-agent', '-f', '-'], json.dumps(manifest))
+            # Owned by its Node: the garbage collector deletes it with the Node, so `kubectl
+            # delete node` also takes the node out of every peer list and frees its claim.
+            meta['ownerReferences'] = [{'apiVersion': 'v1', 'kind': 'Node', 'name': node, 'uid': uid}]
+        self.run(verb, json.dumps({'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': meta, 'data': data}))
