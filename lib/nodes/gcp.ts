@@ -1,7 +1,6 @@
 /** GCP node: static external address and a shielded VM instance carrying its role's network tag. */
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
-import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -12,13 +11,6 @@ const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.address);
-  if (spec.autoscalerIdentity) {
-    // Set at synth, once the cluster knows whether GCP has autoscaled groups (the autoscaler runs here);
-    // a running instance must stop to change its service account.
-    const identity = () => spec.autoscalerIdentity!();
-    instance.addOverride('service_account', Lazy.anyValue({ produce: () => serviceAccountBlock(identity()?.gcpServiceAccountEmail) }));
-    instance.addOverride('allow_stopping_for_update', Lazy.anyValue({ produce: () => (identity() ? true : undefined) }));
-  }
   return {
     publicAddress: address.address,
     privateAddress: instance.networkInterface.get(0).networkIp,
@@ -30,11 +22,6 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
 /** The current Ubuntu LTS image: an image family needs no lookup. */
 export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
   return UBUNTU_IMAGE;
-}
-
-/** The autoscaler's service account with the cloud-platform scope (its IAM roles limit it). */
-function serviceAccountBlock(email: string | undefined): unknown {
-  return email ? [{ email, scopes: ['https://www.googleapis.com/auth/cloud-platform'] }] : undefined;
 }
 
 function createAddress(scope: Construct, spec: NodeSpec): ComputeAddress {
@@ -65,7 +52,7 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     scheduling: spec.spot
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
-    // No service account: workers call no Google API (control-plane nodes get the autoscaler's, above).
+    // No service account: the nodes call no Google API (GCP groups scale with the MIG's own autoscaler).
     dependsOn: spec.dependsOn,
   });
 }

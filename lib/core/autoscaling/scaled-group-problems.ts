@@ -39,10 +39,13 @@ export function scaledGroupProblems(input: ScaledGroupCheckInput): string[] {
   const min = `${prefix}.minNodes`;
   const max = `${prefix}.maxNodes`;
   const problems: string[] = [];
-  // DigitalOcean autoscale pools keep at least one Droplet (API: min_instances 1 to 500).
-  const lowest = input.cloud === Cloud.DIGITALOCEAN ? 1 : 0;
-  const minFix = lowest === 1
+  // DigitalOcean autoscale pools keep at least one Droplet (API: min_instances 1 to 500); a GCP
+  // group scales on its nodes' CPU use, which an empty group cannot measure.
+  const lowest = input.cloud === Cloud.DIGITALOCEAN || input.cloud === Cloud.GCP ? 1 : 0;
+  const minFix = input.cloud === Cloud.DIGITALOCEAN
     ? 'DigitalOcean autoscale pools keep at least one Droplet; use 1 or more.'
+    : lowest === 1
+    ? 'A GCP group scales on its nodes\' CPU use, so it needs a node to measure; use 1 or more.'
     : 'Give a whole number, 0 to let the group empty.';
   wholeInRange(problems, min, input.minNodes, lowest, undefined, minFix);
   wholeInRange(problems, max, input.maxNodes, 1, undefined, 'Give a whole number of at least 1.');

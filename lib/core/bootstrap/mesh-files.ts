@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { compactScript } from './compact-script';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
 import { escapeTerraformTemplate, renderTemplateFile } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
@@ -22,11 +23,14 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
-    textFile('/opt/cast/bin/mesh-up.sh', '0755', verbatim('mesh/mesh-up.sh')),
+    textFile('/opt/cast/bin/mesh-up.sh', '0755', compactScript(verbatim('mesh/mesh-up.sh'))),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
-      : meshAgentFiles().map(({ relativePath, executable }) => textFile(`${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', verbatim(`mesh/agent/${relativePath}`)))),
+      : meshAgentFiles().map(({ relativePath, executable }) => {
+          const content = verbatim(`mesh/agent/${relativePath}`);
+          return textFile(`${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? content : compactScript(content));
+        })),
     textFile('/etc/systemd/system/cast-mesh-agent.service', '0644', verbatim('mesh/cast-mesh-agent.service')),
   ];
 }

@@ -1,6 +1,7 @@
 import { Cloud } from '../cloud';
 import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
+import { compactScript } from './compact-script';
 import { renderApiserverCertConfig, renderDiscoveryKubeconfig, renderKubeadmConfig } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
 import { NodeBootstrapInput } from './node-bootstrap-input';
@@ -107,7 +108,7 @@ function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
 }
 
 function script(name: string): WriteFile {
-  return text(`${BIN_DIR}/${name}`, '0755', staticTemplate(`scripts/${name}`));
+  return text(`${BIN_DIR}/${name}`, '0755', compactScript(staticTemplate(`scripts/${name}`)));
 }
 
 /** A template without placeholders (the scripts read their values from node.env). */

@@ -49,8 +49,7 @@ export interface ScalingGroupSpec {
   readonly dependsOn?: ITerraformDependable[];
   /**
    * The Kubernetes labels and taints the nodes register with, for the
-   * autoscaler's node template (scale from zero): AWS and Azure carry them as
-   * tags; GCP reads the instance template.
+   * autoscaler's node template (scale from zero): AWS and Azure carry them as tags.
    */
   readonly nodeLabels: Readonly<Record<string, string>>;
   readonly nodeTaints: readonly ScalingNodeTaint[];
@@ -71,13 +70,16 @@ export interface ScalingGroupAttachment {
   /** Terraform address of the group resource (for the cluster description). */
   readonly groupAddress: string;
   /**
-   * How cluster-autoscaler names the group: the ASG name (AWS), the MIG's
-   * instance group URL (GCP), the VMSS name (Azure), the pool id (DigitalOcean).
+   * How cluster-autoscaler names the group (`--nodes`): the ASG name (AWS), the VMSS
+   * name (Azure); GCP and DigitalOcean groups scale themselves (the MIG, the pool id).
    */
   readonly autoscalerRef: string;
 }
 
-/** What every cloud's `grantAutoscaler` gets: once per cloud with autoscaled groups. */
+/**
+ * What every cloud's `grantAutoscaler` gets: once per cloud with autoscaled
+ * groups. GCP and DigitalOcean grant nothing: their groups scale themselves.
+ */
 export interface AutoscalerGrantSpec {
   readonly clusterName: string;
   readonly labels: ClusterLabels;
@@ -94,10 +96,6 @@ export interface AutoscalerGrantSpec {
 export interface AutoscalerIdentity {
   /** AWS: the instance profile name for `aws_instance.iam_instance_profile`. */
   readonly awsInstanceProfile?: string;
-  /** GCP: the service account email for `google_compute_instance.service_account`. */
-  readonly gcpServiceAccountEmail?: string;
-  /** GCP: the project the MIGs live in (the autoscaler's `--nodes` URLs name it). */
-  readonly gcpProject?: string;
   /** Azure: the user-assigned identity id for the VM's `identity` block. */
   readonly azureIdentityId?: string;
   /** Azure: the identity's client id (ARM_USER_ASSIGNED_IDENTITY_ID). */

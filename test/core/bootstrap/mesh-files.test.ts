@@ -1,3 +1,4 @@
+import { compactScript } from '../../../lib/core/bootstrap/compact-script';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -44,11 +45,14 @@ describe('renderNodeUserData with a mesh', () => {
     expect(paths.filter((path) => path.includes('mesh'))).toEqual([]);
   });
 
-  test('the agent, mesh-up.sh and the unit are the template files byte for byte (the CNI template keeps its run-time placeholder)', () => {
+  test('the agent and mesh-up.sh are the template files without comment lines, the unit byte for byte (the CNI template keeps its run-time placeholder)', () => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput('worker')));
-    expect(fileAt(config, '/opt/cast/bin/mesh-up.sh').content).toBe(readTemplateFile('mesh/mesh-up.sh'));
+    expect(fileAt(config, '/opt/cast/bin/mesh-up.sh').content).toBe(compactScript(readTemplateFile('mesh/mesh-up.sh')));
     expect(fileAt(config, '/etc/systemd/system/cast-mesh-agent.service').content).toBe(readTemplateFile('mesh/cast-mesh-agent.service'));
-    for (const path of AGENT_FILES) expect(fileAt(config, path).content).toBe(readTemplateFile(`mesh/agent/${path.slice('/opt/cast/mesh/'.length)}`));
+    for (const path of AGENT_FILES) {
+      const template = readTemplateFile(`mesh/agent/${path.slice('/opt/cast/mesh/'.length)}`);
+      expect(fileAt(config, path).content).toBe(path.endsWith('.conflist') ? template : compactScript(template));
+    }
     expect(fileAt(config, '/opt/cast/mesh/10-cast.conflist').content).toContain('"subnet": "{{pod_cidr}}"');
   });
 

@@ -87,7 +87,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
 
   test('templates/scripts holds the scripts the bootstrap embeds', () => {
-    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'spot-handler.sh']);
+    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'spot-handler.sh']);
   });
 
   test.each(scripts)('templates/scripts/%s', (name) => {

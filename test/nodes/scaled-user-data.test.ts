@@ -1,0 +1,102 @@
+/**
+ * What the nodes of autoscaled groups receive (examples/autoscaling), once
+ * Terraform has filled in the references: one worker document per group with
+ * the identity left to the node, valid cloud-config within the cloud's size
+ * limit; and the init node's cluster-autoscaler manifests.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { TerraformStack, Testing } from 'cdktf';
+import { parse, parseAllDocuments } from 'yaml';
+import { buildApp } from '../../examples/autoscaling/app';
+import { contains, parseCidr } from '../../lib/core/cidr';
+import { meshScalingZone } from '../../lib/core/mesh/scaling-zone';
+import { describeWithTool } from '../core/bootstrap/node-tools';
+import { interpolate } from './terraform-interpolation';
+
+const app = Testing.app();
+buildApp(app);
+const stack = app.node.children.find((c): c is TerraformStack => TerraformStack.isStack(c))!;
+const json = JSON.parse(Testing.synth(stack));
+const locals = Object.entries(json.locals as Record<string, string>).map(([name, template]) => ({ name, final: interpolate(template) }));
+const scaled = locals.filter((l) => /^elastic_[a-z-]+_user-data_[0-9A-F]{8}$/.test(l.name)).map((l) => ({ ...l, group: /^elastic_([a-z-]+)_user-data/.exec(l.name)![1] }));
+const init = locals.find((l) => l.name.includes('elastic-cp-aws-1-user-data'))!;
+const files = (document: string) => parse(document).write_files as { path: string; content: string }[];
+const fileOf = (document: string, p: string) => files(document).find((f) => f.path === p)?.content;
+
+describe('autoscaled groups: one worker document per group, identity found at boot', () => {
+  test('one document per autoscaled group', () => {
+    expect(scaled.map((s) => s.group).sort()).toEqual(['batch-azure', 'burst-aws', 'burst-gcp', 'web-do']);
+  });
+
+  test.each(scaled.map((s) => [s.group, s] as const))('%s: no name or addresses, identity from metadata, no CA keys', (_group, s) => {
+    const env = fileOf(s.final, '/etc/cast/node.env')!;
+    expect(env).toContain("CAST_NODE_IDENTITY='from-metadata'");
+    expect(env).toContain("CAST_NODE_NAME=''");
+    expect(env).toContain("CAST_PUBLIC_ADDRESS=''");
+    expect(env).toContain("CAST_MESH_ADDRESS=''");
+    expect(env).toContain(`CAST_NODE_NAME_PREFIX='elastic-${_group}'`);
+    const paths = files(s.final).map((f) => f.path);
+    expect(paths).toContain('/opt/cast/bin/node-identity.sh');
+    expect(paths.filter((p) => p.startsWith('/etc/kubernetes/pki/'))).toEqual([]);
+    const kubeadm = fileOf(s.final, '/etc/cast/kubeadm.yaml')!;
+    expect(kubeadm).toContain("name: '@CAST_NODE_NAME@'");
+    expect(kubeadm).toContain("value: '@CAST_PROVIDER_ID@'");
+  });
+
+  test('each group claims mesh addresses from its own block of the scaling zone', () => {
+    const zone = parseCidr(meshScalingZone('10.4.0.0/16')!.cidr);
+    const blocks = scaled.map((s) => /CAST_MESH_CLAIM_CIDR='([0-9./]+)'/.exec(fileOf(s.final, '/etc/cast/node.env')!)![1]);
+    expect(new Set(blocks).size).toBe(scaled.length);
+    for (const block of blocks) expect(contains(zone, parseCidr(block))).toBe(true);
+  });
+
+  test('every document fits its cloud: AWS 16 KB after gzip, Azure and DigitalOcean 64 KB raw, GCP 256 KB', () => {
+    for (const doc of [...scaled.map((s) => ({ name: s.group, final: s.final })), { name: 'cp-aws (init)', final: init.final }]) {
+      const aws = doc.name.includes('aws');
+      const size = aws ? gzipSync(doc.final).length : Buffer.byteLength(doc.final);
+      const max = aws ? 16 * 1024 : doc.name.includes('gcp') ? 256 * 1024 : 64 * 1024;
+      expect({ doc: doc.name, fits: size < max }).toEqual({ doc: doc.name, fits: true });
+    }
+  });
+
+  describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {
+    test('every document is valid cloud-config', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-scaled-user-data-'));
+      try {
+        for (const s of scaled) {
+          const file = path.join(dir, `${s.group}.yaml`);
+          fs.writeFileSync(file, s.final);
+          expect(execFileSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toContain('Valid cloud-config');
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
+describe('the init node applies the cluster-autoscalers', () => {
+  const manifest = fileOf(init.final, '/etc/cast/manifests/cluster-autoscaler.yaml')!;
+  const documents = parseAllDocuments(manifest).map((d) => d.toJSON());
+  const deployments = documents.filter((d) => d?.kind === 'Deployment' && String(d.metadata.name).startsWith('cluster-autoscaler'));
+
+  test('one cluster-autoscaler per cloud it serves (AWS and Azure), on that cloud\'s control plane', () => {
+    expect(deployments.map((d) => d.spec.template.spec.nodeSelector['cast-cluster/cloud']).sort()).toEqual(['aws', 'azure']);
+    for (const d of deployments) expect(d.spec.template.spec.hostNetwork).toBe(true);
+  });
+
+  test('flags: the group limits, the whole cluster core range, the removal delay', () => {
+    const args = (cloud: string) => deployments.find((d) => d.spec.template.spec.nodeSelector['cast-cluster/cloud'] === cloud)!.spec.template.spec.containers[0].args as string[];
+    expect(args('aws')).toEqual(expect.arrayContaining(['--cloud-provider=aws', '--nodes=0:20:elastic-group', '--cores-total=0:256', '--scale-down-unneeded-time=15m']));
+    expect(args('azure')).toEqual(expect.arrayContaining(['--cloud-provider=azure', '--nodes=0:8:elastic-group', '--cores-total=0:256']));
+  });
+
+  test('no other node carries the manifests', () => {
+    const others = locals.filter((l) => l !== init);
+    for (const l of others) expect(fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml')).toBeUndefined();
+  });
+});
