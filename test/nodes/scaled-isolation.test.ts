@@ -1,0 +1,67 @@
+/**
+ * Adding an autoscaled group, or resizing its limits, touches only what it
+ * must: its own resources; on a cloud whose cluster-autoscaler the init node
+ * starts (AWS, Azure), also the init node's user-data and the control-plane
+ * identity there. Two synths are diffed, resources and user-data locals alike.
+ */
+import { Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+import { NodeGroupOptions } from '../../lib/nodes/node-group';
+import { StackJson, synthCluster } from './node-fixture';
+
+function flatten(json: StackJson): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const [type, byName] of Object.entries(json.resource)) {
+    for (const [name, { ['//']: _meta, ...body }] of Object.entries(byName)) all.set(`${type}.${name}`, JSON.stringify(body));
+  }
+  for (const [name, value] of Object.entries(json.locals ?? {})) all.set(`local.${name}`, value);
+  return all;
+}
+
+function diff(before: StackJson, after: StackJson): { added: string[]; removed: string[]; changed: string[] } {
+  const [a, b] = [flatten(before), flatten(after)];
+  return {
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
+    changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
+  };
+}
+
+const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
+const base: Record<string, NodeGroupOptions> = {
+  'aws-cp': { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE },
+  'azure-cp': { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE },
+  'gcp-cp': { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE },
+  'do-workers': { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 2 },
+};
+const synth = (groups: Record<string, NodeGroupOptions>) => synthCluster(CLOUDS, groups).json;
+
+describe('autoscaled groups change only what they must', () => {
+  test.each([Cloud.GCP, Cloud.DIGITALOCEAN])('adding one on %s (it scales itself) changes no existing resource or user-data', (cloud) => {
+    const { added, removed, changed } = diff(synth(base), synth({ ...base, burst: { cloud, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 5 } } }));
+    expect({ removed, changed }).toEqual({ removed: [], changed: [] });
+    expect(added.length).toBeGreaterThanOrEqual(2);
+    // The group's own resources, plus DigitalOcean's account-wide SSH key entry made once.
+    expect(added.filter((address) => !/c1_burst_|autoscale-ssh-key/.test(address))).toEqual([]);
+  });
+
+  test.each([
+    [Cloud.AWS, 'aws_instance', 'c1-aws-cp-1'],
+    [Cloud.AZURE, 'azurerm_linux_virtual_machine', 'c1-azure-cp-1'],
+  ])('adding one on %s: its resources, that cloud\'s autoscaler identity, the control plane there and the init node\'s manifests', (cloud, cpType, cpName) => {
+    const { added, removed, changed } = diff(synth(base), synth({ ...base, burst: { cloud, role: NodeRole.WORKER, autoscaling: { maxNodes: 5 } } }));
+    expect(removed).toEqual([]);
+    expect(changed.filter((address) => !address.startsWith(`${cpType}.`) && !address.includes('c1-aws-cp-1-user-data'))).toEqual([]);
+    expect(changed.find((address) => address.startsWith(`${cpType}.`))).toContain(cpName);
+    expect(changed.some((address) => address.includes('c1-aws-cp-1-user-data'))).toBe(true);
+    expect(added.filter((address) => !/c1_burst_|autoscaler-/.test(address))).toEqual([]);
+  });
+
+  test('raising maxNodes of a GCP group changes only that group', () => {
+    const groups = (maxNodes: number) => ({ ...base, burst: { cloud: Cloud.GCP, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes } } });
+    const { added, removed, changed } = diff(synth(groups(5)), synth(groups(9)));
+    expect({ added, removed }).toEqual({ added: [], removed: [] });
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatch(/^google_compute_autoscaler\.c1_burst_/);
+  });
+});
