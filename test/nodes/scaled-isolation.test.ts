@@ -12,7 +12,11 @@ import { StackJson, synthCluster } from './node-fixture';
 function flatten(json: StackJson): Map<string, string> {
   const all = new Map<string, string>();
   for (const [type, byName] of Object.entries(json.resource)) {
-    for (const [name, { ['//']: _meta, ...body }] of Object.entries(byName)) all.set(`${type}.${name}`, JSON.stringify(body));
+    for (const [name, block] of Object.entries(byName)) {
+      const body = { ...block };
+      delete body['//'];
+      all.set(`${type}.${name}`, JSON.stringify(body));
+    }
   }
   for (const [name, value] of Object.entries(json.locals ?? {})) all.set(`local.${name}`, value);
   return all;
