@@ -2,7 +2,7 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
-import { AutoscalingPolicy, digitalOceanPoolTargets, DigitalOceanPoolTargets, resolveAutoscalingPolicy } from '../core/autoscaling';
+import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets, UtilizationTargets } from '../core/autoscaling';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
@@ -254,8 +254,8 @@ export class CastCluster extends Construct {
   }
 
   /** @internal utilisation targets of groups that scale themselves (GCP, DigitalOcean), from the policy's headroom. */
-  public _scaledGroupTargets(): DigitalOceanPoolTargets {
-    return digitalOceanPoolTargets(this._autoscalingPolicy);
+  public _scaledGroupTargets(): UtilizationTargets {
+    return utilizationTargets(this._autoscalingPolicy);
   }
 
   /** @internal called at synth: the user-data of an autoscaled group's nodes. */

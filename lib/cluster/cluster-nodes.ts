@@ -249,8 +249,6 @@ export class ClusterNodes {
       const identity = this.context.autoscalerIdentity(cloud);
       return {
         cloud,
-        // Every instance counts every node of the cluster (its own groups' and all others), so each gets the whole range.
-        cores: { min: policy.minCores, max: policy.maxCores },
         groups: this.scaled
           .filter((s) => s.request.cloud === cloud)
           .map((s) => ({ name: s.request.name, minNodes: s.request.minNodes, maxNodes: s.request.maxNodes, autoscalerRef: s.group._scaled!.attachment.autoscalerRef })),

@@ -5,6 +5,12 @@
  * decision 3), and the overprovisioning that holds the headroom (decision 4).
  * Rendered from templates/autoscaling/ with named values. Pure; no cdktf import.
  *
+ * Only AWS and Azure get a cluster-autoscaler: upstream's GCE provider stops
+ * scale-up in a cluster with nodes whose providerID is empty or not `gce://`
+ * (kubernetes/autoscaler#10140), and ours always has such nodes, so GCP
+ * managed instance groups and DigitalOcean pools scale themselves
+ * (utilization-targets.ts).
+ *
  * The result is a Terraform template string: template text is escaped, and a
  * value holding a Terraform expression (`${aws_autoscaling_group.w.name}`) is
  * copied verbatim so Terraform resolves it at apply time. Such a value sits in
@@ -16,7 +22,6 @@ import { ALL_CLOUDS, Cloud } from '../cloud';
 import { PlanError } from '../plan-error';
 import { CLUSTER_PROPORTIONAL_AUTOSCALER_IMAGE, clusterAutoscalerImage, PAUSE_IMAGE } from './autoscaler-images';
 import { AutoscalingPolicy } from './autoscaling-policy';
-import { CoreRange } from './core-limits';
 import { planOverprovisioning } from './overprovisioning';
 import { clusterAutoscalerInputProblems } from './validate-cluster-autoscaler-input';
 
@@ -27,9 +32,8 @@ export interface AutoscaledGroupRef {
   readonly minNodes: number;
   readonly maxNodes: number;
   /**
-   * What `--nodes=<min>:<max>:<ref>` names: the AWS Auto Scaling group name,
-   * the GCE managed instance group URL, the Azure scale set name. May be a
-   * Terraform expression.
+   * What `--nodes=<min>:<max>:<ref>` names: the AWS Auto Scaling group name
+   * or the Azure scale set name. May be a Terraform expression.
    */
   readonly autoscalerRef: string;
 }
@@ -48,24 +52,26 @@ export interface AzureAutoscalerFacts {
   readonly clientId: string;
 }
 
-/** One cloud whose groups a cluster-autoscaler scales (AWS, GCP or Azure; DigitalOcean pools scale themselves). */
+/**
+ * One cloud whose groups a cluster-autoscaler scales: AWS or Azure (GCP and
+ * DigitalOcean groups scale themselves). Its `--cores-total` is the policy's
+ * whole range: every instance counts every node of the cluster.
+ */
 export interface AutoscaledCloud {
   readonly cloud: Cloud;
-  /** This instance's `--cores-total` (see splitCoreLimits). */
-  readonly cores: CoreRange;
   readonly groups: readonly AutoscaledGroupRef[];
   /** Required on AWS. */
   readonly aws?: AwsAutoscalerFacts;
-  /** Required on Azure. GCE needs none: the autoscaler reads project and zone from the node's metadata server. */
+  /** Required on Azure. */
   readonly azure?: AzureAutoscalerFacts;
 }
 
 /** What the manifests are rendered from. */
 export interface ClusterAutoscalerManifestsInput {
-  /** Picks the cluster-autoscaler release (CLUSTER_AUTOSCALER_TAGS). */
+  /** Picks the cluster-autoscaler release (clusterAutoscalerImage). */
   readonly kubernetesVersion: string;
   readonly policy: AutoscalingPolicy;
-  /** At least one. */
+  /** At least one; AWS and Azure only. */
   readonly clouds: readonly AutoscaledCloud[];
   /** The smallest node of any scaled group (DigitalOcean included); sizes the placeholder pods. */
   readonly smallestScaledNode: { readonly vcpu: number; readonly memoryGiB: number };
@@ -74,7 +80,6 @@ export interface ClusterAutoscalerManifestsInput {
 /** `--cloud-provider` per cloud. */
 export const CLOUD_PROVIDER_FLAG: Readonly<Partial<Record<Cloud, string>>> = {
   [Cloud.AWS]: 'aws',
-  [Cloud.GCP]: 'gce',
   [Cloud.AZURE]: 'azure',
 };
 
@@ -87,7 +92,6 @@ export function clusterAutoscalerName(cloud: Cloud): string {
 export function renderClusterAutoscalerManifests(input: ClusterAutoscalerManifestsInput): string {
   const problems = clusterAutoscalerInputProblems(input);
   if (problems.length > 0) throw new PlanError(problems);
-  const image = clusterAutoscalerImage(input.kubernetesVersion);
   const clouds = [...input.clouds].sort((a, b) => ALL_CLOUDS.indexOf(a.cloud) - ALL_CLOUDS.indexOf(b.cloud));
   const names = clouds.map((c) => clusterAutoscalerName(c.cloud));
   const documents = [
@@ -98,7 +102,7 @@ export function renderClusterAutoscalerManifests(input: ClusterAutoscalerManifes
     ...clouds.map((c) => renderTemplateFile('autoscaling/cluster-autoscaler-deployment.yaml', {
       name: clusterAutoscalerName(c.cloud),
       cloud: c.cloud,
-      image,
+      image: clusterAutoscalerImage(input.kubernetesVersion, c.cloud),
       args: flowList(clusterAutoscalerArgs(c, input.policy)),
       env: `[${clusterAutoscalerEnv(c).map(([name, value]) => `{name: ${name}, value: ${quoted(value)}}`).join(', ')}]`,
     })),
@@ -121,6 +125,11 @@ export function renderClusterAutoscalerManifests(input: ClusterAutoscalerManifes
 /**
  * The flags of one instance. Groups are listed explicitly with exact bounds
  * rather than discovered by tag, so the flags say what the synth said.
+ * `--cores-total` is the policy's whole `minCores:maxCores`, not a share:
+ * cluster-autoscaler counts toward it its own groups' target sizes and every
+ * node outside them (`nodesFromNotAutoscaledGroups`: static nodes, control
+ * planes, the other clouds' scaled nodes), so the total it compares is
+ * already the whole cluster's.
  * `--scale-down-delay-after-add` takes the same delay as
  * `--scale-down-unneeded-time`: a node just added is not weighed for removal
  * sooner than an idle one would be removed.
@@ -132,7 +141,7 @@ export function clusterAutoscalerArgs(cloud: AutoscaledCloud, policy: Autoscalin
   return [
     `--cloud-provider=${CLOUD_PROVIDER_FLAG[cloud.cloud]}`,
     ...groups.map((g) => `--nodes=${g.minNodes}:${g.maxNodes}:${g.autoscalerRef}`),
-    `--cores-total=${cloud.cores.min}:${cloud.cores.max}`,
+    `--cores-total=${policy.minCores}:${policy.maxCores}`,
     `--scale-down-unneeded-time=${delay}`,
     `--scale-down-delay-after-add=${delay}`,
     '--expander=least-waste',
@@ -157,8 +166,8 @@ export function clusterAutoscalerEnv(cloud: AutoscaledCloud): [string, string][]
         ['ARM_VM_TYPE', 'vmss'],
       ];
     default:
-      // GCE: application default credentials of the node's service account, project and zone from the metadata server.
-      return [];
+      // Refused by clusterAutoscalerInputProblems before rendering.
+      throw new Error(`no cluster-autoscaler for ${cloud.cloud}`);
   }
 }
 

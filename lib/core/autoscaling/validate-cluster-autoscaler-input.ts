@@ -3,7 +3,14 @@ import { Cloud } from '../cloud';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import type { AutoscaledCloud, ClusterAutoscalerManifestsInput } from './cluster-autoscaler-manifests';
 
-const AUTOSCALER_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
+/** Clouds that get a cluster-autoscaler (docs/autoscaling.md). */
+const AUTOSCALER_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
+
+/** Why a cloud gets none: its groups scale themselves on utilisation (utilizationTargets). */
+const NO_AUTOSCALER_REASON: Readonly<Partial<Record<Cloud, string>>> = {
+  [Cloud.GCP]: "Upstream's GCE provider stops scale-up in a cluster with nodes whose providerID is empty or not gce:// (kubernetes/autoscaler#10140), and this cluster always has such nodes; GCP managed instance groups scale with their own autoscaler. Leave GCP out.",
+  [Cloud.DIGITALOCEAN]: 'cluster-autoscaler has no provider for plain Droplets; DigitalOcean autoscale pools scale themselves. Leave DigitalOcean out.',
+};
 
 /** Every problem; empty when the input can be rendered. */
 export function clusterAutoscalerInputProblems(input: ClusterAutoscalerManifestsInput): string[] {
@@ -29,13 +36,10 @@ export function clusterAutoscalerInputProblems(input: ClusterAutoscalerManifests
 function cloudProblems(entry: AutoscaledCloud): string[] {
   const at = `clouds[${entry.cloud}]`;
   if (!AUTOSCALER_CLOUDS.includes(entry.cloud)) {
-    return [`${at} must be aws, gcp or azure (got "${entry.cloud}"). DigitalOcean pools scale themselves; leave them out.`];
+    const reason = NO_AUTOSCALER_REASON[entry.cloud] ?? 'Leave it out.';
+    return [`${at} must be aws or azure, the clouds that run cluster-autoscaler (got "${entry.cloud}"). ${reason}`];
   }
   const problems: string[] = [];
-  const { min, max } = entry.cores;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || min > max) {
-    problems.push(`${at}.cores must be whole numbers with 0 ≤ min ≤ max (got ${min}:${max}). Use splitCoreLimits.`);
-  }
   if (entry.groups.length === 0) problems.push(`${at}.groups must hold at least one scaled group (got none). Leave the cloud out instead.`);
   const names = new Set<string>();
   for (const group of entry.groups) {

@@ -13,6 +13,8 @@ describe('scaledGroupProblems', () => {
     expect(scaledGroupProblems(GOOD)).toEqual([]);
     expect(scaledGroupProblems({ ...GOOD, minNodes: 253, maxNodes: 253, spot: true, cloud: Cloud.GCP })).toEqual([]);
     expect(scaledGroupProblems({ ...GOOD, minNodes: 1, cloud: Cloud.DIGITALOCEAN })).toEqual([]);
+    expect(scaledGroupProblems({ ...GOOD, minNodes: 1, maxNodes: 1, cloud: Cloud.GCP })).toEqual([]);
+    expect(scaledGroupProblems({ ...GOOD, minNodes: 0, cloud: Cloud.AZURE })).toEqual([]);
   });
 
   const bad: [string, Partial<ScaledGroupCheckInput>, string][] = [
@@ -28,6 +30,9 @@ describe('scaledGroupProblems', () => {
     ['spot on a cloud the policy does not allow', { spot: true, cloud: Cloud.AZURE }, 'spot must be used only on a cloud the policy allows (got Azure; the policy\'s spotClouds: aws, gcp). Add "azure" to spotClouds or turn spot off for this group.'],
     ['spot on DigitalOcean', { spot: true, cloud: Cloud.DIGITALOCEAN, minNodes: 1 }, 'spot must be used only on a cloud the policy allows (got DigitalOcean;'],
     ['an empty DigitalOcean pool', { cloud: Cloud.DIGITALOCEAN, minNodes: 0 }, 'autoscaling.minNodes must be a whole number of at least 1 (got 0). DigitalOcean autoscale pools keep at least one Droplet; use 1 or more.'],
+    ['an empty GCP group', { cloud: Cloud.GCP, minNodes: 0 }, "autoscaling.minNodes must be a whole number of at least 1 (got 0). A GCP group scales on its nodes' CPU use, so it needs a node to measure; use 1 or more."],
+    ['a fractional GCP minNodes', { cloud: Cloud.GCP, minNodes: 1.5 }, 'autoscaling.minNodes must be a whole number of at least 1 (got 1.5).'],
+    ['a negative GCP minNodes', { cloud: Cloud.GCP, minNodes: -1, spot: true }, "autoscaling.minNodes must be a whole number of at least 1 (got -1). A GCP group scales on its nodes' CPU use"],
   ];
   test.each(bad)('%s', (_what, change, message) => {
     const problems = scaledGroupProblems({ ...GOOD, ...change });
