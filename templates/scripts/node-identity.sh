@@ -149,6 +149,16 @@ print("\n".join(" ".join(str(v or "").split()) for v in values))' <<<"$document"
   check_id_part 'the resource group' "$group"
   check_id_part 'the scale set name' "$scale_set"
   provider_id="azure:///subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachineScaleSets/${scale_set}/virtualMachines/${index}"
+  # metadata/instance leaves a Standard-SKU public IP out; the loadbalancer document lists it
+  # by private address (kubernetes-sigs/cloud-provider-azure#535).
+  if [ -z "$public_address" ]; then
+    document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/loadbalancer?api-version=2020-10-01")" ||
+      fail "metadata/instance has no public address and metadata/loadbalancer could not be read from ${METADATA_URL}"
+    public_address="$(python3 -c 'import json, sys
+entries = (json.load(sys.stdin).get("loadbalancer") or {}).get("publicIpAddresses") or []
+print(next((e.get("frontendIpAddress") or "" for e in entries if e.get("privateIpAddress") == sys.argv[1]), ""))' "$private_address" <<<"$document")" ||
+      fail "metadata/loadbalancer from ${METADATA_URL} is not the JSON document expected"
+  fi
   needs_private_address || private_address=''
 }
 

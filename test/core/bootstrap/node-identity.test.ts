@@ -22,6 +22,8 @@ interface Metadata {
   aws: Record<string, string>;
   gcp: Record<string, string>;
   azure: unknown;
+  /** Azure's metadata/loadbalancer document: where a Standard-SKU public IP shows. */
+  azureLoadBalancer?: unknown;
   digitalocean: Record<string, string>;
 }
 
@@ -100,6 +102,10 @@ class StubMetadataService {
       if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
       if (url.searchParams.get('api-version') !== '2021-02-01') return [400, '{"error": "Bad request. api-version is invalid"}'];
       return [200, JSON.stringify(this.metadata.azure)];
+    }
+    if (path === '/metadata/loadbalancer') {
+      if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
+      return [200, JSON.stringify(this.metadata.azureLoadBalancer ?? { loadbalancer: { publicIpAddresses: [] } })];
     }
     if (path.startsWith('/metadata/v1/')) return found(this.metadata.digitalocean[path.slice('/metadata/v1/'.length)]);
     return [404, 'not found'];
@@ -289,6 +295,26 @@ describe('node-identity.sh', () => {
     const result = await run(env);
     expect(result.status).toBe(1);
     expect(result.output).toContain('private address "10.1.0.256" from the azure metadata service is not an IPv4 address');
+    expect(readFileSync(result.path, 'utf8')).toBe(env);
+  });
+
+  test('Azure: a Standard-SKU public IP missing from metadata/instance is read from metadata/loadbalancer', async () => {
+    const azure = service.metadata.azure as { network: { interface: { ipv4: { ipAddress: { publicIpAddress: string }[] } }[] } };
+    azure.network.interface[0].ipv4.ipAddress[0].publicIpAddress = '';
+    service.metadata.azureLoadBalancer = {
+      loadbalancer: { publicIpAddresses: [{ frontendIpAddress: '20.1.2.3', privateIpAddress: '10.9.9.9' }, { frontendIpAddress: '20.50.60.99', privateIpAddress: '10.1.0.4' }] },
+    };
+    const result = await run(scaledNodeEnv('azure', { claim: true }));
+    expect(result.status).toBe(0);
+    expect(readFileSync(result.path, 'utf8')).toContain("CAST_PUBLIC_ADDRESS='20.50.60.99'");
+  });
+
+  test('Azure: no public address anywhere fails with a message', async () => {
+    const azure = service.metadata.azure as { network: { interface: { ipv4: { ipAddress: { publicIpAddress: string }[] } }[] } };
+    azure.network.interface[0].ipv4.ipAddress[0].publicIpAddress = '';
+    const env = scaledNodeEnv('azure', { claim: true });
+    const result = await run(env);
+    expect(result.status).toBe(1);
     expect(readFileSync(result.path, 'utf8')).toBe(env);
   });
 
