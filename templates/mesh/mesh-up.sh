@@ -85,12 +85,18 @@ start_wireguard_go() {
     wireguard-go -f "$iface" </dev/null >>"$state/wireguard-go-${iface}.log" 2>&1 &
     echo "$!" >"$state/wireguard-go-${iface}.pid"
   fi
+  # Until its control socket answers (up to 30 s: a loaded machine starts it slowly); `wg set`
+  # before that falls back to netlink and fails with "Protocol not supported".
   local _
-  for _ in $(seq 100); do
-    wg show "$iface" >/dev/null 2>&1 && break
+  for _ in $(seq 600); do
+    if wg show "$iface" >/dev/null 2>&1; then
+      log "created ${iface} (wireguard-go)"
+      return 0
+    fi
     sleep 0.05
   done
-  log "created ${iface} (wireguard-go)"
+  log "wireguard-go did not bring up ${iface} in 30 s" >&2
+  exit 1
 }
 
 # With CAST_MESH_AGENT_URL the agent is not in the user-data (AWS's 16 KB): download the
