@@ -112,7 +112,7 @@ class StubMetadataService {
   }
 }
 
-type CloudName = keyof Metadata;
+type CloudName = Exclude<keyof Metadata, 'azureLoadBalancer'>;
 
 /** node.env of a node of an autoscaled group as rendered; `claim` = a WireGuard mode (mesh-up.sh claims the address). */
 function scaledNodeEnv(cloud: CloudName, options: { claim: boolean; identity?: string; nodeName?: string }): string {
