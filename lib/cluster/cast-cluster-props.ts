@@ -4,7 +4,8 @@ import { userTagProblems } from '../core/cluster-labels';
 import { kubernetesVersionProblem } from '../core/kubernetes-version';
 import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
 import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
-import { AddressPlanOptions, AutoscalingPolicyOptions, CloudProviders, FirewallOptions } from './options';
+import { AutoscalingPolicyOptions } from '../core/autoscaling/autoscaling-policy';
+import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
 
 /** Properties of a CastCluster. */
 export interface CastClusterProps {

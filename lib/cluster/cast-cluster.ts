@@ -2,7 +2,7 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
-import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets, UtilizationTargets } from '../core/autoscaling';
+import { AutoscalingPolicy, resolveAutoscalingPolicy, spotPolicyProblems, utilizationTargets, UtilizationTargets } from '../core/autoscaling';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
@@ -271,11 +271,7 @@ export class CastCluster extends Construct {
 
   /** @internal spot on a cloud the autoscaling policy does not allow. */
   public _spotProblems(cloud: Cloud, spot: boolean): string[] {
-    const allowed = this._autoscalingPolicy.spotClouds;
-    if (!spot || allowed.includes(cloud) || cloud === Cloud.DIGITALOCEAN) return [];
-    return [
-      `spot must be used only on a cloud the policy allows (got ${CLOUD_DISPLAY_NAME[cloud]}; autoscaling.spotClouds: ${allowed.length === 0 ? 'none' : allowed.join(', ')}). Add "${cloud}" to the cluster's autoscaling.spotClouds or turn spot off for this group.`,
-    ];
+    return spotPolicyProblems(cloud, spot, this._autoscalingPolicy);
   }
 
   /** The cluster's network on `cloud`; throws when the cluster does not span it. */

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { AddressPlan, NODE_POD_PREFIX } from '../core/address-plan';
-import { AutoscaledCloud, AutoscalingPolicy, renderClusterAutoscalerManifests } from '../core/autoscaling';
+import { AutoscaledCloud, AutoscalingPolicy, CLUSTER_AUTOSCALER_CLOUDS, renderClusterAutoscalerManifests } from '../core/autoscaling';
 import { NodeBootstrapMesh } from '../core/bootstrap/node-bootstrap-input';
 import { renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { parseCidr } from '../core/cidr';
@@ -49,9 +49,6 @@ export interface ClusterNodesContext {
   azureResourceGroup(): string | undefined;
 }
 
-/** Clouds whose autoscaled groups cluster-autoscaler resizes (docs/autoscaling.md says why not GCP and DigitalOcean). */
-export const CLUSTER_AUTOSCALER_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
-
 /** What the registry keeps about an autoscaled group when it is admitted. */
 export interface ScaledGroupRequest {
   readonly name: string;
@@ -67,6 +64,7 @@ export class ClusterNodes {
   private readonly scaled: { group: NodeGroup; request: ScaledGroupRequest }[] = [];
   private readonly planned = new Map<string, { node: PlannedNode; group: NodeGroup }>();
   private meshAddresses?: Map<string, string>;
+  private claimBlocks?: Map<string, string>;
 
   constructor(private readonly context: ClusterNodesContext) {}
 
@@ -215,10 +213,11 @@ export class ClusterNodes {
     const state = group._scaled!;
     const credentials = this.context.credentials().values;
     const stand = { name: state.name, cloud: group.cloud, role: NodeRole.WORKER, instanceType: '' };
-    const blocks = this.context.wireguard ? assignClaimBlocks(this.scaled.map((s) => s.request.name), this.context.addresses.meshCidr) : undefined;
+    // Every group is known at synth: assigned once, like the static mesh addresses.
+    if (this.context.wireguard) this.claimBlocks ??= assignClaimBlocks(this.scaled.map((s) => s.request.name), this.context.addresses.meshCidr);
     return renderNodeUserData({
       kind: 'worker',
-      scaledIdentity: { namePrefix: state.name, meshClaimCidr: blocks?.get(state.name) },
+      scaledIdentity: { namePrefix: state.name, meshClaimCidr: this.claimBlocks?.get(state.name) },
       cloud: group.cloud,
       clusterName: this.context.clusterName,
       kubernetesVersion: state.kubernetesVersion,

@@ -1,5 +1,4 @@
 /** Option structs shared by CastCluster and CloudNetwork. */
-import { Cloud } from '../core/cloud';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
@@ -100,41 +99,3 @@ export interface CloudProviders {
   readonly digitalocean?: DigitaloceanProvider;
 }
 
-/**
- * The cluster's autoscaling policy: what the cluster-autoscalers of its
- * autoscaled node groups (NodeGroupOptions.autoscaling) may do. See docs/autoscaling.md.
- */
-export interface AutoscalingPolicyOptions {
-  /**
-   * Fewest vCPUs across every node of the cluster the autoscalers keep.
-   * @default 0
-   */
-  readonly minCores?: number;
-  /**
-   * Most vCPUs across every node of the cluster; the autoscalers add no node beyond it.
-   * Split between clouds in proportion to their autoscaled groups' maxNodes × vCPU.
-   * @default 1000
-   */
-  readonly maxCores?: number;
-  /**
-   * Spare CPU kept free for unschedulable pods, as a percentage of the cluster's vCPUs
-   * (low-priority placeholder pods that real pods evict, so a node is added before pods wait).
-   * @default 10
-   */
-  readonly headroomCpuPercent?: number;
-  /**
-   * Spare memory kept free for unschedulable pods, as a percentage of the cluster's memory.
-   * @default 10
-   */
-  readonly headroomMemoryPercent?: number;
-  /**
-   * Minutes a node must stay empty (unneeded) before the autoscaler removes it.
-   * @default 10
-   */
-  readonly emptyNodeRemovalDelayMinutes?: number;
-  /**
-   * The clouds whose node groups may use spot / preemptible capacity.
-   * @default - AWS, GCP and Azure (DigitalOcean has no spot droplets)
-   */
-  readonly spotClouds?: Cloud[];
-}

@@ -50,9 +50,18 @@ describe('autoscaled node groups: bad input', () => {
 
   test('spot on a cloud the policy leaves out: scaled and static groups alike', () => {
     const props = { autoscaling: { spotClouds: [Cloud.GCP] } };
-    expect(errorOf({ ...worker, spot: true, autoscaling: { maxNodes: 3 } }, props)).toContain('s/c1/burst: spot must be used only on a cloud the policy allows (got AWS');
+    // One message for a scaled group too, not one from each check.
+    expect(errorOf({ ...worker, spot: true, autoscaling: { maxNodes: 3 } }, props)).toBe(
+      's/c1/burst: spot must be used only on a cloud the policy allows (got AWS; autoscaling.spotClouds: gcp). Add "aws" to the cluster\'s autoscaling.spotClouds or turn spot off for this group.',
+    );
     expect(errorOf({ ...worker, spot: true }, props)).toBe(
       's/c1/burst: spot must be used only on a cloud the policy allows (got AWS; autoscaling.spotClouds: gcp). Add "aws" to the cluster\'s autoscaling.spotClouds or turn spot off for this group.',
+    );
+  });
+
+  test('spot on DigitalOcean: one message, the node planner\'s (no spot droplets at all), not a policy one too', () => {
+    expect(errorOf({ cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, spot: true, autoscaling: { maxNodes: 3 } })).toBe(
+      's/c1/burst: spot must be false on DigitalOcean (got true): DigitalOcean has no spot or preemptible droplets. Use spot on another cloud.',
     );
   });
 

@@ -55,3 +55,34 @@ export function logicalId(json: StackJson, type: string, fragment: string): stri
   if (ids.length !== 1) throw new Error(`expected one ${type} matching ${fragment}, found ${ids.join(', ') || 'none'}`);
   return ids[0];
 }
+
+/** What changed between two synths: resource addresses (`type.logicalId`) and user-data locals (`local.name`). */
+export interface SynthDiff {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+}
+
+/** Every resource body (without cdktf's `//` metadata) and every local, by address. */
+function flatten(json: StackJson): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const [type, byName] of Object.entries(json.resource)) {
+    for (const [name, block] of Object.entries(byName)) {
+      const body = { ...block };
+      delete body['//'];
+      all.set(`${type}.${name}`, JSON.stringify(body));
+    }
+  }
+  for (const [name, value] of Object.entries(json.locals ?? {})) all.set(`local.${name}`, value);
+  return all;
+}
+
+/** Addresses added, removed and changed from `before` to `after`, each sorted. */
+export function diffSynths(before: StackJson, after: StackJson): SynthDiff {
+  const [a, b] = [flatten(before), flatten(after)];
+  return {
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
+    changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
+  };
+}

@@ -1,30 +1,12 @@
 /**
  * No node pool: adding or removing one node changes only that node's resources.
- * Two synths are diffed resource by resource; nothing outside the node may move.
+ * Two synths are diffed resource by resource and user-data local by local;
+ * nothing outside the node may move.
  */
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
-import { StackJson, synthCluster } from './node-fixture';
-
-/** Every resource as `type.logicalId` → its JSON body. */
-function flatten(json: StackJson): Map<string, string> {
-  const all = new Map<string, string>();
-  for (const [type, byName] of Object.entries(json.resource)) {
-    for (const [name, body] of Object.entries(byName)) all.set(`${type}.${name}`, JSON.stringify(body));
-  }
-  return all;
-}
-
-/** Addresses added, removed and changed from `before` to `after`. */
-function diff(before: StackJson, after: StackJson): { added: string[]; removed: string[]; changed: string[] } {
-  const [a, b] = [flatten(before), flatten(after)];
-  return {
-    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
-    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
-    changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
-  };
-}
+import { diffSynths as diff, synthCluster } from './node-fixture';
 
 const clusterGroups = (workers: Partial<NodeGroupOptions>): Record<string, NodeGroupOptions> => ({
   'aws-cp': { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE },
@@ -50,7 +32,8 @@ describe('adding or removing one node changes only that node', () => {
     const after = synthCluster([...ALL_CLOUDS], groups(['do-a', 'do-c'])).json;
     const { added, removed, changed } = diff(before, after);
     expect({ added, changed }).toEqual({ added: [], changed: [] });
-    expect(removed.length).toBe(3);
+    // Its reserved IP, droplet and IP assignment, and its user-data local.
+    expect(removed.length).toBe(4);
     expect(removed.filter((address) => !address.includes('do-b'))).toEqual([]);
   });
 

@@ -7,29 +7,7 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
-import { StackJson, synthCluster } from './node-fixture';
-
-function flatten(json: StackJson): Map<string, string> {
-  const all = new Map<string, string>();
-  for (const [type, byName] of Object.entries(json.resource)) {
-    for (const [name, block] of Object.entries(byName)) {
-      const body = { ...block };
-      delete body['//'];
-      all.set(`${type}.${name}`, JSON.stringify(body));
-    }
-  }
-  for (const [name, value] of Object.entries(json.locals ?? {})) all.set(`local.${name}`, value);
-  return all;
-}
-
-function diff(before: StackJson, after: StackJson): { added: string[]; removed: string[]; changed: string[] } {
-  const [a, b] = [flatten(before), flatten(after)];
-  return {
-    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
-    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
-    changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
-  };
-}
+import { diffSynths as diff, synthCluster } from './node-fixture';
 
 const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
 const base: Record<string, NodeGroupOptions> = {

@@ -5,8 +5,11 @@
  */
 import { ALL_CLOUDS, Cloud, CLOUD_DISPLAY_NAME } from '../cloud';
 
-/** What the user may set; every field is optional. */
-export interface AutoscalingPolicyInput {
+/**
+ * The cluster's autoscaling policy (CastClusterProps.autoscaling): what the
+ * autoscalers of its autoscaled node groups may do. See docs/autoscaling.md.
+ */
+export interface AutoscalingPolicyOptions {
   /**
    * Fewest vCPUs the cluster keeps while scaling down (`--cores-total` min).
    * @default 0
@@ -79,7 +82,7 @@ export const MAX_REMOVAL_DELAY_MINUTES = 1440;
  * is no problem.
  */
 export function resolveAutoscalingPolicy(
-  input: AutoscalingPolicyInput | undefined,
+  input: AutoscalingPolicyOptions | undefined,
   propPrefix = 'autoscaling',
 ): { policy?: AutoscalingPolicy; problems: string[] } {
   const given = input ?? {};

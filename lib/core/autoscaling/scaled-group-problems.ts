@@ -64,9 +64,19 @@ export function scaledGroupProblems(input: ScaledGroupCheckInput): string[] {
   if (input.nodeNamesGiven) {
     problems.push(`${prefix} must not be set together with nodeNames (got both). Scaled nodes are named at boot from the instance hostname; remove nodeNames.`);
   }
-  if (input.spot && !input.policy.spotClouds.includes(input.cloud)) {
-    const allowed = input.policy.spotClouds.length === 0 ? 'none' : input.policy.spotClouds.join(', ');
-    problems.push(`spot must be used only on a cloud the policy allows (got ${CLOUD_DISPLAY_NAME[input.cloud] ?? input.cloud}; the policy's spotClouds: ${allowed}). Add "${input.cloud}" to spotClouds or turn spot off for this group.`);
-  }
+  problems.push(...spotPolicyProblems(input.cloud, input.spot, input.policy));
   return problems;
+}
+
+/**
+ * Spot on a cloud the policy's spotClouds leaves out, for static and scaled
+ * groups alike. DigitalOcean is left to the node planner, whose own rule
+ * (no spot droplets at all) says more.
+ */
+export function spotPolicyProblems(cloud: Cloud, spot: boolean, policy: AutoscalingPolicy): string[] {
+  if (!spot || cloud === Cloud.DIGITALOCEAN || policy.spotClouds.includes(cloud)) return [];
+  const allowed = policy.spotClouds.length === 0 ? 'none' : policy.spotClouds.join(', ');
+  return [
+    `spot must be used only on a cloud the policy allows (got ${CLOUD_DISPLAY_NAME[cloud] ?? cloud}; autoscaling.spotClouds: ${allowed}). Add "${cloud}" to the cluster's autoscaling.spotClouds or turn spot off for this group.`,
+  ];
 }

@@ -3,8 +3,8 @@ import { Cloud } from '../cloud';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import type { AutoscaledCloud, ClusterAutoscalerManifestsInput } from './cluster-autoscaler-manifests';
 
-/** Clouds that get a cluster-autoscaler (docs/autoscaling.md). */
-const AUTOSCALER_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
+/** Clouds whose autoscaled groups cluster-autoscaler resizes (docs/autoscaling.md says why not GCP and DigitalOcean). */
+export const CLUSTER_AUTOSCALER_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
 
 /** Why a cloud gets none: its groups scale themselves on utilisation (utilizationTargets). */
 const NO_AUTOSCALER_REASON: Readonly<Partial<Record<Cloud, string>>> = {
@@ -35,7 +35,7 @@ export function clusterAutoscalerInputProblems(input: ClusterAutoscalerManifests
 
 function cloudProblems(entry: AutoscaledCloud): string[] {
   const at = `clouds[${entry.cloud}]`;
-  if (!AUTOSCALER_CLOUDS.includes(entry.cloud)) {
+  if (!CLUSTER_AUTOSCALER_CLOUDS.includes(entry.cloud)) {
     const reason = NO_AUTOSCALER_REASON[entry.cloud] ?? 'Leave it out.';
     return [`${at} must be aws or azure, the clouds that run cluster-autoscaler (got "${entry.cloud}"). ${reason}`];
   }

@@ -69,7 +69,6 @@ export function buildScaledGroup(group: NodeGroup, id: string, props: NodeGroupP
   }
   throwProblems(group, problems);
 
-  const spec = SHAPES[shape];
   const labels = { ...(props.labels ?? {}) };
   const taints = [...(props.taints ?? [])];
   cluster._admitScaledGroup(group, { name, minNodes, maxNodes: autoscaling.maxNodes, cloud: props.cloud });
@@ -100,5 +99,5 @@ export function buildScaledGroup(group: NodeGroup, id: string, props: NodeGroupP
     utilizationTarget: { cpu: targets.targetCpuUtilization, memory: targets.targetMemoryUtilization },
     cooldownMinutes: targets.cooldownMinutes,
   });
-  return { name, minNodes, maxNodes: autoscaling.maxNodes, vcpu: spec?.vcpu ?? 0, memoryGiB: spec?.memoryGiB ?? 0, spot, kubernetesVersion, labels, taints, attachment };
+  return { name, minNodes, maxNodes: autoscaling.maxNodes, vcpu: SHAPES[shape].vcpu, memoryGiB: SHAPES[shape].memoryGiB, spot, kubernetesVersion, labels, taints, attachment };
 }

@@ -1,4 +1,4 @@
-import { AUTOSCALING_POLICY_DEFAULTS, AutoscalingPolicyInput, resolveAutoscalingPolicy } from '../../../lib/core/autoscaling/autoscaling-policy';
+import { AUTOSCALING_POLICY_DEFAULTS, AutoscalingPolicyOptions, resolveAutoscalingPolicy } from '../../../lib/core/autoscaling/autoscaling-policy';
 import { Cloud } from '../../../lib/core/cloud';
 
 describe('resolveAutoscalingPolicy', () => {
@@ -19,7 +19,7 @@ describe('resolveAutoscalingPolicy', () => {
     expect(resolveAutoscalingPolicy({ spotClouds: [] }).policy!.spotClouds).toEqual([]);
   });
 
-  const bad: [string, AutoscalingPolicyInput, string][] = [
+  const bad: [string, AutoscalingPolicyOptions, string][] = [
     ['negative minCores', { minCores: -1 }, 'autoscaling.minCores must be a whole number of at least 0 (got -1). Give a whole number of vCPUs, 0 for no floor.'],
     ['fractional minCores', { minCores: 1.5 }, 'autoscaling.minCores must be a whole number of at least 0 (got 1.5).'],
     ['maxCores 0', { maxCores: 0 }, 'autoscaling.maxCores must be a whole number of at least 1 (got 0).'],
