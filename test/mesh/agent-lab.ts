@@ -16,7 +16,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
 import { allocateMeshAddresses, MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
@@ -28,6 +28,32 @@ import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-
 const POD_RANGE = '10.244.0.0/16';
 /** Protocol number of the agent's routes (castmesh/node.py). */
 export const AGENT_ROUTE_PROTO = '158';
+
+/** Whether `binary` is on PATH. */
+export function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
+}
+
+/** The tools an agent lab runs that are not on PATH (.ci/run installs them). */
+export function missingLabBinaries(): string[] {
+  return ['wireguard-go', 'wg', 'ip', 'ss', 'ping', 'python3'].filter((binary) => !onPath(binary));
+}
+
+/**
+ * `describe`, or `describe.skip` with a warning saying why, for an agent lab: it needs root
+ * (network namespaces), a TUN device and the tools (missing tools fail rather than skip in CI).
+ */
+export function describeAgentLab(what: string): jest.Describe {
+  const missing = missingLabBinaries();
+  const reasons = [
+    ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
+    ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
+    ...(missing.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missing.join(', ')} (apt-get install wireguard-go wireguard-tools iproute2 iputils-ping python3)`] : []),
+  ];
+  if (reasons.length === 0) return describe;
+  console.warn(`Skipping the ${what}: ${reasons.join('; ')}.`);
+  return describe.skip;
+}
 
 export class AgentLab {
   /** Builds the namespaces and writes every node's files for `mode`; starts nothing. */

@@ -12,24 +12,16 @@
  * skipped with a printed reason. Everything is removed in afterAll: the agents
  * and the wireguard-go processes mesh-up.sh started (by pid), the namespaces, the files.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab } from './agent-lab';
+import { AgentLab, describeAgentLab, missingLabBinaries, onPath } from './agent-lab';
 import { LabNode, run } from './namespace-lab';
 
-const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping', 'python3'];
-const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-const missingBinaries = BINARIES.filter((binary) => !onPath(binary));
-const skipReasons = [
-  ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-  ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
-  ...(missingBinaries.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missingBinaries.join(', ')} (apt-get install wireguard-go wireguard-tools iproute2 iputils-ping python3)`] : []),
-];
-const describeIf = skipReasons.length > 0 ? describe.skip : describe;
-if (skipReasons.length > 0) console.warn(`Skipping the mesh agent namespace test: ${skipReasons.join('; ')}.`);
+const missingBinaries = missingLabBinaries();
+const describeIf = describeAgentLab('mesh agent namespace test');
 const HAS_IPTABLES = onPath('iptables') && onPath('iptables-restore');
 
 /** 4 clouds, a control-plane node and a worker in each, plus one worker that joins later. */

@@ -12,24 +12,16 @@
  * with a printed reason otherwise, except that on CI (CI=true) missing binaries
  * fail the suite. Everything is removed in afterAll.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab } from './agent-lab';
+import { AgentLab, describeAgentLab, missingLabBinaries } from './agent-lab';
 import { run } from './namespace-lab';
 
-const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping', 'python3'];
-const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-const missingBinaries = BINARIES.filter((binary) => !onPath(binary));
-const skipReasons = [
-  ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-  ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
-  ...(missingBinaries.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missingBinaries.join(', ')} (apt-get install wireguard-go wireguard-tools iproute2 iputils-ping python3)`] : []),
-];
-const describeIf = skipReasons.length > 0 ? describe.skip : describe;
-if (skipReasons.length > 0) console.warn(`Skipping the mesh address claim namespace test: ${skipReasons.join('; ')}.`);
+const missingBinaries = missingLabBinaries();
+const describeIf = describeAgentLab('mesh address claim namespace test');
 
 const BLOCK = '10.4.37.0/24';
 /**
