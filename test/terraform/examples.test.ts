@@ -1,0 +1,28 @@
+/**
+ * Terraform judges every stack of every example: init with the stand-in providers
+ * attached, validate, plan, apply into local state, then plan again, which must find
+ * nothing to do. A new example is covered as soon as it has an app.ts.
+ */
+import { convergeApp, failures } from './harness';
+import { startStandIns, type StandIns } from './stand-in/stand-ins';
+import { exampleApp, exampleNames, synthesizeApp } from './synthesized-app';
+import { describeWithTerraform, quietEnvironment } from './terraform-cli';
+
+describeWithTerraform('terraform init, validate, plan, apply and re-plan every example', () => {
+  // Concurrent tests start before beforeAll hooks finish (jest), so the start is shared lazily.
+  let standIns: Promise<StandIns> | undefined;
+  const attached = () => (standIns ??= startStandIns());
+  afterAll(async () => (await standIns)?.close());
+
+  test('the examples are all here', () => {
+    expect(exampleNames()).toEqual(expect.arrayContaining(['multi-cloud', 'aws', 'gcp', 'azure', 'digitalocean', 'autoscaling', 'app']));
+  });
+
+  test.concurrent.each(exampleNames())('examples/%s converges', async (name) => {
+    const app = synthesizeApp(exampleApp(name));
+    const results = await convergeApp(app, quietEnvironment({ TF_REATTACH_PROVIDERS: (await attached()).reattach }));
+    expect(failures(results)).toBe('');
+    // Every stack ran all five steps: nothing was skipped on the way.
+    expect(results.map((r) => [r.stack, r.runs.length])).toEqual(app.stacks.map((s) => [s.name, 5]));
+  }, 180_000);
+});

@@ -1,0 +1,79 @@
+/**
+ * Runs the terraform binary the way a user's `cdktf deploy` does, against stand-in
+ * providers. Terraform must run asynchronously: the stand-ins answer from this same
+ * process, so a synchronous child process would leave them unable to reply.
+ */
+import { execFile, execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface TerraformRun {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where terraform is, or why the Terraform tests cannot run here. */
+export function findTerraform(): { readonly binary?: string; readonly missing?: string } {
+  try {
+    const version = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env: quietEnvironment({}) });
+    return { binary: 'terraform', missing: JSON.parse(version).terraform_version ? undefined : 'terraform printed no version' };
+  } catch {
+    return { missing: 'no terraform binary on PATH (install Terraform >= 1.6; `cdktf deploy` needs it too)' };
+  }
+}
+
+/**
+ * `describe` for tests that need terraform: outside CI a missing binary skips them with
+ * the reason printed; in CI (CI=true) it is a failing test that says what is missing.
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  const { missing } = findTerraform();
+  if (!missing) {
+    describe(name, body);
+  } else if (process.env.CI === 'true') {
+    describe(name, () => test('terraform is installed', () => { throw new Error(`${missing}. CI needs it: .ci/run must install it.`); }));
+  } else {
+    console.warn(`skipping "${name}": ${missing}`);
+    describe.skip(name, body);
+  }
+}
+
+let cliConfig: string | undefined;
+
+/**
+ * The environment for terraform: no CLI configuration of the machine's user (the
+ * harness must not depend on ~/.terraformrc), no checkpoint calls, no colour, and the
+ * reattach value that names the stand-ins.
+ */
+export function quietEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  if (!cliConfig) {
+    cliConfig = path.join(os.tmpdir(), `cast-terraform-${process.pid}.tfrc`);
+    fs.writeFileSync(cliConfig, '# empty: providers come from TF_REATTACH_PROVIDERS or the configured mirror\n');
+  }
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    ...extra,
+  };
+}
+
+/** Runs `terraform <args>` in `dir`; never throws for a non-zero exit. */
+export function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<TerraformRun> {
+  return new Promise((resolve) => {
+    execFile('terraform', [args[0], '-no-color', ...args.slice(1)], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ args, code, stdout, stderr });
+    });
+  });
+}
+
+/** The run's output for a failure message. */
+export function describeRun(run: TerraformRun): string {
+  return `terraform ${run.args.join(' ')} exited ${run.code}\n${run.stderr}${run.stdout}`.trim();
+}
