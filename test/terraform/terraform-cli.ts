@@ -66,7 +66,9 @@ export function quietEnvironment(extra: Readonly<Record<string, string>>): NodeJ
 /** Runs `terraform <args>` in `dir`; never throws for a non-zero exit. */
 export function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   return new Promise((resolve) => {
-    execFile('terraform', [args[0], '-no-color', ...args.slice(1)], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // Options follow the (sub)command: `providers schema -json`, `state list`, `plan -out=…`.
+    const words = ['providers', 'state'].includes(args[0]) ? 2 : 1;
+    execFile('terraform', [...args.slice(0, words), '-no-color', ...args.slice(words)], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
       resolve({ args, code, stdout, stderr });
     });
