@@ -116,6 +116,7 @@ export const AWS_REPLACE_RULES: ReplaceTable = {
     { path: ['role'], source: `${IAM_ROLE_POLICY_ATTACHMENT} "role" ForceNew` },
   ],
   aws_instance: [
+    // root_block_device volume_size, volume_type, iops, throughput, delete_on_termination and tags are modified in place; only encrypted and kms_key_id replace.
     // instance_type is updated in place (stop/start); CustomizeDiff ForceNewIf replaces only when old and new types share no CPU architecture (e.g. x86_64 -> arm64), which needs EC2 data: not modelled.
     // Not modelled: adding or removing `ephemeral_block_device` blocks replaces (ForceNew on the block counts its elements; its updatable fields stay in place).
     // Not modelled: adding or removing `launch_template` blocks replaces (ForceNew on the block counts its elements; its updatable fields stay in place).
