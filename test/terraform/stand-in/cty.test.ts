@@ -1,5 +1,5 @@
 import { encode } from '@msgpack/msgpack';
-import { canonical, DynamicValue, fromJson, fromMsgpack, hasUnknown, toMsgpack, UNKNOWN, type CtyType } from './cty';
+import { canonical, DynamicValue, fromJson, fromMsgpack, hasUnknown, toMsgpack, UNKNOWN, type CtyType, type Value } from './cty';
 
 const OBJECT: CtyType = ['object', {
   name: 'string',
@@ -13,7 +13,7 @@ const OBJECT: CtyType = ['object', {
 
 describe('cty msgpack (the plugin protocol wire format)', () => {
   test('a value goes through encode and decode unchanged, unknowns and dynamic values included', () => {
-    const value = {
+    const value: Value = {
       name: 'node-1', count: 3, enabled: true, tags: { team: 'platform' }, ports: [443, 6443],
       rules: [{ cidr: UNKNOWN }], manifest: new DynamicValue(['object', { kind: 'string' }], { kind: 'Namespace' }),
     };

@@ -123,7 +123,7 @@ function azureId(context: FillContext, name: string | undefined, hash: string): 
   const subscription = '/subscriptions/00000000-0000-4000-8000-000000000000';
   if (type === 'azurerm_resource_group') return `${subscription}/resourceGroups/${name}`;
   const group = `${subscription}/resourceGroups/${typeof object.resource_group_name === 'string' ? object.resource_group_name : 'stand-in'}`;
-  if (type === 'azurerm_subnet') return `${group}/providers/Microsoft.Network/virtualNetworks/${object.virtual_network_name}/subnets/${name}`;
+  if (type === 'azurerm_subnet') return `${group}/providers/Microsoft.Network/virtualNetworks/${String(object.virtual_network_name)}/subnets/${name}`;
   const kind = AZURE_KINDS[type];
   if (kind) return `${group}/providers/${kind}/${name ?? hash.slice(0, 12)}`;
   return `${group}/providers/Microsoft.StandIn/${type.slice(8)}/${name ?? hash.slice(0, 12)}`;
