@@ -286,7 +286,10 @@ export class ClusterNodes {
       nodePortRange: `${this.context.nodePortRange.from}-${this.context.nodePortRange.to}`,
       controlPlaneEndpoint: endpoint,
       publicAddress,
-      meshAddress: this.context.wireguard ? this.meshAddressOf(name) : built.attachment.privateAddress,
+      // Without WireGuard the mesh address is the node's private address, an attribute of its
+      // own VM (or NIC): the node reads it from the metadata service at boot, since a reference
+      // here would make the VM depend on its own user-data (terraform validate: "Cycle").
+      meshAddress: this.context.wireguard ? this.meshAddressOf(name) : undefined,
       nodeLabels: { ...built.labels, ...this.context.placementLabels(node.cloud) },
       nodeTaints: [
         // kubeadm's own control-plane taint, which the bootstrap does not add by itself.

@@ -40,7 +40,11 @@ export interface NodeSpec {
 export interface NodeAttachment {
   /** The static public address (EIP, static external address, public IP, reserved IP). */
   readonly publicAddress: string;
-  /** The address on the cloud network. */
+  /**
+   * The address on the cloud network. An attribute of the node's own VM (Azure: its NIC),
+   * so never part of the node's own user-data, which would make a Terraform cycle; the
+   * node reads it from the metadata service at boot (node-private-address.sh).
+   */
   readonly privateAddress: string;
   /** Terraform address of the instance resource (for the cluster description). */
   readonly instanceAddress: string;

@@ -5,10 +5,11 @@
 #   bootstrap-node.sh join-control-plane   further control-plane nodes (stacked etcd)
 #   bootstrap-node.sh worker               workers
 #
-# Order: find the identity of a node of an autoscaled group (node-identity.sh), install
-# Kubernetes, run the mesh hook when it is installed, check that the mesh address is up,
-# fill the kubeadm placeholders, run kubeadm, start the spot handler when it is installed,
-# report to the phone-home URL when one is set.
+# Order: find in the metadata service what the user-data cannot hold (node-identity.sh: an
+# autoscaled node's identity; node-private-address.sh: a cloud-network node's private
+# address), install Kubernetes, run the mesh hook when it is installed, check that the mesh
+# address is up, fill the kubeadm placeholders, run kubeadm, start the spot handler when it
+# is installed, report to the phone-home URL when one is set.
 set -euo pipefail
 
 readonly kind="${1:-}"
@@ -59,8 +60,12 @@ trap on_exit EXIT
 
 if [ "${CAST_NODE_IDENTITY:-}" = from-metadata ]; then
   "$BIN/node-identity.sh"
-  load_env
 fi
+# Installed on the nodes that need it; it does nothing when node.env has the mesh address.
+if [ -x "$BIN/node-private-address.sh" ]; then
+  "$BIN/node-private-address.sh"
+fi
+load_env
 : "${CAST_NODE_NAME:?missing in /etc/cast/node.env}"
 
 if [ -f /etc/kubernetes/kubelet.conf ]; then
@@ -95,18 +100,21 @@ if ! grep -qF " inet ${CAST_MESH_ADDRESS}/" <<<"$addresses"; then
   exit 1
 fi
 
-# A scaled node's kubeadm.yaml holds @CAST_...@ placeholders for what it found at boot.
-# Only values without | & \ are filled (names, addresses, ids); any other is reported.
+# The kubeadm files hold @CAST_...@ placeholders for what the node found at boot (a scaled
+# node's name and provider id, a cloud-network node's mesh address). Only values without
+# | & \ are filled (names, addresses, ids); any other is reported.
 readonly PLACEHOLDER='@CAST_[A-Z_]+@'
-if grep -qE "$PLACEHOLDER" "$KUBEADM_CONFIG"; then
-  for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
-    if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$KUBEADM_CONFIG"; fi
-  done
-  if grep -qE "$PLACEHOLDER" "$KUBEADM_CONFIG"; then
-    log "unfilled in $KUBEADM_CONFIG: $(grep -oE "$PLACEHOLDER" "$KUBEADM_CONFIG" | sort -u | xargs)" >&2
-    exit 1
+for config in "$KUBEADM_CONFIG" "$APISERVER_CERT_CONFIG"; do
+  if [ -f "$config" ] && grep -qE "$PLACEHOLDER" "$config"; then
+    for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
+      if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$config"; fi
+    done
+    if grep -qE "$PLACEHOLDER" "$config"; then
+      log "unfilled in $config: $(grep -oE "$PLACEHOLDER" "$config" | sort -u | xargs)" >&2
+      exit 1
+    fi
   fi
-fi
+done
 
 case "$kind" in
   init)

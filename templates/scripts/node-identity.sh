@@ -5,8 +5,8 @@
 #
 #   CAST_NODE_NAME='…'  CAST_PUBLIC_ADDRESS='…'  CAST_PROVIDER_ID='…'
 #
-# to node.env (a later line wins when it is sourced), and in cloud-network mode (no mesh
-# claim block, no mesh address) CAST_MESH_ADDRESS='<private address>' too.
+# to node.env (a later line wins when it is sourced). The private address, the mesh address
+# in cloud-network mode, is node-private-address.sh's, which runs next.
 #
 #   cloud         name                     public address               provider id
 #   aws           <prefix>-<instance id>   meta-data/public-ipv4        aws:///<az>/<instance id>
@@ -69,13 +69,7 @@ check_id_part() { # <what> <value>
   is_id_part "$2" || fail "the metadata service gave $1 \"$2\", which cannot be part of a provider id"
 }
 
-# Cloud-network mode: the mesh address is the private address. In the WireGuard modes
-# mesh-up.sh claims one from CAST_MESH_CLAIM_CIDR instead.
-needs_private_address() {
-  [ -z "${CAST_MESH_CLAIM_CIDR:-}" ] && [ -z "${CAST_MESH_ADDRESS:-}" ]
-}
-
-name='' public_address='' private_address='' provider_id=''
+name='' public_address='' provider_id=''
 
 aws_identity() {
   : "${CAST_NODE_NAME_PREFIX:?missing in ${NODE_ENV} (AWS names nodes <prefix>-<instance id>)}"
@@ -93,7 +87,6 @@ aws_identity() {
   name="${CAST_NODE_NAME_PREFIX}-${instance_id}"
   provider_id="aws:///${zone}/${instance_id}"
   public_address="$(aws_get public-ipv4)"
-  if needs_private_address; then private_address="$(aws_get local-ipv4)"; fi
 }
 
 gcp_identity() {
@@ -111,11 +104,10 @@ gcp_identity() {
   check_id_part 'the instance name' "$name"
   provider_id="gce://${project}/${zone}/${name}"
   public_address="$(gcp_get instance/network-interfaces/0/access-configs/0/external-ip)"
-  if needs_private_address; then private_address="$(gcp_get instance/network-interfaces/0/ip)"; fi
 }
 
 azure_identity() {
-  local document fields vm_name subscription group scale_set index
+  local document fields vm_name subscription group scale_set index private_address
   document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/instance?api-version=2021-02-01")" ||
     fail "could not read metadata/instance from ${METADATA_URL}"
   # One field a line: computer name, VM name, subscription, resource group, scale set,
@@ -150,7 +142,7 @@ print("\n".join(" ".join(str(v or "").split()) for v in values))' <<<"$document"
   check_id_part 'the scale set name' "$scale_set"
   provider_id="azure:///subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachineScaleSets/${scale_set}/virtualMachines/${index}"
   # metadata/instance leaves a Standard-SKU public IP out; the loadbalancer document lists it
-  # by private address (kubernetes-sigs/cloud-provider-azure#535).
+  # by private address, read here only as that key (kubernetes-sigs/cloud-provider-azure#535).
   if [ -z "$public_address" ]; then
     document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/loadbalancer?api-version=2020-10-01")" ||
       fail "metadata/instance has no public address and metadata/loadbalancer could not be read from ${METADATA_URL}"
@@ -159,7 +151,6 @@ entries = (json.load(sys.stdin).get("loadbalancer") or {}).get("publicIpAddresse
 print(next((e.get("frontendIpAddress") or "" for e in entries if e.get("privateIpAddress") == sys.argv[1]), ""))' "$private_address" <<<"$document")" ||
       fail "metadata/loadbalancer from ${METADATA_URL} is not the JSON document expected"
   fi
-  needs_private_address || private_address=''
 }
 
 digitalocean_identity() {
@@ -172,7 +163,6 @@ digitalocean_identity() {
   [[ "$droplet_id" =~ ^[0-9]+$ ]] || fail "the metadata service gave the droplet id \"${droplet_id}\", expected digits"
   provider_id="digitalocean://${droplet_id}"
   public_address="$(do_get interfaces/public/0/ipv4/address)"
-  if needs_private_address; then private_address="$(do_get interfaces/private/0/ipv4/address)"; fi
 }
 
 case "$CAST_CLOUD" in
@@ -188,18 +178,10 @@ is_dns_label "$name" ||
   fail "node name \"${name}\" from the ${CAST_CLOUD} metadata service is not a lowercase DNS label of at most 63 characters"
 is_ipv4 "$public_address" ||
   fail "public address \"${public_address}\" from the ${CAST_CLOUD} metadata service is not an IPv4 address (does the group give its VMs public addresses?)"
-if needs_private_address; then
-  is_ipv4 "$private_address" ||
-    fail "private address \"${private_address}\" from the ${CAST_CLOUD} metadata service is not an IPv4 address"
-fi
 
 lines="CAST_NODE_NAME='${name}'
 CAST_PUBLIC_ADDRESS='${public_address}'
 CAST_PROVIDER_ID='${provider_id}'"
-if needs_private_address; then
-  lines+="
-CAST_MESH_ADDRESS='${private_address}'"
-fi
 # Start on a line of our own even when the file lacks its last newline.
 if [ -n "$(tail -c 1 "$NODE_ENV")" ]; then echo >>"$NODE_ENV"; fi
 printf '# Found at boot by node-identity.sh.\n%s\n' "$lines" >>"$NODE_ENV"

@@ -1,22 +1,14 @@
 /** No example stack carries a secret in plain text; the scanner itself catches planted ones. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { App, TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
+import { exampleNames, synthExampleStacks } from '../support/example-stacks';
 import { findSecrets } from './secret-scan';
 
-const examplesDir = path.resolve(__dirname, '../../examples');
-const examples = fs.readdirSync(examplesDir).filter((name) => fs.existsSync(path.join(examplesDir, name, 'app.ts'))).sort();
-
 describe('no secrets in synthesized JSON', () => {
-  test.each(examples)('examples/%s', (name) => {
-    const { buildApp } = require(path.join(examplesDir, name, 'app.ts')) as { buildApp: (app: App) => void };
-    const app = Testing.app();
-    buildApp(app);
-    const stacks = app.node.children.filter((child): child is TerraformStack => TerraformStack.isStack(child));
-    for (const stack of stacks) expect(findSecrets(JSON.parse(Testing.synth(stack)))).toEqual([]);
+  test.each(exampleNames())('examples/%s', (name) => {
+    for (const stack of synthExampleStacks(name)) expect(findSecrets(stack.config)).toEqual([]);
   });
 
   test('the scanner finds secrets planted in a stack', () => {

@@ -2,12 +2,15 @@ import { NodeBootstrapInput, NodeBootstrapTaint } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 
 /**
- * What `bootstrap-node.sh` replaces in a scaled node's kubeadm.yaml once the
- * node knows its name and mesh address (docs/design/autoscaling.md); the
- * provider id's placeholder, `@CAST_PROVIDER_ID@`, is in the template itself.
+ * What `bootstrap-node.sh` replaces in kubeadm.yaml and apiserver-cert.yaml once
+ * the node has found it at boot (docs/design/autoscaling.md): a scaled node's
+ * name, and the mesh address of a node that has none in its input (a scaled
+ * node, or a node in cloud-network mode, whose mesh address is its own private
+ * address). The provider id's placeholder, `@CAST_PROVIDER_ID@`, is in the
+ * template itself.
  */
 export const SCALED_NODE_NAME = '@CAST_NODE_NAME@';
-export const SCALED_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
+export const BOOT_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
 
 /**
  * The kubeadm configuration of a node (`templates/kubeadm/<kind>.yaml`):
@@ -17,7 +20,7 @@ export const SCALED_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
 export function renderKubeadmConfig(input: NodeBootstrapInput): string {
   const registration = {
     node_name: input.scaledIdentity ? SCALED_NODE_NAME : input.nodeName!,
-    mesh_address: input.scaledIdentity ? SCALED_MESH_ADDRESS : input.meshAddress!,
+    mesh_address: input.meshAddress ?? BOOT_MESH_ADDRESS,
     node_labels: formatNodeLabels(input.nodeLabels),
     node_taints: formatNodeTaints(input.nodeTaints),
   };
@@ -42,7 +45,7 @@ export function renderKubeadmConfig(input: NodeBootstrapInput): string {
 export function renderApiserverCertConfig(input: NodeBootstrapInput): string {
   return renderTemplateFile('kubeadm/apiserver-cert.yaml', {
     node_name: input.nodeName!,
-    mesh_address: input.meshAddress!,
+    mesh_address: input.meshAddress ?? BOOT_MESH_ADDRESS,
     ...clusterValues(input),
   });
 }

@@ -13,7 +13,8 @@ export type NodeBootstrapKind = 'init' | 'join-control-plane' | 'worker';
  * A node whose identity is found at boot: a node of an autoscaled group, made
  * by the cloud from one template, so nothing about it is known at synth time.
  * `node-identity.sh` reads its name, public address and provider id from the
- * metadata service; the mesh agent claims its mesh address from `meshClaimCidr`
+ * metadata service; the mesh agent claims its mesh address from `meshClaimCidr`,
+ * or in cloud-network mode `node-private-address.sh` reads its private address
  * (docs/design/autoscaling.md, "Run-time contract").
  */
 export interface NodeBootstrapScaledIdentity {
@@ -174,7 +175,12 @@ export interface NodeBootstrapInput {
   /**
    * This node's mesh address: the kubelet's node IP and, on control-plane
    * nodes, the API server's and etcd's advertise address. It must be on an
-   * interface before kubeadm runs (the mesh hook puts it there). Left out with `scaledIdentity`.
+   * interface before kubeadm runs (the mesh hook puts it there). Required in
+   * the WireGuard modes; left out with `scaledIdentity`. Never the node's own
+   * private address as a reference to its own VM (`${aws_instance.n1.private_ip}`):
+   * the VM's user-data would then depend on the VM, a Terraform cycle; leave it
+   * out instead.
+   * @default - the node's private address, which `node-private-address.sh` reads from the cloud's metadata service at boot (cloud-network mode, or no mesh)
    */
   readonly meshAddress?: string;
   /**

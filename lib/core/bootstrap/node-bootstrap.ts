@@ -47,8 +47,12 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
     // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
-  // A scaled node reads its name, addresses and provider id from the metadata service first.
+  // What the user-data cannot hold is read from the metadata service first: a scaled node's
+  // name, public address and provider id; the private address of a node without a mesh
+  // address (cloud-network mode), an attribute of its own VM: its own user-data holding it
+  // would be a Terraform dependency cycle (VM -> user-data -> VM).
   if (input.scaledIdentity) files.push(script('node-identity.sh'));
+  if (input.meshAddress === undefined && input.scaledIdentity?.meshClaimCidr === undefined) files.push(script('node-private-address.sh'));
   files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
   files.push(script('metadata-guard.sh'), text('/etc/systemd/system/cast-metadata-guard.service', '0644', staticTemplate('systemd/cast-metadata-guard.service')));
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {

@@ -47,6 +47,11 @@ export function meshBootstrapProblems(input: NodeBootstrapInput): string[] {
     problems.push(`mesh.agentSha256 must be left out without agentUrl (got ${JSON.stringify(mesh.agentSha256)}). Set agentUrl too, or drop the hash.`);
   }
   // A WireGuard node holds its mesh address on the interface; the agents refuse a record whose address is outside the mesh range.
+  if (!input.scaledIdentity && input.meshAddress === undefined && ALL_MESH_MODES.includes(mesh.mode) && mesh.mode !== MeshMode.CLOUD_NETWORK) {
+    problems.push(
+      `meshAddress must be given in ${mesh.mode} mode (got nothing): only cloud-network nodes take their private address found at boot. Use the node's address from allocateMeshAddresses.`,
+    );
+  }
   if (!cidr && mesh.mode !== MeshMode.CLOUD_NETWORK && IPV4.test(input.meshAddress ?? '')) {
     const block = parseCidr(mesh.meshCidr);
     const address = parseAddress(input.meshAddress!);

@@ -74,7 +74,8 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   checkConcrete('controlPlaneEndpoint', input.controlPlaneEndpoint, (v) => IPV4.test(v) || DNS_NAME.test(v), 'an IPv4 address or a DNS name, without scheme or port', "Use the init node's static public IP.");
   if (!scaled) {
     checkConcrete('publicAddress', input.publicAddress ?? '', (v) => IPV4.test(v), 'an IPv4 address', "Use the node's static public IP.");
-    checkConcrete('meshAddress', input.meshAddress ?? '', (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
+    // Left out, it is the private address found at boot; validate-mesh-bootstrap.ts requires it in the WireGuard modes.
+    if (input.meshAddress !== undefined) checkConcrete('meshAddress', input.meshAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
   }
   if (input.phoneHomeUrl !== undefined) {
     checkConcrete('phoneHomeUrl', input.phoneHomeUrl, (v) => URL.test(v), 'an http(s) URL without spaces or quotes', 'Fix the URL or leave phoneHomeUrl out.');

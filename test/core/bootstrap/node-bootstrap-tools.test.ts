@@ -87,7 +87,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
 
   test('templates/scripts holds the scripts the bootstrap embeds', () => {
-    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'spot-handler.sh']);
+    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'node-private-address.sh', 'spot-handler.sh']);
   });
 
   test.each(scripts)('templates/scripts/%s', (name) => {
@@ -113,9 +113,10 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   });
 
   test('the scripts as a node receives them', () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { spot: true })));
+    // No mesh address: node-private-address.sh too.
+    const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { spot: true, meshAddress: undefined })));
     const embedded = config.write_files.filter((file) => file.path.startsWith('/opt/cast/bin/'));
-    expect(embedded).toHaveLength(4);
+    expect(embedded).toHaveLength(5);
     for (const file of embedded) {
       expect(runTool('shellcheck', ['-S', 'style', writeTemp(file.path.split('/').pop()!, file.content)])).toEqual({ status: 0, output: '' });
     }

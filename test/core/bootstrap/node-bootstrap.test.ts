@@ -234,6 +234,25 @@ describe('renderNodeUserData: options', () => {
     expect(notSpot.write_files.map((f) => f.path)).not.toContain('/opt/cast/bin/spot-handler.sh');
   });
 
+  test.each(NODE_BOOTSTRAP_KINDS)('%s without a mesh address: node-private-address.sh finds the private address at boot, the kubeadm files hold its placeholder', (kind) => {
+    const config = parseUserData(renderNodeUserData(fakeInput(kind, Cloud.GCP, { meshAddress: undefined })));
+    expect(fileAt(config, '/opt/cast/bin/node-private-address.sh').content).toBe(compactScript(readTemplateFile('scripts/node-private-address.sh')));
+    expect(fileAt(config, '/opt/cast/bin/node-private-address.sh').permissions).toBe('0755');
+    expect(config.write_files.map((f) => f.path)).not.toContain('/opt/cast/bin/node-identity.sh');
+    expect(fileAt(config, '/etc/cast/node.env').content).toContain("CAST_NODE_IDENTITY='static'\n");
+    expect(fileAt(config, '/etc/cast/node.env').content).toContain("CAST_MESH_ADDRESS=''\n");
+    const configs = ['/etc/cast/kubeadm.yaml', ...(kind === 'join-control-plane' ? ['/etc/cast/apiserver-cert.yaml'] : [])];
+    for (const path of configs) {
+      const text = fileAt(config, path).content;
+      expect(text).toContain("'@CAST_MESH_ADDRESS@'");
+      // Nothing else is found at boot on a static node.
+      expect(text.match(/@CAST_[A-Z_]+@/g)!.every((p) => p === '@CAST_MESH_ADDRESS@')).toBe(true);
+    }
+    // With its mesh address a node carries neither script.
+    const paths = parseUserData(renderNodeUserData(fakeInput(kind, Cloud.GCP))).write_files.map((f) => f.path);
+    expect(paths.filter((p) => /node-(identity|private-address)\.sh$/.test(p))).toEqual([]);
+  });
+
   test('the init node writes the autoscaler manifest when one is given', () => {
     const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-autoscaler-status\n';
     const config = parseUserData(renderNodeUserData(fakeInput('init', Cloud.AWS, { autoscalerConfig: manifest })));

@@ -1,118 +1,16 @@
 /**
- * node-identity.sh against a stub metadata service in this process: one HTTP server on
- * 127.0.0.1 that answers the paths of all four clouds and, like the real services,
- * refuses a request without the cloud's header (AWS: the IMDSv2 token from the PUT, GCP:
- * Metadata-Flavor: Google, Azure: Metadata: true). The script runs with real curl and
- * python3 (CAST_METADATA_URL, CAST_NODE_ENV at a temporary file); the tests read what it
- * appended to node.env.
+ * node-identity.sh against the stub metadata service (stub-metadata-service.ts), which,
+ * like the real services, refuses a request without the cloud's header. The script runs
+ * with real curl and python3 (CAST_METADATA_URL, CAST_NODE_ENV at a temporary file); the
+ * tests read what it appended to node.env.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
+import { CloudName, defaultMetadata, runWithMetadata, ScriptRun, sourcedValues, StubMetadataService } from './stub-metadata-service';
 
 const SCRIPT = join(templatesDirectory(), 'scripts', 'node-identity.sh');
-const AWS_TOKEN = 'AQAEAFake-imdsv2-token==';
-
-/** What each cloud's service says, by path (AWS paths after /latest/meta-data/, GCP after /computeMetadata/v1/, DO after /metadata/v1/). */
-interface Metadata {
-  aws: Record<string, string>;
-  gcp: Record<string, string>;
-  azure: unknown;
-  /** Azure's metadata/loadbalancer document: where a Standard-SKU public IP shows. */
-  azureLoadBalancer?: unknown;
-  digitalocean: Record<string, string>;
-}
-
-const defaultMetadata = (): Metadata => ({
-  aws: {
-    'instance-id': 'i-0abc123def4567890',
-    'placement/availability-zone': 'eu-west-1b',
-    'public-ipv4': '54.170.1.20',
-    'local-ipv4': '172.31.5.6',
-  },
-  gcp: {
-    'instance/name': 'prod-gcp-pool-x7k2',
-    'instance/zone': 'projects/123456789012/zones/europe-west1-c',
-    'project/project-id': 'cast-prod-4711',
-    'instance/network-interfaces/0/access-configs/0/external-ip': '34.77.8.9',
-    'instance/network-interfaces/0/ip': '10.132.0.7',
-  },
-  azure: {
-    compute: {
-      name: 'prod-azure-pool_3',
-      osProfile: { computerName: 'PROD-AZURE-POOL000003' },
-      subscriptionId: '0a1b2c3d-1111-2222-3333-444455556666',
-      resourceGroupName: 'cast-prod-rg',
-      vmScaleSetName: 'prod-azure-pool',
-    },
-    network: { interface: [{ ipv4: { ipAddress: [{ privateIpAddress: '10.1.0.4', publicIpAddress: '20.50.60.70' }], subnet: [] } }] },
-  },
-  digitalocean: {
-    hostname: 'prod-do-pool-a1b2c',
-    id: '412345678',
-    'interfaces/public/0/ipv4/address': '164.90.1.2',
-    'interfaces/private/0/ipv4/address': '10.114.0.9',
-  },
-});
-
-/** The stub service; `metadata` can be changed by a test, `requests` lists what it was asked ("METHOD path status"). */
-class StubMetadataService {
-  metadata: Metadata = defaultMetadata();
-  readonly requests: string[] = [];
-  private readonly server: Server = createServer((req, res) => this.answer(req, res));
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-  }
-
-  private answer(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://stub');
-    const [status, body] = this.route(req, url);
-    this.requests.push(`${req.method} ${url.pathname}${url.search} ${status}`);
-    res.writeHead(status, { 'content-type': status === 200 && url.pathname === '/metadata/instance' ? 'application/json' : 'text/plain' });
-    res.end(body);
-  }
-
-  private route(req: IncomingMessage, url: URL): [number, string] {
-    const found = (value: string | undefined): [number, string] => (value === undefined ? [404, 'not found'] : [200, value]);
-    const path = url.pathname;
-    if (path === '/latest/api/token') {
-      if (req.method !== 'PUT') return [405, 'PUT only'];
-      if (!req.headers['x-aws-ec2-metadata-token-ttl-seconds']) return [400, 'missing X-aws-ec2-metadata-token-ttl-seconds'];
-      return [200, AWS_TOKEN];
-    }
-    if (path.startsWith('/latest/meta-data/')) {
-      if (req.headers['x-aws-ec2-metadata-token'] !== AWS_TOKEN) return [401, 'Unauthorized'];
-      return found(this.metadata.aws[path.slice('/latest/meta-data/'.length)]);
-    }
-    if (path.startsWith('/computeMetadata/v1/')) {
-      if (req.headers['metadata-flavor'] !== 'Google') return [403, 'Missing Metadata-Flavor:Google header.'];
-      return found(this.metadata.gcp[path.slice('/computeMetadata/v1/'.length)]);
-    }
-    if (path === '/metadata/instance') {
-      if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
-      if (url.searchParams.get('api-version') !== '2021-02-01') return [400, '{"error": "Bad request. api-version is invalid"}'];
-      return [200, JSON.stringify(this.metadata.azure)];
-    }
-    if (path === '/metadata/loadbalancer') {
-      if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
-      return [200, JSON.stringify(this.metadata.azureLoadBalancer ?? { loadbalancer: { publicIpAddresses: [] } })];
-    }
-    if (path.startsWith('/metadata/v1/')) return found(this.metadata.digitalocean[path.slice('/metadata/v1/'.length)]);
-    return [404, 'not found'];
-  }
-}
-
-type CloudName = Exclude<keyof Metadata, 'azureLoadBalancer'>;
 
 /** node.env of a node of an autoscaled group as rendered; `claim` = a WireGuard mode (mesh-up.sh claims the address). */
 function scaledNodeEnv(cloud: CloudName, options: { claim: boolean; identity?: string; nodeName?: string }): string {
@@ -130,11 +28,6 @@ function scaledNodeEnv(cloud: CloudName, options: { claim: boolean; identity?: s
     "CAST_POD_CIDR='10.244.0.0/16'",
     '',
   ].join('\n');
-}
-
-interface Run {
-  status: number;
-  output: string;
 }
 
 describe('node-identity.sh', () => {
@@ -155,44 +48,24 @@ describe('node-identity.sh', () => {
     service.requests.length = 0;
   });
 
-  /** Writes `env` to a fresh file and runs the script on it, asynchronously (the stub answers from this process). */
-  function run(env: string): Promise<Run & { path: string }> {
+  /** Writes `env` to a fresh file and runs the script on it. */
+  async function run(env: string): Promise<ScriptRun & { path: string }> {
     const path = join(dir, `node-${++counter}.env`);
     writeFileSync(path, env, { mode: 0o600 });
-    return new Promise((resolve) => {
-      execFile(
-        'bash',
-        [SCRIPT],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAST_NODE_ENV: path, CAST_METADATA_URL: metadataUrl }, timeout: 60_000 },
-        (error, stdout, stderr) => {
-          const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          resolve({ status, output: `${stdout}${stderr}`, path });
-        },
-      );
-    });
+    return { ...(await runWithMetadata(SCRIPT, path, metadataUrl)), path };
   }
 
-  /** The values bash sees after sourcing the file (a later line wins). */
-  function sourced(path: string): Promise<Record<string, string>> {
-    const keys = ['CAST_NODE_NAME', 'CAST_PUBLIC_ADDRESS', 'CAST_PROVIDER_ID', 'CAST_MESH_ADDRESS'];
-    return new Promise<Record<string, string>>((resolve, reject) => {
-      execFile('bash', ['-c', `. "$1"; printf '%s\\n' ${keys.map((k) => `"$${k}"`).join(' ')}`, 'sourced', path], (error, stdout) => {
-        if (error) reject(error);
-        else resolve(Object.fromEntries(stdout.split('\n').slice(0, keys.length).map((value, i) => [keys[i], value])));
-      });
-    });
-  }
+  const sourced = (path: string) => sourcedValues(path, ['CAST_NODE_NAME', 'CAST_PUBLIC_ADDRESS', 'CAST_PROVIDER_ID', 'CAST_MESH_ADDRESS']);
 
-  const expected: Record<CloudName, { name: string; public: string; providerId: string; private: string }> = {
-    aws: { name: 'prod-aws-pool-i-0abc123def4567890', public: '54.170.1.20', providerId: 'aws:///eu-west-1b/i-0abc123def4567890', private: '172.31.5.6' },
-    gcp: { name: 'prod-gcp-pool-x7k2', public: '34.77.8.9', providerId: 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2', private: '10.132.0.7' },
+  const expected: Record<CloudName, { name: string; public: string; providerId: string }> = {
+    aws: { name: 'prod-aws-pool-i-0abc123def4567890', public: '54.170.1.20', providerId: 'aws:///eu-west-1b/i-0abc123def4567890' },
+    gcp: { name: 'prod-gcp-pool-x7k2', public: '34.77.8.9', providerId: 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2' },
     azure: {
       name: 'prod-azure-pool000003',
       public: '20.50.60.70',
       providerId: 'azure:///subscriptions/0a1b2c3d-1111-2222-3333-444455556666/resourceGroups/cast-prod-rg/providers/Microsoft.Compute/virtualMachineScaleSets/prod-azure-pool/virtualMachines/3',
-      private: '10.1.0.4',
     },
-    digitalocean: { name: 'prod-do-pool-a1b2c', public: '164.90.1.2', providerId: 'digitalocean://412345678', private: '10.114.0.9' },
+    digitalocean: { name: 'prod-do-pool-a1b2c', public: '164.90.1.2', providerId: 'digitalocean://412345678' },
   };
   const clouds: CloudName[] = ['aws', 'gcp', 'azure', 'digitalocean'];
 
@@ -211,15 +84,14 @@ describe('node-identity.sh', () => {
     expect(service.requests.filter((r) => !r.endsWith(' 200'))).toEqual([]);
   });
 
-  test.each(clouds)('%s, cloud-network mode (no claim block): the private address becomes the mesh address', async (cloud) => {
+  test.each(clouds)('%s, cloud-network mode (no claim block): the same identity, and no mesh address (node-private-address.sh finds it)', async (cloud) => {
     const env = scaledNodeEnv(cloud, { claim: false });
     const result = await run(env);
     expect(result.status).toBe(0);
     const e = expected[cloud];
     expect(readFileSync(result.path, 'utf8')).toBe(
-      `${env}# Found at boot by node-identity.sh.\nCAST_NODE_NAME='${e.name}'\nCAST_PUBLIC_ADDRESS='${e.public}'\nCAST_PROVIDER_ID='${e.providerId}'\nCAST_MESH_ADDRESS='${e.private}'\n`,
+      `${env}# Found at boot by node-identity.sh.\nCAST_NODE_NAME='${e.name}'\nCAST_PUBLIC_ADDRESS='${e.public}'\nCAST_PROVIDER_ID='${e.providerId}'\n`,
     );
-    await expect(sourced(result.path)).resolves.toEqual({ CAST_NODE_NAME: e.name, CAST_PUBLIC_ADDRESS: e.public, CAST_PROVIDER_ID: e.providerId, CAST_MESH_ADDRESS: e.private });
   });
 
   test('AWS: the token comes from a PUT first, and every GET carries it', async () => {
@@ -229,7 +101,6 @@ describe('node-identity.sh', () => {
       'GET /latest/meta-data/instance-id 200',
       'GET /latest/meta-data/placement/availability-zone 200',
       'GET /latest/meta-data/public-ipv4 200',
-      'GET /latest/meta-data/local-ipv4 200',
     ]);
   });
 
@@ -255,11 +126,7 @@ describe('node-identity.sh', () => {
     const afterFirst = readFileSync(first.path, 'utf8');
     service.requests.length = 0;
     service.metadata.digitalocean.hostname = 'another-name';
-    const again = await new Promise<Run>((resolve) => {
-      execFile('bash', [SCRIPT], { env: { PATH: process.env.PATH ?? '', CAST_NODE_ENV: first.path, CAST_METADATA_URL: metadataUrl } }, (error, stdout, stderr) =>
-        resolve({ status: error ? Number(error.code) : 0, output: `${stdout}${stderr}` }),
-      );
-    });
+    const again = await runWithMetadata(SCRIPT, first.path, metadataUrl);
     expect(again.status).toBe(0);
     expect(again.output).toContain('already names this node prod-do-pool-a1b2c; nothing to do');
     expect(readFileSync(first.path, 'utf8')).toBe(afterFirst);
@@ -290,11 +157,11 @@ describe('node-identity.sh', () => {
   });
 
   test('an address that is not IPv4: fails with a message', async () => {
-    (service.metadata.azure as { network: { interface: { ipv4: { ipAddress: { privateIpAddress: string }[] } }[] } }).network.interface[0].ipv4.ipAddress[0].privateIpAddress = '10.1.0.256';
+    (service.metadata.azure as { network: { interface: { ipv4: { ipAddress: { publicIpAddress: string }[] } }[] } }).network.interface[0].ipv4.ipAddress[0].publicIpAddress = '20.50.60.256';
     const env = scaledNodeEnv('azure', { claim: false });
     const result = await run(env);
     expect(result.status).toBe(1);
-    expect(result.output).toContain('private address "10.1.0.256" from the azure metadata service is not an IPv4 address');
+    expect(result.output).toContain('public address "20.50.60.256" from the azure metadata service is not an IPv4 address');
     expect(readFileSync(result.path, 'utf8')).toBe(env);
   });
 

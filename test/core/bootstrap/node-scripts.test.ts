@@ -122,11 +122,12 @@ describeIf('bootstrap-node.sh', () => {
 });
 
 /**
- * A worker of an autoscaled group (identity from-metadata): node.env and kubeadm.yaml as the
- * renderer leaves them for such a node (empty facts, @CAST_…@ placeholders), the real
- * node-identity.sh, and a curl stub that answers the metadata paths.
+ * What a node finds at boot: a worker of an autoscaled group (identity from-metadata), with
+ * node.env and kubeadm.yaml as the renderer leaves them for such a node (empty facts,
+ * @CAST_…@ placeholders), and a static node in cloud-network mode (its private address);
+ * the real node-identity.sh, and a curl stub that answers the metadata paths.
  */
-describeIf('bootstrap-node.sh, a worker of an autoscaled group', () => {
+describeIf('bootstrap-node.sh, what a node finds at boot', () => {
   const sandboxes: NodeSandbox[] = [];
   afterAll(() => sandboxes.forEach((s) => s.dispose()));
 
@@ -196,6 +197,8 @@ describeIf('bootstrap-node.sh, a worker of an autoscaled group', () => {
       .writeFile('/etc/cast/node.env', scaledNodeEnv(cloud, claimCidr), 0o600)
       .writeFile('/etc/cast/kubeadm.yaml', SCALED_KUBEADM, 0o600)
       .writeFile('/opt/cast/bin/node-identity.sh', readTemplateFile('scripts/node-identity.sh'), 0o755);
+    // As the renderer does: without a claim block (cloud-network mode) the private address is found at boot too.
+    if (claimCidr === '') sandbox.writeFile('/opt/cast/bin/node-private-address.sh', readTemplateFile('scripts/node-private-address.sh'), 0o755);
     if (meshUp !== undefined) sandbox.writeFile('/opt/cast/bin/mesh-up.sh', meshUp, 0o755);
     sandboxes.push(sandbox);
     return sandbox;
@@ -246,7 +249,7 @@ describeIf('bootstrap-node.sh, a worker of an autoscaled group', () => {
       'kubeadm join --config /etc/cast/kubeadm.yaml',
     ]);
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled('prod-gcp-pool-x7k2', '10.132.0.7', 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2'));
-    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\nCAST_MESH_ADDRESS='10.132.0.7'\n$/);
+    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\n$/);
   });
 
   test('the metadata service has no usable name: stops before installing and reports failed', () => {
@@ -304,6 +307,26 @@ describeIf('bootstrap-node.sh, a worker of an autoscaled group', () => {
     expect(run.calls.filter((c) => c.includes('169.254.169.254'))).toEqual([]);
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content);
   });
+
+  test('a static control-plane node in cloud-network mode: its private address found at boot fills kubeadm.yaml and apiserver-cert.yaml', () => {
+    const input = fakeInput('join-control-plane', Cloud.AWS, { meshAddress: undefined });
+    const rendered = parseUserData(renderNodeUserData(input));
+    const sandbox = nodeWith(input);
+    sandboxes.push(sandbox);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'join-control-plane'], stubs(AWS_METADATA), { IP_OUTPUT: '2: ens5    inet 172.31.5.6/20 scope global ens5' });
+    expect(run.output).not.toContain('failed');
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => c.includes('169.254.169.254')).map((c) => c.replace(/^curl .* (http:\S+)$/, '$1'))).toEqual([
+      'http://169.254.169.254/latest/api/token',
+      'http://169.254.169.254/latest/meta-data/local-ipv4',
+    ]);
+    for (const path of ['/etc/cast/kubeadm.yaml', '/etc/cast/apiserver-cert.yaml']) {
+      expect(run.fileAfter(path)).toBe(fileAt(rendered, path).content.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'"));
+    }
+    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\n$/);
+    expect(run.calls.filter((c) => c.startsWith('kubeadm'))).toEqual(['kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml', 'kubeadm join --config /etc/cast/kubeadm.yaml']);
+  });
+
 });
 
 describeIf('metadata-guard.sh', () => {

@@ -17,6 +17,7 @@ import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
 import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
 import { NODE_BOOTSTRAP_KINDS, NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
+import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { FAKE_MESH, fakeInput, realSizedCredentials, workerCredentials } from './bootstrap-fixtures';
 
 /** Bytes of user data each cloud accepts, and what the limit counts. */
@@ -39,14 +40,28 @@ function meshAsSent(cloud: Cloud, kind: NodeBootstrapKind, inline = cloud !== Cl
   return inline ? mesh : { ...mesh, agentUrl: AGENT_URL, agentSha256: agent.sha256 };
 }
 
-function measure(cloud: Cloud, kind: NodeBootstrapKind, mesh?: NodeBootstrapMesh) {
-  // The largest document of the kind: spot handler where there is one, a phone-home URL.
-  const input = fakeInput(kind, cloud, { spot: cloud !== Cloud.DIGITALOCEAN, credentials: kind === 'worker' ? workerCredentials(credentials) : credentials, mesh });
-  const text = unescapeTerraformTemplate(renderNodeUserData(input));
-  return { cloud, kind, mesh: mesh ? (mesh.agentUrl ? 'mesh, agent by URL' : 'mesh, agent inline') : 'no mesh', raw: Buffer.byteLength(text), gzip: gzipSync(text).length };
+/** Cloud-network mode as the wiring sends it: no mesh address (the node finds its private address at boot, with node-identity.sh). */
+function cloudNetworkAsSent(cloud: Cloud, kind: NodeBootstrapKind): NodeBootstrapMesh {
+  return { ...meshAsSent(cloud, kind), mode: MeshMode.CLOUD_NETWORK };
 }
 
-const rows = ALL_CLOUDS.flatMap((cloud) => NODE_BOOTSTRAP_KINDS.flatMap((kind) => [measure(cloud, kind), measure(cloud, kind, meshAsSent(cloud, kind))]));
+function measure(cloud: Cloud, kind: NodeBootstrapKind, mesh?: NodeBootstrapMesh) {
+  // The largest document of the kind: spot handler where there is one, a phone-home URL.
+  const cloudNetwork = mesh?.mode === MeshMode.CLOUD_NETWORK;
+  const input = fakeInput(kind, cloud, {
+    spot: cloud !== Cloud.DIGITALOCEAN,
+    credentials: kind === 'worker' ? workerCredentials(credentials) : credentials,
+    mesh,
+    meshAddress: cloudNetwork ? undefined : '10.4.17.3',
+  });
+  const text = unescapeTerraformTemplate(renderNodeUserData(input));
+  const what = mesh ? `${cloudNetwork ? 'cloud network' : 'mesh'}, agent ${mesh.agentUrl ? 'by URL' : 'inline'}` : 'no mesh';
+  return { cloud, kind, mesh: what, raw: Buffer.byteLength(text), gzip: gzipSync(text).length };
+}
+
+const rows = ALL_CLOUDS.flatMap((cloud) =>
+  NODE_BOOTSTRAP_KINDS.flatMap((kind) => [measure(cloud, kind), measure(cloud, kind, meshAsSent(cloud, kind)), measure(cloud, kind, cloudNetworkAsSent(cloud, kind))]),
+);
 
 describe('user-data size (credentials as ClusterCredentials makes them)', () => {
   test.each(rows)('$kind on $cloud, $mesh: $raw B raw, $gzip B gzip', ({ cloud, raw, gzip }) => {

@@ -50,12 +50,21 @@ describe('renderNodeUserData: bad mesh input', () => {
       fakeMeshInput('worker', Cloud.AWS, { mode: MeshMode.CROSS_LOCATION }, { meshAddress: '10.4.0.0' }),
       'meshAddress must be a host address inside mesh.meshCidr 10.4.0.0/16 in cross-location mode (got 10.4.0.0). Use the node\'s address from allocateMeshAddresses.',
     ],
+    [
+      'no mesh address in a WireGuard mode',
+      fakeMeshInput('join-control-plane', Cloud.GCP, { mode: MeshMode.FULL_MESH }, { meshAddress: undefined }),
+      "meshAddress must be given in full-mesh mode (got nothing): only cloud-network nodes take their private address found at boot. Use the node's address from allocateMeshAddresses.",
+    ],
   ])('%s', (_what, input, message) => {
     expect(problemsOf(input)).toEqual([message]);
   });
 
-  test('cloud-network mode: the mesh address may be outside the mesh range (the wiring passes the private address)', () => {
+  test('cloud-network mode: the mesh address may be outside the mesh range (a private address)', () => {
     expect(() => renderNodeUserData(fakeMeshInput('worker', Cloud.AWS, { mode: MeshMode.CLOUD_NETWORK }, { meshAddress: '10.10.0.7' }))).not.toThrow();
+  });
+
+  test('cloud-network mode: the mesh address may be left out (the node finds its private address at boot)', () => {
+    expect(() => renderNodeUserData(fakeMeshInput('join-control-plane', Cloud.AWS, { mode: MeshMode.CLOUD_NETWORK }, { meshAddress: undefined }))).not.toThrow();
   });
 
   test('every mesh problem at once', () => {

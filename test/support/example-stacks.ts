@@ -1,0 +1,35 @@
+/**
+ * Every example (examples/<name>/app.ts, which exports buildApp) and its synthesized
+ * stacks, for the tests that check all of them: new examples are covered as soon as
+ * they appear.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
+
+const EXAMPLES_DIR = path.resolve(__dirname, '../../examples');
+
+/** The names of the examples, sorted. */
+export function exampleNames(): string[] {
+  if (!fs.existsSync(EXAMPLES_DIR)) return [];
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((name) => fs.existsSync(path.join(EXAMPLES_DIR, name, 'app.ts')))
+    .sort();
+}
+
+/** One stack of an example: its id and its synthesized Terraform JSON, parsed. */
+export interface ExampleStack {
+  readonly id: string;
+  readonly config: { [key: string]: any };
+}
+
+/** Builds the example into a test app and synthesizes each of its stacks. */
+export function synthExampleStacks(name: string): ExampleStack[] {
+  const { buildApp } = require(path.join(EXAMPLES_DIR, name, 'app.ts')) as { buildApp: (app: App) => void };
+  const app = Testing.app();
+  buildApp(app);
+  return app.node.children
+    .filter((child): child is TerraformStack => TerraformStack.isStack(child))
+    .map((stack) => ({ id: stack.node.id, config: JSON.parse(Testing.synth(stack)) }));
+}
