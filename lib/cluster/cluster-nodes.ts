@@ -68,6 +68,14 @@ export class ClusterNodes {
 
   constructor(private readonly context: ClusterNodesContext) {}
 
+  /**
+   * The address a node has in the cluster's network: its mesh address with WireGuard,
+   * else its private address on the cloud network (the mesh range is then unused).
+   */
+  clusterAddressOf(name: string, privateAddress: string): string {
+    return this.context.wireguard ? this.meshAddressOf(name) : privateAddress;
+  }
+
   /** Every node group, in the order they were added. */
   get nodeGroups(): readonly NodeGroup[] {
     return this.groups;

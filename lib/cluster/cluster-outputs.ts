@@ -42,13 +42,13 @@ export function addNodeOutputs(cluster: CastCluster, nodes: ClusterNodes, creden
                 role: n.plan.role,
                 public_address: n.attachment.publicAddress,
                 private_address: n.attachment.privateAddress,
-                mesh_address: nodes.meshAddressOf(n.plan.name),
+                mesh_address: nodes.clusterAddressOf(n.plan.name, n.attachment.privateAddress),
               },
             ]),
           ),
         ),
     }),
-    description: `Nodes of Cast cluster ${cluster.name}: cloud, role, public, private and mesh address`,
+    description: `Nodes of Cast cluster ${cluster.name}: cloud, role, public, private and mesh address (the private address when the cluster runs on one cloud network)`,
   });
 }
 

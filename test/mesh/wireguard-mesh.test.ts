@@ -109,6 +109,18 @@ describe('pinned mesh addresses', () => {
     expect(outputs['c1-w-2'].mesh_address).toBe('10.4.9.9');
   });
 
+  test('on one cloud network (no WireGuard) the nodes output gives each node its private address as its cluster address', () => {
+    const { cluster, stack } = makeCluster({ clouds: [Cloud.GCP] });
+    cluster.addNodeGroup('cp', { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE });
+    cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 2 });
+    const outputs = JSON.parse(Testing.synth(stack)).output.cast_cluster_c1_nodes.value;
+    expect(Object.keys(outputs).length).toBe(3);
+    for (const node of Object.values<any>(outputs)) {
+      expect(node.private_address).toMatch(/^\$\{google_compute_instance\..+\.network_interface\[0\]\.network_ip\}$/);
+      expect(node.mesh_address).toBe(node.private_address);
+    }
+  });
+
   test('a pin for a node the group does not have', () => {
     const { cluster } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
     expect(errorOf(() => cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, meshAddresses: { 'c1-w-9': '10.4.9.9' } }))).toBe(
