@@ -1,0 +1,95 @@
+/**
+ * Runs the lifecycle scenarios through Terraform with the stand-in providers: each
+ * distinct "before" cluster is applied once (init, validate, plan, apply, empty
+ * re-plan), its state is copied into a folder of its own per scenario, the "after"
+ * cluster is synthesized there and planned against it. Scenarios that publish
+ * something newer (a new image) run last and one at a time, since what a data source
+ * answers is the same for every plan of the stand-ins.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { convergeApp, countByType, failures, planChanges, type ResourceChange } from '../harness';
+import type { StandIns } from '../stand-in/stand-ins';
+import { synthesizeApp } from '../synthesized-app';
+import { quietEnvironment } from '../terraform-cli';
+import { groupOutcomes, machineOutcomes, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
+import { SCENARIO_STACK, scenarioApp, type ScenarioShape } from './scenario-app';
+import type { Scenario } from './scenarios';
+
+export interface ScenarioResult {
+  readonly scenario: Scenario;
+  readonly changes: readonly ResourceChange[];
+  readonly machines: readonly MachineOutcome[];
+  readonly groups: readonly GroupOutcome[];
+  /** Wall time of the scenario's own plan (the shared apply of its "before" not counted). */
+  readonly seconds: number;
+}
+
+const STATE_FILE = `terraform.${SCENARIO_STACK}.tfstate`;
+
+/** Every scenario's result, by title; `workdir` (made and removed by the caller) holds every run's folder. */
+export async function runScenarios(scenarios: readonly Scenario[], standIns: StandIns, workdir: string): Promise<Map<string, ScenarioResult>> {
+  const env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
+  const bases = new Map<string, Promise<string>>();
+  const applied = (shape: ScenarioShape): Promise<string> => {
+    const key = JSON.stringify(shape);
+    if (!bases.has(key)) bases.set(key, applyBase(shape, fs.mkdtempSync(path.join(workdir, 'before-')), env));
+    return bases.get(key)!;
+  };
+  const run = async (scenario: Scenario): Promise<ScenarioResult> => {
+    const base = await applied(scenario.before);
+    const started = Date.now();
+    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+    fs.copyFileSync(path.join(base, STATE_FILE), path.join(root, STATE_FILE));
+    for (const dataType of scenario.publish ?? []) standIns.world.publishNewer(dataType);
+    const app = synthesizeApp(scenarioApp(scenario.after), root);
+    const changes = await planChanges(app.stacks[0], env);
+    const state = readState(path.join(root, STATE_FILE));
+    return { scenario, changes, machines: machineOutcomes(state, changes), groups: groupOutcomes(state, changes), seconds: (Date.now() - started) / 1000 };
+  };
+  const results = new Map<string, ScenarioResult>();
+  const inCode = scenarios.filter((s) => !s.publish?.length);
+  for (const result of await Promise.all(inCode.map(run))) results.set(result.scenario.title, result);
+  for (const scenario of scenarios.filter((s) => s.publish?.length)) results.set(scenario.title, await run(scenario));
+  return results;
+}
+
+async function applyBase(shape: ScenarioShape, root: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const app = synthesizeApp(scenarioApp(shape), root);
+  const problems = failures(await convergeApp(app, env));
+  if (problems) throw new Error(`the "before" cluster ${JSON.stringify(shape)} did not converge:\n${problems}`);
+  return root;
+}
+
+/** The managed resources of a local state file, one entry per instance. */
+export function readState(file: string): StateResource[] {
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    resources?: { mode: string; type: string; name: string; instances: { index_key?: string | number; attributes: Record<string, unknown> }[] }[];
+  };
+  return (state.resources ?? [])
+    .filter((r) => r.mode === 'managed')
+    .flatMap((r) => r.instances.map((i) => ({
+      type: r.type,
+      address: `${r.type}.${r.name}${i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`}`,
+      attributes: i.attributes,
+    })));
+}
+
+/** A folder for one test file's runs. */
+export function makeWorkdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cast-lifecycle-'));
+}
+
+/** The report a test prints: counts per resource type, then every VM and group that does not stay untouched. */
+export function describeResult(result: ScenarioResult): string {
+  const lines = [`${result.scenario.title} (plan ${result.seconds.toFixed(1)} s)`];
+  for (const [type, counts] of Object.entries(countByType(result.changes)).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(`  ${type}: ${Object.entries(counts).map(([action, n]) => `${action} ${n}`).join(', ')}`);
+  }
+  for (const m of result.machines) {
+    lines.push(`  node ${m.node} (${m.cloud}, ${m.role}): ${m.fate}${m.because.length ? ` [${m.because.join(', ')}]` : ''}`);
+  }
+  for (const g of result.groups) lines.push(`  group ${g.group} (${g.cloud}): ${g.fates.join(' and ')}`);
+  return lines.join('\n');
+}

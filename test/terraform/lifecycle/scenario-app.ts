@@ -1,0 +1,64 @@
+/**
+ * The cluster every lifecycle scenario changes, modelled on examples/multi-cloud:
+ * one control-plane node on each of AWS, GCP and Azure (AWS first, so its node runs
+ * `kubeadm init` and its address is the API endpoint), two static workers on every
+ * cloud, and, when asked, one autoscaled worker group per cloud (AWS and Azure
+ * autoscaling needs a control-plane node there, which this shape has; GCP and
+ * DigitalOcean groups keep at least one node). A scenario is a pair of shapes.
+ */
+import { App, TerraformStack } from 'cdktf';
+import { CastCluster, Cloud, NodeRole, NodeShape } from '../../../lib';
+import type { AutoscalingPolicyOptions } from '../../../lib';
+import type { BuildApp } from '../synthesized-app';
+
+export interface ScenarioShape {
+  /** Static workers in each cloud's worker group. @default 2 */
+  readonly workersPerCloud?: number;
+  /** Leave out the AWS control-plane group: its node is the first control-plane node. @default false */
+  readonly withoutFirstControlPlane?: boolean;
+  /** One autoscaled worker group per cloud. @default false */
+  readonly autoscaledGroups?: boolean;
+  /** The cluster's autoscaling policy. @default SCENARIO_POLICY */
+  readonly autoscaling?: AutoscalingPolicyOptions;
+  /** The cluster's Kubernetes version. @default - the library's default */
+  readonly kubernetesVersion?: string;
+}
+
+/** The policy of the scenarios' clusters (examples/autoscaling's). */
+export const SCENARIO_POLICY: AutoscalingPolicyOptions = {
+  maxCores: 256,
+  headroomCpuPercent: 15,
+  headroomMemoryPercent: 10,
+  emptyNodeRemovalDelayMinutes: 15,
+};
+
+export const SCENARIO_STACK = 'lifecycle';
+
+const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
+const CONTROL_PLANE_CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
+const SHORT: Record<Cloud, string> = { [Cloud.AWS]: 'aws', [Cloud.GCP]: 'gcp', [Cloud.AZURE]: 'azure', [Cloud.DIGITALOCEAN]: 'do' };
+
+export function scenarioApp(shape: ScenarioShape = {}): BuildApp {
+  return (app: App) => {
+    const stack = new TerraformStack(app, SCENARIO_STACK);
+    const cluster = new CastCluster(stack, 'prod', {
+      name: 'prod',
+      region: 'us-east',
+      clouds: CLOUDS,
+      kubernetesVersion: shape.kubernetesVersion,
+      autoscaling: shape.autoscaling ?? SCENARIO_POLICY,
+    });
+    const controlPlanes = shape.withoutFirstControlPlane ? CONTROL_PLANE_CLOUDS.slice(1) : CONTROL_PLANE_CLOUDS;
+    for (const cloud of controlPlanes) {
+      cluster.addNodeGroup(`${SHORT[cloud]}-cp`, { cloud, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
+    }
+    for (const cloud of CLOUDS) {
+      cluster.addNodeGroup(`${SHORT[cloud]}-workers`, { cloud, role: NodeRole.WORKER, shape: NodeShape.MEDIUM, count: shape.workersPerCloud ?? 2 });
+    }
+    if (shape.autoscaledGroups) {
+      for (const cloud of CLOUDS) {
+        cluster.addNodeGroup(`${SHORT[cloud]}-scaled`, { cloud, role: NodeRole.WORKER, shape: NodeShape.MEDIUM, autoscaling: { minNodes: 1, maxNodes: 5 } });
+      }
+    }
+  };
+}
