@@ -3,6 +3,7 @@
  * attached, validate, plan, apply into local state, then plan again, which must find
  * nothing to do. A new example is covered as soon as it has an app.ts.
  */
+import * as fs from 'fs';
 import { convergeApp, failures } from './harness';
 import { startStandIns, type StandIns } from './stand-in/stand-ins';
 import { exampleApp, exampleNames, synthesizeApp } from './synthesized-app';
@@ -20,9 +21,13 @@ describeWithTerraform('terraform init, validate, plan, apply and re-plan every e
 
   test.concurrent.each(exampleNames())('examples/%s converges', async (name) => {
     const app = synthesizeApp(exampleApp(name));
-    const results = await convergeApp(app, quietEnvironment({ TF_REATTACH_PROVIDERS: (await attached()).reattach }));
-    expect(failures(results)).toBe('');
-    // Every stack ran all five steps: nothing was skipped on the way.
-    expect(results.map((r) => [r.stack, r.runs.length])).toEqual(app.stacks.map((s) => [s.name, 5]));
+    try {
+      const results = await convergeApp(app, quietEnvironment({ TF_REATTACH_PROVIDERS: (await attached()).reattach }));
+      expect(failures(results)).toBe('');
+      // Every stack ran all five steps: nothing was skipped on the way.
+      expect(results.map((r) => [r.stack, r.runs.length])).toEqual(app.stacks.map((s) => [s.name, 5]));
+    } finally {
+      fs.rmSync(app.root, { recursive: true, force: true });
+    }
   }, 180_000);
 });

@@ -50,8 +50,10 @@ let cliConfig: string | undefined;
  */
 export function quietEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   if (!cliConfig) {
-    cliConfig = path.join(os.tmpdir(), `cast-terraform-${process.pid}.tfrc`);
-    fs.writeFileSync(cliConfig, '# empty: providers come from TF_REATTACH_PROVIDERS or the configured mirror\n');
+    const file = path.join(os.tmpdir(), `cast-terraform-${process.pid}.tfrc`);
+    fs.writeFileSync(file, '# empty: providers come from TF_REATTACH_PROVIDERS or the configured mirror\n');
+    process.once('exit', () => fs.rmSync(file, { force: true }));
+    cliConfig = file;
   }
   return {
     ...process.env,

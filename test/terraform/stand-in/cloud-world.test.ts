@@ -1,7 +1,7 @@
 import { CloudWorld } from './cloud-world';
 
 describe('CloudWorld', () => {
-  test('a change shows on read, later changes add up, and a new object forgets them', () => {
+  test('a change shows on read, later changes add up, and an apply of the object forgets them', () => {
     const world = new CloudWorld();
     const state = { id: 'i-1', instance_type: 't3.small', tags: {} };
     expect(world.read('aws_instance', state)).toBe(state);
@@ -9,7 +9,7 @@ describe('CloudWorld', () => {
     world.change('aws_instance', 'i-1', { tags: { x: 'y' } });
     expect(world.read('aws_instance', state)).toEqual({ id: 'i-1', instance_type: 't3.large', tags: { x: 'y' } });
     expect(world.read('aws_vpc', { id: 'i-1' })).toEqual({ id: 'i-1' });
-    world.created('aws_instance', 'i-1');
+    world.applied('aws_instance', 'i-1');
     expect(world.read('aws_instance', state)).toBe(state);
   });
 

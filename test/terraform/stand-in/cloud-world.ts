@@ -41,8 +41,8 @@ export class CloudWorld {
     return change ? { ...state, ...change } : state;
   }
 
-  /** A created or replaced object starts as its configuration says: earlier changes are forgotten. */
-  created(type: string, id: string): void {
+  /** An applied object (created, replaced or updated in place) is as its configuration says: earlier changes are forgotten. */
+  applied(type: string, id: string): void {
     this.changes.delete(key(type, id));
   }
 }

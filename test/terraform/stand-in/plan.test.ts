@@ -1,6 +1,6 @@
 import type { SchemaBlock } from '../../support/provider-schema';
 import { UNKNOWN } from './cty';
-import { replacePaths, unknownComputed, unknownDerived, valuesAt } from './plan';
+import { replacePaths, unknownComputed, unknownDerived, unknownRecomputed, valuesAt } from './plan';
 
 const BLOCK: SchemaBlock = {
   attributes: {
@@ -63,5 +63,15 @@ describe('planning', () => {
     expect(valuesAt({ a: [{ b: 1 }, { b: 2 }] }, ['a', '*', 'b'])).toEqual([1, 2]);
     expect(valuesAt({ m: { x: { b: 1 } } }, ['m', '*', 'b'])).toEqual([1]);
     expect(valuesAt({ a: null }, ['a', '*', 'b'])).toEqual([]);
+  });
+
+  test('a launch template change makes a new version: latest_version unknown, unless only its description changed', () => {
+    const prior = { name: 'lt', description: 'a', user_data: 'x', latest_version: 3, default_version: 3, update_default_version: true };
+    const changed = unknownRecomputed('aws_launch_template', prior, { ...prior, user_data: 'y' });
+    expect([changed.latest_version, changed.default_version]).toEqual([UNKNOWN, UNKNOWN]);
+    const described = unknownRecomputed('aws_launch_template', prior, { ...prior, description: 'b' });
+    expect([described.latest_version, described.default_version]).toEqual([3, 3]);
+    const noDefault = unknownRecomputed('aws_launch_template', { ...prior, update_default_version: false }, { ...prior, update_default_version: false, user_data: 'y' });
+    expect([noDefault.latest_version, noDefault.default_version]).toEqual([UNKNOWN, 3]);
   });
 });

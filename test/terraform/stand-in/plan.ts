@@ -55,6 +55,41 @@ export function unknownDerived(prior: ObjectValue, planned: ObjectValue): Object
   return result;
 }
 
+/** A computed attribute that the provider marks unknown when any argument but `unless` changes in place. */
+interface Recomputed {
+  readonly attribute: string;
+  readonly unless: readonly string[];
+  /** Only when this top-level argument is true. */
+  readonly whenTrue?: string;
+}
+
+/**
+ * CustomizeDiff `ComputedIf` rules of the real providers. aws_launch_template: every
+ * change but its name or description writes a new template version, so
+ * `latest_version` (and `default_version` with update_default_version) is known only
+ * after apply, and an Auto Scaling group that follows it plans an update
+ * (hashicorp/terraform-provider-aws internal/service/ec2/ec2_launch_template.go,
+ * CustomizeDiff: customdiff.ComputedIf("default_version", …), ComputedIf("latest_version", …)).
+ */
+export const RECOMPUTED_ON_CHANGE: Readonly<Record<string, readonly Recomputed[]>> = {
+  aws_launch_template: [
+    { attribute: 'default_version', unless: ['name', 'name_prefix', 'description'], whenTrue: 'update_default_version' },
+    { attribute: 'latest_version', unless: ['name', 'name_prefix', 'description', 'default_version', 'update_default_version'] },
+  ],
+};
+
+export function unknownRecomputed(type: string, prior: ObjectValue, planned: ObjectValue): ObjectValue {
+  const rules = RECOMPUTED_ON_CHANGE[type];
+  if (!rules) return planned;
+  const changed = Object.keys(planned).filter((k) => canonical(prior[k] ?? null) !== canonical(planned[k]));
+  const result = { ...planned };
+  for (const rule of rules) {
+    if (rule.whenTrue && planned[rule.whenTrue] !== true) continue;
+    if (changed.some((k) => k !== rule.attribute && !rule.unless.includes(k))) result[rule.attribute] = UNKNOWN;
+  }
+  return result;
+}
+
 /** One step of a requires_replace path: an attribute name or an element index. */
 export type PathStep = string | number;
 

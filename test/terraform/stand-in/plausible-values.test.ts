@@ -34,4 +34,11 @@ describe('plausible values', () => {
   test('known values are kept as they are', () => {
     expect(fill('aws_instance', { ...planned, private_ip: '10.1.2.3' }, INSTANCE).private_ip).toBe('10.1.2.3');
   });
+
+  test('reserved addresses are addresses, running objects say so, and GCP paths use plural kinds', () => {
+    const address = fill('google_compute_address', { id: UNKNOWN, name: 'a', region: 'us-east4', address: UNKNOWN, address_type: 'EXTERNAL' }, ['object', { id: 'string', name: 'string', region: 'string', address: 'string', address_type: 'string' }]);
+    expect(address.address).toMatch(/^(198\.51\.100|203\.0\.113)\.\d+$/);
+    expect(address.id).toBe('projects/cast-stand-in/regions/us-east4/addresses/a');
+    expect(fill('aws_instance', { id: UNKNOWN, instance_state: UNKNOWN }, ['object', { id: 'string', instance_state: 'string' }]).instance_state).toBe('running');
+  });
 });

@@ -62,8 +62,16 @@ function plausible(type: CtyType, context: FillContext, path: readonly string[])
 
 const IP_NAMES = /(^|_)(ip|ip_address|ipv4_address|nat_ip|network_ip|private_ip|public_ip|private_ip_address|public_ip_address|ipv4_address_private)$/;
 
+/** States a running object reports (EC2 instance-state-name, DigitalOcean droplet and load balancer status). */
+const RUNNING_STATES: Readonly<Record<string, string>> = { instance_state: 'running', status: 'active' };
+
 function plausibleString(name: string, topLevel: boolean, context: FillContext, hash: string): string {
   if (name === 'id' && topLevel) return idFor(context, hash);
+  if (topLevel && name in RUNNING_STATES) return RUNNING_STATES[name];
+  // A reserved address is an address (google_compute_address.address).
+  if (name === 'address' && topLevel && context.type === 'google_compute_address') {
+    return ipFor(context.object.address_type === 'INTERNAL' ? 'private' : 'public', hash);
+  }
   if (name === 'arn') return arnFor(context, hash);
   if (IP_NAMES.test(name)) return ipFor(name, hash);
   if (name.endsWith('_pem') || name === 'pem') return `-----BEGIN STAND-IN ${name.toUpperCase()}-----\n${Buffer.from(hash, 'hex').toString('base64')}\n-----END STAND-IN ${name.toUpperCase()}-----\n`;
@@ -133,7 +141,8 @@ function googlePath(context: FillContext, hash: string): string {
   const { type, object } = context;
   const project = typeof object.project === 'string' ? object.project : 'cast-stand-in';
   const name = typeof object.name === 'string' ? object.name : hash.slice(0, 12);
-  const kind = type.replace(/^google_(compute_)?/, '').replace(/_/g, '-');
+  const singular = type.replace(/^google_(compute_)?/, '').replace(/_/g, '-');
+  const kind = singular.endsWith('s') ? `${singular}e` : singular; // addresses, not addresss
   if (typeof object.zone === 'string') return `projects/${project}/zones/${object.zone}/${kind}s/${name}`;
   if (typeof object.region === 'string') return `projects/${project}/regions/${object.region}/${kind}s/${name}`;
   return `projects/${project}/global/${kind}s/${name}`;

@@ -8,7 +8,7 @@
 import type { ProviderSchema, SchemaBlock } from '../../support/provider-schema';
 import type { CloudWorld } from './cloud-world';
 import { fromJson, fromMsgpack, toMsgpack, type CtyType, type Value } from './cty';
-import { replacePaths, unknownComputed, unknownDerived } from './plan';
+import { replacePaths, unknownComputed, unknownDerived, unknownRecomputed } from './plan';
 import { fillUnknowns, seedOf } from './plausible-values';
 import type { ReplaceTable } from './replace-rules/replace-rule';
 import { blockType, schemaMessage, typeSchema } from './schema';
@@ -123,7 +123,7 @@ export class StandInProvider {
     let planned = unknownComputed(proposed, block) as ObjectValue;
     const requiresReplace: Message[] = [];
     if (prior !== null) {
-      planned = unknownDerived(prior, planned);
+      planned = unknownRecomputed(r.type_name, prior, unknownDerived(prior, planned));
       for (const path of replacePaths(prior, planned, this.rules[r.type_name] ?? [])) {
         requiresReplace.push({ steps: path.map((step) => ({ attribute_name: String(step) })) });
       }
@@ -149,7 +149,8 @@ export class StandInProvider {
       seed = seedOf(r.type_name, planned, String(count));
     }
     const made = fillUnknowns(planned, type, { type: r.type_name, object: planned, seed, defaultTags: this.defaultTags }) as ObjectValue;
-    if (prior === null && typeof made.id === 'string') this.world.created(r.type_name, made.id);
+    // The apply wrote the object as planned: a console change made before it is gone.
+    if (typeof made.id === 'string') this.world.applied(r.type_name, made.id);
     return { new_state: this.encode('resource', r.type_name, made), private: r.planned_private, diagnostics: [] };
   }
 
