@@ -4,11 +4,10 @@
  * with real curl and python3 (CAST_METADATA_URL, CAST_NODE_ENV at a temporary file); the
  * tests read what it appended to node.env.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
-import { CloudName, defaultMetadata, runWithMetadata, ScriptRun, sourcedValues, StubMetadataService } from './stub-metadata-service';
+import { CloudName, metadataSandbox, runWithMetadata, sourcedValues } from './stub-metadata-service';
 
 const SCRIPT = join(templatesDirectory(), 'scripts', 'node-identity.sh');
 
@@ -31,29 +30,8 @@ function scaledNodeEnv(cloud: CloudName, options: { claim: boolean; identity?: s
 }
 
 describe('node-identity.sh', () => {
-  const service = new StubMetadataService();
-  let metadataUrl = '';
-  const dir = mkdtempSync(join(tmpdir(), 'cast-identity-'));
-  let counter = 0;
-
-  beforeAll(async () => {
-    metadataUrl = await service.start();
-  });
-  afterAll(async () => {
-    await service.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    service.metadata = defaultMetadata();
-    service.requests.length = 0;
-  });
-
-  /** Writes `env` to a fresh file and runs the script on it. */
-  async function run(env: string): Promise<ScriptRun & { path: string }> {
-    const path = join(dir, `node-${++counter}.env`);
-    writeFileSync(path, env, { mode: 0o600 });
-    return { ...(await runWithMetadata(SCRIPT, path, metadataUrl)), path };
-  }
+  const sandbox = metadataSandbox(SCRIPT, 'cast-identity-');
+  const { service, run } = sandbox;
 
   const sourced = (path: string) => sourcedValues(path, ['CAST_NODE_NAME', 'CAST_PUBLIC_ADDRESS', 'CAST_PROVIDER_ID', 'CAST_MESH_ADDRESS']);
 
@@ -105,7 +83,7 @@ describe('node-identity.sh', () => {
   });
 
   test('the stub refuses requests without the cloud header (so the passing runs above sent it)', async () => {
-    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${metadataUrl}${path}`, { headers }).then((r) => r.status);
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${sandbox.url()}${path}`, { headers }).then((r) => r.status);
     expect(await get('/latest/meta-data/instance-id')).toBe(401);
     expect(await get('/latest/meta-data/instance-id', { 'X-aws-ec2-metadata-token': 'wrong' })).toBe(401);
     expect(await get('/computeMetadata/v1/instance/name')).toBe(403);
@@ -126,7 +104,7 @@ describe('node-identity.sh', () => {
     const afterFirst = readFileSync(first.path, 'utf8');
     service.requests.length = 0;
     service.metadata.digitalocean.hostname = 'another-name';
-    const again = await runWithMetadata(SCRIPT, first.path, metadataUrl);
+    const again = await runWithMetadata(SCRIPT, first.path, sandbox.url());
     expect(again.status).toBe(0);
     expect(again.output).toContain('already names this node prod-do-pool-a1b2c; nothing to do');
     expect(readFileSync(first.path, 'utf8')).toBe(afterFirst);

@@ -4,11 +4,10 @@
  * cloud-network mode, static or autoscaled, finds its private address (its mesh address)
  * there: its user-data cannot hold it, since it is an attribute of its own VM.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
-import { CloudName, defaultMetadata, runWithMetadata, ScriptRun, sourcedValues, StubMetadataService } from './stub-metadata-service';
+import { CloudName, metadataSandbox, runWithMetadata, sourcedValues } from './stub-metadata-service';
 
 const SCRIPT = join(templatesDirectory(), 'scripts', 'node-private-address.sh');
 
@@ -27,28 +26,8 @@ function nodeEnv(cloud: CloudName, options: { meshAddress?: string; claimCidr?: 
 }
 
 describe('node-private-address.sh', () => {
-  const service = new StubMetadataService();
-  let metadataUrl = '';
-  const dir = mkdtempSync(join(tmpdir(), 'cast-private-address-'));
-  let counter = 0;
-
-  beforeAll(async () => {
-    metadataUrl = await service.start();
-  });
-  afterAll(async () => {
-    await service.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    service.metadata = defaultMetadata();
-    service.requests.length = 0;
-  });
-
-  async function run(env: string): Promise<ScriptRun & { path: string }> {
-    const path = join(dir, `node-${++counter}.env`);
-    writeFileSync(path, env, { mode: 0o600 });
-    return { ...(await runWithMetadata(SCRIPT, path, metadataUrl)), path };
-  }
+  const sandbox = metadataSandbox(SCRIPT, 'cast-private-address-');
+  const { service, run } = sandbox;
 
   const expected: Record<CloudName, { address: string; requests: string[] }> = {
     aws: { address: '172.31.5.6', requests: ['PUT /latest/api/token 200', 'GET /latest/meta-data/local-ipv4 200'] },
@@ -84,7 +63,7 @@ describe('node-private-address.sh', () => {
     const first = await run(nodeEnv('digitalocean'));
     const afterFirst = readFileSync(first.path, 'utf8');
     service.requests.length = 0;
-    const again = await runWithMetadata(SCRIPT, first.path, metadataUrl);
+    const again = await runWithMetadata(SCRIPT, first.path, sandbox.url());
     expect(again.status).toBe(0);
     expect(readFileSync(first.path, 'utf8')).toBe(afterFirst);
     expect(service.requests).toEqual([]);

@@ -7,8 +7,11 @@
  * temporary file.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const AWS_TOKEN = 'AQAEAFake-imdsv2-token==';
 
@@ -126,6 +129,43 @@ export function runWithMetadata(script: string, nodeEnv: string, metadataUrl: st
       resolve({ status, output: `${stdout}${stderr}` });
     });
   });
+}
+
+/** A script under test with its own stub service (default metadata before each test) and a folder of node.env files. */
+export interface MetadataSandbox {
+  readonly service: StubMetadataService;
+  /** The stub's base URL (known once the describe block's beforeAll has run). */
+  url(): string;
+  /** Writes `env` to a fresh node.env and runs the script on it. */
+  run(env: string): Promise<ScriptRun & { path: string }>;
+}
+
+/** Registers the describe block's hooks for `script` against a stub metadata service. */
+export function metadataSandbox(script: string, prefix: string): MetadataSandbox {
+  const service = new StubMetadataService();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let metadataUrl = '';
+  let counter = 0;
+  beforeAll(async () => {
+    metadataUrl = await service.start();
+  });
+  afterAll(async () => {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    service.metadata = defaultMetadata();
+    service.requests.length = 0;
+  });
+  return {
+    service,
+    url: () => metadataUrl,
+    run: async (env) => {
+      const path = join(dir, `node-${++counter}.env`);
+      writeFileSync(path, env, { mode: 0o600 });
+      return { ...(await runWithMetadata(script, path, metadataUrl)), path };
+    },
+  };
 }
 
 /** The values of `keys` bash sees after sourcing the file (a later line wins). */
