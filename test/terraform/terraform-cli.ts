@@ -16,9 +16,9 @@ export interface TerraformRun {
 }
 
 /** Where terraform is, or why the Terraform tests cannot run here. */
-export function findTerraform(): { readonly binary?: string; readonly missing?: string } {
+export function findTerraform(env: NodeJS.ProcessEnv = quietEnvironment({})): { readonly binary?: string; readonly missing?: string } {
   try {
-    const version = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env: quietEnvironment({}) });
+    const version = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env });
     return { binary: 'terraform', missing: JSON.parse(version).terraform_version ? undefined : 'terraform printed no version' };
   } catch {
     return { missing: 'no terraform binary on PATH (install Terraform >= 1.6; `cdktf deploy` needs it too)' };
@@ -31,14 +31,21 @@ export function findTerraform(): { readonly binary?: string; readonly missing?: 
  */
 export function describeWithTerraform(name: string, body: () => void): void {
   const { missing } = findTerraform();
-  if (!missing) {
+  const gate = terraformGate(missing, process.env.CI);
+  if (gate === 'run') {
     describe(name, body);
-  } else if (process.env.CI === 'true') {
+  } else if (gate === 'fail') {
     describe(name, () => test('terraform is installed', () => { throw new Error(`${missing}. CI needs it: .ci/run must install it.`); }));
   } else {
     console.warn(`skipping "${name}": ${missing}`);
     describe.skip(name, body);
   }
+}
+
+/** What the Terraform tests do: run, fail (CI without terraform) or skip (elsewhere without it). */
+export function terraformGate(missing: string | undefined, ci: string | undefined): 'run' | 'fail' | 'skip' {
+  if (!missing) return 'run';
+  return ci === 'true' ? 'fail' : 'skip';
 }
 
 let cliConfig: string | undefined;
