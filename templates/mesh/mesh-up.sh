@@ -77,26 +77,34 @@ wireguard_up() {
 # wireguard-go in the foreground under a process that outlives this script: a transient
 # systemd unit, or (no systemd, as in tests) a background process with a pid file.
 start_wireguard_go() {
+  local pid='' log_file=''
   if [ "$systemd" = yes ]; then
     systemd-run --unit "cast-wireguard-go-${iface}" --property Restart=on-failure wireguard-go -f "$iface"
   else
     local state="${CAST_MESH_STATE_DIR:-/run/cast-mesh}"
     mkdir -p "$state"
-    wireguard-go -f "$iface" </dev/null >>"$state/wireguard-go-${iface}.log" 2>&1 &
-    echo "$!" >"$state/wireguard-go-${iface}.pid"
+    log_file="$state/wireguard-go-${iface}.log"
+    wireguard-go -f "$iface" </dev/null >>"$log_file" 2>&1 &
+    pid=$!
+    echo "$pid" >"$state/wireguard-go-${iface}.pid"
   fi
-  # Until its control socket answers (up to 30 s: a loaded machine starts it slowly); `wg set`
-  # before that falls back to netlink and fails with "Protocol not supported".
-  local _
-  for _ in $(seq 600); do
-    if wg show "$iface" >/dev/null 2>&1; then
-      log "created ${iface} (wireguard-go)"
-      return 0
+  # Until its control socket (/var/run/wireguard/<iface>.sock) answers; `wg set` before that
+  # falls back to netlink and fails with "Protocol not supported". Slow is not broken: at load
+  # 11 on 2 cores it took over 30 s, so only an exited wireguard-go ends the wait early, and
+  # the limit (300 s, by the clock rather than by tries) only ends a hang.
+  local deadline=$((SECONDS + 300))
+  until wg show "$iface" >/dev/null 2>&1; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      log "wireguard-go exited before ${iface} came up: $(tail -n 5 "$log_file")" >&2
+      exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "wireguard-go did not bring up ${iface} in 300 s" >&2
+      exit 1
     fi
     sleep 0.05
   done
-  log "wireguard-go did not bring up ${iface} in 30 s" >&2
-  exit 1
+  log "created ${iface} (wireguard-go)"
 }
 
 # With CAST_MESH_AGENT_URL the agent is not in the user-data (AWS's 16 KB): download the

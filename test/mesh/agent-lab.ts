@@ -22,12 +22,20 @@ import { allocateMeshAddresses, MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { CloudConfig, contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
+import { PATH_LIMIT_MS, READY_LIMIT_MS, scaled } from './lab-waits';
 import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-lab';
 
 /** The cluster's pod range; the lab gives node i the pod CIDR 10.244.i.0/24. */
 const POD_RANGE = '10.244.0.0/16';
 /** Protocol number of the agent's routes (castmesh/node.py). */
 export const AGENT_ROUTE_PROTO = '158';
+/**
+ * How long one `mesh-up.sh` may run before the lab kills it: wireguard-go answering (one ready
+ * limit; the script's own 300 s limit is for nodes, and it fails at once if wireguard-go exits),
+ * then, on a joining control-plane node, `wait-peer` for the init node (CAST_MESH_API_TIMEOUT,
+ * one path limit), and what the script does besides.
+ */
+export const MESH_UP_LIMIT_MS = READY_LIMIT_MS + PATH_LIMIT_MS + scaled(60_000);
 
 /** Whether `binary` is on PATH. */
 export function onPath(binary: string): boolean {
@@ -137,9 +145,9 @@ export class AgentLab {
     return ['node.env', 'mesh.env'].map((file) => readFileSync(join(this.nodeDir(name), file), 'utf8')).join('\n');
   }
 
-  /** `mesh-up.sh <kind>` in the node's namespace, as bootstrap-node.sh runs it. */
+  /** `mesh-up.sh <kind>` in the node's namespace, as bootstrap-node.sh runs it; killed after MESH_UP_LIMIT_MS. */
   meshUp(name: string, kind = this.kindOf(name)): Promise<RunResult> {
-    return run('ip', ['netns', 'exec', this.node(name).ns, this.meshUpPath, kind], undefined, this.scriptEnv(name));
+    return run('ip', ['netns', 'exec', this.node(name).ns, this.meshUpPath, kind], undefined, this.scriptEnv(name), MESH_UP_LIMIT_MS);
   }
 
   /** `cast-mesh-agent <args>` in the node's namespace, once. */
@@ -239,9 +247,10 @@ export class AgentLab {
       CAST_NODE_ENV: join(this.nodeDir(name), 'node.env'),
       CAST_MESH_ENV: join(this.nodeDir(name), 'mesh.env'),
       CAST_MESH_AGENT: this.agentPath,
-      // Nothing reaches the host's systemd; a failing wait fails the test, not in 30 minutes.
+      // Nothing reaches the host's systemd; a failing wait fails the test after one path limit
+      // (minutes: a loaded machine is slow), not after a node's 30 minutes.
       CAST_MESH_SYSTEMD: 'no',
-      CAST_MESH_API_TIMEOUT: '30',
+      CAST_MESH_API_TIMEOUT: String(Math.ceil(PATH_LIMIT_MS / 1000)),
     };
   }
 }

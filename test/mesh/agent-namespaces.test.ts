@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab, describeAgentLab, missingLabBinaries, onPath } from './agent-lab';
+import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries, onPath } from './agent-lab';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, sleep } from './lab-waits';
 import { LabNode, run } from './namespace-lab';
 
 const missingBinaries = missingLabBinaries();
@@ -33,8 +34,8 @@ const SPECS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap((c
   ];
 });
 const LATE = { name: 'gcp-w-9', cloud: Cloud.GCP, role: NodeRole.WORKER };
-/** Crossing first handshakes are retried after 5 s (see wireguard-namespaces.test.ts); agents sync every second. */
-const SETTLE_MS = 12_000;
+/** A path that must work (agents sync every second; crossing handshakes, lab-waits.ts): minutes, never reached by a passing run. */
+const SETTLE_MS = PATH_LIMIT_MS;
 
 const orderedPairs = <T,>(items: readonly T[]): [T, T][] => items.flatMap((a) => items.filter((b) => b !== a).map((b): [T, T] => [a, b]));
 
@@ -57,7 +58,7 @@ describeIf('the mesh agent in network namespaces', () => {
     const deadline = performance.now() + ms;
     let value = await check();
     while (!done(value) && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       value = await check();
     }
     return value;
@@ -66,11 +67,11 @@ describeIf('the mesh agent in network namespaces', () => {
   beforeAll(async () => {
     lab = await AgentLab.create([...SPECS, LATE], MeshMode.FULL_MESH);
     first = lab.nodes.filter((node) => node.name !== LATE.name);
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   afterAll(async () => {
     await lab?.cleanup();
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   test('full mesh: each node runs mesh-up.sh and its agent; every ordered pair pings over mesh addresses, every pod reaches every pod', async () => {
     const started = performance.now();
@@ -98,7 +99,7 @@ describeIf('the mesh agent in network namespaces', () => {
       const others = first.filter((other) => other !== node).map(publicKey).sort();
       expect({ node: node.name, peers: await peersOf(node) }).toEqual({ node: node.name, peers: others });
     }
-  }, 60_000);
+  }, jestTimeout(MESH_UP_LIMIT_MS, SETTLE_MS, SETTLE_MS));
 
   test('keys are made on the node, stay there (0600), and only the public key is published', async () => {
     const records = lab.records();
@@ -137,8 +138,8 @@ describeIf('the mesh agent in network namespaces', () => {
     expect(rules).toContain('-A CAST-MASQ -d 10.244.0.0/16 -j RETURN\n-A CAST-MASQ -d 10.4.0.0/16 -j RETURN\n-A CAST-MASQ -j MASQUERADE');
     // "The internet" (the router) has no route to pod addresses: a pod reaches it only behind its node's address.
     const router = node.publicAddress.replace(/\.\d+$/, '.1');
-    expect(await lab.lab.reachable(node.podNs, router, 3000)).toBe(true);
-  });
+    expect(await lab.lab.reachable(node.podNs, router, SETTLE_MS)).toBe(true);
+  }, jestTimeout(SETTLE_MS));
 
   test("a node added later becomes reachable from its record alone: no other node's files change", async () => {
     const late = lab.node(LATE.name);
@@ -152,7 +153,7 @@ describeIf('the mesh agent in network namespaces', () => {
     expect(await lab.lab.unreachable(pairs, SETTLE_MS)).toEqual([]);
     console.log(`a ninth node: reachable both ways from all ${first.length} others ${Math.round(performance.now() - started)} ms after its mesh-up.sh started`);
     for (const node of first) expect(lab.filesOf(node.name)).toBe(before.get(node.name));
-  }, 30_000);
+  }, jestTimeout(MESH_UP_LIMIT_MS, SETTLE_MS));
 
   test('removing a record removes the peer and its routes everywhere', async () => {
     const late = lab.node(LATE.name);
@@ -167,7 +168,7 @@ describeIf('the mesh agent in network namespaces', () => {
     expect(leftovers).toEqual([]);
     expect(await lab.lab.ping(first[0].ns, lab.meshAddress(late.name), 1)).toBe(false);
     expect(await lab.lab.unreachable(meshPairs(first), SETTLE_MS)).toEqual([]);
-  }, 30_000);
+  }, jestTimeout(SETTLE_MS, SETTLE_MS));
 
   test('cross-location: the same nodes, switched by mesh.env; gateways peer across clouds, the others route through the cloud network', async () => {
     await lab.stopAgents();
@@ -191,13 +192,13 @@ describeIf('the mesh agent in network namespaces', () => {
     // The full-mesh routes into the WireGuard interface are gone from the non-gateways.
     expect(await lab.agentRoutes(awsWorker.name)).toHaveLength(2 * (first.length - 1));
     expect((await run('ip', ['-n', awsWorker.ns, 'route', 'show', 'dev', awsWorker.ifname])).stdout.trim()).toBe('');
-  }, 45_000);
+  }, jestTimeout(SETTLE_MS, SETTLE_MS));
 
   test('wait-peer gives up with a message when the peer never answers', async () => {
     const result = await lab.agent('aws-w-1', ['wait-peer', 'nobody', '--timeout', '2']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('no answer from nobody over the mesh in 2 s');
-  });
+  }, jestTimeout());
 
   function publicKey(node: LabNode): string {
     return lab.records().find((r) => r.name === node.name)!.publicKey;

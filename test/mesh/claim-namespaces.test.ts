@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab, describeAgentLab, missingLabBinaries } from './agent-lab';
+import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries } from './agent-lab';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS } from './lab-waits';
 import { run } from './namespace-lab';
 
 const missingBinaries = missingLabBinaries();
@@ -35,7 +36,8 @@ const SCALED = [
   { name: 'gcp-pool-0024', cloud: Cloud.GCP, role: NodeRole.WORKER },
   { name: 'azure-pool-000003', cloud: Cloud.AZURE, role: NodeRole.WORKER },
 ];
-const SETTLE_MS = 12_000;
+/** A path that must work: minutes, never reached by a passing run (lab-waits.ts). */
+const SETTLE_MS = PATH_LIMIT_MS;
 
 describeIf('claimed mesh addresses in network namespaces', () => {
   if (missingBinaries.length > 0) {
@@ -50,16 +52,17 @@ describeIf('claimed mesh addresses in network namespaces', () => {
     lab = await AgentLab.create([STATIC, ...SCALED], MeshMode.FULL_MESH);
     // What the renderer writes for a scaled node: no address, the group's block (a later line wins).
     for (const node of SCALED) appendFileSync(join(lab.nodeDir(node.name), 'node.env'), `CAST_MESH_ADDRESS=''\nCAST_MESH_CLAIM_CIDR='${BLOCK}'\n`);
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   afterAll(async () => {
     await lab?.cleanup();
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   test('three scaled workers run mesh-up.sh at once: distinct addresses of the block, claimed, on their interfaces, and everyone pings everyone', async () => {
     const started = performance.now();
     // The init node: mesh-up.sh init, then its agent publishes (after kubeadm init, on a node).
-    expect((await lab.meshUp(STATIC.name)).code).toBe(0);
+    const init = await lab.meshUp(STATIC.name);
+    expect({ code: init.code, output: init.stdout + init.stderr }).toEqual({ code: 0, output: expect.any(String) });
     lab.startAgent(STATIC.name);
     const results = await Promise.all(
       SCALED.map(async (node) => {
@@ -108,5 +111,5 @@ describeIf('claimed mesh addresses in network namespaces', () => {
       const handshakes = (await lab.lab.wgShow(lab.node(node.name), 'latest-handshakes')).filter(([, t]) => t !== '0');
       expect(handshakes).toHaveLength(SCALED.length);
     }
-  }, 60_000);
+  }, jestTimeout(MESH_UP_LIMIT_MS, MESH_UP_LIMIT_MS, SETTLE_MS));
 });

@@ -32,6 +32,7 @@ import { delimiter, join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode, MeshPlan, planMesh } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS } from './lab-waits';
 import { LabNode, NamespaceLab, run } from './namespace-lab';
 
 const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping'];
@@ -65,8 +66,8 @@ const SPECS = [
   { name: 'gcp-w-1', cloud: Cloud.GCP, role: NodeRole.WORKER },
   { name: 'gcp-w-2', cloud: Cloud.GCP, role: NodeRole.WORKER },
 ];
-/** A path that must work: two rounds of crossing handshakes (see wireguard-namespaces.test.ts). */
-const SETTLE_MS = 12_000;
+/** A path that must work: minutes, never reached by a passing run (lab-waits.ts). */
+const SETTLE_MS = PATH_LIMIT_MS;
 /** A ping that must fail: two 1 s waits. */
 const FAIL_ATTEMPTS = 2;
 
@@ -86,11 +87,11 @@ describeIf('IPIP inside a cloud that drops foreign destinations, in network name
 
   beforeAll(async () => {
     lab = await NamespaceLab.create(SPECS, { l3Clouds: [Cloud.GCP], userspaceIpip });
-  }, 60_000);
+  }, BUILD_LIMIT_MS);
 
   afterAll(async () => {
     await lab?.cleanup();
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   test('plain routing: GCP drops mesh and pod addresses routed via private ones; gateways and AWS still work', async () => {
     const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION, ipipClouds: [] });
@@ -122,7 +123,7 @@ describeIf('IPIP inside a cloud that drops foreign destinations, in network name
     const answered = await Promise.all(dropped.map(([ns, address]) => lab.ping(ns, address, FAIL_ATTEMPTS)));
     expect(answered).toEqual(dropped.map(() => false));
     expect(await lab.droppedFrames()).toBeGreaterThanOrEqual(before + dropped.length * FAIL_ATTEMPTS);
-  }, 40_000);
+  }, jestTimeout(3 * READY_LIMIT_MS, SETTLE_MS));
 
   testIpip('IPIP: every mesh and pod pair reaches each other; GCP traffic inside GCP goes through cast-ipip', async () => {
     const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION });
@@ -158,7 +159,7 @@ describeIf('IPIP inside a cloud that drops foreign destinations, in network name
     await run('ip', ['-n', gcpCp.ns, 'link', 'set', 'dev', gcpCp.ifname, 'down']);
     const [inside, outside] = await Promise.all([lab.reachable(gcpW1.ns, mesh(plan, 'gcp-w-2'), SETTLE_MS), lab.ping(gcpW1.ns, mesh(plan, 'aws-w-1'), FAIL_ATTEMPTS)]);
     expect({ inside, outside }).toEqual({ inside: true, outside: false });
-  }, 40_000);
+  }, jestTimeout(2 * READY_LIMIT_MS, SETTLE_MS, SETTLE_MS));
 });
 
 const GCP_SPECS = [
@@ -175,11 +176,11 @@ describeIf('cloud-network mode inside a cloud that drops foreign destinations, i
 
   beforeAll(async () => {
     lab = await NamespaceLab.create(GCP_SPECS, { l3Clouds: [Cloud.GCP], userspaceIpip });
-  }, 60_000);
+  }, BUILD_LIMIT_MS);
 
   afterAll(async () => {
     await lab?.cleanup();
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   test('plain routing: pod to pod via private addresses is dropped; private addresses still reach each other', async () => {
     const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CLOUD_NETWORK, ipipClouds: [] });
@@ -195,7 +196,7 @@ describeIf('cloud-network mode inside a cloud that drops foreign destinations, i
     const answered = await Promise.all(pairs.map(([ns, address]) => lab.ping(ns, address, FAIL_ATTEMPTS)));
     expect(answered).toEqual(pairs.map(() => false));
     expect(await lab.droppedFrames()).toBeGreaterThanOrEqual(before + pairs.length * FAIL_ATTEMPTS);
-  }, 40_000);
+  }, jestTimeout(SETTLE_MS));
 
   testIpip('IPIP: every pod pair answers through cast-ipip; the filter drops nothing', async () => {
     const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CLOUD_NETWORK });
@@ -209,5 +210,5 @@ describeIf('cloud-network mode inside a cloud that drops foreign destinations, i
     expect(await routeTo(a, b.podAddress)).toContain(`via ${b.privateAddress} dev cast-ipip`);
     // No WireGuard interface in this mode.
     expect((await run('ip', ['-n', a.ns, 'link', 'show', 'dev', a.ifname])).code).not.toBe(0);
-  }, 40_000);
+  }, jestTimeout(READY_LIMIT_MS, SETTLE_MS));
 });

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshNodeInput, MeshPlan, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { READY_LIMIT_MS, sleep, waitFor } from './lab-waits';
 
 /** A simulated node. */
 export interface LabNode {
@@ -80,16 +81,31 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a command without a shell; resolves with its exit code and output. `env` is added to this process's environment. */
-export function run(command: string, args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<RunResult> {
+/**
+ * Runs a command without a shell; resolves with its exit code and output. `env` is added to this process's environment.
+ * With `limitMs`, a command still running after that long is killed (SIGKILL) and its stderr ends with a line saying so.
+ */
+export function run(command: string, args: readonly string[], input?: string, env?: Readonly<Record<string, string>>, limitMs?: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
+    let killed = false;
+    const timer =
+      limitMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            killed = true;
+            child.kill('SIGKILL');
+          }, limitMs);
     child.stdout!.on('data', (chunk) => (stdout += chunk));
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (killed) stderr += `\n${command} ${args.join(' ')}: killed after ${Math.round(limitMs! / 1000)} s\n`;
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     if (input !== undefined) {
       // A command that exits before reading all of its input shows up in its exit code, not as an EPIPE here.
       child.stdin!.on('error', () => undefined);
@@ -167,21 +183,25 @@ export class NamespaceLab {
     return node;
   }
 
-  /** Starts wireguard-go for the node (foreground, so this process owns and can end it). */
+  /**
+   * Starts wireguard-go for the node (foreground, so this process owns and can end it); resolves
+   * when its UAPI socket answers `wg show`. Fails at once if wireguard-go exits first.
+   */
   async startWireGuard(node: LabNode): Promise<void> {
     if (this.daemons.has(node.name)) return;
     const child = spawn('ip', ['netns', 'exec', node.ns, 'wireguard-go', '-f', node.ifname], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.resume();
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
     this.daemons.set(node.name, child);
+    const exited = () => (child.exitCode === null && child.signalCode === null ? undefined : `wireguard-go exited (${child.exitCode ?? child.signalCode}): ${stderr.trim()}`);
     const socket = join(SOCKET_DIR, `${node.ifname}.sock`);
-    for (let i = 0; i < 200 && !existsSync(socket); i++) await sleep(10);
-    if (!existsSync(socket)) throw new Error(`wireguard-go did not create ${socket}`);
+    // wireguard-go makes the socket after its TUN device; a stat every 10 ms costs no process.
+    await waitFor(`${node.name}: wireguard-go did not create ${socket}`, () => existsSync(socket), { limitMs: READY_LIMIT_MS, gaveUp: exited });
     // Sockets appear a moment before the UAPI listener answers.
-    for (let i = 0; i < 100; i++) {
-      if ((await run('ip', ['netns', 'exec', node.ns, 'wg', 'show', node.ifname])).code === 0) return;
-      await sleep(10);
-    }
-    throw new Error(`wireguard-go for ${node.name} does not answer on ${socket}`);
+    await waitFor(`${node.name}: wireguard-go does not answer on ${socket}`, async () => (await run('ip', ['netns', 'exec', node.ns, 'wg', 'show', node.ifname])).code === 0, {
+      limitMs: READY_LIMIT_MS,
+      gaveUp: exited,
+    });
   }
 
   /** The userspace-ipip.py stand-in for the node's cast-ipip device, once per node; resolves when the device exists. */
@@ -192,11 +212,15 @@ export class NamespaceLab {
     this.daemons.set(key, child);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const ready = await new Promise<boolean>((resolve) => {
-      child.stdout!.once('data', () => resolve(true));
-      child.once('exit', () => resolve(false));
+    // It prints a line once its device is up: that line is the event, the limit only ends a hang.
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await new Promise<string | undefined>((resolve) => {
+      timer = setTimeout(() => resolve(`printed nothing in ${Math.round(READY_LIMIT_MS / 1000)} s`), READY_LIMIT_MS);
+      child.stdout!.once('data', () => resolve(undefined));
+      child.once('exit', () => resolve('exited'));
     });
-    if (!ready) throw new Error(`userspace-ipip.py on ${node.name} exited: ${stderr.trim()}`);
+    clearTimeout(timer);
+    if (ready !== undefined) throw new Error(`userspace-ipip.py on ${node.name} ${ready}: ${stderr.trim()}`);
   }
 
   /** Ends the node's wireguard-go (its interface goes with it). */
@@ -255,14 +279,12 @@ export class NamespaceLab {
    * the socket so the measured bring-up is not that race.
    */
   private async waitForListener(node: LabNode, port: number): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if ((await must('ip', ['netns', 'exec', node.ns, 'ss', '-Hnul', `sport = :${port}`])).trim() !== '') return;
-      await sleep(10);
-    }
-    throw new Error(`${node.name}: nothing listens on udp port ${port}`);
+    await waitFor(`${node.name}: nothing listens on udp port ${port}`, async () => (await must('ip', ['netns', 'exec', node.ns, 'ss', '-Hnul', `sport = :${port}`])).trim() !== '', {
+      limitMs: READY_LIMIT_MS,
+    });
   }
 
-  /** One ICMP echo from `ns` to `address`, tried up to `attempts` times (1 s wait each). */
+  /** One ICMP echo from `ns` to `address`, tried up to `attempts` times (1 s wait each): for paths that must fail. */
   async ping(ns: string, address: string, attempts: number): Promise<boolean> {
     for (let i = 0; i < attempts; i++) {
       if (await this.pingOnce(ns, address)) return true;
@@ -270,32 +292,56 @@ export class NamespaceLab {
     return false;
   }
 
-  /** Pings until an answer comes or `settleMs` have passed (at least one try). */
-  async reachable(ns: string, address: string, settleMs: number): Promise<boolean> {
-    const deadline = performance.now() + settleMs;
-    do {
-      if (await this.pingOnce(ns, address)) return true;
-    } while (performance.now() < deadline);
-    return false;
+  /** Pings until an answer comes (true) or `limitMs` have passed (false; at least one try): for paths that must work. */
+  async reachable(ns: string, address: string, limitMs: number): Promise<boolean> {
+    return this.reachableBy(ns, address, performance.now() + limitMs);
   }
 
-  /** Checks every (from namespace, address) pair in parallel; returns the pairs that never answered, as "from -> address". */
-  async unreachable(pairs: readonly (readonly [string, string])[], settleMs: number): Promise<string[]> {
-    const ok = await inParallel(pairs, 160, ([ns, address]) => this.reachable(ns, address, settleMs));
+  /**
+   * Checks every (from namespace, address) pair in parallel, all until one deadline `limitMs` from now;
+   * returns the pairs that never answered, as "from -> address".
+   */
+  async unreachable(pairs: readonly (readonly [string, string])[], limitMs: number): Promise<string[]> {
+    const deadline = performance.now() + limitMs;
+    const ok = await inParallel(pairs, 160, ([ns, address]) => this.reachableBy(ns, address, deadline));
     return pairs.filter((_, i) => !ok[i]).map(([ns, address]) => `${ns} -> ${address}`);
   }
 
-  /** Polls `wg show latest-handshakes` until every peer of every node has one; resolves false after `settleMs`. */
-  async allHandshakesDone(nodes: readonly LabNode[], settleMs: number): Promise<boolean> {
-    const deadline = performance.now() + settleMs;
+  /** Polls `wg show latest-handshakes` until every peer of every node has one; resolves false after `limitMs`. */
+  async allHandshakesDone(nodes: readonly LabNode[], limitMs: number): Promise<boolean> {
+    const deadline = performance.now() + limitMs;
+    let pause = 50;
     do {
       const rows = await Promise.all(nodes.map((node) => this.wgShow(node, 'latest-handshakes')));
       if (rows.every((peers) => peers.every(([, at]) => Number(at) > 0))) return true;
-      await sleep(50);
+      await sleep(pause);
+      pause = Math.min(pause * 1.5, 250);
     } while (performance.now() < deadline);
     return false;
   }
 
+  /**
+   * The loop behind `reachable`: one echo request with a 1 s wait after another, until a reply or
+   * the deadline. A request sent while a handshake is pending waits in wireguard-go and is answered
+   * when the handshake completes, so waiting longer per request would not see a path sooner. A ping
+   * that ends at once (no route yet: `Network is unreachable`, or the router's `Destination Net
+   * Unreachable` while the agent has not synced) is retried after a pause that grows to 250 ms, so
+   * dozens of parallel loops do not spin spawning processes and starve the agents they wait for.
+   */
+  private async reachableBy(ns: string, address: string, deadline: number): Promise<boolean> {
+    let pause = 50;
+    do {
+      const started = performance.now();
+      if (await this.pingOnce(ns, address)) return true;
+      if (performance.now() - started < 1000) {
+        await sleep(pause);
+        pause = Math.min(pause * 2, 250);
+      }
+    } while (performance.now() < deadline);
+    return false;
+  }
+
+  /** One echo request, one 1 s wait (the l3Clouds filter counts one frame per try of a path that must fail). */
   private async pingOnce(ns: string, address: string): Promise<boolean> {
     return (await run('ip', ['netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', address])).code === 0;
   }
@@ -405,10 +451,6 @@ export class NamespaceLab {
 /** net.ipv4.ip_forward=1 inside `ns` (/proc/sys/net is per network namespace; no procps needed). */
 async function enableForwarding(ns: string): Promise<void> {
   await must('ip', ['netns', 'exec', ns, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

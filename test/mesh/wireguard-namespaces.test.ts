@@ -13,6 +13,7 @@ import { delimiter, join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode, MeshPlan, planMesh } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS } from './lab-waits';
 import { LabNode, NamespaceLab, run } from './namespace-lab';
 
 const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping'];
@@ -34,13 +35,8 @@ const SPECS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap((c
     { name: `${short}-w-2`, cloud, role: NodeRole.WORKER },
   ];
 });
-/**
- * How long a path that must work may take to come up. Nodes that start together
- * often send crossing handshake initiations (persistent keepalive sends one as
- * soon as the interface is up); WireGuard then retries after REKEY_TIMEOUT, 5 s
- * plus up to 1/3 s of jitter. 12 s allows two such rounds.
- */
-const SETTLE_MS = 12_000;
+/** How long a path that must work may take to come up: minutes, never reached by a passing run (lab-waits.ts). */
+const SETTLE_MS = PATH_LIMIT_MS;
 /** A ping that must fail: two 1 s waits. */
 const FAIL_ATTEMPTS = 2;
 
@@ -56,6 +52,8 @@ describeIf('WireGuard mesh in network namespaces', () => {
 
   let lab: NamespaceLab;
   let fullMesh: MeshPlan;
+  /** Set once the full mesh is applied: the pod test needs it, and without it would only wait out its limit. */
+  let fullMeshApplied = false;
   const meshAddress = (plan: MeshPlan, name: string) => plan.nodes.find((node) => node.name === name)!.meshAddress;
   /** Every ordered pair of `nodes`, as [from namespace, to mesh address]. */
   const meshPairs = (plan: MeshPlan, nodes: readonly LabNode[]) => orderedPairs(nodes).map(([a, b]) => [a.ns, meshAddress(plan, b.name)] as const);
@@ -64,23 +62,24 @@ describeIf('WireGuard mesh in network namespaces', () => {
     const started = performance.now();
     lab = await NamespaceLab.create(SPECS);
     console.log(`namespace lab: ${lab.nodes.length} nodes, 4 clouds, built in ${Math.round(performance.now() - started)} ms`);
-  }, 60_000);
+  }, BUILD_LIMIT_MS);
 
   afterAll(async () => {
     await lab?.cleanup();
-  }, 30_000);
+  }, BUILD_LIMIT_MS);
 
   test('the lab: public addresses cross clouds, private addresses stay inside their cloud', async () => {
     const [awsCp, awsW1] = [lab.node('aws-cp-1'), lab.node('aws-w-1')];
     const gcp = lab.node('gcp-w-1');
     expect(await lab.unreachable([[awsCp.ns, gcp.publicAddress], [awsCp.ns, awsW1.privateAddress]], SETTLE_MS)).toEqual([]);
     expect(await lab.ping(awsCp.ns, gcp.privateAddress, 1)).toBe(false);
-  });
+  }, jestTimeout(SETTLE_MS));
 
   test('full mesh: every peer gets a handshake and every ordered pair pings over mesh addresses', async () => {
     fullMesh = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.FULL_MESH });
     const started = performance.now();
     await lab.apply(fullMesh);
+    fullMeshApplied = true;
     const applied = performance.now();
     expect(await lab.allHandshakesDone(lab.nodes, SETTLE_MS)).toBe(true);
     const handshaken = performance.now();
@@ -91,13 +90,14 @@ describeIf('WireGuard mesh in network namespaces', () => {
         `all ${lab.nodes.length * (lab.nodes.length - 1)} peer handshakes done after ${Math.round(handshaken - started)} ms; ` +
         `all ordered pairs pinged after ${Math.round(pinged - started)} ms`,
     );
-  }, 45_000);
+  }, jestTimeout(3 * READY_LIMIT_MS, SETTLE_MS, SETTLE_MS));
 
   test('pod routes: every pod address is reached from every other node and every other pod', async () => {
+    if (!fullMeshApplied) throw new Error('the full mesh was not applied (see the test before)');
     const fromNodes = orderedPairs(lab.nodes).map(([a, b]) => [a.ns, b.podAddress] as const);
     const fromPods = orderedPairs(lab.nodes).map(([a, b]) => [a.podNs, b.podAddress] as const);
     expect(await lab.unreachable([...fromNodes, ...fromPods], SETTLE_MS)).toEqual([]);
-  }, 45_000);
+  }, jestTimeout(SETTLE_MS));
 
   test('a removed node: the others keep their addresses and stay fully connected', async () => {
     const removed = lab.node('gcp-w-2');
@@ -110,7 +110,7 @@ describeIf('WireGuard mesh in network namespaces', () => {
     expect(await lab.unreachable(meshPairs(plan, rest), SETTLE_MS)).toEqual([]);
     for (const node of rest) expect((await lab.wgShow(node, 'peers')).flat()).not.toContain(removed.publicKey);
     expect(await lab.ping(rest[0].ns, meshAddress(fullMesh, removed.name), 1)).toBe(false);
-  }, 30_000);
+  }, jestTimeout(READY_LIMIT_MS, SETTLE_MS));
 
   test('a peer configured with a wrong public key gets no handshake and no traffic', async () => {
     await lab.apply(fullMesh); // the removed node comes back
@@ -133,7 +133,7 @@ describeIf('WireGuard mesh in network namespaces', () => {
     const victimSide = Object.fromEntries(await lab.wgShow(victim, 'latest-handshakes'));
     expect(viewerSide[wrong.publicKey]).toBe('0');
     expect(victimSide[viewer.publicKey]).toBe('0');
-  }, 30_000);
+  }, jestTimeout(3 * READY_LIMIT_MS, 3 * READY_LIMIT_MS, SETTLE_MS));
 
   test('cross-location: gateways peer across clouds, other nodes use the cloud network and their gateway', async () => {
     // The lab's clouds are L2 bridges that deliver any destination (as AWS does with source/destination
@@ -165,5 +165,5 @@ describeIf('WireGuard mesh in network namespaces', () => {
       lab.ping(awsW1.ns, meshAddress(plan, 'gcp-w-1'), FAIL_ATTEMPTS),
     ]);
     expect({ inside, outside }).toEqual({ inside: true, outside: false });
-  }, 45_000);
+  }, jestTimeout(READY_LIMIT_MS, SETTLE_MS, SETTLE_MS));
 });
