@@ -65,8 +65,13 @@ export interface WaitOptions {
    * waits for the limit.
    */
   readonly gaveUp?: () => string | undefined;
-  /** First pause between polls; it grows by half per poll up to 250 ms, so a long wait polls rarely. @default 10 */
+  /**
+   * Pause between polls for the first `steadyMs`; after that it grows by half per poll up to
+   * 250 ms, so a long wait polls rarely and a normal one is seen as soon as before. @default 10
+   */
   readonly pollMs?: number;
+  /** How long to poll at `pollMs` before slowing down. @default 2000 (what the lab's fixed 200 × 10 ms loops covered) */
+  readonly steadyMs?: number;
 }
 
 /** Polls `check` until it returns true; throws `<what>: …` when `gaveUp` names a reason or the limit passes. */
@@ -80,6 +85,6 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     const waited = performance.now() - started;
     if (waited >= options.limitMs) throw new Error(`${what}: not after ${Math.round(waited / 1000)} s (limit ${Math.round(options.limitMs / 1000)} s, LAB_TIME_SCALE ${LAB_TIME_SCALE.toFixed(1)})`);
     await sleep(Math.min(pause, options.limitMs - waited));
-    pause = Math.min(pause * 1.5, 250);
+    if (waited >= (options.steadyMs ?? 2000)) pause = Math.min(pause * 1.5, 250);
   }
 }

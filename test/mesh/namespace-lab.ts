@@ -307,16 +307,19 @@ export class NamespaceLab {
     return pairs.filter((_, i) => !ok[i]).map(([ns, address]) => `${ns} -> ${address}`);
   }
 
-  /** Polls `wg show latest-handshakes` until every peer of every node has one; resolves false after `limitMs`. */
+  /**
+   * Polls `wg show latest-handshakes` until every peer of every node has one (every 50 ms for the
+   * first 12 s, two rounds of handshake retries, then less often); resolves false after `limitMs`.
+   */
   async allHandshakesDone(nodes: readonly LabNode[], limitMs: number): Promise<boolean> {
-    const deadline = performance.now() + limitMs;
+    const started = performance.now();
     let pause = 50;
     do {
       const rows = await Promise.all(nodes.map((node) => this.wgShow(node, 'latest-handshakes')));
       if (rows.every((peers) => peers.every(([, at]) => Number(at) > 0))) return true;
       await sleep(pause);
-      pause = Math.min(pause * 1.5, 250);
-    } while (performance.now() < deadline);
+      if (performance.now() - started > 12_000) pause = Math.min(pause * 1.5, 250);
+    } while (performance.now() - started < limitMs);
     return false;
   }
 
@@ -325,11 +328,12 @@ export class NamespaceLab {
    * the deadline. A request sent while a handshake is pending waits in wireguard-go and is answered
    * when the handshake completes, so waiting longer per request would not see a path sooner. A ping
    * that ends at once (no route yet: `Network is unreachable`, or the router's `Destination Net
-   * Unreachable` while the agent has not synced) is retried after a pause that grows to 250 ms, so
-   * dozens of parallel loops do not spin spawning processes and starve the agents they wait for.
+   * Unreachable` while the agent has not synced) is retried after a pause of 20 ms that doubles up
+   * to 250 ms, so dozens of parallel loops do not spin spawning processes and starve the agents they
+   * wait for (the agents sync every second).
    */
   private async reachableBy(ns: string, address: string, deadline: number): Promise<boolean> {
-    let pause = 50;
+    let pause = 20;
     do {
       const started = performance.now();
       if (await this.pingOnce(ns, address)) return true;
