@@ -7,4 +7,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
+  // Two workers on two cores: much of the suite waits on child processes (terraform,
+  // wireguard-go, shells in the sandboxes), so one worker leaves a core idle; jest's
+  // default is one worker less than the cores.
+  maxWorkers: 2,
 };

@@ -1,16 +1,17 @@
 /**
  * Runs the lifecycle scenarios through Terraform with the stand-in providers: each
  * distinct "before" cluster is applied once (init and apply; that such clusters
- * validate and converge is the examples' test), its state is copied into a folder of its own per scenario, the "after"
- * cluster is synthesized there and planned against it. Scenarios that publish
- * something newer (a new image) run last and one at a time, since what a data source
- * answers is the same for every plan of the stand-ins.
+ * validate and converge is the examples' test), its state is copied into a folder
+ * of its own per scenario, the "after" cluster is synthesized there and planned
+ * against it, all scenarios at once. A
+ * scenario that publishes something newer (a new image) plans with stand-ins of its
+ * own, since what a data source answers is the same for every plan of one world.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { applyApp, countByType, failures, planChanges, type ResourceChange } from '../harness';
-import type { StandIns } from '../stand-in/stand-ins';
+import { startStandIns, type StandIns } from '../stand-in/stand-ins';
 import { synthesizeApp } from '../synthesized-app';
 import { quietEnvironment } from '../terraform-cli';
 import { groupOutcomes, machineOutcomes, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
@@ -42,16 +43,20 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
     const started = Date.now();
     const root = fs.mkdtempSync(path.join(workdir, 'after-'));
     fs.copyFileSync(path.join(base, STATE_FILE), path.join(root, STATE_FILE));
-    for (const dataType of scenario.publish ?? []) standIns.world.publishNewer(dataType);
-    const app = synthesizeApp(scenarioApp(scenario.after), root);
-    const changes = await planChanges(app.stacks[0], env);
-    const state = readState(path.join(root, STATE_FILE));
-    return { scenario, changes, machines: machineOutcomes(state, changes), groups: groupOutcomes(state, changes), seconds: (Date.now() - started) / 1000 };
+    // Something published is seen by every plan of a world: such a scenario gets a world of its own.
+    const own = scenario.publish?.length ? await startStandIns() : undefined;
+    try {
+      for (const dataType of scenario.publish ?? []) own!.world.publishNewer(dataType);
+      const app = synthesizeApp(scenarioApp(scenario.after), root);
+      const changes = await planChanges(app.stacks[0], own ? quietEnvironment({ TF_REATTACH_PROVIDERS: own.reattach }) : env);
+      const state = readState(path.join(root, STATE_FILE));
+      return { scenario, changes, machines: machineOutcomes(state, changes), groups: groupOutcomes(state, changes), seconds: (Date.now() - started) / 1000 };
+    } finally {
+      await own?.close();
+    }
   };
   const results = new Map<string, ScenarioResult>();
-  const inCode = scenarios.filter((s) => !s.publish?.length);
-  for (const result of await Promise.all(inCode.map(run))) results.set(result.scenario.title, result);
-  for (const scenario of scenarios.filter((s) => s.publish?.length)) results.set(scenario.title, await run(scenario));
+  for (const result of await Promise.all(scenarios.map(run))) results.set(result.scenario.title, result);
   return results;
 }
 
