@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import { convergeApp, failures } from '../test/terraform/harness';
 import { startStandIns } from '../test/terraform/stand-in/stand-ins';
-import { exampleApp, exampleNames, synthesizeApp } from '../test/terraform/synthesized-app';
+import { exampleApp, exampleNames } from '../test/support/example-stacks';
+import { synthesizeApp } from '../test/terraform/synthesized-app';
 import { quietEnvironment } from '../test/terraform/terraform-cli';
 import { formatMs, run } from './measure';
 

@@ -18,6 +18,11 @@ export function exampleNames(): string[] {
     .sort();
 }
 
+/** An example's `buildApp` (examples/<name>/app.ts). */
+export function exampleApp(name: string): (app: App) => void {
+  return (require(path.join(EXAMPLES_DIR, name, 'app.ts')) as { buildApp: (app: App) => void }).buildApp;
+}
+
 /** One stack of an example: its id and its synthesized Terraform JSON, parsed. */
 export interface ExampleStack {
   readonly id: string;
@@ -26,9 +31,8 @@ export interface ExampleStack {
 
 /** Builds the example into a test app and synthesizes each of its stacks. */
 export function synthExampleStacks(name: string): ExampleStack[] {
-  const { buildApp } = require(path.join(EXAMPLES_DIR, name, 'app.ts')) as { buildApp: (app: App) => void };
   const app = Testing.app();
-  buildApp(app);
+  exampleApp(name)(app);
   return app.node.children
     .filter((child): child is TerraformStack => TerraformStack.isStack(child))
     .map((stack) => ({ id: stack.node.id, config: JSON.parse(Testing.synth(stack)) }));

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import { convergeApp, failures } from './harness';
 import { startStandIns, type StandIns } from './stand-in/stand-ins';
-import { exampleApp, exampleNames, synthesizeApp } from './synthesized-app';
+import { exampleApp, exampleNames } from '../support/example-stacks';
+import { synthesizeApp } from './synthesized-app';
 import { describeWithTerraform, quietEnvironment } from './terraform-cli';
 
 describeWithTerraform('terraform init, validate, plan, apply and re-plan every example', () => {

@@ -11,7 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startStandIns, type StandIns } from './stand-in/stand-ins';
-import { exampleApp, exampleNames, synthesizeApp } from './synthesized-app';
+import { exampleApp, exampleNames } from '../support/example-stacks';
+import { synthesizeApp } from './synthesized-app';
 import { describeRun, quietEnvironment, terraform } from './terraform-cli';
 
 const AWS = 'registry.terraform.io/hashicorp/aws';

@@ -23,17 +23,6 @@ export interface SynthesizedApp {
 
 export type BuildApp = (app: App) => void;
 
-/** The `buildApp` an example exports (examples/<name>/app.ts). */
-export function exampleApp(name: string): BuildApp {
-  return (require(path.join(__dirname, '..', '..', 'examples', name, 'app.ts')) as { buildApp: BuildApp }).buildApp;
-}
-
-/** Every example that has an app.ts, sorted. */
-export function exampleNames(): string[] {
-  const dir = path.join(__dirname, '..', '..', 'examples');
-  return fs.readdirSync(dir).filter((name) => fs.existsSync(path.join(dir, name, 'app.ts'))).sort();
-}
-
 /** Synthesizes `build` into `root` (a new temporary folder when not given). */
 export function synthesizeApp(build: BuildApp, root = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-tf-'))): SynthesizedApp {
   const outdir = path.join(root, 'cdktf.out');

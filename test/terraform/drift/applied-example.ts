@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { StandIns } from '../stand-in/stand-ins';
-import { exampleApp, synthesizeApp, type SynthesizedApp, type SynthesizedStack } from '../synthesized-app';
+import { exampleApp } from '../../support/example-stacks';
+import { synthesizeApp, type SynthesizedApp, type SynthesizedStack } from '../synthesized-app';
 import { describeRun, quietEnvironment, terraform, type TerraformRun } from '../terraform-cli';
 
 export interface AppliedExample {
