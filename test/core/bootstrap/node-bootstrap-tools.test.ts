@@ -87,7 +87,8 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
 
   test('templates/scripts holds the scripts the bootstrap embeds', () => {
-    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'node-private-address.sh', 'spot-handler.sh']);
+    // etcd-remove-member.sh is not embedded yet: an operator runs it on a surviving control plane (test/etcd runs it against real etcd).
+    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'etcd-remove-member.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'node-private-address.sh', 'spot-handler.sh']);
   });
 
   test.each(scripts)('templates/scripts/%s', (name) => {
