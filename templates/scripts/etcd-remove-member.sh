@@ -26,6 +26,7 @@
 #   CAST_ETCD_CERT       /etc/kubernetes/pki/etcd/healthcheck-client.crt
 #   CAST_ETCD_KEY        /etc/kubernetes/pki/etcd/healthcheck-client.key
 #   CAST_ETCD_TIMEOUT    per etcdctl command (5s)
+#   CAST_ETCD_DIAL_TIMEOUT   per connection (2s): what a member that is down costs each check
 #   CAST_ETCD_SETTLE_SECONDS   how long the remaining members may take to answer (120)
 set -euo pipefail
 export LC_ALL=C
@@ -35,6 +36,7 @@ readonly CACERT="${CAST_ETCD_CACERT-/etc/kubernetes/pki/etcd/ca.crt}"
 readonly CERT="${CAST_ETCD_CERT-/etc/kubernetes/pki/etcd/healthcheck-client.crt}"
 readonly KEY="${CAST_ETCD_KEY-/etc/kubernetes/pki/etcd/healthcheck-client.key}"
 readonly TIMEOUT="${CAST_ETCD_TIMEOUT:-5s}"
+readonly DIAL_TIMEOUT="${CAST_ETCD_DIAL_TIMEOUT:-2s}"
 readonly SETTLE_SECONDS="${CAST_ETCD_SETTLE_SECONDS:-120}"
 
 fail() {
@@ -66,7 +68,7 @@ tls=()
 etcdctl_at() {
   local endpoints="$1"
   shift
-  ETCDCTL_API=3 "${etcdctl_cmd[@]}" --endpoints "$endpoints" "${tls[@]}" --dial-timeout "$TIMEOUT" --command-timeout "$TIMEOUT" "$@"
+  ETCDCTL_API=3 "${etcdctl_cmd[@]}" --endpoints "$endpoints" "${tls[@]}" --dial-timeout "$DIAL_TIMEOUT" --command-timeout "$TIMEOUT" "$@"
 }
 
 healthy() { # <client urls, comma-separated>
@@ -75,7 +77,8 @@ healthy() { # <client urls, comma-separated>
 
 # `member list` prints "ID, status, name, peer URLs, client URLs, is learner" with the URLs of
 # one member joined by "," alone; an unstarted member has no name and no client URLs yet.
-members="$(etcdctl_at "$ENDPOINT" member list)" || fail "cannot list etcd members at ${ENDPOINT}. Is etcd running here?"
+members="$(etcdctl_at "$ENDPOINT" member list)" ||
+  fail "cannot list etcd members at ${ENDPOINT}. Is etcd running here? (etcd 3.5 lists members only while the cluster has a quorum; without one, restore from a snapshot.)"
 local_id="$(etcdctl_at "$ENDPOINT" endpoint status | awk -F', ' 'NR == 1 { print $2 }')"
 
 ids=() names=() clients=() learners=()
@@ -93,21 +96,24 @@ for i in "${!ids[@]}"; do
   fi
 done
 if [ "$target" -lt 0 ]; then
-  fail "no etcd member is named ${TARGET} (members: $(printf '%s ' "${names[@]:-}")). Check the node name; a member that never started has no name: remove it with etcdctl member remove <ID>."
+  fail "no etcd member is named ${TARGET} (members: ${names[*]}). Check the node name; a member that never started has no name: remove it with etcdctl member remove <ID>."
 fi
 readonly target_id="${ids[$target]}"
 [ "$target_id" != "$local_id" ] || fail "${TARGET} is the member this script talks to (${ENDPOINT}). Run it on another control plane."
 
+was_healthy=()
+for i in "${!ids[@]}"; do
+  if healthy "${clients[$i]}"; then was_healthy[i]=1; else was_healthy[i]=0; fi
+done
 voters=0 healthy_voters=0 healthy_voters_left=0 target_voting=0
 for i in "${!ids[@]}"; do
   [ "${learners[$i]}" != "true" ] || continue
   voters=$((voters + 1))
+  healthy_voters=$((healthy_voters + was_healthy[i]))
   if [ "$i" -eq "$target" ]; then
     target_voting=1
-    healthy "${clients[$i]}" && healthy_voters=$((healthy_voters + 1))
-  elif healthy "${clients[$i]}"; then
-    healthy_voters=$((healthy_voters + 1))
-    healthy_voters_left=$((healthy_voters_left + 1))
+  else
+    healthy_voters_left=$((healthy_voters_left + was_healthy[i]))
   fi
 done
 readonly quorum_now=$((voters / 2 + 1))
@@ -124,13 +130,23 @@ fi
 echo "etcd-remove-member: removing ${TARGET} (${target_id}); ${healthy_voters_left} of ${voters_after} remaining voting members are healthy"
 etcdctl_at "$ENDPOINT" member remove "$target_id" >/dev/null || fail "etcd did not remove ${TARGET} (${target_id}). Check etcd's log; nothing else was changed."
 
-# Every remaining member must answer; a leader change after the removal takes an election timeout.
+# Every remaining member that was healthy must answer again (a leader change after the removal takes
+# an election timeout); those that were not are named, as the next ones to bring back or remove.
 deadline=$((SECONDS + SETTLE_SECONDS))
+down=()
 for i in "${!ids[@]}"; do
   [ "$i" -ne "$target" ] || continue
+  if [ "${was_healthy[i]}" -eq 0 ]; then
+    down+=("${names[$i]:-${ids[$i]}}")
+    continue
+  fi
   until healthy "${clients[$i]}"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "removed ${TARGET}, but member ${names[$i]:-${ids[$i]}} (${clients[$i]:-no client URL}) is not healthy after ${SETTLE_SECONDS} s. Check it with etcdctl endpoint health."
+    [ "$SECONDS" -lt "$deadline" ] || fail "removed ${TARGET}, but member ${names[$i]:-${ids[$i]}} (${clients[$i]}) is not healthy after ${SETTLE_SECONDS} s. Check it with etcdctl endpoint health."
     sleep 1
   done
 done
-echo "etcd-remove-member: removed ${TARGET}; all $((${#ids[@]} - 1)) remaining members are healthy"
+if [ ${#down[@]} -gt 0 ]; then
+  echo "etcd-remove-member: removed ${TARGET}; still unhealthy, as before: ${down[*]}. Bring them back, or remove them too if they are gone for good." >&2
+else
+  echo "etcd-remove-member: removed ${TARGET}; all $((${#ids[@]} - 1)) remaining members are healthy"
+fi

@@ -1,0 +1,310 @@
+/**
+ * Real etcd over a real WireGuard mesh: the namespace lab (test/mesh/namespace-lab.ts)
+ * with one control plane per cloud, the full mesh the library plans and renders,
+ * the round trips of lib/core/etcd-timings.ts between the clouds, and one Debian
+ * etcd member per node listening on its mesh address. All I/O of the etcd test
+ * lives here.
+ *
+ * ```
+ *   <prefix>-r ("the internet"): every packet routed between two clouds goes
+ *      out of <prefix>-dl, a TUN device of delay-line.py, which hands it back
+ *      after half the table's round trip of its two clouds (± a fifth of that)
+ *   <prefix>-n<i>: wireguard-go (rendered config) + etcd on its mesh address
+ *      state/<node>/wg0.conf, wg0.setup   the node's saved mesh configuration
+ *      state/<node>/data                  etcd's data directory
+ * ```
+ *
+ * Delays: `tc qdisc … netem delay` is what one would reach for, but kernels built
+ * without sch_netem (CONFIG_NET_SCH_NETEM unset: the machines this project runs on)
+ * have no netem, so the router namespace uses policy routing into a userspace delay
+ * line instead; the effect on the wire is the same (a per-pair one-way delay with jitter).
+ *
+ * etcd runs with the flags kubeadm gives a stacked member, minus TLS (kubeadm's
+ * certificates; plain HTTP between members is enough to prove the timers and the
+ * quorum), plus `--heartbeat-interval` and `--election-timeout` from `etcdTimings`.
+ * Those two land in templates/kubeadm/init.yaml, ClusterConfiguration
+ * `etcd.local.extraArgs` (joining control planes read the same ClusterConfiguration
+ * from the cluster); that rendering is wired separately.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { Cloud } from '../../lib/core/cloud';
+import { etcdTimings, EtcdTimings, roundTripMs } from '../../lib/core/etcd-timings';
+import { MeshMode, MeshPlan, planMesh, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import { NodeRole } from '../../lib/core/node-role';
+import { READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
+import { LabNode, must, NamespaceLab, run, RunResult } from '../mesh/namespace-lab';
+
+/** What the lab runs (.ci/run installs them). */
+export const ETCD_LAB_BINARIES = ['etcd', 'etcdctl', 'wireguard-go', 'wg', 'ip', 'ss', 'python3'];
+
+const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
+
+export function missingEtcdLabBinaries(): string[] {
+  return ETCD_LAB_BINARIES.filter((binary) => !onPath(binary));
+}
+
+/**
+ * `describe`, or `describe.skip` with a warning saying why: the lab needs root (network
+ * namespaces) and a TUN device. Missing binaries skip too, except on CI (CI=true), where
+ * the suite runs and its first test fails naming them.
+ */
+export function describeEtcdLab(what: string): jest.Describe {
+  const missing = missingEtcdLabBinaries();
+  const reasons = [
+    ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
+    ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go and the delay line need a TUN device)']),
+    ...(missing.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missing.join(', ')} (apt-get install etcd-server etcd-client wireguard-go wireguard-tools iproute2 python3)`] : []),
+  ];
+  if (reasons.length === 0) return describe;
+  console.warn(`Skipping the ${what}: ${reasons.join('; ')}.`);
+  return describe.skip;
+}
+
+const PEER_PORT = 2380;
+const CLIENT_PORT = 2379;
+
+/** One control plane per cloud of `clouds`, named `<cloud>-cp-1`. */
+export function controlPlaneSpecs(clouds: readonly Cloud[]) {
+  return clouds.map((cloud) => ({ name: `${cloud === Cloud.DIGITALOCEAN ? 'do' : cloud}-cp-1`, cloud, role: NodeRole.CONTROL_PLANE }));
+}
+
+export class EtcdLab {
+  /** Builds the namespaces, applies the full mesh, saves each node's mesh files, starts the delay line; no etcd yet. */
+  static async create(castRegion: string, clouds: readonly Cloud[]): Promise<EtcdLab> {
+    const lab = await NamespaceLab.create(controlPlaneSpecs(clouds));
+    let etcdLab: EtcdLab | undefined;
+    try {
+      etcdLab = new EtcdLab(lab, castRegion, planMesh({ nodes: lab.meshNodes(), mode: MeshMode.FULL_MESH }));
+      await etcdLab.startDelayLine();
+      // One node after the other: nodes configured together send crossing handshake initiations, and
+      // WireGuard retries only after REKEY_TIMEOUT (5 s, lab-waits.ts). A node configured later initiates
+      // towards nodes that are already listening, and they answer at once.
+      for (const node of lab.nodes) await lab.apply(etcdLab.plan, { only: [node.name] });
+      etcdLab.saveMeshFiles();
+    } catch (error) {
+      await (etcdLab ? etcdLab.cleanup() : lab.cleanup());
+      throw error;
+    }
+    return etcdLab;
+  }
+
+  readonly dir = mkdtempSync(join(tmpdir(), 'cast-etcd-lab-'));
+  /** The timers every member runs with, as the library computes them for these clouds. */
+  readonly timings: EtcdTimings;
+  private readonly members = new Map<string, ChildProcess>();
+  private delayLine: ChildProcess | undefined;
+
+  private constructor(
+    readonly lab: NamespaceLab,
+    readonly castRegion: string,
+    readonly plan: MeshPlan,
+  ) {
+    this.timings = etcdTimings({ castRegion, controlPlaneClouds: lab.nodes.map((node) => node.cloud) });
+  }
+
+  get nodes(): LabNode[] {
+    return this.lab.nodes;
+  }
+
+  node(name: string): LabNode {
+    return this.lab.node(name);
+  }
+
+  meshAddress(name: string): string {
+    return this.plan.nodes.find((node) => node.name === name)!.meshAddress;
+  }
+
+  stateDir(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /**
+   * One-way delay and jitter (ms) for each ordered pair of lab clouds: half the table's
+   * round trip, ± a fifth of it. Keyed by the lab's cloud index (third octet of 198.18.<k>.x).
+   */
+  delays(): Record<string, Record<string, [number, number]>> {
+    const delays: Record<string, Record<string, [number, number]>> = {};
+    for (const a of this.nodes) {
+      for (const b of this.nodes.filter((other) => other.cloud !== a.cloud)) {
+        const oneWay = roundTripMs(this.castRegion, a.cloud, b.cloud)! / 2;
+        (delays[cloudIndex(a)] ??= {})[cloudIndex(b)] = [oneWay, oneWay / 5];
+      }
+    }
+    return delays;
+  }
+
+  /** Starts a member (same data directory every time: a restart keeps its state). */
+  startMember(name: string, state: 'new' | 'existing' = 'new'): void {
+    if (this.members.has(name)) throw new Error(`etcd ${name} is already running`);
+    const address = this.meshAddress(name);
+    const dataDir = join(this.stateDir(name), 'data');
+    const log = openSync(join(this.stateDir(name), 'etcd.log'), 'a');
+    const args = [
+      ...['--name', name, '--data-dir', dataDir],
+      ...['--listen-peer-urls', `http://${address}:${PEER_PORT}`, '--initial-advertise-peer-urls', `http://${address}:${PEER_PORT}`],
+      ...['--listen-client-urls', `http://${address}:${CLIENT_PORT},http://127.0.0.1:${CLIENT_PORT}`, '--advertise-client-urls', `http://${address}:${CLIENT_PORT}`],
+      ...['--initial-cluster', this.nodes.map((node) => `${node.name}=http://${this.meshAddress(node.name)}:${PEER_PORT}`).join(','), '--initial-cluster-state', state],
+      ...['--initial-cluster-token', this.lab.prefix],
+      ...['--heartbeat-interval', String(this.timings.heartbeatIntervalMs), '--election-timeout', String(this.timings.electionTimeoutMs)],
+    ];
+    // `ip netns exec` execs etcd: the child's pid is etcd's, so a signal to it reaches etcd.
+    this.members.set(name, spawn('ip', ['netns', 'exec', this.node(name).ns, 'etcd', ...args], { stdio: ['ignore', log, log] }));
+    closeSync(log);
+  }
+
+  /** Stops a member: SIGKILL for a crash, SIGTERM for a shutdown; resolves once it has exited. */
+  async stopMember(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.members.get(name);
+    this.members.delete(name);
+    if (child) await stopChild(child, signal);
+  }
+
+  isRunning(name: string): boolean {
+    const child = this.members.get(name);
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  /** `etcdctl <args>` in the node's namespace, against its own member (127.0.0.1). */
+  etcdctl(name: string, args: readonly string[], commandTimeout = '5s'): Promise<RunResult> {
+    const endpoint = `http://127.0.0.1:${CLIENT_PORT}`;
+    return run('ip', ['netns', 'exec', this.node(name).ns, 'etcdctl', '--endpoints', endpoint, '--dial-timeout', '2s', '--command-timeout', commandTimeout, ...args], undefined, {
+      ETCDCTL_API: '3',
+    });
+  }
+
+  /** `endpoint status` of the node's own member: whether it leads, and the raft term it is in. */
+  async status(name: string): Promise<{ leader: boolean; term: number } | undefined> {
+    const result = await this.etcdctl(name, ['endpoint', 'status']);
+    // "endpoint, ID, version, db size, is leader, is learner, raft term, raft index, raft applied index, errors"
+    const fields = result.stdout.trim().split(', ');
+    return result.code === 0 && fields.length >= 7 ? { leader: fields[4] === 'true', term: Number(fields[6]) } : undefined;
+  }
+
+  /** Names of the members in `member list` as the node's member sees it. */
+  async memberNames(name: string): Promise<string[]> {
+    const { stdout } = await this.etcdctl(name, ['member', 'list']);
+    return stdout.split('\n').filter((line) => line !== '').map((line) => line.split(', ')[2]).sort();
+  }
+
+  /** Waits until every named member answers a health check (a quorum read). */
+  async waitHealthy(names: readonly string[], limitMs: number): Promise<void> {
+    await Promise.all(
+      names.map((name) =>
+        waitFor(`etcd ${name} is not healthy`, async () => (await this.etcdctl(name, ['endpoint', 'health'])).code === 0, {
+          limitMs,
+          pollMs: 100,
+          gaveUp: () => (this.members.has(name) && !this.isRunning(name) ? `etcd exited: ${this.logTail(name)}` : undefined),
+        }),
+      ),
+    );
+  }
+
+  /** The end of a member's log, for failure messages. */
+  logTail(name: string): string {
+    const file = join(this.stateDir(name), 'etcd.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').slice(-1500) : '(no log)';
+  }
+
+  /** What a reboot does to the mesh: wireguard-go ends and the interface, its address and routes go with it. */
+  async tearDownMesh(name: string): Promise<void> {
+    await this.lab.stopWireGuard(this.node(name));
+  }
+
+  /**
+   * Brings the node's interface back from the files saved on its disk: wireguard-go,
+   * `wg setconf` of the saved config, the saved `ip` lines.
+   *
+   * TODO(cast-mesh-agent restore): once `cast-mesh-agent restore` has landed in
+   * templates/mesh/agent (decision 0002: at boot it applies the records of the last sync,
+   * /var/lib/cast/mesh-records.json, without the API), build this lab on test/mesh/agent-lab.ts
+   * (mesh-up.sh and the agent on each node) and restore with mesh-up.sh's interface and
+   * `cast-mesh-agent restore` instead of replaying the rendered files.
+   */
+  async restoreMesh(name: string): Promise<void> {
+    const node = this.node(name);
+    await this.lab.startWireGuard(node);
+    await must('ip', ['netns', 'exec', node.ns, 'wg', 'setconf', node.ifname, join(this.stateDir(name), 'wg0.conf')]);
+    const lines = readFileSync(join(this.stateDir(name), 'wg0.setup'), 'utf8');
+    await must('ip', ['-n', node.ns, '-batch', '-'], lines.split('\n').filter((line) => line !== '').map((line) => line.slice(3)).join('\n') + '\n');
+    // wireguard-go binds its UDP port only once the link is up (see NamespaceLab.waitForListener).
+    await waitFor(`${name}: nothing listens on udp port ${this.plan.listenPort}`, async () => (await must('ip', ['netns', 'exec', node.ns, 'ss', '-Hnul', `sport = :${this.plan.listenPort}`])).trim() !== '', {
+      limitMs: READY_LIMIT_MS,
+    });
+  }
+
+  /** Runs templates/scripts/etcd-remove-member.sh in the node's namespace against its own member (plain HTTP). */
+  removeMember(onNode: string, target: string): Promise<RunResult> {
+    const script = join(__dirname, '../../templates/scripts/etcd-remove-member.sh');
+    return run('ip', ['netns', 'exec', this.node(onNode).ns, 'bash', script, target], undefined, {
+      CAST_ETCDCTL: 'etcdctl',
+      CAST_ETCD_ENDPOINT: `http://127.0.0.1:${CLIENT_PORT}`,
+      CAST_ETCD_CACERT: '',
+      CAST_ETCD_CERT: '',
+      CAST_ETCD_KEY: '',
+      // A member that is down costs each check its full command timeout (etcdctl retries until then);
+      // a healthy one answers in milliseconds here.
+      CAST_ETCD_TIMEOUT: '3s',
+      CAST_ETCD_SETTLE_SECONDS: String(Math.round(READY_LIMIT_MS / 1000)),
+    });
+  }
+
+  /** Ends every etcd and the delay line (by the pids this lab holds), then the namespaces and files. Safe to call twice. */
+  async cleanup(): Promise<void> {
+    const children = [...this.members.values(), ...(this.delayLine ? [this.delayLine] : [])];
+    this.members.clear();
+    this.delayLine = undefined;
+    await Promise.all(children.map((child) => stopChild(child, 'SIGKILL')));
+    await this.lab.cleanup();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The node's mesh configuration as it would sit on its disk: the rendered WireGuard config and interface lines. */
+  private saveMeshFiles(): void {
+    for (const node of this.nodes) {
+      mkdirSync(this.stateDir(node.name), { recursive: true });
+      const config = renderWireGuardConfig(this.plan, node.name, { privateKey: node.privateKey, publicKeyOf: (peer) => this.node(peer).publicKey });
+      writeFileSync(join(this.stateDir(node.name), 'wg0.conf'), config, { mode: 0o600 });
+      writeFileSync(join(this.stateDir(node.name), 'wg0.setup'), renderInterfaceSetup(this.plan, node.name, { interfaceName: node.ifname }).join('\n') + '\n');
+    }
+  }
+
+  /** delay-line.py in the router namespace, and the policy routes that send cross-cloud packets through it. */
+  private async startDelayLine(): Promise<void> {
+    const device = `${this.lab.prefix}-dl`;
+    const router = this.lab.routerNs;
+    const child = spawn('ip', ['netns', 'exec', router, 'python3', join(__dirname, 'delay-line.py'), device, JSON.stringify(this.delays())], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.delayLine = child;
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+    let printed = false;
+    child.stdout!.once('data', () => (printed = true));
+    await waitFor('delay-line.py did not print ready', () => printed, {
+      limitMs: READY_LIMIT_MS,
+      gaveUp: () => (child.exitCode === null ? undefined : `delay-line.py exited (${child.exitCode}): ${stderr.trim()}`),
+    });
+    // Packets come back out of the device with the sender's source: the reverse path is a bridge, not the device.
+    await must('ip', ['netns', 'exec', router, 'sh', '-c', `echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter; echo 0 > /proc/sys/net/ipv4/conf/${device}/rp_filter`]);
+    // Packets arriving from a cloud's bridge and routed (so bound for another cloud) go through the line; what the
+    // line hands back arrives on the device, matches no rule, and takes the main table to its bridge.
+    const bridges = [...new Set(this.nodes.map(cloudIndex))];
+    const lines = [`link set ${device} up`, `route add default dev ${device} table 100`, ...bridges.map((k) => `rule add iif br${k} lookup 100 pref 100`)];
+    await must('ip', ['-n', router, '-batch', '-'], lines.join('\n') + '\n');
+  }
+}
+
+/** The lab's cloud index of a node: the third octet of its public address (namespace-lab.ts). */
+function cloudIndex(node: LabNode): string {
+  return node.publicAddress.split('.')[2];
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,157 @@
+/**
+ * Proof with real etcd: three members in three "clouds" (network namespaces, etcd-lab.ts)
+ * of Cast region us-central, over the WireGuard mesh the library renders, with the
+ * table's round trips between the clouds on the wire and the timers `etcdTimings`
+ * computes for them. The tests share one cluster and run in order: it forms; it keeps
+ * writing when its leader dies, without an election storm; the dead member comes back
+ * after a reboot (mesh restored from disk, same data directory) and catches up;
+ * etcd-remove-member.sh refuses a removal that breaks quorum and removes a stopped member.
+ *
+ * Needs root, /dev/net/tun, etcd and etcdctl (Debian's etcd-server and etcd-client),
+ * wireguard-go, wg, ip, ss and python3; skips with a printed reason otherwise, except that
+ * on CI (CI=true, where .ci/run installs them) missing binaries fail the suite. Waits are
+ * for events (lab-waits.ts); nothing asserts how long anything took. afterAll ends every
+ * process this file started and deletes its namespaces, even after a failure.
+ */
+import { Cloud } from '../../lib/core/cloud';
+import { roundTripMs } from '../../lib/core/etcd-timings';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS, sleep, waitFor } from '../mesh/lab-waits';
+import { run } from '../mesh/namespace-lab';
+import { describeEtcdLab, EtcdLab, missingEtcdLabBinaries } from './etcd-lab';
+
+const missingBinaries = missingEtcdLabBinaries();
+const describeIf = describeEtcdLab('etcd namespace test');
+
+const CAST_REGION = 'us-central';
+const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
+/** A member elected, a write committed, a member healthy: over a mesh that may still be handshaking (lab-waits.ts). */
+const SETTLE_MS = PATH_LIMIT_MS;
+/** How long writes keep going after the leader died, to see whether elections keep coming. */
+const JITTER_WINDOW_MS = 3000;
+
+describeIf('etcd over the WireGuard mesh in network namespaces', () => {
+  if (missingBinaries.length > 0) {
+    test('the binaries .ci/run installs are present', () => {
+      throw new Error(`missing binaries on CI: ${missingBinaries.join(', ')}. .ci/run installs etcd-server, etcd-client, wireguard-go, wireguard-tools, iproute2 and python3.`);
+    });
+    return;
+  }
+
+  let lab: EtcdLab;
+  /** The member killed in the second test and rebooted in the third. */
+  let killed: string;
+  /** Whether the cluster formed: later tests need it, and without it would only wait out their limits. */
+  let formed = false;
+  const names = () => lab.nodes.map((node) => node.name);
+  const put = async (on: string, key: string, value: string, timeout = '5s') => (await lab.etcdctl(on, ['put', key, value], timeout)).code === 0;
+
+  beforeAll(async () => {
+    lab = await EtcdLab.create(CAST_REGION, CLOUDS);
+  }, BUILD_LIMIT_MS + READY_LIMIT_MS);
+
+  afterAll(async () => {
+    await lab?.cleanup();
+  }, BUILD_LIMIT_MS);
+
+  test('the lab: the library\'s timers, the table\'s delays on the wire', async () => {
+    expect(lab.timings.heartbeatIntervalMs).toBeGreaterThanOrEqual(lab.timings.worstRoundTripMs);
+    const pairs = CLOUDS.flatMap((a, i) => CLOUDS.slice(i + 1).map((b) => roundTripMs(CAST_REGION, a, b)!));
+    expect(lab.timings.worstRoundTripMs).toBe(Math.max(...pairs));
+    // Every node reaches every other one over the mesh, through the delay line.
+    const meshPairs = lab.nodes.flatMap((a) => lab.nodes.filter((b) => b !== a).map((b) => [a.ns, lab.meshAddress(b.name)] as const));
+    expect(await lab.lab.unreachable(meshPairs, SETTLE_MS)).toEqual([]);
+    // The delay is on the wire: no echo comes back sooner than the table's round trip less the jitter
+    // (a floor, which load can only raise).
+    for (const [a, b] of lab.nodes.flatMap((x, i) => lab.nodes.slice(i + 1).map((y) => [x, y] as const))) {
+      const { stdout } = await run('ip', ['netns', 'exec', a.ns, 'ping', '-n', '-q', '-c', '3', '-i', '0.2', lab.meshAddress(b.name)]);
+      const fastest = Number(stdout.match(/= ([\d.]+)\//)?.[1]);
+      expect({ pair: `${a.name}-${b.name}`, atLeast: fastest >= 0.8 * roundTripMs(CAST_REGION, a.cloud, b.cloud)! }).toEqual({ pair: `${a.name}-${b.name}`, atLeast: true });
+    }
+  }, jestTimeout(SETTLE_MS));
+
+  test('(a) the cluster forms over the mesh; a put on one member is read on every other', async () => {
+    for (const name of names()) lab.startMember(name);
+    await lab.waitHealthy(names(), SETTLE_MS);
+    formed = true;
+    const [first, ...others] = names();
+    expect(await put(first, 'cast/a', 'formed')).toBe(true);
+    for (const name of others) expect((await lab.etcdctl(name, ['get', 'cast/a', '--print-value-only'])).stdout.trim()).toBe('formed');
+    for (const name of names()) expect(await lab.memberNames(name)).toEqual([...names()].sort());
+  }, jestTimeout(SETTLE_MS));
+
+  test('(b) the leader dies: writes still commit on the other two, and no election storm follows', async () => {
+    if (!formed) throw new Error('the cluster did not form (see the test before)');
+    const statuses = await Promise.all(names().map(async (name) => ({ name, status: await lab.status(name) })));
+    const leader = statuses.find((s) => s.status?.leader);
+    expect(leader).toBeDefined();
+    killed = leader!.name;
+    const survivors = names().filter((name) => name !== killed);
+    const termBefore = Math.max(...statuses.map((s) => s.status?.term ?? 0));
+
+    await lab.stopMember(killed, 'SIGKILL');
+    // Short attempts: a put sent before the election waits for a leader that is gone until it times out.
+    await waitFor('no write committed after the leader died', () => put(survivors[0], 'cast/b/0', 'after the leader died', '1s'), { limitMs: SETTLE_MS, pollMs: 100 });
+    const termElected = (await lab.status(survivors[0]))!.term;
+
+    // Writes keep committing while jittered delays go on; a storm would move the term once per election timeout.
+    const started = performance.now();
+    let writes = 1;
+    while (performance.now() - started < JITTER_WINDOW_MS) {
+      expect({ write: writes, committed: await put(survivors[writes % 2], `cast/b/${writes}`, String(writes)) }).toEqual({ write: writes, committed: true });
+      writes++;
+      await sleep(100);
+    }
+    const termAfter = Math.max(...(await Promise.all(survivors.map((name) => lab.status(name)))).map((s) => s!.term));
+    console.log(
+      `etcd lab: leader ${killed} killed at term ${termBefore}; new leader at term ${termElected}; ${writes} writes over ${JITTER_WINDOW_MS} ms of jitter; term ${termAfter} after ` +
+        `(heartbeat ${lab.timings.heartbeatIntervalMs} ms, election ${lab.timings.electionTimeoutMs} ms, worst round trip ${lab.timings.worstRoundTripMs} ms)`,
+    );
+    // Replacing the leader takes one term, and one more per split vote: raft draws each follower's timeout
+    // from 10 to 19 ticks, so the two survivors tie about one time in ten (a bound of 5 fails one run in 10^4).
+    // Once a leader is elected, the term stays put: a storm would move it once per election timeout.
+    expect(termElected - termBefore).toBeGreaterThanOrEqual(1);
+    expect(termElected - termBefore).toBeLessThanOrEqual(5);
+    expect(termAfter - termElected).toBeLessThanOrEqual(1);
+  }, jestTimeout(SETTLE_MS, JITTER_WINDOW_MS));
+
+  test('(c) the dead member reboots: its wg0 comes back from the saved files, etcd restarts on its data directory, rejoins and catches up', async () => {
+    if (!killed) throw new Error('no member was killed (see the test before)');
+    const node = lab.node(killed);
+    await lab.tearDownMesh(killed);
+    expect((await lab.lab.wgShow(lab.nodes.find((n) => n !== node)!, 'peers')).length).toBe(2);
+    expect(await lab.lab.ping(node.ns, lab.meshAddress(names().find((n) => n !== killed)!), 1)).toBe(false);
+
+    await lab.restoreMesh(killed);
+    lab.startMember(killed, 'existing');
+    await lab.waitHealthy(names(), SETTLE_MS);
+    // A serializable read is answered from the member's own store: it has the writes it missed.
+    const local = async () => (await lab.etcdctl(killed, ['get', 'cast/b/0', '--print-value-only', '--consistency=s'])).stdout.trim();
+    await waitFor(`${killed} did not catch up`, async () => (await local()) === 'after the leader died', { limitMs: SETTLE_MS, pollMs: 100 });
+    const count = async (name: string) => (await lab.etcdctl(name, ['get', 'cast/b/', '--prefix', '--count-only', '--consistency=s', '-w', 'fields'])).stdout.match(/"Count" : (\d+)/)?.[1];
+    const survivor = names().find((n) => n !== killed)!;
+    await waitFor(`${killed} has not every write`, async () => (await count(killed)) === (await count(survivor)), { limitMs: SETTLE_MS, pollMs: 100 });
+    expect(await lab.memberNames(killed)).toEqual([...names()].sort());
+  }, jestTimeout(READY_LIMIT_MS, SETTLE_MS, SETTLE_MS, SETTLE_MS));
+
+  test('(d) etcd-remove-member.sh refuses a removal that breaks quorum, then removes a stopped member and leaves two healthy', async () => {
+    if (!formed) throw new Error('the cluster did not form (see the tests before)');
+    const [runner, keeper, stopped] = names();
+    await lab.stopMember(stopped);
+
+    // Removing a healthy member while another is down would leave 1 of 2: no quorum.
+    const refused = await lab.removeMember(runner, keeper);
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: expect.stringContaining(`refusing to remove ${keeper}: it would leave 1 healthy of 2 voting members, fewer than their quorum of 2.`) });
+    expect(await lab.memberNames(runner)).toEqual([...names()].sort());
+
+    const removed = await lab.removeMember(runner, stopped);
+    expect({ code: removed.code, stderr: removed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(removed.stdout).toContain(`removed ${stopped}; all 2 remaining members are healthy`);
+    expect(await lab.memberNames(runner)).toEqual([runner, keeper].sort());
+    await lab.waitHealthy([runner, keeper], SETTLE_MS);
+    expect(await put(keeper, 'cast/d', 'two members')).toBe(true);
+
+    // A member that is not there, and the member the script talks to, are refused.
+    expect(await lab.removeMember(runner, stopped)).toMatchObject({ code: 1, stderr: expect.stringContaining(`no etcd member is named ${stopped}`) });
+    expect(await lab.removeMember(runner, runner)).toMatchObject({ code: 1, stderr: expect.stringContaining('Run it on another control plane.') });
+  }, jestTimeout(READY_LIMIT_MS, SETTLE_MS, SETTLE_MS));
+});
