@@ -186,9 +186,10 @@ export function etcdTimingProblems(input: EtcdTimingInput): string[] {
   const heartbeat = input.override?.heartbeatIntervalMs;
   const election = input.override?.electionTimeoutMs;
   const maxHeartbeat = ETCD_MAX_ELECTION_TIMEOUT_MS / ETCD_MIN_ELECTION_HEARTBEATS;
-  const heartbeatOk = checkWholeMs(problems, 'etcd.heartbeatIntervalMs', heartbeat, maxHeartbeat, `etcd wants a positive heartbeat, and ${ETCD_MIN_ELECTION_HEARTBEATS} of them must fit in its longest election timeout`);
-  const electionOk = checkWholeMs(problems, 'etcd.electionTimeoutMs', election, ETCD_MAX_ELECTION_TIMEOUT_MS, 'etcd refuses longer ones');
-  if (problems.length === 0 && heartbeatOk && electionOk && election !== undefined) {
+  checkWholeMs(problems, 'etcd.heartbeatIntervalMs', heartbeat, maxHeartbeat, `etcd wants a positive heartbeat, and ${ETCD_MIN_ELECTION_HEARTBEATS} of them must fit in its longest election timeout`);
+  checkWholeMs(problems, 'etcd.electionTimeoutMs', election, ETCD_MAX_ELECTION_TIMEOUT_MS, 'etcd refuses longer ones');
+  // The ratio once both values are known to be valid (the computed heartbeat needs a valid region and clouds too).
+  if (problems.length === 0 && election !== undefined) {
     const resolvedHeartbeat = heartbeat ?? computedTimings(input).heartbeatIntervalMs;
     if (election < ETCD_MIN_ELECTION_HEARTBEATS * resolvedHeartbeat) {
       problems.push(
@@ -201,11 +202,10 @@ export function etcdTimingProblems(input: EtcdTimingInput): string[] {
   return problems;
 }
 
-/** A whole number of ms from 1 to `max`, or absent; records a problem and returns false otherwise. */
-function checkWholeMs(problems: string[], prop: string, value: number | undefined, max: number, why: string): boolean {
-  if (value === undefined || (Number.isInteger(value) && value >= 1 && value <= max)) return true;
+/** Records a problem unless `value` is absent or a whole number of ms from 1 to `max`. */
+function checkWholeMs(problems: string[], prop: string, value: number | undefined, max: number, why: string): void {
+  if (value === undefined || (Number.isInteger(value) && value >= 1 && value <= max)) return;
   problems.push(`${prop} must be a whole number of milliseconds from 1 to ${max} (got ${value}): ${why}. Leave it unset to use the value computed from the round trips.`);
-  return false;
 }
 
 /**
