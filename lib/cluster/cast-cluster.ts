@@ -1,26 +1,27 @@
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Annotations, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
-import { AutoscalingPolicy, resolveAutoscalingPolicy, spotPolicyProblems, utilizationTargets, UtilizationTargets } from '../core/autoscaling';
+import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
+import { NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
+import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
+import { admissionProblems, clusterProblems, clusterWarnings, GroupFootprint, scaledMeshModeProblems } from '../core/cluster-problems';
 import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
-import { PlannedNode } from '../core/node-plan';
-import { MeshMode } from '../core/mesh/mesh-mode';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
 import { MeshAgentSource, publishMeshAgentOnAws } from '../mesh/aws-agent-source';
 import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
+import { NodeGroupWiring } from '../nodes/node-group-wiring';
 import { SCALING_BUILDERS } from '../nodes/scaling';
 import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
-import { throwProblems, tryPlan } from '../private/validation-error';
+import { planAt, throwProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
-import { ClusterNodes, ScaledGroupRequest } from './cluster-nodes';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
 import { configureProvider } from './cluster-providers';
@@ -62,7 +63,11 @@ export class CastCluster extends Construct {
 
   private readonly networks = new Map<Cloud, CloudNetwork>();
   private readonly providers = new Map<Cloud, TerraformProvider>();
-  private readonly nodes: ClusterNodes;
+  /** Node groups in the order they were added, with what the checks read of each. */
+  private readonly groups: { readonly group: NodeGroup; readonly footprint: GroupFootprint }[] = [];
+  /** The plan over every group, made at synth; a newly admitted group clears it. */
+  private plan?: ClusterPlan;
+  private readonly phoneHomeUrl?: string;
   private credentials?: ClusterCredentials;
   private nodeSshKey?: PrivateKey;
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
@@ -134,25 +139,10 @@ export class CastCluster extends Construct {
         }),
       );
     }
-    this.nodes = new ClusterNodes({
-      clusterName: this.name,
-      kubernetesVersion: this.kubernetesVersion,
-      addresses: this.addresses,
-      wireguard: this.mesh.wireGuard,
-      mesh: this.mesh,
-      nodePortRange: this.nodePortRange,
-      meshAgentSource: (cloud) => (cloud === Cloud.AWS ? this.awsMeshAgent : undefined),
-      phoneHomeUrl: props.phoneHomeUrl,
-      credentials: () => (this.credentials ??= new ClusterCredentials(this, 'credentials', this.name)),
-      placementLabels: (cloud) => this._placementLabels(cloud),
-      autoscalingPolicy: this._autoscalingPolicy,
-      autoscalerIdentity: (cloud) => this._autoscalerIdentity(cloud),
-      cloudRegion: (cloud) => this.network(cloud).cloudRegion,
-      azureResourceGroup: () => this.networks.get(Cloud.AZURE)?._attachment.resourceGroupName,
-    });
-    this.mesh._useNodes({ meshNodes: () => this.nodes.meshNodes() });
+    this.phoneHomeUrl = props.phoneHomeUrl;
+    this.mesh._useNodes({ meshNodes: () => meshNodesOf(this.groups.map((g) => g.group._planInput())) });
     this.node.addValidation({ validate: () => this.validateNodes() });
-    describeCluster(this);
+    describeCluster(this, this.name, () => this._description());
   }
 
   /** Adds a set of nodes of one configuration; see NodeGroupOptions. */
@@ -162,39 +152,23 @@ export class CastCluster extends Construct {
 
   /** The node groups added so far. */
   public get nodeGroups(): NodeGroup[] {
-    return [...this.nodes.nodeGroups];
+    return this.groups.map((g) => g.group);
   }
 
-  /** @internal called by NodeGroup: checks the group against the cluster and registers it. */
-  public _admitNodes(group: NodeGroup, planned: PlannedNode[]): void {
-    this.nodes.admit(group, planned);
+  /**
+   * @internal called once by each NodeGroup: checks the group against the groups
+   * before it, registers it, makes what its nodes need (credentials, outputs, the
+   * AWS agent download, spot notices, the cloud's autoscaler identity) and hands
+   * back what its resources are built with.
+   */
+  public _admit(group: NodeGroup, footprint: GroupFootprint): NodeGroupWiring {
+    if (footprint.scaled) throwProblems(group, scaledMeshModeProblems(footprint.cloud, this.mesh.mode));
+    throwProblems(group, admissionProblems(this.groups.map((g) => g.footprint), footprint, { addresses: this.addresses, meshMode: this.mesh.mode }));
+    this.groups.push({ group, footprint });
+    this.plan = undefined;
     this.prepareFor(group);
-  }
-
-  /** @internal called by an autoscaled NodeGroup: checks it against the cluster and registers it. */
-  public _admitScaledGroup(group: NodeGroup, request: ScaledGroupRequest): void {
-    const problems: string[] = [];
-    if (request.cloud === Cloud.AWS && this.mesh.mode !== MeshMode.FULL_MESH) {
-      problems.push(
-        `autoscaling on AWS needs the full-mesh mode (got mesh mode ${this.mesh.mode}): a launch template cannot turn off the source/destination check, so AWS would drop pod traffic routed through a scaled node's private address. Set mesh: { mode: MeshMode.FULL_MESH } on the cluster.`,
-      );
-    }
-    throwProblems(group, problems);
-    this.nodes.admitScaled(group, request);
-    this.prepareFor(group);
-    if (!this.autoscalerIdentities.has(request.cloud)) {
-      const network = this.network(request.cloud);
-      this.autoscalerIdentities.set(
-        request.cloud,
-        SCALING_BUILDERS[request.cloud].grantAutoscaler(new Construct(this, `autoscaler-${request.cloud}`), {
-          clusterName: this.name,
-          labels: this._labels,
-          location: { region: network.cloudRegion, zone: network.zone },
-          network: network._attachment,
-          provider: this.provider(request.cloud),
-        }),
-      );
-    }
+    if (footprint.scaled) this.grantAutoscaler(footprint.cloud);
+    return this.wiringFor(footprint.cloud);
   }
 
   /** Credentials, outputs, the AWS agent download and spot notices: made once, for the first group that needs them. */
@@ -202,7 +176,7 @@ export class CastCluster extends Construct {
     // Credentials and the outputs that need them exist once the cluster has nodes.
     if (!this.credentials) {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
-      addNodeOutputs(this, this.nodes, this.credentials);
+      addNodeOutputs(this, this.name, () => this.planned(), this.credentials);
     }
     if (group.cloud === Cloud.AWS && !this.awsMeshAgent) {
       const network = this.network(Cloud.AWS);
@@ -220,58 +194,87 @@ export class CastCluster extends Construct {
     }
   }
 
+  /** The identity the cloud's cluster-autoscaler runs with: granted once, for the cloud's first autoscaled group. */
+  private grantAutoscaler(cloud: Cloud): void {
+    if (this.autoscalerIdentities.has(cloud)) return;
+    const network = this.network(cloud);
+    this.autoscalerIdentities.set(
+      cloud,
+      SCALING_BUILDERS[cloud].grantAutoscaler(new Construct(this, `autoscaler-${cloud}`), {
+        clusterName: this.name,
+        labels: this._labels,
+        location: { region: network.cloudRegion, zone: network.zone },
+        network: network._attachment,
+        provider: this.provider(cloud),
+      }),
+    );
+  }
+
+  /** What a group on `cloud` builds its resources with. */
+  private wiringFor(cloud: Cloud): NodeGroupWiring {
+    const network = this.network(cloud);
+    return {
+      clusterName: this.name,
+      labels: this._labels,
+      provider: this.provider(cloud),
+      location: { region: network.cloudRegion, zone: network.zone },
+      network: network._attachment,
+      dependsOn: cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [],
+      utilizationTargets: utilizationTargets(this._autoscalingPolicy),
+      sshPublicKey: () => this.nodeSshPublicKey(),
+      autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
+      nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),
+      scaledUserData: (scope, id, groupName) => userDataLocal(scope, id, () => this.planned().scaledGroups.find((g) => g.name === groupName)!.bootstrap),
+    };
+  }
+
+  /** The cluster plan over every group; made at synth, when every group is known, and kept until another is added. */
+  private planned(): ClusterPlan {
+    this.plan ??= planAt(this, () => planCluster(this.planInput()));
+    return this.plan;
+  }
+
+  private planInput(): ClusterPlanInput {
+    const mesh = this.mesh;
+    return {
+      clusterName: this.name,
+      kubernetesVersion: this.kubernetesVersion,
+      addresses: this.addresses,
+      nodePortRange: this.nodePortRange,
+      mesh: { mode: mesh.mode, listenPort: mesh.listenPort, mtu: mesh.mtu, persistentKeepalive: mesh.persistentKeepalive, gatewaysPerCloud: mesh.gatewaysPerCloud },
+      groups: this.groups.map((g) => g.group._planInput()),
+      clouds: Object.fromEntries(this.clouds.map((cloud) => [cloud, this.cloudInput(cloud)])),
+      autoscalingPolicy: this._autoscalingPolicy,
+      phoneHomeUrl: this.phoneHomeUrl,
+      credentials: this.credentials!.values,
+    };
+  }
+
+  private cloudInput(cloud: Cloud): ClusterCloudInput {
+    const network = this.network(cloud);
+    const agent = cloud === Cloud.AWS ? this.awsMeshAgent : undefined;
+    const identity = cloud === Cloud.AZURE ? this.autoscalerIdentities.get(cloud) : undefined;
+    return {
+      location: { region: network.cloudRegion, zone: network.zone },
+      meshAgent: agent && { url: agent.url, sha256: agent.sha256 },
+      azureAutoscaler: identity && { subscriptionId: identity.azureSubscriptionId!, resourceGroup: network._attachment.resourceGroupName!, clientId: identity.azureClientId! },
+    };
+  }
+
   /** Synth-time checks across node groups; an even control-plane count is only a warning. */
   private validateNodes(): string[] {
-    const count = this.nodes.controlPlaneCount;
-    if (count > 0 && count % 2 === 0) {
-      Annotations.of(this).addWarning(`${this.node.path}: ${count} control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.`);
-    }
-    return this.nodes.validate();
-  }
-
-  /** @internal what a node on `cloud` must be created after (AWS: the mesh agent download). */
-  public _nodeDependencies(cloud: Cloud): ITerraformDependable[] {
-    return cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [];
-  }
-
-  /** @internal called at synth: the user-data of one node. */
-  public _renderUserData(nodeName: string, publicAddress: string): string {
-    return this.nodes.renderUserData(this, nodeName, publicAddress);
+    const footprints = this.groups.map((g) => g.footprint);
+    for (const warning of clusterWarnings(footprints)) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
+    return clusterProblems(footprints);
   }
 
   /**
-   * @internal the OpenSSH public key Azure requires on Linux VMs (and DigitalOcean on
+   * The OpenSSH public key Azure requires on Linux VMs (and DigitalOcean on
    * autoscale pools); its private half stays in state, and SSH stays closed unless opened.
    */
-  public _nodeSshPublicKey(): string {
+  private nodeSshPublicKey(): string {
     this.nodeSshKey ??= new PrivateKey(this, 'azure-ssh-key', { provider: this.credentials?.tlsProvider, algorithm: 'RSA', rsaBits: 4096 });
     return this.nodeSshKey.publicKeyOpenssh;
-  }
-
-  /** @internal the identity the cloud's cluster-autoscaler runs with; undefined while the cloud has no autoscaled group. */
-  public _autoscalerIdentity(cloud: Cloud): AutoscalerIdentity | undefined {
-    return this.autoscalerIdentities.get(cloud);
-  }
-
-  /** @internal utilisation targets of groups that scale themselves (GCP, DigitalOcean), from the policy's headroom. */
-  public _scaledGroupTargets(): UtilizationTargets {
-    return utilizationTargets(this._autoscalingPolicy);
-  }
-
-  /** @internal called at synth: the user-data of an autoscaled group's nodes. */
-  public _renderScaledUserData(group: NodeGroup): string {
-    return this.nodes.renderScaledUserData(this, group);
-  }
-
-  /** @internal labels saying where a node runs (cloud, region, zone), which the kubelet may set itself. */
-  public _placementLabels(cloud: Cloud): Record<string, string> {
-    const network = this.network(cloud);
-    return { 'cast-cluster/cloud': cloud, 'topology.kubernetes.io/region': network.cloudRegion, 'topology.kubernetes.io/zone': network.zone };
-  }
-
-  /** @internal spot on a cloud the autoscaling policy does not allow. */
-  public _spotProblems(cloud: Cloud, spot: boolean): string[] {
-    return spotPolicyProblems(cloud, spot, this._autoscalingPolicy);
   }
 
   /** The cluster's network on `cloud`; throws when the cluster does not span it. */
@@ -300,13 +303,15 @@ export class CastCluster extends Construct {
         const network = this.networks.get(plan.cloud)!;
         return { cloud: plan.cloud, region: network.cloudRegion, zone: network.zone, address: network._attachment.networkAddress, cidr: plan.vpcCidr, subnets: [plan.subnetCidr] };
       }),
-      nodes: this.nodes.nodeGroups.flatMap((group) =>
+      nodes: this.nodeGroups.flatMap((group) =>
         group._nodes.map((n) => ({ name: n.plan.name, cloud: n.plan.cloud, role: n.plan.role, address: n.attachment.instanceAddress })),
       ),
-      scalingGroups: this.nodes.scaledGroups.map((group) => {
-        const scaled = group._scaled!;
-        return { name: scaled.name, cloud: group.cloud, address: scaled.attachment.groupAddress, minNodes: scaled.minNodes, maxNodes: scaled.maxNodes };
-      }),
+      scalingGroups: this.nodeGroups
+        .filter((group) => group._scaled)
+        .map((group) => {
+          const scaled = group._scaled!;
+          return { name: scaled.name, cloud: group.cloud, address: scaled.attachment.groupAddress, minNodes: scaled.minNodes, maxNodes: scaled.maxNodes };
+        }),
     };
     return description;
   }
@@ -318,3 +323,14 @@ function duplicateNameProblems(cluster: CastCluster, name: string): string[] {
   return others.map((other) => `name must be unique in the app (got "${name}", already used by ${other.node.path}). Give each cluster its own name.`);
 }
 
+
+/**
+ * The one user-data assembler, for static nodes and autoscaled groups alike:
+ * the bootstrap input from the cluster plan, rendered at synth (when every node
+ * group is known) into a local of its own. A template with references must not
+ * be inlined into a function call (base64gzip, base64encode), which cdktf would
+ * emit as a bare expression.
+ */
+function userDataLocal(scope: Construct, id: string, bootstrap: () => NodeBootstrapInput): string {
+  return new TerraformLocal(scope, id, Lazy.stringValue({ produce: () => renderNodeUserData(bootstrap()) })).asString;
+}

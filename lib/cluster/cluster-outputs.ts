@@ -6,54 +6,45 @@
  * Values are lazy: node groups are added after the cluster is constructed.
  */
 import { Fn, Lazy, TerraformOutput } from 'cdktf';
-import type { CastCluster } from './cast-cluster';
+import { Construct } from 'constructs';
+import { ClusterPlan } from '../core/cluster-plan';
 import { ClusterCredentials } from './cluster-credentials';
-import { ClusterNodes } from './cluster-nodes';
 
 /** The description output, present on every cluster. */
-export function describeCluster(cluster: CastCluster): void {
-  output(cluster, 'description', '', {
-    value: Lazy.stringValue({ produce: () => JSON.stringify(cluster._description()) }),
-    description: `Cast cluster ${cluster.name}: what cast-drift compares against state`,
+export function describeCluster(cluster: Construct, clusterName: string, description: () => Record<string, unknown>): void {
+  output(cluster, clusterName, 'description', '', {
+    value: Lazy.stringValue({ produce: () => JSON.stringify(description()) }),
+    description: `Cast cluster ${clusterName}: what cast-drift compares against state`,
   });
 }
 
-/** Outputs that exist once the cluster has nodes. */
-export function addNodeOutputs(cluster: CastCluster, nodes: ClusterNodes, credentials: ClusterCredentials): void {
-  const endpoint = () => nodes.endpoint() ?? '';
-  output(cluster, 'api-endpoint', '_api_endpoint', {
-    value: Lazy.stringValue({ produce: () => `https://${endpoint()}:6443` }),
-    description: `Kubernetes API of Cast cluster ${cluster.name}`,
+/** Outputs that exist once the cluster has nodes, from the cluster plan (asked for at synth). */
+export function addNodeOutputs(cluster: Construct, clusterName: string, plan: () => ClusterPlan, credentials: ClusterCredentials): void {
+  output(cluster, clusterName, 'api-endpoint', '_api_endpoint', {
+    value: Lazy.stringValue({ produce: () => `https://${plan().endpoint}:6443` }),
+    description: `Kubernetes API of Cast cluster ${clusterName}`,
   });
-  output(cluster, 'kubeconfig', '_kubeconfig', {
-    value: Lazy.stringValue({ produce: () => kubeconfig(cluster.name, endpoint(), credentials) }),
-    description: `Administrator kubeconfig of Cast cluster ${cluster.name}`,
+  output(cluster, clusterName, 'kubeconfig', '_kubeconfig', {
+    value: Lazy.stringValue({ produce: () => kubeconfig(clusterName, plan().endpoint, credentials) }),
+    description: `Administrator kubeconfig of Cast cluster ${clusterName}`,
     sensitive: true,
   });
-  output(cluster, 'nodes', '_nodes', {
+  output(cluster, clusterName, 'nodes', '_nodes', {
     value: Lazy.anyValue({
       produce: () =>
         Object.fromEntries(
-          nodes.nodeGroups.flatMap((group) =>
-            group._nodes.map((n) => [
-              n.plan.name,
-              {
-                cloud: n.plan.cloud,
-                role: n.plan.role,
-                public_address: n.attachment.publicAddress,
-                private_address: n.attachment.privateAddress,
-                mesh_address: nodes.clusterAddressOf(n.plan.name, n.attachment.privateAddress),
-              },
-            ]),
-          ),
+          plan().nodes.map((n) => [
+            n.name,
+            { cloud: n.cloud, role: n.role, public_address: n.publicAddress, private_address: n.privateAddress, mesh_address: n.clusterAddress },
+          ]),
         ),
     }),
-    description: `Nodes of Cast cluster ${cluster.name}: cloud, role, public, private and mesh address (the private address when the cluster runs on one cloud network)`,
+    description: `Nodes of Cast cluster ${clusterName}: cloud, role, public, private and mesh address (the private address when the cluster runs on one cloud network)`,
   });
 }
 
-function output(cluster: CastCluster, id: string, suffix: string, config: ConstructorParameters<typeof TerraformOutput>[2]): void {
-  new TerraformOutput(cluster, id, config).overrideLogicalId(`cast_cluster_${cluster.name.replace(/-/g, '_')}${suffix}`);
+function output(cluster: Construct, clusterName: string, id: string, suffix: string, config: ConstructorParameters<typeof TerraformOutput>[2]): void {
+  new TerraformOutput(cluster, id, config).overrideLogicalId(`cast_cluster_${clusterName.replace(/-/g, '_')}${suffix}`);
 }
 
 /** The kubeconfig as an object that Terraform serializes (`yamlencode`) once the references are known. */

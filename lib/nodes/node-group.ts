@@ -1,13 +1,17 @@
-import { Lazy, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { scaledGroupProblems, spotPolicyProblems } from '../core/autoscaling';
+import { MAX_SCALED_NAME_PREFIX } from '../core/bootstrap/validate-node-bootstrap';
 import { Cloud } from '../core/cloud';
+import { ClusterGroupInput } from '../core/cluster-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
-import { planNodeGroup, PlannedNode } from '../core/node-plan';
+import { NodeGroupInput, planNodeGroup, PlannedNode } from '../core/node-plan';
 import { NodeRole } from '../core/node-role';
 import { NodeShape } from '../core/shapes';
-import { planAt, throwProblems } from '../private/validation-error';
+import { planAt, throwProblems, tryPlan } from '../private/validation-error';
+// A type only: the public props name the cluster; everything else comes from what _admit hands over.
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
+import { NodeGroupSettings } from './node-group-wiring';
 import { buildScaledGroup, ScaledGroupState } from './scaling/scaled-group';
 
 /** What a taint does to pods that do not tolerate it. */
@@ -140,86 +144,146 @@ export class NodeGroup extends Construct {
   public readonly _nodes: {
     readonly plan: PlannedNode;
     readonly attachment: NodeAttachment;
-    readonly labels: Record<string, string>;
-    readonly taints: NodeTaint[];
-    readonly spot: boolean;
-    readonly kubernetesVersion: string;
+    /** A pinned mesh address. */
     readonly meshAddress?: string;
   }[] = [];
 
-  /** @internal an autoscaled group: its settings and what its cloud built. */
+  /** @internal an autoscaled group: its limits and what its cloud built. */
   public readonly _scaled?: ScaledGroupState;
+
+  private readonly settings: NodeGroupSettings;
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
     const cluster = props.cluster;
-    this.cloud = props.cloud;
-    this.role = props.role;
-    this.spot = props.spot ?? false;
-    if (props.autoscaling) {
-      this._scaled = buildScaledGroup(this, id, props);
-      this.autoscaling = { minNodes: this._scaled.minNodes, maxNodes: this._scaled.maxNodes };
+    const settings = resolveSettings(id, props, cluster);
+    this.settings = settings;
+    this.cloud = settings.cloud;
+    this.role = settings.role;
+    this.spot = settings.spot;
+    if (settings.autoscaling) {
+      const { name, minNodes, maxNodes } = settings.autoscaling;
+      const instanceType = this.checkScaled(props, settings, cluster);
+      const wiring = cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } });
+      this._scaled = buildScaledGroup(this, settings, instanceType, wiring);
+      this.autoscaling = { minNodes, maxNodes };
       this.nodeNames = [];
       return;
     }
-    const kubernetesVersion = props.kubernetesVersion ?? cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const spot = this.spot;
-    const diskSizeGb = props.diskSizeGb ?? 50;
-    const pins = props.meshAddresses ?? {};
-    const planned = planAt(this, () =>
-      planNodeGroup({
-        id,
-        clusterName: cluster.name,
-        cloud: props.cloud,
-        role: props.role,
-        shape: props.shape ?? NodeShape.SMALL,
-        instanceType: props.instanceType,
-        count: props.count ?? 1,
-        nodeNames: props.nodeNames,
-        spot,
-        kubernetesVersion,
-        diskSizeGb,
-        clusterClouds: cluster.clouds,
-      }),
-    );
+    const planned = planAt(this, () => planNodeGroup(plannerInput(settings, cluster)));
     this.nodeNames = planned.map((node) => node.name);
-    const strangers = Object.keys(pins).filter((name) => !planned.some((node) => node.name === name));
+    const strangers = Object.keys(settings.meshAddresses).filter((name) => !planned.some((node) => node.name === name));
     throwProblems(this, [
-      ...cluster._spotProblems(props.cloud, spot),
+      ...spotPolicyProblems(this.cloud, this.spot, cluster._autoscalingPolicy),
       ...strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
     ]);
-    cluster._admitNodes(this, planned);
+    const wiring = cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: planned });
 
-    const builder = NODE_BUILDERS[props.cloud];
-    const provider = cluster.provider(props.cloud);
-    const network = cluster.network(props.cloud);
-    const image = props.image ?? builder.lookupImage(this, provider);
-    const labels = { ...(props.labels ?? {}) };
-    const taints = [...(props.taints ?? [])];
-
+    const builder = NODE_BUILDERS[this.cloud];
+    const image = settings.image ?? builder.lookupImage(this, wiring.provider);
     for (const node of planned) {
       const attachment = builder.buildNode(this, {
         name: node.name,
         role: node.role,
         instanceType: node.instanceType,
         image,
-        diskSizeGb,
-        spot,
-        labels: cluster._labels,
-        location: { region: network.cloudRegion, zone: network.zone },
-        network: network._attachment,
-        provider,
-        // Rendered at synth time, when every node group of the cluster is known, into a
-        // local of its own: a template with references must not be inlined into a
-        // function call (base64gzip, base64encode), which cdktf would emit as a bare expression.
-        userData: (publicAddress) =>
-          new TerraformLocal(this, `${node.name}-user-data`, Lazy.stringValue({ produce: () => cluster._renderUserData(node.name, publicAddress) })).asString,
-        sshPublicKey: props.cloud === Cloud.AZURE ? cluster._nodeSshPublicKey() : undefined,
-        dependsOn: cluster._nodeDependencies(props.cloud),
+        diskSizeGb: settings.diskSizeGb,
+        spot: this.spot,
+        labels: wiring.labels,
+        location: wiring.location,
+        network: wiring.network,
+        provider: wiring.provider,
+        // The address the builder passes is the attachment's publicAddress, which the plan reads.
+        userData: () => wiring.nodeUserData(this, `${node.name}-user-data`, node.name),
+        sshPublicKey: this.cloud === Cloud.AZURE ? wiring.sshPublicKey() : undefined,
+        dependsOn: wiring.dependsOn,
         // Control-plane nodes run the cloud's cluster-autoscaler once the cluster has autoscaled groups there.
-        autoscalerIdentity: node.role === NodeRole.CONTROL_PLANE ? () => cluster._autoscalerIdentity(props.cloud) : undefined,
+        autoscalerIdentity: node.role === NodeRole.CONTROL_PLANE ? () => wiring.autoscalerIdentity() : undefined,
       });
-      this._nodes.push({ plan: node, attachment, labels, taints, spot, kubernetesVersion, meshAddress: pins[node.name] });
+      this._nodes.push({ plan: node, attachment, meshAddress: settings.meshAddresses[node.name] });
     }
   }
+
+  /** @internal the group as the cluster plan takes it; read at synth, when its resources exist. */
+  public _planInput(): ClusterGroupInput {
+    const scaled = this._scaled;
+    return {
+      path: this.node.path,
+      cloud: this.cloud,
+      role: this.role,
+      labels: this.settings.labels,
+      taints: this.settings.taints,
+      spot: this.spot,
+      kubernetesVersion: this.settings.kubernetesVersion,
+      nodes: this._nodes.map((n) => ({ name: n.plan.name, publicAddress: n.attachment.publicAddress, privateAddress: n.attachment.privateAddress, meshAddress: n.meshAddress })),
+      scaled: scaled && { name: scaled.name, minNodes: scaled.minNodes, maxNodes: scaled.maxNodes, vcpu: scaled.vcpu, memoryGiB: scaled.memoryGiB, autoscalerRef: scaled.attachment.autoscalerRef },
+    };
+  }
+
+  /** Every problem of an autoscaled group's own settings at once; returns its stand-in node's instance type. */
+  private checkScaled(props: NodeGroupProps, settings: NodeGroupSettings, cluster: CastCluster): string {
+    const { name, minNodes, maxNodes } = settings.autoscaling!;
+    // The checks a static group gets (shape, cloud, version, disk, spot), on one stand-in node.
+    const planned = tryPlan(() => planNodeGroup({ ...plannerInput(settings, cluster), count: 1, nodeNames: undefined }));
+    const problems = [
+      ...planned.problems,
+      ...scaledGroupProblems({
+        minNodes,
+        maxNodes,
+        role: settings.role,
+        countGiven: props.count !== undefined,
+        nodeNamesGiven: props.nodeNames !== undefined,
+        spot: settings.spot,
+        cloud: settings.cloud,
+        policy: cluster._autoscalingPolicy,
+      }),
+    ];
+    if (name.length > MAX_SCALED_NAME_PREFIX) {
+      problems.push(`id must keep "<cluster>-<id>" within ${MAX_SCALED_NAME_PREFIX} characters for an autoscaled group (got "${name}"): AWS nodes are named <cluster>-<id>-<instance id>. Use a shorter node group id or cluster name.`);
+    }
+    if (props.meshAddresses !== undefined) {
+      problems.push('meshAddresses must be left out of an autoscaled group (got a map): its nodes claim their mesh addresses at boot. Remove meshAddresses.');
+    }
+    throwProblems(this, problems);
+    return planned.result![0].instanceType;
+  }
+}
+
+/** The group's options with every default applied, once, for the static and the autoscaled branch alike. */
+function resolveSettings(id: string, props: NodeGroupOptions, cluster: CastCluster): NodeGroupSettings {
+  return {
+    id,
+    cloud: props.cloud,
+    role: props.role,
+    shape: props.shape ?? NodeShape.SMALL,
+    instanceType: props.instanceType,
+    count: props.count ?? 1,
+    nodeNames: props.nodeNames,
+    spot: props.spot ?? false,
+    labels: { ...(props.labels ?? {}) },
+    taints: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+    diskSizeGb: props.diskSizeGb ?? 50,
+    kubernetesVersion: props.kubernetesVersion ?? cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+    meshAddresses: props.meshAddresses ?? {},
+    image: props.image,
+    autoscaling: props.autoscaling && { name: `${cluster.name}-${id}`, minNodes: props.autoscaling.minNodes ?? 1, maxNodes: props.autoscaling.maxNodes },
+  };
+}
+
+/** What the node planner checks and names the nodes from. */
+function plannerInput(settings: NodeGroupSettings, cluster: CastCluster): NodeGroupInput {
+  return {
+    id: settings.id,
+    clusterName: cluster.name,
+    cloud: settings.cloud,
+    role: settings.role,
+    shape: settings.shape,
+    instanceType: settings.instanceType,
+    count: settings.count,
+    nodeNames: settings.nodeNames,
+    spot: settings.spot,
+    kubernetesVersion: settings.kubernetesVersion,
+    diskSizeGb: settings.diskSizeGb,
+    clusterClouds: cluster.clouds,
+  };
 }

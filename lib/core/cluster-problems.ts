@@ -1,0 +1,120 @@
+/**
+ * The checks across a cluster's node groups, pure: when a group is added
+ * (names unique, room in its subnet and the pod range, a mesh claim block per
+ * autoscaled group), and once every group is known (a control plane, and one
+ * on each cloud whose groups cluster-autoscaler resizes). Problems read
+ * `<prop> must be <rule> (got <value>). <fix>`; the construct prefixes its path.
+ */
+import { AddressPlan, NODE_POD_PREFIX } from './address-plan';
+import { CLUSTER_AUTOSCALER_CLOUDS } from './autoscaling';
+import { parseCidr } from './cidr';
+import { Cloud, CLOUD_DISPLAY_NAME } from './cloud';
+import { MeshMode } from './mesh/mesh-mode';
+import { assignClaimBlocks } from './mesh/scaling-zone';
+import { NodeRole } from './node-role';
+
+/** What the checks read of a node group. */
+export interface GroupFootprint {
+  /** The group's construct path, for messages. */
+  readonly path: string;
+  readonly cloud: Cloud;
+  readonly role: NodeRole;
+  /** The static nodes, by name (none for an autoscaled group). */
+  readonly nodes: readonly { readonly name: string }[];
+  /** An autoscaled group: its name and its most nodes. */
+  readonly scaled?: { readonly name: string; readonly maxNodes: number };
+}
+
+/** What the checks read of the cluster. */
+export interface ClusterFootprint {
+  readonly addresses: AddressPlan;
+  readonly meshMode: MeshMode;
+}
+
+/** The node that runs `kubeadm init`: the first node of the first control-plane group. */
+export function initNodeOf<G extends GroupFootprint>(groups: readonly G[]): { readonly group: G; readonly node: G['nodes'][number] } | undefined {
+  const group = groups.find((g) => g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0);
+  return group ? { group, node: group.nodes[0] } : undefined;
+}
+
+/**
+ * Problems of adding `group` to the groups already `admitted`: node names unique,
+ * room in the cloud's subnet and the pod range (autoscaled groups at their
+ * maxNodes), and a mesh claim block per autoscaled group (WireGuard modes).
+ */
+export function admissionProblems(admitted: readonly GroupFootprint[], group: GroupFootprint, cluster: ClusterFootprint): string[] {
+  const problems: string[] = [];
+  const paths = new Map(admitted.flatMap((g) => g.nodes.map((node) => [node.name, g.path] as const)));
+  for (const node of group.nodes) {
+    const path = paths.get(node.name);
+    if (path) problems.push(`node names must be unique in the cluster (got "${node.name}", already in ${path}). Rename one of them.`);
+  }
+  problems.push(...roomProblems(admitted, group, cluster.addresses));
+  if (group.scaled && cluster.meshMode !== MeshMode.CLOUD_NETWORK) {
+    const names = [...admitted.filter((g) => g.scaled).map((g) => g.scaled!.name), group.scaled.name];
+    try {
+      assignClaimBlocks(names, cluster.addresses.meshCidr);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Autoscaling on AWS needs the full mesh: checked before admissionProblems,
+ * as a problem of the mesh settings rather than of the group's size.
+ */
+export function scaledMeshModeProblems(cloud: Cloud, meshMode: MeshMode): string[] {
+  if (cloud !== Cloud.AWS || meshMode === MeshMode.FULL_MESH) return [];
+  return [
+    `autoscaling on AWS needs the full-mesh mode (got mesh mode ${meshMode}): a launch template cannot turn off the source/destination check, so AWS would drop pod traffic routed through a scaled node's private address. Set mesh: { mode: MeshMode.FULL_MESH } on the cluster.`,
+  ];
+}
+
+/** Problems once every group is known: a control-plane node, and one on each cloud whose groups cluster-autoscaler resizes. */
+export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
+  const hasNodes = groups.some((g) => g.nodes.length > 0 || g.scaled);
+  if (hasNodes && !initNodeOf(groups)) {
+    return ['node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'];
+  }
+  const problems: string[] = [];
+  for (const cloud of CLUSTER_AUTOSCALER_CLOUDS) {
+    const scaled = groups.filter((g) => g.scaled && g.cloud === cloud);
+    if (scaled.length === 0 || groups.some((g) => g.cloud === cloud && g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0)) continue;
+    const name = CLOUD_DISPLAY_NAME[cloud];
+    problems.push(
+      `autoscaled node groups on ${name} need a control-plane node on ${name} (got ${scaled.map((g) => g.path).join(', ')} and none): its cluster-autoscaler runs there with the cloud's instance identity, so no key goes into the configuration. Add a control-plane group on ${name}, or make the groups static.`,
+    );
+  }
+  return problems;
+}
+
+/** Soft problems once every group is known: an even control-plane count. */
+export function clusterWarnings(groups: readonly GroupFootprint[]): string[] {
+  const count = groups.filter((g) => g.role === NodeRole.CONTROL_PLANE).reduce((sum, g) => sum + g.nodes.length, 0);
+  if (count === 0 || count % 2 !== 0) return [];
+  return [`${count} control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.`];
+}
+
+/** Whether the group's nodes fit its cloud's subnet and the pod range, with every admitted group's. */
+function roomProblems(admitted: readonly GroupFootprint[], group: GroupFootprint, addresses: AddressPlan): string[] {
+  const problems: string[] = [];
+  const prop = group.scaled ? 'autoscaling.maxNodes' : 'count';
+  const size = (g: GroupFootprint) => g.scaled?.maxNodes ?? g.nodes.length;
+  const all = [...admitted, group];
+  const onCloud = all.filter((g) => g.cloud === group.cloud).reduce((sum, g) => sum + size(g), 0);
+  const total = all.reduce((sum, g) => sum + size(g), 0);
+  const counted = all.some((g) => g.scaled) ? ', autoscaled groups at their maxNodes' : '';
+  const network = addresses.networks.find((n) => n.cloud === group.cloud);
+  if (network && onCloud > network.usableNodeAddresses) {
+    problems.push(
+      `${prop} must fit the ${CLOUD_DISPLAY_NAME[group.cloud]} subnet ${network.subnetCidr}: it holds ${network.usableNodeAddresses} nodes (got ${onCloud} with this group${counted}). Use a larger subnetCidr or fewer nodes.`,
+    );
+  }
+  const podRoom = 2 ** (NODE_POD_PREFIX - parseCidr(addresses.podCidr).prefix);
+  if (total > podRoom) {
+    problems.push(`${prop} must fit the pod range ${addresses.podCidr}: a /${NODE_POD_PREFIX} per node leaves room for ${podRoom} nodes (got ${total}${counted}). Use a larger podCidr.`);
+  }
+  return problems;
+}
