@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Brings this node onto the mesh before kubeadm runs (bootstrap-node.sh calls it):
+# Brings this node onto the mesh before kubeadm runs (bootstrap-node.sh calls it), and again
+# at every boot (the agent service's ExecStartPre):
 #
-#   mesh-up.sh init                 interface up, agent service started (it publishes this
-#                                   node's record once kubeadm init has made the API)
-#   mesh-up.sh join-control-plane   the same, then publish, sync, and wait for a handshake
-#                                   with the init node (stacked etcd talks over the mesh)
-#   mesh-up.sh worker               the same as join-control-plane, without the wait
-#   mesh-up.sh interface            key and interface only (the agent service, after a reboot)
+#   mesh-up.sh interface            key, WireGuard interface with the mesh address, then the peers
+#                                   of the last sync (cast-mesh-agent restore: no API needed)
+#   mesh-up.sh control-plane|init|join-control-plane|worker
+#                                   the same, then the agent service starts; it publishes this
+#                                   node's record once the kubelet has registered the Node
+#
+# Nothing is published before the node joins: a record is an annotation on the node's own Node
+# object, written with the kubelet's credentials. A joining control plane waits for a control
+# plane over the mesh (cast-mesh-agent wait-peer --role control-plane) between its kubelet's
+# join and its etcd join; bootstrap-node.sh runs that step.
 #
 # The private key is made here, on the node, and never leaves it. A node of an autoscaled
 # group (CAST_MESH_CLAIM_CIDR set, CAST_MESH_ADDRESS empty) first claims its mesh address
@@ -15,9 +20,9 @@ set -euo pipefail
 
 readonly kind="${1:-}"
 case "$kind" in
-  init | join-control-plane | worker | interface) ;;
+  interface | control-plane | init | join-control-plane | worker) ;;
   *)
-    echo "usage: $0 init|join-control-plane|worker|interface (got \"$kind\")" >&2
+    echo "usage: $0 interface|control-plane|init|join-control-plane|worker (got \"$kind\")" >&2
     exit 2
     ;;
 esac
@@ -142,6 +147,12 @@ if [ -n "${CAST_MESH_CLAIM_CIDR:-}" ] && [ -z "${CAST_MESH_ADDRESS:-}" ]; then
 fi
 : "${CAST_MESH_ADDRESS:?missing in $node_env}"
 if [ "$CAST_MESH_MODE" != cloud-network ]; then wireguard_up; fi
+# The peers (or, in cloud-network mode, the routes) of the last sync, from the node's own copy:
+# after a reboot the API may be reachable only through this mesh. A first boot has no copy;
+# a broken one must not keep the interface, or the agent service, from coming up.
+if ! agent restore; then
+  log "could not restore the last mesh records; the agent will sync them from the API" >&2
+fi
 [ "$kind" = interface ] && exit 0
 
 if [ "$systemd" = yes ]; then
@@ -149,18 +160,5 @@ if [ "$systemd" = yes ]; then
   systemctl enable --now cast-mesh-agent.service
 else
   log "no systemd: not starting cast-mesh-agent.service (run the agent yourself)"
-fi
-
-case "$kind" in
-  init) ;; # no API yet: the service publishes this node's record after kubeadm init
-  join-control-plane | worker)
-    log "publishing ${CAST_NODE_NAME}'s mesh record"
-    agent publish --timeout "$api_timeout"
-    agent sync --timeout 120
-    ;;
-esac
-if [ "$kind" = join-control-plane ] && [ "$CAST_MESH_MODE" != cloud-network ]; then
-  log "waiting for ${CAST_MESH_INIT_NODE} over the mesh"
-  agent wait-peer "$CAST_MESH_INIT_NODE" --timeout "$api_timeout"
 fi
 log "mesh is up on ${CAST_NODE_NAME}"

@@ -4,10 +4,11 @@
  * of its group's block (docs/mesh.md, "Claimed addresses"). With the directory
  * backend (claims/<address> files made with O_EXCL): the home slot
  * nameHash(name) mod hosts, reuse of a claim naming the node, the probe past
- * records and claims (wrapping), a full block, and 8 processes racing for one
- * home slot. With the Kubernetes backend, against a stub kubectl: claim
- * ConfigMaps made with `kubectl create`, AlreadyExists meaning "next address",
- * and the claim owned by the Node once the agent knows the Node's uid.
+ * claims (wrapping), a full block, and 8 processes racing for one home slot.
+ * With the Kubernetes backend, against a stub kubectl: claim ConfigMaps made
+ * with `kubectl create` (the bootstrap token reads claims, no records),
+ * AlreadyExists meaning "next address", and the claim owned by the Node once
+ * the agent sees the Node's uid.
  *
  * The node.env and mesh.env files are written here by hand (what the renderer
  * writes for a scaled node, reduced to what the agent reads).
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeWithTool } from '../core/bootstrap/node-tools';
 import { AGENT } from './agent-cli';
+import { RecordsDir, timestamp } from './records-dir';
 import { StubCommands } from './stub-commands';
 
 const PUBLIC_KEY = 'bY1m8VfJc8gq8oWfM3vYb0V8fWkYl0m5pYk1Vx9xq2A=';
@@ -96,8 +98,6 @@ function cluster(block = BLOCK) {
       writeFileSync(go, '');
       return Promise.all(children);
     },
-    /** Another node's record, with only what the claim reads. */
-    record: (name: string, meshAddress: string) => writeFileSync(join(records, `${name}.json`), JSON.stringify({ name, meshAddress })),
     /** A claim file made by another node. */
     claimed: (address: string, name: string) => {
       mkdirSync(join(records, 'claims'), { recursive: true });
@@ -119,8 +119,9 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, directory backend
   test('the claims folder is no record: render over the same directory lists the records only', () => {
     const c = cluster();
     const address = c.claim('w-a').stdout;
-    const own = { name: 'w-a', cloud: 'aws', role: 'worker', publicKey: PUBLIC_KEY, endpoint: '198.51.100.7', meshAddress: address, privateAddress: '10.10.0.7' };
-    writeFileSync(join(c.records, 'w-a.json'), JSON.stringify(own));
+    const api = new RecordsDir(c.records);
+    api.register({ name: 'w-a', controlPlane: false, createdAt: timestamp(0) });
+    api.annotate('w-a', { cloud: 'aws', publicKey: PUBLIC_KEY, endpoint: '198.51.100.7', meshAddress: address, privateAddress: '10.10.0.7' });
     const render = spawnSync('python3', [AGENT, '--records-dir', c.records, 'render', '--self', 'w-a'], { encoding: 'utf8' });
     expect(render.stderr).toBe('');
     expect(render.status).toBe(0);
@@ -137,18 +138,16 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, directory backend
     expect(c.claims()).toEqual({ [other]: name });
   });
 
-  test('the probe skips addresses of records and of claims, in order, and wraps at the end of the block', () => {
+  test('the probe skips claimed addresses, in order, and wraps at the end of the block', () => {
     const c = cluster();
     const [name] = namesWithSlot('probe-', 10, 1);
-    c.record('static-1', host(10));
-    c.claimed(host(11), 'scaled-other');
-    c.record('static-2', host(12));
+    for (const slot of [10, 11, 12]) c.claimed(host(slot), `scaled-${slot}`);
     expect(c.claim(name)).toMatchObject({ status: 0, stdout: host(13) });
 
     const w = cluster();
     const [last] = namesWithSlot('wrap-', HOSTS - 1, 1);
     w.claimed(host(HOSTS - 1), 'someone');
-    w.record('static-1', host(0));
+    w.claimed(host(0), 'someone-else');
     expect(w.claim(last)).toMatchObject({ status: 0, stdout: host(1) });
   });
 
@@ -164,16 +163,13 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, directory backend
 
   test('a full block is a clear error at once, not retried for the timeout, and claims nothing', () => {
     const c = cluster('10.4.37.0/29');
-    for (let slot = 0; slot < 6; slot++) {
-      if (slot % 2) c.claimed(host(slot), `n-${slot}`);
-      else c.record(`n-${slot}`, host(slot));
-    }
+    for (let slot = 0; slot < 6; slot++) c.claimed(host(slot), `n-${slot}`);
     const before = c.claims();
     const started = performance.now();
     const run = c.claim('late-node', '', '60');
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('no free address to claim in 10.4.37.0/29: all 6 are taken by records or claims');
+    expect(run.stderr).toContain('no free address to claim in 10.4.37.0/29: all 6 are taken by claims');
     expect(c.claims()).toEqual(before);
   });
 
@@ -202,7 +198,6 @@ const STUBS = {
   kubectl: [
     'case " $* " in',
     '  *" get configmaps "*" cast-mesh/claim=true "*) cat "$STUB_DIR/claims.json" ;;',
-    '  *" get configmaps "*) cat "$STUB_DIR/configmaps.json" ;;',
     '  *" create "*)',
     '    manifest="$(cat)"; printf \'%s\\n\' "$manifest" >>"$STUB_DIR/created.jsonl"',
     '    name="$(printf \'%s\' "$manifest" | grep -o \'claim-[0-9-]*\' | head -1)"',
@@ -210,7 +205,8 @@ const STUBS = {
     '    if grep -qx "$name" "$STUB_DIR/taken" 2>/dev/null; then echo "Error from server (AlreadyExists): error when creating \\"STDIN\\": configmaps \\"$name\\" already exists" >&2; exit 1; fi',
     '    echo "configmap/$name created" ;;',
     '  *" apply "*) cat >>"$STUB_DIR/applied.jsonl"; echo >>"$STUB_DIR/applied.jsonl" ;;',
-    '  *" get node "*) cat "$STUB_DIR/node.json" ;;',
+    '  *" get nodes "*) cat "$STUB_DIR/nodes.json" ;;',
+    '  *" patch node "*) ;;',
     'esac',
   ].join('\n'),
   wg: `case "$1" in pubkey) echo ${PUBLIC_KEY} ;; syncconf) cat >/dev/null ;; esac`,
@@ -239,7 +235,7 @@ function kubeNode(name: string, address = '') {
     `CAST_MESH_KUBELET_KUBECONFIG='${s.path('kubelet.conf')}'`,
   ];
   writeFileSync(s.path('mesh.env'), `${MESH_ENV}\n${overrides.join('\n')}\n`);
-  writeFileSync(s.path('configmaps.json'), JSON.stringify({ items: [] }));
+  writeFileSync(s.path('nodes.json'), JSON.stringify({ items: [] }));
   writeFileSync(s.path('claims.json'), JSON.stringify({ items: [] }));
   const lines = (file: string) => (existsSync(s.path(file)) ? readFileSync(s.path(file), 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)) : []);
   return {
@@ -250,7 +246,6 @@ function kubeNode(name: string, address = '') {
     applied: () => lines('applied.jsonl'),
     setClaims: (...claims: { node: string; address: string }[]) =>
       writeFileSync(s.path('claims.json'), JSON.stringify({ items: claims.map((data) => ({ metadata: { name: `claim-${data.address.replace(/\./g, '-')}`, namespace: 'cast-mesh' }, data })) })),
-    setRecords: (...records: { name: string; meshAddress: string }[]) => writeFileSync(s.path('configmaps.json'), JSON.stringify({ items: records.map((data) => ({ metadata: { name: data.name }, data })) })),
     taken: (...addresses: string[]) => writeFileSync(s.path('taken'), addresses.map((a) => `claim-${a.replace(/\./g, '-')}\n`).join('')),
   };
 }
@@ -268,7 +263,7 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, Kubernetes backen
   const NEXT = host((homeSlot(NAME) + 1) % HOSTS);
   const AFTER = host((homeSlot(NAME) + 2) % HOSTS);
 
-  test('lists claims and records, then creates claim-<a>-<b>-<c>-<d> with the bootstrap token; AlreadyExists means the next address', () => {
+  test('lists the claims, then creates claim-<a>-<b>-<c>-<d> with the bootstrap token; AlreadyExists means the next address', () => {
     const n = kubeNode(NAME);
     // Taken between the listing and the create: another node won the race for the home slot.
     n.taken(HOME);
@@ -277,17 +272,15 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, Kubernetes backen
     expect(run.output.trim().split('\n').pop()).toBe(NEXT);
     expect(n.kubectl(run)).toEqual([
       `${KUBECTL} get configmaps -n cast-mesh -l cast-mesh/claim=true -o json`,
-      `${KUBECTL} get configmaps -n cast-mesh -l cast-mesh/record=true -o json`,
       `${KUBECTL} create -f -`,
       `${KUBECTL} create -f -`,
     ]);
     expect(n.created()).toEqual([claimConfigMap(NAME, HOME), claimConfigMap(NAME, NEXT)]);
   });
 
-  test('addresses of listed claims and records are not even tried', () => {
+  test('addresses of listed claims are not even tried', () => {
     const n = kubeNode(NAME);
-    n.setClaims({ node: 'aws-scaled-i-0bbb', address: HOME });
-    n.setRecords({ name: 'aws-cp-1', meshAddress: NEXT });
+    n.setClaims({ node: 'aws-scaled-i-0bbb', address: HOME }, { node: 'aws-scaled-i-0ccc', address: NEXT });
     const run = n.agent(['claim']);
     expect(run.status).toBe(0);
     expect(run.output.trim().split('\n').pop()).toBe(AFTER);
@@ -311,23 +304,23 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, Kubernetes backen
     expect(n.created()).toHaveLength(1);
   });
 
-  test('sync: once the Node is known (its uid), the claim is applied with the Node as owner; before, it is left alone', () => {
+  test('sync: once its Node is listed (its uid), the claim is applied with the Node as owner; before, it is left alone', () => {
     const n = kubeNode(NAME, '10.4.37.9');
+    writeFileSync(n.s.path('kubelet.conf'), 'kubelet kubeconfig\n');
     const before = n.agent(['sync']);
     expect(before.status).toBe(0);
-    expect(n.applied().filter((m) => m.metadata.name.startsWith('claim-'))).toEqual([]);
+    expect(n.applied()).toEqual([]);
 
-    writeFileSync(n.s.path('kubelet.conf'), 'kubelet kubeconfig\n');
-    writeFileSync(n.s.path('node.json'), JSON.stringify({ metadata: { name: NAME, uid: '6f1c-uid' }, spec: { podCIDR: '10.244.7.0/24' } }));
+    const node = { metadata: { name: NAME, uid: '6f1c-uid', creationTimestamp: timestamp(3) }, spec: { podCIDR: '10.244.7.0/24' } };
+    writeFileSync(n.s.path('nodes.json'), JSON.stringify({ items: [node] }));
     const after = n.agent(['sync']);
     expect(after.status).toBe(0);
     const calls = n.kubectl(after);
-    expect(calls[0]).toBe(`kubectl --kubeconfig ${n.s.path('kubelet.conf')} get node ${NAME} -o json`);
+    expect(calls[0]).toBe(`kubectl --kubeconfig ${n.s.path('kubelet.conf')} get nodes -o json`);
     expect(calls).toContain(`${KUBECTL} apply --server-side --force-conflicts --field-manager=cast-mesh-agent -f -`);
-    const owned = n.applied().filter((m) => m.metadata.name.startsWith('claim-'));
     const expected = claimConfigMap(NAME, '10.4.37.9');
-    expect(owned).toEqual([{ ...expected, metadata: { ...expected.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: NAME, uid: '6f1c-uid' }] } }]);
-    // The record is owned too, as for any node.
-    expect(n.applied().filter((m) => m.metadata.name === NAME).pop().metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Node', name: NAME, uid: '6f1c-uid' }]);
+    expect(n.applied()).toEqual([{ ...expected, metadata: { ...expected.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: NAME, uid: '6f1c-uid' }] } }]);
+    // The record itself is the Node's annotations, patched with the kubelet's kubeconfig.
+    expect(calls.filter((call) => call.includes(' patch node '))).toEqual([expect.stringMatching(new RegExp(`^kubectl --kubeconfig ${n.s.path('kubelet.conf')} patch node ${NAME} --type merge -p `))]);
   });
 });

@@ -4,26 +4,29 @@
  * mesh-up.sh and the agent, taken from `renderNodeUserData`), runs `mesh-up.sh
  * <kind>` in its namespace, and then `cast-mesh-agent run`, as its systemd
  * unit would. A directory shared by the nodes stands in for the Kubernetes API
- * (`CAST_MESH_RECORDS_DIR`). Nothing else is given to a node: it makes its own
- * key, finds its private address in its subnet, and learns its peers from the
- * records.
+ * (`CAST_MESH_RECORDS_DIR`, records-dir.ts): the lab registers each node's
+ * Node object (its role label, pod CIDR and age) as kubeadm and the API server
+ * would, and the node's agent publishes its own annotations. Nothing else is
+ * given to a node: it makes its own key, finds its private address in its
+ * subnet, and learns its peers from the records.
  *
  * Per node, `mesh.env` gets the overrides a lab needs, appended to the rendered
  * file (later lines win for bash and the agent alike): the records directory,
- * an interface name unique on the host, the key, state and CNI paths under the
- * lab's folder, and the pod CIDR (on a node, read from its Node object).
+ * an interface name unique on the host, and the key, state, CNI and cache
+ * paths under the lab's folder.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
-import { allocateMeshAddresses, MeshMode } from '../../lib/core/mesh';
+import { allocateMeshAddresses, MeshMode, MeshRecord } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { CloudConfig, contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
 import { PATH_LIMIT_MS, READY_LIMIT_MS, scaled } from './lab-waits';
 import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-lab';
+import { RecordsDir, timestamp } from './records-dir';
 
 /** The cluster's pod range; the lab gives node i the pod CIDR 10.244.i.0/24. */
 const POD_RANGE = '10.244.0.0/16';
@@ -79,13 +82,16 @@ export class AgentLab {
 
   readonly dir = mkdtempSync(join(tmpdir(), 'cast-agent-lab-'));
   readonly recordsDir = join(this.dir, 'records');
+  /** The stand-in API: Nodes the lab registers, annotations the agents write. */
+  readonly api = new RecordsDir(this.recordsDir);
   readonly agentPath = join(this.dir, 'agent/cast-mesh-agent');
   readonly meshUpPath = join(this.dir, 'bin/mesh-up.sh');
   readonly meshAddresses: ReadonlyMap<string, string>;
   private readonly agents = new Map<string, ChildProcess>();
+  /** Each Node's creationTimestamp, fixed at its first registration: one second apart, in registration order. */
+  private readonly createdAt = new Map<string, string>();
 
   private constructor(readonly lab: NamespaceLab) {
-    mkdirSync(this.recordsDir);
     this.meshAddresses = new Map(allocateMeshAddresses(lab.nodes.map((node) => ({ name: node.name })), '10.4.0.0/16').map((a) => [a.name, a.address]));
   }
 
@@ -129,7 +135,8 @@ export class AgentLab {
         CAST_MESH_KEY_FILE: join(dir, 'wg.key'),
         CAST_MESH_STATE_DIR: join(dir, 'state'),
         CAST_MESH_CNI_CONFIG: join(dir, 'cni/10-cast.conflist'),
-        CAST_MESH_NODE_POD_CIDR: node.podCidr,
+        CAST_MESH_RECORDS_CACHE: this.cachePath(node.name),
+        CAST_MESH_API_SERVERS_FILE: join(dir, 'state/api-servers'),
         // The lab's clouds are L2 bridges that deliver any destination: plain routing, no IPIP devices
         // (ipip-namespaces.test.ts shows the tunnel, where the kernel has the ipip driver).
         CAST_MESH_IPIP_CLOUDS: '',
@@ -145,8 +152,11 @@ export class AgentLab {
     return ['node.env', 'mesh.env'].map((file) => readFileSync(join(this.nodeDir(name), file), 'utf8')).join('\n');
   }
 
-  /** `mesh-up.sh <kind>` in the node's namespace, as bootstrap-node.sh runs it; killed after MESH_UP_LIMIT_MS. */
-  meshUp(name: string, kind = this.kindOf(name)): Promise<RunResult> {
+  /**
+   * `mesh-up.sh <kind>` in the node's namespace, as bootstrap-node.sh runs it (or `interface`, as
+   * the agent service runs it at boot); killed after MESH_UP_LIMIT_MS.
+   */
+  meshUp(name: string, kind: NodeBootstrapKind | 'interface' = this.kindOf(name)): Promise<RunResult> {
     return run('ip', ['netns', 'exec', this.node(name).ns, this.meshUpPath, kind], undefined, this.scriptEnv(name), MESH_UP_LIMIT_MS);
   }
 
@@ -177,13 +187,43 @@ export class AgentLab {
     await Promise.all([...this.agents.keys()].map((name) => this.stopAgent(name)));
   }
 
-  /** Deletes the node's record, as `kubectl delete node` does through the record's owner reference. */
-  removeRecord(name: string): void {
-    unlinkSync(join(this.recordsDir, `${name}.json`));
+  /**
+   * Registers the node's Node object, as its kubelet and kubeadm would (control-plane nodes carry
+   * kubeadm's label unless `controlPlane` says otherwise: a joining control plane gets it only
+   * in its control-plane-join phase), with its pod CIDR, as the controller manager allocates it.
+   */
+  register(name: string, controlPlane = this.node(name).role === NodeRole.CONTROL_PLANE): void {
+    if (!this.createdAt.has(name)) this.createdAt.set(name, timestamp(this.createdAt.size));
+    this.api.register({ name, controlPlane, podCidr: this.node(name).podCidr, createdAt: this.createdAt.get(name)! });
   }
 
-  records(): Record<string, string>[] {
-    return this.nodes.filter((node) => existsSync(join(this.recordsDir, `${node.name}.json`))).map((node) => JSON.parse(readFileSync(join(this.recordsDir, `${node.name}.json`), 'utf8')));
+  /** `kubectl delete node`: the Node goes, and its annotations with it. */
+  removeRecord(name: string): void {
+    for (const file of [`${name}.json`, `annotations/${name}.json`]) if (existsSync(join(this.recordsDir, file))) unlinkSync(join(this.recordsDir, file));
+  }
+
+  records(): MeshRecord[] {
+    return this.api.records();
+  }
+
+  /** Where the node's agent keeps the records of its last sync (CAST_MESH_RECORDS_CACHE). */
+  cachePath(name: string): string {
+    return join(this.nodeDir(name), 'state/mesh-records.json');
+  }
+
+  /** The control planes' mesh addresses the node's agent wrote (CAST_MESH_API_SERVERS_FILE). */
+  apiServers(name: string): string[] {
+    const path = join(this.nodeDir(name), 'state/api-servers');
+    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+  }
+
+  /** A reboot's loss: the node's agent stops and its wireguard-go ends, taking the interface and its routes along. */
+  async powerOff(name: string): Promise<void> {
+    await this.stopAgent(name);
+    const node = this.node(name);
+    await stopWireGuardGo(join(this.nodeDir(name), 'state', `wireguard-go-${node.ifname}.pid`));
+    // wireguard-go removes the TUN device as it exits; its socket file may stay behind.
+    rmSync(`/var/run/wireguard/${node.ifname}.sock`, { force: true });
   }
 
   /** Destinations of the routes the agent installed on the node (its protocol number). */

@@ -1,10 +1,13 @@
 /**
  * The mesh at run time, for real: 8 nodes in 4 "clouds" as network namespaces
  * (agent-lab.ts), each running the `mesh-up.sh` and `cast-mesh-agent` its
- * user-data carries, with a shared directory of records standing in for the
- * Kubernetes API. Nobody hands a node its peers: it makes its key, publishes its
- * record, and configures itself from the others' records. A ninth node joins
- * later and is removed again. Then the same nodes switch to cross-location.
+ * user-data carries, with a shared directory standing in for the Kubernetes
+ * API (records-dir.ts): the test registers each Node (role label, pod CIDR,
+ * age) as kubeadm would, and each agent publishes its own annotations. Nobody
+ * hands a node its peers: it makes its key, publishes its record once its Node
+ * exists, and configures itself from the others' records. Forged records
+ * change no node's peers or routes. A ninth node joins later and is removed
+ * again. Then the same nodes switch to cross-location.
  *
  * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3; skips
  * with a printed reason otherwise, except that on CI (CI=true) missing binaries
@@ -12,6 +15,7 @@
  * skipped with a printed reason. Everything is removed in afterAll: the agents
  * and the wireguard-go processes mesh-up.sh started (by pid), the namespaces, the files.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
@@ -20,6 +24,7 @@ import { NodeRole } from '../../lib/core/node-role';
 import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries, onPath } from './agent-lab';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, sleep } from './lab-waits';
 import { LabNode, run } from './namespace-lab';
+import { CONFLICT_ANNOTATION, timestamp } from './records-dir';
 
 const missingBinaries = missingLabBinaries();
 const describeIf = describeAgentLab('mesh agent namespace test');
@@ -73,25 +78,42 @@ describeIf('the mesh agent in network namespaces', () => {
     await lab?.cleanup();
   }, BUILD_LIMIT_MS);
 
-  test('full mesh: each node runs mesh-up.sh and its agent; every ordered pair pings over mesh addresses, every pod reaches every pod', async () => {
+  test('full mesh: each node runs mesh-up.sh and its agent, then registers; joining control planes wait for a control plane over the mesh; every ordered pair pings', async () => {
     const started = performance.now();
-    // As bootstrap-node.sh: mesh-up.sh <kind>; its systemd unit (here: this test) then runs the agent.
-    // The joining control-plane nodes wait inside mesh-up.sh for a handshake with the init node.
+    // As bootstrap-node.sh: mesh-up.sh <kind> (key, interface, nothing published), then kubeadm.
+    // The init node's Node exists first (kubeadm init); the others register as their kubelets
+    // join. A joining control plane registers without kubeadm's control-plane label
+    // (`kubeadm join --skip-phases control-plane-join`), waits for any control plane over the
+    // mesh, and only then gets the label (`kubeadm join phase control-plane-join`).
+    const init = await lab.meshUp(lab.initNode().name);
+    expect({ code: init.code, output: init.stdout + init.stderr }).toEqual({ code: 0, output: expect.stringContaining('nothing to restore') });
+    lab.startAgent(lab.initNode().name);
+    lab.register(lab.initNode().name);
     const results = await Promise.all(
-      first.map(async (node) => {
-        const result = await lab.meshUp(node.name);
-        lab.startAgent(node.name);
-        return { node: node.name, kind: lab.kindOf(node.name), code: result.code, output: result.stdout + result.stderr };
-      }),
+      first
+        .filter((node) => node !== lab.initNode())
+        .map(async (node) => {
+          const result = await lab.meshUp(node.name);
+          lab.startAgent(node.name);
+          const joining = lab.kindOf(node.name) === 'join-control-plane';
+          lab.register(node.name, false);
+          const wait = joining ? await lab.agent(node.name, ['wait-peer', '--role', 'control-plane', '--timeout', String(Math.ceil(SETTLE_MS / 1000))]) : undefined;
+          if (joining) lab.register(node.name, true);
+          return { node: node.name, code: result.code, output: result.stdout + result.stderr, wait: wait && { code: wait.code, output: wait.stderr } };
+        }),
     );
     const up = performance.now();
     expect(results.filter((r) => r.code !== 0)).toEqual([]);
-    for (const r of results.filter((x) => x.kind === 'join-control-plane')) expect(r.output).toContain(`${lab.initNode().name} answers over the mesh`);
+    for (const r of results.filter((x) => x.wait)) {
+      expect(r.wait!.code).toBe(0);
+      const answered = /cast-mesh-agent: (\S+) answers over the mesh/.exec(r.wait!.output)?.[1];
+      expect(first.filter((node) => node.role === NodeRole.CONTROL_PLANE && node.name !== r.node).map((node) => node.name)).toContain(answered);
+    }
     expect(await lab.lab.unreachable(meshPairs(first), SETTLE_MS)).toEqual([]);
     const pinged = performance.now();
     expect(await lab.lab.unreachable(podPairs(first), SETTLE_MS)).toEqual([]);
     console.log(
-      `agent mesh of ${first.length} nodes: every mesh-up.sh done (joining control planes after their handshake with the init node) in ${Math.round(up - started)} ms; ` +
+      `agent mesh of ${first.length} nodes: every node up and registered (joining control planes after a control plane answered over the mesh) in ${Math.round(up - started)} ms; ` +
         `all ${first.length * (first.length - 1)} ordered pairs pinged after ${Math.round(pinged - started)} ms`,
     );
 
@@ -99,9 +121,9 @@ describeIf('the mesh agent in network namespaces', () => {
       const others = first.filter((other) => other !== node).map(publicKey).sort();
       expect({ node: node.name, peers: await peersOf(node) }).toEqual({ node: node.name, peers: others });
     }
-  }, jestTimeout(MESH_UP_LIMIT_MS, SETTLE_MS, SETTLE_MS));
+  }, jestTimeout(MESH_UP_LIMIT_MS, MESH_UP_LIMIT_MS, SETTLE_MS, SETTLE_MS, SETTLE_MS));
 
-  test('keys are made on the node, stay there (0600), and only the public key is published', async () => {
+  test('keys are made on the node, stay there (0600), and only the public key is published, on the node\'s own Node; role and pod range are the Node\'s', async () => {
     const records = lab.records();
     expect(records.map((r) => r.name).sort()).toEqual(first.map((node) => node.name).sort());
     for (const node of first) {
@@ -112,17 +134,70 @@ describeIf('the mesh agent in network namespaces', () => {
       expect(record).toEqual({
         name: node.name,
         cloud: node.cloud,
+        // From kubeadm's label, not from anything the node wrote.
         role: node.role,
         publicKey: shownPublicKey,
         endpoint: node.publicAddress,
         meshAddress: lab.meshAddress(node.name),
         // Found by the agent inside mesh.privateCidr, not handed to it.
         privateAddress: node.privateAddress,
+        // spec.podCIDR of the Node.
         podCidr: node.podCidr,
       });
+      // The node writes its self-declared fields and nothing else (no conflict: nothing is ignored).
+      expect(Object.keys(lab.api.annotations(node.name)).sort()).toEqual(['cast-mesh/cloud', 'cast-mesh/endpoint', 'cast-mesh/mesh-address', 'cast-mesh/private-address', 'cast-mesh/public-key']);
       expect(JSON.stringify(records)).not.toContain(privateKeyOf(node));
+      // What the node keeps for its next boot: every record it applied, and the control planes' mesh addresses.
+      const cached = JSON.parse(readFileSync(lab.cachePath(node.name), 'utf8'));
+      expect(cached.records.map((r: { name: string }) => r.name)).toEqual(first.map((n) => n.name).sort());
+      expect(statSync(lab.cachePath(node.name)).mode & 0o777).toBe(0o600);
     }
-  });
+    // The last control plane got kubeadm's label a moment ago: each agent lists it at its next sync.
+    const controlPlanes = first.filter((n) => n.role === NodeRole.CONTROL_PLANE).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const expected = JSON.stringify(controlPlanes.map((n) => lab.meshAddress(n.name)));
+    const stale = await eventually(async () => first.filter((node) => JSON.stringify(lab.apiServers(node.name)) !== expected).map((node) => node.name), (names) => names.length === 0);
+    expect(stale).toEqual([]);
+  }, jestTimeout(SETTLE_MS));
+
+  test('forged records (a worker claiming the API server\'s mesh address, 169.254.169.254 as a mesh address or endpoint, a pod CIDR outside the pod range): no node\'s peers or routes change, the API server still answers, every agent reports them on its own Node', async () => {
+    const apiServer = lab.initNode();
+    const snapshot = async () =>
+      Object.fromEntries(await Promise.all(first.map(async (node) => [node.name, { peers: (await lab.lab.wgShow(node, 'allowed-ips')).map((p) => p.join(' ')).sort(), routes: (await lab.agentRoutes(node.name)).sort() }] as const)));
+    const before = await snapshot();
+    const key = () => execFileSync('wg', ['genkey']).toString().trim();
+    // Nodes whose kubelet credentials a forger holds: they may write their own annotations, nothing else.
+    const forged = [
+      { name: 'evil-w-1', meshAddress: lab.meshAddress(apiServer.name), endpoint: '198.18.9.1' },
+      { name: 'evil-w-2', meshAddress: '169.254.169.254', endpoint: '198.18.9.2' },
+      { name: 'evil-w-3', meshAddress: '10.4.250.3', endpoint: '169.254.169.254' },
+      // A kubelet may set its Node's spec.podCIDR itself before the controller manager does.
+      { name: 'evil-w-4', meshAddress: '10.4.250.4', endpoint: '198.18.9.4', podCidr: '0.0.0.0/0' },
+    ];
+    for (const [i, f] of forged.entries()) {
+      lab.api.register({ name: f.name, controlPlane: false, podCidr: f.podCidr ?? `10.244.${200 + i}.0/24`, createdAt: timestamp(100 + i) });
+      const publicKey = execFileSync('wg', ['pubkey'], { input: key() }).toString().trim();
+      lab.api.annotate(f.name, { cloud: 'aws', publicKey, endpoint: f.endpoint, meshAddress: f.meshAddress, privateAddress: '10.10.0.99' });
+    }
+    const reported = (node: LabNode) => lab.api.annotations(node.name)[CONFLICT_ANNOTATION] ?? '';
+    const unreported = await eventually(
+      async () => first.filter((node) => forged.some((f) => !reported(node).includes(`record '${f.name}'`))).map((node) => node.name),
+      (names) => names.length === 0,
+    );
+    expect(unreported).toEqual([]);
+    const report = reported(first[1]);
+    expect(report).toContain(`record 'evil-w-1' claims the meshAddress ${lab.meshAddress(apiServer.name)} of '${apiServer.name}', an earlier record`);
+    expect(report).toContain("record 'evil-w-2' has a bad meshAddress");
+    expect(report).toContain("record 'evil-w-3' has an unusable endpoint 169.254.169.254");
+    expect(report).toContain("record 'evil-w-4' has a bad podCidr");
+    expect(await snapshot()).toEqual(before);
+    const toApiServer = first.filter((node) => node !== apiServer).map((node) => [node.ns, lab.meshAddress(apiServer.name)] as const);
+    expect(await lab.lab.unreachable(toApiServer, SETTLE_MS)).toEqual([]);
+
+    // Deleting the forgers' Nodes clears the reports.
+    for (const f of forged) lab.removeRecord(f.name);
+    const stillReported = await eventually(async () => first.filter((node) => reported(node) !== '').map((node) => node.name), (names) => names.length === 0);
+    expect(stillReported).toEqual([]);
+  }, jestTimeout(SETTLE_MS, SETTLE_MS, SETTLE_MS));
 
   test('CNI: the agent wrote the bridge configuration on the pod CIDR, and masquerades only traffic leaving pods and mesh', async () => {
     const node = lab.node('azure-w-1');
@@ -148,6 +223,7 @@ describeIf('the mesh agent in network namespaces', () => {
     const result = await lab.meshUp(late.name);
     expect(result.code).toBe(0);
     lab.startAgent(late.name);
+    lab.register(late.name);
     const all = [...first, late];
     const pairs = [...meshPairs(all), ...podPairs(all)].filter(([from, to]) => from === late.ns || from === late.podNs || to === lab.meshAddress(late.name) || to === late.podAddress);
     expect(await lab.lab.unreachable(pairs, SETTLE_MS)).toEqual([]);
@@ -155,7 +231,7 @@ describeIf('the mesh agent in network namespaces', () => {
     for (const node of first) expect(lab.filesOf(node.name)).toBe(before.get(node.name));
   }, jestTimeout(MESH_UP_LIMIT_MS, SETTLE_MS));
 
-  test('removing a record removes the peer and its routes everywhere', async () => {
+  test('deleting a Node removes its peer and its routes everywhere', async () => {
     const late = lab.node(LATE.name);
     const lateKey = (await lab.lab.wgShow(late, 'public-key'))[0][0];
     await lab.stopAgent(late.name);
@@ -198,6 +274,8 @@ describeIf('the mesh agent in network namespaces', () => {
     const result = await lab.agent('aws-w-1', ['wait-peer', 'nobody', '--timeout', '2']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('no answer from nobody over the mesh in 2 s');
+    const both = await lab.agent('aws-w-1', ['wait-peer', 'aws-cp-1', '--role', 'control-plane', '--timeout', '2']);
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('wait-peer takes a node name or --role, one of them') });
   }, jestTimeout());
 
   function publicKey(node: LabNode): string {

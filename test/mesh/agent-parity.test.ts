@@ -14,6 +14,7 @@ import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { allocateMeshAddresses, ALL_MESH_MODES, MeshMode, MeshRecord, meshNodeInputOfRecord, planMesh, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
 import { describeWithTool } from '../core/bootstrap/node-tools';
 import { runAgent } from './agent-cli';
+import { RecordsDir, timestamp } from './records-dir';
 
 interface Settings {
   readonly mode: MeshMode;
@@ -193,7 +194,12 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
     const [c] = fc.sample(caseArb(MeshMode.FULL_MESH).filter((x) => x.records.length > 3), { numRuns: 1, seed: 7 });
     const dir = mkdtempSync(join(tmpdir(), 'cast-records-'));
     try {
-      for (const record of c.records) writeFileSync(join(dir, `${record.name}.json`), JSON.stringify(record));
+      // The directory backend's layout: the Node (role label, pod CIDR) and the node's own annotations.
+      const api = new RecordsDir(dir);
+      for (const [i, { name: nodeName, role, podCidr, ...fields }] of c.records.entries()) {
+        api.register({ name: nodeName, controlPlane: role === 'control-plane', podCidr, createdAt: timestamp(i) });
+        api.annotate(nodeName, fields);
+      }
       const keyFile = join(dir, 'key');
       const privateKey = randomBytes(32).toString('base64');
       writeFileSync(keyFile, `${privateKey}\n`);

@@ -4,9 +4,9 @@
  * run the `mesh-up.sh worker` their user-data carries, all at once, in network
  * namespaces (agent-lab.ts), with a records directory shared by the nodes
  * standing in for the API. Each claims an address of the block
- * (`claims/<address>`), brings WireGuard up with it, publishes its record,
- * and all of them, with a static control-plane node, ping each other over the
- * mesh.
+ * (`claims/<address>`), brings WireGuard up with it, publishes its record once
+ * its Node is registered, and all of them, with a static control-plane node,
+ * ping each other over the mesh.
  *
  * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3; skips
  * with a printed reason otherwise, except that on CI (CI=true) missing binaries
@@ -18,7 +18,7 @@ import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries } from './agent-lab';
-import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS } from './lab-waits';
+import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, waitFor } from './lab-waits';
 import { run } from './namespace-lab';
 
 const missingBinaries = missingLabBinaries();
@@ -60,14 +60,17 @@ describeIf('claimed mesh addresses in network namespaces', () => {
 
   test('three scaled workers run mesh-up.sh at once: distinct addresses of the block, claimed, on their interfaces, and everyone pings everyone', async () => {
     const started = performance.now();
-    // The init node: mesh-up.sh init, then its agent publishes (after kubeadm init, on a node).
+    // The init node: mesh-up.sh init, then its agent publishes once kubeadm init has registered its Node.
     const init = await lab.meshUp(STATIC.name);
     expect({ code: init.code, output: init.stdout + init.stderr }).toEqual({ code: 0, output: expect.any(String) });
     lab.startAgent(STATIC.name);
+    lab.register(STATIC.name);
     const results = await Promise.all(
       SCALED.map(async (node) => {
         const result = await lab.meshUp(node.name, 'worker');
         lab.startAgent(node.name);
+        // kubeadm join: the kubelet registers the Node; the agent then publishes the claimed address.
+        lab.register(node.name);
         return { node: node.name, code: result.code, output: result.stdout + result.stderr };
       }),
     );
@@ -90,13 +93,16 @@ describeIf('claimed mesh addresses in network namespaces', () => {
     expect(Object.fromEntries(readdirSync(claimsDir).map((a) => [readFileSync(join(claimsDir, a), 'utf8'), a]))).toEqual(Object.fromEntries(claimed));
     for (const r of results) expect(r.output).toContain(`claimed ${claimed.get(r.node)}`);
 
-    // Each interface holds its address, and each record publishes it.
+    // Each interface holds its address, and each record publishes it (once the agent saw its Node).
     for (const node of SCALED) {
       const shown = (await run('ip', ['-n', lab.node(node.name).ns, '-4', '-o', 'address', 'show', 'dev', lab.node(node.name).ifname])).stdout;
       expect(shown).toContain(` inet ${claimed.get(node.name)}/32 `);
     }
-    const records = Object.fromEntries(lab.records().map((r) => [r.name, r.meshAddress]));
-    expect(records).toEqual({ ...Object.fromEntries(claimed), [STATIC.name]: lab.meshAddress(STATIC.name) });
+    const expected = { ...Object.fromEntries(claimed), [STATIC.name]: lab.meshAddress(STATIC.name) };
+    const published = () => Object.fromEntries(lab.records().map((r) => [r.name, r.meshAddress]));
+    await waitFor('every record published', () => JSON.stringify(published()) === JSON.stringify(Object.fromEntries(Object.entries(expected).sort())), { limitMs: SETTLE_MS });
+    const records = published();
+    expect(records).toEqual(expected);
 
     // All ordered pairs, the static node included, over WireGuard.
     const all = [STATIC, ...SCALED].map((spec) => ({ ns: lab.node(spec.name).ns, address: records[spec.name] }));
@@ -111,5 +117,5 @@ describeIf('claimed mesh addresses in network namespaces', () => {
       const handshakes = (await lab.lab.wgShow(lab.node(node.name), 'latest-handshakes')).filter(([, t]) => t !== '0');
       expect(handshakes).toHaveLength(SCALED.length);
     }
-  }, jestTimeout(MESH_UP_LIMIT_MS, MESH_UP_LIMIT_MS, SETTLE_MS));
+  }, jestTimeout(MESH_UP_LIMIT_MS, MESH_UP_LIMIT_MS, SETTLE_MS, SETTLE_MS));
 });

@@ -2,8 +2,8 @@
  * mesh-up.sh as a node receives it (from the rendered user-data), run with
  * stubs for wg, ip, systemctl, wireguard-go, curl and the agent: what it does
  * for each kind, in what order, and what it refuses. The real thing runs in
- * agent-namespaces.test.ts; this test covers the paths a namespace cannot
- * (kernel WireGuard, systemd, the download).
+ * agent-namespaces.test.ts and restore-namespaces.test.ts; this test covers the
+ * paths a namespace cannot (kernel WireGuard, systemd, the download).
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,8 +23,13 @@ const STUBS = {
   systemctl: '',
   'systemd-run': '',
   'wireguard-go': '',
-  // claim prints the address the agent claimed (CLAIMED), or fails (CLAIM_FAILS).
-  agent: 'case " $* " in *" claim "*) [ -z "${CLAIM_FAILS:-}" ] || { echo "cast-mesh-agent: claim failed for 1800 s" >&2; exit 1; }; echo "${CLAIMED-10.4.37.9}" ;; esac',
+  // claim prints the address the agent claimed (CLAIMED), or fails (CLAIM_FAILS); restore may fail (RESTORE_FAILS).
+  agent: [
+    'case " $* " in',
+    '  *" claim "*) [ -z "${CLAIM_FAILS:-}" ] || { echo "cast-mesh-agent: claim failed for 1800 s" >&2; exit 1; }; echo "${CLAIMED-10.4.37.9}" ;;',
+    '  *" restore "*) [ -z "${RESTORE_FAILS:-}" ] || { echo "cast-mesh-agent: bad cache" >&2; exit 1; } ;;',
+    'esac',
+  ].join('\n'),
 };
 /** What the renderer writes for a node of an autoscaled group (appended: a later line wins). */
 const SCALED = "CAST_MESH_ADDRESS=''\nCAST_MESH_CLAIM_CIDR='10.4.37.0/24'\n";
@@ -62,7 +67,7 @@ const interfaceUp = (key: string) => [
 ];
 
 describe('mesh-up.sh', () => {
-  test('worker: makes the key (0600), the interface with its address, starts the agent service, publishes and syncs', () => {
+  test('worker: makes the key (0600), the interface with its address, restores the last records, starts the agent service; publishes nothing', () => {
     const n = node('worker');
     const run = n.run();
     expect(run.status).toBe(0);
@@ -71,28 +76,33 @@ describe('mesh-up.sh', () => {
       'wg genkey',
       'ip link show dev wg0',
       ...interfaceUp(key),
+      `${n.agent} restore`,
       'systemctl daemon-reload',
       'systemctl enable --now cast-mesh-agent.service',
-      `${n.agent} publish --timeout 1800`,
-      `${n.agent} sync --timeout 120`,
     ]);
     expect(readFileSync(key, 'utf8')).toBe(`${KEY}\n`);
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect(run.output).toContain('mesh is up on aws-n-2');
   });
 
-  test('join-control-plane: then waits for the init node over the mesh', () => {
-    const n = node('join-control-plane');
-    const run = n.run();
-    expect(run.status).toBe(0);
-    expect(run.calls.slice(-3)).toEqual([`${n.agent} publish --timeout 1800`, `${n.agent} sync --timeout 120`, `${n.agent} wait-peer aws-cp-1 --timeout 1800`]);
+  test('every other kind does the same: control-plane, init, join-control-plane (the wait for a control plane is bootstrap-node.sh\'s, between its two kubeadm join steps)', () => {
+    const calls = (n: ReturnType<typeof node>, arg: string) => {
+      const run = n.run(arg);
+      expect(run.status).toBe(0);
+      return run.calls.filter((call) => call !== 'wg genkey').map((call) => call.split(n.s.dir).join('<node>'));
+    };
+    const worker = calls(node('worker'), 'worker');
+    for (const kind of ['init', 'join-control-plane'] as const) {
+      const n = node(kind);
+      for (const arg of kind === 'init' ? [kind] : [kind, 'control-plane']) expect({ arg, calls: calls(n, arg) }).toEqual({ arg, calls: worker });
+    }
   });
 
-  test('init: interface and service only; the service publishes once kubeadm init has made the API', () => {
-    const n = node('init');
-    const run = n.run();
+  test('a failing restore (a damaged copy) is reported and does not stop the interface or the service', () => {
+    const n = node('worker');
+    const run = n.run('worker', { RESTORE_FAILS: '1' });
     expect(run.status).toBe(0);
-    expect(run.calls.filter((call) => call.startsWith('agent'))).toEqual([]);
+    expect(run.output).toContain('could not restore the last mesh records; the agent will sync them from the API');
     expect(run.calls.slice(-2)).toEqual(['systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service']);
   });
 
@@ -114,18 +124,18 @@ describe('mesh-up.sh', () => {
     expect(Number(readFileSync(n.s.path('state/wireguard-go-wg0.pid'), 'utf8'))).toBeGreaterThan(1);
   });
 
-  test('interface (the unit after a reboot): key and interface, nothing else', () => {
+  test('interface (the unit after a reboot): key, interface and the peers of the last sync, nothing else', () => {
     const n = node('worker');
     const run = n.run('interface');
     expect(run.status).toBe(0);
-    expect(run.calls).toEqual(['wg genkey', 'ip link show dev wg0', ...interfaceUp(n.s.path('keys/wg0.key'))]);
+    expect(run.calls).toEqual(['wg genkey', 'ip link show dev wg0', ...interfaceUp(n.s.path('keys/wg0.key')), `${n.agent} restore`]);
   });
 
-  test('cloud-network: no key and no interface; the agent still publishes and syncs (pod routes, CNI); no wait', () => {
+  test('cloud-network: no key and no interface; the last pod routes are restored and the agent service starts', () => {
     const n = node('join-control-plane', { mode: MeshMode.CLOUD_NETWORK });
     const run = n.run();
     expect(run.status).toBe(0);
-    expect(run.calls).toEqual(['systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service', `${n.agent} publish --timeout 1800`, `${n.agent} sync --timeout 120`]);
+    expect(run.calls).toEqual([`${n.agent} restore`, 'systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service']);
     expect(existsSync(n.s.path('keys/wg0.key'))).toBe(false);
   });
 
@@ -140,10 +150,9 @@ describe('mesh-up.sh', () => {
       'wg genkey',
       'ip link show dev wg0',
       ...interfaceUp(key).map((call) => call.replace('10.4.17.3', '10.4.37.9')),
+      `${n.agent} restore`,
       'systemctl daemon-reload',
       'systemctl enable --now cast-mesh-agent.service',
-      `${n.agent} publish --timeout 1800`,
-      `${n.agent} sync --timeout 120`,
     ]);
     expect(readFileSync(n.env.CAST_NODE_ENV, 'utf8').endsWith(`${SCALED}CAST_MESH_ADDRESS='10.4.37.9'\n`)).toBe(true);
     expect(run.output).toContain('claimed 10.4.37.9');

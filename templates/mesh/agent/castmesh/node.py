@@ -1,5 +1,6 @@
 # This node: its settings (/etc/cast/node.env and mesh.env), its own record, and everything
-# that touches the host: wg, ip, iptables and the CNI configuration.
+# that touches the host: wg, ip, iptables, the CNI configuration and the files the node keeps
+# for the next boot (the records it applied, the control planes' mesh addresses).
 import ipaddress
 import json
 import os
@@ -8,12 +9,14 @@ import subprocess
 import sys
 import time
 
-from castmesh import plan, records
+from castmesh import conflicts, plan, records
 
 # The agent's routes carry this protocol number, so it finds (and removes) its own routes
 # after a restart without a state file; 158 is in no iproute2 or kernel list.
 PROTO = '158'
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# An annotation value is part of the Node object: a few lines are enough for an operator.
+REPORT_LINES = 20
 
 
 def log(message):
@@ -42,30 +45,38 @@ class Node:
             'gatewaysPerCloud': int(e['CAST_MESH_GATEWAYS_PER_CLOUD'])}
         if 'CAST_MESH_IPIP_CLOUDS' in e:
             self.settings['ipipClouds'] = e['CAST_MESH_IPIP_CLOUDS'].split()
+        if e.get('CAST_POD_CIDR'):
+            # A Node's spec.podCIDR is no more trusted than this: a kubelet may set it itself
+            # before the controller manager does (API validation allows "" to any value).
+            self.settings['podRange'] = e['CAST_POD_CIDR']
         self.wg = self.settings['mode'] in plan.WIREGUARD_MODES
         self.key_file = e.get('CAST_MESH_KEY_FILE') or f'/etc/wireguard/{self.dev}.key'
         self.cni = e.get('CAST_MESH_CNI_CONFIG') or '/etc/cni/net.d/10-cast.conflist'
         self.kubelet = e.get('CAST_MESH_KUBELET_KUBECONFIG') or '/etc/kubernetes/kubelet.conf'
+        self.cache = e.get('CAST_MESH_RECORDS_CACHE') or '/var/lib/cast/mesh-records.json'
+        self.api_servers = e.get('CAST_MESH_API_SERVERS_FILE') or '/var/lib/cast/api-servers'
         records_dir = records_dir or e.get('CAST_MESH_RECORDS_DIR')
-        self.backend = records.Directory(records_dir) if records_dir else records.Kubernetes(e['CAST_MESH_KUBECONFIG'], e.get('CAST_MESH_TOKEN'))
-        self.pod_cidr, self.uid, self.public_key, self.pod_error = e.get('CAST_MESH_NODE_POD_CIDR'), None, '', None
-        self.claim_owned = not e.get('CAST_MESH_CLAIM_CIDR')
+        self.backend = records.Directory(records_dir) if records_dir else records.Kubernetes(self.kubelet, e.get('CAST_MESH_KUBECONFIG') or '', e.get('CAST_MESH_TOKEN'))
+        self.public_key, self.reports, self.failed_lines, self.pod_error = '', [], '', None
+        # A scaled node's claim gets its Node as owner once the Node exists (again if it is re-created).
+        self.claimed_for = None if e.get('CAST_MESH_CLAIM_CIDR') else 'static'
 
     # This node's mesh address in CAST_MESH_CLAIM_CIDR (docs/mesh.md, "Claimed addresses"): a
     # claim naming it, else the first free host from nameHash(name) mod hosts, probing upward.
+    # Only claims are skipped: a claim block holds no static node's address, and every claimed
+    # address has its claim (the bootstrap token may not read Nodes).
     def claim(self):
         net = ipaddress.ip_network(self.env['CAST_MESH_CLAIM_CIDR'])
         claims, hosts = self.backend.claims(), net.num_addresses - 2
         mine = sorted(a for a, n in claims.items() if n == self.name)
         if mine:
             return mine[0]
-        used = set(claims) | {r.get('meshAddress') for r in self.backend.list()}
         start = plan.name_hash(self.name) % max(hosts, 1)
         for i in range(hosts):
             a = str(net.network_address + 1 + (start + i) % hosts)
-            if a not in used and self.backend.claim(self.name, a):
+            if a not in claims and self.backend.claim(self.name, a):
                 return a
-        sys.exit(f'cast-mesh-agent: no free address to claim in {net}: all {max(hosts, 0)} are taken by records or claims')
+        sys.exit(f'cast-mesh-agent: no free address to claim in {net}: all {max(hosts, 0)} are taken by claims')
 
     # CAST_MESH_PRIVATE_ADDRESS, else this node's address inside CAST_MESH_PRIVATE_CIDR, else the
     # source address of the default route (the private one where public addresses are 1:1 NAT).
@@ -81,53 +92,71 @@ class Node:
             return found[0]
         return re.search(r' src ([0-9.]+)', sh(['ip', '-4', 'route', 'get', '192.0.2.1']).stdout).group(1)
 
-    # This node's record, from local facts: the node is the authority on itself.
-    def record(self):
+    # What this node says about itself (its annotations), from local facts.
+    def facts(self):
         e = self.env
         if self.wg and not self.public_key:
             self.public_key = sh(['wg', 'pubkey'], open(self.key_file).read()).stdout.strip()
-        r = {'name': self.name, 'cloud': e['CAST_CLOUD'], 'role': e['CAST_NODE_ROLE'], 'publicKey': self.public_key,
-             'endpoint': e['CAST_PUBLIC_ADDRESS'], 'meshAddress': e['CAST_MESH_ADDRESS'], 'privateAddress': self.private_address()}
-        r.update({k: v for k, v in (('podCidr', self.pod_cidr), ('gateway', e.get('CAST_MESH_GATEWAY'))) if v})
+        f = {'cloud': e['CAST_CLOUD'], 'publicKey': self.public_key, 'endpoint': e['CAST_PUBLIC_ADDRESS'],
+             'meshAddress': e['CAST_MESH_ADDRESS'], 'privateAddress': self.private_address()}
+        if e.get('CAST_MESH_GATEWAY'):
+            f['gateway'] = e['CAST_MESH_GATEWAY']
+        return f
+
+    # The own record: local facts, and what the cluster says about this node (`mine`, its Node or
+    # its cached record) once there is one; before, the role of node.env and no pod range.
+    def own_record(self, mine):
+        r = {'name': self.name, **self.facts(), 'role': self.env.get('CAST_NODE_ROLE') or 'worker', 'createdAt': ''}
+        for k in ('role', 'createdAt', 'podCidr'):
+            if mine and mine.get(k):
+                r[k] = mine[k]
         return r
 
-    # spec.podCIDR and uid of the Node, once the kubelet has registered it (the Node authorizer
-    # lets a kubelet read its own Node).
-    def learn_node(self):
-        if (self.pod_cidr and self.uid) or not os.path.exists(self.kubelet):
-            return
-        done = sh(['kubectl', '--kubeconfig', self.kubelet, 'get', 'node', self.name, '-o', 'json'], check=False)
-        if done.returncode == 0:
-            node = json.loads(done.stdout)
-            self.pod_cidr = self.pod_cidr or node['spec'].get('podCIDR')
-            self.uid = node['metadata']['uid']
-
-    # One reconcile: list the records, publish ours when the listed copy differs, plan, apply.
-    # Returns (plan, nodes by name). A failing backend raises before anything is applied.
+    # One reconcile: list the Nodes, choose the records (castmesh/conflicts.py), publish the own
+    # annotations when they differ, apply, keep what was applied for the next boot. Returns
+    # (plan, nodes by name). A failing backend raises before anything is applied.
     def sync(self):
-        self.learn_node()
-        if self.uid and not self.claim_owned:
-            self.backend.claim(self.name, self.env['CAST_MESH_ADDRESS'], self.uid)
-            self.claim_owned = True
-        own, listed = self.record(), self.backend.list()
-        if own not in listed:
-            self.backend.publish(own, self.uid)
-        nodes = {}
-        for data in listed:
-            n = records.parse(data, self.settings)
-            if isinstance(n, str):
-                log('ignoring ' + n)
-            else:
-                nodes[n['name']] = n
-        nodes[self.name] = records.parse(own, self.settings)
-        found = [nodes[self.name]] if isinstance(nodes[self.name], str) else plan.problems(nodes.values(), self.settings)
-        if found:
-            raise RuntimeError('configuration kept: ' + '; '.join(found))
+        listed = {r['name']: r for r in self.backend.nodes()}
+        mine = listed.get(self.name)
+        if mine and mine['uid'] and self.claimed_for not in ('static', mine['uid']):
+            self.backend.claim(self.name, self.env['CAST_MESH_ADDRESS'], mine['uid'])
+            self.claimed_for = mine['uid']
+        me = self.own_record(mine)
+        accepted, reports = conflicts.select([r for n, r in listed.items() if n != self.name and records.published(r)], me, self.settings)
+        self.report(reports)
+        if mine:
+            self.publish(mine, me)
+        return self.configure(accepted, me, remember=True)
+
+    # Applies the records of the last successful sync, without any backend: at boot, before
+    # the API answers (it may need this very mesh). None when there is nothing to restore.
+    def restore(self):
+        try:
+            cached = json.load(open(self.cache))['records']
+        except FileNotFoundError:
+            log(f'no {self.cache}: nothing to restore')
+            return None
+        me = self.own_record(next((r for r in cached if r['name'] == self.name), None))
+        accepted, reports = conflicts.select([r for r in cached if r['name'] != self.name], me, self.settings)
+        self.report(reports)
+        result = self.configure(accepted, me, remember=False)
+        log(f'restored {len(accepted) - 1} peers from {self.cache}')
+        return result
+
+    def configure(self, accepted, me, remember):
+        nodes = {r['name']: records.parse(r, self.settings) for r in accepted}
         p = plan.plan_node(nodes.values(), self.name, self.settings)
         self.apply(p)
-        if self.pod_cidr:
+        cps = sorted((n['name'], n['meshAddress']) for n in nodes.values() if n['role'] == 'control-plane')
+        # Read by the node's local API proxy, which tries these addresses before the seeds.
+        records.write_atomically(self.api_servers, ''.join(a + '\n' for _, a in cps))
+        if remember:
+            kept = [{k: r[k] for k in records.KEPT if r.get(k)} for r in sorted(accepted, key=lambda r: r['name'])]
+            text = json.dumps({'node': self.name, 'records': kept}, indent=1, sort_keys=True) + '\n'
+            records.write_atomically(self.cache, text, 0o600)
+        if me.get('podCidr'):
             try:
-                self.write_cni()
+                self.write_cni(me['podCidr'])
             except (OSError, RuntimeError) as error:
                 # E.g. no iptables: say so once, not on every sync.
                 if str(error) != self.pod_error:
@@ -135,12 +164,35 @@ class Node:
                 self.pod_error = str(error)
         return p, nodes
 
+    # Logs what changed in the list of ignored records (not every sync), keeps it for the annotation.
+    def report(self, reports):
+        for line in reports:
+            if line not in self.reports:
+                log('ignoring ' + line)
+        if self.reports and not reports:
+            log('no record is ignored any more')
+        self.reports = reports
+
+    # A JSON merge patch of the own Node's annotations, only when they differ from what is listed.
+    def publish(self, mine, me):
+        want = {f: me.get(f) for f in records.ANNOTATIONS if f != 'conflict'}
+        extra = len(self.reports) - REPORT_LINES
+        want['conflict'] = '\n'.join(self.reports[:REPORT_LINES] + ([f'... and {extra} more'] if extra > 0 else [])) or None
+        if any(mine.get(f) != v for f, v in want.items()):
+            self.backend.publish(self.name, {records.ANNOTATIONS[f]: v for f, v in want.items()})
+
     def apply(self, p):
         if self.wg:
             # Without a PrivateKey line, wg syncconf would clear the interface's key.
             sh(['wg', 'syncconf', self.dev, '/dev/stdin'], plan.render_config(p, self.settings, open(self.key_file).read().strip()))
         lines = [line[3:] + (' proto ' + PROTO if line.startswith('ip route') else '') for line in plan.render_setup(p, self.settings, self.dev)]
-        sh(['ip', '-force', '-batch', '-'], '\n'.join(lines) + '\n')
+        # -force goes on after a failing line: a route the kernel refuses (a peer's private
+        # address that is not on this network, say) costs that route, not the others.
+        done = sh(['ip', '-force', '-batch', '-'], '\n'.join(lines) + '\n', check=False)
+        failed = done.stderr.strip() if done.returncode else ''
+        if failed and failed != self.failed_lines:
+            log(f'some ip lines failed: {failed}')
+        self.failed_lines = failed
         wanted = {d for d, _ in p['routes']}
         for line in sh(['ip', '-4', 'route', 'show', 'proto', PROTO]).stdout.splitlines():
             d = line.split()[0]
@@ -148,16 +200,13 @@ class Node:
                 sh(['ip', 'route', 'del', d, 'proto', PROTO], check=False)
 
     # The bridge CNI configuration on this node's pod CIDR: written once, atomically.
-    def write_cni(self):
+    def write_cni(self, pod_cidr):
         if not os.path.exists(self.cni):
-            os.makedirs(os.path.dirname(self.cni), exist_ok=True)
-            with open(self.cni + '.tmp', 'w') as f:
-                f.write(open(os.path.join(HERE, '10-cast.conflist')).read().replace('{{pod_cidr}}', self.pod_cidr))
-            os.replace(self.cni + '.tmp', self.cni)
-            log(f'wrote {self.cni} for pods in {self.pod_cidr}')
+            records.write_atomically(self.cni, open(os.path.join(HERE, '10-cast.conflist')).read().replace('{{pod_cidr}}', pod_cidr))
+            log(f'wrote {self.cni} for pods in {pod_cidr}')
         # Pods keep their addresses towards pods and mesh addresses (the bridge's ipMasq would
         # hide them behind the node's); anything else leaves with the node's address.
-        jump = ['POSTROUTING', '-s', self.pod_cidr, '-j', 'CAST-MASQ']
+        jump = ['POSTROUTING', '-s', pod_cidr, '-j', 'CAST-MASQ']
         if sh(['iptables', '-t', 'nat', '-C'] + jump, check=False).returncode:
             rules = [f'-A CAST-MASQ -d {d} -j RETURN' for d in (self.env['CAST_POD_CIDR'], self.settings['meshCidr'])]
             sh(['iptables-restore', '--noflush'], '\n'.join(['*nat', ':CAST-MASQ - [0:0]', *rules, '-A CAST-MASQ -j MASQUERADE', 'COMMIT', '']))
