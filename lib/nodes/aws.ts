@@ -1,4 +1,15 @@
-/** AWS node: Elastic IP, EC2 instance (IMDSv2 only, encrypted root), EIP association. */
+/**
+ * AWS node: Elastic IP, EC2 instance (IMDSv2 only, encrypted root), EIP association.
+ *
+ * The API seeds ride on the instance tag `cast-api-servers`, which the node reads from
+ * IMDS (`meta-data/tags/instance/cast-api-servers`) once tags are allowed there. AWS:
+ * "If you add or remove an instance tag, the instance metadata is updated while the
+ * instance is running, without needing to stop and then start the instance", and access
+ * can be allowed "after launch on a running or stopped instance"
+ * (docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html). Neither
+ * `tags` nor `metadata_options` is ForceNew in hashicorp/aws 6.25.0's ec2_instance.go
+ * (test/terraform/stand-in/replace-rules/aws.ts), so a new seed list is an in-place update.
+ */
 import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
@@ -6,7 +17,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
 
 // Canonical's account; the name filter picks Ubuntu 24.04 LTS on gp3 for x86_64.
 const CANONICAL_OWNER = '099720109477';
@@ -36,6 +47,22 @@ export function lookupImage(scope: Construct, provider: NodeSpec['provider']): s
   }).id;
 }
 
+/**
+ * IMDSv2 only, one hop (pods cannot reach it), and instance tags in the metadata when the
+ * node carries its API seeds there. Allowing tags restricts every instance tag *key* to
+ * letters, digits and `+ - = . , _ : @` (no space, no `/`), or launches fail (same page);
+ * ours are the cluster's labels (lib/core/cluster-labels.ts allows `[a-z0-9_-]`), `Name`,
+ * `cast-node-role`, `cast-api-servers` and the Auto Scaling group's `aws:autoscaling:groupName`.
+ */
+export function instanceMetadataOptions(tagsInMetadata: boolean): { httpEndpoint: string; httpTokens: string; httpPutResponseHopLimit: number; instanceMetadataTags?: string } {
+  return { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, ...(tagsInMetadata ? { instanceMetadataTags: 'enabled' } : {}) };
+}
+
+/** The instance tag that carries the seeds, when there are seeds (values: at most 256 characters, spaces allowed). */
+export function apiServersTag(apiServers: string | undefined): Record<string, string> {
+  return apiServers === undefined ? {} : { [API_SERVERS_KEY]: apiServers };
+}
+
 function createAddress(scope: Construct, spec: NodeSpec): Eip {
   return new Eip(scope, `${spec.name}-ip`, { provider: spec.provider, domain: 'vpc', tags: { ...labelMap(spec.labels), Name: spec.name } });
 }
@@ -52,10 +79,10 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     userDataBase64: Fn.base64gzip(spec.userData(publicAddress)),
     // Pod traffic is routed through nodes, so packets to and from pod addresses must pass.
     sourceDestCheck: false,
-    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),
     rootBlockDevice: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
     instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
-    tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role },
+    tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role, ...apiServersTag(spec.apiServers) },
     dependsOn: spec.dependsOn,
   });
 }

@@ -1,4 +1,14 @@
-/** Azure node: static Standard public IP, NIC with its role's NSG, Linux VM. */
+/**
+ * Azure node: static Standard public IP, NIC with its role's NSG, Linux VM.
+ *
+ * The API seeds ride on the VM tag `cast-api-servers`, which the node reads from IMDS
+ * (`metadata/instance/compute/tagsList`, "Tags formatted as a JSON array", since
+ * api-version 2019-06-04). A VM's tag changes show in IMDS while it runs ("unlike" a scale
+ * set's: learn.microsoft.com/azure/virtual-machines/instance-metadata-service, FAQ), and
+ * `tags` is updated in place on azurerm_linux_virtual_machine
+ * (test/terraform/stand-in/replace-rules/azurerm.ts), unlike `custom_data`, which replaces the VM.
+ * A tag value holds at most 256 characters (MAX_API_SERVER_SEEDS).
+ */
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/network-interface-security-group-association';
@@ -6,7 +16,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
 
 const ADMIN_USER = 'cast';
 const UBUNTU_IMAGE = 'Canonical:ubuntu-24_04-lts:server:latest';
@@ -30,6 +40,11 @@ export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']):
 /** The autoscaler's user-assigned identity (its role assignment limits it to the cluster's resource group). */
 function identityBlock(identityId: string | undefined): unknown {
   return identityId ? [{ type: 'UserAssigned', identity_ids: [identityId] }] : undefined;
+}
+
+/** The tag that carries the seeds, when there are seeds. */
+export function apiServersTag(apiServers: string | undefined): Record<string, string> {
+  return apiServers === undefined ? {} : { [API_SERVERS_KEY]: apiServers };
 }
 
 function createAddress(scope: Construct, spec: NodeSpec): PublicIp {
@@ -87,7 +102,7 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     evictionPolicy: spec.spot ? 'Delete' : undefined,
     // -1: pay up to the on-demand price, never evicted for price.
     maxBidPrice: spec.spot ? -1 : undefined,
-    tags: { ...labelMap(spec.labels), 'cast-node-role': spec.role },
+    tags: { ...labelMap(spec.labels), 'cast-node-role': spec.role, ...apiServersTag(spec.apiServers) },
     dependsOn: spec.dependsOn,
   });
 }

@@ -1,8 +1,21 @@
-/** DigitalOcean node: reserved IP, droplet tagged with its role's firewall tag, IP assignment. */
+/**
+ * DigitalOcean node: reserved IP, droplet tagged with its role's firewall tag, IP assignment.
+ *
+ * The API seeds ride on droplet tags, read from the metadata service's
+ * `metadata/v1/tags/` ("An index of tags associated with the Droplet",
+ * docs.digitalocean.com/reference/api/metadata/spec.yaml). A tag is a bare name of at
+ * most 255 letters, digits, `:`, `-` and `_` (the provider's tag.ValidateTag), so each seed
+ * is one tag, `cast-api:<index>:<a-b-c-d>`: the index keeps the cluster's order, which a
+ * set of tags loses. Tags need no `digitalocean_tag` first: the provider creates each
+ * new tag before it tags the droplet (digitalocean/terraform-provider-digitalocean,
+ * digitalocean/tag/tags.go SetTags), and a droplet created with a tag that does not exist
+ * creates it (digitalocean/doctl#754). `tags` is updated in place on digitalocean_droplet,
+ * while a new `user_data` replaces it (test/terraform/stand-in/replace-rules/digitalocean.ts).
+ */
 import { Droplet } from '@cdktf/provider-digitalocean/lib/droplet';
 import { ReservedIp } from '@cdktf/provider-digitalocean/lib/reserved-ip';
 import { ReservedIpAssignment } from '@cdktf/provider-digitalocean/lib/reserved-ip-assignment';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { digitalOceanTags } from '../core/cluster-labels';
 import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -21,6 +34,20 @@ export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']):
   return UBUNTU_IMAGE;
 }
 
+/** What every seed tag starts with (api-seeds.sh reads the tags that do). */
+export const API_SERVER_TAG_PREFIX = 'cast-api';
+
+/**
+ * The droplet's tags: `fixed`, and `cast-api:<index>:<a-b-c-d>` for each seed when there
+ * are seeds, built by Terraform from the space-separated list (a token list then).
+ */
+export function dropletTags(fixed: string[], apiServers: string | undefined): string[] {
+  if (apiServers === undefined) return fixed;
+  const seeds = Fn.compact(Fn.split(' ', Fn.replace(apiServers, '.', '-')));
+  const seedTags = Fn.formatlist(`${API_SERVER_TAG_PREFIX}:%d:%s`, [Fn.range(0, Fn.lengthOf(seeds)), seeds]);
+  return Token.asList(Fn.concat([fixed, seedTags]));
+}
+
 function createAddress(scope: Construct, spec: NodeSpec): ReservedIp {
   return new ReservedIp(scope, `${spec.name}-ip`, { provider: spec.provider, region: spec.location.region });
 }
@@ -34,7 +61,7 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     size: spec.instanceType,
     vpcUuid: spec.network.networkId,
     // The role tag puts the droplet behind its role's firewall.
-    tags: [spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`],
+    tags: dropletTags([spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`], spec.apiServers),
     userData: spec.userData(publicAddress),
     monitoring: true,
     dependsOn: spec.dependsOn,

@@ -1,9 +1,18 @@
-/** GCP node: static external address and a shielded VM instance carrying its role's network tag. */
+/**
+ * GCP node: static external address and a shielded VM instance carrying its role's network tag.
+ *
+ * The API seeds ride on the instance metadata key `cast-api-servers`, beside `user-data`
+ * but not in it; the node reads them at `computeMetadata/v1/instance/attributes/cast-api-servers`.
+ * Custom metadata of a running VM can be updated in place
+ * (cloud.google.com/compute/docs/metadata/setting-custom-metadata), and `metadata` is not
+ * ForceNew on google_compute_instance in hashicorp/google 6.50.0
+ * (test/terraform/stand-in/replace-rules/google.ts): a new seed list is an in-place update.
+ */
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
 
 // The image family always points at the newest Ubuntu 24.04 LTS build.
 const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
@@ -22,6 +31,11 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
 /** The current Ubuntu LTS image: an image family needs no lookup. */
 export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
   return UBUNTU_IMAGE;
+}
+
+/** The VM's metadata: its user-data, no project-wide SSH keys, and the API seeds when there are any. */
+export function instanceMetadata(userData: string, apiServers: string | undefined): Record<string, string> {
+  return { 'user-data': userData, 'block-project-ssh-keys': 'true', ...(apiServers === undefined ? {} : { [API_SERVERS_KEY]: apiServers }) };
 }
 
 function createAddress(scope: Construct, spec: NodeSpec): ComputeAddress {
@@ -45,7 +59,7 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     // Persistent disks are always encrypted at rest by Google-managed keys.
     bootDisk: { initializeParams: { image: spec.image!, size: spec.diskSizeGb, type: 'pd-balanced' } },
     networkInterface: [{ subnetwork: spec.network.subnetId, accessConfig: [{ natIp: publicAddress }] }],
-    metadata: { 'user-data': spec.userData(publicAddress), 'block-project-ssh-keys': 'true' },
+    metadata: instanceMetadata(spec.userData(publicAddress), spec.apiServers),
     // Pod traffic is routed through nodes.
     canIpForward: true,
     shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },

@@ -34,7 +34,31 @@ export interface NodeSpec {
    * them, asked for at synth (undefined while the cloud has no autoscaled group).
    */
   readonly autoscalerIdentity?: () => AutoscalerIdentity | undefined;
+  /**
+   * The control planes' static public addresses ("seeds"), in the cluster's order,
+   * joined by single spaces: a Terraform expression. The node reads them from its
+   * cloud's metadata (api-seeds.sh) to find the API the first time. They never go into
+   * user-data, which would change on every node when a control plane comes or goes
+   * (docs/decisions/0002): the builder puts them where a change is applied in place
+   * (AWS and Azure: the tag `cast-api-servers`; GCP: the metadata key `cast-api-servers`;
+   * DigitalOcean: one tag `cast-api:<index>:<a-b-c-d>` per seed). At most
+   * MAX_API_SERVER_SEEDS addresses.
+   * @default - no seeds: nothing is added, and api-seeds.sh on the node prints nothing
+   */
+  readonly apiServers?: string;
 }
+
+/**
+ * The most seeds a node carries. AWS and Azure hold them in one tag value of at most
+ * 256 characters (docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html, "Tag
+ * restrictions"; learn.microsoft.com/azure/azure-resource-manager/management/tag-resources,
+ * "Limitations"): a dotted IPv4 address and its separating space take at most 16, and
+ * 15 seeds at most 239. The cluster refuses more control-plane nodes than this.
+ */
+export const MAX_API_SERVER_SEEDS = 15;
+
+/** The AWS tag, Azure tag and GCP metadata key that carry the seeds (api-seeds.sh reads it). */
+export const API_SERVERS_KEY = 'cast-api-servers';
 
 /** What the cluster learns about a built node, as Terraform references. */
 export interface NodeAttachment {

@@ -21,7 +21,6 @@ set -euo pipefail
 export LC_ALL=C
 
 readonly NODE_ENV="${CAST_NODE_ENV:-/etc/cast/node.env}"
-readonly METADATA_URL="${CAST_METADATA_URL:-http://169.254.169.254}"
 
 # shellcheck source=/dev/null
 . "$NODE_ENV"
@@ -40,12 +39,9 @@ if [ -n "${CAST_NODE_NAME:-}" ]; then
   exit 0
 fi
 : "${CAST_CLOUD:?missing in ${NODE_ENV}}"
-
-# The service answers within milliseconds; retry while the network is still coming up.
-fetch() {
-  curl -fsS --noproxy '*' --connect-timeout 5 --max-time 10 \
-    --retry 10 --retry-delay 2 --retry-connrefused --retry-max-time 120 "$@"
-}
+# The metadata helpers (metadata_init, metadata_get, metadata_read, METADATA_URL), once there is something to find.
+# shellcheck source=/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/cloud-metadata.sh"
 
 # A name the kubelet and the API server accept: a lowercase DNS label.
 is_dns_label() {
@@ -73,42 +69,32 @@ name='' public_address='' provider_id=''
 
 aws_identity() {
   : "${CAST_NODE_NAME_PREFIX:?missing in ${NODE_ENV} (AWS names nodes <prefix>-<instance id>)}"
-  local token instance_id zone
-  token="$(fetch -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "${METADATA_URL}/latest/api/token")" ||
-    fail "no IMDSv2 token from ${METADATA_URL}/latest/api/token"
-  aws_get() {
-    fetch -H "X-aws-ec2-metadata-token: ${token}" "${METADATA_URL}/latest/meta-data/$1" ||
-      fail "could not read meta-data/$1 from ${METADATA_URL}"
-  }
-  instance_id="$(aws_get instance-id)"
-  zone="$(aws_get placement/availability-zone)"
+  local instance_id zone
+  instance_id="$(metadata_read meta-data/instance-id)"
+  zone="$(metadata_read meta-data/placement/availability-zone)"
   check_id_part 'the instance id' "$instance_id"
   check_id_part 'the availability zone' "$zone"
   name="${CAST_NODE_NAME_PREFIX}-${instance_id}"
   provider_id="aws:///${zone}/${instance_id}"
-  public_address="$(aws_get public-ipv4)"
+  public_address="$(metadata_read meta-data/public-ipv4)"
 }
 
 gcp_identity() {
   local project zone
-  gcp_get() {
-    fetch -H 'Metadata-Flavor: Google' "${METADATA_URL}/computeMetadata/v1/$1" ||
-      fail "could not read computeMetadata/v1/$1 from ${METADATA_URL}"
-  }
-  name="$(gcp_get instance/name)"
-  project="$(gcp_get project/project-id)"
-  zone="$(gcp_get instance/zone)" # projects/<number>/zones/<zone>
+  name="$(metadata_read instance/name)"
+  project="$(metadata_read project/project-id)"
+  zone="$(metadata_read instance/zone)" # projects/<number>/zones/<zone>
   zone="${zone##*/}"
   check_id_part 'the project id' "$project"
   check_id_part 'the zone' "$zone"
   check_id_part 'the instance name' "$name"
   provider_id="gce://${project}/${zone}/${name}"
-  public_address="$(gcp_get instance/network-interfaces/0/access-configs/0/external-ip)"
+  public_address="$(metadata_read instance/network-interfaces/0/access-configs/0/external-ip)"
 }
 
 azure_identity() {
   local document fields vm_name subscription group scale_set index private_address
-  document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/instance?api-version=2021-02-01")" ||
+  document="$(metadata_get 'instance?api-version=2021-02-01')" ||
     fail "could not read metadata/instance from ${METADATA_URL}"
   # One field a line: computer name, VM name, subscription, resource group, scale set,
   # public and private address of the first interface ('' when missing).
@@ -144,7 +130,7 @@ print("\n".join(" ".join(str(v or "").split()) for v in values))' <<<"$document"
   # metadata/instance leaves a Standard-SKU public IP out; the loadbalancer document lists it
   # by private address, read here only as that key (kubernetes-sigs/cloud-provider-azure#535).
   if [ -z "$public_address" ]; then
-    document="$(fetch -H 'Metadata: true' "${METADATA_URL}/metadata/loadbalancer?api-version=2020-10-01")" ||
+    document="$(metadata_get 'loadbalancer?api-version=2020-10-01')" ||
       fail "metadata/instance has no public address and metadata/loadbalancer could not be read from ${METADATA_URL}"
     public_address="$(python3 -c 'import json, sys
 entries = (json.load(sys.stdin).get("loadbalancer") or {}).get("publicIpAddresses") or []
@@ -155,22 +141,19 @@ print(next((e.get("frontendIpAddress") or "" for e in entries if e.get("privateI
 
 digitalocean_identity() {
   local droplet_id
-  do_get() {
-    fetch "${METADATA_URL}/metadata/v1/$1" || fail "could not read metadata/v1/$1 from ${METADATA_URL}"
-  }
-  name="$(do_get hostname)"
-  droplet_id="$(do_get id)"
+  name="$(metadata_read hostname)"
+  droplet_id="$(metadata_read id)"
   [[ "$droplet_id" =~ ^[0-9]+$ ]] || fail "the metadata service gave the droplet id \"${droplet_id}\", expected digits"
   provider_id="digitalocean://${droplet_id}"
-  public_address="$(do_get interfaces/public/0/ipv4/address)"
+  public_address="$(metadata_read interfaces/public/0/ipv4/address)"
 }
 
+metadata_init "$CAST_CLOUD" || fail "CAST_CLOUD=${CAST_CLOUD} in ${NODE_ENV}: expected aws, gcp, azure or digitalocean"
 case "$CAST_CLOUD" in
   aws) aws_identity ;;
   gcp) gcp_identity ;;
   azure) azure_identity ;;
   digitalocean) digitalocean_identity ;;
-  *) fail "CAST_CLOUD=${CAST_CLOUD} in ${NODE_ENV}: expected aws, gcp, azure or digitalocean" ;;
 esac
 
 name="${name,,}"

@@ -8,7 +8,7 @@
 # The user-data of a static node cannot hold it either: the address is an attribute of the
 # node's own VM, and a VM whose user-data reads the VM is a dependency cycle for Terraform.
 #
-#   aws           IMDSv2 token, then meta-data/local-ipv4
+#   aws           IMDSv2 token, then latest/meta-data/local-ipv4
 #   gcp           computeMetadata/v1/instance/network-interfaces/0/ip
 #   azure         metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress (format=text)
 #   digitalocean  metadata/v1/interfaces/private/0/ipv4/address
@@ -20,7 +20,6 @@ set -euo pipefail
 export LC_ALL=C
 
 readonly NODE_ENV="${CAST_NODE_ENV:-/etc/cast/node.env}"
-readonly METADATA_URL="${CAST_METADATA_URL:-http://169.254.169.254}"
 
 # shellcheck source=/dev/null
 . "$NODE_ENV"
@@ -34,25 +33,16 @@ if [ -n "${CAST_MESH_ADDRESS:-}" ] || [ -n "${CAST_MESH_CLAIM_CIDR:-}" ]; then
   exit 0
 fi
 : "${CAST_CLOUD:?missing in ${NODE_ENV}}"
+# The metadata helpers (metadata_init, metadata_read, METADATA_URL), once there is something to find.
+# shellcheck source=/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/cloud-metadata.sh"
 
-# The service answers within milliseconds; retry while the network is still coming up.
-fetch() { # <path> [curl options]
-  local path="$1"
-  shift
-  curl -fsS --noproxy '*' --connect-timeout 5 --max-time 10 \
-    --retry 10 --retry-delay 2 --retry-connrefused --retry-max-time 120 "$@" "${METADATA_URL}/${path}" ||
-    fail "could not read ${path} from ${METADATA_URL}"
-}
-
+metadata_init "$CAST_CLOUD" || fail "CAST_CLOUD=${CAST_CLOUD} in ${NODE_ENV}: expected aws, gcp, azure or digitalocean"
 case "$CAST_CLOUD" in
-  aws)
-    token="$(fetch latest/api/token -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')"
-    address="$(fetch latest/meta-data/local-ipv4 -H "X-aws-ec2-metadata-token: ${token}")"
-    ;;
-  gcp) address="$(fetch computeMetadata/v1/instance/network-interfaces/0/ip -H 'Metadata-Flavor: Google')" ;;
-  azure) address="$(fetch 'metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text' -H 'Metadata: true')" ;;
-  digitalocean) address="$(fetch metadata/v1/interfaces/private/0/ipv4/address)" ;;
-  *) fail "CAST_CLOUD=${CAST_CLOUD} in ${NODE_ENV}: expected aws, gcp, azure or digitalocean" ;;
+  aws) address="$(metadata_read meta-data/local-ipv4)" ;;
+  gcp) address="$(metadata_read instance/network-interfaces/0/ip)" ;;
+  azure) address="$(metadata_read 'instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text')" ;;
+  digitalocean) address="$(metadata_read interfaces/private/0/ipv4/address)" ;;
 esac
 
 [[ "$address" =~ ^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$ ]] ||

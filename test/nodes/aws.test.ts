@@ -2,6 +2,8 @@ import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeShape } from '../../lib/core/shapes';
 import { logicalId, synthCluster } from './node-fixture';
+import { SEEDS, SEEDS_REFERENCE, synthSeeds } from './api-servers-fixture';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
 describe('AWS nodes', () => {
   const c = synthCluster([Cloud.AWS], {
@@ -78,5 +80,31 @@ describe('AWS mesh agent source', () => {
   test('nodes are created after the archive, its policy and the endpoint', () => {
     const dependsOn = c.resource('aws_instance', 'c1-cp-1_').depends_on as string[];
     expect(dependsOn.map((d) => d.split('.')[0]).sort()).toEqual(['aws_s3_bucket_policy', 'aws_s3_object', 'aws_vpc_endpoint']);
+  });
+});
+
+describe('AWS nodes: the API seeds', () => {
+  const s = synthSeeds([Cloud.AWS], SEEDS);
+  const instance = s.resource('aws_instance');
+
+  test('the tag cast-api-servers carries the seeds, and IMDS shows instance tags; not in user data', () => {
+    expect(instance.tags['cast-api-servers']).toBe(SEEDS_REFERENCE);
+    expect(s.json.locals['api-servers']).toBe(SEEDS);
+    expect(instance.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'enabled' });
+    expect(instance.user_data_base64).not.toContain('api-servers');
+  });
+
+  test('IMDS allows only tag keys of letters, digits and + - = . , _ : @ (or launches fail): every key of the instance qualifies', () => {
+    for (const key of Object.keys(instance.tags)) expect(key).toMatch(/^[A-Za-z0-9+\-=.,_:@]+$/);
+  });
+
+  test('without seeds: no tag, and instance tags stay out of IMDS', () => {
+    const none = synthSeeds([Cloud.AWS], undefined).resource('aws_instance');
+    expect(none.tags['cast-api-servers']).toBeUndefined();
+    expect(none.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

@@ -1,6 +1,8 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { logicalId, synthCluster } from './node-fixture';
+import { SEEDS, SEEDS_REFERENCE, synthSeeds } from './api-servers-fixture';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
 describe('Azure nodes', () => {
   const c = synthCluster([Cloud.AZURE], {
@@ -30,5 +32,23 @@ describe('Azure nodes', () => {
   test('spot workers are Spot, evicted by deletion, never for price', () => {
     expect(c.resource('azurerm_linux_virtual_machine', 'c1-workers-1_')).toMatchObject({ priority: 'Spot', eviction_policy: 'Delete', max_bid_price: -1 });
     expect(c.resource('azurerm_linux_virtual_machine', 'c1-cp-1_').priority).toBe('Regular');
+  });
+});
+
+describe('Azure nodes: the API seeds', () => {
+  const s = synthSeeds([Cloud.AZURE], SEEDS);
+
+  test('the VM tag cast-api-servers carries the seeds; custom data does not', () => {
+    const vm = s.resource('azurerm_linux_virtual_machine');
+    expect(vm.tags['cast-api-servers']).toBe(SEEDS_REFERENCE);
+    expect(vm.custom_data).toBe('${base64encode(local.user-data)}');
+  });
+
+  test('without seeds: no tag', () => {
+    expect(synthSeeds([Cloud.AZURE], undefined).resource('azurerm_linux_virtual_machine').tags['cast-api-servers']).toBeUndefined();
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

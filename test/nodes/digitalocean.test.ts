@@ -1,6 +1,9 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { logicalId, synthCluster } from './node-fixture';
+import { dropletTags } from '../../lib/nodes/digitalocean';
+import { SEEDS, synthSeeds } from './api-servers-fixture';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
 describe('DigitalOcean nodes', () => {
   const c = synthCluster([Cloud.DIGITALOCEAN], {
@@ -24,5 +27,27 @@ describe('DigitalOcean nodes', () => {
     expect(droplet).toMatchObject({ image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb' });
     expect(droplet.vpc_uuid).toMatch(/^\$\{digitalocean_vpc\.[^.]+\.id\}$/);
     expect(c.userData(droplet.user_data)).toContain(`\${digitalocean_reserved_ip.${logicalId(c.json, 'digitalocean_reserved_ip', 'c1-workers-1-ip')}.ip_address}`);
+  });
+});
+
+describe('DigitalOcean nodes: the API seeds', () => {
+  const s = synthSeeds([Cloud.DIGITALOCEAN], SEEDS);
+
+  test('one tag per seed, cast-api:<index>:<a-b-c-d>, made by Terraform from the seeds, beside the fixed tags', () => {
+    const droplet = s.resource('digitalocean_droplet');
+    const seeds = 'compact(split(" ", replace(local.api-servers, ".", "-")))';
+    expect(droplet.tags).toBe(
+      `\${concat(["c1-control-plane", "cast-cluster-name:c1", "cast-cluster-uuid:6b1f3c1e-9a5d-5f7e-8c2b-0d4e6f8a1b2c", "team:infra", "cast-node-role:control-plane"], formatlist("cast-api:%d:%s", range(0, length(${seeds}), 1), ${seeds}))}`,
+    );
+    expect(droplet.user_data).toBe('${local.user-data}');
+  });
+
+  test('without seeds: the fixed tags, as a plain list', () => {
+    expect(synthSeeds([Cloud.DIGITALOCEAN], undefined).resource('digitalocean_droplet').tags).toEqual(['c1-control-plane', 'cast-cluster-name:c1', 'cast-cluster-uuid:6b1f3c1e-9a5d-5f7e-8c2b-0d4e6f8a1b2c', 'team:infra', 'cast-node-role:control-plane']);
+    expect(dropletTags(['a'], undefined)).toEqual(['a']);
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

@@ -1,6 +1,8 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { logicalId, synthCluster } from './node-fixture';
+import { SEEDS, SEEDS_REFERENCE, synthSeeds } from './api-servers-fixture';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
 describe('GCP nodes', () => {
   const c = synthCluster([Cloud.GCP], {
@@ -29,5 +31,23 @@ describe('GCP nodes', () => {
   test('spot workers are SPOT and deleted on preemption; the control plane is standard', () => {
     expect(c.resource('google_compute_instance', 'c1-workers-1_').scheduling).toMatchObject({ provisioning_model: 'SPOT', preemptible: true, automatic_restart: false });
     expect(c.resource('google_compute_instance', 'c1-cp-1_').scheduling).toMatchObject({ provisioning_model: 'STANDARD' });
+  });
+});
+
+describe('GCP nodes: the API seeds', () => {
+  const s = synthSeeds([Cloud.GCP], SEEDS);
+
+  test('the metadata key cast-api-servers carries the seeds, beside user-data, not in it', () => {
+    const metadata = s.resource('google_compute_instance').metadata;
+    expect(metadata).toEqual({ 'user-data': '${local.user-data}', 'block-project-ssh-keys': 'true', 'cast-api-servers': SEEDS_REFERENCE });
+    expect(s.json.locals['user-data']).not.toContain('203.0.113.10');
+  });
+
+  test('without seeds: no key', () => {
+    expect(Object.keys(synthSeeds([Cloud.GCP], undefined).resource('google_compute_instance').metadata).sort()).toEqual(['block-project-ssh-keys', 'user-data']);
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

@@ -20,6 +20,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
+import { apiServersTag, instanceMetadataOptions } from '../aws';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -111,6 +112,11 @@ function instanceTags(spec: ScalingGroupSpec): Record<string, string> {
 
 function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchTemplate {
   const tags = instanceTags(spec);
+  // The API seeds go to the instances only (read from IMDS as on a static node, lib/nodes/aws.ts),
+  // not to the group's propagated tags. A new seed list is a new template version (only `name`
+  // and `name_prefix` are ForceNew in ec2_launch_template.go); the group has no
+  // instance_refresh, so running instances keep theirs, and new ones start with it.
+  const instanceOnlyTags = { ...tags, ...apiServersTag(spec.apiServers) };
   return new LaunchTemplate(scope, `${spec.name}-template`, {
     provider: spec.provider,
     name: spec.name,
@@ -119,7 +125,7 @@ function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchT
     updateDefaultVersion: true,
     // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
     userData: Fn.base64gzip(spec.userData),
-    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),
     blockDeviceMappings: [
       // /dev/sda1 is the root device of Canonical's Ubuntu AMIs.
       { deviceName: '/dev/sda1', ebs: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
@@ -128,7 +134,7 @@ function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchT
     networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: 'true', deleteOnTermination: 'true', securityGroups: [spec.network.roleFirewall.worker] }],
     instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
     tagSpecifications: [
-      { resourceType: 'instance', tags },
+      { resourceType: 'instance', tags: instanceOnlyTags },
       { resourceType: 'volume', tags },
     ],
     tags: labelMap(spec.labels),

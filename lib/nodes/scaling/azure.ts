@@ -11,6 +11,7 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
+import { apiServersTag } from '../azure';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -50,10 +51,20 @@ export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): Au
   return { azureIdentityId: identity.id, azureClientId: identity.clientId, azureSubscriptionId: client.subscriptionId };
 }
 
-/** The scale set's tags: the cluster's, the autoscaler's discovery labels and its node template. */
+/**
+ * The scale set's tags: the cluster's, the autoscaler's discovery labels and its node
+ * template, and the API seeds when there are any. Its instances read the seeds from IMDS
+ * as a static VM does (lib/nodes/azure.ts): "tags for scale sets only show to the VM on a
+ * reboot, reimage, or disk change to the instance"
+ * (learn.microsoft.com/azure/virtual-machines/instance-metadata-service, FAQ), so a new
+ * instance starts with the current seeds and a running one sees them after its next
+ * reboot. `tags` is updated in place on azurerm_linux_virtual_machine_scale_set, and with
+ * `upgrade_mode = Manual` nothing happens to the running instances.
+ */
 export function scaleSetTags(spec: ScalingGroupSpec): Record<string, string> {
   const tags: Record<string, string> = {
     ...labelMap(spec.labels),
+    ...apiServersTag(spec.apiServers),
     'cast-node-role': 'worker',
     // Discovery: --node-group-auto-discovery=label:cluster-autoscaler-enabled=true,cluster-autoscaler-name=<cluster>.
     'cluster-autoscaler-enabled': 'true',

@@ -9,6 +9,7 @@ import { SshKey } from '@cdktf/provider-digitalocean/lib/ssh-key';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { digitalOceanTags } from '../../core/cluster-labels';
+import { dropletTags } from '../digitalocean';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -79,8 +80,13 @@ function createPool(scope: Construct, spec: ScalingGroupSpec, key: SshKey): Drop
       region: spec.location.region,
       image: spec.image,
       vpcUuid: spec.network.networkId,
-      // The role tag puts the droplets behind the worker firewall.
-      tags: [spec.network.roleFirewall.worker, ...digitalOceanTags(spec.labels), 'cast-node-role:worker'],
+      // The role tag puts the droplets behind the worker firewall. The API seeds are tags as on a
+      // static droplet (lib/nodes/digitalocean.ts), and a pool has no other place for them: its
+      // droplets are not Terraform's to tag one by one. Known gap: the pool rolls its droplets on
+      // any template change ("giving new Droplets time to boot before destroying the old ones",
+      // docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration"),
+      // so adding or removing a control plane replaces the pool's droplets, as a new user-data does.
+      tags: dropletTags([spec.network.roleFirewall.worker, ...digitalOceanTags(spec.labels), 'cast-node-role:worker'], spec.apiServers),
       sshKeys: [key.id],
       userData: spec.userData,
       // As doctl and DigitalOcean's own example do: the pool scales on the droplets' utilisation.

@@ -17,6 +17,7 @@ import { ComputeInstanceGroupManager } from '@cdktf/provider-google/lib/compute-
 import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
+import { instanceMetadata } from '../gcp';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -31,6 +32,21 @@ const DEFAULT_COOLDOWN_MINUTES = 10;
 // The autoscaler's initialization period: a new VM's CPU is ignored while it boots and
 // joins with kubeadm (GCP's default of 60 s would count the boot as load and scale out again).
 const INITIALIZATION_PERIOD_SECONDS = 300;
+
+/**
+ * The API seeds are in the instance template, which cannot change (metadata is ForceNew on
+ * google_compute_instance_template), so adding or removing a control plane makes a new
+ * template and a new version of the group. What a group does with its running VMs then is
+ * its update policy's `type`: "PROACTIVE so that the instance group manager proactively
+ * executes actions in order to bring instances to their target versions or OPPORTUNISTIC so
+ * that no action is proactively executed but the update will be performed as part of other
+ * actions (for example, resizes or recreateInstances calls)" (hashicorp/terraform-provider-google
+ * resource_compute_instance_group_manager.go, update_policy.type; left out, it is Compute
+ * Engine's default, which the provider only reads back). OPPORTUNISTIC: running VMs stay
+ * (as on AWS, whose groups have no instance refresh, and Azure, whose scale sets upgrade
+ * manually), new ones start from the new template; `update_policy` changes in place.
+ */
+const KEEP_RUNNING_VMS = { type: 'OPPORTUNISTIC', minimalAction: 'REPLACE' } as const;
 
 export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
   const template = createTemplate(scope, spec);
@@ -67,7 +83,9 @@ function createTemplate(scope: Construct, spec: ScalingGroupSpec): ComputeInstan
     disk: [{ sourceImage: spec.image, diskSizeGb: spec.diskSizeGb, diskType: 'pd-balanced', boot: true, autoDelete: true, labels: labelMap(spec.labels) }],
     // An empty access_config gives each instance an ephemeral public address (found at boot).
     networkInterface: [{ subnetwork: spec.network.subnetId, accessConfig: [{}] }],
-    metadata: { 'user-data': spec.userData, 'block-project-ssh-keys': 'true' },
+    // The API seeds as on a static node (lib/nodes/gcp.ts). A template cannot change, so new seeds
+    // make a new template; the group below keeps its running VMs (OPPORTUNISTIC).
+    metadata: instanceMetadata(spec.userData, spec.apiServers),
     // Pod traffic is routed through nodes.
     canIpForward: true,
     shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
@@ -88,6 +106,7 @@ function createGroup(scope: Construct, spec: ScalingGroupSpec, template: Compute
     version: [{ instanceTemplate: template.selfLinkUnique }],
     // The provider defaults an unset target_size to 0; start at min and let the MIG's autoscaler own it.
     targetSize: spec.minNodes,
+    updatePolicy: spec.apiServers === undefined ? undefined : KEEP_RUNNING_VMS,
     lifecycle: { ignoreChanges: ['target_size'] },
     dependsOn: spec.dependsOn,
   });

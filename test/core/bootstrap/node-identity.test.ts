@@ -4,7 +4,7 @@
  * with real curl and python3 (CAST_METADATA_URL, CAST_NODE_ENV at a temporary file); the
  * tests read what it appended to node.env.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
 import { CloudName, metadataSandbox, runWithMetadata, sourcedValues } from './stub-metadata-service';
@@ -168,6 +168,26 @@ describe('node-identity.sh', () => {
     const result = await run(scaledNodeEnv('azure', { claim: true }));
     expect(result.status).toBe(1);
     expect(result.output).toContain('compute.name "lonely-vm" is not <scale set>_<index>');
+  });
+
+  test('a cloud it does not know: fails with a message, asks nothing', async () => {
+    const result = await run(scaledNodeEnv('hetzner' as CloudName, { claim: true }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('cast-node-identity: CAST_CLOUD=hetzner in');
+    expect(result.stderr).toContain('expected aws, gcp, azure or digitalocean');
+    expect(service.requests).toEqual([]);
+  });
+
+  test('AWS: no IMDSv2 token fails with a message and appends nothing', async () => {
+    const env = scaledNodeEnv('aws', { claim: true });
+    const first = await run(env);
+    // Refused at once: a fresh node.env against a service that has no token path.
+    const path = `${first.path}.fresh`;
+    writeFileSync(path, env);
+    const result = await runWithMetadata(SCRIPT, path, `${sandbox.url()}/refused`);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`cast-node-identity: no IMDSv2 token from ${sandbox.url()}/refused/latest/api/token`);
+    expect(readFileSync(path, 'utf8')).toBe(env);
   });
 
   test('a node.env without its last newline still gets whole lines', async () => {

@@ -4,7 +4,7 @@
  * cloud-network mode, static or autoscaled, finds its private address (its mesh address)
  * there: its user-data cannot hold it, since it is an attribute of its own VM.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
 import { CloudName, metadataSandbox, runWithMetadata, sourcedValues } from './stub-metadata-service';
@@ -99,6 +99,33 @@ describe('node-private-address.sh', () => {
     expect(result.status).toBe(1);
     expect(result.output).toContain(message);
     expect(readFileSync(result.path, 'utf8')).toBe(env);
+  });
+
+  test('AWS: no IMDSv2 token fails with a message and appends nothing (metadata access is cloud-metadata.sh\'s)', async () => {
+    const env = nodeEnv('aws');
+    // A fresh node.env beside the sandbox's, against a service that has no token path.
+    const path = `${(await run(env)).path}.fresh`;
+    writeFileSync(path, env);
+    const result = await runWithMetadata(SCRIPT, path, `${sandbox.url()}/refused`);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`cast-node-private-address: no IMDSv2 token from ${sandbox.url()}/refused/latest/api/token`);
+    expect(readFileSync(path, 'utf8')).toBe(env);
+  });
+
+  test('AWS: an unreadable address names the path', async () => {
+    delete service.metadata.aws['local-ipv4'];
+    const env = nodeEnv('aws');
+    const result = await run(env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('cast-node-private-address: could not read meta-data/local-ipv4 from http://127.0.0.1:');
+    expect(readFileSync(result.path, 'utf8')).toBe(env);
+  });
+
+  test('a cloud it does not know: fails with a message, asks nothing', async () => {
+    const result = await run(nodeEnv('hetzner' as CloudName));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CAST_CLOUD=hetzner in');
+    expect(service.requests).toEqual([]);
   });
 
   test('a node.env without its last newline still gets whole lines', async () => {

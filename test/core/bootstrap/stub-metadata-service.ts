@@ -3,8 +3,10 @@
  * 127.0.0.1 that answers the paths of all four and, like the real services, refuses a
  * request without the cloud's header (AWS: the IMDSv2 token from the PUT, GCP:
  * Metadata-Flavor: Google, Azure: Metadata: true), for the scripts that read them
- * (node-identity.sh, node-private-address.sh), run with real curl on a node.env in a
- * temporary file.
+ * (node-identity.sh, node-private-address.sh, api-seeds.sh, all through cloud-metadata.sh),
+ * run with real curl on a node.env in a temporary file. Like the real ones, an index path
+ * ends in a slash (GCP's instance/attributes/, DigitalOcean's tags/; DigitalOcean answers
+ * 301 without it) and an Azure path to an object or array answers its JSON.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,12 +27,19 @@ export interface Metadata {
   digitalocean: Record<string, string>;
 }
 
+/** The control planes' static public addresses the default metadata carries, in the cluster's order. */
+export const SEEDS = ['203.0.113.10', '198.51.100.20', '192.0.2.30'] as const;
+
 export const defaultMetadata = (): Metadata => ({
   aws: {
     'instance-id': 'i-0abc123def4567890',
     'placement/availability-zone': 'eu-west-1b',
     'public-ipv4': '54.170.1.20',
     'local-ipv4': '172.31.5.6',
+    // The tag keys, one a line, then each tag's value (metadata_options.instance_metadata_tags = enabled).
+    'tags/instance': 'Name\ncast-api-servers\ncast-cluster-name\ncast-node-role',
+    'tags/instance/Name': 'prod-aws-w-1',
+    'tags/instance/cast-api-servers': SEEDS.join(' '),
   },
   gcp: {
     'instance/name': 'prod-gcp-pool-x7k2',
@@ -38,6 +47,8 @@ export const defaultMetadata = (): Metadata => ({
     'project/project-id': 'cast-prod-4711',
     'instance/network-interfaces/0/access-configs/0/external-ip': '34.77.8.9',
     'instance/network-interfaces/0/ip': '10.132.0.7',
+    'instance/attributes/': 'block-project-ssh-keys\ncast-api-servers\nuser-data\n',
+    'instance/attributes/cast-api-servers': SEEDS.join(' '),
   },
   azure: {
     compute: {
@@ -46,6 +57,12 @@ export const defaultMetadata = (): Metadata => ({
       subscriptionId: '0a1b2c3d-1111-2222-3333-444455556666',
       resourceGroupName: 'cast-prod-rg',
       vmScaleSetName: 'prod-azure-pool',
+      tags: `cast-api-servers:${SEEDS.join(' ')};cast-cluster-name:prod;cast-node-role:worker`,
+      tagsList: [
+        { name: 'cast-api-servers', value: SEEDS.join(' ') },
+        { name: 'cast-cluster-name', value: 'prod' },
+        { name: 'cast-node-role', value: 'worker' },
+      ],
     },
     network: { interface: [{ ipv4: { ipAddress: [{ privateIpAddress: '10.1.0.4', publicIpAddress: '20.50.60.70' }], subnet: [] } }] },
   },
@@ -54,6 +71,8 @@ export const defaultMetadata = (): Metadata => ({
     id: '412345678',
     'interfaces/public/0/ipv4/address': '164.90.1.2',
     'interfaces/private/0/ipv4/address': '10.114.0.9',
+    // A set: DigitalOcean keeps no order, the index in each seed tag does.
+    'tags/': ['c1-worker', 'cast-api:2:192-0-2-30', 'cast-api:0:203-0-113-10', 'cast-cluster-name:prod', 'cast-api:1:198-51-100-20', 'cast-node-role:worker', ''].join('\n'),
   },
 });
 
@@ -76,7 +95,8 @@ export class StubMetadataService {
     const url = new URL(req.url ?? '/', 'http://stub');
     const [status, body] = this.route(req, url);
     this.requests.push(`${req.method} ${url.pathname}${url.search} ${status}`);
-    res.writeHead(status, { 'content-type': status === 200 && url.pathname === '/metadata/instance' ? 'application/json' : 'text/plain' });
+    const json = status === 200 && url.pathname.startsWith('/metadata/instance') && (body.startsWith('{') || body.startsWith('['));
+    res.writeHead(status, { 'content-type': json ? 'application/json' : 'text/plain', ...(status === 301 ? { location: `${url.pathname}/` } : {}) });
     res.end(body);
   }
 
@@ -100,16 +120,21 @@ export class StubMetadataService {
       if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
       if (url.searchParams.get('api-version') !== '2021-02-01') return [400, '{"error": "Bad request. api-version is invalid"}'];
       if (path === '/metadata/instance') return [200, JSON.stringify(this.metadata.azure)];
-      // A leaf of the document by path, as text (Azure answers format=text only for leaves).
-      const leaf = path.split('/').slice(3).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], this.metadata.azure);
-      if (url.searchParams.get('format') !== 'text' || (typeof leaf !== 'string' && typeof leaf !== 'number')) return [404, 'not found'];
-      return [200, String(leaf)];
+      // A part of the document by path: an object or array as JSON, a leaf as text (Azure answers format=text only for leaves).
+      const node = path.split('/').slice(3).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], this.metadata.azure);
+      if (node !== null && typeof node === 'object' && url.searchParams.get('format') !== 'text') return [200, JSON.stringify(node)];
+      if (url.searchParams.get('format') !== 'text' || (typeof node !== 'string' && typeof node !== 'number')) return [404, 'not found'];
+      return [200, String(node)];
     }
     if (path === '/metadata/loadbalancer') {
       if (req.headers.metadata !== 'true') return [400, '{"error": "Bad request. Required metadata header not specified"}'];
       return [200, JSON.stringify(this.metadata.azureLoadBalancer ?? { loadbalancer: { publicIpAddresses: [] } })];
     }
-    if (path.startsWith('/metadata/v1/')) return found(this.metadata.digitalocean[path.slice('/metadata/v1/'.length)]);
+    if (path.startsWith('/metadata/v1/')) {
+      const key = path.slice('/metadata/v1/'.length);
+      if (this.metadata.digitalocean[key] === undefined && this.metadata.digitalocean[`${key}/`] !== undefined) return [301, '301 Moved Permanently'];
+      return found(this.metadata.digitalocean[key]);
+    }
     return [404, 'not found'];
   }
 }
@@ -118,7 +143,10 @@ export type CloudName = Exclude<keyof Metadata, 'azureLoadBalancer'>;
 
 export interface ScriptRun {
   readonly status: number;
+  /** stdout and stderr together. */
   readonly output: string;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** Runs `script` on the node.env at `nodeEnv` against the service at `metadataUrl`, asynchronously (the stub answers from this process). */
@@ -126,7 +154,7 @@ export function runWithMetadata(script: string, nodeEnv: string, metadataUrl: st
   return new Promise((resolve) => {
     execFile('bash', [script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAST_NODE_ENV: nodeEnv, CAST_METADATA_URL: metadataUrl }, timeout: 60_000 }, (error, stdout, stderr) => {
       const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ status, output: `${stdout}${stderr}` });
+      resolve({ status, output: `${stdout}${stderr}`, stdout, stderr });
     });
   });
 }

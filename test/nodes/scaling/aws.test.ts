@@ -2,6 +2,7 @@ import { Cloud } from '../../../lib/core/cloud';
 import { autoscalerPolicy } from '../../../lib/nodes/scaling/aws';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { CLUSTER, LABELS, USER_DATA_TEXT, literalSecrets, resourcesWithoutClusterLabels, synthScaling } from './scaling-fixture';
+import { SEEDS } from '../api-servers-fixture';
 
 describe('AWS scaling group', () => {
   const s = synthScaling(Cloud.AWS, [{}, { name: 'c1-ondemand', spot: false, minNodes: 0, maxNodes: 3, nodeLabels: {}, nodeTaints: [] }]);
@@ -105,5 +106,35 @@ describe('AWS autoscaler grant', () => {
   test('the policy document is the same on every synth', () => {
     expect(autoscalerPolicy('c1')).toBe(autoscalerPolicy('c1'));
     expect(s.resource('aws_iam_role_policy').policy).toBe(autoscalerPolicy('c1'));
+  });
+});
+
+describe('AWS scaling group: the API seeds', () => {
+  const s = synthScaling(Cloud.AWS, [{ apiServers: SEEDS }]);
+  const template = s.resource('aws_launch_template');
+
+  test('the launch template tags its instances (not their volumes) with cast-api-servers, and IMDS shows instance tags', () => {
+    const [instance, volume] = template.tag_specifications as { resource_type: string; tags: Record<string, string> }[];
+    expect(instance).toMatchObject({ resource_type: 'instance', tags: { 'cast-api-servers': SEEDS } });
+    expect(volume.resource_type).toBe('volume');
+    expect(volume.tags['cast-api-servers']).toBeUndefined();
+    expect(template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'enabled' });
+    expect(template.user_data).toBe('${base64gzip(local.pool-user-data)}');
+  });
+
+  test('the group does not propagate the seeds itself (the template tags the instances); its propagated keys all qualify for IMDS', () => {
+    const tags = s.resource('aws_autoscaling_group').tag as { key: string; propagate_at_launch: boolean }[];
+    expect(tags.map((t) => t.key)).not.toContain('cast-api-servers');
+    for (const t of tags.filter((t) => t.propagate_at_launch)) expect(t.key).toMatch(/^[A-Za-z0-9+\-=.,_:@]+$/);
+  });
+
+  test('without seeds: no tag, instance tags stay out of IMDS', () => {
+    const none = synthScaling(Cloud.AWS).resource('aws_launch_template');
+    expect(none.tag_specifications[0].tags['cast-api-servers']).toBeUndefined();
+    expect(none.metadata_options.instance_metadata_tags).toBeUndefined();
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

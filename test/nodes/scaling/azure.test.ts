@@ -1,7 +1,8 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { computerNamePrefix, encodeTagKey } from '../../../lib/nodes/scaling/azure';
+import { computerNamePrefix, encodeTagKey, scaleSetTags } from '../../../lib/nodes/scaling/azure';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
-import { CLUSTER, LABELS, literalSecrets, resourcesWithoutClusterLabels, synthScaling } from './scaling-fixture';
+import { CLUSTER, LABELS, literalSecrets, resourcesWithoutClusterLabels, scalingSpec, synthScaling } from './scaling-fixture';
+import { SEEDS } from '../api-servers-fixture';
 
 describe('Azure scaling group', () => {
   const s = synthScaling(Cloud.AZURE, [{}, { name: 'c1-ondemand', spot: false, minNodes: 0, maxNodes: 3, nodeLabels: {}, nodeTaints: [] }]);
@@ -103,5 +104,25 @@ describe('Azure autoscaler grant', () => {
       azureClientId: `\${azurerm_user_assigned_identity.${identity}.client_id}`,
       azureSubscriptionId: `\${data.azurerm_client_config.${client[0]}.subscription_id}`,
     });
+  });
+});
+
+describe('Azure scaling group: the API seeds', () => {
+  const s = synthScaling(Cloud.AZURE, [{ apiServers: SEEDS }]);
+
+  test('the scale set\'s tag cast-api-servers carries the seeds (its instances see the scale set\'s tags in IMDS); custom data does not', () => {
+    const vmss = s.resource('azurerm_linux_virtual_machine_scale_set');
+    expect(vmss.tags['cast-api-servers']).toBe(SEEDS);
+    expect(vmss.custom_data).toBe('${base64encode(local.pool-user-data)}');
+  });
+
+  test('without seeds: no tag', () => {
+    expect(synthScaling(Cloud.AZURE).resource('azurerm_linux_virtual_machine_scale_set').tags['cast-api-servers']).toBeUndefined();
+    expect(Object.keys(scaleSetTags(scalingSpec(Cloud.AZURE, 'user-data', undefined)))).not.toContain('cast-api-servers');
+    expect(scaleSetTags(scalingSpec(Cloud.AZURE, 'user-data', undefined, { apiServers: SEEDS }))['cast-api-servers']).toBe(SEEDS);
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

@@ -2,6 +2,7 @@ import { Cloud } from '../../../lib/core/cloud';
 import { poolProblems } from '../../../lib/nodes/scaling/digitalocean';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { LABELS, literalSecrets, synthScaling } from './scaling-fixture';
+import { SEEDS } from '../api-servers-fixture';
 
 describe('DigitalOcean scaling group', () => {
   const s = synthScaling(Cloud.DIGITALOCEAN, [
@@ -54,5 +55,26 @@ describe('DigitalOcean scaling group', () => {
 
   test('a pool without an SSH key is refused', () => {
     expect(() => synthScaling(Cloud.DIGITALOCEAN, [{ sshPublicKey: undefined }])).toThrow(/sshPublicKey must be set for a DigitalOcean scaling group/);
+  });
+});
+
+describe('DigitalOcean scaling group: the API seeds', () => {
+  const s = synthScaling(Cloud.DIGITALOCEAN, [{ apiServers: SEEDS }]);
+
+  test('the pool\'s droplet template: one tag per seed, cast-api:<index>:<a-b-c-d>, made by Terraform, beside the fixed tags', () => {
+    const template = s.resource('digitalocean_droplet_autoscale').droplet_template;
+    const seeds = `compact(split(" ", replace("${SEEDS}", ".", "-")))`;
+    expect(template.tags).toBe(
+      `\${concat(["c1-worker", "cast-cluster-name:c1", "cast-cluster-uuid:${LABELS.uuid}", "team:infra", "cast-node-role:worker"], formatlist("cast-api:%d:%s", range(0, length(${seeds}), 1), ${seeds}))}`,
+    );
+    expect(template.user_data).toBe('${local.pool-user-data}');
+  });
+
+  test('without seeds: the fixed tags, as a plain list', () => {
+    expect(synthScaling(Cloud.DIGITALOCEAN).resource('digitalocean_droplet_autoscale').droplet_template.tags).toEqual(['c1-worker', 'cast-cluster-name:c1', `cast-cluster-uuid:${LABELS.uuid}`, 'team:infra', 'cast-node-role:worker']);
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });

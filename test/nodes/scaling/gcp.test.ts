@@ -2,6 +2,7 @@ import { Cloud } from '../../../lib/core/cloud';
 import { cpuTarget } from '../../../lib/nodes/scaling/gcp';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { CLUSTER, LABELS, literalSecrets, resourcesWithoutClusterLabels, synthScaling } from './scaling-fixture';
+import { SEEDS } from '../api-servers-fixture';
 
 describe('GCP scaling group', () => {
   const s = synthScaling(Cloud.GCP, [
@@ -111,5 +112,28 @@ describe('GCP autoscaler grant', () => {
     expect(Object.keys(s.json.resource).sort()).toEqual(['google_compute_autoscaler', 'google_compute_instance_group_manager', 'google_compute_instance_template']);
     expect(s.json.data).toBeUndefined();
     expect(Object.keys(s.json.output ?? {}).filter((id) => id.startsWith('identity--'))).toEqual([]);
+  });
+});
+
+describe('GCP scaling group: the API seeds', () => {
+  const s = synthScaling(Cloud.GCP, [{ apiServers: SEEDS }]);
+
+  test('the instance template\'s metadata key cast-api-servers carries the seeds, beside user-data', () => {
+    expect(s.resource('google_compute_instance_template').metadata).toEqual({ 'user-data': '${local.pool-user-data}', 'block-project-ssh-keys': 'true', 'cast-api-servers': SEEDS });
+  });
+
+  test('new seeds make a new template (templates cannot change): the group keeps its running VMs (OPPORTUNISTIC)', () => {
+    expect(s.resource('google_compute_instance_template').lifecycle).toEqual({ create_before_destroy: true });
+    expect(s.resource('google_compute_instance_group_manager').update_policy).toEqual({ type: 'OPPORTUNISTIC', minimal_action: 'REPLACE' });
+  });
+
+  test('without seeds: no key, and the update policy is left as it was', () => {
+    const none = synthScaling(Cloud.GCP);
+    expect(Object.keys(none.resource('google_compute_instance_template').metadata).sort()).toEqual(['block-project-ssh-keys', 'user-data']);
+    expect(none.resource('google_compute_instance_group_manager').update_policy).toBeUndefined();
+  });
+
+  test('the stack conforms to the provider schemas', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });
