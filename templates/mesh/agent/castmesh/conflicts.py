@@ -110,7 +110,7 @@ def clash(n, keys, spans, wg):
     if n.get('podCidr'):
         owner = spans.overlapping(ipaddress.ip_network(n['podCidr']))
         if owner:
-            return f"claims the podCidr {n['podCidr']}, which overlaps {owner!r}'s, an earlier record"
+            return f"claims the podCidr {n['podCidr']}, which overlaps the podCidr of {owner!r}, an earlier record"
     return None
 
 
