@@ -123,7 +123,7 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent: forged and clashing rec
     expect(result).toEqual({ ...baseline, report, output: expect.stringContaining(`ignoring ${report}`) });
   });
 
-  test('two workers with one mesh address: the older keeps it, though the younger's name sorts first', () => {
+  test("two workers with one mesh address: the older keeps it, though the younger's name sorts first", () => {
     const older = forger({ meshAddress: '10.4.0.7' }, { name: 'aws-w-7', age: 3 });
     const younger = forger({ meshAddress: '10.4.0.7', publicKey: KEYS.worker.replace('aW1w', 'bW1w'), endpoint: '198.51.100.8' }, { name: 'aws-w-0', age: 4, podCidr: '10.244.8.0/24' });
     const result = syncVictim([CP, WORKER, younger, older]);
