@@ -170,7 +170,8 @@ const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 export function planCluster(input: ClusterPlanInput): ClusterPlan {
   const problems = clusterProblems(input.groups);
   if (problems.length > 0) throw new PlanError(problems);
-  const init = initNodeOf(input.groups) as { group: ClusterGroupInput; node: ClusterNodeInput };
+  const init = initNodeOf(input.groups);
+  if (!init) throw new PlanError(['groups must hold a control-plane node to plan a cluster (got no nodes). Add a node group with role NodeRole.CONTROL_PLANE.']);
   const wireguard = input.mesh.mode !== MeshMode.CLOUD_NETWORK;
   const meshCidr = input.addresses.meshCidr;
   const scaled = input.groups.filter((group) => group.scaled);
