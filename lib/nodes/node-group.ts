@@ -8,7 +8,7 @@ import { NodeGroupInput, planNodeGroup, PlannedNode } from '../core/node-plan';
 import { NodeRole } from '../core/node-role';
 import { NodeShape } from '../core/shapes';
 import { planAt, throwProblems, tryPlan } from '../private/validation-error';
-// A type only: the public props name the cluster; everything else comes from what _admit hands over.
+// A type only, so no code of lib/cluster loads from here: the public props name the cluster.
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
 import { NodeGroupSettings } from './node-group-wiring';
