@@ -95,7 +95,7 @@ describeIf('the mesh agent in network namespaces', () => {
         .map(async (node) => {
           const result = await lab.meshUp(node.name);
           lab.startAgent(node.name);
-          const joining = lab.kindOf(node.name) === 'join-control-plane';
+          const joining = node.role === NodeRole.CONTROL_PLANE;
           lab.register(node.name, false);
           const wait = joining ? await lab.agent(node.name, ['wait-peer', '--role', 'control-plane', '--timeout', String(Math.ceil(SETTLE_MS / 1000))]) : undefined;
           if (joining) lab.register(node.name, true);
