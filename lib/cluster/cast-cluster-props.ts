@@ -5,6 +5,7 @@ import { kubernetesVersionProblem } from '../core/kubernetes-version';
 import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
 import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
 import { AutoscalingPolicyOptions } from '../core/autoscaling/autoscaling-policy';
+import { EtcdTimingOptions } from '../core/etcd-timings';
 import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
 
 /** Properties of a CastCluster. */
@@ -45,6 +46,22 @@ export interface CastClusterProps {
    */
   readonly mesh?: WireGuardMeshOptions;
   /**
+   * A DNS name for the Kubernetes API that you point at every control plane's public
+   * address (one A record each; the `nodes` output lists them). It goes into every
+   * API serving certificate and into the kubeconfig output, so kubectl tries the
+   * next control plane when one is down. Nodes never use it: each reaches the API
+   * through its own proxy. Set it before the first control plane boots: control
+   * planes that exist keep the certificates they were made with.
+   * @default - the kubeconfig names the first control plane's public address
+   */
+  readonly apiServerDnsName?: string;
+  /**
+   * etcd's heartbeat interval and election timeout, in milliseconds. Set when the
+   * clouds' round trips are longer than the library's table says (docs/bootstrap.md).
+   * @default - heartbeat about the worst round trip between the control planes' clouds (at least 100 ms), election timeout 10 heartbeats
+   */
+  readonly etcd?: EtcdTimingOptions;
+  /**
    * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
    * @default - nodes report to no one
    */
@@ -70,6 +87,9 @@ export interface CastClusterProps {
   readonly gcpProject?: string;
 }
 
+/** A lowercase DNS name of at least two labels (a certificate SAN and a kubeconfig host). */
+const API_DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** Problems with the props alone, each `<prop> must be <rule> (got <value>). <fix>`. */
 export function propProblems(props: CastClusterProps, clouds: Cloud[], region: CastRegionInfo | undefined, uuid: string): string[] {
   const problems: string[] = [];
@@ -92,5 +112,10 @@ export function propProblems(props: CastClusterProps, clouds: Cloud[], region: C
     }
   }
   problems.push(...userTagProblems(props.tags ?? {}));
+  if (props.apiServerDnsName !== undefined && !API_DNS_NAME.test(props.apiServerDnsName)) {
+    problems.push(
+      `apiServerDnsName must be a lowercase DNS name such as api.example.com, without scheme or port (got ${JSON.stringify(props.apiServerDnsName)}). Fix the name or leave it out.`,
+    );
+  }
   return problems;
 }

@@ -8,7 +8,8 @@ import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
-import { admissionProblems, clusterProblems, clusterWarnings, GroupFootprint, scaledMeshModeProblems } from '../core/cluster-problems';
+import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems } from '../core/cluster-problems';
+import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
 import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
@@ -68,6 +69,8 @@ export class CastCluster extends Construct {
   /** The plan over every group, made at synth; a newly admitted group clears it. */
   private plan?: ClusterPlan;
   private readonly phoneHomeUrl?: string;
+  private readonly apiServerDnsName?: string;
+  private readonly etcd?: EtcdTimingOptions;
   private credentials?: ClusterCredentials;
   private nodeSshKey?: PrivateKey;
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
@@ -140,6 +143,8 @@ export class CastCluster extends Construct {
       );
     }
     this.phoneHomeUrl = props.phoneHomeUrl;
+    this.apiServerDnsName = props.apiServerDnsName;
+    this.etcd = props.etcd;
     this.mesh._useNodes({ meshNodes: () => meshNodesOf(this.groups.map((g) => g.group._planInput())) });
     this.node.addValidation({ validate: () => this.validateNodes() });
     describeCluster(this, this.name, () => this._description());
@@ -221,6 +226,7 @@ export class CastCluster extends Construct {
       network: network._attachment,
       dependsOn: cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [],
       utilizationTargets: utilizationTargets(this._autoscalingPolicy),
+      apiServers: Lazy.stringValue({ produce: () => this.planned().apiServers }),
       sshPublicKey: () => this.nodeSshPublicKey(),
       autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
       nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),
@@ -238,6 +244,9 @@ export class CastCluster extends Construct {
     const mesh = this.mesh;
     return {
       clusterName: this.name,
+      castRegion: this.region.id,
+      apiServerDnsName: this.apiServerDnsName,
+      etcd: this.etcd,
       kubernetesVersion: this.kubernetesVersion,
       addresses: this.addresses,
       nodePortRange: this.nodePortRange,
@@ -261,11 +270,16 @@ export class CastCluster extends Construct {
     };
   }
 
-  /** Synth-time checks across node groups; an even control-plane count is only a warning. */
+  /**
+   * Synth-time checks across node groups and etcd's timers. Control planes too few, on
+   * too few clouds or of an even count, and timers shorter than the round trips call
+   * for, are warnings: each is a trade-off the user may choose.
+   */
   private validateNodes(): string[] {
     const footprints = this.groups.map((g) => g.footprint);
-    for (const warning of clusterWarnings(footprints)) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
-    return clusterProblems(footprints);
+    const etcd = { castRegion: this.region.id, controlPlaneClouds: controlPlaneCloudsOf(footprints), override: this.etcd };
+    for (const warning of [...clusterWarnings(footprints), ...etcdTimingWarnings(etcd)]) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
+    return [...clusterProblems(footprints), ...etcdTimingProblems(etcd)];
   }
 
   /**

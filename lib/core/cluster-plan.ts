@@ -1,19 +1,22 @@
 /**
  * The cluster's synth-time plan, in one computation: from every node group
  * (static nodes with their address references, autoscaled groups with their
- * limits) to each node's bootstrap input, the API endpoint, the mesh
- * addresses, the claim blocks and the cluster-autoscaler's input. Pure; no
- * cdktf import. Terraform references are opaque strings, copied verbatim, so
- * CastCluster and NodeGroup only turn this plan into resources.
+ * limits) to each node's bootstrap input, the API seeds and endpoint, etcd's
+ * timers, the mesh addresses, the claim blocks and the cluster-autoscaler's
+ * input. Pure; no cdktf import. Terraform references are opaque strings,
+ * copied verbatim, so CastCluster and NodeGroup only turn this plan into resources.
  *
  * ```
  *   groups ─► clusterProblems (all at once, or a PlanError)
- *          ─► init node: the first node of the first control-plane group
- *             ├─► endpoint: its static public address
- *             ├─► mesh addresses: static nodes, from their names (WireGuard modes)
- *             ├─► claim blocks: autoscaled groups, from their names (WireGuard modes)
- *             ├─► autoscaler input: the AWS and Azure autoscaled groups
- *             └─► bootstrapInputOf: every static node and every autoscaled group
+ *          ─► control planes, in group order
+ *             ├─► seeds: their public addresses (in place on every node, never in user-data)
+ *             ├─► endpoint for users: the API DNS name, else the first one's address
+ *             └─► etcd timers: from the round trips between their clouds
+ *          ─► mesh addresses: static nodes, from their names (WireGuard modes)
+ *          ─► claim blocks: autoscaled groups, from their names (WireGuard modes)
+ *          ─► autoscaler input: the AWS and Azure autoscaled groups
+ *          ─► bootstrapInputOf: every static node and every autoscaled group, from
+ *             nothing about other nodes (so no other node's user-data changes with them)
  * ```
  *
  * The checks on groups (names unique, room in subnets and the pod range,
@@ -21,9 +24,11 @@
  */
 import { AddressPlan } from './address-plan';
 import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from './autoscaling';
-import { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
+import { joinApiSeeds } from './api-seeds';
+import { NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
-import { clusterProblems, GroupFootprint, initNodeOf } from './cluster-problems';
+import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint } from './cluster-problems';
+import { EtcdTimingOptions, etcdTimings } from './etcd-timings';
 import { allocateMeshAddresses } from './mesh/allocate-mesh-addresses';
 import { MeshNodeInput } from './mesh/mesh-input';
 import { MeshMode } from './mesh/mesh-mode';
@@ -101,6 +106,18 @@ export interface ClusterCloudInput {
 /** Everything the plan is computed from. */
 export interface ClusterPlanInput {
   readonly clusterName: string;
+  /** The cluster's Cast region id (the round trips etcd's timers follow). */
+  readonly castRegion: string;
+  /**
+   * The name users reach the API at, pointed at every control plane.
+   * @default - none: users reach the first control plane's public address
+   */
+  readonly apiServerDnsName?: string;
+  /**
+   * etcd timers the user set.
+   * @default - from the round trips between the control planes' clouds
+   */
+  readonly etcd?: EtcdTimingOptions;
   /** The cluster's Kubernetes version (picks the cluster-autoscaler release). */
   readonly kubernetesVersion: string;
   readonly addresses: AddressPlan;
@@ -144,10 +161,14 @@ export interface PlannedScaledGroup {
 
 /** The cluster's synth-time plan. */
 export interface ClusterPlan {
-  /** The node that runs `kubeadm init`. */
-  readonly initNode: string;
-  /** Host of the API endpoint: the init node's static public address. */
+  /** The first control plane: the first seed, which founds the cluster on its first boot. */
+  readonly firstControlPlane: string;
+  /** The control planes' public addresses joined by spaces, in group order: every node's seeds. */
+  readonly apiServers: string;
+  /** Host of the API for users: the API DNS name, else the first control plane's public address. */
   readonly endpoint: string;
+  /** etcd's timers. */
+  readonly etcd: NodeBootstrapEtcd;
   /** Every static node, in group order. */
   readonly nodes: readonly PlannedClusterNode[];
   /** Every autoscaled group, in group order. */
@@ -163,6 +184,7 @@ export interface ClusterPlan {
   readonly autoscaler?: ClusterAutoscalerManifestsInput;
 }
 
+
 /** kubeadm's own control-plane taint, which the bootstrap does not add by itself. */
 const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 
@@ -170,8 +192,8 @@ const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 export function planCluster(input: ClusterPlanInput): ClusterPlan {
   const problems = clusterProblems(input.groups);
   if (problems.length > 0) throw new PlanError(problems);
-  const init = initNodeOf(input.groups);
-  if (!init) throw new PlanError(['groups must hold a control-plane node to plan a cluster (got no nodes). Add a node group with role NodeRole.CONTROL_PLANE.']);
+  const first = firstControlPlaneOf(input.groups);
+  if (!first) throw new PlanError(['groups must hold a control-plane node to plan a cluster (got no nodes). Add a node group with role NodeRole.CONTROL_PLANE.']);
   const wireguard = input.mesh.mode !== MeshMode.CLOUD_NETWORK;
   const meshCidr = input.addresses.meshCidr;
   const scaled = input.groups.filter((group) => group.scaled);
@@ -182,7 +204,10 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   );
   const claimBlocks = wireguard && scaled.length > 0 ? assignClaimBlocks(scaled.map((group) => group.scaled!.name), meshCidr) : new Map<string, string>();
   const autoscaler = autoscalerInputOf(input);
-  const shared: SharedBootstrap = { initNode: init.node.name, endpoint: init.node.publicAddress, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
+  const timers = etcdTimings({ castRegion: input.castRegion, controlPlaneClouds: controlPlaneCloudsOf(input.groups), override: input.etcd });
+  const etcd = { heartbeatIntervalMs: timers.heartbeatIntervalMs, electionTimeoutMs: timers.electionTimeoutMs };
+  const shared: SharedBootstrap = { etcd, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
+  const controlPlaneAddresses = input.groups.filter((group) => group.role === NodeRole.CONTROL_PLANE).flatMap((group) => group.nodes.map((node) => node.publicAddress));
 
   const nodes = input.groups.flatMap((group) =>
     group.nodes.map((node): PlannedClusterNode => {
@@ -203,7 +228,17 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     const meshClaimCidr = claimBlocks.get(name);
     return { name, cloud: group.cloud, meshClaimCidr, bootstrap: bootstrapInputOf(input, shared, group, { scaledIdentity: { namePrefix: name, meshClaimCidr } }) };
   });
-  return { initNode: init.node.name, endpoint: init.node.publicAddress, nodes, scaledGroups, meshAddresses, claimBlocks, autoscaler };
+  return {
+    firstControlPlane: first.node.name,
+    apiServers: joinApiSeeds(controlPlaneAddresses),
+    endpoint: input.apiServerDnsName ?? first.node.publicAddress,
+    etcd,
+    nodes,
+    scaledGroups,
+    meshAddresses,
+    claimBlocks,
+    autoscaler,
+  };
 }
 
 /** Every static node as the mesh planner takes it; addresses are Terraform references. */
@@ -238,9 +273,9 @@ export function nodeTaintsOf(role: NodeRole, taints: readonly NodeBootstrapTaint
 
 /** What every node's bootstrap input shares. */
 interface SharedBootstrap {
-  readonly initNode: string;
-  readonly endpoint: string;
-  /** The rendered cluster-autoscaler manifests, for the init node. */
+  /** etcd's timers, for control planes. */
+  readonly etcd: NodeBootstrapEtcd;
+  /** The rendered cluster-autoscaler manifests, for control planes. */
   readonly autoscalerConfig?: string;
 }
 
@@ -249,16 +284,15 @@ type NodeIdentity = Pick<NodeBootstrapInput, 'nodeName' | 'publicAddress' | 'mes
 
 /**
  * One node's bootstrap input, static or autoscaled: the one place a node's
- * user-data input is assembled. Depends on nothing about other nodes but the
- * init node and the endpoint, so adding a node changes no other node's user-data.
+ * user-data input is assembled. Depends on nothing about other nodes, so adding,
+ * removing or replacing a node changes no other node's user-data.
  */
 function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, group: ClusterGroupInput, identity: NodeIdentity): NodeBootstrapInput {
   const cloud = input.clouds[group.cloud]!;
   const controlPlane = group.role === NodeRole.CONTROL_PLANE;
-  const init = identity.nodeName !== undefined && identity.nodeName === shared.initNode;
   const c = input.credentials;
   return {
-    kind: bootstrapKind(group.role, init),
+    kind: controlPlane ? 'control-plane' : 'worker',
     ...identity,
     cloud: group.cloud,
     clusterName: input.clusterName,
@@ -266,13 +300,14 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     podCidr: input.addresses.podCidr,
     serviceCidr: input.addresses.serviceCidr,
     nodePortRange: `${input.nodePortRange.from}-${input.nodePortRange.to}`,
-    controlPlaneEndpoint: shared.endpoint,
+    apiServerDnsName: input.apiServerDnsName,
+    etcd: controlPlane ? shared.etcd : undefined,
     nodeLabels: nodeLabelsOf(group.labels, group.cloud, cloud.location),
     nodeTaints: nodeTaintsOf(group.role, group.taints),
     credentials: controlPlane ? c : { caCertB64: c.caCertB64, bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret },
     phoneHomeUrl: input.phoneHomeUrl,
     spot: group.spot,
-    autoscalerConfig: init ? shared.autoscalerConfig : undefined,
+    autoscalerConfig: controlPlane ? shared.autoscalerConfig : undefined,
     mesh: {
       mode: input.mesh.mode,
       meshCidr: input.addresses.meshCidr,
@@ -280,18 +315,12 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
       mtu: input.mesh.mtu,
       persistentKeepalive: input.mesh.persistentKeepalive,
       gatewaysPerCloud: input.mesh.gatewaysPerCloud,
-      initNodeName: shared.initNode,
       // A droplet's default route leaves from its public address; elsewhere it is the private one.
       privateCidr: group.cloud === Cloud.DIGITALOCEAN ? input.addresses.networks.find((n) => n.cloud === group.cloud)!.subnetCidr : undefined,
       agentUrl: cloud.meshAgent?.url,
       agentSha256: cloud.meshAgent?.sha256,
     },
   };
-}
-
-function bootstrapKind(role: NodeRole, init: boolean): NodeBootstrapKind {
-  if (init) return 'init';
-  return role === NodeRole.CONTROL_PLANE ? 'join-control-plane' : 'worker';
 }
 
 /**

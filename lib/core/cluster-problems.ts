@@ -6,10 +6,12 @@
  * `<prop> must be <rule> (got <value>). <fix>`; the construct prefixes its path.
  */
 import { AddressPlan, NODE_POD_PREFIX } from './address-plan';
+import { MAX_API_SERVER_SEEDS } from './api-seeds';
 import { CLUSTER_AUTOSCALER_CLOUDS } from './autoscaling';
 import { parseCidr } from './cidr';
 import { Cloud, CLOUD_DISPLAY_NAME } from './cloud';
 import { MeshMode } from './mesh/mesh-mode';
+import { controlPlaneProblems } from './etcd-timings';
 import { assignClaimBlocks } from './mesh/scaling-zone';
 import { NodeRole } from './node-role';
 
@@ -31,8 +33,12 @@ export interface ClusterFootprint {
   readonly meshMode: MeshMode;
 }
 
-/** The node that runs `kubeadm init`: the first node of the first control-plane group. */
-export function initNodeOf<G extends GroupFootprint>(groups: readonly G[]): { readonly group: G; readonly node: G['nodes'][number] } | undefined {
+/**
+ * The first control plane: its public address is the first seed, so it founds the
+ * cluster when no control plane answers at boot (bootstrap-node.sh). After that it is
+ * a control plane like the others.
+ */
+export function firstControlPlaneOf<G extends GroupFootprint>(groups: readonly G[]): { readonly group: G; readonly node: G['nodes'][number] } | undefined {
   const group = groups.find((g) => g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0);
   return group ? { group, node: group.nodes[0] } : undefined;
 }
@@ -75,10 +81,16 @@ export function scaledMeshModeProblems(cloud: Cloud, meshMode: MeshMode): string
 /** Problems once every group is known: a control-plane node, and one on each cloud whose groups cluster-autoscaler resizes. */
 export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
   const hasNodes = groups.some((g) => g.nodes.length > 0 || g.scaled);
-  if (hasNodes && !initNodeOf(groups)) {
+  if (hasNodes && !firstControlPlaneOf(groups)) {
     return ['node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'];
   }
   const problems: string[] = [];
+  const controlPlanes = controlPlaneCloudsOf(groups).length;
+  if (controlPlanes > MAX_API_SERVER_SEEDS) {
+    problems.push(
+      `control-plane nodes must be at most ${MAX_API_SERVER_SEEDS} (got ${controlPlanes}): every node carries their public addresses in one cloud tag of 256 characters. Use fewer control planes (etcd recommends 3, 5 or 7).`,
+    );
+  }
   for (const cloud of CLUSTER_AUTOSCALER_CLOUDS) {
     const scaled = groups.filter((g) => g.scaled && g.cloud === cloud);
     if (scaled.length === 0 || groups.some((g) => g.cloud === cloud && g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0)) continue;
@@ -90,11 +102,14 @@ export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
   return problems;
 }
 
-/** Soft problems once every group is known: an even control-plane count. */
+/** Soft problems once every group is known: control planes too few, on too few clouds, or an even count (etcd-timings.ts). */
 export function clusterWarnings(groups: readonly GroupFootprint[]): string[] {
-  const count = groups.filter((g) => g.role === NodeRole.CONTROL_PLANE).reduce((sum, g) => sum + g.nodes.length, 0);
-  if (count === 0 || count % 2 !== 0) return [];
-  return [`${count} control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.`];
+  return controlPlaneProblems(controlPlaneCloudsOf(groups));
+}
+
+/** The cloud of every control-plane node, in group order. */
+export function controlPlaneCloudsOf(groups: readonly GroupFootprint[]): Cloud[] {
+  return groups.filter((g) => g.role === NodeRole.CONTROL_PLANE).flatMap((g) => g.nodes.map(() => g.cloud));
 }
 
 /** Whether the group's nodes fit its cloud's subnet and the pod range, with every admitted group's. */

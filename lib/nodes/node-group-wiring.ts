@@ -60,6 +60,8 @@ export interface NodeGroupWiring {
   sshPublicKey(): string;
   /** The identity the cloud's cluster-autoscaler runs with on control-plane nodes; asked for at synth (undefined while the cloud has no autoscaled group). */
   autoscalerIdentity(): AutoscalerIdentity | undefined;
+  /** The API seeds every node carries in place (NodeSpec.apiServers): resolved at synth, when every control plane is known. */
+  readonly apiServers: string;
   /** The user-data of one static node: a reference to a local made in `scope`, rendered at synth. */
   nodeUserData(scope: Construct, id: string, nodeName: string): string;
   /** The user-data of every node of an autoscaled group: a reference to a local made in `scope`, rendered at synth. */

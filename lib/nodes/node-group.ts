@@ -195,6 +195,7 @@ export class NodeGroup extends Construct {
         provider: wiring.provider,
         // The address the builder passes is the attachment's publicAddress, which the plan reads.
         userData: () => wiring.nodeUserData(this, `${node.name}-user-data`, node.name),
+        apiServers: wiring.apiServers,
         sshPublicKey: this.cloud === Cloud.AZURE ? wiring.sshPublicKey() : undefined,
         dependsOn: wiring.dependsOn,
         // Control-plane nodes run the cloud's cluster-autoscaler once the cluster has autoscaled groups there.

@@ -48,17 +48,7 @@ export interface NodeSpec {
   readonly apiServers?: string;
 }
 
-/**
- * The most seeds a node carries. AWS and Azure hold them in one tag value of at most
- * 256 characters (docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html, "Tag
- * restrictions"; learn.microsoft.com/azure/azure-resource-manager/management/tag-resources,
- * "Limitations"): a dotted IPv4 address and its separating space take at most 16, and
- * 15 seeds at most 239. The cluster refuses more control-plane nodes than this.
- */
-export const MAX_API_SERVER_SEEDS = 15;
-
-/** The AWS tag, Azure tag and GCP metadata key that carry the seeds (api-seeds.sh reads it). */
-export const API_SERVERS_KEY = 'cast-api-servers';
+export { API_SERVERS_KEY, MAX_API_SERVER_SEEDS } from '../core/api-seeds';
 
 /** What the cluster learns about a built node, as Terraform references. */
 export interface NodeAttachment {

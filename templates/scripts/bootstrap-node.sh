@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Boots this node into the cluster, once, from cloud-init's runcmd:
 #
-#   bootstrap-node.sh init                 first control-plane node: kubeadm init
-#   bootstrap-node.sh join-control-plane   further control-plane nodes (stacked etcd)
-#   bootstrap-node.sh worker               workers
+#   bootstrap-node.sh control-plane   a control plane: joins the cluster it finds, or founds it
+#   bootstrap-node.sh worker          a worker: joins
 #
 # Order: find in the metadata service what the user-data cannot hold (node-identity.sh: an
 # autoscaled node's identity; node-private-address.sh: a cloud-network node's private
-# address), install Kubernetes, run the mesh hook when it is installed, check that the mesh
-# address is up, fill the kubeadm placeholders, run kubeadm, start the spot handler when it
-# is installed, report to the phone-home URL when one is set.
+# address), install Kubernetes, bring up the mesh (mesh-up.sh, when installed) and the local
+# API proxy, check that the mesh address is up, fill the kubeadm placeholders, then:
+#
+#   - a control plane asks every seed (the control planes' public addresses, api-seeds.sh)
+#     for the API. One answers: there is a cluster, and it joins it. None answers: only the
+#     control plane whose own public address is the first seed founds the cluster
+#     (kubeadm init); the others keep asking. So `kubeadm init` runs once in a cluster's
+#     life, whichever node is replaced later.
+#   - a joining control plane first joins as a node (kubelet registered, control-plane
+#     taint), waits until the mesh agent, now able to publish its record, reaches a control
+#     plane over the mesh, and only then joins etcd and the control plane (kubeadm's
+#     control-plane-prepare and control-plane-join phases): etcd members talk over the mesh.
+#
+# Then start the spot handler when it is installed, report to the phone-home URL when set.
 set -euo pipefail
 
 readonly kind="${1:-}"
 case "$kind" in
-  init | join-control-plane | worker) ;;
+  control-plane | worker) ;;
   *)
-    echo "usage: $0 init|join-control-plane|worker (got \"$kind\")" >&2
+    echo "usage: $0 control-plane|worker (got \"$kind\")" >&2
     exit 2
     ;;
 esac
@@ -27,11 +37,19 @@ load_env() { . /etc/cast/node.env; }
 load_env
 
 readonly BIN=/opt/cast/bin
-readonly KUBEADM_CONFIG=/etc/cast/kubeadm.yaml
+readonly AGENT_DIR=/opt/cast/mesh
+readonly INIT_CONFIG=/etc/cast/kubeadm-init.yaml
+readonly JOIN_CONFIG=/etc/cast/kubeadm.yaml
+readonly CONTROL_PLANE_CONFIG=/etc/cast/kubeadm-control-plane.yaml
 readonly APISERVER_CERT_CONFIG=/etc/cast/apiserver-cert.yaml
 readonly MANIFESTS=/etc/cast/manifests
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly SPOT_UNIT=/etc/systemd/system/cast-spot-handler.service
+# How long the first seed asks the others before it founds the cluster: long enough for a
+# slow network to come up, short next to a first boot. The others wait as long as kubeadm's
+# discovery does. Tests shorten both.
+readonly FOUNDER_WAIT="${CAST_FOUNDER_WAIT:-120}"
+readonly JOIN_WAIT="${CAST_JOIN_WAIT:-1800}"
 
 log() { echo "cast: $*"; }
 
@@ -100,11 +118,16 @@ if ! grep -qF " inet ${CAST_MESH_ADDRESS}/" <<<"$addresses"; then
   exit 1
 fi
 
+# Every kubeconfig on the node (kubelet, kube-proxy, admin) names the API as
+# https://127.0.0.1:6444: this proxy, which reaches whichever control plane answers.
+log "starting the local API proxy"
+systemctl enable --now cast-api-proxy.service
+
 # The kubeadm files hold @CAST_...@ placeholders for what the node found at boot (a scaled
 # node's name and provider id, a cloud-network node's mesh address). Only values without
 # | & \ are filled (names, addresses, ids); any other is reported.
 readonly PLACEHOLDER='@CAST_[A-Z_]+@'
-for config in "$KUBEADM_CONFIG" "$APISERVER_CERT_CONFIG"; do
+for config in "$INIT_CONFIG" "$JOIN_CONFIG" "$CONTROL_PLANE_CONFIG" "$APISERVER_CERT_CONFIG"; do
   if [ -f "$config" ] && grep -qE "$PLACEHOLDER" "$config"; then
     for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
       if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$config"; fi
@@ -116,26 +139,55 @@ for config in "$KUBEADM_CONFIG" "$APISERVER_CERT_CONFIG"; do
   fi
 done
 
+# Whether any control plane's API answers, asked for up to $1 seconds.
+api_answers() { "$AGENT_DIR/cast-api-proxy" probe --timeout "$1"; }
+
+# The cluster's own manifests, applied by every control plane as it comes up (server-side,
+# so the newest control plane's copy wins and nothing depends on which node founded it).
+apply_manifests() {
+  local manifest
+  for manifest in "$MANIFESTS"/*.yaml; do
+    [ -e "$manifest" ] || continue
+    log "applying ${manifest##*/}"
+    kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply --server-side --force-conflicts --field-manager=cast-bootstrap -f "$manifest"
+  done
+}
+
+join_control_plane() {
+  # This node's API serving certificate, with its own public address as a SAN, before
+  # kubeadm looks: it keeps a certificate that holds every SAN it expects.
+  kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
+  kubeadm join --config "$JOIN_CONFIG"
+  if [ -x "$AGENT_DIR/cast-mesh-agent" ]; then
+    log "waiting for a control plane over the mesh (the agent publishes this node's record now that it is registered)"
+    "$AGENT_DIR/cast-mesh-agent" wait-peer --role control-plane --timeout "$JOIN_WAIT"
+  fi
+  kubeadm join phase control-plane-prepare all --config "$CONTROL_PLANE_CONFIG"
+  kubeadm join phase control-plane-join all --config "$CONTROL_PLANE_CONFIG"
+}
+
 case "$kind" in
-  init)
-    # The CAs and the service-account key are already in /etc/kubernetes/pki: kubeadm
-    # signs with them instead of creating its own.
-    kubeadm init --config "$KUBEADM_CONFIG"
-    log "applying the cast-mesh namespace and RBAC"
-    kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$MANIFESTS/cast-rbac.yaml"
-    if [ -f "$MANIFESTS/cluster-autoscaler.yaml" ]; then
-      log "applying the cluster autoscaler"
-      kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$MANIFESTS/cluster-autoscaler.yaml"
+  control-plane)
+    seeds="$("$BIN/api-seeds.sh" || true)"
+    first_seed="${seeds%% *}"
+    if api_answers "$FOUNDER_WAIT"; then
+      log "a control plane answers: joining the cluster"
+      join_control_plane
+    elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ]; then
+      log "no control plane answers in ${FOUNDER_WAIT} s and ${CAST_PUBLIC_ADDRESS} is the first seed: founding the cluster"
+      kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
+      kubeadm init --config "$INIT_CONFIG"
+    elif api_answers "$JOIN_WAIT"; then
+      log "a control plane answers: joining the cluster"
+      join_control_plane
+    else
+      log "no control plane answered in $((FOUNDER_WAIT + JOIN_WAIT)) s (seeds: ${seeds:-none})" >&2
+      exit 1
     fi
-    ;;
-  join-control-plane)
-    # This node's API serving certificate, with its own public address as a SAN. kubeadm
-    # join finds it, checks it against the CA and the SANs it expects, and keeps it.
-    kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
-    kubeadm join --config "$KUBEADM_CONFIG"
+    apply_manifests
     ;;
   worker)
-    kubeadm join --config "$KUBEADM_CONFIG"
+    kubeadm join --config "$JOIN_CONFIG"
     ;;
 esac
 

@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compactScript } from './compact-script';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
-import { escapeTerraformTemplate, renderTemplateFile } from './render-template';
+import { renderTemplateFile } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
-import { textFile, WriteFile } from './write-file';
+import { staticFile, textFile, WriteFile } from './write-file';
 
 /** Where the agent lives on the node: the same layout as `templates/mesh/agent`, so it imports its modules from beside itself. */
 export const MESH_AGENT_DIR = '/opt/cast/mesh';
@@ -17,21 +17,23 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
  * |---|---|
  * | /etc/cast/mesh.env (0600: the bootstrap token) | mesh.env, rendered |
  * | /opt/cast/bin/mesh-up.sh | mesh-up.sh |
- * | /opt/cast/mesh/cast-mesh-agent, castmesh/*.py, 10-cast.conflist | agent/, verbatim; without agentUrl |
+ * | /opt/cast/mesh/cast-mesh-agent, cast-api-proxy, castmesh/*.py, 10-cast.conflist | agent/, as they are (the agent fills the CNI template's `{{pod_cidr}}`); without agentUrl |
  * | /etc/systemd/system/cast-mesh-agent.service | cast-mesh-agent.service |
+ * | /etc/systemd/system/cast-api-proxy.service | cast-api-proxy.service |
  */
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
-    textFile('/opt/cast/bin/mesh-up.sh', '0755', compactScript(verbatim('mesh/mesh-up.sh'))),
+    staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactScript(readTemplateFile('mesh/mesh-up.sh'))),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
       : meshAgentFiles().map(({ relativePath, executable }) => {
-          const content = verbatim(`mesh/agent/${relativePath}`);
-          return textFile(`${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? content : compactScript(content));
+          const content = readTemplateFile(`mesh/agent/${relativePath}`);
+          return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? content : compactScript(content));
         })),
-    textFile('/etc/systemd/system/cast-mesh-agent.service', '0644', verbatim('mesh/cast-mesh-agent.service')),
+    staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactScript(readTemplateFile('mesh/cast-mesh-agent.service'))),
+    staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactScript(readTemplateFile('mesh/cast-api-proxy.service'))),
   ];
 }
 
@@ -41,11 +43,10 @@ export function meshAgentFiles(): { relativePath: string; executable: boolean }[
     .filter((name) => name.endsWith('.py'))
     .sort()
     .map((name) => ({ relativePath: `castmesh/${name}`, executable: false }));
-  return [{ relativePath: 'cast-mesh-agent', executable: true }, ...modules, { relativePath: '10-cast.conflist', executable: false }];
+  return [{ relativePath: 'cast-mesh-agent', executable: true }, { relativePath: 'cast-api-proxy', executable: true }, ...modules, { relativePath: '10-cast.conflist', executable: false }];
 }
 
 function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): string {
-  const init = input.kind === 'init';
   return renderTemplateFile('mesh/mesh.env', {
     mode: mesh.mode,
     mesh_cidr: mesh.meshCidr,
@@ -54,20 +55,13 @@ function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): stri
     persistent_keepalive: String(mesh.persistentKeepalive),
     gateways_per_cloud: String(mesh.gatewaysPerCloud),
     gateway: mesh.gateway === undefined ? '' : String(mesh.gateway),
-    init_node_name: mesh.initNodeName,
     private_cidr: mesh.privateCidr ?? '',
-    // The init node reaches its own API with the admin.conf kubeadm init writes; joining nodes with the bootstrap token.
-    kubeconfig: init ? '/etc/kubernetes/admin.conf' : '/etc/cast/discovery.conf',
-    token: init ? '' : `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`,
+    // Before it registers, a node of an autoscaled group claims its mesh address with the
+    // bootstrap token; records are written later with the kubelet's own credentials.
+    kubeconfig: '/etc/cast/discovery.conf',
+    token: `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`,
     agent_url: mesh.agentUrl ?? '',
     agent_sha256: mesh.agentSha256 ?? '',
   });
 }
 
-/**
- * A file copied as it is (Terraform-escaped): the agent fills the CNI
- * template's `{{pod_cidr}}` at run time, so these files get no render-time values.
- */
-function verbatim(relativePath: string): string {
-  return escapeTerraformTemplate(readTemplateFile(relativePath));
-}

@@ -3,11 +3,11 @@ import { MeshMode } from '../mesh/mesh-mode';
 
 /**
  * What a node does at boot:
- * - `init`: the first control-plane node; runs `kubeadm init` and creates the cluster.
- * - `join-control-plane`: a further control-plane node; joins with stacked etcd.
+ * - `control-plane`: joins the cluster its seeds answer for, with stacked etcd, or,
+ *   when none answers and it is the first seed, founds it with `kubeadm init`.
  * - `worker`: joins as a worker.
  */
-export type NodeBootstrapKind = 'init' | 'join-control-plane' | 'worker';
+export type NodeBootstrapKind = 'control-plane' | 'worker';
 
 /**
  * A node whose identity is found at boot: a node of an autoscaled group, made
@@ -28,7 +28,20 @@ export interface NodeBootstrapScaledIdentity {
 }
 
 /** Every bootstrap kind, in the order the library reports them. */
-export const NODE_BOOTSTRAP_KINDS: readonly NodeBootstrapKind[] = ['init', 'join-control-plane', 'worker'];
+export const NODE_BOOTSTRAP_KINDS: readonly NodeBootstrapKind[] = ['control-plane', 'worker'];
+
+/** etcd's timers (etcd's `--heartbeat-interval` and `--election-timeout`). */
+export interface NodeBootstrapEtcd {
+  readonly heartbeatIntervalMs: number;
+  readonly electionTimeoutMs: number;
+}
+
+/**
+ * Where every node reaches the Kubernetes API: its own `cast-api-proxy`, which
+ * forwards to whichever control plane answers (docs/bootstrap.md, "Reaching the
+ * API"). kubeadm's `controlPlaneEndpoint`, so every kubeconfig on a node names it.
+ */
+export const LOCAL_API_ENDPOINT = '127.0.0.1:6444';
 
 /** A taint the node registers with. */
 export interface NodeBootstrapTaint {
@@ -101,12 +114,6 @@ export interface NodeBootstrapMesh {
   /** Cross-location mode: gateways per cloud (the agent's `selectGateways`). */
   readonly gatewaysPerCloud: number;
   /**
-   * Name of the init node. A joining control-plane node waits for it over the
-   * mesh before `kubeadm join --control-plane` (stacked etcd talks over mesh
-   * addresses). For the init node itself, its own name.
-   */
-  readonly initNodeName: string;
-  /**
    * Cross-location mode: pins this node as a gateway of its cloud (`true`) or
    * keeps it from being one (`false`); published in its mesh record.
    * @default - chosen by the agents (control-plane nodes first, then by name)
@@ -158,18 +165,24 @@ export interface NodeBootstrapInput {
   readonly podCidr: string;
   /**
    * kube-apiserver's `--service-node-port-range`, `from-to`: the range the worker
-   * firewalls open (init node only).
+   * firewalls open (control-plane kinds).
    * @default "30000-32767"
    */
   readonly nodePortRange?: string;
   /** The cluster's service range. */
   readonly serviceCidr: string;
   /**
-   * Host (IP or DNS name, no port) of the API endpoint: the init node's static
-   * public IP. Nodes join through `https://<endpoint>:6443`; it is a SAN of
-   * every API serving certificate.
+   * A DNS name users reach the API at, pointed at every control plane: a SAN of
+   * every API serving certificate. Nodes never use it (they reach the API
+   * through their local proxy, `LOCAL_API_ENDPOINT`).
+   * @default - none
    */
-  readonly controlPlaneEndpoint: string;
+  readonly apiServerDnsName?: string;
+  /**
+   * etcd's timers, in milliseconds (control-plane kinds only): the cluster's
+   * ClusterConfiguration, which the founder stores and later members read.
+   */
+  readonly etcd?: NodeBootstrapEtcd;
   /** This node's static public IPv4 address (a SAN of its API serving certificate on control-plane nodes). Left out with `scaledIdentity`. */
   readonly publicAddress?: string;
   /**
@@ -218,9 +231,9 @@ export interface NodeBootstrapInput {
    */
   readonly spot?: boolean;
   /**
-   * A Kubernetes manifest (YAML) the init node applies after `kubeadm init`,
+   * A Kubernetes manifest (YAML) every control plane applies once it is up,
    * as a Terraform template string (escape literal `${` with
-   * `escapeTerraformTemplate`). Init node only.
+   * `escapeTerraformTemplate`). Control-plane kinds only.
    * @default - nothing applied
    */
   readonly autoscalerConfig?: string;

@@ -2,13 +2,13 @@ import { Cloud } from '../cloud';
 import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
 import { compactScript } from './compact-script';
-import { renderApiserverCertConfig, renderDiscoveryKubeconfig, renderKubeadmConfig } from './kubeadm-config';
+import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
 import { NodeBootstrapInput } from './node-bootstrap-input';
-import { renderTemplateFile } from './render-template';
+import { renderTemplateFile, unescapeTerraformTemplate } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
-import { textFile as text, WriteFile } from './write-file';
+import { staticFile, textFile as text, WriteFile } from './write-file';
 
 export type { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
 export { NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
@@ -35,15 +35,16 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   const problems = nodeBootstrapProblems(input);
   if (problems.length > 0) throw new PlanError(problems);
 
+  const kubeadm = renderKubeadmFiles(input);
   const files: WriteFile[] = [
     text(`${CAST_DIR}/node.env`, '0600', renderNodeEnv(input)),
     ...pkiFiles(input),
-    text(`${CAST_DIR}/kubeadm.yaml`, '0600', renderKubeadmConfig(input)),
+    ...Object.entries(kubeadm).map(([name, content]) => text(`${CAST_DIR}/${name}`, '0600', compactScript(content as string))),
+    text(`${CAST_DIR}/discovery.conf`, '0600', compactScript(renderDiscoveryKubeconfig(input))),
   ];
-  if (input.kind !== 'init') files.push(text(`${CAST_DIR}/discovery.conf`, '0600', renderDiscoveryKubeconfig(input)));
-  if (input.kind === 'join-control-plane') files.push(text(`${CAST_DIR}/apiserver-cert.yaml`, '0600', renderApiserverCertConfig(input)));
-  if (input.kind === 'init') {
-    files.push(text(`${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', staticTemplate('kubernetes/cast-rbac.yaml')));
+  if (input.kind === 'control-plane') {
+    // Every control plane applies them as it comes up: no node is special after the first boot.
+    files.push(staticFile(input.cloud, `${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactScript(staticTemplate('kubernetes/cast-rbac.yaml'))));
     // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
@@ -51,12 +52,17 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   // name, public address and provider id; the private address of a node without a mesh
   // address (cloud-network mode), an attribute of its own VM: its own user-data holding it
   // would be a Terraform dependency cycle (VM -> user-data -> VM).
+  // The seeds (the control planes' public addresses) come from metadata too: they change
+  // in place when control planes come and go, and user-data holding them would not.
+  const script = (name: string): WriteFile => staticFile(input.cloud, `${BIN_DIR}/${name}`, '0755', compactScript(staticTemplate(`scripts/${name}`)));
+  const unit = (name: string): WriteFile => staticFile(input.cloud, `/etc/systemd/system/${name}`, '0644', compactScript(staticTemplate(`systemd/${name}`)));
+  files.push(script('cloud-metadata.sh'), script('api-seeds.sh'));
   if (input.scaledIdentity) files.push(script('node-identity.sh'));
   if (input.meshAddress === undefined && input.scaledIdentity?.meshClaimCidr === undefined) files.push(script('node-private-address.sh'));
   files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
-  files.push(script('metadata-guard.sh'), text('/etc/systemd/system/cast-metadata-guard.service', '0644', staticTemplate('systemd/cast-metadata-guard.service')));
+  files.push(script('metadata-guard.sh'), unit('cast-metadata-guard.service'));
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
-    files.push(script('spot-handler.sh'), text('/etc/systemd/system/cast-spot-handler.service', '0644', staticTemplate('systemd/cast-spot-handler.service')));
+    files.push(script('spot-handler.sh'), unit('cast-spot-handler.service'));
   }
   if (input.mesh) files.push(...renderMeshFiles(input, input.mesh));
 
@@ -75,12 +81,11 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     node_name: input.nodeName ?? '',
     node_name_prefix: scaled?.namePrefix ?? '',
     mesh_claim_cidr: scaled?.meshClaimCidr ?? '',
-    node_role: input.kind === 'worker' ? 'worker' : 'control-plane',
+    node_role: input.kind,
     cloud: input.cloud,
     cluster_name: input.clusterName,
     kubernetes_version: input.kubernetesVersion,
     kubernetes_minor: kubernetesMinor(input.kubernetesVersion),
-    control_plane_endpoint: input.controlPlaneEndpoint,
     public_address: input.publicAddress ?? '',
     mesh_address: input.meshAddress ?? '',
     pod_cidr: input.podCidr,
@@ -95,7 +100,7 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
  * kinds only: a worker never receives a key.
  */
 function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
-  if (input.kind === 'worker') return [];
+  if (input.kind !== 'control-plane') return [];
   const c = input.credentials;
   // Validation has checked that control-plane kinds have every credential.
   const pem = (path: string, permissions: string, b64: string | undefined): WriteFile => ({ path: `${PKI_DIR}/${path}`, permissions, encoding: 'b64', content: b64 ?? '' });
@@ -111,11 +116,7 @@ function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
   ];
 }
 
-function script(name: string): WriteFile {
-  return text(`${BIN_DIR}/${name}`, '0755', compactScript(staticTemplate(`scripts/${name}`)));
-}
-
-/** A template without placeholders (the scripts read their values from node.env). */
+/** A template without placeholders (the scripts read their values from node.env), as the node gets it. */
 function staticTemplate(relativePath: string): string {
-  return renderTemplateFile(relativePath, {});
+  return unescapeTerraformTemplate(renderTemplateFile(relativePath, {}));
 }

@@ -3,7 +3,6 @@ import { meshCidrProblem } from '../mesh/allocate-mesh-addresses';
 import { ALL_MESH_MODES, MeshMode } from '../mesh/mesh-mode';
 import { NodeBootstrapInput } from './node-bootstrap-input';
 
-const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HTTPS_URL = /^https:\/\/[^\s'"\\]+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -27,11 +26,6 @@ export function meshBootstrapProblems(input: NodeBootstrapInput): string[] {
   whole('mtu', mesh.mtu, 576, 65535, 'Use the cluster mesh MTU (1420 by default).');
   whole('persistentKeepalive', mesh.persistentKeepalive, 0, 65535, 'Use 25 (seconds), or 0 for none.');
   whole('gatewaysPerCloud', mesh.gatewaysPerCloud, 1, 65535, 'Use the cluster value (1 by default).');
-  if (typeof mesh.initNodeName !== 'string' || !NODE_NAME.test(mesh.initNodeName)) {
-    problems.push(`mesh.initNodeName must be a node name (a lowercase DNS subdomain) (got ${JSON.stringify(mesh.initNodeName)}). Pass the name of the cluster's init node.`);
-  } else if (input.kind === 'init' && mesh.initNodeName !== input.nodeName) {
-    problems.push(`mesh.initNodeName must be the node's own name on the init node (got ${JSON.stringify(mesh.initNodeName)} for ${JSON.stringify(input.nodeName)}). Pass the init node's name to every node.`);
-  }
   if (mesh.gateway !== undefined && typeof mesh.gateway !== 'boolean') {
     problems.push(`mesh.gateway must be true, false or left out (got ${JSON.stringify(mesh.gateway)}). Pin the node as a gateway or leave the choice to the agents.`);
   }

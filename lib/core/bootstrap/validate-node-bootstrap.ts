@@ -49,7 +49,7 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   const add = (problem: string): void => {
     problems.push(problem);
   };
-  const controlPlane = input.kind === 'init' || input.kind === 'join-control-plane';
+  const controlPlane = input.kind === 'control-plane';
 
   if (!NODE_BOOTSTRAP_KINDS.includes(input.kind)) {
     add(`kind must be one of ${NODE_BOOTSTRAP_KINDS.join(', ')} (got ${JSON.stringify(input.kind)}). Pick the node's part in the cluster.`);
@@ -71,7 +71,18 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
 
   checkConcrete('podCidr', input.podCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's pod range.");
   checkConcrete('serviceCidr', input.serviceCidr, (v) => cidrProblem(v) === undefined, 'a canonical IPv4 CIDR', "Use the address plan's service range.");
-  checkConcrete('controlPlaneEndpoint', input.controlPlaneEndpoint, (v) => IPV4.test(v) || DNS_NAME.test(v), 'an IPv4 address or a DNS name, without scheme or port', "Use the init node's static public IP.");
+  if (input.apiServerDnsName !== undefined) {
+    checkConcrete('apiServerDnsName', input.apiServerDnsName, (v) => DNS_NAME.test(v), 'a lowercase DNS name, without scheme or port', 'Use the name whose A records point at the control planes, or leave it out.');
+  }
+  if (controlPlane) {
+    const etcd = input.etcd;
+    const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+    if (!etcd || !whole(etcd.heartbeatIntervalMs) || !whole(etcd.electionTimeoutMs)) {
+      add(`etcd must hold whole positive milliseconds for heartbeatIntervalMs and electionTimeoutMs on a control plane (got ${JSON.stringify(etcd)}). Pass etcdTimings() of the cluster.`);
+    }
+  } else if (input.etcd !== undefined) {
+    add(`etcd must be left out on a worker (got ${JSON.stringify(input.etcd)}): workers run no etcd. Remove it.`);
+  }
   if (!scaled) {
     checkConcrete('publicAddress', input.publicAddress ?? '', (v) => IPV4.test(v), 'an IPv4 address', "Use the node's static public IP.");
     // Left out, it is the private address found at boot; validate-mesh-bootstrap.ts requires it in the WireGuard modes.
@@ -124,8 +135,8 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (input.spot && input.cloud === Cloud.DIGITALOCEAN) {
     add(`spot must be false on DigitalOcean (got true for node ${JSON.stringify(input.nodeName)}): DigitalOcean has no spot droplets. Remove spot from the node group.`);
   }
-  if (present(input.autoscalerConfig) && input.kind !== 'init') {
-    add(`autoscalerConfig must be given only to the init node (got one for ${input.kind} node ${JSON.stringify(input.nodeName)}). Pass it to the init node alone.`);
+  if (present(input.autoscalerConfig) && !controlPlane) {
+    add(`autoscalerConfig must be given only to control-plane nodes (got one for ${input.kind} node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}). Pass it to the control planes alone.`);
   }
   problems.push(...meshBootstrapProblems(input));
   return problems;

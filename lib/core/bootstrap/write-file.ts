@@ -1,12 +1,43 @@
+import { gzipSync } from 'node:zlib';
+import { Cloud } from '../cloud';
+import { escapeTerraformTemplate } from './render-template';
+
 /** One cloud-init `write_files` entry. */
 export interface WriteFile {
   readonly path: string;
   readonly permissions: string;
-  readonly encoding?: 'b64';
+  /** `b64`: base64 of the bytes; `gz+b64`: base64 of their gzip (cloud-init's write_files encodings). */
+  readonly encoding?: 'b64' | 'gz+b64';
   readonly content: string;
 }
 
 /** A text file (content as it is, or a Terraform template string). */
 export function textFile(path: string, permissions: string, content: string): WriteFile {
   return { path, permissions, content };
+}
+
+/**
+ * A file whose bytes are known at synth (a script, the agent, a unit) on a node
+ * of `cloud`. Where the cloud counts user-data before any compression (GCP,
+ * Azure and DigitalOcean), it is gzipped and base64-encoded, which cloud-init
+ * undoes (`encoding: gz+b64`): that is what lets the agent travel in 64 KB; the
+ * base64 alphabet holds no `${` or `%{`, so Terraform leaves it alone. AWS
+ * gzips the whole document (`base64gzip`), where plain text compresses better.
+ *
+ * @param nodeText the file exactly as the node gets it (not Terraform-escaped)
+ */
+export function staticFile(cloud: Cloud, path: string, permissions: string, nodeText: string): WriteFile {
+  if (cloud === Cloud.AWS) return { path, permissions, content: escapeTerraformTemplate(nodeText) };
+  return { path, permissions, encoding: 'gz+b64', content: gzipDeterministic(nodeText).toString('base64') };
+}
+
+/**
+ * gzip at the highest level with a fixed header: zlib writes mtime 0, and the OS
+ * byte (RFC 1952 section 2.3, offset 9), which zlib sets from the build platform,
+ * becomes 255 ("unknown"), so every machine synthesizes the same bytes.
+ */
+function gzipDeterministic(text: string): Buffer {
+  const gz = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
+  gz[9] = 255;
+  return gz;
 }

@@ -47,6 +47,7 @@ export function buildScaledGroup(scope: Construct, settings: NodeGroupSettings, 
     network: wiring.network,
     provider: wiring.provider,
     userData: wiring.scaledUserData(scope, 'user-data', name),
+    apiServers: wiring.apiServers,
     sshPublicKey: settings.cloud === Cloud.AZURE || settings.cloud === Cloud.DIGITALOCEAN ? wiring.sshPublicKey() : undefined,
     dependsOn: wiring.dependsOn,
     // The same labels and taints the nodes' bootstrap registers them with, for the autoscaler's node template.

@@ -7,7 +7,7 @@ import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 
 export const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-/** Mesh settings with the library's defaults; the init node of the fake cluster is aws-cp-1 (fakeInput's init node on AWS). */
+/** Mesh settings with the library's defaults. */
 export const FAKE_MESH: NodeBootstrapMesh = {
   mode: MeshMode.FULL_MESH,
   meshCidr: '10.4.0.0/16',
@@ -15,14 +15,16 @@ export const FAKE_MESH: NodeBootstrapMesh = {
   mtu: 1420,
   persistentKeepalive: 25,
   gatewaysPerCloud: 1,
-  initNodeName: 'aws-cp-1',
 };
 
-/** fakeInput with the mesh on; for the init node its own name is the init node's. */
+/** fakeInput with the mesh on. */
 export function fakeMeshInput(kind: NodeBootstrapKind, cloud: Cloud = Cloud.AWS, mesh: Partial<NodeBootstrapMesh> = {}, overrides: Partial<NodeBootstrapInput> = {}): NodeBootstrapInput {
   const input = fakeInput(kind, cloud, overrides);
-  return { ...input, mesh: { ...FAKE_MESH, ...(kind === 'init' ? { initNodeName: input.nodeName } : {}), ...mesh } };
+  return { ...input, mesh: { ...FAKE_MESH, ...mesh } };
 }
+
+/** etcd's timers of a fake cluster (etcd's defaults). */
+export const FAKE_ETCD = { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 };
 
 /** Concrete fake credentials; every secret is recognisable, so a test can look for it. */
 export const FAKE_CREDENTIALS: Required<NodeBootstrapCredentials> = {
@@ -53,8 +55,8 @@ export function fakeInput(kind: NodeBootstrapKind, cloud: Cloud = Cloud.AWS, ove
     kubernetesVersion: '1.34.2',
     podCidr: '10.244.0.0/16',
     serviceCidr: '10.96.0.0/12',
-    controlPlaneEndpoint: '203.0.113.10',
-    publicAddress: kind === 'init' ? '203.0.113.10' : '198.51.100.21',
+    publicAddress: kind === 'control-plane' ? '203.0.113.10' : '198.51.100.21',
+    etcd: kind === 'control-plane' ? FAKE_ETCD : undefined,
     meshAddress: '10.4.17.3',
     nodeLabels: { 'example.com/pool': 'general', 'node.kubernetes.io/cast-cloud': cloud },
     nodeTaints: kind === 'worker' ? [] : [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
@@ -81,7 +83,6 @@ export const EXPRESSION_CREDENTIALS: Required<NodeBootstrapCredentials> = {
 /** A node input whose addresses and credentials are Terraform expressions, as in production. */
 export function expressionInput(kind: NodeBootstrapKind, cloud: Cloud = Cloud.AWS): NodeBootstrapInput {
   return fakeInput(kind, cloud, {
-    controlPlaneEndpoint: '${aws_eip.cp_1.public_ip}',
     publicAddress: '${google_compute_address.node["gcp-w-1"].address}',
     credentials: kind === 'worker' ? workerCredentials(EXPRESSION_CREDENTIALS) : EXPRESSION_CREDENTIALS,
     phoneHomeUrl: '${var.phone_home_url}',

@@ -1,4 +1,5 @@
 /** Reads a rendered user-data document the way a node would: Terraform first, then cloud-init's YAML. */
+import { gunzipSync } from 'node:zlib';
 import { parse, parseAllDocuments } from 'yaml';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 
@@ -29,8 +30,9 @@ export function fileAt(config: CloudConfig, path: string): WrittenFile {
   return file;
 }
 
-/** The file's content as it lands on disk (b64 decoded). */
+/** The file's content as it lands on disk (b64 decoded, gz+b64 decoded and gunzipped, as cloud-init does). */
 export function contentOf(file: WrittenFile): string {
+  if (file.encoding === 'gz+b64') return gunzipSync(Buffer.from(file.content, 'base64')).toString('utf8');
   return file.encoding === 'b64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
 }
 

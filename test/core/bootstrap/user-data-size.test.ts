@@ -36,7 +36,7 @@ const agent = meshAgentArchive();
 /** The mesh as the wiring sends it: on AWS the agent by URL. */
 function meshAsSent(cloud: Cloud, kind: NodeBootstrapKind, inline = cloud !== Cloud.AWS): NodeBootstrapMesh {
   // gateway and privateCidr set: the largest mesh.env.
-  const mesh = { ...FAKE_MESH, initNodeName: kind === 'init' ? `${cloud}-cp-1` : FAKE_MESH.initNodeName, gateway: true, privateCidr: '10.10.0.0/24' };
+  const mesh = { ...FAKE_MESH, gateway: true, privateCidr: '10.10.0.0/24' };
   return inline ? mesh : { ...mesh, agentUrl: AGENT_URL, agentSha256: agent.sha256 };
 }
 
