@@ -72,6 +72,8 @@ export class CastCluster extends Construct {
   private readonly apiServerDnsName?: string;
   private readonly etcd?: EtcdTimingOptions;
   private credentials?: ClusterCredentials;
+  /** The API seeds, a reference to one local: a template with references inlined into a function call (DigitalOcean's tags) would be emitted as bare expressions. */
+  private apiServers?: string;
   private nodeSshKey?: PrivateKey;
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
   private spotNoticesWired = false;
@@ -182,6 +184,7 @@ export class CastCluster extends Construct {
     if (!this.credentials) {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
       addNodeOutputs(this, this.name, () => this.planned(), this.credentials);
+      this.apiServers = new TerraformLocal(this, 'api-servers', Lazy.stringValue({ produce: () => this.planned().apiServers })).asString;
     }
     if (group.cloud === Cloud.AWS && !this.awsMeshAgent) {
       const network = this.network(Cloud.AWS);
@@ -226,7 +229,7 @@ export class CastCluster extends Construct {
       network: network._attachment,
       dependsOn: cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [],
       utilizationTargets: utilizationTargets(this._autoscalingPolicy),
-      apiServers: Lazy.stringValue({ produce: () => this.planned().apiServers }),
+      apiServers: this.apiServers!,
       sshPublicKey: () => this.nodeSshPublicKey(),
       autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
       nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),

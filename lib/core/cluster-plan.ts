@@ -206,7 +206,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   const autoscaler = autoscalerInputOf(input);
   const timers = etcdTimings({ castRegion: input.castRegion, controlPlaneClouds: controlPlaneCloudsOf(input.groups), override: input.etcd });
   const etcd = { heartbeatIntervalMs: timers.heartbeatIntervalMs, electionTimeoutMs: timers.electionTimeoutMs };
-  const shared: SharedBootstrap = { etcd, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
+  const shared: SharedBootstrap = { etcd, firstControlPlane: first.node.name, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
   const controlPlaneAddresses = input.groups.filter((group) => group.role === NodeRole.CONTROL_PLANE).flatMap((group) => group.nodes.map((node) => node.publicAddress));
 
   const nodes = input.groups.flatMap((group) =>
@@ -275,7 +275,9 @@ export function nodeTaintsOf(role: NodeRole, taints: readonly NodeBootstrapTaint
 interface SharedBootstrap {
   /** etcd's timers, for control planes. */
   readonly etcd: NodeBootstrapEtcd;
-  /** The rendered cluster-autoscaler manifests, for control planes. */
+  /** The first control plane, which carries the cluster-autoscaler manifests. */
+  readonly firstControlPlane: string;
+  /** The rendered cluster-autoscaler manifests. */
   readonly autoscalerConfig?: string;
 }
 
@@ -307,7 +309,10 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     credentials: controlPlane ? c : { caCertB64: c.caCertB64, bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret },
     phoneHomeUrl: input.phoneHomeUrl,
     spot: group.spot,
-    autoscalerConfig: controlPlane ? shared.autoscalerConfig : undefined,
+    // On one control plane only: a policy change must not reach every control plane's
+    // user-data (Azure and DigitalOcean replace a VM whose user-data changes). It applies
+    // them when it founds the cluster, and again whenever it is replaced and joins.
+    autoscalerConfig: identity.nodeName === shared.firstControlPlane ? shared.autoscalerConfig : undefined,
     mesh: {
       mode: input.mesh.mode,
       meshCidr: input.addresses.meshCidr,

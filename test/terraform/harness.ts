@@ -86,9 +86,13 @@ export interface ResourceChange {
   readonly after: Record<string, unknown> | null;
 }
 
-/** Plans the stack as it is now synthesized against its applied state, and reads the plan. */
-export async function planChanges(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<ResourceChange[]> {
-  for (const args of [['init', '-input=false'], ['plan', '-input=false', `-out=${PLAN_FILE}`]]) {
+/**
+ * Plans the stack as it is now synthesized against its applied state, and reads the plan.
+ * `replace` names resources to plan as replaced (`terraform plan -replace`): a VM the
+ * cloud lost, or one the user replaces.
+ */
+export async function planChanges(stack: SynthesizedStack, env: NodeJS.ProcessEnv, replace: readonly string[] = []): Promise<ResourceChange[]> {
+  for (const args of [['init', '-input=false'], ['plan', '-input=false', ...replace.map((address) => `-replace=${address}`), `-out=${PLAN_FILE}`]]) {
     const run = await terraform(stack.dir, args, env);
     if (run.code !== 0) throw new Error(describeRun(run));
   }

@@ -20,8 +20,8 @@ const BLOCK = 512;
  */
 export function meshAgentArchive(): MeshAgentArchive {
   const blocks: Buffer[] = [];
-  for (const { relativePath, executable } of meshAgentFiles()) {
-    const content = Buffer.from(readTemplateFile(`mesh/agent/${relativePath}`), 'utf8');
+  for (const { relativePath, executable, template } of meshAgentFiles()) {
+    const content = Buffer.from(readTemplateFile(template), 'utf8');
     blocks.push(tarHeader(relativePath, executable ? 0o755 : 0o644, content.length), content, Buffer.alloc(padding(content.length)));
   }
   // End of archive: two empty blocks.

@@ -28,8 +28,8 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
-      : meshAgentFiles().map(({ relativePath, executable }) => {
-          const content = readTemplateFile(`mesh/agent/${relativePath}`);
+      : meshAgentFiles().map(({ relativePath, executable, template }) => {
+          const content = readTemplateFile(template);
           return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? content : compactScript(content));
         })),
     staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactScript(readTemplateFile('mesh/cast-mesh-agent.service'))),
@@ -37,13 +37,25 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
   ];
 }
 
-/** The files of `templates/mesh/agent`, by path under it: the entry point, its Python modules, the CNI template. */
-export function meshAgentFiles(): { relativePath: string; executable: boolean }[] {
+/**
+ * The node's tools, by path under /opt/cast/mesh: the files of `templates/mesh/agent`
+ * (the agent and the API proxy, their Python modules, the CNI template), and
+ * etcd-remove-member.sh, which an operator runs on a control plane later and which
+ * thus travels with them rather than in AWS's 16 KB of user-data.
+ */
+export function meshAgentFiles(): { relativePath: string; executable: boolean; template: string }[] {
+  const agent = (relativePath: string, executable: boolean) => ({ relativePath, executable, template: `mesh/agent/${relativePath}` });
   const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh'))
     .filter((name) => name.endsWith('.py'))
     .sort()
-    .map((name) => ({ relativePath: `castmesh/${name}`, executable: false }));
-  return [{ relativePath: 'cast-mesh-agent', executable: true }, { relativePath: 'cast-api-proxy', executable: true }, ...modules, { relativePath: '10-cast.conflist', executable: false }];
+    .map((name) => agent(`castmesh/${name}`, false));
+  return [
+    agent('cast-mesh-agent', true),
+    agent('cast-api-proxy', true),
+    ...modules,
+    agent('10-cast.conflist', false),
+    { relativePath: 'etcd-remove-member.sh', executable: true, template: 'scripts/etcd-remove-member.sh' },
+  ];
 }
 
 function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): string {

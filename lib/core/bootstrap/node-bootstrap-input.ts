@@ -231,7 +231,8 @@ export interface NodeBootstrapInput {
    */
   readonly spot?: boolean;
   /**
-   * A Kubernetes manifest (YAML) every control plane applies once it is up,
+   * A Kubernetes manifest (YAML) the control plane applies once it is up (the
+   * cluster gives it to its first control plane only),
    * as a Terraform template string (escape literal `${` with
    * `escapeTerraformTemplate`). Control-plane kinds only.
    * @default - nothing applied

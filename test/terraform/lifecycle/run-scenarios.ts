@@ -14,7 +14,7 @@ import { applyApp, countByType, failures, planChanges, type ResourceChange } fro
 import { startStandIns, type StandIns } from '../stand-in/stand-ins';
 import { synthesizeApp } from '../synthesized-app';
 import { quietEnvironment } from '../terraform-cli';
-import { groupOutcomes, machineOutcomes, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
+import { groupOutcomes, machineName, machineOutcomes, VM_TYPES, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
 import { SCENARIO_STACK, scenarioApp, type ScenarioShape } from './scenario-app';
 import type { Scenario } from './scenarios';
 
@@ -48,8 +48,9 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
     try {
       for (const dataType of scenario.publish ?? []) own!.world.publishNewer(dataType);
       const app = synthesizeApp(scenarioApp(scenario.after), root);
-      const changes = await planChanges(app.stacks[0], own ? quietEnvironment({ TF_REATTACH_PROVIDERS: own.reattach }) : env);
       const state = readState(path.join(root, STATE_FILE));
+      const replace = (scenario.replaceNodes ?? []).map((node) => vmAddressOf(state, node));
+      const changes = await planChanges(app.stacks[0], own ? quietEnvironment({ TF_REATTACH_PROVIDERS: own.reattach }) : env, replace);
       return { scenario, changes, machines: machineOutcomes(state, changes), groups: groupOutcomes(state, changes), seconds: (Date.now() - started) / 1000 };
     } finally {
       await own?.close();
@@ -79,6 +80,13 @@ export function readState(file: string): StateResource[] {
       address: `${r.type}.${r.name}${i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`}`,
       attributes: i.attributes,
     })));
+}
+
+/** The state address of a node's VM, found by its name (machineName reads each cloud's name attribute). */
+function vmAddressOf(state: readonly StateResource[], node: string): string {
+  const vm = state.find((r) => r.type in VM_TYPES && machineName(r.type, r.attributes) === node);
+  if (!vm) throw new Error(`no VM of node ${node} in the state (${state.filter((r) => r.type in VM_TYPES).map((r) => r.address).join(', ')})`);
+  return vm.address;
 }
 
 /** A folder for one test file's runs. */

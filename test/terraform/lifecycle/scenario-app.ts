@@ -34,6 +34,9 @@ export const SCENARIO_POLICY: AutoscalingPolicyOptions = {
 
 export const SCENARIO_STACK = 'lifecycle';
 
+/** The first control-plane node of the scenarios' cluster: the first seed, which founded it. */
+export const FIRST_CONTROL_PLANE = 'prod-aws-cp-1';
+
 const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
 const CONTROL_PLANE_CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
 const SHORT: Record<Cloud, string> = { [Cloud.AWS]: 'aws', [Cloud.GCP]: 'gcp', [Cloud.AZURE]: 'azure', [Cloud.DIGITALOCEAN]: 'do' };

@@ -4,7 +4,7 @@
  * Each title is a row of the table in docs/lifecycle.md.
  */
 import { DEFAULT_KUBERNETES_VERSION } from '../../../lib/core/kubernetes-version';
-import { SCENARIO_POLICY, type ScenarioShape } from './scenario-app';
+import { FIRST_CONTROL_PLANE, SCENARIO_POLICY, type ScenarioShape } from './scenario-app';
 
 export interface Scenario {
   /** The row of docs/lifecycle.md's tables. */
@@ -13,6 +13,8 @@ export interface Scenario {
   readonly after: ScenarioShape;
   /** Data source types that answer with something newer before the plan (CloudWorld.publishNewer). */
   readonly publish?: readonly string[];
+  /** Nodes whose VM is planned as replaced (`terraform plan -replace`), by node name. */
+  readonly replaceNodes?: readonly string[];
 }
 
 /** The static cluster, and the same with an autoscaled group per cloud. */
@@ -26,6 +28,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { title: 'Add one worker to each static group', before: SCALED, after: { ...SCALED, workersPerCloud: 3 } },
   { title: 'Remove one worker from each static group', before: SCALED, after: { ...SCALED, workersPerCloud: 1 } },
   { title: 'Remove the first control-plane node', before: STATIC, after: { ...STATIC, withoutFirstControlPlane: true } },
+  { title: 'Replace the first control-plane node', before: STATIC, after: STATIC, replaceNodes: [FIRST_CONTROL_PLANE] },
   { title: 'Add an autoscaled group on each cloud', before: STATIC, after: SCALED },
   { title: 'Change autoscaling.maxCores', before: SCALED, after: { ...SCALED, autoscaling: { ...SCENARIO_POLICY, maxCores: 512 } } },
   { title: 'Change autoscaling.headroomCpuPercent', before: SCALED, after: { ...SCALED, autoscaling: { ...SCENARIO_POLICY, headroomCpuPercent: 25 } } },
