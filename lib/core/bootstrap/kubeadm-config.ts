@@ -78,13 +78,23 @@ function renderClusterConfiguration(input: NodeBootstrapInput, sans: readonly st
     cluster_name: input.clusterName,
     kubernetes_version: input.kubernetesVersion,
     control_plane_endpoint: LOCAL_API_ENDPOINT,
-    api_server_sans: JSON.stringify(sans),
+    api_server_sans: formatSans(sans),
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
     node_port_range: input.nodePortRange ?? '30000-32767',
     etcd_heartbeat_interval: String(input.etcd!.heartbeatIntervalMs),
     etcd_election_timeout: String(input.etcd!.electionTimeoutMs),
   }).trimEnd();
+}
+
+/**
+ * The SANs as a YAML flow sequence of single-quoted scalars. Not JSON: a SAN may
+ * be a Terraform expression (`${google_compute_address.node["cp-1"].address}`),
+ * whose `"` JSON would escape into something Terraform cannot parse. What the
+ * expressions resolve to (addresses, DNS names) holds no `'`.
+ */
+function formatSans(sans: readonly string[]): string {
+  return `[${sans.map((san) => `'${san}'`).join(', ')}]`;
 }
 
 /** `--node-labels` value: `key=value` pairs sorted by key, comma-separated. */

@@ -1,5 +1,5 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { NodeBootstrapInput } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NodeBootstrapInput, NodeBootstrapKind } from '../../../lib/core/bootstrap/node-bootstrap';
 import { FAKE_CREDENTIALS, fakeInput, problemsOf, workerCredentials } from './bootstrap-fixtures';
 
 describe('renderNodeUserData: bad input', () => {
@@ -13,7 +13,7 @@ describe('renderNodeUserData: bad input', () => {
     ],
     [
       'a control-plane node without the etcd CA key',
-      fakeInput('join-control-plane', Cloud.AWS, { credentials: { ...FAKE_CREDENTIALS, etcdCaKeyB64: undefined } }),
+      fakeInput('control-plane', Cloud.AWS, { credentials: { ...FAKE_CREDENTIALS, etcdCaKeyB64: undefined } }),
       'credentials.etcdCaKeyB64 must be base64 of a PEM on one line (got nothing). Pass base64encode(<the PEM>) from the cluster credentials.',
     ],
     [
@@ -23,7 +23,33 @@ describe('renderNodeUserData: bad input', () => {
     ],
     ['a version with a v', fakeInput('worker', Cloud.AWS, { kubernetesVersion: 'v1.34.2' }), 'kubernetesVersion must be an exact release 1.31.x to 1.35.x, without a "v" (got "v1.34.2"). Use e.g. "1.34.2".'],
     ['a pod range with host bits', fakeInput('worker', Cloud.AWS, { podCidr: '10.244.1.0/16' }), 'podCidr must be a canonical IPv4 CIDR (got "10.244.1.0/16"). Use the address plan\'s pod range.'],
-    ['an endpoint with a port', fakeInput('worker', Cloud.AWS, { controlPlaneEndpoint: '203.0.113.10:6443' }), 'controlPlaneEndpoint must be an IPv4 address or a DNS name, without scheme or port (got "203.0.113.10:6443"). Use the init node\'s static public IP.'],
+    [
+      'an API DNS name with a port',
+      fakeInput('control-plane', Cloud.AWS, { apiServerDnsName: 'api.example.com:6443' }),
+      'apiServerDnsName must be a lowercase DNS name, without scheme or port (got "api.example.com:6443"). Use the name whose A records point at the control planes, or leave it out.',
+    ],
+    [
+      'an API DNS name with a scheme',
+      fakeInput('worker', Cloud.AWS, { apiServerDnsName: 'https://api.example.com' }),
+      'apiServerDnsName must be a lowercase DNS name, without scheme or port (got "https://api.example.com"). Use the name whose A records point at the control planes, or leave it out.',
+    ],
+    // The kinds before every control plane got the same bootstrap.
+    ['the old init kind', fakeInput('worker', Cloud.AWS, { kind: 'init' as NodeBootstrapKind }), 'kind must be one of control-plane, worker (got "init"). Pick the node\'s part in the cluster.'],
+    [
+      'a control plane without etcd timers',
+      fakeInput('control-plane', Cloud.AWS, { etcd: undefined }),
+      'etcd must hold whole positive milliseconds for heartbeatIntervalMs and electionTimeoutMs on a control plane (got undefined). Pass etcdTimings() of the cluster.',
+    ],
+    [
+      'etcd timers that are no whole milliseconds',
+      fakeInput('control-plane', Cloud.AWS, { etcd: { heartbeatIntervalMs: 0.5, electionTimeoutMs: 1000 } }),
+      'etcd must hold whole positive milliseconds for heartbeatIntervalMs and electionTimeoutMs on a control plane (got {"heartbeatIntervalMs":0.5,"electionTimeoutMs":1000}). Pass etcdTimings() of the cluster.',
+    ],
+    [
+      'etcd timers for a worker',
+      fakeInput('worker', Cloud.AWS, { etcd: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 } }),
+      'etcd must be left out on a worker (got {"heartbeatIntervalMs":100,"electionTimeoutMs":1000}): workers run no etcd. Remove it.',
+    ],
     ['a two-line expression', fakeInput('worker', Cloud.AWS, { meshAddress: '${a}\n${b}' }), 'meshAddress must be one line (got "${a}\\n${b}"). Use the node\'s address from allocateMeshAddresses.'],
     ['a phone-home URL with a quote', fakeInput('worker', Cloud.AWS, { phoneHomeUrl: "https://x.example/'" }), 'phoneHomeUrl must be an http(s) URL without spaces or quotes (got "https://x.example/\'"). Fix the URL or leave phoneHomeUrl out.'],
     [
@@ -38,7 +64,7 @@ describe('renderNodeUserData: bad input', () => {
     ],
     ['an unknown taint effect', fakeInput('worker', Cloud.AWS, { nodeTaints: [{ key: 'a', effect: 'NoWay' }] }), 'nodeTaints[0].effect must be one of NoSchedule, PreferNoSchedule, NoExecute (got "NoWay"). Use the TaintEffect enum.'],
     ['spot on DigitalOcean', fakeInput('worker', Cloud.DIGITALOCEAN, { spot: true }), 'spot must be false on DigitalOcean (got true for node "digitalocean-w-1"): DigitalOcean has no spot droplets. Remove spot from the node group.'],
-    ['an autoscaler manifest for a worker', fakeInput('worker', Cloud.AWS, { autoscalerConfig: 'kind: List\n' }), 'autoscalerConfig must be given only to the init node (got one for worker node "aws-w-1"). Pass it to the init node alone.'],
+    ['an autoscaler manifest for a worker', fakeInput('worker', Cloud.AWS, { autoscalerConfig: 'kind: List\n' }), 'autoscalerConfig must be given only to control-plane nodes (got one for worker node "aws-w-1"). Pass it to the control planes alone.'],
   ])('%s', (_what, input, message) => {
     expect(problemsOf(input)).toEqual([message]);
   });

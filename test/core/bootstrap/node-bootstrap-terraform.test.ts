@@ -3,11 +3,14 @@
  * verbatim, and every other `${` / `%{` of the document must be escaped so that
  * Terraform interpolates only what we mean.
  */
+import { gunzipSync } from 'node:zlib';
 import { Cloud } from '../../../lib/core/cloud';
 import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { EXPRESSION_CREDENTIALS, expressionInput } from './bootstrap-fixtures';
+import { fileAt, parseUserData } from './user-data-files';
 
-const ADDRESS_EXPRESSIONS = ['${aws_eip.cp_1.public_ip}', '${google_compute_address.node["gcp-w-1"].address}', '${var.phone_home_url}'];
+/** The public address (with the quotes of a for_each key), the API DNS name and the phone-home URL. */
+const ADDRESS_EXPRESSIONS = ['${google_compute_address.node["gcp-w-1"].address}', '${aws_route53_record.api.fqdn}', '${var.phone_home_url}'];
 
 /** The text with every given expression cut out. */
 function withoutExpressions(text: string, expressions: readonly string[]): string {
@@ -16,17 +19,34 @@ function withoutExpressions(text: string, expressions: readonly string[]): strin
 
 describe('renderNodeUserData with Terraform expressions', () => {
   test.each(NODE_BOOTSTRAP_KINDS.flatMap((kind) => [Cloud.AWS, Cloud.GCP].map((cloud) => [kind, cloud] as const)))('%s on %s: expressions verbatim, everything else escaped', (kind, cloud) => {
-    const input = { ...expressionInput(kind, cloud), spot: true };
+    const input = { ...expressionInput(kind, cloud), spot: true, apiServerDnsName: '${aws_route53_record.api.fqdn}' };
     const rendered = renderNodeUserData(input);
     const credentials = Object.values(input.credentials);
-    for (const expression of [...ADDRESS_EXPRESSIONS, ...credentials]) expect(rendered).toContain(expression);
+    // Workers render no ClusterConfiguration, so no SAN: the DNS name reaches control planes only.
+    const expected = kind === 'worker' ? ADDRESS_EXPRESSIONS.filter((e) => !e.includes('route53')) : ADDRESS_EXPRESSIONS;
+    for (const expression of [...expected, ...credentials]) expect(rendered).toContain(expression);
 
     const rest = withoutExpressions(rendered, [...ADDRESS_EXPRESSIONS, ...credentials]);
-    // Every remaining "${" is the tail of an escaped "$${"; the same for "%{".
+    // Every remaining "${" is the tail of an escaped "$${"; the same for "%{". (An expression
+    // mangled on its way in, e.g. its quotes escaped, is left here unescaped and fails this.)
     expect(rest.match(/(^|[^$])\$\{/g)).toBeNull();
     expect(rest.match(/(^|[^%])%\{/g)).toBeNull();
-    // The scripts do use ${...}: it is there, escaped.
-    expect(rest).toContain('$${CAST_NODE_NAME');
+    if (cloud === Cloud.AWS) {
+      // The scripts do use ${...}: on AWS they are text, escaped.
+      expect(rest).toContain('$${CAST_NODE_NAME');
+    } else {
+      // Elsewhere they are gzip in base64, which Terraform leaves alone: the node gets the script's own ${...}.
+      expect(rest).not.toContain('$${CAST_NODE_NAME');
+      const script = fileAt(parseUserData(rendered), '/opt/cast/bin/bootstrap-node.sh');
+      expect(script.encoding).toBe('gz+b64');
+      expect(gunzipSync(Buffer.from(script.content, 'base64')).toString('utf8')).toContain('"node_name=${CAST_NODE_NAME:-}"');
+    }
+  });
+
+  test('control planes: the public address and the DNS name are SANs, each expression whole inside its quotes', () => {
+    const rendered = renderNodeUserData({ ...expressionInput('control-plane'), apiServerDnsName: '${aws_route53_record.api.fqdn}' });
+    expect(rendered).toContain("certSANs: ['${aws_route53_record.api.fqdn}']\n");
+    expect(rendered).toContain("certSANs: ['${aws_route53_record.api.fqdn}', '${google_compute_address.node[\"gcp-w-1\"].address}']\n");
   });
 
   test('a worker gets only the CA certificate and token references', () => {

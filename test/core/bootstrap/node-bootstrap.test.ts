@@ -1,9 +1,10 @@
 import { Cloud } from '../../../lib/core/cloud';
 import { compactScript } from '../../../lib/core/bootstrap/compact-script';
-import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { LOCAL_API_ENDPOINT } from '../../../lib/core/bootstrap/node-bootstrap-input';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { b64, FAKE_CREDENTIALS, fakeInput } from './bootstrap-fixtures';
-import { contentOf, fileAt, KubeDocument, parseDocuments, parseUserData } from './user-data-files';
+import { CloudConfig, contentOf, fileAt, KubeDocument, parseDocuments, parseUserData } from './user-data-files';
 
 const PKI = [
   '/etc/kubernetes/pki/ca.crt',
@@ -15,19 +16,25 @@ const PKI = [
   '/etc/kubernetes/pki/sa.key',
   '/etc/kubernetes/pki/sa.pub',
 ];
+/** The kubeadm files of a control plane, in the order they are written. */
+const CONTROL_PLANE_KUBEADM = ['/etc/cast/kubeadm.yaml', '/etc/cast/kubeadm-init.yaml', '/etc/cast/kubeadm-control-plane.yaml', '/etc/cast/apiserver-cert.yaml'];
 const byKind = (docs: KubeDocument[], kind: string) => docs.find((doc) => doc.kind === kind)!;
+const kinds = (docs: KubeDocument[]) => docs.map((d) => `${d.apiVersion} ${d.kind}`);
+/** The parsed documents of one file of a node's user-data. */
+const docsAt = (config: CloudConfig, path: string) => parseDocuments(contentOf(fileAt(config, path)));
+const render = (input: NodeBootstrapInput) => parseUserData(renderNodeUserData(input));
 
 describe('renderNodeUserData: the document', () => {
   test.each(NODE_BOOTSTRAP_KINDS)('%s: files in order, then runcmd runs the bootstrap for the kind', (kind) => {
-    const config = parseUserData(renderNodeUserData(fakeInput(kind)));
+    const config = render(fakeInput(kind));
     const paths = config.write_files.map((f) => f.path);
     expect(paths).toEqual([
       '/etc/cast/node.env',
-      ...(kind === 'worker' ? [] : PKI),
-      '/etc/cast/kubeadm.yaml',
-      ...(kind === 'init' ? [] : ['/etc/cast/discovery.conf']),
-      ...(kind === 'join-control-plane' ? ['/etc/cast/apiserver-cert.yaml'] : []),
-      ...(kind === 'init' ? ['/etc/cast/manifests/cast-rbac.yaml'] : []),
+      ...(kind === 'worker' ? ['/etc/cast/kubeadm.yaml'] : [...PKI, ...CONTROL_PLANE_KUBEADM]),
+      '/etc/cast/discovery.conf',
+      ...(kind === 'worker' ? [] : ['/etc/cast/manifests/cast-rbac.yaml']),
+      '/opt/cast/bin/cloud-metadata.sh',
+      '/opt/cast/bin/api-seeds.sh',
       '/opt/cast/bin/install-kubernetes.sh',
       '/opt/cast/bin/bootstrap-node.sh',
       '/opt/cast/bin/metadata-guard.sh',
@@ -36,23 +43,44 @@ describe('renderNodeUserData: the document', () => {
     expect(config.runcmd).toEqual([['/opt/cast/bin/bootstrap-node.sh', kind]]);
     expect(Object.keys(config)).toEqual(['write_files', 'runcmd']);
     for (const path of paths.filter((p) => p.startsWith('/opt/cast/bin/'))) expect(fileAt(config, path).permissions).toBe('0755');
-    for (const path of ['/etc/cast/node.env', '/etc/cast/kubeadm.yaml']) expect(fileAt(config, path).permissions).toBe('0600');
+    // The token, and on control planes the token again: only root reads them.
+    for (const path of paths.filter((p) => p.startsWith('/etc/cast/') && !p.includes('/manifests/'))) expect(fileAt(config, path).permissions).toBe('0600');
   });
 
-  test('the same input renders the same text', () => {
-    expect(renderNodeUserData(fakeInput('init'))).toBe(renderNodeUserData(fakeInput('init')));
+  test('the same input renders the same text, gzip included', () => {
+    for (const cloud of [Cloud.AWS, Cloud.GCP]) expect(renderNodeUserData(fakeInput('control-plane', cloud))).toBe(renderNodeUserData(fakeInput('control-plane', cloud)));
   });
 
-  test('scripts are the template files without their comment lines, once Terraform has unescaped them', () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.GCP, { spot: true })));
-    for (const name of ['install-kubernetes.sh', 'bootstrap-node.sh', 'spot-handler.sh']) {
+  // AWS gzips the whole document; the others count raw bytes (lib/core/bootstrap/write-file.ts).
+  test.each([
+    [Cloud.AWS, 'plain text', undefined],
+    [Cloud.GCP, 'gz+b64', 'gz+b64'],
+    [Cloud.AZURE, 'gz+b64', 'gz+b64'],
+    [Cloud.DIGITALOCEAN, 'gz+b64', 'gz+b64'],
+  ])('on %s static files are %s; what lands on disk is the template without its comment lines', (cloud, _how, encoding) => {
+    const config = render(fakeInput('control-plane', cloud));
+    const statics = config.write_files.filter((f) => f.path.startsWith('/opt/cast/bin/') || f.path.startsWith('/etc/systemd/') || f.path.includes('/manifests/'));
+    expect(statics.map((f) => f.encoding)).toEqual(statics.map(() => encoding));
+    // Files with node-specific values stay plain text everywhere (Terraform fills them).
+    for (const path of ['/etc/cast/node.env', ...CONTROL_PLANE_KUBEADM, '/etc/cast/discovery.conf']) expect(fileAt(config, path).encoding).toBeUndefined();
+    for (const name of ['cloud-metadata.sh', 'api-seeds.sh', 'install-kubernetes.sh', 'bootstrap-node.sh', 'metadata-guard.sh']) {
       const template = readTemplateFile(`scripts/${name}`);
-      const onNode = fileAt(config, `/opt/cast/bin/${name}`).content;
+      const onNode = contentOf(fileAt(config, `/opt/cast/bin/${name}`));
       expect(onNode).toBe(compactScript(template));
       // Something was dropped, and only comment lines: every code line is there, in order.
       expect(onNode.length).toBeLessThan(template.length);
       expect(onNode.split('\n').filter((l) => !/^\s*#/.test(l))).toEqual(template.split('\n').filter((l) => !/^\s*#/.test(l)));
     }
+    expect(contentOf(fileAt(config, '/etc/systemd/system/cast-metadata-guard.service'))).toBe(compactScript(readTemplateFile('systemd/cast-metadata-guard.service')));
+    expect(contentOf(fileAt(config, '/etc/cast/manifests/cast-rbac.yaml'))).toBe(compactScript(readTemplateFile('kubernetes/cast-rbac.yaml')));
+  });
+
+  test('gz+b64 is deterministic gzip: no timestamp, OS byte 255 ("unknown")', () => {
+    const file = fileAt(render(fakeInput('worker', Cloud.AZURE)), '/opt/cast/bin/bootstrap-node.sh');
+    const gz = Buffer.from(file.content, 'base64');
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+    expect(gz.readUInt32LE(4)).toBe(0);
+    expect(gz[9]).toBe(255);
   });
 
   test('compactScript keeps the shebang, shellcheck directives and every # inside a line', () => {
@@ -60,21 +88,37 @@ describe('renderNodeUserData: the document', () => {
   });
 });
 
-describe('renderNodeUserData: kubeadm configuration', () => {
-  test('init: InitConfiguration, ClusterConfiguration and KubeletConfiguration with the plan and the token', () => {
-    const input = fakeInput('init', Cloud.AWS, {
-      nodeLabels: { 'example.com/pool': 'general', 'topology.kubernetes.io/region': 'eu-west-1' },
-      nodeTaints: [
-        { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
-        { key: 'example.com/dedicated', value: 'infra', effect: 'NoExecute' },
-      ],
-    });
-    const docs = parseDocuments(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content);
-    expect(docs.map((d) => `${d.apiVersion} ${d.kind}`)).toEqual([
-      'kubeadm.k8s.io/v1beta4 InitConfiguration',
-      'kubeadm.k8s.io/v1beta4 ClusterConfiguration',
-      'kubelet.config.k8s.io/v1beta1 KubeletConfiguration',
-    ]);
+describe('renderNodeUserData: kubeadm files', () => {
+  const ETCD = { heartbeatIntervalMs: 250, electionTimeoutMs: 2500 };
+  const controlPlane = (overrides: Partial<NodeBootstrapInput> = {}) =>
+    render(
+      fakeInput('control-plane', Cloud.AWS, {
+        etcd: ETCD,
+        nodeLabels: { 'example.com/pool': 'general', 'topology.kubernetes.io/region': 'eu-west-1' },
+        nodeTaints: [
+          { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+          { key: 'example.com/dedicated', value: 'infra', effect: 'NoExecute' },
+        ],
+        ...overrides,
+      }),
+    );
+  const REGISTRATION = {
+    name: 'aws-cp-1',
+    criSocket: 'unix:///var/run/containerd/containerd.sock',
+    taints: [
+      { key: 'example.com/dedicated', value: 'infra', effect: 'NoExecute' },
+      { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+    ],
+    kubeletExtraArgs: [
+      { name: 'node-ip', value: '10.4.17.3' },
+      { name: 'node-labels', value: 'example.com/pool=general,topology.kubernetes.io/region=eu-west-1' },
+    ],
+  };
+  const DISCOVERY = { file: { kubeConfigPath: '/etc/cast/discovery.conf' }, tlsBootstrapToken: 'abcdef.0123456789abcdef' };
+
+  test('kubeadm-init.yaml founds the cluster: InitConfiguration with the token, the shared ClusterConfiguration, KubeletConfiguration', () => {
+    const docs = docsAt(controlPlane(), '/etc/cast/kubeadm-init.yaml');
+    expect(kinds(docs)).toEqual(['kubeadm.k8s.io/v1beta4 InitConfiguration', 'kubeadm.k8s.io/v1beta4 ClusterConfiguration', 'kubelet.config.k8s.io/v1beta1 KubeletConfiguration']);
     const init = byKind(docs, 'InitConfiguration');
     expect(init.bootstrapTokens).toEqual([
       {
@@ -85,27 +129,18 @@ describe('renderNodeUserData: kubeadm configuration', () => {
         groups: ['system:bootstrappers:kubeadm:default-node-token', 'system:bootstrappers:cast-mesh'],
       },
     ]);
-    expect(init.nodeRegistration).toEqual({
-      name: 'aws-cp-1',
-      criSocket: 'unix:///var/run/containerd/containerd.sock',
-      taints: [
-        { key: 'example.com/dedicated', value: 'infra', effect: 'NoExecute' },
-        { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
-      ],
-      kubeletExtraArgs: [
-        { name: 'node-ip', value: '10.4.17.3' },
-        { name: 'node-labels', value: 'example.com/pool=general,topology.kubernetes.io/region=eu-west-1' },
-      ],
-    });
+    expect(init.nodeRegistration).toEqual(REGISTRATION);
     expect(init.localAPIEndpoint).toEqual({ advertiseAddress: '10.4.17.3', bindPort: 6443 });
-
-    const cluster = byKind(docs, 'ClusterConfiguration');
-    expect(cluster).toMatchObject({
+    expect(byKind(docs, 'ClusterConfiguration')).toEqual({
+      apiVersion: 'kubeadm.k8s.io/v1beta4',
+      kind: 'ClusterConfiguration',
       clusterName: 'prod',
       kubernetesVersion: 'v1.34.2',
-      controlPlaneEndpoint: '203.0.113.10:6443',
+      // Every node's own API proxy: no node owns the endpoint.
+      controlPlaneEndpoint: '127.0.0.1:6444',
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
-      apiServer: { certSANs: ['203.0.113.10', '203.0.113.10'] },
+      // No DNS name given: kubeadm's own SANs only; the founder's public address is in its own certificate, not the cluster's list.
+      apiServer: { certSANs: [], extraArgs: [{ name: 'service-node-port-range', value: '30000-32767' }] },
       controllerManager: {
         extraArgs: [
           { name: 'allocate-node-cidrs', value: 'true' },
@@ -113,58 +148,102 @@ describe('renderNodeUserData: kubeadm configuration', () => {
           { name: 'node-cidr-mask-size', value: '24' },
         ],
       },
+      etcd: { local: { extraArgs: [{ name: 'heartbeat-interval', value: '250' }, { name: 'election-timeout', value: '2500' }] } },
     });
+    expect(LOCAL_API_ENDPOINT).toBe('127.0.0.1:6444');
     expect(byKind(docs, 'KubeletConfiguration')).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
   });
 
-  test.each(['join-control-plane', 'worker'] as const)('%s: JoinConfiguration with file discovery and the token', (kind) => {
-    const config = parseUserData(renderNodeUserData(fakeInput(kind)));
-    const docs = parseDocuments(fileAt(config, '/etc/cast/kubeadm.yaml').content);
-    expect(docs.map((d) => `${d.apiVersion} ${d.kind}`)).toEqual(['kubeadm.k8s.io/v1beta4 JoinConfiguration']);
-    const join = docs[0];
-    expect(join.discovery).toEqual({ file: { kubeConfigPath: '/etc/cast/discovery.conf' }, tlsBootstrapToken: 'abcdef.0123456789abcdef' });
-    expect(join.timeouts).toEqual({ discovery: '30m0s' });
-    expect(join.nodeRegistration.name).toBe(`aws-${kind === 'worker' ? 'w' : 'cp'}-1`);
-    expect(join.nodeRegistration.kubeletExtraArgs).toContainEqual({ name: 'node-ip', value: '10.4.17.3' });
-    if (kind === 'worker') {
-      expect(join.nodeRegistration.taints).toEqual([]);
-      expect(join.controlPlane).toBeUndefined();
-    } else {
-      expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.4.17.3', bindPort: 6443 } });
-    }
+  test("apiserver-cert.yaml: the node's own serving certificate, the cluster's ClusterConfiguration with its public address as an extra SAN, no token", () => {
+    const config = controlPlane();
+    const docs = docsAt(config, '/etc/cast/apiserver-cert.yaml');
+    expect(kinds(docs)).toEqual(['kubeadm.k8s.io/v1beta4 InitConfiguration', 'kubeadm.k8s.io/v1beta4 ClusterConfiguration']);
+    const init = byKind(docs, 'InitConfiguration');
+    expect(init).toEqual({
+      apiVersion: 'kubeadm.k8s.io/v1beta4',
+      kind: 'InitConfiguration',
+      nodeRegistration: { name: 'aws-cp-1', criSocket: 'unix:///var/run/containerd/containerd.sock' },
+      localAPIEndpoint: { advertiseAddress: '10.4.17.3', bindPort: 6443 },
+    });
+    const own = byKind(docs, 'ClusterConfiguration');
+    expect(own.apiServer.certSANs).toEqual(['203.0.113.10']);
+    // Everything else is the cluster's ClusterConfiguration, as the founder stores it.
+    const cluster = byKind(docsAt(config, '/etc/cast/kubeadm-init.yaml'), 'ClusterConfiguration');
+    expect({ ...own, apiServer: { ...own.apiServer, certSANs: [] } }).toEqual(cluster);
   });
 
-  test.each(['join-control-plane', 'worker'] as const)('%s: the discovery kubeconfig pins the CA and carries no user credentials', (kind) => {
-    const config = parseUserData(renderNodeUserData(fakeInput(kind)));
-    const [kubeconfig] = parseDocuments(fileAt(config, '/etc/cast/discovery.conf').content);
+  test('with apiServerDnsName: the name is a SAN of the cluster and of every own certificate, first', () => {
+    const config = controlPlane({ apiServerDnsName: 'api.prod.example.com' });
+    expect(byKind(docsAt(config, '/etc/cast/kubeadm-init.yaml'), 'ClusterConfiguration').apiServer.certSANs).toEqual(['api.prod.example.com']);
+    expect(byKind(docsAt(config, '/etc/cast/apiserver-cert.yaml'), 'ClusterConfiguration').apiServer.certSANs).toEqual(['api.prod.example.com', '203.0.113.10']);
+    // A worker renders no ClusterConfiguration, so the name reaches no file of it.
+    const worker = renderNodeUserData(fakeInput('worker', Cloud.AWS, { apiServerDnsName: 'api.prod.example.com' }));
+    expect(worker).not.toContain('api.prod.example.com');
+  });
+
+  test("every control plane's certificate input differs only by its own address and name; their ClusterConfigurations agree", () => {
+    const cp = (name: string, publicAddress: string, meshAddress: string) =>
+      docsAt(render(fakeInput('control-plane', Cloud.GCP, { nodeName: name, publicAddress, meshAddress, etcd: ETCD })), '/etc/cast/apiserver-cert.yaml');
+    const [a, b] = [cp('gcp-cp-1', '203.0.113.10', '10.4.17.3'), cp('gcp-cp-2', '203.0.113.11', '10.4.17.4')];
+    expect(byKind(a, 'ClusterConfiguration').apiServer.certSANs).toEqual(['203.0.113.10']);
+    expect(byKind(b, 'ClusterConfiguration').apiServer.certSANs).toEqual(['203.0.113.11']);
+    const withoutSans = (doc: KubeDocument) => ({ ...doc, apiServer: { ...doc.apiServer, certSANs: undefined } });
+    expect(withoutSans(byKind(a, 'ClusterConfiguration'))).toEqual(withoutSans(byKind(b, 'ClusterConfiguration')));
+    expect(byKind(b, 'InitConfiguration').localAPIEndpoint).toEqual({ advertiseAddress: '10.4.17.4', bindPort: 6443 });
+  });
+
+  test("kubeadm.yaml on a control plane: its first step joins it as a node (no controlPlane), with kubeadm's control-plane taint", () => {
+    const docs = docsAt(controlPlane(), '/etc/cast/kubeadm.yaml');
+    expect(kinds(docs)).toEqual(['kubeadm.k8s.io/v1beta4 JoinConfiguration']);
+    expect(docs[0]).toEqual({
+      apiVersion: 'kubeadm.k8s.io/v1beta4',
+      kind: 'JoinConfiguration',
+      discovery: DISCOVERY,
+      nodeRegistration: REGISTRATION,
+      timeouts: { discovery: '30m0s' },
+    });
+  });
+
+  test('kubeadm-control-plane.yaml: the same JoinConfiguration plus controlPlane on its mesh address (control-plane-prepare and control-plane-join)', () => {
+    const config = controlPlane();
+    const [join] = docsAt(config, '/etc/cast/kubeadm-control-plane.yaml');
+    expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.4.17.3', bindPort: 6443 } });
+    const [asNode] = docsAt(config, '/etc/cast/kubeadm.yaml');
+    expect({ ...join, controlPlane: undefined }).toEqual({ ...asNode, controlPlane: undefined });
+  });
+
+  test.each(NODE_BOOTSTRAP_KINDS)('%s: the discovery kubeconfig names the local API proxy, pins the CA and carries no user credentials', (kind) => {
+    const config = render(fakeInput(kind));
+    const [kubeconfig] = docsAt(config, '/etc/cast/discovery.conf');
     expect(kubeconfig).toEqual({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: '', cluster: { server: 'https://203.0.113.10:6443', 'certificate-authority-data': FAKE_CREDENTIALS.caCertB64 } }],
+      clusters: [{ name: '', cluster: { server: 'https://127.0.0.1:6444', 'certificate-authority-data': FAKE_CREDENTIALS.caCertB64 } }],
       contexts: [],
       'current-context': '',
       users: [],
     });
-    expect(fileAt(config, '/etc/cast/discovery.conf').content).not.toMatch(/0123456789abcdef|client-key|client-certificate|token:|password/);
+    expect(contentOf(fileAt(config, '/etc/cast/discovery.conf'))).not.toMatch(/0123456789abcdef|client-key|client-certificate|token:|password/);
   });
 
-  test("join-control-plane: its own serving certificate gets the endpoint and its own public address as SANs", () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('join-control-plane')));
-    const docs = parseDocuments(fileAt(config, '/etc/cast/apiserver-cert.yaml').content);
-    expect(byKind(docs, 'InitConfiguration').localAPIEndpoint).toEqual({ advertiseAddress: '10.4.17.3', bindPort: 6443 });
-    expect(byKind(docs, 'InitConfiguration').bootstrapTokens).toBeUndefined();
-    expect(byKind(docs, 'ClusterConfiguration')).toMatchObject({
-      kubernetesVersion: 'v1.34.2',
-      controlPlaneEndpoint: '203.0.113.10:6443',
-      networking: { serviceSubnet: '10.96.0.0/12' },
-      apiServer: { certSANs: ['203.0.113.10', '198.51.100.21'] },
-    });
+  test('worker: kubeadm.yaml and discovery.conf only; a JoinConfiguration without controlPlane or taints, and no etcd anywhere', () => {
+    const rendered = renderNodeUserData(fakeInput('worker'));
+    const config = parseUserData(rendered);
+    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/cast/') && p !== '/etc/cast/node.env')).toEqual(['/etc/cast/kubeadm.yaml', '/etc/cast/discovery.conf']);
+    const docs = docsAt(config, '/etc/cast/kubeadm.yaml');
+    expect(kinds(docs)).toEqual(['kubeadm.k8s.io/v1beta4 JoinConfiguration']);
+    expect(docs[0].discovery).toEqual(DISCOVERY);
+    expect(docs[0].nodeRegistration.name).toBe('aws-w-1');
+    expect(docs[0].nodeRegistration.taints).toEqual([]);
+    expect(docs[0].controlPlane).toBeUndefined();
+    const decoded = config.write_files.filter((f) => f.path.startsWith('/etc/')).map(contentOf).join('\n');
+    expect(decoded).not.toMatch(/etcd|heartbeat-interval|election-timeout|ClusterConfiguration|InitConfiguration/);
   });
 });
 
 describe('renderNodeUserData: credentials', () => {
-  test.each(['init', 'join-control-plane'] as const)('%s: CAs and the service-account key pair under /etc/kubernetes/pki, keys 0600', (kind) => {
-    const config = parseUserData(renderNodeUserData(fakeInput(kind)));
+  test('control-plane: CAs and the service-account key pair under /etc/kubernetes/pki, keys 0600', () => {
+    const config = render(fakeInput('control-plane'));
     const fields = ['caCertB64', 'caKeyB64', 'frontProxyCaCertB64', 'frontProxyCaKeyB64', 'etcdCaCertB64', 'etcdCaKeyB64', 'serviceAccountKeyB64', 'serviceAccountPubB64'] as const;
     PKI.forEach((path, i) => {
       const file = fileAt(config, path);
@@ -173,8 +252,8 @@ describe('renderNodeUserData: credentials', () => {
     expect(contentOf(fileAt(config, '/etc/kubernetes/pki/ca.key'))).toContain('SECRET-CA-KEY');
   });
 
-  test('worker: no file under /etc/kubernetes/pki and no key anywhere', () => {
-    const rendered = renderNodeUserData(fakeInput('worker'));
+  test.each([Cloud.AWS, Cloud.AZURE])('worker on %s: no file under /etc/kubernetes/pki and no key anywhere', (cloud) => {
+    const rendered = renderNodeUserData(fakeInput('worker', cloud));
     const config = parseUserData(rendered);
     expect(config.write_files.filter((f) => f.path.startsWith('/etc/kubernetes/'))).toEqual([]);
     const decoded = config.write_files.map(contentOf).join('\n');
@@ -189,18 +268,20 @@ describe('renderNodeUserData: credentials', () => {
 
   test('templates hold no credential: every token and key in the output comes from the input', () => {
     const other = { ...FAKE_CREDENTIALS, caCertB64: b64('OTHER-CA'), bootstrapTokenId: 'zzzzzz', bootstrapTokenSecret: 'yyyyyyyyyyyyyyyy' };
-    const rendered = renderNodeUserData(fakeInput('init', Cloud.AWS, { credentials: other }));
-    expect(rendered).not.toContain('abcdef');
-    expect(rendered).not.toContain('0123456789abcdef');
-    expect(rendered).not.toContain(FAKE_CREDENTIALS.caCertB64);
-    expect(rendered).toContain('zzzzzz.yyyyyyyyyyyyyyyy');
+    const config = render(fakeInput('control-plane', Cloud.GCP, { credentials: other }));
+    const decoded = config.write_files.map(contentOf).join('\n');
+    expect(decoded).not.toContain('abcdef');
+    expect(decoded).not.toContain('0123456789abcdef');
+    expect(decoded).not.toContain('FAKE-CA-CERT');
+    // In the init configuration, both join configurations; the discovery file has none.
+    for (const path of ['/etc/cast/kubeadm-init.yaml', '/etc/cast/kubeadm.yaml', '/etc/cast/kubeadm-control-plane.yaml']) expect(contentOf(fileAt(config, path))).toContain('zzzzzz.yyyyyyyyyyyyyyyy');
   });
 });
 
 describe('renderNodeUserData: options', () => {
   test('node.env carries the node facts the scripts read', () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('join-control-plane', Cloud.AZURE)));
-    expect(fileAt(config, '/etc/cast/node.env').content.split('\n').filter((l) => l.startsWith('CAST_'))).toEqual([
+    const config = render(fakeInput('control-plane', Cloud.AZURE));
+    expect(contentOf(fileAt(config, '/etc/cast/node.env')).split('\n').filter((l) => l.startsWith('CAST_'))).toEqual([
       "CAST_NODE_IDENTITY='static'",
       "CAST_NODE_NAME='azure-cp-1'",
       "CAST_NODE_NAME_PREFIX=''",
@@ -209,16 +290,17 @@ describe('renderNodeUserData: options', () => {
       "CAST_CLUSTER_NAME='prod'",
       "CAST_KUBERNETES_VERSION='1.34.2'",
       "CAST_KUBERNETES_MINOR='1.34'",
-      "CAST_CONTROL_PLANE_ENDPOINT='203.0.113.10'",
-      "CAST_PUBLIC_ADDRESS='198.51.100.21'",
+      // What bootstrap-node.sh compares with the first seed.
+      "CAST_PUBLIC_ADDRESS='203.0.113.10'",
       "CAST_MESH_ADDRESS='10.4.17.3'",
       "CAST_MESH_CLAIM_CIDR=''",
       "CAST_POD_CIDR='10.244.0.0/16'",
       "CAST_SERVICE_CIDR='10.96.0.0/12'",
       "CAST_PHONE_HOME_URL='https://hooks.example.com/cast?cluster=prod'",
     ]);
-    const noUrl = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { phoneHomeUrl: undefined })));
-    expect(fileAt(noUrl, '/etc/cast/node.env').content).toContain("CAST_PHONE_HOME_URL=''\n");
+    const worker = render(fakeInput('worker', Cloud.AZURE, { phoneHomeUrl: undefined }));
+    expect(contentOf(fileAt(worker, '/etc/cast/node.env'))).toContain("CAST_NODE_ROLE='worker'\n");
+    expect(contentOf(fileAt(worker, '/etc/cast/node.env'))).toContain("CAST_PHONE_HOME_URL=''\n");
   });
 
   test.each([
@@ -226,54 +308,62 @@ describe('renderNodeUserData: options', () => {
     [Cloud.AZURE, true],
     [Cloud.AWS, false],
   ])('spot on %s: the in-node handler is installed: %s', (cloud, installed) => {
-    const config = parseUserData(renderNodeUserData(fakeInput('worker', cloud, { spot: true })));
+    const config = render(fakeInput('worker', cloud, { spot: true }));
     const paths = config.write_files.map((f) => f.path);
     expect(paths.includes('/opt/cast/bin/spot-handler.sh')).toBe(installed);
     expect(paths.includes('/etc/systemd/system/cast-spot-handler.service')).toBe(installed);
-    const notSpot = parseUserData(renderNodeUserData(fakeInput('worker', cloud)));
+    const notSpot = render(fakeInput('worker', cloud));
     expect(notSpot.write_files.map((f) => f.path)).not.toContain('/opt/cast/bin/spot-handler.sh');
   });
 
-  test.each(NODE_BOOTSTRAP_KINDS)('%s without a mesh address: node-private-address.sh finds the private address at boot, the kubeadm files hold its placeholder', (kind) => {
-    const config = parseUserData(renderNodeUserData(fakeInput(kind, Cloud.GCP, { meshAddress: undefined })));
-    expect(fileAt(config, '/opt/cast/bin/node-private-address.sh').content).toBe(compactScript(readTemplateFile('scripts/node-private-address.sh')));
+  test.each(NODE_BOOTSTRAP_KINDS)('%s without a mesh address: node-private-address.sh finds the private address at boot, every kubeadm file holds its placeholder', (kind) => {
+    const config = render(fakeInput(kind, Cloud.GCP, { meshAddress: undefined }));
+    expect(contentOf(fileAt(config, '/opt/cast/bin/node-private-address.sh'))).toBe(compactScript(readTemplateFile('scripts/node-private-address.sh')));
     expect(fileAt(config, '/opt/cast/bin/node-private-address.sh').permissions).toBe('0755');
     expect(config.write_files.map((f) => f.path)).not.toContain('/opt/cast/bin/node-identity.sh');
-    expect(fileAt(config, '/etc/cast/node.env').content).toContain("CAST_NODE_IDENTITY='static'\n");
-    expect(fileAt(config, '/etc/cast/node.env').content).toContain("CAST_MESH_ADDRESS=''\n");
-    const configs = ['/etc/cast/kubeadm.yaml', ...(kind === 'join-control-plane' ? ['/etc/cast/apiserver-cert.yaml'] : [])];
+    expect(contentOf(fileAt(config, '/etc/cast/node.env'))).toContain("CAST_NODE_IDENTITY='static'\n");
+    expect(contentOf(fileAt(config, '/etc/cast/node.env'))).toContain("CAST_MESH_ADDRESS=''\n");
+    const configs = kind === 'worker' ? ['/etc/cast/kubeadm.yaml'] : CONTROL_PLANE_KUBEADM;
     for (const path of configs) {
-      const text = fileAt(config, path).content;
+      const text = contentOf(fileAt(config, path));
       expect(text).toContain("'@CAST_MESH_ADDRESS@'");
       // Nothing else is found at boot on a static node.
       expect(text.match(/@CAST_[A-Z_]+@/g)!.every((p) => p === '@CAST_MESH_ADDRESS@')).toBe(true);
     }
     // With its mesh address a node carries neither script.
-    const paths = parseUserData(renderNodeUserData(fakeInput(kind, Cloud.GCP))).write_files.map((f) => f.path);
+    const paths = render(fakeInput(kind, Cloud.GCP)).write_files.map((f) => f.path);
     expect(paths.filter((p) => /node-(identity|private-address)\.sh$/.test(p))).toEqual([]);
   });
 
-  test('the init node writes the autoscaler manifest when one is given', () => {
+  test('a control plane writes the autoscaler manifest when one is given, verbatim (it is a Terraform template already)', () => {
     const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-autoscaler-status\n';
-    const config = parseUserData(renderNodeUserData(fakeInput('init', Cloud.AWS, { autoscalerConfig: manifest })));
+    const config = render(fakeInput('control-plane', Cloud.AWS, { autoscalerConfig: manifest }));
     expect(fileAt(config, '/etc/cast/manifests/cluster-autoscaler.yaml')).toEqual({ path: '/etc/cast/manifests/cluster-autoscaler.yaml', permissions: '0600', content: manifest });
+    expect(render(fakeInput('control-plane')).write_files.map((f) => f.path)).not.toContain('/etc/cast/manifests/cluster-autoscaler.yaml');
   });
 
-  test('the cast-mesh RBAC lets the bootstrap group use ConfigMaps in cast-mesh only', () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('init')));
-    const docs = parseDocuments(fileAt(config, '/etc/cast/manifests/cast-rbac.yaml').content);
+  test('cast-rbac.yaml: the bootstrap group may only claim mesh addresses (ConfigMaps in cast-mesh); nodes may read Nodes and DaemonSets', () => {
+    const docs = docsAt(render(fakeInput('control-plane', Cloud.GCP)), '/etc/cast/manifests/cast-rbac.yaml');
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'Namespace/cast-mesh',
-      'Role/cast-mesh-records',
-      'RoleBinding/cast-mesh-records',
+      'Role/cast-mesh-claims',
+      'RoleBinding/cast-mesh-claims',
       'ClusterRole/cast:node-drain',
       'ClusterRoleBinding/cast:node-drain',
+      'ClusterRole/cast:mesh-node-reader',
+      'ClusterRoleBinding/cast:mesh-node-reader',
     ]);
-    expect(byKind(docs, 'Role')).toMatchObject({
+    const named = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name)!;
+    // No update and no delete: a token holder can add a claim, never rewrite a record.
+    expect(named('Role', 'cast-mesh-claims')).toMatchObject({
       metadata: { namespace: 'cast-mesh' },
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] }],
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'patch'] }],
     });
-    expect(byKind(docs, 'RoleBinding').subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:bootstrappers:cast-mesh' }]);
-    expect(byKind(docs, 'ClusterRole').rules).toEqual([{ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] }]);
+    expect(named('RoleBinding', 'cast-mesh-claims').subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:bootstrappers:cast-mesh' }]);
+    expect(named('ClusterRole', 'cast:node-drain').rules).toEqual([{ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] }]);
+    expect(named('ClusterRole', 'cast:mesh-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
+    for (const name of ['cast:node-drain', 'cast:mesh-node-reader']) {
+      expect(named('ClusterRoleBinding', name).subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' }]);
+    }
   });
 });

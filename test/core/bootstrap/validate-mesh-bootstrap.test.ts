@@ -15,16 +15,6 @@ describe('renderNodeUserData: bad mesh input', () => {
     ['an MTU too small for IPv4', fakeMeshInput('worker', Cloud.AWS, { mtu: 500 }), 'mesh.mtu must be a whole number from 576 to 65535 (got 500). Use the cluster mesh MTU (1420 by default).'],
     ['no gateway per cloud', fakeMeshInput('worker', Cloud.AWS, { gatewaysPerCloud: 0 }), 'mesh.gatewaysPerCloud must be a whole number from 1 to 65535 (got 0). Use the cluster value (1 by default).'],
     [
-      'an init node name that is no node name',
-      fakeMeshInput('worker', Cloud.AWS, { initNodeName: 'CP 1' }),
-      'mesh.initNodeName must be a node name (a lowercase DNS subdomain) (got "CP 1"). Pass the name of the cluster\'s init node.',
-    ],
-    [
-      'an init node that names another node as the init node',
-      fakeMeshInput('init', Cloud.AWS, { initNodeName: 'gcp-cp-1' }),
-      'mesh.initNodeName must be the node\'s own name on the init node (got "gcp-cp-1" for "aws-cp-1"). Pass the init node\'s name to every node.',
-    ],
-    [
       'a private subnet with host bits',
       fakeMeshInput('worker', Cloud.DIGITALOCEAN, { privateCidr: '10.30.0.7/24' }),
       'mesh.privateCidr must be the IPv4 CIDR of the node\'s subnet (got "10.30.0.7/24"). Pass the subnet range, or leave it out to use the default route\'s source address.',
@@ -52,7 +42,7 @@ describe('renderNodeUserData: bad mesh input', () => {
     ],
     [
       'no mesh address in a WireGuard mode',
-      fakeMeshInput('join-control-plane', Cloud.GCP, { mode: MeshMode.FULL_MESH }, { meshAddress: undefined }),
+      fakeMeshInput('control-plane', Cloud.GCP, { mode: MeshMode.FULL_MESH }, { meshAddress: undefined }),
       "meshAddress must be given in full-mesh mode (got nothing): only cloud-network nodes take their private address found at boot. Use the node's address from allocateMeshAddresses.",
     ],
   ])('%s', (_what, input, message) => {
@@ -64,7 +54,7 @@ describe('renderNodeUserData: bad mesh input', () => {
   });
 
   test('cloud-network mode: the mesh address may be left out (the node finds its private address at boot)', () => {
-    expect(() => renderNodeUserData(fakeMeshInput('join-control-plane', Cloud.AWS, { mode: MeshMode.CLOUD_NETWORK }, { meshAddress: undefined }))).not.toThrow();
+    expect(() => renderNodeUserData(fakeMeshInput('control-plane', Cloud.AWS, { mode: MeshMode.CLOUD_NETWORK }, { meshAddress: undefined }))).not.toThrow();
   });
 
   test('every mesh problem at once', () => {
