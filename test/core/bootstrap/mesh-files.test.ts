@@ -11,10 +11,25 @@ import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/boot
 import { readTemplateFile, templatesDirectory } from '../../../lib/core/bootstrap/template-files';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { EXPRESSION_CREDENTIALS, expressionInput, fakeInput, fakeMeshInput, FAKE_MESH } from './bootstrap-fixtures';
-import { fileAt, parseUserData } from './user-data-files';
+import { contentOf, fileAt, parseUserData } from './user-data-files';
 
-const AGENT_FILES = ['/opt/cast/mesh/cast-mesh-agent', '/opt/cast/mesh/castmesh/node.py', '/opt/cast/mesh/castmesh/plan.py', '/opt/cast/mesh/castmesh/records.py', '/opt/cast/mesh/10-cast.conflist'];
-const MESH_FILES = ['/etc/cast/mesh.env', '/opt/cast/bin/mesh-up.sh', ...AGENT_FILES, '/etc/systemd/system/cast-mesh-agent.service'];
+// By hand, so that a file added to the agent (or dropped) is a decision this test sees.
+const AGENT_FILES = [
+  '/opt/cast/mesh/cast-mesh-agent',
+  '/opt/cast/mesh/cast-api-proxy',
+  '/opt/cast/mesh/castmesh/api_proxy.py',
+  '/opt/cast/mesh/castmesh/conflicts.py',
+  '/opt/cast/mesh/castmesh/node.py',
+  '/opt/cast/mesh/castmesh/plan.py',
+  '/opt/cast/mesh/castmesh/records.py',
+  '/opt/cast/mesh/10-cast.conflist',
+  '/opt/cast/mesh/etcd-remove-member.sh',
+];
+const UNITS = ['/etc/systemd/system/cast-mesh-agent.service', '/etc/systemd/system/cast-api-proxy.service'];
+const MESH_FILES = ['/etc/cast/mesh.env', '/opt/cast/bin/mesh-up.sh', ...AGENT_FILES, ...UNITS];
+/** Where each node file comes from under templates/. */
+const templateOf = (path: string) =>
+  path.endsWith('etcd-remove-member.sh') ? 'scripts/etcd-remove-member.sh' : path.startsWith('/opt/cast/mesh/') ? `mesh/agent/${path.slice('/opt/cast/mesh/'.length)}` : `mesh/${path.split('/').pop()}`;
 const URL = 'https://downloads.example.com/cast-mesh-agent-0.1.0.tar';
 
 /** mesh.env as a map (the renderer writes KEY='value' lines). */
@@ -32,11 +47,16 @@ describe('renderNodeUserData with a mesh', () => {
       '/etc/cast/mesh.env': '0600',
       '/opt/cast/bin/mesh-up.sh': '0755',
       '/opt/cast/mesh/cast-mesh-agent': '0755',
+      '/opt/cast/mesh/cast-api-proxy': '0755',
+      '/opt/cast/mesh/castmesh/api_proxy.py': '0644',
+      '/opt/cast/mesh/castmesh/conflicts.py': '0644',
       '/opt/cast/mesh/castmesh/node.py': '0644',
       '/opt/cast/mesh/castmesh/plan.py': '0644',
       '/opt/cast/mesh/castmesh/records.py': '0644',
       '/opt/cast/mesh/10-cast.conflist': '0644',
+      '/opt/cast/mesh/etcd-remove-member.sh': '0755',
       '/etc/systemd/system/cast-mesh-agent.service': '0644',
+      '/etc/systemd/system/cast-api-proxy.service': '0644',
     });
   });
 
@@ -45,23 +65,25 @@ describe('renderNodeUserData with a mesh', () => {
     expect(paths.filter((path) => path.includes('mesh'))).toEqual([]);
   });
 
-  test('the agent and mesh-up.sh are the template files without comment lines, the unit byte for byte (the CNI template keeps its run-time placeholder)', () => {
-    const config = parseUserData(renderNodeUserData(fakeMeshInput('worker')));
-    expect(fileAt(config, '/opt/cast/bin/mesh-up.sh').content).toBe(compactScript(readTemplateFile('mesh/mesh-up.sh')));
-    expect(fileAt(config, '/etc/systemd/system/cast-mesh-agent.service').content).toBe(readTemplateFile('mesh/cast-mesh-agent.service'));
-    for (const path of AGENT_FILES) {
-      const template = readTemplateFile(`mesh/agent/${path.slice('/opt/cast/mesh/'.length)}`);
-      expect(fileAt(config, path).content).toBe(path.endsWith('.conflist') ? template : compactScript(template));
+  test.each([Cloud.AWS, Cloud.DIGITALOCEAN])('on %s the agent, the proxy, mesh-up.sh and the units land on disk as the template files without comment lines (the CNI template as it is: it keeps its run-time placeholder)', (cloud) => {
+    const config = parseUserData(renderNodeUserData(fakeMeshInput('worker', cloud)));
+    for (const path of MESH_FILES.filter((p) => p !== '/etc/cast/mesh.env')) {
+      const template = readTemplateFile(templateOf(path));
+      expect(fileAt(config, path).encoding).toBe(cloud === Cloud.AWS ? undefined : 'gz+b64');
+      expect(contentOf(fileAt(config, path))).toBe(path.endsWith('.conflist') ? template : compactScript(template));
     }
-    expect(fileAt(config, '/opt/cast/mesh/10-cast.conflist').content).toContain('"subnet": "{{pod_cidr}}"');
+    expect(contentOf(fileAt(config, '/opt/cast/mesh/10-cast.conflist'))).toContain('"subnet": "{{pod_cidr}}"');
+    // The proxy's unit starts what bootstrap-node.sh enables before kubeadm runs.
+    expect(contentOf(fileAt(config, '/etc/systemd/system/cast-api-proxy.service'))).toContain('ExecStart=/usr/bin/python3 /opt/cast/mesh/cast-api-proxy run\n');
   });
 
-  test('every Python module of templates/mesh/agent/castmesh is shipped', () => {
+  test('every Python module of templates/mesh/agent/castmesh is shipped, with etcd-remove-member.sh', () => {
     const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
-    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist']);
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
+    expect(meshAgentFiles().map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
   });
 
-  test('mesh.env: the cluster settings; joining nodes use the discovery kubeconfig and the bootstrap token, the init node admin.conf', () => {
+  test('mesh.env: the cluster settings; every node, control planes too, names the discovery kubeconfig and carries the token (claims), and no node name', () => {
     const env = (input: ReturnType<typeof fakeMeshInput>) => meshEnv(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/mesh.env').content);
     const worker = env(fakeMeshInput('worker', Cloud.GCP, { mode: MeshMode.CROSS_LOCATION, gatewaysPerCloud: 2, gateway: false, privateCidr: '10.20.0.0/24', mtu: 1380, persistentKeepalive: 0 }));
     expect(worker).toEqual({
@@ -72,7 +94,6 @@ describe('renderNodeUserData with a mesh', () => {
       CAST_MESH_PERSISTENT_KEEPALIVE: '0',
       CAST_MESH_GATEWAYS_PER_CLOUD: '2',
       CAST_MESH_GATEWAY: 'false',
-      CAST_MESH_INIT_NODE: 'aws-cp-1',
       CAST_MESH_PRIVATE_CIDR: '10.20.0.0/24',
       CAST_MESH_INTERFACE: 'wg0',
       CAST_MESH_KUBECONFIG: '/etc/cast/discovery.conf',
@@ -80,8 +101,12 @@ describe('renderNodeUserData with a mesh', () => {
       CAST_MESH_AGENT_URL: '',
       CAST_MESH_AGENT_SHA256: '',
     });
-    const init = env(fakeMeshInput('init'));
-    expect(init).toMatchObject({ CAST_MESH_INIT_NODE: 'aws-cp-1', CAST_MESH_KUBECONFIG: '/etc/kubernetes/admin.conf', CAST_MESH_TOKEN: '', CAST_MESH_GATEWAY: '', CAST_MESH_PRIVATE_CIDR: '' });
+    const controlPlane = env(fakeMeshInput('control-plane'));
+    expect(controlPlane).toMatchObject({ CAST_MESH_KUBECONFIG: '/etc/cast/discovery.conf', CAST_MESH_TOKEN: 'abcdef.0123456789abcdef', CAST_MESH_GATEWAY: '', CAST_MESH_PRIVATE_CIDR: '' });
+    expect(Object.keys(controlPlane)).toEqual(Object.keys(worker));
+    // Nothing in it tells one control plane from another: the first one's is everyone's.
+    const second = env(fakeMeshInput('control-plane', Cloud.AWS, {}, { nodeName: 'aws-cp-2', publicAddress: '203.0.113.11', meshAddress: '10.4.17.4' }));
+    expect(second).toEqual(controlPlane);
   });
 
   test('Terraform expressions reach mesh.env verbatim (the token and a subnet reference)', () => {
@@ -94,8 +119,10 @@ describe('renderNodeUserData with a mesh', () => {
 
   test('with agentUrl the agent is not in the document; mesh.env pins its URL and SHA-256', () => {
     const archive = meshAgentArchive();
-    const config = parseUserData(renderNodeUserData(fakeMeshInput('init', Cloud.AWS, { agentUrl: URL, agentSha256: archive.sha256 })));
+    const config = parseUserData(renderNodeUserData(fakeMeshInput('control-plane', Cloud.AWS, { agentUrl: URL, agentSha256: archive.sha256 })));
     expect(config.write_files.filter((f) => f.path.startsWith('/opt/cast/mesh/'))).toEqual([]);
+    // The units stay: mesh-up.sh unpacks the archive before bootstrap-node.sh starts the proxy.
+    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd/system/cast-'))).toEqual(['/etc/systemd/system/cast-metadata-guard.service', ...UNITS]);
     expect(meshEnv(fileAt(config, '/etc/cast/mesh.env').content)).toMatchObject({ CAST_MESH_AGENT_URL: URL, CAST_MESH_AGENT_SHA256: archive.sha256 });
   });
 });
@@ -109,8 +136,8 @@ describe('meshAgentArchive', () => {
     try {
       writeFileSync(join(dir, 'agent.tar'), archive.bytes);
       execFileSync('tar', ['-xf', join(dir, 'agent.tar'), '--no-same-owner', '-C', dir]);
-      for (const { relativePath, executable } of meshAgentFiles()) {
-        expect(readFileSync(join(dir, relativePath), 'utf8')).toBe(readTemplateFile(`mesh/agent/${relativePath}`));
+      for (const { relativePath, executable, template } of meshAgentFiles()) {
+        expect(readFileSync(join(dir, relativePath), 'utf8')).toBe(readTemplateFile(template));
         expect(statSync(join(dir, relativePath)).mode & 0o777).toBe(executable ? 0o755 : 0o644);
       }
       const listing = execFileSync('tar', ['-tvf', join(dir, 'agent.tar')], { encoding: 'utf8' });

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
-import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { renderYaml, YamlValue } from '../../../lib/core/bootstrap/render-yaml';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { fakeInput, fakeMeshInput } from './bootstrap-fixtures';
 import { describeWithTool, runTool } from './node-tools';
-import { fileAt, parseUserData } from './user-data-files';
+import { contentOf, fileAt, parseUserData } from './user-data-files';
 
 let dir: string;
 beforeAll(() => {
@@ -37,7 +37,7 @@ const MATRIX = NODE_BOOTSTRAP_KINDS.flatMap((kind) =>
 
 describeWithTool('cloud-init', 'cloud-init', 'cloud-init schema', () => {
   test.each(MATRIX)('%s on %s, spot %s: valid cloud-config', (kind, cloud, spot) => {
-    const text = unescapeTerraformTemplate(renderNodeUserData(fakeInput(kind, cloud, { spot, autoscalerConfig: kind === 'init' ? 'apiVersion: v1\nkind: List\nitems: []\n' : undefined })));
+    const text = unescapeTerraformTemplate(renderNodeUserData(fakeInput(kind, cloud, { spot, autoscalerConfig: kind === 'control-plane' ? 'apiVersion: v1\nkind: List\nitems: []\n' : undefined })));
     const path = writeTemp(`${kind}-${cloud}-${spot}.yaml`, text);
     const run = runTool('cloud-init', ['schema', '-c', path]);
     // Debian 12's cloud-init (22.4) prints "Valid cloud-config: <file>"; 23.4 and later "Valid schema <file>".
@@ -87,8 +87,18 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   const scripts = readdirSync(join(templatesDirectory(), 'scripts')).filter((name) => name.endsWith('.sh'));
 
   test('templates/scripts holds the scripts the bootstrap embeds', () => {
-    // etcd-remove-member.sh is not embedded yet: an operator runs it on a surviving control plane (test/etcd runs it against real etcd).
-    expect(scripts.sort()).toEqual(['bootstrap-node.sh', 'etcd-remove-member.sh', 'install-kubernetes.sh', 'metadata-guard.sh', 'node-identity.sh', 'node-private-address.sh', 'spot-handler.sh']);
+    // etcd-remove-member.sh travels with the agent (/opt/cast/mesh): an operator runs it on a surviving control plane (test/etcd runs it against real etcd).
+    expect(scripts.sort()).toEqual([
+      'api-seeds.sh',
+      'bootstrap-node.sh',
+      'cloud-metadata.sh',
+      'etcd-remove-member.sh',
+      'install-kubernetes.sh',
+      'metadata-guard.sh',
+      'node-identity.sh',
+      'node-private-address.sh',
+      'spot-handler.sh',
+    ]);
   });
 
   test.each(scripts)('templates/scripts/%s', (name) => {
@@ -97,7 +107,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   });
 
   test('templates/cast/node.env, rendered with fake values', () => {
-    const config = parseUserData(renderNodeUserData(fakeInput('init')));
+    const config = parseUserData(renderNodeUserData(fakeInput('control-plane')));
     const text = fileAt(config, '/etc/cast/node.env').content;
     expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('node.env', text)])).toEqual({ status: 0, output: '' });
   });
@@ -109,17 +119,29 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
 
   test('the mesh files as a node receives them: mesh-up.sh and mesh.env (with a token and every optional value set)', () => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput('worker', Cloud.DIGITALOCEAN, { gateway: false, privateCidr: '10.30.0.0/24', agentUrl: 'https://example.com/a.tar', agentSha256: 'f'.repeat(64) })));
-    expect(runTool('shellcheck', ['-S', 'style', writeTemp('mesh-up.sh', fileAt(config, '/opt/cast/bin/mesh-up.sh').content)])).toEqual({ status: 0, output: '' });
-    expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('mesh.env', fileAt(config, '/etc/cast/mesh.env').content)])).toEqual({ status: 0, output: '' });
+    expect(runTool('shellcheck', ['-S', 'style', writeTemp('mesh-up.sh', contentOf(fileAt(config, '/opt/cast/bin/mesh-up.sh')))])).toEqual({ status: 0, output: '' });
+    expect(runTool('shellcheck', ['-S', 'style', '--shell=bash', writeTemp('mesh.env', contentOf(fileAt(config, '/etc/cast/mesh.env')))])).toEqual({ status: 0, output: '' });
   });
 
-  test('the scripts as a node receives them', () => {
-    // No mesh address: node-private-address.sh too.
-    const config = parseUserData(renderNodeUserData(fakeInput('worker', Cloud.AZURE, { spot: true, meshAddress: undefined })));
-    const embedded = config.write_files.filter((file) => file.path.startsWith('/opt/cast/bin/'));
-    expect(embedded).toHaveLength(5);
-    for (const file of embedded) {
-      expect(runTool('shellcheck', ['-S', 'style', writeTemp(file.path.split('/').pop()!, file.content)])).toEqual({ status: 0, output: '' });
-    }
+  // Between them these nodes carry every embedded script: a control plane, a spot worker
+  // without a mesh address (node-private-address.sh), a scaled worker (node-identity.sh),
+  // and with the agent inline, etcd-remove-member.sh beside it.
+  const nodes: [string, NodeBootstrapInput][] = [
+    ['GCP control plane with the mesh', fakeMeshInput('control-plane', Cloud.GCP)],
+    ['Azure spot worker without a mesh address', fakeInput('worker', Cloud.AZURE, { spot: true, meshAddress: undefined })],
+    ['AWS scaled worker', fakeInput('worker', Cloud.AWS, { nodeName: undefined, publicAddress: undefined, meshAddress: undefined, scaledIdentity: { namePrefix: 'prod-aws-pool' } })],
+  ];
+  const nodeScripts = nodes.flatMap(([node, input]) =>
+    parseUserData(renderNodeUserData(input))
+      .write_files.filter((file) => file.path.endsWith('.sh'))
+      .map((file) => [node, file.path, contentOf(file)] as const),
+  );
+
+  test('the scripts as those nodes receive them are every script of templates/scripts, and mesh-up.sh', () => {
+    expect([...new Set(nodeScripts.map(([, path]) => path.split('/').pop()))].sort()).toEqual([...scripts, 'mesh-up.sh'].sort());
+  });
+
+  test.each(nodeScripts)('%s: %s as the node receives it', (_node, path, text) => {
+    expect(runTool('shellcheck', ['-S', 'style', writeTemp(path.split('/').pop()!, text)])).toEqual({ status: 0, output: '' });
   });
 });
