@@ -28,7 +28,7 @@ import { joinApiSeeds } from './api-seeds';
 import { NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
 import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint } from './cluster-problems';
-import { EtcdTimingOptions, etcdTimings } from './etcd-timings';
+import { EtcdTimingOptions, etcdTimingProblems, etcdTimings } from './etcd-timings';
 import { allocateMeshAddresses } from './mesh/allocate-mesh-addresses';
 import { MeshNodeInput } from './mesh/mesh-input';
 import { MeshMode } from './mesh/mesh-mode';
@@ -124,7 +124,7 @@ export interface ClusterPlanInput {
   /** The NodePort range the worker firewalls open; kube-apiserver allocates from it. */
   readonly nodePortRange: { readonly from: number; readonly to: number };
   readonly mesh: ClusterMeshSettings;
-  /** Every node group, in the order they were added: the order picks the init node. */
+  /** Every node group, in the order they were added: the order of the seeds, whose first founds the cluster. */
   readonly groups: readonly ClusterGroupInput[];
   /** Each cloud the cluster spans. */
   readonly clouds: Readonly<Partial<Record<Cloud, ClusterCloudInput>>>;
@@ -178,21 +178,22 @@ export interface ClusterPlan {
   /** Claim block by autoscaled group name (WireGuard modes; empty in cloud-network mode). */
   readonly claimBlocks: ReadonlyMap<string, string>;
   /**
-   * What the init node's cluster-autoscaler manifests are rendered from.
+   * What the control planes' cluster-autoscaler manifests are rendered from.
    * @default - none while no AWS or Azure group is autoscaled
    */
   readonly autoscaler?: ClusterAutoscalerManifestsInput;
 }
 
-
 /** kubeadm's own control-plane taint, which the bootstrap does not add by itself. */
 const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 
-/** The plan of the whole cluster; throws a PlanError listing every problem of the groups. */
+/** The plan of the whole cluster; throws a PlanError listing every problem of the groups and of etcd's timers. */
 export function planCluster(input: ClusterPlanInput): ClusterPlan {
-  const problems = clusterProblems(input.groups);
-  if (problems.length > 0) throw new PlanError(problems);
   const first = firstControlPlaneOf(input.groups);
+  const etcdInput = { castRegion: input.castRegion, controlPlaneClouds: controlPlaneCloudsOf(input.groups), override: input.etcd };
+  // etcd's checks need a control plane; without one, clusterProblems says so (or the line below).
+  const problems = [...clusterProblems(input.groups), ...(first ? etcdTimingProblems(etcdInput) : [])];
+  if (problems.length > 0) throw new PlanError(problems);
   if (!first) throw new PlanError(['groups must hold a control-plane node to plan a cluster (got no nodes). Add a node group with role NodeRole.CONTROL_PLANE.']);
   const wireguard = input.mesh.mode !== MeshMode.CLOUD_NETWORK;
   const meshCidr = input.addresses.meshCidr;
@@ -204,7 +205,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   );
   const claimBlocks = wireguard && scaled.length > 0 ? assignClaimBlocks(scaled.map((group) => group.scaled!.name), meshCidr) : new Map<string, string>();
   const autoscaler = autoscalerInputOf(input);
-  const timers = etcdTimings({ castRegion: input.castRegion, controlPlaneClouds: controlPlaneCloudsOf(input.groups), override: input.etcd });
+  const timers = etcdTimings(etcdInput);
   const etcd = { heartbeatIntervalMs: timers.heartbeatIntervalMs, electionTimeoutMs: timers.electionTimeoutMs };
   const shared: SharedBootstrap = { etcd, firstControlPlane: first.node.name, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
   const controlPlaneAddresses = input.groups.filter((group) => group.role === NodeRole.CONTROL_PLANE).flatMap((group) => group.nodes.map((node) => node.publicAddress));

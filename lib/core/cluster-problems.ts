@@ -1,8 +1,9 @@
 /**
  * The checks across a cluster's node groups, pure: when a group is added
  * (names unique, room in its subnet and the pod range, a mesh claim block per
- * autoscaled group), and once every group is known (a control plane, and one
- * on each cloud whose groups cluster-autoscaler resizes). Problems read
+ * autoscaled group), and once every group is known (a control plane, at most
+ * MAX_API_SERVER_SEEDS of them, and one on each cloud whose groups
+ * cluster-autoscaler resizes). Problems read
  * `<prop> must be <rule> (got <value>). <fix>`; the construct prefixes its path.
  */
 import { AddressPlan, NODE_POD_PREFIX } from './address-plan';
@@ -78,7 +79,10 @@ export function scaledMeshModeProblems(cloud: Cloud, meshMode: MeshMode): string
   ];
 }
 
-/** Problems once every group is known: a control-plane node, and one on each cloud whose groups cluster-autoscaler resizes. */
+/**
+ * Problems once every group is known: a control-plane node, no more than every node's
+ * seeds can hold, and one on each cloud whose groups cluster-autoscaler resizes.
+ */
 export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
   const hasNodes = groups.some((g) => g.nodes.length > 0 || g.scaled);
   if (hasNodes && !firstControlPlaneOf(groups)) {

@@ -2,14 +2,16 @@
 import { planAddresses } from '../../lib/core/address-plan';
 import { AUTOSCALING_POLICY_DEFAULTS, AzureAutoscalerFacts } from '../../lib/core/autoscaling';
 import { renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
-import { NodeBootstrapCredentials } from '../../lib/core/bootstrap/node-bootstrap-input';
+import { NodeBootstrapCredentials, NodeBootstrapInput } from '../../lib/core/bootstrap/node-bootstrap-input';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
-import { ClusterGroupInput, ClusterPlanInput, meshNodesOf, nodeTaintsOf, planCluster } from '../../lib/core/cluster-plan';
+import { ClusterGroupInput, ClusterPlan, ClusterPlanInput, meshNodesOf, nodeTaintsOf, planCluster } from '../../lib/core/cluster-plan';
 import { contains, parseCidr } from '../../lib/core/cidr';
+import { etcdTimings } from '../../lib/core/etcd-timings';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { meshScalingZone } from '../../lib/core/mesh/scaling-zone';
 import { NodeRole } from '../../lib/core/node-role';
 import { PlanError } from '../../lib/core/plan-error';
+import { CAST_REGIONS, locationIn } from '../../lib/core/regions';
 
 const ref = (expression: string) => `\${${expression}}`;
 
@@ -60,6 +62,7 @@ function input(groups: ClusterGroupInput[], more: Partial<ClusterPlanInput> = {}
   const clouds = ALL_CLOUDS;
   return {
     clusterName: 'c1',
+    castRegion: 'us-east',
     kubernetesVersion: '1.34.2',
     addresses: planAddresses({ clouds, clusterKey: 'd005c303-c9b3-5a20-8512-787b5eb53954' }),
     nodePortRange: { from: 30000, to: 32767 },
@@ -90,27 +93,87 @@ function problemsOf(run: () => unknown): readonly string[] {
 const cp = (names: string[], cloud = Cloud.GCP) => group('s/c1/cp', cloud, NodeRole.CONTROL_PLANE, names);
 const workers = (names: string[], cloud = Cloud.AWS) => group('s/c1/workers', cloud, NodeRole.WORKER, names);
 
-describe('planCluster: the init node and each node kind', () => {
+const address = (name: string) => ref(`ip.${name}.address`);
+
+describe('planCluster: the first control plane, the seeds and the endpoint', () => {
   test.each<[string, ClusterGroupInput[], string]>([
     ['the first node of the only control-plane group', [cp(['cp-1', 'cp-2', 'cp-3'])], 'cp-1'],
     ['a worker group added first does not take it', [workers(['w-1']), cp(['cp-1'])], 'cp-1'],
     ['a control-plane group added later does not take it', [cp(['b-1']), group('s/c1/cp2', Cloud.AWS, NodeRole.CONTROL_PLANE, ['a-1'])], 'b-1'],
     ['the order of the names in the group, not their sort order', [cp(['z-1', 'a-1'])], 'z-1'],
-  ])('%s', (_name, groups, init) => {
+    ['an empty control-plane group does not take it', [group('s/c1/none', Cloud.AWS, NodeRole.CONTROL_PLANE, []), cp(['cp-1'])], 'cp-1'],
+  ])('the first control plane: %s; the endpoint is its public address', (_name, groups, first) => {
     const plan = planCluster(input(groups));
-    expect(plan.initNode).toBe(init);
-    expect(plan.endpoint).toBe(ref(`ip.${init}.address`));
-    for (const node of plan.nodes) expect(node.bootstrap.controlPlaneEndpoint).toBe(plan.endpoint);
+    expect(plan.firstControlPlane).toBe(first);
+    expect(plan.endpoint).toBe(address(first));
+    expect(plan.apiServers.split(' ')[0]).toBe(address(first));
   });
 
-  test('init, join-control-plane and worker kinds; every node knows the init node', () => {
-    const plan = planCluster(input([workers(['w-1']), cp(['cp-1', 'cp-2'])]));
+  test.each<[string, ClusterGroupInput[], string[]]>([
+    ['one control plane', [cp(['cp-1'])], ['cp-1']],
+    ['one group, in its order', [cp(['z-1', 'a-1', 'm-1'])], ['z-1', 'a-1', 'm-1']],
+    [
+      'groups in the order they were added; static and autoscaled workers left out',
+      [
+        workers(['w-1', 'w-2']),
+        group('s/c1/cpa', Cloud.AZURE, NodeRole.CONTROL_PLANE, ['az-1']),
+        scaled('s/c1/burst', Cloud.AWS, 'c1-burst'),
+        group('s/c1/cpg', Cloud.AWS, NodeRole.CONTROL_PLANE, ['aws-2', 'aws-1']),
+        workers(['w-3'], Cloud.AZURE),
+        cp(['gcp-1']),
+      ],
+      ['az-1', 'aws-2', 'aws-1', 'gcp-1'],
+    ],
+    ['fifteen, the most a node carries', [cp(Array.from({ length: 15 }, (_, i) => `cp-${i + 1}`))], Array.from({ length: 15 }, (_, i) => `cp-${i + 1}`)],
+  ])('apiServers: every control plane\'s public address, in group order, and nothing else: %s', (_name, groups, controlPlanes) => {
+    expect(planCluster(input(groups)).apiServers).toBe(controlPlanes.map(address).join(' '));
+  });
+
+  test('apiServers in cloud-network mode too: public addresses, which a node can reach before any network of the cluster exists', () => {
+    const plan = planCluster(input([cp(['cp-1', 'cp-2'])], { mesh: { ...input([]).mesh, mode: MeshMode.CLOUD_NETWORK } }));
+    expect(plan.apiServers).toBe(`${address('cp-1')} ${address('cp-2')}`);
+  });
+
+  test.each<[string, string | undefined, (plan: ClusterPlan) => string]>([
+    ['without apiServerDnsName: the first control plane\'s public address', undefined, () => address('cp-1')],
+    ['with apiServerDnsName: the name', 'api.example.com', () => 'api.example.com'],
+  ])('the endpoint for users, %s; every node, control plane, worker or autoscaled, carries the name or nothing', (_name, apiServerDnsName, endpoint) => {
+    const plan = planCluster(input([cp(['cp-1', 'cp-2', 'cp-3']), workers(['w-1']), scaled('s/c1/web', Cloud.GCP, 'c1-web')], { apiServerDnsName }));
+    expect(plan.endpoint).toBe(endpoint(plan));
+    for (const bootstrap of [...plan.nodes, ...plan.scaledGroups].map((n) => n.bootstrap)) expect(bootstrap.apiServerDnsName).toBe(apiServerDnsName);
+  });
+
+  test('no bootstrap input holds another node\'s name or address: the seeds travel beside user-data, never in it', () => {
+    const plan = planCluster(
+      input(
+        [cp(['cp-1', 'cp-2'], Cloud.AWS), cp(['cp-3'], Cloud.AZURE), workers(['w-1'], Cloud.GCP), workers(['do-1'], Cloud.DIGITALOCEAN), scaled('s/c1/burst', Cloud.AWS, 'c1-burst')],
+        { apiServerDnsName: 'api.example.com' },
+      ),
+    );
+    const names = plan.nodes.map((n) => n.name);
+    for (const holder of [...plan.nodes.map((n) => ({ name: n.name, bootstrap: n.bootstrap })), ...plan.scaledGroups]) {
+      const text = JSON.stringify(holder.bootstrap);
+      const others = names.filter((name) => name !== holder.name);
+      expect({ holder: holder.name, mentions: others.filter((name) => text.includes(`.${name}.`) || text.includes(`"${name}"`)) }).toEqual({ holder: holder.name, mentions: [] });
+      expect(text).not.toContain(plan.apiServers);
+    }
+  });
+});
+
+describe('planCluster: each node kind', () => {
+  test('every control plane is a control-plane node, every other node a worker: none is told it founds the cluster', () => {
+    const plan = planCluster(input([workers(['w-1']), cp(['cp-1', 'cp-2']), scaled('s/c1/web', Cloud.GCP, 'c1-web')]));
     expect(plan.nodes.map((n) => [n.name, n.bootstrap.kind])).toEqual([
       ['w-1', 'worker'],
-      ['cp-1', 'init'],
-      ['cp-2', 'join-control-plane'],
+      ['cp-1', 'control-plane'],
+      ['cp-2', 'control-plane'],
     ]);
-    expect(new Set(plan.nodes.map((n) => n.bootstrap.mesh!.initNodeName))).toEqual(new Set(['cp-1']));
+    expect(plan.scaledGroups.map((g) => g.bootstrap.kind)).toEqual(['worker']);
+    const [first, second] = plan.nodes.slice(1).map((n) => n.bootstrap);
+    // The first and the second control plane differ only in who they are.
+    const identity = ['nodeName', 'publicAddress', 'meshAddress'] as const;
+    const rest = (b: typeof first) => Object.fromEntries(Object.entries(b).filter(([key]) => !(identity as readonly string[]).includes(key)));
+    expect(rest(first)).toEqual(rest(second));
   });
 
   test('control-plane nodes get every credential, workers the CA certificate and the bootstrap token only', () => {
@@ -145,6 +208,164 @@ describe('planCluster: the init node and each node kind', () => {
   test('every bootstrap input of a plan renders', () => {
     const plan = planCluster(input([cp(['cp-1', 'cp-2', 'cp-3'], Cloud.AWS), workers(['w-1'], Cloud.GCP), scaled('s/c1/burst', Cloud.AWS, 'c1-burst')]));
     for (const bootstrap of [...plan.nodes, ...plan.scaledGroups].map((n) => n.bootstrap)) expect(renderNodeUserData(bootstrap)).toMatch(/^#cloud-config\n/);
+  });
+});
+
+/** Every static node's and autoscaled group's bootstrap input, by name. */
+function inputsOf(plan: ClusterPlan): Map<string, NodeBootstrapInput> {
+  return new Map([...plan.nodes.map((n) => [n.name, n.bootstrap] as const), ...plan.scaledGroups.map((g) => [g.name, g.bootstrap] as const)]);
+}
+
+/** The nodes and groups of both plans whose bootstrap input differs, each with the fields that differ. */
+function changedInputs(before: ClusterPlan, after: ClusterPlan): Record<string, string[]> {
+  const later = inputsOf(after);
+  const changed: Record<string, string[]> = {};
+  for (const [name, was] of inputsOf(before)) {
+    const now = later.get(name);
+    if (!now) continue;
+    const fields = (Object.keys({ ...was, ...now }) as (keyof NodeBootstrapInput)[]).filter((key) => JSON.stringify(was[key]) !== JSON.stringify(now[key]));
+    if (fields.length > 0) changed[name] = fields.sort();
+  }
+  return changed;
+}
+
+/**
+ * Control planes on three clouds, the first alone on GCP (so removing it takes a cloud out of
+ * etcd's round trips), workers, and autoscaled groups that scale themselves.
+ */
+const BASE: ClusterGroupInput[] = [
+  group('s/c1/cp-gcp', Cloud.GCP, NodeRole.CONTROL_PLANE, ['cp-g1']),
+  group('s/c1/cp-aws', Cloud.AWS, NodeRole.CONTROL_PLANE, ['cp-a1', 'cp-a2']),
+  group('s/c1/cp-azure', Cloud.AZURE, NodeRole.CONTROL_PLANE, ['cp-z1', 'cp-z2']),
+  workers(['w-a1', 'w-a2'], Cloud.AWS),
+  group('s/c1/do', Cloud.DIGITALOCEAN, NodeRole.WORKER, ['do-1', 'do-2', 'do-3']),
+  scaled('s/c1/web', Cloud.GCP, 'c1-web'),
+  scaled('s/c1/pool', Cloud.DIGITALOCEAN, 'c1-pool'),
+];
+const at = (path: string) => BASE.findIndex((g) => g.path === path);
+/** BASE with the group at `path` given other node names (or left out, for none), each with its own address. */
+function withNodes(path: string, names: string[] | undefined, groups = BASE): ClusterGroupInput[] {
+  return groups.flatMap((g) => (g.path !== path ? [g] : names ? [{ ...g, nodes: group(path, g.cloud, g.role, names).nodes }] : []));
+}
+
+/** The first control plane's VM and address replaced under the same name: a new public address reference. */
+const replacedInPlace = BASE.map((g) => (g.path === 's/c1/cp-gcp' ? { ...g, nodes: [{ ...g.nodes[0], publicAddress: ref('ip.cp-g1-new.address') }] } : g));
+
+describe('planCluster: what a change to the cluster changes in the other nodes\' bootstrap input', () => {
+  type Case = [string, ClusterGroupInput[], Record<string, string[]>];
+  const cases: Case[] = [
+    ...ALL_CLOUDS.map((cloud): Case => [`adding a worker on ${cloud}`, [...BASE, group('s/c1/extra', cloud, NodeRole.WORKER, ['extra-1'])], {}]),
+    ['removing a worker from the middle of a group', withNodes('s/c1/do', ['do-1', 'do-3']), {}],
+    ['removing a static worker group', BASE.filter((_g, i) => i !== at('s/c1/workers')), {}],
+    ['adding an autoscaled group on GCP', [...BASE, scaled('s/c1/batch', Cloud.GCP, 'c1-batch')], {}],
+    ['adding an autoscaled group on DigitalOcean', [...BASE, scaled('s/c1/more', Cloud.DIGITALOCEAN, 'c1-more')], {}],
+    ['removing an autoscaled group', BASE.filter((g) => g.path !== 's/c1/web'), {}],
+    ['adding a control plane to a group', withNodes('s/c1/cp-aws', ['cp-a1', 'cp-a2', 'cp-a3']), {}],
+    ['adding control planes on a cloud that had none', [...BASE, group('s/c1/cp-do', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['cp-d1', 'cp-d2'])], {}],
+    ['removing a control plane that is not the first', withNodes('s/c1/cp-aws', ['cp-a2']), {}],
+    ['removing the first control plane, and with it the only one on its cloud', withNodes('s/c1/cp-gcp', undefined), {}],
+    ['replacing the first control plane by a new one in its place', withNodes('s/c1/cp-gcp', ['cp-g9']), {}],
+    ['replacing the first control plane\'s VM and address, same name: only its own input changes', replacedInPlace, { 'cp-g1': ['publicAddress'] }],
+  ];
+
+  test.each(cases.flatMap(([name, after, changed]) => [undefined, 'api.example.com'].map((dns) => [name, dns, after, changed] as const)))(
+    '%s (apiServerDnsName %s): no other node\'s or group\'s input changes',
+    (_name, apiServerDnsName, after, changed) => {
+      const [a, b] = [planCluster(input(BASE, { apiServerDnsName })), planCluster(input(after, { apiServerDnsName }))];
+      expect(changedInputs(a, b)).toEqual(changed);
+      // What a control plane change does change: the seeds, which every node carries in place.
+      const seeds = (groups: ClusterGroupInput[]) => groups.filter((g) => g.role === NodeRole.CONTROL_PLANE).flatMap((g) => g.nodes.map((n) => n.publicAddress)).join(' ');
+      expect(b.apiServers).toBe(seeds(after));
+    },
+  );
+
+  test('removing the first control plane: the next one is first, told nothing it was not told before', () => {
+    const [a, b] = [planCluster(input(BASE)), planCluster(input(withNodes('s/c1/cp-gcp', undefined)))];
+    expect([a.firstControlPlane, b.firstControlPlane]).toEqual(['cp-g1', 'cp-a1']);
+    expect(b.apiServers).toBe(a.apiServers.split(' ').slice(1).join(' '));
+    expect(b.endpoint).toBe(address('cp-a1'));
+    expect(b.etcd).toEqual(a.etcd);
+  });
+
+  test('replacing the first control plane under a new name: the newcomer\'s input is the one it replaced, but for who it is', () => {
+    const [a, b] = [planCluster(input(BASE)), planCluster(input(withNodes('s/c1/cp-gcp', ['cp-g9'])))];
+    const identity = (bootstrap: NodeBootstrapInput) => ({ ...bootstrap, nodeName: undefined, publicAddress: undefined, meshAddress: undefined });
+    expect(identity(inputsOf(b).get('cp-g9')!)).toEqual(identity(inputsOf(a).get('cp-g1')!));
+  });
+
+  /*
+   * The one exception, by choice (lib/core/cluster-plan.ts): with AWS or Azure autoscaled
+   * groups, the first control plane carries the cluster-autoscaler manifests, so that a
+   * policy change reaches one node's user-data, not every control plane's. Removing the
+   * first control plane hands them to the next one: that node's user-data changes, which
+   * on Azure or DigitalOcean replaces it (docs/lifecycle.md). Pinned here so that a change
+   * to either side of the trade-off is made on purpose.
+   */
+  describe('with AWS or Azure autoscaled groups, the first control plane carries the cluster-autoscaler manifests', () => {
+    const elastic = [...BASE, scaled('s/c1/burst', Cloud.AWS, 'c1-burst'), scaled('s/c1/batch', Cloud.AZURE, 'c1-batch')];
+
+    test.each<[string, ClusterGroupInput[], Partial<ClusterPlanInput>]>([
+      ['adding an AWS autoscaled group', [...elastic, scaled('s/c1/burst2', Cloud.AWS, 'c1-burst2')], {}],
+      ['removing the Azure autoscaled group', elastic.filter((g) => g.path !== 's/c1/batch'), {}],
+      ['a policy change', elastic, { autoscalingPolicy: { ...AUTOSCALING_POLICY_DEFAULTS, maxCores: 64 } }],
+    ])('%s changes the first control plane\'s manifests and nothing else', (_name, after, more) => {
+      expect(changedInputs(planCluster(input(elastic)), planCluster(input(after, more)))).toEqual({ 'cp-g1': ['autoscalerConfig'] });
+    });
+
+    test('removing, adding or replacing any other node changes nothing', () => {
+      const a = planCluster(input(elastic));
+      for (const after of [withNodes('s/c1/cp-aws', ['cp-a2'], elastic), withNodes('s/c1/do', ['do-1'], elastic), [...elastic, cp(['cp-g2'])]]) {
+        expect(changedInputs(a, planCluster(input(after)))).toEqual({});
+      }
+    });
+
+    test('removing the first control plane hands the manifests to the next one: its input, and no other', () => {
+      const [a, b] = [planCluster(input(elastic)), planCluster(input(withNodes('s/c1/cp-gcp', undefined, elastic)))];
+      expect(changedInputs(a, b)).toEqual({ 'cp-a1': ['autoscalerConfig'] });
+      expect(inputsOf(b).get('cp-a1')!.autoscalerConfig).toBe(inputsOf(a).get('cp-g1')!.autoscalerConfig);
+    });
+  });
+});
+
+describe('planCluster: etcd\'s timers', () => {
+  test.each<[string, Cloud[]]>([
+    ['us-east', [Cloud.GCP]],
+    ['us-east', [Cloud.AWS, Cloud.GCP, Cloud.AZURE]],
+    ['us-central', [Cloud.AWS, Cloud.GCP, Cloud.AZURE]],
+    ['us-west', [Cloud.AZURE, Cloud.DIGITALOCEAN, Cloud.AZURE]],
+  ])('in %s with control planes on %j: etcdTimings over the region and the control planes\' clouds, on every control plane and no other node', (castRegion, clouds) => {
+    const groups = [...clouds.map((cloud, i) => group(`s/c1/cp-${i}`, cloud, NodeRole.CONTROL_PLANE, [`cp-${i}`])), workers(['w-1'], clouds[0]), scaled('s/c1/web', Cloud.GCP, 'c1-web')];
+    const plan = planCluster(input(groups, { castRegion }));
+    const { heartbeatIntervalMs, electionTimeoutMs } = etcdTimings({ castRegion, controlPlaneClouds: clouds });
+    expect(plan.etcd).toEqual({ heartbeatIntervalMs, electionTimeoutMs });
+    for (const node of plan.nodes) expect(node.bootstrap.etcd).toEqual(node.role === NodeRole.CONTROL_PLANE ? plan.etcd : undefined);
+    expect(plan.scaledGroups[0].bootstrap.etcd).toBeUndefined();
+  });
+
+  test.each<[string, { heartbeatIntervalMs?: number; electionTimeoutMs?: number }, { heartbeatIntervalMs: number; electionTimeoutMs: number }]>([
+    ['both timers', { heartbeatIntervalMs: 250, electionTimeoutMs: 4000 }, { heartbeatIntervalMs: 250, electionTimeoutMs: 4000 }],
+    ['a heartbeat alone: ten of them to an election', { heartbeatIntervalMs: 300 }, { heartbeatIntervalMs: 300, electionTimeoutMs: 3000 }],
+    ['an election timeout alone: the computed heartbeat', { electionTimeoutMs: 5000 }, { heartbeatIntervalMs: 100, electionTimeoutMs: 5000 }],
+  ])('the etcd override wins: %s', (_name, etcd, timers) => {
+    const plan = planCluster(input([cp(['cp-1', 'cp-2', 'cp-3'])], { etcd }));
+    expect(plan.etcd).toEqual(timers);
+    for (const node of plan.nodes) expect(node.bootstrap.etcd).toEqual(timers);
+  });
+
+  // Every control plane carries the timers, so timers that followed the set of clouds would
+  // put a control plane added or removed on another cloud into every other control plane's
+  // user-data. They do not move: every round trip in the table is under etcd's 100 ms floor.
+  test('a control plane on another cloud moves no timer: the same timers for every set of clouds in every Cast region', () => {
+    const timers = new Set<string>();
+    for (const region of CAST_REGIONS) {
+      const served = ALL_CLOUDS.filter((cloud) => locationIn(region, cloud));
+      for (let mask = 1; mask < 2 ** served.length; mask++) {
+        const clouds = served.filter((_c, i) => (mask >> i) & 1);
+        const groups = clouds.map((cloud) => group(`s/c1/cp-${cloud}`, cloud, NodeRole.CONTROL_PLANE, [`cp-${cloud}`]));
+        timers.add(JSON.stringify(planCluster(input(groups, { castRegion: region.id })).etcd));
+      }
+    }
+    expect([...timers]).toEqual([JSON.stringify({ heartbeatIntervalMs: 100, electionTimeoutMs: 1000 })]);
   });
 });
 
@@ -202,7 +423,8 @@ describe('planCluster: autoscaled groups', () => {
       scaledIdentity: { namePrefix: 'c1-web', meshClaimCidr: web.meshClaimCidr },
       cloud: Cloud.GCP,
       spot: true,
-      controlPlaneEndpoint: plan.endpoint,
+      etcd: undefined,
+      autoscalerConfig: undefined,
       nodeLabels: { pool: 'web', 'cast-cluster/cloud': 'gcp', 'topology.kubernetes.io/region': 'us-east4', 'topology.kubernetes.io/zone': 'us-east4-a' },
       nodeTaints: [{ key: 'example.com/web', effect: 'NoSchedule' }],
       credentials: { caCertB64: CREDENTIALS.caCertB64, bootstrapTokenId: CREDENTIALS.bootstrapTokenId, bootstrapTokenSecret: CREDENTIALS.bootstrapTokenSecret },
@@ -225,11 +447,12 @@ describe('planCluster: autoscaled groups', () => {
     ['an AWS group: the AWS autoscaler', groups, [Cloud.AWS]],
     ['AWS and Azure groups: one autoscaler each', [...groups, group('s/c1/cpz', Cloud.AZURE, NodeRole.CONTROL_PLANE, ['cpz-1']), scaled('s/c1/batch', Cloud.AZURE, 'c1-batch')], [Cloud.AWS, Cloud.AZURE]],
   ])('autoscaler input only for a cloud whose groups cluster-autoscaler resizes: %s', (_name, groupList, clouds) => {
-    const plan = planCluster(input(groupList));
+    const plan = planCluster(input([...groupList, workers(['w-1'], Cloud.GCP)]));
     expect(plan.autoscaler?.clouds.map((c) => c.cloud) ?? []).toEqual(clouds);
-    const init = plan.nodes.find((n) => n.name === plan.initNode)!;
-    expect(init.bootstrap.autoscalerConfig === undefined).toBe(clouds.length === 0);
-    for (const node of plan.nodes.filter((n) => n.name !== plan.initNode)) expect(node.bootstrap.autoscalerConfig).toBeUndefined();
+    // The first control plane alone applies them (when it founds the cluster, or joins as its
+    // replacement): a policy change then reaches one node's user-data, not every control plane's.
+    for (const node of plan.nodes) expect({ node: node.name, carries: node.bootstrap.autoscalerConfig !== undefined }).toEqual({ node: node.name, carries: node.name === plan.firstControlPlane && clouds.length > 0 });
+    for (const group of plan.scaledGroups) expect(group.bootstrap.autoscalerConfig).toBeUndefined();
   });
 
   test('the autoscaler input: each cloud\'s groups and facts, placeholders sized by the smallest scaled node of any cloud', () => {
@@ -262,11 +485,31 @@ describe('planCluster: problems', () => {
     expect(problems).toEqual([expect.stringMatching(/^autoscaled node groups on AWS need a control-plane node on AWS \(got s\/c1\/a and none\)/), expect.stringMatching(/^autoscaled node groups on Azure need a control-plane node on Azure \(got s\/c1\/z and none\)/)]);
   });
 
+  test('bad etcd timers are problems of the plan, with the groups\' problems, all at once', () => {
+    const problems = problemsOf(() =>
+      planCluster(input([cp(Array.from({ length: 16 }, (_, i) => `cp-${i + 1}`)), scaled('s/c1/z', Cloud.AZURE, 'c1-z')], { etcd: { heartbeatIntervalMs: 0, electionTimeoutMs: 60000 } })),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^control-plane nodes must be at most 15 \(got 16\)/),
+      expect.stringMatching(/^autoscaled node groups on Azure need a control-plane node on Azure/),
+      expect.stringMatching(/^etcd\.heartbeatIntervalMs must be a whole number of milliseconds from 1 to 10000 \(got 0\)/),
+      expect.stringMatching(/^etcd\.electionTimeoutMs must be a whole number of milliseconds from 1 to 50000 \(got 60000\)/),
+    ]);
+  });
+
+  test.each<[string, Partial<ClusterPlanInput>, ClusterGroupInput[], RegExp]>([
+    ['an election timeout under 5 heartbeats', { etcd: { heartbeatIntervalMs: 200, electionTimeoutMs: 900 } }, [cp(['cp-1'])], /^etcd\.electionTimeoutMs must be at least 5 heartbeats, 1000 ms \(got 900/],
+    ['the Cast region the timers follow', { castRegion: 'mars' }, [cp(['cp-1'])], /^castRegion must be one of asia-india, .* \(got "mars"\)/],
+    ['a control plane on a cloud that does not serve the region', { castRegion: 'eu-north' }, [cp(['cp-1'], Cloud.DIGITALOCEAN)], /^controlPlaneClouds must be clouds that serve Cast region eu-north \(got DigitalOcean\)/],
+  ])('etcd: %s', (_name, more, groups, problem) => {
+    expect(problemsOf(() => planCluster(input(groups, more)))).toEqual([expect.stringMatching(problem)]);
+  });
+
   test.each<[string, ClusterGroupInput[], string]>([
     ['only workers', [workers(['w-1'])], 'node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'],
     ['only autoscaled workers', [scaled('s/c1/web', Cloud.GCP, 'c1-web')], 'node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.'],
     ['no group at all', [], 'groups must hold a control-plane node to plan a cluster (got no nodes). Add a node group with role NodeRole.CONTROL_PLANE.'],
-  ])('no control plane: %s', (_name, groups, message) => {
-    expect(problemsOf(() => planCluster(input(groups)))).toEqual([message]);
+  ])('no control plane: %s; no etcd problem beside it, even with a bad override', (_name, groups, message) => {
+    expect(problemsOf(() => planCluster(input(groups, { etcd: { heartbeatIntervalMs: 0 } })))).toEqual([message]);
   });
 });

@@ -1,7 +1,8 @@
 /** The checks across node groups, with plain footprints and no App. */
 import { planAddresses } from '../../lib/core/address-plan';
 import { Cloud } from '../../lib/core/cloud';
-import { admissionProblems, clusterProblems, clusterWarnings, GroupFootprint, initNodeOf, scaledMeshModeProblems } from '../../lib/core/cluster-problems';
+import { MAX_API_SERVER_SEEDS } from '../../lib/core/api-seeds';
+import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint, scaledMeshModeProblems } from '../../lib/core/cluster-problems';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { NodeRole } from '../../lib/core/node-role';
 
@@ -95,17 +96,74 @@ describe('clusterProblems and clusterWarnings: once every group is known', () =>
     expect(clusterProblems(groups)).toEqual(problems);
   });
 
-  test.each<[number, number]>([
-    [1, 0],
-    [2, 1],
-    [3, 0],
-    [4, 1],
-  ])('%d control-plane nodes: %d warning(s)', (nodes, warnings) => {
-    expect(clusterWarnings([cp(Cloud.GCP, nodes)])).toHaveLength(warnings);
+  test.each<[string, GroupFootprint[], string[]]>([
+    [
+      `${MAX_API_SERVER_SEEDS} control planes, the most seeds a node carries: allowed`,
+      [named('s/c1/a', Cloud.AWS, NodeRole.CONTROL_PLANE, count('a', 8)), named('s/c1/g', Cloud.GCP, NodeRole.CONTROL_PLANE, count('g', 7))],
+      [],
+    ],
+    [
+      `${MAX_API_SERVER_SEEDS + 1} control planes, counted across groups; workers and autoscaled groups do not count`,
+      [
+        named('s/c1/a', Cloud.AWS, NodeRole.CONTROL_PLANE, count('a', 8)),
+        named('s/c1/w', Cloud.AWS, NodeRole.WORKER, count('w', 30)),
+        named('s/c1/g', Cloud.GCP, NodeRole.CONTROL_PLANE, count('g', 8)),
+        scaled('s/c1/web', Cloud.GCP, 'c1-web', 50),
+      ],
+      [
+        'control-plane nodes must be at most 15 (got 16): every node carries their public addresses in one cloud tag of 256 characters. Use fewer control planes (etcd recommends 3, 5 or 7).',
+      ],
+    ],
+    [
+      'too many control planes and an autoscaled group without its control plane: both at once',
+      [named('s/c1/g', Cloud.GCP, NodeRole.CONTROL_PLANE, count('g', 16)), scaled('s/c1/z', Cloud.AZURE, 'c1-z', 2)],
+      [expect.stringMatching(/^control-plane nodes must be at most 15 \(got 16\)/), expect.stringMatching(/^autoscaled node groups on Azure need a control-plane node on Azure \(got s\/c1\/z and none\)/)],
+    ],
+  ])('the API seeds: %s', (_name, groups, problems) => {
+    expect(clusterProblems(groups)).toEqual(problems);
   });
 
-  test('the init node: the first node of the first control-plane group', () => {
-    expect(initNodeOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w']), cp(Cloud.AWS, 2), cp(Cloud.GCP)])?.node.name).toBe('cp-aws-1');
-    expect(initNodeOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w'])])).toBeUndefined();
+  // One AWS or Azure tag of at most 256 characters holds every seed (lib/core/api-seeds.ts).
+  test('the limit keeps the seeds in one tag: 15 of the longest dotted addresses, space-separated, take 239 of its 256 characters', () => {
+    const longest = Array.from({ length: MAX_API_SERVER_SEEDS }, () => '255.255.255.255').join(' ');
+    expect(longest.length).toBe(239);
+  });
+
+  test.each<[string, GroupFootprint[], string[]]>([
+    ['no control plane: no warning (clusterProblems reports it)', [named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w'])], []],
+    ['three on three clouds: none', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), named('s/c1/w', Cloud.AWS, NodeRole.WORKER, count('w', 4))], []],
+    ['one: fewer than 3', [cp(Cloud.GCP)], ['control-plane count should be at least 3 (got 1): no etcd quorum survives losing one. Add control-plane nodes until there are 3.']],
+    [
+      'two in one group: fewer than 3, one cloud, an even count',
+      [cp(Cloud.AWS, 2)],
+      [
+        'control-plane count should be at least 3 (got 2): no etcd quorum survives losing one. Add control-plane nodes until there are 3.',
+        'control planes should span at least 2 clouds (got all 2 on AWS): a cloud outage takes the API down. Place control planes on other clouds of the Cast region.',
+        'control-plane count should be odd (got 2): 2 members tolerate 0 failures, as 1 does. Add or remove one.',
+      ],
+    ],
+    [
+      'three, two of them on one cloud in two groups: that cloud holds a quorum',
+      [cp(Cloud.GCP), cp(Cloud.AWS), named('s/c1/cp-gcp-b', Cloud.GCP, NodeRole.CONTROL_PLANE, ['cp-gcp-b'])],
+      [
+        "control planes on one cloud should be fewer than etcd's quorum of 2 (got 2 of 3 on GCP): a GCP outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
+      ],
+    ],
+    ['four on four clouds: an even count', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), cp(Cloud.DIGITALOCEAN)], ['control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.']],
+    ['autoscaled workers do not count as control planes', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), scaled('s/c1/web', Cloud.GCP, 'c1-web', 10)], []],
+  ])('warnings, where the control planes are: %s', (_name, groups, warnings) => {
+    expect(clusterWarnings(groups)).toEqual(warnings);
+  });
+
+  test('the control planes\' clouds: one per node, in group order, workers left out', () => {
+    const groups = [cp(Cloud.GCP, 2), named('s/c1/w', Cloud.AWS, NodeRole.WORKER, ['w']), cp(Cloud.AZURE), cp(Cloud.AWS)];
+    expect(controlPlaneCloudsOf(groups)).toEqual([Cloud.GCP, Cloud.GCP, Cloud.AZURE, Cloud.AWS]);
+    expect(controlPlaneCloudsOf([])).toEqual([]);
+  });
+
+  test('the first control plane: the first node of the first control-plane group with nodes', () => {
+    expect(firstControlPlaneOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w']), cp(Cloud.AWS, 2), cp(Cloud.GCP)])?.node.name).toBe('cp-aws-1');
+    expect(firstControlPlaneOf([named('s/c1/empty', Cloud.GCP, NodeRole.CONTROL_PLANE, []), cp(Cloud.AZURE)])?.node.name).toBe('cp-azure-1');
+    expect(firstControlPlaneOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w'])])).toBeUndefined();
   });
 });
