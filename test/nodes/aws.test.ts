@@ -21,7 +21,8 @@ describe('AWS nodes', () => {
 
   test('security defaults: IMDSv2 only, encrypted root disk, role security group, no key pair', () => {
     const worker = c.resource('aws_instance', 'c1-workers-1');
-    expect(worker.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+    // Instance tags are in IMDS because every node of a cluster carries the API seeds in one (see below).
+    expect(worker.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'enabled' });
     expect(worker.root_block_device).toMatchObject({ encrypted: true, volume_size: 80, volume_type: 'gp3' });
     expect(worker.vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-worker')}.id}`]);
     expect(worker.key_name).toBeUndefined();

@@ -22,8 +22,11 @@ describe('DigitalOcean nodes', () => {
 
   test('droplet: role tag (its firewall), UUID tag, VPC, Ubuntu 24.04, user data with its reserved IP', () => {
     const droplet = c.resource('digitalocean_droplet', 'c1-workers-1_');
-    expect(droplet.tags[0]).toMatch(/^\$\{digitalocean_tag\.[^.]+\.name\}$/);
-    expect(droplet.tags).toContain(`cast-cluster-uuid:${c.cluster.uuid}`);
+    // In a cluster the tags are one Terraform expression: the fixed tags, then one per API seed (below).
+    const fixed = /^\$\{concat\(\[(.*?)\], formatlist\(/.exec(droplet.tags)![1].split(', ');
+    expect(fixed[0]).toMatch(/^digitalocean_tag\.[^.]+\.name$/);
+    expect(fixed).toContain(`"cast-cluster-uuid:${c.cluster.uuid}"`);
+    expect(droplet.tags).toContain(`formatlist("cast-api:%d:%s"`);
     expect(droplet).toMatchObject({ image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb' });
     expect(droplet.vpc_uuid).toMatch(/^\$\{digitalocean_vpc\.[^.]+\.id\}$/);
     expect(c.userData(droplet.user_data)).toContain(`\${digitalocean_reserved_ip.${logicalId(c.json, 'digitalocean_reserved_ip', 'c1-workers-1-ip')}.ip_address}`);

@@ -51,14 +51,23 @@ describe('NodeGroup bad input: synth-time errors naming the path and the fix', (
     expect(() => Testing.synth(stack, true)).toThrow('node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.');
   });
 
-  test('an even control-plane count is a warning, not an error', () => {
+  test('where the control planes are is a warning, not an error: two, on one cloud, an even count', () => {
     const { cluster: c, stack } = cluster();
     c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, count: 2 });
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const warnings = c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
     expect(warnings).toEqual([
-      's/c1: 2 control-plane nodes is an even count: etcd tolerates no more failures than with one node fewer. Use an odd count.',
+      's/c1: control-plane count should be at least 3 (got 2): no etcd quorum survives losing one. Add control-plane nodes until there are 3.',
+      's/c1: control planes should span at least 2 clouds (got all 2 on AWS): a cloud outage takes the API down. Place control planes on other clouds of the Cast region.',
+      's/c1: control-plane count should be odd (got 2): 2 members tolerate 0 failures, as 1 does. Add or remove one.',
     ]);
+  });
+
+  test('three control planes on three clouds: no warning', () => {
+    const { cluster: c, stack } = cluster([Cloud.AWS, Cloud.GCP, Cloud.AZURE]);
+    for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) c.addNodeGroup(`cp-${cloud}`, { cloud, role: NodeRole.CONTROL_PLANE });
+    Testing.synth(stack, true);
+    expect(c.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
   });
 
   test('cloud-network mode across clouds is refused', () => {

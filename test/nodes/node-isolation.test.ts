@@ -1,12 +1,13 @@
 /**
  * No node pool: adding or removing one node changes only that node's resources.
  * Two synths are diffed resource by resource and user-data local by local;
- * nothing outside the node may move.
+ * nothing outside the node may move, but for the seeds when a control plane
+ * comes or goes.
  */
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
-import { diffSynths as diff, synthCluster } from './node-fixture';
+import { diffSynths as diff, StackJson, synthCluster } from './node-fixture';
 
 const clusterGroups = (workers: Partial<NodeGroupOptions>): Record<string, NodeGroupOptions> => ({
   'aws-cp': { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE },
@@ -37,10 +38,50 @@ describe('adding or removing one node changes only that node', () => {
     expect(removed.filter((address) => !address.includes('do-b'))).toEqual([]);
   });
 
-  test('adding a control-plane node leaves the init node and every other node alone', () => {
-    const groups = (count: number): Record<string, NodeGroupOptions> => ({ ...clusterGroups({}), 'gcp-cp': { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE, count } });
-    const { added, removed, changed } = diff(synthCluster([...ALL_CLOUDS], groups(1)).json, synthCluster([...ALL_CLOUDS], groups(2)).json);
-    expect({ removed, changed }).toEqual({ removed: [], changed: [] });
-    expect(added.filter((address) => !address.includes('c1-gcp-cp-2'))).toEqual([]);
+});
+
+/**
+ * Control planes come and go through one channel every node shares: the seeds, one local
+ * (`<cluster>_api-servers`) that every node's tags or metadata reference. A control plane
+ * added or removed changes that local, so at apply every node's seeds tag or metadata key
+ * changes in place (test/nodes/api-servers-in-place.test.ts: no provider replaces a VM for
+ * it). That local, and only it, may change here. User-data stays strict, because a changed
+ * user-data is what makes Azure and DigitalOcean replace a VM: no node's user-data local,
+ * and no resource, may change.
+ */
+describe('adding, removing or replacing a control plane changes only that node, and the seeds', () => {
+  const groups = (awsControlPlanes: string[], gcpControlPlanes = 1): Record<string, NodeGroupOptions> => ({
+    ...clusterGroups({}),
+    'aws-cp': { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, nodeNames: awsControlPlanes },
+    'gcp-cp': { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE, count: gcpControlPlanes },
+  });
+  const synth = (g: Record<string, NodeGroupOptions>) => synthCluster([...ALL_CLOUDS], g).json;
+  const seedsLocal = (json: StackJson) => Object.keys(json.locals ?? {}).filter((name) => /^c1_api-servers_[0-9A-F]{8}$/.test(name));
+  /** The seeds, as the public-address resources they name, in order. */
+  const seeds = (json: StackJson) => [...json.locals![seedsLocal(json)[0]].matchAll(/\$\{([a-z_]+\.[\w-]+)\.(?:public_ip|address|ip_address)\}/g)].map((m) => m[1]);
+  const seedsChange = (json: StackJson) => [`local.${seedsLocal(json)[0]}`];
+
+  test.each<[string, Record<string, NodeGroupOptions>, Record<string, NodeGroupOptions>, string[], string[]]>([
+    ['adding a control plane', groups(['cp-1', 'cp-2']), groups(['cp-1', 'cp-2'], 2), ['c1-gcp-cp-2'], []],
+    ['removing a control plane that is not the first', groups(['cp-1', 'cp-2']), groups(['cp-1']), [], ['cp-2']],
+    ['removing the first control plane', groups(['cp-1', 'cp-2']), groups(['cp-2']), [], ['cp-1']],
+    ['replacing the first control plane by one of another name', groups(['cp-1', 'cp-2']), groups(['cp-9', 'cp-2']), ['cp-9'], ['cp-1']],
+  ])('%s', (_name, before, after, addedNodes, removedNodes) => {
+    const [a, b] = [synth(before), synth(after)];
+    const { added, removed, changed } = diff(a, b);
+    expect(changed).toEqual(seedsChange(a));
+    expect(seedsLocal(a)).toEqual(seedsLocal(b));
+    expect(added.filter((address) => !addedNodes.some((node) => address.includes(node)))).toEqual([]);
+    expect(removed.filter((address) => !removedNodes.some((node) => address.includes(node)))).toEqual([]);
+    // The seeds: what stayed, in the order it had, with what came after it.
+    expect(seeds(a)).toHaveLength(before['aws-cp'].nodeNames!.length + (before['gcp-cp'].count ?? 1));
+    const kept = seeds(a).filter((seed) => !removedNodes.some((node) => seed.includes(`_${node}-ip_`)));
+    expect(seeds(b).filter((seed) => kept.includes(seed))).toEqual(kept);
+    expect(seeds(b)).toHaveLength(kept.length + addedNodes.length);
+  });
+
+  // `terraform apply -replace` of its VM, or a cloud that lost it: the configuration is the same one.
+  test('replacing the first control plane\'s VM is no change: the same groups synthesize the same configuration', () => {
+    expect(diff(synth(groups(['cp-1', 'cp-2'])), synth(groups(['cp-1', 'cp-2'])))).toEqual({ added: [], removed: [], changed: [] });
   });
 });

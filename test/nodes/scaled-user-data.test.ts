@@ -2,7 +2,7 @@
  * What the nodes of autoscaled groups receive (examples/autoscaling), once
  * Terraform has filled in the references: one worker document per group with
  * the identity left to the node, valid cloud-config within the cloud's size
- * limit; and the init node's cluster-autoscaler manifests.
+ * limit; and the cluster-autoscaler manifests, on the first control plane only.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,9 +21,12 @@ const app = Testing.app();
 buildApp(app);
 const stack = app.node.children.find((c): c is TerraformStack => TerraformStack.isStack(c))!;
 const json = JSON.parse(Testing.synth(stack));
-const locals = Object.entries(json.locals as Record<string, string>).map(([name, template]) => ({ name, final: interpolate(template) }));
+// Every node's user-data; the one other local is the seeds, which no user-data holds.
+const locals = Object.entries(json.locals as Record<string, string>)
+  .filter(([name]) => name.includes('user-data'))
+  .map(([name, template]) => ({ name, final: interpolate(template) }));
 const scaled = locals.filter((l) => /^elastic_[a-z-]+_user-data_[0-9A-F]{8}$/.test(l.name)).map((l) => ({ ...l, group: /^elastic_([a-z-]+)_user-data/.exec(l.name)![1] }));
-const init = locals.find((l) => l.name.includes('elastic-cp-aws-1-user-data'))!;
+const first = locals.find((l) => l.name.includes('elastic-cp-aws-1-user-data'))!;
 const files = (document: string) => parse(document).write_files as { path: string; content: string }[];
 const fileOf = (document: string, p: string) => files(document).find((f) => f.path === p)?.content;
 
@@ -55,7 +58,7 @@ describe('autoscaled groups: one worker document per group, identity found at bo
   });
 
   test('every document fits its cloud: AWS 16 KB after gzip, Azure and DigitalOcean 64 KB raw, GCP 256 KB', () => {
-    for (const doc of [...scaled.map((s) => ({ name: s.group, final: s.final })), { name: 'cp-aws (init)', final: init.final }]) {
+    for (const doc of [...scaled.map((s) => ({ name: s.group, final: s.final })), { name: 'cp-aws (first control plane)', final: first.final }]) {
       const aws = doc.name.includes('aws');
       const size = aws ? gzipSync(doc.final).length : Buffer.byteLength(doc.final);
       const max = aws ? 16 * 1024 : doc.name.includes('gcp') ? 256 * 1024 : 64 * 1024;
@@ -79,8 +82,8 @@ describe('autoscaled groups: one worker document per group, identity found at bo
   });
 });
 
-describe('the init node applies the cluster-autoscalers', () => {
-  const manifest = fileOf(init.final, '/etc/cast/manifests/cluster-autoscaler.yaml')!;
+describe('the first control plane applies the cluster-autoscalers', () => {
+  const manifest = fileOf(first.final, '/etc/cast/manifests/cluster-autoscaler.yaml')!;
   const documents = parseAllDocuments(manifest).map((d) => d.toJSON());
   const deployments = documents.filter((d) => d?.kind === 'Deployment' && String(d.metadata.name).startsWith('cluster-autoscaler'));
 
@@ -95,8 +98,9 @@ describe('the init node applies the cluster-autoscalers', () => {
     expect(args('azure')).toEqual(expect.arrayContaining(['--cloud-provider=azure', '--nodes=0:8:elastic-group', '--cores-total=0:256']));
   });
 
-  test('no other node carries the manifests', () => {
-    const others = locals.filter((l) => l !== init);
-    for (const l of others) expect(fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml')).toBeUndefined();
+  test('no other node carries the manifests, the other control planes included', () => {
+    const others = locals.filter((l) => l !== first);
+    expect(others.filter((l) => /elastic-cp-(gcp|azure)-1-user-data/.test(l.name))).toHaveLength(2);
+    for (const l of others) expect({ node: l.name, manifests: fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml') }).toEqual({ node: l.name, manifests: undefined });
   });
 });

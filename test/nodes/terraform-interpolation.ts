@@ -15,7 +15,7 @@ function fakeValue(expression: string): string {
   if (/^aws_s3_bucket\.[\w-]+\.bucket_regional_domain_name$/.test(expression)) return 'cast-mesh-bucket.s3.us-east-1.amazonaws.com';
   if (/^random_string\.[\w-]+\.result$/.test(expression)) return 'abc123';
   if (/^random_password\.[\w-]+\.result$/.test(expression)) return '0123456789abcdef';
-  // The init node's cluster-autoscaler manifests name the scaling groups and the Azure identity.
+  // The first control plane's cluster-autoscaler manifests name the scaling groups and the Azure identity.
   if (/^(aws_autoscaling_group|azurerm_linux_virtual_machine_scale_set|azurerm_resource_group)\.[\w-]+\.name$/.test(expression)) return 'elastic-group';
   if (/^azurerm_user_assigned_identity\.[\w-]+\.client_id$/.test(expression)) return '00000000-0000-4000-8000-000000000001';
   if (/^data\.azurerm_client_config\.[\w-]+\.subscription_id$/.test(expression)) return '00000000-0000-4000-8000-000000000002';

@@ -1,7 +1,8 @@
 /**
  * What each node of the default example receives once Terraform has filled in
  * the references: valid cloud-config (Debian's `cloud-init schema`), with the
- * node's own name and addresses, and CA keys only on control-plane nodes.
+ * node's own name and addresses and nothing of another node's, and CA keys
+ * only on control-plane nodes.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,6 +37,20 @@ describe('node user-data after Terraform fills it in', () => {
     const controlPlane = node.includes('-cp-');
     expect(files.includes('/etc/kubernetes/pki/ca.key')).toBe(controlPlane);
     expect(files.includes('/etc/kubernetes/pki/etcd/ca.key')).toBe(controlPlane);
+  });
+
+  // The rule that keeps a control plane's coming or going from replacing other VMs (Azure and
+  // DigitalOcean replace a VM whose user-data changes): a node's user-data names no other node.
+  // The seeds, which do name the control planes, travel beside it in tags and metadata.
+  test.each(userData.map((u) => [u.node, u] as const))('%s: no reference to another node, nor to the seeds', (node, u) => {
+    const others = userData.map((o) => o.node).filter((name) => name !== node);
+    const references = [...u.template.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
+    expect(references.length).toBeGreaterThan(0);
+    expect(references.filter((r) => others.some((other) => r.includes(`_${other}-`) || r.includes(`_${other}_`)))).toEqual([]);
+    expect(references.filter((r) => r.includes('local.'))).toEqual([]);
+    expect(others.filter((other) => u.template.includes(other))).toEqual([]);
+    // Its own address is the one node resource it names.
+    expect(references.filter((r) => r.includes(`_${node}-ip_`))).toHaveLength(references.filter((r) => /^(aws_eip|google_compute_address|azurerm_public_ip|digitalocean_reserved_ip)\./.test(r)).length);
   });
 
   test('every document fits its cloud: AWS counts 16 KB after gzip, the others 64 KB raw (GCP 256 KB)', () => {
