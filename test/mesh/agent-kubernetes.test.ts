@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Cloud } from '../../lib/core/cloud';
-import { NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
+import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
 import { MeshMode, MeshRecord, meshNodeInputOfRecord, planMesh, renderWireGuardConfig } from '../../lib/core/mesh';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { describeWithTool } from '../core/bootstrap/node-tools';
@@ -77,7 +77,7 @@ function node(kind: NodeBootstrapKind = 'worker') {
   const s = new StubCommands(STUBS);
   stubs.push(s);
   const input = fakeInput(kind, Cloud.AWS, {
-    mesh: { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'gcp-cp-1', privateCidr: '10.10.0.0/24' } as NodeBootstrapMesh,
+    mesh: { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, privateCidr: '10.10.0.0/24' },
   });
   const config = parseUserData(renderNodeUserData(input));
   writeFileSync(s.path('wg.key'), `${PRIVATE_KEY}\n`, { mode: 0o600 });

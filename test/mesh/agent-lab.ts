@@ -19,12 +19,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
+import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
 import { allocateMeshAddresses, MeshMode, MeshRecord } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { CloudConfig, contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
-import { FOUNDER_KIND, JOINER_KIND } from './bootstrap-kinds';
 import { PATH_LIMIT_MS, READY_LIMIT_MS, scaled } from './lab-waits';
 import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-lab';
 import { RecordsDir, timestamp } from './records-dir';
@@ -108,11 +107,9 @@ export class AgentLab {
     return this.meshAddresses.get(name)!;
   }
 
-  /** The node's user-data kind (what bootstrap-node.sh passes to mesh-up.sh): the first control-plane node founds the cluster. */
+  /** The node's user-data kind (what bootstrap-node.sh passes to mesh-up.sh). */
   kindOf(name: string): NodeBootstrapKind {
-    const node = this.node(name);
-    if (node.role === NodeRole.WORKER) return 'worker';
-    return node === this.initNode() ? FOUNDER_KIND : JOINER_KIND;
+    return this.node(name).role === NodeRole.CONTROL_PLANE ? 'control-plane' : 'worker';
   }
 
   initNode(): LabNode {
@@ -259,11 +256,9 @@ export class AgentLab {
             mtu: 1420,
             persistentKeepalive: 25,
             gatewaysPerCloud: 1,
-            // The founder's name, where the library's mesh settings still carry it.
-            initNodeName: this.initNode().name,
             // The node finds its private address in its subnet (10.1<k>.0.0/24 in the lab).
             privateCidr: `10.${k}.0.0/24`,
-          } as NodeBootstrapMesh,
+          },
         }),
       ),
     );

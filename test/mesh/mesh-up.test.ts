@@ -13,7 +13,6 @@ import { NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../
 import { MeshMode } from '../../lib/core/mesh';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
-import { FOUNDER_KIND, JOINER_KIND } from './bootstrap-kinds';
 import { StubCommands } from './stub-commands';
 
 const KEY = 'kPqBFm0E3b8HnJ4dq8OC1tXqZ3b8Ks3fW1mXc0D6y2M=';
@@ -34,8 +33,7 @@ const STUBS = {
 };
 /** What the renderer writes for a node of an autoscaled group (appended: a later line wins). */
 const SCALED = "CAST_MESH_ADDRESS=''\nCAST_MESH_CLAIM_CIDR='10.4.37.0/24'\n";
-// initNodeName: the founder's name, where the library's mesh settings still carry it.
-const MESH = { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'aws-cp-1' } as NodeBootstrapMesh;
+const MESH: NodeBootstrapMesh = { mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1 };
 
 const stubs: StubCommands[] = [];
 afterAll(() => stubs.forEach((s) => s.dispose()));
@@ -94,7 +92,7 @@ describe('mesh-up.sh', () => {
       return run.calls.filter((call) => call !== 'wg genkey').map((call) => call.split(n.s.dir).join('<node>'));
     };
     const worker = calls(node('worker'), 'worker');
-    const n = node(JOINER_KIND);
+    const n = node('control-plane');
     for (const arg of ['control-plane', 'init', 'join-control-plane']) expect({ arg, calls: calls(n, arg) }).toEqual({ arg, calls: worker });
   });
 
@@ -132,7 +130,7 @@ describe('mesh-up.sh', () => {
   });
 
   test('cloud-network: no key and no interface; the last pod routes are restored and the agent service starts', () => {
-    const n = node(JOINER_KIND, { mode: MeshMode.CLOUD_NETWORK });
+    const n = node('control-plane', { mode: MeshMode.CLOUD_NETWORK });
     const run = n.run();
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([`${n.agent} restore`, 'systemctl daemon-reload', 'systemctl enable --now cast-mesh-agent.service']);
@@ -188,7 +186,7 @@ describe('mesh-up.sh with agentUrl: downloads the agent and checks its SHA-256',
   const CURL = 'out=""; while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done; cp "$STUB_DIR/archive.tar" "$out"';
 
   function downloadNode(sha256: string) {
-    const n = node(FOUNDER_KIND, { agentUrl: URL, agentSha256: sha256 });
+    const n = node('control-plane', { agentUrl: URL, agentSha256: sha256 });
     n.s.add('curl', CURL);
     writeFileSync(n.s.path('archive.tar'), archive.bytes);
     const agent = n.s.path('opt/mesh/cast-mesh-agent');
