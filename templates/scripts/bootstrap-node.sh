@@ -157,7 +157,11 @@ join_control_plane() {
   # This node's API serving certificate, with its own public address as a SAN, before
   # kubeadm looks: it keeps a certificate that holds every SAN it expects.
   kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
-  kubeadm join --config "$JOIN_CONFIG"
+  # Joining as a node, kubeadm's preflight refuses a CA certificate already on disk (it
+  # expects to write the one discovery found: cmd/kubeadm/app/preflight/checks.go,
+  # JoinNodeChecks, when the JoinConfiguration has no controlPlane). A control plane has
+  # the cluster's CAs from cloud-init, and discovery pins that same CA.
+  kubeadm join --config "$JOIN_CONFIG" --ignore-preflight-errors=FileAvailable--etc-kubernetes-pki-ca.crt
   if [ -x "$AGENT_DIR/cast-mesh-agent" ]; then
     log "waiting for a control plane over the mesh (the agent publishes this node's record now that it is registered)"
     "$AGENT_DIR/cast-mesh-agent" wait-peer --role control-plane --timeout "$JOIN_WAIT"
@@ -181,7 +185,7 @@ case "$kind" in
       log "a control plane answers: joining the cluster"
       join_control_plane
     else
-      log "no control plane answered in $((FOUNDER_WAIT + JOIN_WAIT)) s (seeds: ${seeds:-none})" >&2
+      log "no control plane answered in $((FOUNDER_WAIT + JOIN_WAIT)) s, and only the first seed founds the cluster (this node: ${CAST_PUBLIC_ADDRESS:-no public address}; seeds: ${seeds:-none})" >&2
       exit 1
     fi
     apply_manifests

@@ -4,10 +4,12 @@
  * whose upper layers hold the files cloud-init would have written, and PATH
  * starts with stubs for the commands that would change the machine (kubeadm,
  * kubectl, systemctl, curl, ip, sleep), each of which appends its command line
- * to a log. Needs root, unshare and overlayfs; `sandboxSkipReason()` says why
- * not when they are missing.
+ * to a log; commands called by their full path are stubbed in place (`stubFile`).
+ * Several sandboxes can run at once (`start`) and share files under /tmp, which
+ * is not sandboxed. Needs root, unshare and overlayfs; `sandboxSkipReason()`
+ * says why not when they are missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,8 +62,45 @@ export class NodeSandbox {
     return this;
   }
 
+  /**
+   * Places an executable stub at `path`, for a command the scripts call by its full path
+   * (the API proxy, the agent, api-seeds.sh): like a PATH stub it logs `<name> <args>`,
+   * then runs `body`.
+   */
+  stubFile(path: string, body: string): this {
+    const name = path.split('/').pop()!;
+    return this.writeFile(path, `#!/usr/bin/env bash\necho "${name}\${*:+ $*}" >>"$CAST_TEST_LOG"\n${body}\n`, 0o755);
+  }
+
   /** Runs `command` as root in the sandbox, with `stubs` first on PATH. */
   run(command: readonly string[], stubs: Stubs, env: Readonly<Record<string, string>> = {}): SandboxRun {
+    const { args, options, log } = this.prepare(command, stubs, env);
+    const result = spawnSync('unshare', args, { ...options, encoding: 'utf8', timeout: 30_000 });
+    return this.outcome(result.status ?? -1, `${result.stdout}${result.stderr}`, log);
+  }
+
+  /**
+   * `run` without blocking, for nodes that boot at the same time and wait on each other
+   * (through files outside the sandboxes: /tmp is shared). Killed after `timeoutMs`.
+   */
+  start(command: readonly string[], stubs: Stubs, env: Readonly<Record<string, string>> = {}, timeoutMs = 60_000): Promise<SandboxRun> {
+    const { args, options, log } = this.prepare(command, stubs, env);
+    return new Promise((resolve, reject) => {
+      const child = spawn('unshare', args, options);
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve(this.outcome(status ?? -1, output, log));
+      });
+    });
+  }
+
+  /** The stubs, the call log and the unshare command line of one run. */
+  private prepare(command: readonly string[], stubs: Stubs, env: Readonly<Record<string, string>>) {
     const stubDir = join(this.root, 'stubs');
     const log = join(this.root, 'calls.log');
     rmSync(stubDir, { recursive: true, force: true });
@@ -80,14 +119,17 @@ export class NodeSandbox {
       return `mount -t overlay overlay -o lowerdir=${layer},upperdir=${upper},workdir=${work} ${layer}`;
     });
     const script = `set -e\n${mounts.join('\n')}\nexec "$@"\n`;
-    const result = spawnSync('unshare', ['-m', 'bash', '-c', script, 'sandbox', ...command], {
-      encoding: 'utf8',
-      env: { PATH: `${stubDir}:/usr/sbin:/usr/bin:/sbin:/bin`, CAST_TEST_LOG: log, HOME: this.root, ...env },
-      timeout: 30_000,
-    });
     return {
-      status: result.status ?? -1,
-      output: `${result.stdout}${result.stderr}`,
+      args: ['-m', 'bash', '-c', script, 'sandbox', ...command],
+      options: { env: { PATH: `${stubDir}:/usr/sbin:/usr/bin:/sbin:/bin`, CAST_TEST_LOG: log, HOME: this.root, ...env } },
+      log,
+    };
+  }
+
+  private outcome(status: number, output: string, log: string): SandboxRun {
+    return {
+      status,
+      output,
       calls: readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
       fileAfter: (path) => {
         try {

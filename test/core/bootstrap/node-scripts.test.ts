@@ -1,17 +1,22 @@
 /**
  * The node scripts, run for real against a rendered document in a sandbox (see
  * node-sandbox.ts): which commands bootstrap-node.sh runs for each kind and in
- * what order, what it does when the mesh is missing or kubeadm fails, and how
- * spot-handler.sh reacts to GCP's and Azure's notices. install-kubernetes.sh
- * is replaced by a stub (it installs packages); shellcheck covers it.
+ * what order; who founds a cluster and who joins it (three control planes booting
+ * at once, a first control plane replaced later, nothing answering, no seeds);
+ * what it does when the mesh is missing or kubeadm fails; and how spot-handler.sh
+ * reacts to GCP's and Azure's notices. install-kubernetes.sh is replaced by a stub
+ * (it installs packages), and so are the API proxy, the mesh agent and api-seeds.sh
+ * (each has its own tests); shellcheck covers them all.
  */
-import { hostname } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Cloud } from '../../../lib/core/cloud';
 import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { fakeInput } from './bootstrap-fixtures';
-import { NodeSandbox, sandboxSkipReason, Stubs } from './node-sandbox';
-import { fileAt, parseUserData } from './user-data-files';
+import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
+import { contentOf, fileAt, parseUserData } from './user-data-files';
 
 const skipReason = sandboxSkipReason();
 if (skipReason) console.warn(`Skipping the node script tests: ${skipReason}.`);
@@ -19,85 +24,280 @@ const describeIf = skipReason ? describe.skip : describe;
 
 const MESH_UP = '2: wg0    inet 10.4.17.3/32 scope global wg0';
 const NODE_STUBS: Stubs = {
-  kubeadm: '[ -z "${KUBEADM_FAILS:-}" ] || exit 1',
+  // kubeadm join's preflight refuses a CA certificate already on disk when it joins a node
+  // without controlPlane (cmd/kubeadm/app/preflight/checks.go, JoinNodeChecks:
+  // FileAvailableCheck{Path: cfg.CACertPath}), unless told to ignore that check. A successful
+  // `kubeadm init` makes the cluster's API answer (the marker the stub probe reads), and every
+  // call goes to the cluster's shared log too, in the order the nodes made them.
+  kubeadm: [
+    '[ -z "${KUBEADM_FAILS:-}" ] || exit 1',
+    'if [ -n "${CAST_TEST_CLUSTER:-}" ]; then echo "${CAST_TEST_NODE:-node} $*" >>"$CAST_TEST_CLUSTER/kubeadm.log"; fi',
+    'config=""; ignored=""',
+    'for ((i = 1; i <= $#; i++)); do',
+    '  case "${!i}" in',
+    '    --config) j=$((i + 1)); config="${!j}" ;;',
+    '    --ignore-preflight-errors=*) ignored="${!i#*=}" ;;',
+    '  esac',
+    'done',
+    'if [ "$1" = join ] && [ "$2" = --config ] && ! grep -q "^controlPlane:" "$config" && [ -e /etc/kubernetes/pki/ca.crt ] &&',
+    '  [[ ",${ignored,,}," != *,fileavailable--etc-kubernetes-pki-ca.crt,* && ",${ignored,,}," != *,all,* ]]; then',
+    '  echo "[ERROR FileAvailable--etc-kubernetes-pki-ca.crt]: /etc/kubernetes/pki/ca.crt already exists" >&2',
+    '  exit 1',
+    'fi',
+    'if [ "$1 $2" = "init --config" ] && [ -n "${CAST_TEST_CLUSTER:-}" ]; then touch "$CAST_TEST_CLUSTER/api-up"; fi',
+  ].join('\n'),
   kubectl: '',
   systemctl: '',
   curl: '',
   ip: 'echo "${IP_OUTPUT:-}"',
 };
 
-/** A sandbox holding the node's user-data files, a stubbed install script and an instance id. */
-function nodeWith(input: NodeBootstrapInput, options: { meshHook?: boolean } = {}): NodeSandbox {
+/** cast-api-proxy probe --timeout N: some control plane answers once the cluster's API is up (the marker), asked every 0.1 s for N s. */
+const PROXY_STUB = [
+  '[ "$1 $2" = "probe --timeout" ] || exit 2',
+  'for ((i = 0; i <= $3 * 10; i++)); do',
+  '  if [ -e "$CAST_TEST_CLUSTER/api-up" ]; then echo 203.0.113.10:6443; exit 0; fi',
+  '  sleep 0.1',
+  'done',
+  'exit 1',
+].join('\n');
+/** api-seeds.sh: the seeds the metadata service would give, or its failure. */
+const SEEDS_STUB = [
+  'if [ -n "${CAST_TEST_SEEDS_FAIL:-}" ]; then echo "cast-api-seeds: could not read meta-data/tags/instance from http://169.254.169.254" >&2; exit 1; fi',
+  'if [ -n "${CAST_TEST_SEEDS:-}" ]; then echo "$CAST_TEST_SEEDS"; fi',
+].join('\n');
+/** cast-mesh-agent wait-peer: a control plane is reachable over the mesh, unless told otherwise. */
+const AGENT_STUB = '[ "$1" = wait-peer ] || exit 2\n[ -z "${CAST_TEST_NO_PEER:-}" ] || { echo "cast-mesh-agent: no control plane over the mesh" >&2; exit 1; }';
+
+/**
+ * A sandbox holding the node's user-data files, a stubbed install script and an
+ * instance id, and stubs for the API proxy and api-seeds.sh; optionally a mesh hook
+ * and the mesh agent (a node with the mesh has both).
+ */
+function nodeWith(input: NodeBootstrapInput, options: { meshHook?: boolean; agent?: boolean } = {}): NodeSandbox {
   const sandbox = new NodeSandbox()
     .writeCloudConfig(parseUserData(renderNodeUserData(input)))
     .writeFile('/opt/cast/bin/install-kubernetes.sh', '#!/usr/bin/env bash\necho "install-kubernetes" >>"$CAST_TEST_LOG"\n', 0o755)
-    .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n');
+    .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n')
+    .stubFile('/opt/cast/mesh/cast-api-proxy', PROXY_STUB)
+    .stubFile('/opt/cast/bin/api-seeds.sh', SEEDS_STUB);
   if (options.meshHook) sandbox.writeFile('/opt/cast/bin/mesh-up.sh', '#!/usr/bin/env bash\necho "mesh-up $*" >>"$CAST_TEST_LOG"\n', 0o755);
+  if (options.agent) sandbox.stubFile('/opt/cast/mesh/cast-mesh-agent', AGENT_STUB);
   return sandbox;
 }
+
+/** A fresh cluster: a folder outside every sandbox where the API comes up (a marker) and kubeadm's calls are logged. */
+function newCluster(options: { apiUp?: boolean } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cast-cluster-'));
+  if (options.apiUp) writeFileSync(join(dir, 'api-up'), '');
+  return dir;
+}
+const clusterLog = (dir: string) => readFileSync(join(dir, 'kubeadm.log'), 'utf8').split('\n').filter((line) => line !== '');
 
 const phoneHome = (status: string) =>
   `curl -fsS --retry 10 --retry-connrefused --max-time 30 -o /dev/null --data-urlencode instance_id=i-0123456789abcdef0 --data-urlencode hostname=${hostname()} --data-urlencode node_name=%NODE% --data-urlencode status=${status} https://hooks.example.com/cast?cluster=prod`;
 
+/** What every node does before it asks anyone: install, guard the metadata service, mesh, check the mesh address, start the API proxy. */
+const BOOT = (kind: string, meshHook = true) => [
+  'install-kubernetes',
+  'systemctl daemon-reload',
+  'systemctl enable --now cast-metadata-guard.service',
+  ...(meshHook ? [`mesh-up ${kind}`] : []),
+  'ip -o -4 address show',
+  'systemctl enable --now cast-api-proxy.service',
+];
+const FOUND = ['kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml', 'kubeadm init --config /etc/cast/kubeadm-init.yaml'];
+/** The two-step join: as a node, a control plane over the mesh (with the agent), then etcd and the control plane. */
+const JOIN = (joinWait: number, agent = true) => [
+  'kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml',
+  'kubeadm join --config /etc/cast/kubeadm.yaml --ignore-preflight-errors=FileAvailable--etc-kubernetes-pki-ca.crt',
+  ...(agent ? [`cast-mesh-agent wait-peer --role control-plane --timeout ${joinWait}`] : []),
+  'kubeadm join phase control-plane-prepare all --config /etc/cast/kubeadm-control-plane.yaml',
+  'kubeadm join phase control-plane-join all --config /etc/cast/kubeadm-control-plane.yaml',
+];
+const APPLY = (...names: string[]) => names.map((name) => `kubectl --kubeconfig /etc/kubernetes/admin.conf apply --server-side --force-conflicts --field-manager=cast-bootstrap -f /etc/cast/manifests/${name}`);
+const SEEDS = '203.0.113.10 203.0.113.11 203.0.113.12';
+const kubeadmCalls = (run: SandboxRun) => run.calls.filter((c) => c.startsWith('kubeadm'));
+
 describeIf('bootstrap-node.sh', () => {
   const sandboxes: NodeSandbox[] = [];
+  const clusters: string[] = [];
   const track = (sandbox: NodeSandbox) => (sandboxes.push(sandbox), sandbox);
-  afterAll(() => sandboxes.forEach((s) => s.dispose()));
-
-  test('init: install, mesh hook, kubeadm init with the rendered config, cast RBAC, autoscaler, phone home', () => {
-    const input = fakeInput('init', Cloud.AWS, { autoscalerConfig: 'kind: List\n' });
-    const run = track(nodeWith(input, { meshHook: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'init'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual([
-      'install-kubernetes',
-      'systemctl daemon-reload',
-      'systemctl enable --now cast-metadata-guard.service',
-      'mesh-up init',
-      'ip -o -4 address show',
-      'kubeadm init --config /etc/cast/kubeadm.yaml',
-      'kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/cast/manifests/cast-rbac.yaml',
-      'kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/cast/manifests/cluster-autoscaler.yaml',
-      phoneHome('joined').replace('%NODE%', 'aws-cp-1'),
-    ]);
+  const cluster = (options: { apiUp?: boolean } = {}) => {
+    const dir = newCluster(options);
+    clusters.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    sandboxes.forEach((s) => s.dispose());
+    clusters.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
+  /** A control plane's environment: its mesh address up, short waits, the cluster's seeds. */
+  const controlPlaneEnv = (dir: string, extra: Record<string, string> = {}) => ({
+    IP_OUTPUT: MESH_UP,
+    CAST_TEST_CLUSTER: dir,
+    CAST_TEST_SEEDS: SEEDS,
+    CAST_FOUNDER_WAIT: '1',
+    CAST_JOIN_WAIT: '1',
+    ...extra,
   });
 
-  test('join-control-plane: its serving certificate first, then kubeadm join', () => {
-    const run = track(nodeWith(fakeInput('join-control-plane', Cloud.GCP), { meshHook: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'join-control-plane'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+  test('the first seed, when nothing answers: founds the cluster (its own certificate, kubeadm init), applies the manifests server-side, phones home', () => {
+    const input = fakeInput('control-plane', Cloud.AWS, { autoscalerConfig: 'kind: List\n' });
+    const dir = cluster();
+    const run = track(nodeWith(input, { meshHook: true, agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir));
+    expect(run.output).not.toContain('failed');
     expect(run.status).toBe(0);
-    expect(run.calls.slice(3, 7)).toEqual([
-      'mesh-up join-control-plane',
-      'ip -o -4 address show',
-      'kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml',
-      'kubeadm join --config /etc/cast/kubeadm.yaml',
+    expect(run.calls).toEqual([
+      ...BOOT('control-plane'),
+      'api-seeds.sh',
+      'cast-api-proxy probe --timeout 1',
+      ...FOUND,
+      ...APPLY('cast-rbac.yaml', 'cluster-autoscaler.yaml'),
+      phoneHome('joined').replace('%NODE%', 'aws-cp-1'),
     ]);
+    expect(run.output).toContain('cast: no control plane answers in 1 s and 203.0.113.10 is the first seed: founding the cluster');
+  });
+
+  test('a fresh cluster of three control planes booting at once inits exactly once: the first seed founds it, the others wait for its API and join in two steps', async () => {
+    const dir = cluster();
+    const nodes = [1, 2, 3].map((i) => ({
+      name: `aws-cp-${i}`,
+      meshAddress: `10.4.17.${i}`,
+      sandbox: track(
+        nodeWith(fakeInput('control-plane', Cloud.AWS, { nodeName: `aws-cp-${i}`, publicAddress: `203.0.113.1${i - 1}`, meshAddress: `10.4.17.${i}` }), { meshHook: true, agent: true }),
+      ),
+    }));
+    // The others start first: they must wait for the founder, whose first wait is as long as theirs.
+    const [founder, ...others] = await Promise.all(
+      [nodes[1], nodes[2], nodes[0]].map(({ name, meshAddress, sandbox }) =>
+        sandbox
+          .start(
+            ['/opt/cast/bin/bootstrap-node.sh', 'control-plane'],
+            NODE_STUBS,
+            controlPlaneEnv(dir, { CAST_TEST_NODE: name, IP_OUTPUT: `2: wg0    inet ${meshAddress}/32 scope global wg0`, CAST_JOIN_WAIT: '20' }),
+          )
+          .then((run) => ({ name, run })),
+      ),
+    ).then((runs) => [runs[2], runs[0], runs[1]]);
+    for (const { run } of [founder, ...others]) {
+      expect(run.output).not.toContain('failed');
+      expect(run.status).toBe(0);
+    }
+    expect(kubeadmCalls(founder.run)).toEqual(FOUND);
+    for (const { name, run } of others) {
+      expect(run.output).toContain(`cast: ${name} joined the cluster as control-plane`);
+      // No init of any kind but its own certificate, and the steps in order.
+      expect(run.calls.filter((c) => c.startsWith('kubeadm') || c.startsWith('cast-mesh-agent'))).toEqual(JOIN(20));
+      expect(run.calls.slice(-2)).toEqual([...APPLY('cast-rbac.yaml'), phoneHome('joined').replace('%NODE%', name)]);
+      // It asked for the founder's wait, then (unless the API came up meanwhile) for the join wait.
+      const probes = run.calls.filter((c) => c.startsWith('cast-api-proxy'));
+      expect([['cast-api-proxy probe --timeout 1'], ['cast-api-proxy probe --timeout 1', 'cast-api-proxy probe --timeout 20']]).toContainEqual(probes);
+    }
+    // Across the cluster: one `kubeadm init`, the founder's, before anyone joins.
+    const log = clusterLog(dir);
+    expect(log.filter((line) => / init --config /.test(line))).toEqual(['aws-cp-1 init --config /etc/cast/kubeadm-init.yaml']);
+    const initAt = log.indexOf('aws-cp-1 init --config /etc/cast/kubeadm-init.yaml');
+    for (const name of ['aws-cp-2', 'aws-cp-3']) {
+      const joinAt = log.findIndex((line) => line.startsWith(`${name} join --config`));
+      const etcdAt = log.indexOf(`${name} join phase control-plane-join all --config /etc/cast/kubeadm-control-plane.yaml`);
+      expect(joinAt).toBeGreaterThan(initAt);
+      expect(etcdAt).toBeGreaterThan(joinAt);
+    }
+  });
+
+  test('the first seed created after the cluster exists (a replaced first control plane): a control plane answers at once, it joins and never inits', () => {
+    const dir = cluster({ apiUp: true });
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.GCP), { meshHook: true, agent: true })).run(
+      ['/opt/cast/bin/bootstrap-node.sh', 'control-plane'],
+      NODE_STUBS,
+      controlPlaneEnv(dir, { CAST_FOUNDER_WAIT: '120', CAST_JOIN_WAIT: '1800' }),
+    );
+    expect(run.output).not.toContain('failed');
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([
+      ...BOOT('control-plane'),
+      'api-seeds.sh',
+      'cast-api-proxy probe --timeout 120',
+      ...JOIN(1800),
+      ...APPLY('cast-rbac.yaml'),
+      phoneHome('joined').replace('%NODE%', 'gcp-cp-1'),
+    ]);
+    expect(clusterLog(dir).filter((line) => line.includes(' init --config'))).toEqual([]);
+    expect(run.output).toContain('cast: a control plane answers: joining the cluster');
+  });
+
+  test('a control plane without the mesh agent joins in the same steps, without waiting for a peer', () => {
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS))).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster({ apiUp: true })));
+    expect(run.status).toBe(0);
+    expect(kubeadmCalls(run)).toEqual(JOIN(1, false));
+  });
+
+  test('not the first seed and nothing answers: fails after both waits, says why, never runs kubeadm, reports failed', () => {
+    const input = fakeInput('control-plane', Cloud.AWS, { nodeName: 'aws-cp-2', publicAddress: '203.0.113.11' });
+    const run = track(nodeWith(input, { agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_JOIN_WAIT: '2' }));
+    expect(run.status).toBe(1);
+    expect(run.calls).toEqual([
+      ...BOOT('control-plane', false),
+      'api-seeds.sh',
+      'cast-api-proxy probe --timeout 1',
+      'cast-api-proxy probe --timeout 2',
+      phoneHome('failed').replace('%NODE%', 'aws-cp-2'),
+    ]);
+    expect(run.output).toContain(
+      'cast: no control plane answered in 3 s, and only the first seed founds the cluster (this node: 203.0.113.11; seeds: 203.0.113.10 203.0.113.11 203.0.113.12)',
+    );
+  });
+
+  test.each([
+    ['api-seeds.sh fails (the metadata service does not answer)', { CAST_TEST_SEEDS_FAIL: '1' }],
+    ['api-seeds.sh finds no seeds (no tag)', { CAST_TEST_SEEDS: '' }],
+  ])('%s: even the first control plane does not found a cluster; it asks, then fails', (_what, env) => {
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS))).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), env));
+    expect(run.status).toBe(1);
+    expect(kubeadmCalls(run)).toEqual([]);
+    expect(run.calls.filter((c) => c.startsWith('cast-api-proxy'))).toEqual(['cast-api-proxy probe --timeout 1', 'cast-api-proxy probe --timeout 1']);
+    expect(run.output).toContain('(this node: 203.0.113.10; seeds: none)');
+  });
+
+  test('a worker never inits, even when nothing answers: it asks no seed and leaves the waiting to kubeadm join', () => {
+    const dir = cluster();
+    const run = track(nodeWith(fakeInput('worker', Cloud.AWS), { meshHook: true, agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, controlPlaneEnv(dir));
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([...BOOT('worker'), 'kubeadm join --config /etc/cast/kubeadm.yaml', phoneHome('joined').replace('%NODE%', 'aws-w-1')]);
+    expect(clusterLog(dir)).toEqual(['node join --config /etc/cast/kubeadm.yaml']);
+  });
+
+  test("the stub's kubeadm preflight has teeth: a node joined without controlPlane over a CA already on disk fails", () => {
+    const sandbox = track(nodeWith(fakeInput('worker', Cloud.AWS))).writeFile('/etc/kubernetes/pki/ca.crt', 'CA\n');
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('[ERROR FileAvailable--etc-kubernetes-pki-ca.crt]: /etc/kubernetes/pki/ca.crt already exists');
+  });
+
+  test('no control plane over the mesh: the node stays a registered node, never joins etcd, and reports failed', () => {
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS), { meshHook: true, agent: true })).run(
+      ['/opt/cast/bin/bootstrap-node.sh', 'control-plane'],
+      NODE_STUBS,
+      controlPlaneEnv(cluster({ apiUp: true }), { CAST_TEST_NO_PEER: '1' }),
+    );
+    expect(run.status).toBe(1);
+    expect(run.calls.filter((c) => c.startsWith('kubeadm') || c.startsWith('cast-mesh-agent') || c.startsWith('kubectl'))).toEqual(JOIN(1).slice(0, 3));
+    expect(run.calls.at(-1)).toBe(phoneHome('failed').replace('%NODE%', 'aws-cp-1'));
   });
 
   test('spot worker on GCP: kubeadm join, then the spot handler service is started', () => {
     const run = track(nodeWith(fakeInput('worker', Cloud.GCP, { spot: true, phoneHomeUrl: undefined }))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
     expect(run.status).toBe(0);
-    expect(run.calls).toEqual([
-      'install-kubernetes',
-      'systemctl daemon-reload',
-      'systemctl enable --now cast-metadata-guard.service',
-      'ip -o -4 address show',
-      'kubeadm join --config /etc/cast/kubeadm.yaml',
-      'systemctl daemon-reload',
-      'systemctl enable --now cast-spot-handler.service',
-    ]);
+    expect(run.calls).toEqual([...BOOT('worker', false), 'kubeadm join --config /etc/cast/kubeadm.yaml', 'systemctl daemon-reload', 'systemctl enable --now cast-spot-handler.service']);
     expect(run.output).toContain('no /opt/cast/bin/mesh-up.sh: not starting a mesh');
   });
 
-  test('no mesh address on any interface: stops before kubeadm and reports failed', () => {
+  test('no mesh address on any interface: stops before the proxy and kubeadm and reports failed', () => {
     const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: '2: eth0    inet 10.4.17.30/24 scope global eth0' });
     expect(run.status).toBe(1);
     expect(run.output).toContain('mesh address 10.4.17.3 is on no interface: the mesh did not come up');
-    expect(run.calls).toEqual([
-      'install-kubernetes',
-      'systemctl daemon-reload',
-      'systemctl enable --now cast-metadata-guard.service',
-      'ip -o -4 address show',
-      phoneHome('failed').replace('%NODE%', 'aws-w-1'),
-    ]);
+    expect(run.calls).toEqual([...BOOT('worker', false).slice(0, -1), phoneHome('failed').replace('%NODE%', 'aws-w-1')]);
   });
 
   test('kubeadm fails: the script fails and reports failed', () => {
@@ -107,16 +307,16 @@ describeIf('bootstrap-node.sh', () => {
   });
 
   test('a node that has joined already does nothing', () => {
-    const sandbox = track(nodeWith(fakeInput('worker'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
-    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+    const sandbox = track(nodeWith(fakeInput('control-plane'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster()));
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([]);
   });
 
-  test('a wrong kind is a usage error', () => {
-    const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'master'], NODE_STUBS);
+  test.each(['master', 'init', 'join-control-plane'])('a wrong kind (%s) is a usage error', (kind) => {
+    const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', kind], NODE_STUBS);
     expect(run.status).toBe(2);
-    expect(run.output).toContain('usage: /opt/cast/bin/bootstrap-node.sh init|join-control-plane|worker (got "master")');
+    expect(run.output).toContain(`usage: /opt/cast/bin/bootstrap-node.sh control-plane|worker (got "${kind}")`);
     expect(run.calls).toEqual([]);
   });
 });
@@ -142,7 +342,6 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
       "CAST_CLUSTER_NAME='prod'",
       "CAST_KUBERNETES_VERSION='1.34.2'",
       "CAST_KUBERNETES_MINOR='1.34'",
-      "CAST_CONTROL_PLANE_ENDPOINT='203.0.113.10'",
       "CAST_PUBLIC_ADDRESS=''",
       "CAST_MESH_ADDRESS=''",
       `CAST_MESH_CLAIM_CIDR='${claimCidr}'`,
@@ -177,7 +376,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
   // The metadata services by URL (the phone-home URL answers nothing); kubeadm fails when its configuration still holds a placeholder.
   const stubs = (answers: Record<string, string>): Stubs => ({
     ...NODE_STUBS,
-    kubeadm: 'if grep -qE "@CAST_[A-Z_]+@" /etc/cast/kubeadm.yaml; then echo "placeholder left" >&2; exit 3; fi',
+    kubeadm: 'for ((i = 1; i < $#; i++)); do j=$((i + 1)); if [ "${!i}" = --config ] && grep -qE "@CAST_[A-Z_]+@" "${!j}"; then echo "placeholder left in ${!j}" >&2; exit 3; fi; done',
     curl: `url="\${*: -1}"\ncase "$url" in\n  https://hooks.example.com/*) ;;\n${Object.entries(answers)
       .map(([path, body]) => `  http://169.254.169.254/${path}) printf '%s' '${body}' ;;`)
       .join('\n')}\n  *) exit 22 ;;\nesac`,
@@ -221,6 +420,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
       'systemctl enable --now cast-metadata-guard.service',
       'mesh-up worker',
       'ip -o -4 address show',
+      'systemctl enable --now cast-api-proxy.service',
       'kubeadm join --config /etc/cast/kubeadm.yaml',
       phoneHome('joined').replace('%NODE%', name),
     ]);
@@ -241,13 +441,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
     const sandbox = scaledWorker(Cloud.GCP, '');
     const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(gcp), { IP_OUTPUT: '2: ens4    inet 10.132.0.7/32 scope global ens4' });
     expect(run.status).toBe(0);
-    expect(run.calls.filter((c) => !c.startsWith('curl'))).toEqual([
-      'install-kubernetes',
-      'systemctl daemon-reload',
-      'systemctl enable --now cast-metadata-guard.service',
-      'ip -o -4 address show',
-      'kubeadm join --config /etc/cast/kubeadm.yaml',
-    ]);
+    expect(run.calls.filter((c) => !c.startsWith('curl'))).toEqual([...BOOT('worker', false), 'kubeadm join --config /etc/cast/kubeadm.yaml']);
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled('prod-gcp-pool-x7k2', '10.132.0.7', 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2'));
     expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\n$/);
   });
@@ -272,7 +466,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
 
   test('as renderNodeUserData writes it (scaledIdentity, no mesh): its own node-identity.sh, node.env and kubeadm.yaml', () => {
     const input = fakeInput('worker', Cloud.AWS, { nodeName: undefined, publicAddress: undefined, meshAddress: undefined, scaledIdentity: { namePrefix: 'prod-aws-pool' } });
-    const rendered = fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content;
+    const rendered = contentOf(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml'));
     expect(rendered).toContain('@CAST_PROVIDER_ID@');
     const sandbox = nodeWith(input);
     sandboxes.push(sandbox);
@@ -305,28 +499,40 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
     const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs(AWS_METADATA), { IP_OUTPUT: MESH_UP });
     expect(run.status).toBe(0);
     expect(run.calls.filter((c) => c.includes('169.254.169.254'))).toEqual([]);
-    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml').content);
+    expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(contentOf(fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/kubeadm.yaml')));
   });
 
-  test('a static control-plane node in cloud-network mode: its private address found at boot fills kubeadm.yaml and apiserver-cert.yaml', () => {
-    const input = fakeInput('join-control-plane', Cloud.AWS, { meshAddress: undefined });
+  test('a static control plane in cloud-network mode: its private address found at boot fills all four kubeadm files before it joins', () => {
+    const input = fakeInput('control-plane', Cloud.AWS, { meshAddress: undefined });
     const rendered = parseUserData(renderNodeUserData(input));
     const sandbox = nodeWith(input);
     sandboxes.push(sandbox);
-    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'join-control-plane'], stubs(AWS_METADATA), { IP_OUTPUT: '2: ens5    inet 172.31.5.6/20 scope global ens5' });
-    expect(run.output).not.toContain('failed');
-    expect(run.status).toBe(0);
-    expect(run.calls.filter((c) => c.includes('169.254.169.254')).map((c) => c.replace(/^curl .* (http:\S+)$/, '$1'))).toEqual([
-      'http://169.254.169.254/latest/api/token',
-      'http://169.254.169.254/latest/meta-data/local-ipv4',
-    ]);
-    for (const path of ['/etc/cast/kubeadm.yaml', '/etc/cast/apiserver-cert.yaml']) {
-      expect(run.fileAfter(path)).toBe(fileAt(rendered, path).content.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'"));
+    const dir = newCluster({ apiUp: true });
+    try {
+      const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], stubs(AWS_METADATA), {
+        IP_OUTPUT: '2: ens5    inet 172.31.5.6/20 scope global ens5',
+        CAST_TEST_CLUSTER: dir,
+        CAST_TEST_SEEDS: SEEDS,
+        CAST_FOUNDER_WAIT: '1',
+        CAST_JOIN_WAIT: '1',
+      });
+      expect(run.output).not.toContain('failed');
+      expect(run.status).toBe(0);
+      expect(run.calls.filter((c) => c.includes('169.254.169.254')).map((c) => c.replace(/^curl .* (http:\S+)$/, '$1'))).toEqual([
+        'http://169.254.169.254/latest/api/token',
+        'http://169.254.169.254/latest/meta-data/local-ipv4',
+      ]);
+      for (const path of ['/etc/cast/kubeadm.yaml', '/etc/cast/kubeadm-init.yaml', '/etc/cast/kubeadm-control-plane.yaml', '/etc/cast/apiserver-cert.yaml']) {
+        const before = contentOf(fileAt(rendered, path));
+        expect(before).toContain("'@CAST_MESH_ADDRESS@'");
+        expect(run.fileAfter(path)).toBe(before.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'"));
+      }
+      expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\n$/);
+      expect(kubeadmCalls(run)).toEqual(JOIN(1, false));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\n$/);
-    expect(run.calls.filter((c) => c.startsWith('kubeadm'))).toEqual(['kubeadm init phase certs apiserver --config /etc/cast/apiserver-cert.yaml', 'kubeadm join --config /etc/cast/kubeadm.yaml']);
   });
-
 });
 
 describeIf('metadata-guard.sh', () => {
@@ -334,7 +540,7 @@ describeIf('metadata-guard.sh', () => {
   afterAll(() => sandboxes.forEach((s) => s.dispose()));
 
   test('drops pod traffic to the metadata service and Azure WireServer, once', () => {
-    const sandbox = new NodeSandbox().writeCloudConfig(parseUserData(renderNodeUserData(fakeInput('init', Cloud.GCP))));
+    const sandbox = new NodeSandbox().writeCloudConfig(parseUserData(renderNodeUserData(fakeInput('control-plane', Cloud.GCP))));
     sandboxes.push(sandbox);
     // iptables -C finds no rule the first time, then finds both.
     const fresh = sandbox.run(['/opt/cast/bin/metadata-guard.sh'], { iptables: '[ "$2" != "-C" ]' });
