@@ -39,10 +39,10 @@ interface Inputs {
 function userData(scope: Construct, inputs: Inputs, cloud: Cloud, name: string, publicAddress: string): string {
   const text = renderNodeUserData({
     kind: 'worker', nodeName: name, cloud, clusterName: 'raw', kubernetesVersion: '1.34.2', podCidr: '10.217.0.0/16', serviceCidr: '10.96.0.0/12',
-    controlPlaneEndpoint: '203.0.113.10', publicAddress, meshAddress: '10.4.0.9', nodeLabels: {}, nodeTaints: [], credentials: inputs.credentials,
+    publicAddress, meshAddress: '10.4.0.9', nodeLabels: {}, nodeTaints: [], credentials: inputs.credentials,
     nodePortRange: '30000-32767',
     mesh: {
-      mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1, initNodeName: 'raw-cp-1',
+      mode: MeshMode.FULL_MESH, meshCidr: '10.4.0.0/16', listenPort: 51820, mtu: 1420, persistentKeepalive: 25, gatewaysPerCloud: 1,
       privateCidr: cloud === Cloud.DIGITALOCEAN ? '10.150.16.0/20' : undefined,
       agentUrl: cloud === Cloud.AWS ? `https://${inputs.agentHost}/cast-mesh-agent.tar` : undefined,
       agentSha256: cloud === Cloud.AWS ? AGENT.sha256 : undefined,

@@ -28,8 +28,13 @@ export function textFile(path: string, permissions: string, content: string): Wr
  */
 export function staticFile(cloud: Cloud, path: string, permissions: string, nodeText: string): WriteFile {
   if (cloud === Cloud.AWS) return { path, permissions, content: escapeTerraformTemplate(nodeText) };
-  return { path, permissions, encoding: 'gz+b64', content: gzipDeterministic(nodeText).toString('base64') };
+  let content = COMPRESSED.get(nodeText);
+  if (content === undefined) COMPRESSED.set(nodeText, (content = gzipDeterministic(nodeText).toString('base64')));
+  return { path, permissions, encoding: 'gz+b64', content };
 }
+
+/** The same few dozen files go to every node: each is compressed once per process. */
+const COMPRESSED = new Map<string, string>();
 
 /**
  * gzip at the highest level with a fixed header: zlib writes mtime 0, and the OS
