@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
 import { clusterNameProblem, clusterUuidProblem } from '../core/cluster-identity';
 import { userTagProblems } from '../core/cluster-labels';
@@ -112,10 +113,22 @@ export function propProblems(props: CastClusterProps, clouds: Cloud[], region: C
     }
   }
   problems.push(...userTagProblems(props.tags ?? {}));
-  if (props.apiServerDnsName !== undefined && !API_DNS_NAME.test(props.apiServerDnsName)) {
-    problems.push(
-      `apiServerDnsName must be a lowercase DNS name such as api.example.com, without scheme or port (got ${JSON.stringify(props.apiServerDnsName)}). Fix the name or leave it out.`,
-    );
-  }
+  problems.push(...apiServerDnsNameProblems(props.apiServerDnsName), ...etcdTokenProblems(props.etcd));
   return problems;
+}
+
+// Both are written into user-data at synth (certificate SANs, etcd's flags), so a value
+// Terraform only knows at apply cannot be used.
+function apiServerDnsNameProblems(name: string | undefined): string[] {
+  if (name === undefined) return [];
+  if (Token.isUnresolved(name)) return ['apiServerDnsName must be known at synth, for the API serving certificates (got a Token). Pass the name as a plain string.'];
+  if (API_DNS_NAME.test(name)) return [];
+  return [`apiServerDnsName must be a lowercase DNS name such as api.example.com, without scheme or port (got ${JSON.stringify(name)}). Fix the name or leave it out.`];
+}
+
+/** The timers' values are checked at synth, with the control planes' round trips (etcdTimingProblems); a Token is refused here. */
+function etcdTokenProblems(etcd: EtcdTimingOptions | undefined): string[] {
+  return (['heartbeatIntervalMs', 'electionTimeoutMs'] as const)
+    .filter((field) => etcd?.[field] !== undefined && Token.isUnresolved(etcd[field]))
+    .map((field) => `etcd.${field} must be known at synth, for the control planes' etcd flags (got a Token). Pass a number of milliseconds, or leave it unset.`);
 }

@@ -281,8 +281,11 @@ export class CastCluster extends Construct {
   private validateNodes(): string[] {
     const footprints = this.groups.map((g) => g.footprint);
     const etcd = { castRegion: this.region.id, controlPlaneClouds: controlPlaneCloudsOf(footprints), override: this.etcd };
-    for (const warning of [...clusterWarnings(footprints), ...etcdTimingWarnings(etcd)]) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
-    return [...clusterProblems(footprints), ...etcdTimingProblems(etcd)];
+    // etcd's checks wait for a control plane: a cluster without nodes is valid, and one of
+    // workers only gets clusterProblems' message, not a second one about etcd.
+    const checkEtcd = etcd.controlPlaneClouds.length > 0;
+    for (const warning of [...clusterWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : [])]) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
+    return [...clusterProblems(footprints), ...(checkEtcd ? etcdTimingProblems(etcd) : [])];
   }
 
   /**

@@ -1,7 +1,10 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { Cloud } from '../../lib/core/cloud';
+import { CastValidationError } from '../../lib/private/validation-error';
+import { NodeRole } from '../../lib/core/node-role';
 
 const ALL = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
 
@@ -103,5 +106,104 @@ describe('CastCluster bad input: a synth-time error naming the construct path, t
       'west/prod: name must be unique in the app (got "prod", already used by east/prod). Give each cluster its own name.',
     );
     expect(() => new CastCluster(west, 'staging', { name: 'staging', region: 'us-west', clouds: [Cloud.GCP] })).not.toThrow();
+  });
+});
+
+describe('apiServerDnsName: a DNS name known at synth, checked with the other props', () => {
+  const message = (got: string) =>
+    `stack/prod: apiServerDnsName must be a lowercase DNS name such as api.example.com, without scheme or port (got ${JSON.stringify(got)}). Fix the name or leave it out.`;
+
+  test.each(['https://api.example.com', 'api.example.com:6443', 'API.example.com', 'localhost', 'api_1.example.com', '-api.example.com', 'api.example.com.', 'api..example.com', '', `${'a'.repeat(64)}.example.com`])(
+    '%j is refused',
+    (name) => {
+      expect(errorOf({ apiServerDnsName: name })).toBe(message(name));
+    },
+  );
+
+  test.each(['api.example.com', 'k8s-api.prod.example.co.uk', 'a.b', `${'a'.repeat(63)}.example.com`])('%j is accepted', (name) => {
+    expect(() => new CastCluster(new TerraformStack(Testing.app(), 'stack'), 'prod', { name: 'prod', region: 'us-east', clouds: ALL, apiServerDnsName: name })).not.toThrow();
+  });
+
+  test('a Token is refused: the name goes into the serving certificates at synth', () => {
+    expect(errorOf({ apiServerDnsName: '${var.name}' }).startsWith('stack/prod: apiServerDnsName must be a lowercase DNS name')).toBe(true);
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    const name = new TerraformVariable(stack, 'name', { type: 'string' }).stringValue;
+    expect(() => new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: ALL, apiServerDnsName: name })).toThrow(
+      'stack/prod: apiServerDnsName must be known at synth, for the API serving certificates (got a Token). Pass the name as a plain string.',
+    );
+  });
+});
+
+describe('etcd: timers checked against the control planes at synth, every problem at once', () => {
+  /** A cluster with `controlPlanes` control-plane nodes on AWS and GCP (none: no group). */
+  function clusterWith(props: Partial<CastClusterProps>, controlPlanes = 3): { app: App; stack: TerraformStack; cluster: CastCluster } {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: ALL, ...props });
+    if (controlPlanes > 0) cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, count: controlPlanes - 1 || 1 });
+    if (controlPlanes > 1) cluster.addNodeGroup('cp-gcp', { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE });
+    return { app, stack, cluster };
+  }
+  /**
+   * What `cdktf synth` prints: the app's synth plans the cluster while it prepares the stack,
+   * before validations, and Node prints the error's `stack`, which names no frame.
+   */
+  function synthError(app: App): string[] {
+    try {
+      app.synth();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CastValidationError);
+      return (error as Error).stack!.replace(/^CastValidationError: /, '').split('\n');
+    } finally {
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+    }
+    throw new Error('expected an error');
+  }
+  /** The same checks as validations (`Testing.synth(stack, true)`), each line prefixed with the path by cdktf. */
+  function validationErrors(stack: TerraformStack): string[] {
+    try {
+      Testing.synth(stack, true);
+    } catch (error) {
+      return (error as Error).message.split('\n').filter((line) => line.startsWith('  [')).map((line) => line.trim());
+    }
+    throw new Error('expected an error');
+  }
+  const HEARTBEAT = 'etcd.heartbeatIntervalMs must be a whole number of milliseconds from 1 to 10000 (got 0): etcd wants a positive heartbeat, and 5 of them must fit in its longest election timeout. Leave it unset to use the value computed from the round trips.';
+  const ELECTION = 'etcd.electionTimeoutMs must be a whole number of milliseconds from 1 to 50000 (got 1.5): etcd refuses longer ones. Leave it unset to use the value computed from the round trips.';
+  const TOO_MANY = 'control-plane nodes must be at most 15 (got 16): every node carries their public addresses in one cloud tag of 256 characters. Use fewer control planes (etcd recommends 3, 5 or 7).';
+  const RATIO = 'etcd.electionTimeoutMs must be at least 5 heartbeats, 1000 ms (got 900 with a heartbeat of 200 ms). etcd refuses to start otherwise; use 2000 (10 heartbeats).';
+
+  test('both bad timers, each on a line with the construct path', () => {
+    expect(synthError(clusterWith({ etcd: { heartbeatIntervalMs: 0, electionTimeoutMs: 1.5 } }).app)).toEqual([`stack/prod: ${HEARTBEAT}`, `stack/prod: ${ELECTION}`]);
+    expect(validationErrors(clusterWith({ etcd: { heartbeatIntervalMs: 0, electionTimeoutMs: 1.5 } }).stack)).toEqual([`[stack/prod] ${HEARTBEAT}`, `[stack/prod] ${ELECTION}`]);
+  });
+
+  test('with the node groups\' problems: too many control planes and a timer etcd refuses, together', () => {
+    const props = { etcd: { heartbeatIntervalMs: 200, electionTimeoutMs: 900 } };
+    expect(synthError(clusterWith(props, 16).app)).toEqual([`stack/prod: ${TOO_MANY}`, `stack/prod: ${RATIO}`]);
+    expect(validationErrors(clusterWith(props, 16).stack)).toEqual([`[stack/prod] ${TOO_MANY}`, `[stack/prod] ${RATIO}`]);
+  });
+
+  test('a Token is refused when the cluster is made, with the other props\' problems', () => {
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    const heartbeat = new TerraformVariable(stack, 'heartbeat', { type: 'number' }).numberValue;
+    try {
+      new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: ALL, tags: { A: 'b' }, apiServerDnsName: 'API', etcd: { heartbeatIntervalMs: heartbeat, electionTimeoutMs: 2000 } });
+    } catch (error) {
+      expect((error as Error).message.split('\n')).toEqual([
+        expect.stringMatching(/^stack\/prod: tags must use lowercase letters/),
+        'stack/prod: apiServerDnsName must be a lowercase DNS name such as api.example.com, without scheme or port (got "API"). Fix the name or leave it out.',
+        "stack/prod: etcd.heartbeatIntervalMs must be known at synth, for the control planes' etcd flags (got a Token). Pass a number of milliseconds, or leave it unset.",
+      ]);
+      return;
+    }
+    throw new Error('expected an error');
+  });
+
+  test('checked once the cluster has a control plane: one without nodes synthesizes, one of workers gets one message', () => {
+    expect(() => Testing.synth(clusterWith({ etcd: { heartbeatIntervalMs: 0 } }, 0).stack, true)).not.toThrow();
+    const { stack, cluster } = clusterWith({}, 0);
+    cluster.addNodeGroup('workers', { cloud: Cloud.GCP, role: NodeRole.WORKER });
+    expect(validationErrors(stack)).toEqual(['[stack/prod] node groups need at least one control-plane node (got only workers). Add a node group with role NodeRole.CONTROL_PLANE.']);
   });
 });

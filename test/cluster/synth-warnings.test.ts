@@ -1,0 +1,76 @@
+/**
+ * Soft problems of where the control planes are, and of etcd timers shorter than the
+ * round trips, are warnings: `cdktf synth` succeeds and lists them in the manifest
+ * (what the CLI prints), each naming the cluster's construct path.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
+import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+
+/** The warnings a real synth records for a cluster with one control-plane group per entry of `controlPlanes`. */
+function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClusterProps> = {}): string[] {
+  const app = Testing.app();
+  try {
+    const stack = new TerraformStack(app, 'stack');
+    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [...ALL_CLOUDS], ...props });
+    controlPlanes.forEach(([cloud, count], i) => cluster.addNodeGroup(`cp-${i}`, { cloud, role: NodeRole.CONTROL_PLANE, count }));
+    cluster.addNodeGroup('workers', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 3 });
+    app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'manifest.json'), 'utf8'));
+    const annotations: { constructPath: string; level: string; message: string }[] = manifest.stacks.stack.annotations;
+    expect(annotations.filter((a) => a.level !== '@cdktf/warn')).toEqual([]);
+    for (const a of annotations) expect(a.constructPath).toBe('stack/prod');
+    return annotations.map((a) => a.message);
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+describe('synth warnings: a trade-off the user may choose, not an error', () => {
+  test.each<[string, [Cloud, number][], string[]]>([
+    ['three control planes on three clouds: none', [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]], []],
+    ['five on four clouds: none', [[Cloud.AWS, 2], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], []],
+    ['one control plane', [[Cloud.GCP, 1]], ['stack/prod: control-plane count should be at least 3 (got 1): no etcd quorum survives losing one. Add control-plane nodes until there are 3.']],
+    [
+      'three on one cloud',
+      [[Cloud.AWS, 3]],
+      ['stack/prod: control planes should span at least 2 clouds (got all 3 on AWS): a cloud outage takes the API down. Place control planes on other clouds of the Cast region.'],
+    ],
+    [
+      'three, two of them on one cloud in two groups',
+      [[Cloud.AZURE, 1], [Cloud.AWS, 1], [Cloud.AZURE, 1]],
+      [
+        "stack/prod: control planes on one cloud should be fewer than etcd's quorum of 2 (got 2 of 3 on Azure): a Azure outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
+      ],
+    ],
+    [
+      'four on four clouds',
+      [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]],
+      ['stack/prod: control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.'],
+    ],
+  ])('%s', (_name, controlPlanes, warnings) => {
+    expect(synthWarnings(controlPlanes)).toEqual(warnings);
+  });
+
+  test('etcd timers shorter than the worst round trip between the control planes\' clouds (Azure to DigitalOcean in us-east, 17 ms)', () => {
+    expect(synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], { etcd: { heartbeatIntervalMs: 10 } })).toEqual([
+      'stack/prod: etcd.heartbeatIntervalMs should be at least the worst round trip between control planes, 17 ms (got 10): followers miss heartbeats and call elections. Raise it or leave it unset.',
+      'stack/prod: etcd.electionTimeoutMs should be at least 10 round trips, 170 ms (got 100): network jitter then starts needless elections. Raise it or leave it unset.',
+    ]);
+  });
+
+  test('the placement warnings and the timers\' warnings together', () => {
+    const warnings = synthWarnings([[Cloud.AWS, 2]], { etcd: { heartbeatIntervalMs: 1 } });
+    expect(warnings.map((w) => w.replace(/ should .*/, ''))).toEqual([
+      'stack/prod: control-plane count',
+      'stack/prod: control planes',
+      'stack/prod: control-plane count',
+      'stack/prod: etcd.heartbeatIntervalMs',
+      'stack/prod: etcd.electionTimeoutMs',
+    ]);
+  });
+});
