@@ -60,7 +60,11 @@ export interface NodeGroupWiring {
   sshPublicKey(): string;
   /** The identity the cloud's cluster-autoscaler runs with on control-plane nodes; asked for at synth (undefined while the cloud has no autoscaled group). */
   autoscalerIdentity(): AutoscalerIdentity | undefined;
-  /** The API seeds every node carries in place (NodeSpec.apiServers): resolved at synth, when every control plane is known. */
+  /**
+   * The API seeds every node carries in place (NodeSpec.apiServers): a reference to the cluster's one
+   * seeds local, whose value is rendered at synth, when every control plane is known. A reference, not
+   * the template itself: DigitalOcean's builders pass it into Terraform functions (its tags).
+   */
   readonly apiServers: string;
   /** The user-data of one static node: a reference to a local made in `scope`, rendered at synth. */
   nodeUserData(scope: Construct, id: string, nodeName: string): string;
