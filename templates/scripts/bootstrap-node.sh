@@ -86,7 +86,11 @@ fi
 load_env
 : "${CAST_NODE_NAME:?missing in /etc/cast/node.env}"
 
-if [ -f /etc/kubernetes/kubelet.conf ]; then
+# Done: a worker once its kubelet is registered; a control plane once it runs etcd too
+# (kubeadm writes etcd's manifest last). A control plane registered as a node whose
+# bootstrap stopped before etcd (a failed join, a reboot) goes on from there.
+readonly ETCD_MANIFEST=/etc/kubernetes/manifests/etcd.yaml
+if [ -f /etc/kubernetes/kubelet.conf ] && { [ "$kind" = worker ] || [ -f "$ETCD_MANIFEST" ]; }; then
   log "${CAST_NODE_NAME} is already part of the cluster (/etc/kubernetes/kubelet.conf exists); nothing to do"
   exit 0
 fi
@@ -154,14 +158,18 @@ apply_manifests() {
 }
 
 join_control_plane() {
-  # This node's API serving certificate, with its own public address as a SAN, before
-  # kubeadm looks: it keeps a certificate that holds every SAN it expects.
-  kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
-  # Joining as a node, kubeadm's preflight refuses a CA certificate already on disk (it
-  # expects to write the one discovery found: cmd/kubeadm/app/preflight/checks.go,
-  # JoinNodeChecks, when the JoinConfiguration has no controlPlane). A control plane has
-  # the cluster's CAs from cloud-init, and discovery pins that same CA.
-  kubeadm join --config "$JOIN_CONFIG" --ignore-preflight-errors=FileAvailable--etc-kubernetes-pki-ca.crt
+  if [ -f /etc/kubernetes/kubelet.conf ]; then
+    log "registered as a node by an earlier boot, not yet a control plane: going on with the control-plane join"
+  else
+    # This node's API serving certificate, with its own public address as a SAN, before
+    # kubeadm looks: it keeps a certificate that holds every SAN it expects.
+    kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
+    # Joining as a node, kubeadm's preflight refuses a CA certificate already on disk (it
+    # expects to write the one discovery found: cmd/kubeadm/app/preflight/checks.go,
+    # JoinNodeChecks, when the JoinConfiguration has no controlPlane). A control plane has
+    # the cluster's CAs from cloud-init, and discovery pins that same CA.
+    kubeadm join --config "$JOIN_CONFIG" --ignore-preflight-errors=FileAvailable--etc-kubernetes-pki-ca.crt
+  fi
   if [ -x "$AGENT_DIR/cast-mesh-agent" ]; then
     log "waiting for a control plane over the mesh (the agent publishes this node's record now that it is registered)"
     "$AGENT_DIR/cast-mesh-agent" wait-peer --role control-plane --timeout "$JOIN_WAIT"
@@ -174,7 +182,10 @@ case "$kind" in
   control-plane)
     seeds="$("$BIN/api-seeds.sh" || true)"
     first_seed="${seeds%% *}"
-    if api_answers "$FOUNDER_WAIT"; then
+    if [ -f /etc/kubernetes/kubelet.conf ]; then
+      # Registered: the cluster exists, whatever answers now.
+      join_control_plane
+    elif api_answers "$FOUNDER_WAIT"; then
       log "a control plane answers: joining the cluster"
       join_control_plane
     elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ]; then

@@ -306,11 +306,31 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.calls.slice(-2)).toEqual(['kubeadm join --config /etc/cast/kubeadm.yaml', phoneHome('failed').replace('%NODE%', 'aws-w-1')]);
   });
 
-  test('a node that has joined already does nothing', () => {
-    const sandbox = track(nodeWith(fakeInput('control-plane'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
+  test('a control plane that has joined already (kubelet registered, etcd running) does nothing', () => {
+    const sandbox = track(nodeWith(fakeInput('control-plane')))
+      .writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600)
+      .writeFile('/etc/kubernetes/manifests/etcd.yaml', 'apiVersion: v1\n', 0o600);
     const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster()));
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([]);
+  });
+
+  test('a worker whose kubelet is registered does nothing', () => {
+    const sandbox = track(nodeWith(fakeInput('worker'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([]);
+  });
+
+  test('a control plane registered as a node but without etcd (an earlier boot stopped) goes on with the control-plane join, never init', () => {
+    const sandbox = track(nodeWith(fakeInput('control-plane'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster()));
+    expect(run.status).toBe(0);
+    const kubeadm = run.calls.filter((call) => call.startsWith('kubeadm '));
+    expect(kubeadm).toEqual([
+      'kubeadm join phase control-plane-prepare all --config /etc/cast/kubeadm-control-plane.yaml',
+      'kubeadm join phase control-plane-join all --config /etc/cast/kubeadm-control-plane.yaml',
+    ]);
   });
 
   test.each(['master', 'init', 'join-control-plane'])('a wrong kind (%s) is a usage error', (kind) => {
