@@ -288,7 +288,7 @@ export function controlPlaneProblems(controlPlaneClouds: readonly Cloud[]): stri
       if (count - here < quorum) {
         warnings.push(
           `control planes on one cloud should be fewer than etcd's quorum of ${quorum} (got ${here} of ${count} on ${CLOUD_DISPLAY_NAME[cloud]}): ` +
-            `a ${CLOUD_DISPLAY_NAME[cloud]} outage leaves ${count - here} member${count - here === 1 ? '' : 's'}, no quorum, and takes the API down. Move control planes to other clouds.`,
+            `${/^[AEIOU]/.test(CLOUD_DISPLAY_NAME[cloud]) ? 'an' : 'a'} ${CLOUD_DISPLAY_NAME[cloud]} outage leaves ${count - here} member${count - here === 1 ? '' : 's'}, no quorum, and takes the API down. Move control planes to other clouds.`,
         );
       }
     }

@@ -44,7 +44,7 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
       'three, two of them on one cloud in two groups',
       [[Cloud.AZURE, 1], [Cloud.AWS, 1], [Cloud.AZURE, 1]],
       [
-        "stack/prod: control planes on one cloud should be fewer than etcd's quorum of 2 (got 2 of 3 on Azure): a Azure outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
+        "stack/prod: control planes on one cloud should be fewer than etcd's quorum of 2 (got 2 of 3 on Azure): an Azure outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
       ],
     ],
     [
