@@ -40,8 +40,9 @@ describe('README example', () => {
     fs.rmSync(outdir, { recursive: true, force: true });
     const subnets = Object.values(stack.resource.aws_subnet as Record<string, { cidr_block: string }>).map((s) => s.cidr_block);
     expect(subnets).toEqual(['10.10.1.0/24']);
-    const api = Object.values(stack.resource.aws_vpc_security_group_ingress_rule as Record<string, { from_port?: number; cidr_ipv4: string }>).filter((r) => r.from_port === 6443);
-    expect(api.map((r) => r.cidr_ipv4)).toEqual(['203.0.113.0/24']);
+    const ingress = Object.values(stack.resource.aws_vpc_security_group_ingress_rule as Record<string, { from_port?: number; cidr_ipv4: string }>);
+    expect(ingress.filter((r) => r.from_port === 22).map((r) => r.cidr_ipv4)).toEqual(['203.0.113.0/24', '203.0.113.0/24']);
+    expect(ingress.filter((r) => r.from_port === 6443).map((r) => r.cidr_ipv4)).toEqual(['0.0.0.0/0']);
     expect(Object.keys(stack.provider)).toEqual(['aws', 'azurerm', 'digitalocean', 'google', 'random', 'tls']);
     const droplets = Object.values(stack.resource.digitalocean_droplet as Record<string, { name: string }>).map((d) => d.name);
     expect(droplets.sort()).toEqual(['edge-nyc-a', 'edge-nyc-b']);

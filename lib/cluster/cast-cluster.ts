@@ -71,6 +71,7 @@ export class CastCluster extends Construct {
   private readonly phoneHomeUrl?: string;
   private readonly apiServerDnsName?: string;
   private readonly etcd?: EtcdTimingOptions;
+  private readonly apiSourceRanges?: readonly string[];
   private credentials?: ClusterCredentials;
   /** The API seeds, a reference to one local: a template with references inlined into a function call (DigitalOcean's tags) would be emitted as bare expressions. */
   private apiServers?: string;
@@ -147,6 +148,7 @@ export class CastCluster extends Construct {
     this.phoneHomeUrl = props.phoneHomeUrl;
     this.apiServerDnsName = props.apiServerDnsName;
     this.etcd = props.etcd;
+    this.apiSourceRanges = props.firewall?.apiSourceRanges;
     this.mesh._useNodes({ meshNodes: () => meshNodesOf(this.groups.map((g) => g.group._planInput())) });
     this.node.addValidation({ validate: () => this.validateNodes() });
     describeCluster(this, this.name, () => this._description());
@@ -284,7 +286,8 @@ export class CastCluster extends Construct {
     // etcd's checks wait for a control plane: a cluster without nodes is valid, and one of
     // workers only gets clusterProblems' message, not a second one about etcd.
     const checkEtcd = etcd.controlPlaneClouds.length > 0;
-    for (const warning of [...clusterWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : [])]) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
+    const warnings = [...clusterWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : []), ...apiSourceWarnings(this.apiSourceRanges, footprints)];
+    for (const warning of warnings) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
     return [...clusterProblems(footprints), ...(checkEtcd ? etcdTimingProblems(etcd) : [])];
   }
 
@@ -335,6 +338,19 @@ export class CastCluster extends Construct {
     };
     return description;
   }
+}
+
+/**
+ * Until it has joined, a node reaches the API at the control planes' public addresses
+ * on 6443 from its own public address (its proxy's seeds): a narrowed API source range
+ * that leaves nodes out keeps them from joining.
+ */
+function apiSourceWarnings(ranges: readonly string[] | undefined, groups: readonly GroupFootprint[]): string[] {
+  if (ranges === undefined || ranges.includes('0.0.0.0/0') || !groups.some((g) => g.nodes.length > 0 || g.scaled)) return [];
+  const scaled = groups.some((g) => g.scaled) ? ' Autoscaled nodes get addresses no range can name in advance: leave the API open to them.' : '';
+  return [
+    `firewall.apiSourceRanges should hold every node's public address (got ${ranges.join(', ')}): a node reaches the API at the control planes' public addresses on tcp 6443 until it has joined, and cannot join from outside these ranges. Add the nodes' addresses, or leave apiSourceRanges out.${scaled}`,
+  ];
 }
 
 /** Two clusters of one name would share resource names and the same UUID. */

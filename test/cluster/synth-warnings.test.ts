@@ -74,3 +74,19 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
     ]);
   });
 });
+
+describe('synth warnings: an API source range that leaves the nodes out', () => {
+  const threeClouds: [Cloud, number][] = [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]];
+
+  test('a narrowed range warns that nodes join through the control planes\' public addresses, and how to fix it', () => {
+    const warnings = synthWarnings(threeClouds, { firewall: { apiSourceRanges: ['203.0.113.0/24'] } });
+    expect(warnings).toEqual([
+      "stack/prod: firewall.apiSourceRanges should hold every node's public address (got 203.0.113.0/24): a node reaches the API at the control planes' public addresses on tcp 6443 until it has joined, and cannot join from outside these ranges. Add the nodes' addresses, or leave apiSourceRanges out.",
+    ]);
+  });
+
+  test('the default (anywhere), or a list that holds it, warns nothing', () => {
+    expect(synthWarnings(threeClouds)).toEqual([]);
+    expect(synthWarnings(threeClouds, { firewall: { apiSourceRanges: ['203.0.113.0/24', '0.0.0.0/0'] } })).toEqual([]);
+  });
+});
