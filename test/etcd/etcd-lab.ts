@@ -1,18 +1,27 @@
 /**
- * Real etcd over a real WireGuard mesh: the namespace lab (test/mesh/namespace-lab.ts)
- * with one control plane per cloud, the full mesh the library plans and renders,
- * the round trips of lib/core/etcd-timings.ts between the clouds, and one Debian
- * etcd member per node listening on its mesh address. All I/O of the etcd test
- * lives here.
+ * Real etcd over a real WireGuard mesh: the agent lab (test/mesh/agent-lab.ts) with one
+ * control plane per cloud, each running the `mesh-up.sh` and `cast-mesh-agent` its rendered
+ * user-data carries, the round trips of lib/core/etcd-timings.ts between the clouds, and one
+ * Debian etcd member per node listening on its mesh address. All I/O of the etcd test lives
+ * here and in the mesh labs it builds on.
  *
  * ```
  *   <prefix>-r ("the internet"): every packet routed between two clouds goes
  *      out of <prefix>-dl, a TUN device of delay-line.py, which hands it back
  *      after half the table's round trip of its two clouds (± a fifth of that)
- *   <prefix>-n<i>: wireguard-go (rendered config) + etcd on its mesh address
- *      state/<node>/wg0.conf, wg0.setup   the node's saved mesh configuration
- *      state/<node>/data                  etcd's data directory
+ *   <prefix>-n<i>: wireguard-go (started by mesh-up.sh) + etcd on its mesh address
+ *      <agent lab>/nodes/<node>/                  the node's disk (agent-lab.ts): node.env, mesh.env,
+ *                                                 wg.key, state/mesh-records.json (the last sync)
+ *      <agent lab>/nodes/<node>/etcd, etcd.log    etcd's data directory and log
+ *   <agent lab>/records: the stand-in API (records-dir.ts), moved away to make it unreachable
  * ```
+ *
+ * The mesh comes up as on a node: `mesh-up.sh control-plane` (key, interface, no peers: nothing
+ * is published before the Node exists), the lab registers the Nodes as kubeadm would, and each
+ * node's agent syncs over the records directory until it keeps every member's record. A reboot is
+ * AgentLab.powerOff (wireguard-go ends, the interface and its routes go with it) and `mesh-up.sh
+ * interface`, which runs `cast-mesh-agent restore`: the peers come back from the node's own copy of
+ * its last sync, with no API.
  *
  * Delays: `tc qdisc … netem delay` is what one would reach for, but kernels built
  * without sch_netem (CONFIG_NET_SCH_NETEM unset: the machines this project runs on)
@@ -27,23 +36,22 @@
  * from the cluster); that rendering is wired separately.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { etcdTimings, EtcdTimings, roundTripMs } from '../../lib/core/etcd-timings';
-import { MeshMode, MeshPlan, planMesh, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { AgentLab, missingLabBinaries, onPath } from '../mesh/agent-lab';
 import { READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
 import { LabNode, must, NamespaceLab, run, RunResult } from '../mesh/namespace-lab';
 
-/** What the lab runs (.ci/run installs them). */
-export const ETCD_LAB_BINARIES = ['etcd', 'etcdctl', 'wireguard-go', 'wg', 'ip', 'ss', 'python3'];
+/** What the lab runs besides the agent lab's tools (.ci/run installs them all). */
+const ETCD_BINARIES = ['etcd', 'etcdctl'];
 
-const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-
+/** The tools the lab runs that are not on PATH: etcd's, then the agent lab's. */
 export function missingEtcdLabBinaries(): string[] {
-  return ETCD_LAB_BINARIES.filter((binary) => !onPath(binary));
+  return [...ETCD_BINARIES.filter((binary) => !onPath(binary)), ...missingLabBinaries()];
 }
 
 /**
@@ -56,7 +64,9 @@ export function describeEtcdLab(what: string): jest.Describe {
   const reasons = [
     ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
     ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go and the delay line need a TUN device)']),
-    ...(missing.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missing.join(', ')} (apt-get install etcd-server etcd-client wireguard-go wireguard-tools iproute2 python3)`] : []),
+    ...(missing.length > 0 && process.env.CI !== 'true'
+      ? [`missing binaries: ${missing.join(', ')} (apt-get install etcd-server etcd-client wireguard-go wireguard-tools iproute2 iputils-ping python3)`]
+      : []),
   ];
   if (reasons.length === 0) return describe;
   console.warn(`Skipping the ${what}: ${reasons.join('; ')}.`);
@@ -72,53 +82,62 @@ export function controlPlaneSpecs(clouds: readonly Cloud[]) {
 }
 
 export class EtcdLab {
-  /** Builds the namespaces, applies the full mesh, saves each node's mesh files, starts the delay line; no etcd yet. */
+  /**
+   * Builds the namespaces, starts the delay line, brings every node's mesh up with its own
+   * mesh-up.sh and agent (synced over the reachable records directory until each keeps every
+   * member's record); no etcd yet.
+   */
   static async create(castRegion: string, clouds: readonly Cloud[]): Promise<EtcdLab> {
-    const lab = await NamespaceLab.create(controlPlaneSpecs(clouds));
-    let etcdLab: EtcdLab | undefined;
+    const mesh = await AgentLab.create(controlPlaneSpecs(clouds), MeshMode.FULL_MESH);
+    const etcdLab = new EtcdLab(mesh, castRegion);
     try {
-      etcdLab = new EtcdLab(lab, castRegion, planMesh({ nodes: lab.meshNodes(), mode: MeshMode.FULL_MESH }));
       await etcdLab.startDelayLine();
-      // One node after the other: nodes configured together send crossing handshake initiations, and
-      // WireGuard retries only after REKEY_TIMEOUT (5 s, lab-waits.ts). A node configured later initiates
-      // towards nodes that are already listening, and they answer at once.
-      for (const node of lab.nodes) await lab.apply(etcdLab.plan, { only: [node.name] });
-      etcdLab.saveMeshFiles();
+      const results = await Promise.all(etcdLab.nodes.map(async (node) => ({ node: node.name, ...(await mesh.meshUp(node.name)) })));
+      const failed = results.filter((result) => result.code !== 0);
+      if (failed.length > 0) throw new Error(failed.map((r) => `mesh-up.sh on ${r.node} failed (${r.code}): ${r.stdout}${r.stderr}`).join('\n'));
+      // As kubeadm and the controller manager would: each Node with the control-plane label and its pod CIDR.
+      for (const node of etcdLab.nodes) mesh.register(node.name);
+      await mesh.syncEach();
     } catch (error) {
-      await (etcdLab ? etcdLab.cleanup() : lab.cleanup());
+      await etcdLab.cleanup();
       throw error;
     }
     return etcdLab;
   }
 
-  readonly dir = mkdtempSync(join(tmpdir(), 'cast-etcd-lab-'));
   /** The timers every member runs with, as the library computes them for these clouds. */
   readonly timings: EtcdTimings;
   private readonly members = new Map<string, ChildProcess>();
   private delayLine: ChildProcess | undefined;
 
   private constructor(
-    readonly lab: NamespaceLab,
+    /** The nodes' meshes: mesh-up.sh, the agent, the records directory standing in for the API. */
+    readonly mesh: AgentLab,
     readonly castRegion: string,
-    readonly plan: MeshPlan,
   ) {
-    this.timings = etcdTimings({ castRegion, controlPlaneClouds: lab.nodes.map((node) => node.cloud) });
+    this.timings = etcdTimings({ castRegion, controlPlaneClouds: mesh.nodes.map((node) => node.cloud) });
+  }
+
+  /** The namespaces and their processes. */
+  get lab(): NamespaceLab {
+    return this.mesh.lab;
   }
 
   get nodes(): LabNode[] {
-    return this.lab.nodes;
+    return this.mesh.nodes;
   }
 
   node(name: string): LabNode {
-    return this.lab.node(name);
+    return this.mesh.node(name);
   }
 
   meshAddress(name: string): string {
-    return this.plan.nodes.find((node) => node.name === name)!.meshAddress;
+    return this.mesh.meshAddress(name);
   }
 
+  /** The node's disk (agent-lab.ts), which holds etcd's data directory and log too. */
   stateDir(name: string): string {
-    return join(this.dir, name);
+    return this.mesh.nodeDir(name);
   }
 
   /**
@@ -140,7 +159,7 @@ export class EtcdLab {
   startMember(name: string, state: 'new' | 'existing' = 'new'): void {
     if (this.members.has(name)) throw new Error(`etcd ${name} is already running`);
     const address = this.meshAddress(name);
-    const dataDir = join(this.stateDir(name), 'data');
+    const dataDir = join(this.stateDir(name), 'etcd');
     const log = openSync(join(this.stateDir(name), 'etcd.log'), 'a');
     const args = [
       ...['--name', name, '--data-dir', dataDir],
@@ -208,31 +227,31 @@ export class EtcdLab {
     return existsSync(file) ? readFileSync(file, 'utf8').slice(-1500) : '(no log)';
   }
 
-  /** What a reboot does to the mesh: wireguard-go ends and the interface, its address and routes go with it. */
-  async tearDownMesh(name: string): Promise<void> {
-    await this.lab.stopWireGuard(this.node(name));
+  /** What a reboot does to the mesh: the node's agent stops, wireguard-go ends, and the interface, its address and routes go with it. */
+  async powerOffMesh(name: string): Promise<void> {
+    await this.mesh.powerOff(name);
+  }
+
+  /** Whether the node has its WireGuard interface. */
+  async hasInterface(name: string): Promise<boolean> {
+    return (await run('ip', ['-n', this.node(name).ns, 'link', 'show', 'dev', this.node(name).ifname])).code === 0;
+  }
+
+  /** The records backend becomes unreachable (the directory is moved away), unless it already is. */
+  apiOffline(): void {
+    if (this.apiReachable()) this.mesh.api.goOffline();
+  }
+
+  apiReachable(): boolean {
+    return existsSync(this.mesh.recordsDir);
   }
 
   /**
-   * Brings the node's interface back from the files saved on its disk: wireguard-go,
-   * `wg setconf` of the saved config, the saved `ip` lines.
-   *
-   * TODO(cast-mesh-agent restore): once `cast-mesh-agent restore` has landed in
-   * templates/mesh/agent (decision 0002: at boot it applies the records of the last sync,
-   * /var/lib/cast/mesh-records.json, without the API), build this lab on test/mesh/agent-lab.ts
-   * (mesh-up.sh and the agent on each node) and restore with mesh-up.sh's interface and
-   * `cast-mesh-agent restore` instead of replaying the rendered files.
+   * What the node runs at boot before anything needs the API (the agent service's ExecStartPre):
+   * `mesh-up.sh interface`, the interface again and `cast-mesh-agent restore` of its last sync.
    */
-  async restoreMesh(name: string): Promise<void> {
-    const node = this.node(name);
-    await this.lab.startWireGuard(node);
-    await must('ip', ['netns', 'exec', node.ns, 'wg', 'setconf', node.ifname, join(this.stateDir(name), 'wg0.conf')]);
-    const lines = readFileSync(join(this.stateDir(name), 'wg0.setup'), 'utf8');
-    await must('ip', ['-n', node.ns, '-batch', '-'], lines.split('\n').filter((line) => line !== '').map((line) => line.slice(3)).join('\n') + '\n');
-    // wireguard-go binds its UDP port only once the link is up (see NamespaceLab.waitForListener).
-    await waitFor(`${name}: nothing listens on udp port ${this.plan.listenPort}`, async () => (await must('ip', ['netns', 'exec', node.ns, 'ss', '-Hnul', `sport = :${this.plan.listenPort}`])).trim() !== '', {
-      limitMs: READY_LIMIT_MS,
-    });
+  restoreMesh(name: string): Promise<RunResult> {
+    return this.mesh.meshUp(name, 'interface');
   }
 
   /** Runs templates/scripts/etcd-remove-member.sh in the node's namespace against its own member (plain HTTP). */
@@ -251,24 +270,16 @@ export class EtcdLab {
     });
   }
 
-  /** Ends every etcd and the delay line (by the pids this lab holds), then the namespaces and files. Safe to call twice. */
+  /**
+   * Ends every etcd and the delay line (by the pids this lab holds), then the agent lab: the
+   * wireguard-go processes mesh-up.sh started (by pid), the namespaces, the nodes' files. Safe to call twice.
+   */
   async cleanup(): Promise<void> {
     const children = [...this.members.values(), ...(this.delayLine ? [this.delayLine] : [])];
     this.members.clear();
     this.delayLine = undefined;
     await Promise.all(children.map((child) => stopChild(child, 'SIGKILL')));
-    await this.lab.cleanup();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** The node's mesh configuration as it would sit on its disk: the rendered WireGuard config and interface lines. */
-  private saveMeshFiles(): void {
-    for (const node of this.nodes) {
-      mkdirSync(this.stateDir(node.name), { recursive: true });
-      const config = renderWireGuardConfig(this.plan, node.name, { privateKey: node.privateKey, publicKeyOf: (peer) => this.node(peer).publicKey });
-      writeFileSync(join(this.stateDir(node.name), 'wg0.conf'), config, { mode: 0o600 });
-      writeFileSync(join(this.stateDir(node.name), 'wg0.setup'), renderInterfaceSetup(this.plan, node.name, { interfaceName: node.ifname }).join('\n') + '\n');
-    }
+    await this.mesh.cleanup();
   }
 
   /** delay-line.py in the router namespace, and the policy routes that send cross-cloud packets through it. */

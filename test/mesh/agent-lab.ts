@@ -209,6 +209,36 @@ export class AgentLab {
     return join(this.nodeDir(name), 'state/mesh-records.json');
   }
 
+  /** Names of the records the node's agent kept at its last sync (CAST_MESH_RECORDS_CACHE), sorted; none before its first. */
+  cachedNames(name: string): string[] {
+    const path = this.cachePath(name);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')).records as { name: string }[]).map((r) => r.name).sort() : [];
+  }
+
+  /**
+   * `cast-mesh-agent sync` on each of `names` in turn (one pass of its `run` loop each), round after
+   * round, until each keeps a record of every one of them: a node publishes its own record in its
+   * first sync and learns of nodes that published after it in its next, so registered Nodes take two
+   * rounds. One node after the other, so no two add each other at the same moment: a node that adds
+   * a peer initiates a handshake at once (persistent keepalive), the peer drops it while it does not
+   * know the node, and answers it once its own sync has added the node; crossing initiations would
+   * wait for WireGuard's retry instead (lab-waits.ts). Throws with the agent's output when a sync
+   * fails, or when a round changes no node's records and some are still missing (a Node not
+   * registered, say).
+   */
+  async syncEach(names: readonly string[] = this.nodes.map((node) => node.name)): Promise<void> {
+    const missing = () => names.filter((name) => !names.every((peer) => this.cachedNames(name).includes(peer)));
+    for (let before = ''; missing().length > 0; ) {
+      for (const name of names) {
+        const result = await this.agent(name, ['sync']);
+        if (result.code !== 0) throw new Error(`cast-mesh-agent sync on ${name} failed (${result.code}): ${result.stderr.trim()}`);
+      }
+      const now = JSON.stringify(names.map((name) => this.cachedNames(name)));
+      if (now === before) throw new Error(`a round of syncs changed nothing, and ${missing().join(', ')} still keep no record of some of ${names.join(', ')}: ${now}`);
+      before = now;
+    }
+  }
+
   /** The control planes' mesh addresses the node's agent wrote (CAST_MESH_API_SERVERS_FILE). */
   apiServers(name: string): string[] {
     const path = join(this.nodeDir(name), 'state/api-servers');
