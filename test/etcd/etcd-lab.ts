@@ -43,7 +43,7 @@ import { etcdTimings, EtcdTimings, roundTripMs } from '../../lib/core/etcd-timin
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { AgentLab, missingLabBinaries, onPath } from '../mesh/agent-lab';
-import { READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
+import { READY_LIMIT_MS, scaled, waitFor } from '../mesh/lab-waits';
 import { LabNode, must, NamespaceLab, run, RunResult } from '../mesh/namespace-lab';
 
 /** What the lab runs besides the agent lab's tools (.ci/run installs them all). */
@@ -264,8 +264,9 @@ export class EtcdLab {
       CAST_ETCD_CERT: '',
       CAST_ETCD_KEY: '',
       // A member that is down costs each check its full command timeout (etcdctl retries until then);
-      // a healthy one answers in milliseconds here.
-      CAST_ETCD_TIMEOUT: '3s',
+      // a healthy one answers in milliseconds here, and within a few seconds on a loaded machine.
+      CAST_ETCD_TIMEOUT: `${Math.round(scaled(3000) / 1000)}s`,
+      CAST_ETCD_DIAL_TIMEOUT: `${Math.round(scaled(2000) / 1000)}s`,
       CAST_ETCD_SETTLE_SECONDS: String(Math.round(READY_LIMIT_MS / 1000)),
     });
   }

@@ -213,6 +213,8 @@ describeIf('etcd over the WireGuard mesh in network namespaces', () => {
   test('(e) etcd-remove-member.sh refuses a removal that breaks quorum, then removes a stopped member and leaves two healthy', async () => {
     if (!formed) throw new Error('the cluster did not form (see the tests before)');
     const [runner, keeper, stopped] = names();
+    // Both survivors answer before the script judges them (after (d) one may still be catching up).
+    await lab.waitHealthy([runner, keeper], SETTLE_MS);
     await lab.stopMember(stopped);
 
     // Removing a healthy member while another is down would leave 1 of 2: no quorum.
