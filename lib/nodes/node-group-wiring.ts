@@ -9,32 +9,20 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { UtilizationTargets } from '../core/autoscaling';
 import { NodeBootstrapTaint } from '../core/bootstrap/node-bootstrap-input';
-import { Cloud } from '../core/cloud';
 import { ClusterLabels } from '../core/cluster-labels';
-import { NodeRole } from '../core/node-role';
+import { NodeGroupInput } from '../core/node-plan';
 import { CloudLocation } from '../core/regions';
-import { NodeShape } from '../core/shapes';
 import { NetworkAttachment } from '../network/network-spec';
 import { AutoscalerIdentity } from './scaling/scaling-spec';
 
-/** A node group's options with every default applied, once, for the static and the autoscaled group alike. */
-export interface NodeGroupSettings {
-  /** The group's construct id: part of every node name, and of an autoscaled group's name. */
-  readonly id: string;
-  readonly cloud: Cloud;
-  readonly role: NodeRole;
-  readonly shape: NodeShape;
-  /** The cloud's own instance type, overriding the shape's. */
-  readonly instanceType?: string;
-  /** How many nodes, when nodeNames is absent (static groups). */
-  readonly count: number;
-  /** Explicit node names (static groups). */
-  readonly nodeNames?: readonly string[];
-  readonly spot: boolean;
+/**
+ * A node group's options with every default applied, once, for the static and the
+ * autoscaled group alike: what the node planner takes (its id is also part of an
+ * autoscaled group's name), and what only the construct uses.
+ */
+export interface NodeGroupSettings extends Omit<NodeGroupInput, 'clusterName' | 'clusterClouds'> {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly NodeBootstrapTaint[];
-  readonly diskSizeGb: number;
-  readonly kubernetesVersion: string;
   /** Pinned mesh addresses, by node name (static groups). */
   readonly meshAddresses: Readonly<Record<string, string>>;
   /** Image override; absent: the cloud's current Ubuntu LTS, looked up once per group. */

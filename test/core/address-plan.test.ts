@@ -1,19 +1,10 @@
 import { defaultDigitalOceanRange, planAddresses } from '../../lib/core/address-plan';
 import { contains, overlaps, parseCidr } from '../../lib/core/cidr';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
-import { PlanError } from '../../lib/core/plan-error';
+import { problemsOf } from '../support/plan-errors';
 
 const KEY = 'd005c303-c9b3-5a20-8512-787b5eb53954';
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PlanError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a PlanError');
-}
 
 describe('planAddresses defaults', () => {
   const plan = planAddresses({ clouds: [Cloud.DIGITALOCEAN, Cloud.AZURE, Cloud.GCP, Cloud.AWS], clusterKey: KEY });

@@ -10,8 +10,8 @@ import { etcdTimings } from '../../lib/core/etcd-timings';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { meshScalingZone } from '../../lib/core/mesh/scaling-zone';
 import { NodeRole } from '../../lib/core/node-role';
-import { PlanError } from '../../lib/core/plan-error';
 import { CAST_REGIONS, locationIn } from '../../lib/core/regions';
+import { problemsOf } from '../support/plan-errors';
 
 const ref = (expression: string) => `\${${expression}}`;
 
@@ -80,15 +80,6 @@ function input(groups: ClusterGroupInput[], more: Partial<ClusterPlanInput> = {}
   };
 }
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PlanError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a PlanError');
-}
 
 const cp = (names: string[], cloud = Cloud.GCP) => group('s/c1/cp', cloud, NodeRole.CONTROL_PLANE, names);
 const workers = (names: string[], cloud = Cloud.AWS) => group('s/c1/workers', cloud, NodeRole.WORKER, names);
