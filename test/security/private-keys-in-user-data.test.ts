@@ -1,0 +1,155 @@
+/**
+ * No private key reaches what a VM exposes. The synthesized JSON holds no secret in plain
+ * text (no-secrets.test.ts) but it holds references, and through them, mostly via locals,
+ * the keys in Terraform state land in user-data, custom data, instance metadata and tags,
+ * which readers of the VM (its cloud API, its metadata service) see. secret-reach.ts
+ * follows every reference from those places and names each secret it reaches with its path:
+ * `aws_instance.n.user_data_base64 ← local.n-user-data ← tls_private_key.ca-key.private_key_pem`.
+ *
+ * Known exposures (docs/security.md, "Known exposures"):
+ * - KNOWN_CONTROL_PLANE_KEYS: the CA, front-proxy CA, etcd CA and service-account private keys
+ *   are in every control plane's user-data (kubeadm's manual certificate distribution);
+ * - the bootstrap token secret is in every node's user-data, autoscaled templates included.
+ * Each has a `test.failing` with the strict assertion: the day the exposure is closed, the
+ * strict assertion holds and jest reports the failing test as passing unexpectedly; then
+ * turn it into a plain `test` and drop the key from the lists here.
+ */
+import { Fn, TerraformLocal, TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+import { ExampleStack, exampleNames, synthExampleStacks } from '../support/example-stacks';
+import { SecretReach, exposingResources, findReachableSecrets, formatReach, uncoveredVmResources } from './secret-reach';
+
+/**
+ * What every control plane reaches today, by credential (construct id, see
+ * lib/cluster/cluster-credentials.ts). Known exposure:
+ * docs/security.md#the-ca-keys-and-the-service-account-key-are-in-every-control-planes-user-data
+ * (and the bootstrap token, below). A key added here is a new leak: the admin client key,
+ * the node SSH key, anything else, must never be.
+ */
+const KNOWN_CONTROL_PLANE_KEYS = [
+  'random_password.bootstrap-token-secret.result',
+  'tls_private_key.ca-key.private_key_pem',
+  'tls_private_key.etcd-ca-key.private_key_pem',
+  'tls_private_key.front-proxy-ca-key.private_key_pem',
+  'tls_private_key.service-account-key.private_key_pem',
+];
+
+/**
+ * The bootstrap token secret, allowed on every node for now. Known exposure:
+ * docs/security.md#the-bootstrap-token-never-expires-and-is-in-every-nodes-user-data
+ */
+const BOOTSTRAP_TOKEN_SECRET = 'random_password.bootstrap-token-secret.result';
+
+/** `tls_private_key.aws-only_credentials_ca-key_E18CE182.private_key_pem` → `tls_private_key.ca-key.private_key_pem`. */
+function credentialName(secret: string): string {
+  const [first, ...rest] = secret.split('.');
+  const [prefix, type, name, attribute] = first === 'data' ? ['data.', rest[0], rest[1], rest.slice(2)] : ['', first, rest[0], rest.slice(1)];
+  const constructId = name.replace(/_[0-9A-F]{8}$/, '').split('_').pop();
+  return [`${prefix}${type}`, constructId, ...attribute].join('.');
+}
+
+/** What a worker VM or autoscaled template must not carry: every secret but the bootstrap token secret. */
+function workerLeaks(findings: readonly SecretReach[]): string[] {
+  return findings
+    .filter((f) => f.role !== 'control-plane')
+    .filter((f) => f.opaque || credentialName(f.secret) !== BOOTSTRAP_TOKEN_SECRET)
+    .map(formatReach);
+}
+
+/** Each control plane's address → the credentials it reaches, sorted. */
+function controlPlaneKeys(findings: readonly SecretReach[], stacks: readonly ExampleStack[]): Record<string, string[]> {
+  const controlPlanes = stacks.flatMap((s) => exposingResources(s.config)).filter((r) => r.role === 'control-plane');
+  return Object.fromEntries(
+    controlPlanes.map((cp) => [cp.address, [...new Set(findings.filter((f) => f.address === cp.address).map((f) => credentialName(f.secret)))].sort()]),
+  );
+}
+
+const synthesized = new Map<string, { stacks: ExampleStack[]; findings: SecretReach[] }>();
+
+/** An example's stacks and every secret their VMs reach, synthesized once per example. */
+function example(name: string): { stacks: ExampleStack[]; findings: SecretReach[] } {
+  let cached = synthesized.get(name);
+  if (!cached) {
+    const stacks = synthExampleStacks(name);
+    cached = { stacks, findings: stacks.flatMap((s) => findReachableSecrets(s.config)) };
+    synthesized.set(name, cached);
+  }
+  return cached;
+}
+
+describe('private keys reachable from what a VM exposes', () => {
+  describe.each(exampleNames())('examples/%s', (name) => {
+    test('the check sees every VM: each has a role, templates are workers, nothing is opaque', () => {
+      const { stacks, findings } = example(name);
+      const vms = stacks.flatMap((s) => exposingResources(s.config));
+      expect(stacks.flatMap((s) => uncoveredVmResources(s.config))).toEqual([]);
+      expect(vms.filter((vm) => vm.role !== 'control-plane' && vm.role !== 'worker').map((vm) => `${vm.address}: role ${vm.role}`)).toEqual([]);
+      expect(vms.filter((vm) => vm.template && vm.role !== 'worker').map((vm) => vm.address)).toEqual([]);
+      // Every cluster has a control plane; none found means the role tags moved and the checks below are vacuous.
+      expect(vms.filter((vm) => vm.role === 'control-plane').length).toBeGreaterThan(0);
+      expect(findings.filter((f) => f.opaque).map(formatReach)).toEqual([]);
+    });
+
+    // The bootstrap token secret is allowed for now, a known exposure: docs/security.md, "Known exposures",
+    // "The bootstrap token never expires and is in every node's user-data"
+    // (docs/security.md#the-bootstrap-token-never-expires-and-is-in-every-nodes-user-data).
+    test('workers and autoscaled templates carry no private key', () => {
+      expect(workerLeaks(example(name).findings)).toEqual([]);
+    });
+
+    test('control planes reach exactly the known keys, no more', () => {
+      const { stacks, findings } = example(name);
+      const reached = controlPlaneKeys(findings, stacks);
+      expect(reached).toEqual(Object.fromEntries(Object.keys(reached).map((address) => [address, KNOWN_CONTROL_PLANE_KEYS])));
+    });
+
+    // Known exposure, docs/security.md "The CA keys and the service-account key are in every
+    // control plane's user-data": fails today; passes (and so fails as test.failing) the day
+    // the CA and service-account keys leave user-data.
+    test.failing('strict: no VM reaches any private key (the bootstrap token secret aside)', () => {
+      const { findings } = example(name);
+      expect(findings.filter((f) => credentialName(f.secret) !== BOOTSTRAP_TOKEN_SECRET).map(formatReach)).toEqual([]);
+    });
+
+    // Known exposure, docs/security.md "The bootstrap token never expires and is in every
+    // node's user-data": fails today, for every node.
+    test.failing('strict: no VM reaches the bootstrap token secret', () => {
+      const { findings } = example(name);
+      expect(findings.filter((f) => credentialName(f.secret) === BOOTSTRAP_TOKEN_SECRET).map(formatReach)).toEqual([]);
+    });
+  });
+
+  test('the finder reports a key planted in a worker\'s user-data through two new locals, with its path', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const cluster = new CastCluster(stack, 'c1', { name: 'c1', region: 'us-east', clouds: [Cloud.AWS] });
+    cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    const workers = cluster.addNodeGroup('w', { cloud: Cloud.AWS, role: NodeRole.WORKER, count: 1 });
+    const resources = (type: string) => cluster.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type);
+    const adminKey = resources('tls_private_key').find((k) => k.node.id === 'admin-key')!;
+    const worker = workers.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'aws_instance')!;
+    const userData = workers.node.findAll().find((c): c is TerraformLocal => c instanceof TerraformLocal && c.node.id.endsWith('-user-data'))!;
+
+    // The worker's user-data, then a comment that holds the admin client key, two locals away.
+    const key = new TerraformLocal(stack, 'planted-key', Fn.base64encode(adminKey.getStringAttribute('private_key_pem')));
+    const note = new TerraformLocal(stack, 'planted-note', `${userData.asString}\n# ${key.asString}`);
+    worker.addOverride('user_data_base64', `\${base64gzip(local.${note.friendlyUniqueId})}`);
+
+    const findings = findReachableSecrets(JSON.parse(Testing.synth(stack)));
+    const address = `aws_instance.${worker.friendlyUniqueId}`;
+    const planted = `${address}.user_data_base64 ← local.${note.friendlyUniqueId} ← local.${key.friendlyUniqueId} ← tls_private_key.${adminKey.friendlyUniqueId}.private_key_pem`;
+    expect(workerLeaks(findings)).toEqual([planted]);
+    // The user-data's own reach is still followed, one local further than before.
+    expect(findings.filter((f) => f.address === address).map(formatReach)).toContain(
+      `${address}.user_data_base64 ← local.${note.friendlyUniqueId} ← local.${userData.friendlyUniqueId} ← random_password.${resources('random_password')[0].friendlyUniqueId}.result`,
+    );
+    // The strict control-plane pin notices a control plane that gets the key the same way.
+    const controlPlane = cluster.nodeGroups[0].node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'aws_instance')!;
+    controlPlane.addOverride('tags.leak', `\${local.${key.friendlyUniqueId}}`);
+    const stacks = [{ id: 's', config: JSON.parse(Testing.synth(stack)) }];
+    const reached = controlPlaneKeys(findReachableSecrets(stacks[0].config), stacks);
+    expect(reached).toEqual({ [`aws_instance.${controlPlane.friendlyUniqueId}`]: [...KNOWN_CONTROL_PLANE_KEYS, 'tls_private_key.admin-key.private_key_pem'].sort() });
+  });
+});
