@@ -17,12 +17,15 @@ function runDefaults(): Record<string, string | number> {
 }
 
 describeWithTool('python3', 'python3', 'docs/bootstrap.md, "Reaching the API"', () => {
-  test('its addresses, paths and check interval are the defaults of cast-api-proxy run', () => {
+  test('its addresses, paths, check interval and timeout are the defaults of cast-api-proxy run', () => {
     const defaults = runDefaults();
     expect(SECTION).toContain(`\`${defaults.listen}\``);
     expect(SECTION).toContain(`\`${defaults.learned}\``);
     expect(SECTION).toContain(`\`${defaults.seeds_command}\``);
-    expect(SECTION).toContain(`TCP connect every ${defaults.interval} s`);
+    expect(SECTION).toContain(`\`${defaults.ca_file}\``);
+    expect(SECTION).toContain(`Every ${defaults.interval} s it asks every`);
+    expect(SECTION).toContain(`within ${defaults.connect_timeout} s`);
+    expect(SECTION).toContain('`GET /readyz`');
     // The local API server's address is computed (control planes only), not an option default.
     expect(readTemplateFile('mesh/agent/castmesh/api_proxy.py')).toContain("return f'127.0.0.1:{DEFAULT_PORT}' if roles[-1:] == ['control-plane']");
     expect(SECTION).toContain('`127.0.0.1:6443`');

@@ -1,7 +1,8 @@
 /**
  * cast-api-proxy probe and backends: what bootstrap-node.sh asks before it
- * decides between joining and `kubeadm init`, and the list the proxy works
- * from (the same sources, in the same order).
+ * decides between joining and `kubeadm init` (is an API there: a ready API
+ * server, not an open port), and the list the proxy works from (the same
+ * sources, in the same order).
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,7 +22,7 @@ async function start(name: string): Promise<Backend> {
 afterAll(() => cleanUp(backends), READY_LIMIT_MS);
 
 describeWithTool('python3', 'python3', 'cast-api-proxy probe', () => {
-  test('exits 0 and prints the first API server that answers, from each source', async () => {
+  test('exits 0 and prints the first API server that is ready, from each source', async () => {
     const dir = labDir();
     const [local, learned, seed] = await Promise.all(['local', 'learned', 'seed'].map(start));
     writeAtomically(join(dir, 'api-servers'), `${learned.address}\n`);
@@ -38,24 +39,44 @@ describeWithTool('python3', 'python3', 'cast-api-proxy probe', () => {
     ]);
   }, jestTimeout(READY_LIMIT_MS, READY_LIMIT_MS, READY_LIMIT_MS));
 
-  test('exits 1 when none answers within --timeout, and says so', async () => {
+  test('exits 1 when none is ready within --timeout, and says so', async () => {
     const dir = labDir();
     const gone = await start('gone');
     await gone.stop();
     const run = await runCli(dir, 'probe', ['--local', gone.address, '--seeds-command', 'exit 1', '--timeout', '0.5']);
     expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
-    expect(run.stderr).toContain('cast-api-proxy: no API server answered in 0.5 s');
+    expect(run.stderr).toContain('cast-api-proxy: no API server was ready in 0.5 s');
   }, jestTimeout(READY_LIMIT_MS));
 
-  test('waits up to --timeout for one to answer', async () => {
+  test('exits 1 when the only API servers listening are not ready (an open port is no cluster)', async () => {
+    const dir = labDir();
+    const [local, learned, seed] = await Promise.all(['local', 'learned', 'seed'].map(start));
+    local.readyz = 500;
+    learned.readyz = 503;
+    seed.readyz = 503;
+    writeAtomically(join(dir, 'api-servers'), `${learned.address}\n`);
+    const run = await runCli(dir, 'probe', ['--local', local.address, '--seeds-command', `echo ${seed.address}`, '--timeout', '0.5']);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(run.stderr).toContain(`cast-api-proxy: ${local.address} is not ready: GET /readyz: HTTP/1.1 500 Internal Server Error`);
+    expect(run.stderr).toContain(`cast-api-proxy: ${learned.address} is not ready: GET /readyz: HTTP/1.1 503 Service Unavailable`);
+    expect(run.stderr).toContain(`cast-api-proxy: ${seed.address} is not ready: GET /readyz: HTTP/1.1 503 Service Unavailable`);
+    expect(run.stderr).toContain('cast-api-proxy: no API server was ready in 0.5 s');
+    // Each was asked, over TLS: the probe did not stop at an open port.
+    expect([local, learned, seed].map((backend) => backend.checks > 0)).toEqual([true, true, true]);
+  }, jestTimeout(READY_LIMIT_MS));
+
+  test('waits up to --timeout for one to be ready: through a closed port, then an open one that is not ready yet', async () => {
     const dir = labDir();
     const late = await start('late');
     await late.stop();
     const probe = new Cli(dir, 'probe', ['--local', late.address, '--timeout', String(READY_LIMIT_MS / 1000)]);
-    await waitFor('the probe finds nothing the first time', () => probe.stderr.includes(`${late.address} does not answer`), { limitMs: READY_LIMIT_MS });
+    await waitFor('the probe finds nothing the first time', () => probe.stderr.includes(`${late.address} is not ready`), { limitMs: READY_LIMIT_MS });
+    late.readyz = 503;
     await late.listen();
+    await waitFor('the probe asks the API server that is not ready yet', () => late.checks > 0, { limitMs: READY_LIMIT_MS, gaveUp: () => probe.exited() });
+    late.readyz = 200;
     expect(await probe.done).toMatchObject({ status: 0, stdout: `${late.address}\n` });
-  }, jestTimeout(READY_LIMIT_MS, READY_LIMIT_MS));
+  }, jestTimeout(READY_LIMIT_MS, READY_LIMIT_MS, READY_LIMIT_MS));
 });
 
 describeWithTool('python3', 'python3', 'cast-api-proxy backends, and what it refuses', () => {

@@ -2,8 +2,9 @@
  * cast-api-proxy run: what a client gets through it. The bytes, intact both
  * ways; each side's end passed on as a half-close while the other direction
  * goes on; a closed connection, never a refused port, when no API server
- * answers; more connections at once than systemd's soft descriptor limit
- * allows; and readiness sent to systemd once it listens.
+ * is ready; more connections at once than systemd's soft descriptor limit
+ * allows; and readiness sent to systemd once it listens. The relay is plain
+ * TCP: the clients here speak plain bytes, starting with HELLO (proxy-lab.ts).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,7 +12,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describeWithTool } from '../core/bootstrap/node-tools';
 import { jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
-import { ask, Backend, cleanUp, labDir, Proxy } from './proxy-lab';
+import { ask, Backend, cleanUp, HELLO, labDir, Proxy } from './proxy-lab';
 
 const MB = 1024 * 1024;
 const backends: Backend[] = [];
@@ -25,13 +26,15 @@ async function start(name: string, mode: 'echo' | 'speak-first' = 'echo', greeti
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Sends `payload` and ends its side; resolves with everything received until
- * the other side ended. With `afterEnd`, sends nothing first and that once the
- * other side has ended (the connection is half-open meanwhile).
+ * Sends HELLO and `payload` and ends its side; resolves with everything
+ * received until the other side ended. With `afterEnd`, sends only HELLO first
+ * and `afterEnd` once the other side has ended (the connection is half-open
+ * meanwhile).
  */
 function exchange(port: number, payload: Buffer, afterEnd?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    socket.write(HELLO);
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
@@ -62,7 +65,7 @@ describeWithTool('python3', 'python3', 'cast-api-proxy: what a client gets throu
     // The echo server ends only after echoing everything: a proxy that closed on the
     // client's end (no half-close) would cut the echo short.
     const received = await exchange(proxy.port, payload);
-    const expected = Buffer.concat([Buffer.from('echo\n'), payload]);
+    const expected = Buffer.concat([Buffer.from('echo\n'), HELLO, payload]);
     expect({ bytes: received.length, sha256: sha256(received) }).toEqual({ bytes: expected.length, sha256: sha256(expected) });
   }, jestTimeout(READY_LIMIT_MS, PATH_LIMIT_MS));
 
@@ -73,18 +76,18 @@ describeWithTool('python3', 'python3', 'cast-api-proxy: what a client gets throu
     const proxy = await Proxy.start(dir, ['--local', speaker.address]);
     const received = await exchange(proxy.port, Buffer.alloc(0), randomBytes(MB));
     expect(sha256(received)).toBe(sha256(Buffer.concat([Buffer.from('speaker\n'), greeting])));
-    await waitFor('the API server gets the 1 MB sent after its own end', () => speaker.received.some((r) => r.bytes === MB && r.ended), {
+    await waitFor('the API server gets the 1 MB sent after its own end', () => speaker.received.some((r) => r.bytes === HELLO.length + MB && r.ended), {
       limitMs: PATH_LIMIT_MS,
       gaveUp: () => proxy.exited(),
     });
   }, jestTimeout(READY_LIMIT_MS, PATH_LIMIT_MS, PATH_LIMIT_MS));
 
-  test('no API server answers: clients are accepted and closed (EOF), not refused; it keeps listening', async () => {
+  test('no API server is ready: clients are accepted and closed (EOF), not refused; it keeps listening', async () => {
     const dir = labDir();
     const gone = await start('gone');
     await gone.stop();
     const proxy = await Proxy.start(dir, ['--local', gone.address]);
-    // ask() rejects on ECONNREFUSED or a reset; 'EOF' is a connection accepted and then ended.
+    // ask() rejects on ECONNREFUSED; 'EOF' is a connection accepted and then closed.
     expect(await Promise.all(Array.from({ length: 20 }, () => ask(proxy.port)))).toEqual(Array(20).fill('EOF'));
     await gone.listen();
     await proxy.reaches('gone');
@@ -99,6 +102,7 @@ describeWithTool('python3', 'python3', 'cast-api-proxy: what a client gets throu
       Array.from({ length: 300 }, () =>
         new Promise<ReturnType<typeof connect>>((resolve, reject) => {
           const socket = connect({ host: '127.0.0.1', port: proxy.port });
+          socket.write(HELLO);
           socket.once('data', () => resolve(socket));
           socket.once('end', () => reject(new Error('closed by the proxy')));
           socket.once('error', reject);

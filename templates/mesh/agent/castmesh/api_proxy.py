@@ -4,11 +4,12 @@
 #
 # API servers, in order of preference: this node's own (control planes), the control planes the
 # mesh agent learned from the cluster (a file, re-read when it changes, never deleted here), then
-# the seeds (a command, run at start and again when none answers). A new client goes to the first
-# one that answered the last check; a refused connect moves on to the next at once, so a dead
-# control plane costs a client nothing. No load spreading: a kubelet or kube-proxy keeps a few
-# long-lived (HTTP/2) connections, so spreading would balance little and make the path depend on
-# luck; preferring the node's own API server keeps a control plane's traffic off the network.
+# the seeds (a command, run at start and again when none is ready). A new client goes to the first
+# one that was ready at the last check (GET /readyz answered 200: see `ready`); a refused connect
+# moves on to the next at once, so a dead control plane costs a client nothing. No load spreading:
+# a kubelet or kube-proxy keeps a few long-lived (HTTP/2) connections, so spreading would balance
+# little and make the path depend on luck; preferring the node's own API server keeps a control
+# plane's traffic off the network.
 import argparse
 import asyncio
 import os
@@ -16,6 +17,7 @@ import re
 import resource
 import signal
 import socket
+import ssl
 import sys
 import time
 
@@ -70,15 +72,48 @@ def default_local(node_env):
     return f'127.0.0.1:{DEFAULT_PORT}' if roles[-1:] == ['control-plane'] else ''
 
 
-async def answer(address, timeout):
+# The TLS context of one round of checks. The proxy relays TLS end to end, so it need not trust an
+# API server to ask whether it is ready; but with the cluster CA on disk (/etc/kubernetes/pki/ca.crt:
+# control planes get it from cloud-init, workers once kubeadm join wrote it) it checks the chain, not
+# the name: API servers are addressed by IP here, and the real clients check the names themselves.
+# Read every round, so a CA that appears later is used at once. Returns (context, what is checked).
+def tls_context(ca_file):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(*address), timeout)
-    except (OSError, asyncio.TimeoutError) as error:
+        context.load_verify_locations(ca_file)
+        return context, f'certificates checked against {ca_file}'
+    # Missing, unreadable, or not a certificate (ssl.SSLError is an OSError).
+    except OSError as error:
+        context.verify_mode = ssl.CERT_NONE
+        return context, f'certificates not checked ({ca_file}: {getattr(error, "strerror", None) or error})'
+
+
+# None when the API server is ready, else why not. Ready: GET /readyz answers 200, within `timeout`
+# for the connect, the handshake and the answer together. A TCP connect is not enough: a joining
+# control plane's kube-apiserver listens from `kubeadm join phase control-plane-prepare` on, before
+# control-plane-join adds its etcd member, and one whose etcd lost quorum still accepts connections;
+# /readyz fails in both (500, "[-]etcd failed": k8s.io/apiserver/pkg/server/healthz/healthz.go).
+# No credentials needed: the default ClusterRole system:public-info-viewer allows GET on /livez,
+# /readyz, /healthz and /version, and its default binding names system:unauthenticated as well as
+# system:authenticated (kubernetes/kubernetes, plugin/pkg/auth/authorizer/rbac/bootstrappolicy/
+# policy.go). That needs kube-apiserver's --anonymous-auth, true by default; the kubeadm configs
+# here leave it so. With it off, /readyz answers 401 and no API server would count as ready.
+async def ready(address, timeout, context):
+    async def readyz():
+        reader, writer = await asyncio.open_connection(*address, ssl=context)
+        try:
+            writer.write(f'GET /readyz HTTP/1.1\r\nHost: {show(address)}\r\nConnection: close\r\n\r\n'.encode())
+            return await reader.readline()
+        finally:
+            # Nothing more to say or hear: no TLS close to wait for.
+            writer.transport.abort()
+    try:
+        line = await asyncio.wait_for(readyz(), timeout)
+    except (OSError, asyncio.TimeoutError, ValueError) as error:
         return str(error) or f'no answer in {timeout:g} s'
-    # Connect and close, no TLS: kube-apiserver logs the handshake errors this causes only at
-    # -v=5 (tlsHandshakeErrorWriter, k8s.io/apiserver/pkg/server/secure_serving.go).
-    writer.close()
-    return None
+    status = line.decode(errors='replace').strip()
+    return None if status.split(' ')[1:2] == ['200'] else f"GET /readyz: {status or 'no answer'}"
 
 
 class ApiServers:
@@ -86,8 +121,9 @@ class ApiServers:
         self.a = a
         self.local = [parse_address(a.local)] if a.local else []
         self.learned, self.learned_stamp, self.seeds, self.seeds_at, self.seeds_error = [], None, [], None, None
-        # address -> None (answered the last check) or why not; the first check sets `checked`.
-        self.state, self.reachable, self.checked = {}, True, asyncio.Event()
+        # address -> None (ready at the last check) or why not. `checked` is set by the first check
+        # that finds a ready one with every address before it in order checked, or by a whole round.
+        self.state, self.reachable, self.checked, self.tls = {}, True, asyncio.Event(), None
 
     def order(self):
         return list(dict.fromkeys(self.local + self.learned + self.seeds))
@@ -141,18 +177,28 @@ class ApiServers:
             log(f"seeds: {' '.join(map(show, seeds)) or 'none'}")
         self.seeds, self.seeds_error = seeds, None
 
-    # Logged when first seen and when it changes between answering and not.
+    # Logged when first seen and when it changes between ready and not.
     def mark(self, address, error):
         if address not in self.state or (self.state[address] is None) != (error is None):
-            log(f'{show(address)} answers' if error is None else f'{show(address)} does not answer: {error}')
+            log(f'{show(address)} is ready' if error is None else f'{show(address)} is not ready: {error}')
         self.state[address] = error
 
-    # All at once, each result used as it comes: one silent address does not hold up the others.
+    # All at once, each result used as it comes: one silent address does not hold up the others,
+    # unless it comes first in order: the first clients wait until the first ready one is known.
     async def check(self):
+        context, tls = tls_context(self.a.ca_file)
+        if tls != self.tls:
+            log(tls)
+        self.tls = tls
+
         async def one(address):
-            self.mark(address, await answer(address, self.a.connect_timeout))
-            if self.state[address] is None:
-                self.checked.set()
+            self.mark(address, await ready(address, self.a.connect_timeout, context))
+            for b in order:
+                if b not in self.state:
+                    break
+                if self.state[b] is None:
+                    self.checked.set()
+                    break
         order = self.order()
         await asyncio.gather(*map(one, order))
         self.state = {b: self.state[b] for b in order}
@@ -169,7 +215,7 @@ class ApiServers:
         if reachable != self.reachable:
             tried = ' '.join(map(show, self.order())) or 'none known'
             log(f'new connections go to {show(self.up()[0])}' if reachable else
-                f'no API server answers (tried {tried}); new connections are closed until one does')
+                f'no API server is ready (tried {tried}); new connections are closed until one is')
         self.reachable = reachable
 
     async def connect(self):
@@ -207,7 +253,7 @@ async def serve(servers, listen):
                 backend[1].close()
         except Exception as error:
             log(f'client: {error!r}')
-        # A closed connection, not a refused port, when no API server answers.
+        # A closed connection, not a refused port, when no API server is ready.
         writer.close()
 
     host, port = parse_address(listen, 0)
@@ -240,7 +286,7 @@ async def probe(servers, timeout):
             print(show(servers.up()[0]))
             return 0
         if time.monotonic() >= deadline:
-            log(f'no API server answered in {timeout:g} s')
+            log(f'no API server was ready in {timeout:g} s')
             return 1
         await asyncio.sleep(min(servers.a.interval, deadline - time.monotonic()))
 
@@ -267,7 +313,8 @@ def command_line():
     common.add_argument('--seeds-command', default='/opt/cast/bin/api-seeds.sh')
     common.add_argument('--connect-timeout', type=float, default=3)
     common.add_argument('--interval', type=float, default=3, help='seconds between checks')
-    common.add_argument('--seeds-interval', type=float, default=5, help='seconds between seed runs while none answers')
+    common.add_argument('--seeds-interval', type=float, default=5, help='seconds between seed runs while none is ready')
+    common.add_argument('--ca-file', default='/etc/kubernetes/pki/ca.crt', help="the cluster CA, to check API servers' certificates when present")
     cli = argparse.ArgumentParser(prog='cast-api-proxy')
     sub = cli.add_subparsers(dest='command', required=True)
     sub.add_parser('run', parents=[common]).add_argument('--listen', default='127.0.0.1:6444')
