@@ -28,9 +28,9 @@ export interface CastClusterProps {
   readonly clusterUuid?: string;
   /** Extra tags/labels for every taggable resource. @default - only the cluster UUID and name */
   readonly tags?: { [key: string]: string };
-  /** Address plan overrides. @default - the seed's subnet table */
+  /** Address plan overrides. @default - the architecture's subnet table */
   readonly addresses?: AddressPlanOptions;
-  /** Public rule sources and NodePort range. @default - the seed's port tables, from 0.0.0.0/0, no SSH */
+  /** Public rule sources and NodePort range. @default - the architecture's port tables, from 0.0.0.0/0, no SSH */
   readonly firewall?: FirewallOptions;
   /** Providers you configure yourself. @default - the cluster configures an aliased provider per cloud */
   readonly providers?: CloudProviders;

@@ -8,7 +8,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 export interface CloudRangeOptions {
   /**
    * The VPC (VNet) range.
-   * @default - the seed's table: GCP 10.0.0.0/16, AWS 10.10.0.0/16, Azure 10.20.0.0/16; DigitalOcean a /20 in 10.100.0.0–10.255.255.255 picked from the cluster UUID
+   * @default - the architecture's table: GCP 10.0.0.0/16, AWS 10.10.0.0/16, Azure 10.20.0.0/16; DigitalOcean a /20 in 10.100.0.0–10.255.255.255 picked from the cluster UUID
    */
   readonly vpcCidr?: string;
   /**
@@ -54,7 +54,7 @@ export interface PortRange {
 }
 
 /**
- * Who may reach the nodes from outside. The rules are the seed's port tables:
+ * Who may reach the nodes from outside. The rules are the architecture's port tables:
  * the defaults open exactly those ports to 0.0.0.0/0 and nothing else.
  */
 export interface FirewallOptions {
