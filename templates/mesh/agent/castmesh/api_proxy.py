@@ -312,7 +312,7 @@ def command_line():
     common.add_argument('--learned', default='/var/lib/cast/api-servers')
     common.add_argument('--seeds-command', default='/opt/cast/bin/api-seeds.sh')
     common.add_argument('--connect-timeout', type=float, default=3)
-    common.add_argument('--interval', type=float, default=3, help='seconds between checks')
+    common.add_argument('--interval', type=float, default=10, help='seconds between checks')
     common.add_argument('--seeds-interval', type=float, default=5, help='seconds between seed runs while none is ready')
     common.add_argument('--ca-file', default='/etc/kubernetes/pki/ca.crt', help="the cluster CA, to check API servers' certificates when present")
     cli = argparse.ArgumentParser(prog='cast-api-proxy')
