@@ -43,10 +43,20 @@ export const API_SERVER_TAG_PREFIX = 'cast-api';
  */
 export function dropletTags(fixed: string[], apiServers: string | undefined): string[] {
   if (apiServers === undefined) return fixed;
-  const seeds = Fn.compact(Fn.split(' ', Fn.replace(apiServers, '.', '-')));
-  const seedTags = Fn.formatlist(`${API_SERVER_TAG_PREFIX}:%d:%s`, [Fn.range(0, Fn.lengthOf(seeds)), seeds]);
-  return Token.asList(Fn.concat([fixed, seedTags]));
+  return Token.asList(Fn.concat([fixed, seedTagsOf(apiServers)]));
 }
+
+/** The seed tags of one seeds expression, made once: every droplet of a cluster has the same (each token costs cdktf a stack trace). */
+function seedTagsOf(apiServers: string): string[] {
+  const known = SEED_TAGS.get(apiServers);
+  if (known) return known;
+  const seeds = Fn.compact(Fn.split(' ', Fn.replace(apiServers, '.', '-')));
+  const tags = Fn.formatlist(`${API_SERVER_TAG_PREFIX}:%d:%s`, [Fn.range(0, Fn.lengthOf(seeds)), seeds]);
+  SEED_TAGS.set(apiServers, tags);
+  return tags;
+}
+
+const SEED_TAGS = new Map<string, string[]>();
 
 function createAddress(scope: Construct, spec: NodeSpec): ReservedIp {
   return new ReservedIp(scope, `${spec.name}-ip`, { provider: spec.provider, region: spec.location.region });

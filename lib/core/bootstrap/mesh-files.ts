@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compactScript } from './compact-script';
+import { compactTemplateFile } from './compact-script';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
@@ -24,16 +24,15 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
-    staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactScript(readTemplateFile('mesh/mesh-up.sh'))),
+    staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
       : meshAgentFiles().map(({ relativePath, executable, template }) => {
-          const content = readTemplateFile(template);
-          return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? content : compactScript(content));
+          return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? readTemplateFile(template) : compactTemplateFile(template));
         })),
-    staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactScript(readTemplateFile('mesh/cast-mesh-agent.service'))),
-    staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactScript(readTemplateFile('mesh/cast-api-proxy.service'))),
+    staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
+    staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
   ];
 }
 

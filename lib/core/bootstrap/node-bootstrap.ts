@@ -1,11 +1,11 @@
 import { Cloud } from '../cloud';
 import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
-import { compactScript } from './compact-script';
+import { compactScript, compactTemplateFile } from './compact-script';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
 import { NodeBootstrapInput } from './node-bootstrap-input';
-import { renderTemplateFile, unescapeTerraformTemplate } from './render-template';
+import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
 import { staticFile, textFile as text, WriteFile } from './write-file';
@@ -44,7 +44,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   ];
   if (input.kind === 'control-plane') {
     // Every control plane applies them as it comes up: no node is special after the first boot.
-    files.push(staticFile(input.cloud, `${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactScript(staticTemplate('kubernetes/cast-rbac.yaml'))));
+    files.push(staticFile(input.cloud, `${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactStaticTemplate('kubernetes/cast-rbac.yaml')));
     // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
@@ -54,8 +54,8 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   // would be a Terraform dependency cycle (VM -> user-data -> VM).
   // The seeds (the control planes' public addresses) come from metadata too: they change
   // in place when control planes come and go, and user-data holding them would not.
-  const script = (name: string): WriteFile => staticFile(input.cloud, `${BIN_DIR}/${name}`, '0755', compactScript(staticTemplate(`scripts/${name}`)));
-  const unit = (name: string): WriteFile => staticFile(input.cloud, `/etc/systemd/system/${name}`, '0644', compactScript(staticTemplate(`systemd/${name}`)));
+  const script = (name: string): WriteFile => staticFile(input.cloud, `${BIN_DIR}/${name}`, '0755', compactStaticTemplate(`scripts/${name}`));
+  const unit = (name: string): WriteFile => staticFile(input.cloud, `/etc/systemd/system/${name}`, '0644', compactStaticTemplate(`systemd/${name}`));
   files.push(script('cloud-metadata.sh'), script('api-seeds.sh'));
   if (input.scaledIdentity) files.push(script('node-identity.sh'));
   if (input.meshAddress === undefined && input.scaledIdentity?.meshClaimCidr === undefined) files.push(script('node-private-address.sh'));
@@ -116,7 +116,17 @@ function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
   ];
 }
 
-/** A template without placeholders (the scripts read their values from node.env), as the node gets it. */
-function staticTemplate(relativePath: string): string {
-  return unescapeTerraformTemplate(renderTemplateFile(relativePath, {}));
+/**
+ * A template without placeholders (the scripts read their values from node.env), as the
+ * node gets it, full-line comments dropped. Rendering with no values checks that it has
+ * no placeholders; the text is then the file's own (compactTemplateFile, made once).
+ */
+function compactStaticTemplate(relativePath: string): string {
+  if (!CHECKED.has(relativePath)) {
+    renderTemplateFile(relativePath, {});
+    CHECKED.add(relativePath);
+  }
+  return compactTemplateFile(relativePath);
 }
+
+const CHECKED = new Set<string>();
