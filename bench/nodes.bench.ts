@@ -31,7 +31,8 @@ console.log('| workers per cloud | nodes | CastCluster + NodeGroup | raw cdktf |
 for (const row of rows) console.log(row);
 console.log();
 console.log(`The library and the raw stack emit the same per-node resources with the same
-user-data (rendered by the same function, held in a lazy local); the ratio is
+user-data (rendered by the same function, held in a lazy local) and the same
+API seeds in each VM's tags or metadata (one local); the ratio is
 what CastCluster and NodeGroup add on top. Both grow a little faster than
 linearly from 400 to 4000 nodes: that is cdktf's token resolution over tens of
 MB of JSON, which the raw stack pays too, not the library's planners (the mesh

@@ -1,7 +1,8 @@
 /**
  * The comparison for the node benchmark: a hand-written cdktf stack that emits
  * the same per-node resources as NodeGroup (static address, instance, and what
- * ties them, with the same user-data), using provider classes directly. No
+ * ties them, with the same user-data, and the control planes' addresses in the
+ * same in-place tag or metadata key), using provider classes directly. No
  * CastCluster, no planners, no validation: what the library's wiring costs is
  * the difference.
  */
@@ -67,14 +68,19 @@ export class RawNodesStack extends TerraformStack {
       agentHost: variable('agent_host'),
     };
     const sshKey = variable('ssh');
+    // The API seeds every node carries in place, one local as in the library; DigitalOcean's
+    // tags are made from it once (cast-api:<index>:<a-b-c-d>).
+    const seeds = new TerraformLocal(this, 'api-servers', `${variable('cp_1')} ${variable('cp_2')} ${variable('cp_3')}`).asString;
+    const dashed = Fn.compact(Fn.split(' ', Fn.replace(seeds, '.', '-')));
+    const seedTags = Fn.formatlist('cast-api:%d:%s', [Fn.range(0, Fn.lengthOf(dashed)), dashed]);
     for (let i = 1; i <= perCloud; i++) {
       const aws = `raw-aws-${i}`;
       const eip = new Eip(this, `${aws}-ip`, { domain: 'vpc', tags: { Name: aws } });
       const instance = new Instance(this, aws, {
         ami: 'ami-0123456789abcdef0', instanceType: 'm6i.large', subnetId: 'subnet-1', vpcSecurityGroupIds: ['sg-1'], sourceDestCheck: false,
         userDataBase64: Fn.base64gzip(userData(this, inputs, Cloud.AWS, aws, eip.publicIp)),
-        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-        rootBlockDevice: { volumeSize: 50, volumeType: 'gp3', encrypted: true, deleteOnTermination: true }, tags: { Name: aws },
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
+        rootBlockDevice: { volumeSize: 50, volumeType: 'gp3', encrypted: true, deleteOnTermination: true }, tags: { Name: aws, 'cast-api-servers': seeds },
       });
       new EipAssociation(this, `${aws}-ip-association`, { instanceId: instance.id, allocationId: eip.allocationId });
 
@@ -84,7 +90,7 @@ export class RawNodesStack extends TerraformStack {
         name: gcp, machineType: 'e2-standard-2', zone: 'us-east4-a', tags: ['raw-worker'], canIpForward: true,
         bootDisk: { initializeParams: { image: 'ubuntu-os-cloud/ubuntu-2404-lts-amd64', size: 50, type: 'pd-balanced' } },
         networkInterface: [{ subnetwork: 'nodes', accessConfig: [{ natIp: address.address }] }],
-        metadata: { 'user-data': userData(this, inputs, Cloud.GCP, gcp, address.address) },
+        metadata: { 'user-data': userData(this, inputs, Cloud.GCP, gcp, address.address), 'cast-api-servers': seeds },
       });
 
       const azure = `raw-azure-${i}`;
@@ -98,12 +104,13 @@ export class RawNodesStack extends TerraformStack {
         adminSshKey: [{ username: 'cast', publicKey: sshKey }], osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: 50 },
         sourceImageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
         customData: Fn.base64encode(userData(this, inputs, Cloud.AZURE, azure, ip.ipAddress)),
+        tags: { 'cast-api-servers': seeds },
       });
 
       const digitalocean = `raw-do-${i}`;
       const reserved = new ReservedIp(this, `${digitalocean}-ip`, { region: 'nyc1' });
       const droplet = new Droplet(this, digitalocean, {
-        name: digitalocean, image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb', vpcUuid: 'vpc', tags: ['raw-worker'],
+        name: digitalocean, image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb', vpcUuid: 'vpc', tags: Token.asList(Fn.concat([['raw-worker'], seedTags])),
         userData: userData(this, inputs, Cloud.DIGITALOCEAN, digitalocean, reserved.ipAddress),
       });
       new ReservedIpAssignment(this, `${digitalocean}-ip-assignment`, { ipAddress: reserved.ipAddress, dropletId: Token.asNumber(droplet.id) });
