@@ -97,7 +97,10 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     // Managed disks are encrypted at rest with platform-managed keys.
     osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: spec.diskSizeGb },
     sourceImageReference: { publisher, offer, sku, version },
-    customData: Fn.base64encode(spec.userData(publicAddress)),
+    // Gzipped: Azure decodes custom data to a file of at most 65535 bytes
+    // (learn.microsoft.com, VirtualMachineOSProfile.CustomData), and cloud-init
+    // uncompresses gzip user-data by itself (cloud-init docs, "User-Data Formats").
+    customData: Fn.base64gzip(spec.userData(publicAddress)),
     priority: spec.spot ? 'Spot' : 'Regular',
     evictionPolicy: spec.spot ? 'Delete' : undefined,
     // -1: pay up to the on-demand price, never evicted for price.

@@ -25,7 +25,7 @@ describe('Azure nodes', () => {
     expect(vm.admin_password).toBeUndefined();
     expect(vm.admin_ssh_key[0].public_key).toMatch(/^\$\{tls_private_key\.[^.]+\.public_key_openssh\}$/);
     expect(vm.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
-    expect(vm.custom_data).toMatch(/^\$\{base64encode\(local\.[\w-]+\)\}$/);
+    expect(vm.custom_data).toMatch(/^\$\{base64gzip\(local\.[\w-]+\)\}$/);
     expect(c.userData(vm.custom_data)).toContain(`\${azurerm_public_ip.${logicalId(c.json, 'azurerm_public_ip', 'c1-workers-1-ip')}.ip_address}`);
   });
 
@@ -41,7 +41,7 @@ describe('Azure nodes: the API seeds', () => {
   test('the VM tag cast-api-servers carries the seeds; custom data does not', () => {
     const vm = s.resource('azurerm_linux_virtual_machine');
     expect(vm.tags['cast-api-servers']).toBe(SEEDS_REFERENCE);
-    expect(vm.custom_data).toBe('${base64encode(local.user-data)}');
+    expect(vm.custom_data).toBe('${base64gzip(local.user-data)}');
   });
 
   test('without seeds: no tag', () => {

@@ -17,17 +17,24 @@ export function textFile(path: string, permissions: string, content: string): Wr
 }
 
 /**
+ * Clouds whose nodes get the whole user-data document gzipped (`base64gzip` in the
+ * wiring: AWS counts 16 KB after gzip, Azure 64 KB of the decoded custom data);
+ * GCP and DigitalOcean take the document as text.
+ */
+export const GZIPPED_USER_DATA_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
+
+/**
  * A file whose bytes are known at synth (a script, the agent, a unit) on a node
- * of `cloud`. Where the cloud counts user-data before any compression (GCP,
- * Azure and DigitalOcean), it is gzipped and base64-encoded, which cloud-init
- * undoes (`encoding: gz+b64`): that is what lets the agent travel in 64 KB; the
- * base64 alphabet holds no `${` or `%{`, so Terraform leaves it alone. AWS
- * gzips the whole document (`base64gzip`), where plain text compresses better.
+ * of `cloud`. Where the cloud takes user-data as text (GCP, DigitalOcean: 64 KB
+ * on DigitalOcean), it is gzipped and base64-encoded, which cloud-init undoes
+ * (`encoding: gz+b64`): that is what lets the agent travel inline; the base64
+ * alphabet holds no `${` or `%{`, so Terraform leaves it alone. Where the whole
+ * document is gzipped, plain text compresses better.
  *
  * @param nodeText the file exactly as the node gets it (not Terraform-escaped)
  */
 export function staticFile(cloud: Cloud, path: string, permissions: string, nodeText: string): WriteFile {
-  if (cloud === Cloud.AWS) return { path, permissions, content: escapeTerraformTemplate(nodeText) };
+  if (GZIPPED_USER_DATA_CLOUDS.includes(cloud)) return { path, permissions, content: escapeTerraformTemplate(nodeText) };
   let content = COMPRESSED.get(nodeText);
   if (content === undefined) COMPRESSED.set(nodeText, (content = gzipDeterministic(nodeText).toString('base64')));
   return { path, permissions, encoding: 'gz+b64', content };

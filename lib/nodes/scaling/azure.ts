@@ -107,7 +107,10 @@ function createScaleSet(scope: Construct, spec: ScalingGroupSpec): LinuxVirtualM
     // Managed disks are encrypted at rest with platform-managed keys.
     osDisk: { caching: 'ReadWrite', storageAccountType: 'StandardSSD_LRS', diskSizeGb: spec.diskSizeGb },
     sourceImageReference: { publisher, offer, sku, version },
-    customData: Fn.base64encode(spec.userData),
+    // Gzipped: Azure decodes custom data to a file of at most 65535 bytes
+    // (learn.microsoft.com, VirtualMachineOSProfile.CustomData), and cloud-init
+    // uncompresses gzip user-data by itself (cloud-init docs, "User-Data Formats").
+    customData: Fn.base64gzip(spec.userData),
     networkInterface: [
       {
         name: 'primary',

@@ -31,7 +31,7 @@ import { parseDocuments } from './user-data-files';
 const LIMITS: Record<Cloud, { bytes: number; counts: 'gzip' | 'raw' }> = {
   [Cloud.AWS]: { bytes: 16 * 1024, counts: 'gzip' },
   [Cloud.GCP]: { bytes: 256 * 1024, counts: 'raw' },
-  [Cloud.AZURE]: { bytes: 64 * 1024, counts: 'raw' },
+  [Cloud.AZURE]: { bytes: 64 * 1024, counts: 'gzip' },
   [Cloud.DIGITALOCEAN]: { bytes: 64 * 1024, counts: 'raw' },
 };
 /** A URL of realistic length (an S3 object of the cluster). */
@@ -125,9 +125,9 @@ describe('user-data size (credentials as ClusterCredentials makes them)', () => 
       expect(gzip).toBeLessThan(LIMITS[Cloud.AWS].bytes);
     },
   );
-  // Elsewhere the manifests are plain text (a value) beside the gzipped files: the raw limits.
-  test.each([Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap(firstControlPlane))('$cloud\'s first control plane with the manifests, $mesh: $raw B raw, $margin B under the limit', ({ cloud, raw }) => {
-    expect(raw).toBeLessThan(LIMITS[cloud].bytes);
+  // Elsewhere: Azure's whole document is gzipped too; on GCP and DigitalOcean the manifests are plain text (a value) beside the gzipped files.
+  test.each([Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap(firstControlPlane))('$cloud\'s first control plane with the manifests, $mesh: $raw B raw, $gzip B gzip, $margin B under the limit', ({ margin }) => {
+    expect(margin).toBeGreaterThan(0);
   });
 
   test('the manifests measured are the realistic ones: both instances with every group, the overprovisioning', () => {

@@ -29,7 +29,7 @@ describe('Azure scaling group', () => {
     expect(set.admin_ssh_key).toEqual([{ username: 'cast', public_key: `\${tls_private_key.${Object.keys(s.json.resource.tls_private_key)[0]}.public_key_openssh}` }]);
     expect(set.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
     expect(set.os_disk).toEqual({ caching: 'ReadWrite', storage_account_type: 'StandardSSD_LRS', disk_size_gb: 60 });
-    expect(set.custom_data).toMatch(/^\$\{base64encode\(local\.[\w-]+\)\}$/);
+    expect(set.custom_data).toMatch(/^\$\{base64gzip\(local\.[\w-]+\)\}$/);
   });
 
   test('the NIC forwards IP, sits in the worker NSG and gives each instance a public IP', () => {
@@ -113,7 +113,7 @@ describe('Azure scaling group: the API seeds', () => {
   test('the scale set\'s tag cast-api-servers carries the seeds (its instances see the scale set\'s tags in IMDS); custom data does not', () => {
     const vmss = s.resource('azurerm_linux_virtual_machine_scale_set');
     expect(vmss.tags['cast-api-servers']).toBe(SEEDS);
-    expect(vmss.custom_data).toBe('${base64encode(local.pool-user-data)}');
+    expect(vmss.custom_data).toBe('${base64gzip(local.pool-user-data)}');
   });
 
   test('without seeds: no tag', () => {
