@@ -5,7 +5,7 @@
  * (node-private-address.sh and the `@CAST_MESH_ADDRESS@` placeholder) instead of
  * referencing the VM it is the user-data of.
  */
-import { gzipSync } from 'node:zlib';
+import { USER_DATA_LIMITS, userDataSize } from '../../lib/core/bootstrap/user-data-limits';
 import { parse } from 'yaml';
 import { Cloud } from '../../lib/core/cloud';
 import { synthExampleStacks } from '../support/example-stacks';
@@ -39,7 +39,6 @@ describe('cloud-network nodes find their private address at boot', () => {
     expect(fileOf(d.final, '/etc/cast/kubeadm.yaml')).toContain("'@CAST_MESH_ADDRESS@'");
     const apiserverCert = fileOf(d.final, '/etc/cast/apiserver-cert.yaml');
     if (apiserverCert !== undefined) expect(apiserverCert).toContain("advertiseAddress: '@CAST_MESH_ADDRESS@'");
-    const size = d.cloud === Cloud.AWS ? gzipSync(d.final).length : Buffer.byteLength(d.final);
-    expect(size).toBeLessThan(d.cloud === Cloud.AWS ? 16 * 1024 : d.cloud === Cloud.GCP ? 256 * 1024 : 64 * 1024);
+    expect(userDataSize(d.cloud, d.final)).toBeLessThan(USER_DATA_LIMITS[d.cloud].bytes);
   });
 });

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { USER_DATA_LIMITS, userDataSize } from '../../lib/core/bootstrap/user-data-limits';
+import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse, parseAllDocuments } from 'yaml';
 import { buildApp } from '../../examples/autoscaling/app';
@@ -57,12 +58,10 @@ describe('autoscaled groups: one worker document per group, identity found at bo
     for (const block of blocks) expect(contains(zone, parseCidr(block))).toBe(true);
   });
 
-  test('every document fits its cloud: AWS 16 KB after gzip, Azure and DigitalOcean 64 KB raw, GCP 256 KB', () => {
+  test('every document fits its cloud (USER_DATA_LIMITS: AWS and Azure count the gzip, GCP and DigitalOcean the text)', () => {
     for (const doc of [...scaled.map((s) => ({ name: s.group, final: s.final })), { name: 'cp-aws (first control plane)', final: first.final }]) {
-      const aws = doc.name.includes('aws');
-      const size = aws ? gzipSync(doc.final).length : Buffer.byteLength(doc.final);
-      const max = aws ? 16 * 1024 : doc.name.includes('gcp') ? 256 * 1024 : 64 * 1024;
-      expect({ doc: doc.name, fits: size < max }).toEqual({ doc: doc.name, fits: true });
+      const cloud = ALL_CLOUDS.find((c) => doc.name.includes(c === Cloud.DIGITALOCEAN ? 'do' : c))!;
+      expect({ doc: doc.name, fits: userDataSize(cloud, doc.final) < USER_DATA_LIMITS[cloud].bytes }).toEqual({ doc: doc.name, fits: true });
     }
   });
 

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { USER_DATA_LIMITS, userDataSize } from '../../lib/core/bootstrap/user-data-limits';
+import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { buildApp } from '../../examples/multi-cloud/app';
@@ -53,10 +54,10 @@ describe('node user-data after Terraform fills it in', () => {
     expect(references.filter((r) => r.includes(`_${node}-ip_`))).toHaveLength(references.filter((r) => /^(aws_eip|google_compute_address|azurerm_public_ip|digitalocean_reserved_ip)\./.test(r)).length);
   });
 
-  test('every document fits its cloud: AWS counts 16 KB after gzip, the others 64 KB raw (GCP 256 KB)', () => {
+  test('every document fits its cloud (USER_DATA_LIMITS: AWS and Azure count the gzip, GCP and DigitalOcean the text)', () => {
     for (const u of userData) {
-      const limit = u.node.includes('-aws-') ? { size: gzipSync(u.final).length, max: 16 * 1024 } : { size: Buffer.byteLength(u.final), max: u.node.includes('-gcp-') ? 256 * 1024 : 64 * 1024 };
-      expect({ node: u.node, fits: limit.size < limit.max }).toEqual({ node: u.node, fits: true });
+      const cloud = ALL_CLOUDS.find((c) => u.node.includes(`-${c === Cloud.DIGITALOCEAN ? 'do' : c}-`))!;
+      expect({ node: u.node, fits: userDataSize(cloud, u.final) < USER_DATA_LIMITS[cloud].bytes }).toEqual({ node: u.node, fits: true });
     }
   });
 

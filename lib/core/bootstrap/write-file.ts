@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Cloud } from '../cloud';
 import { escapeTerraformTemplate } from './render-template';
+import { GZIPPED_USER_DATA_CLOUDS } from './user-data-limits';
 
 /** One cloud-init `write_files` entry. */
 export interface WriteFile {
@@ -15,13 +16,6 @@ export interface WriteFile {
 export function textFile(path: string, permissions: string, content: string): WriteFile {
   return { path, permissions, content };
 }
-
-/**
- * Clouds whose nodes get the whole user-data document gzipped (`base64gzip` in the
- * wiring: AWS counts 16 KB after gzip, Azure 64 KB of the decoded custom data);
- * GCP and DigitalOcean take the document as text.
- */
-export const GZIPPED_USER_DATA_CLOUDS: readonly Cloud[] = [Cloud.AWS, Cloud.AZURE];
 
 /**
  * A file whose bytes are known at synth (a script, the agent, a unit) on a node

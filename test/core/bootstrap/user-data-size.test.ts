@@ -23,17 +23,13 @@ import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
 import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
 import { NODE_BOOTSTRAP_KINDS, NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
+import { USER_DATA_LIMITS } from '../../../lib/core/bootstrap/user-data-limits';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { FAKE_MESH, fakeInput, realSizedCredentials, workerCredentials } from './bootstrap-fixtures';
 import { parseDocuments } from './user-data-files';
 
-/** Bytes of user data each cloud accepts, and what the limit counts. */
-const LIMITS: Record<Cloud, { bytes: number; counts: 'gzip' | 'raw' }> = {
-  [Cloud.AWS]: { bytes: 16 * 1024, counts: 'gzip' },
-  [Cloud.GCP]: { bytes: 256 * 1024, counts: 'raw' },
-  [Cloud.AZURE]: { bytes: 64 * 1024, counts: 'gzip' },
-  [Cloud.DIGITALOCEAN]: { bytes: 64 * 1024, counts: 'raw' },
-};
+/** Bytes of user data each cloud accepts, and what the limit counts: the library's one table. */
+const LIMITS = USER_DATA_LIMITS;
 /** A URL of realistic length (an S3 object of the cluster). */
 const AGENT_URL = 'https://cast-prod-0f3a9c.s3.eu-west-1.amazonaws.com/cast-mesh-agent-0.1.0.tar';
 
