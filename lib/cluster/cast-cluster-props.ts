@@ -32,7 +32,12 @@ export interface CastClusterProps {
   readonly addresses?: AddressPlanOptions;
   /** Public rule sources and NodePort range. @default - the architecture's port tables, from 0.0.0.0/0, no SSH */
   readonly firewall?: FirewallOptions;
-  /** Providers you configure yourself. @default - the cluster configures an aliased provider per cloud */
+  /**
+   * Providers you configure yourself. An AWS provider's `default_tags` keys must hold no
+   * space and no "/": nodes read their API seeds from instance tags in the metadata
+   * service, and AWS launches no instance whose tag keys it could not serve there.
+   * @default - the cluster configures an aliased provider per cloud
+   */
   readonly providers?: CloudProviders;
   /**
    * Kubernetes version of the cluster (node groups may pin their own).
