@@ -1,9 +1,9 @@
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
+import { Annotations, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
-import { NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
+import { controlPlaneKeyBundle, NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
@@ -12,7 +12,9 @@ import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneClouds
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
 import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
+import { NodeRole } from '../core/node-role';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
+import { ControlPlaneKeyStore, KEY_STORE_BUILDERS } from '../keys';
 import { MeshAgentSource, publishMeshAgentOnAws } from '../mesh/aws-agent-source';
 import { WireGuardMesh } from '../mesh/wireguard-mesh';
 import { CloudNetwork } from '../network/cloud-network';
@@ -77,6 +79,8 @@ export class CastCluster extends Construct {
   private apiServers?: string;
   private nodeSshKey?: PrivateKey;
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
+  /** Where each cloud's control planes read their keys; made for the cloud's first control-plane group. */
+  private readonly keyStores = new Map<Cloud, ControlPlaneKeyStore>();
   private spotNoticesWired = false;
   private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
@@ -198,6 +202,22 @@ export class CastCluster extends Construct {
         provider: this.provider(Cloud.AWS),
       });
     }
+    const keyStoreBuilder = KEY_STORE_BUILDERS[group.cloud];
+    if (group.role === NodeRole.CONTROL_PLANE && keyStoreBuilder && !this.keyStores.has(group.cloud)) {
+      const network = this.network(group.cloud);
+      this.keyStores.set(
+        group.cloud,
+        keyStoreBuilder(new Construct(this, `control-plane-keys-${group.cloud}`), {
+          clusterName: this.name,
+          clusterUuid: this.uuid,
+          labels: this._labels,
+          location: { region: network.cloudRegion, zone: network.zone },
+          network: network._attachment,
+          provider: this.provider(group.cloud),
+          bundle: Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values)),
+        }),
+      );
+    }
     if (group.cloud === Cloud.AWS && group.spot && this.awsSpotInterruptionTarget && !this.spotNoticesWired) {
       wireSpotInterruptionNotices(this, this.name, this._labels, this.awsSpotInterruptionTarget, this.provider(Cloud.AWS));
       this.spotNoticesWired = true;
@@ -234,6 +254,7 @@ export class CastCluster extends Construct {
       apiServers: this.apiServers!,
       sshPublicKey: () => this.nodeSshPublicKey(),
       autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
+      controlPlaneKeyStore: () => this.keyStores.get(cloud),
       nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),
       scaledUserData: (scope, id, groupName) => userDataLocal(scope, id, () => this.planned().scaledGroups.find((g) => g.name === groupName)!.bootstrap),
     };
@@ -272,6 +293,7 @@ export class CastCluster extends Construct {
       location: { region: network.cloudRegion, zone: network.zone },
       meshAgent: agent && { url: agent.url, sha256: agent.sha256 },
       azureAutoscaler: identity && { subscriptionId: identity.azureSubscriptionId!, resourceGroup: network._attachment.resourceGroupName!, clientId: identity.azureClientId! },
+      controlPlaneKeys: this.keyStores.get(cloud)?.source,
     };
   }
 

@@ -25,7 +25,7 @@
 import { AddressPlan } from './address-plan';
 import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from './autoscaling';
 import { joinApiSeeds } from './api-seeds';
-import { NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
+import { ControlPlaneKeySource, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
 import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint } from './cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimings } from './etcd-timings';
@@ -101,6 +101,11 @@ export interface ClusterCloudInput {
    * @default - none: required once Azure has autoscaled groups
    */
   readonly azureAutoscaler?: AzureAutoscalerFacts;
+  /**
+   * Where the cloud's control planes read the CA keys at boot (its secret store).
+   * @default - in their user-data: DigitalOcean, whose droplets have no identity to read a store with
+   */
+  readonly controlPlaneKeys?: ControlPlaneKeySource;
 }
 
 /** Everything the plan is computed from. */
@@ -307,7 +312,9 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     etcd: controlPlane ? shared.etcd : undefined,
     nodeLabels: nodeLabelsOf(group.labels, group.cloud, cloud.location),
     nodeTaints: nodeTaintsOf(group.role, group.taints),
-    credentials: controlPlane ? c : { caCertB64: c.caCertB64, bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret },
+    // Keys reach a control plane through its cloud's secret store where there is one; workers never get them.
+    credentials: controlPlane && !cloud.controlPlaneKeys ? c : { caCertB64: c.caCertB64, bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret },
+    controlPlaneKeys: controlPlane ? cloud.controlPlaneKeys : undefined,
     phoneHomeUrl: input.phoneHomeUrl,
     spot: group.spot,
     // On one control plane only: a policy change must not reach every control plane's

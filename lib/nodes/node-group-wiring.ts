@@ -12,6 +12,7 @@ import { NodeBootstrapTaint } from '../core/bootstrap/node-bootstrap-input';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeGroupInput } from '../core/node-plan';
 import { CloudLocation } from '../core/regions';
+import { ControlPlaneKeyStore } from '../keys';
 import { NetworkAttachment } from '../network/network-spec';
 import { AutoscalerIdentity } from './scaling/scaling-spec';
 
@@ -48,6 +49,8 @@ export interface NodeGroupWiring {
   sshPublicKey(): string;
   /** The identity the cloud's cluster-autoscaler runs with on control-plane nodes; asked for at synth (undefined while the cloud has no autoscaled group). */
   autoscalerIdentity(): AutoscalerIdentity | undefined;
+  /** The cloud's control-plane key store (made when the cloud's first control-plane group is admitted); undefined on DigitalOcean and while the cloud has no control plane. */
+  controlPlaneKeyStore(): ControlPlaneKeyStore | undefined;
   /**
    * The API seeds every node carries in place (NodeSpec.apiServers): a reference to the cluster's one
    * seeds local, whose value is rendered at synth, when every control plane is known. A reference, not

@@ -181,6 +181,7 @@ export class NodeGroup extends Construct {
 
     const builder = NODE_BUILDERS[this.cloud];
     const image = settings.image ?? builder.lookupImage(this, wiring.provider);
+    const keyStore = this.role === NodeRole.CONTROL_PLANE ? wiring.controlPlaneKeyStore() : undefined;
     for (const node of planned) {
       const attachment = builder.buildNode(this, {
         name: node.name,
@@ -197,9 +198,11 @@ export class NodeGroup extends Construct {
         userData: () => wiring.nodeUserData(this, `${node.name}-user-data`, node.name),
         apiServers: wiring.apiServers,
         sshPublicKey: this.cloud === Cloud.AZURE ? wiring.sshPublicKey() : undefined,
-        dependsOn: wiring.dependsOn,
+        // A control plane reads its keys from the cloud's key store at boot: created after the secret and the grant.
+        dependsOn: [...wiring.dependsOn, ...(keyStore?.dependencies ?? [])],
         // Control-plane nodes run the cloud's cluster-autoscaler once the cluster has autoscaled groups there.
         autoscalerIdentity: node.role === NodeRole.CONTROL_PLANE ? () => wiring.autoscalerIdentity() : undefined,
+        controlPlaneIdentity: keyStore?.identity,
       });
       this._nodes.push({ plan: node, attachment, meshAddress: settings.meshAddresses[node.name] });
     }

@@ -3,6 +3,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
+import { ControlPlaneIdentity } from '../keys';
 import { NetworkAttachment } from '../network/network-spec';
 import { AutoscalerIdentity } from './scaling/scaling-spec';
 
@@ -34,6 +35,12 @@ export interface NodeSpec {
    * them, asked for at synth (undefined while the cloud has no autoscaled group).
    */
   readonly autoscalerIdentity?: () => AutoscalerIdentity | undefined;
+  /**
+   * Control-plane nodes: the identity they read the cloud's key store with
+   * (docs/decisions/0003). The builder attaches it to the VM.
+   * @default - none: workers, and control planes on DigitalOcean (keys in user-data)
+   */
+  readonly controlPlaneIdentity?: ControlPlaneIdentity;
   /**
    * The control planes' static public addresses ("seeds"), in the cluster's order,
    * joined by single spaces: a Terraform expression. The node reads them from its

@@ -18,6 +18,8 @@
 #     taint), waits until the mesh agent, now able to publish its record, reaches a control
 #     plane over the mesh, and only then joins etcd and the control plane (kubeadm's
 #     control-plane-prepare and control-plane-join phases): etcd members talk over the mesh.
+#   - either reads the CA keys from its cloud's secret store first (cast-control-plane-keys),
+#     where the cloud has one; never from user-data there.
 #
 # Then start the spot handler when it is installed, report to the phone-home URL when set.
 set -euo pipefail
@@ -180,6 +182,14 @@ join_control_plane() {
 
 case "$kind" in
   control-plane)
+    # The CA keys and the service-account key pair, before kubeadm needs them: from the
+    # cloud's secret store, read with this VM's own identity (node.env names the store; none
+    # named: they came with the user-data). It retries while the grant reaches the cloud's
+    # authorization, and fails the bootstrap with the reason when the store refuses.
+    if [ -n "${CAST_KEYS_STORE:-}" ]; then
+      log "reading the control-plane keys from ${CAST_KEYS_STORE}"
+      "$AGENT_DIR/cast-control-plane-keys" fetch --timeout "${CAST_KEYS_WAIT:-900}"
+    fi
     seeds="$("$BIN/api-seeds.sh" || true)"
     first_seed="${seeds%% *}"
     if [ -f /etc/kubernetes/kubelet.conf ]; then

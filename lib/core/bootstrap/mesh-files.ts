@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Cloud } from '../cloud';
 import { compactTemplateFile } from './compact-script';
+import { KEY_STORE_MODULE, KEY_STORE_OF_CLOUD } from './control-plane-keys';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
@@ -28,7 +30,7 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
-      : meshAgentFiles().map(({ relativePath, executable, template }) => {
+      : meshAgentFiles({ cloud: input.cloud, controlPlane: input.kind === 'control-plane' }).map(({ relativePath, executable, template }) => {
           return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? readTemplateFile(template) : compactTemplateFile(template));
         })),
     staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
@@ -41,16 +43,24 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
  * (the agent and the API proxy, their Python modules, the CNI template), and
  * etcd-remove-member.sh, which an operator runs on a control plane later and which
  * thus travels with them rather than in AWS's 16 KB of user-data.
+ *
+ * `node` narrows the key-store reader (cast-control-plane-keys, castmesh/keys*.py) to
+ * what that node uses: its own cloud's store, on control planes of clouds that have
+ * one. DigitalOcean's user-data, the tightest, carries none of it.
+ * @param node the node the files are for; absent: every file (the AWS download serves every AWS node)
  */
-export function meshAgentFiles(): { relativePath: string; executable: boolean; template: string }[] {
+export function meshAgentFiles(node?: { readonly cloud: Cloud; readonly controlPlane: boolean }): { relativePath: string; executable: boolean; template: string }[] {
   const agent = (relativePath: string, executable: boolean) => ({ relativePath, executable, template: `mesh/agent/${relativePath}` });
+  const store = node && (node.controlPlane ? KEY_STORE_OF_CLOUD[node.cloud] : undefined);
+  const wanted = (name: string) => !name.startsWith('keys') || node === undefined || (store !== undefined && (name === 'keys.py' || name === KEY_STORE_MODULE[store]));
   const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh'))
-    .filter((name) => name.endsWith('.py'))
+    .filter((name) => name.endsWith('.py') && wanted(name))
     .sort()
     .map((name) => agent(`castmesh/${name}`, false));
   return [
     agent('cast-mesh-agent', true),
     agent('cast-api-proxy', true),
+    ...(node === undefined || store !== undefined ? [agent('cast-control-plane-keys', true)] : []),
     ...modules,
     agent('10-cast.conflist', false),
     { relativePath: 'etcd-remove-member.sh', executable: true, template: 'scripts/etcd-remove-member.sh' },

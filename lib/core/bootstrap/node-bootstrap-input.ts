@@ -83,6 +83,24 @@ export interface NodeBootstrapCredentials {
   readonly bootstrapTokenSecret: string;
 }
 
+/**
+ * Where a control plane reads the cluster's CA keys and service-account key pair at
+ * boot, with its own cloud identity, instead of finding them in its user-data
+ * (docs/security.md, "The CA keys"). The secret holds the JSON of
+ * `controlPlaneKeyBundle` (lib/core/bootstrap/control-plane-keys.ts); only the
+ * cluster's control planes may read it.
+ */
+export type ControlPlaneKeySource =
+  /** AWS Secrets Manager, read with the instance profile's role (IMDSv2 credentials, SigV4). */
+  | { readonly store: 'aws-secrets-manager'; readonly secretId: string; readonly region: string }
+  /** GCP Secret Manager, read with the VM's service account: `projects/<p>/secrets/<s>/versions/<v>`. */
+  | { readonly store: 'gcp-secret-manager'; readonly secretVersion: string }
+  /** Azure Key Vault, read with a user-assigned managed identity: the secret's URL and the identity's client id. */
+  | { readonly store: 'azure-key-vault'; readonly secretUrl: string; readonly identityClientId: string };
+
+/** Every store a control plane can read its keys from. */
+export const CONTROL_PLANE_KEY_STORES = ['aws-secrets-manager', 'gcp-secret-manager', 'azure-key-vault'] as const;
+
 /** The credential fields only control-plane nodes receive. */
 export const CONTROL_PLANE_ONLY_CREDENTIALS = [
   'caKeyB64',
@@ -214,6 +232,13 @@ export interface NodeBootstrapInput {
    * (kubeadm's default control-plane taint is not added: pass it when wanted).
    */
   readonly nodeTaints: readonly NodeBootstrapTaint[];
+  /**
+   * Control-plane kinds: where the node reads the CA keys and the service-account key
+   * pair at boot. With it, `credentials` holds what a worker's does (the CA certificate
+   * and the bootstrap token) and no key reaches the user-data.
+   * @default - the keys travel in `credentials`, in the user-data (DigitalOcean, which has no instance identity)
+   */
+  readonly controlPlaneKeys?: ControlPlaneKeySource;
   /** Join credentials. Workers must receive only `caCertB64` and the bootstrap token. */
   readonly credentials: NodeBootstrapCredentials;
   /**

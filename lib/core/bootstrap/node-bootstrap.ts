@@ -2,6 +2,7 @@ import { Cloud } from '../cloud';
 import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
 import { compactScript, compactTemplateFile } from './compact-script';
+import { CONTROL_PLANE_KEY_FILES } from './control-plane-keys';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
 import { NodeBootstrapInput } from './node-bootstrap-input';
@@ -10,8 +11,9 @@ import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
 import { staticFile, textFile as text, WriteFile } from './write-file';
 
-export type { NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
-export { NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
+export type { ControlPlaneKeySource, NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
+export { CONTROL_PLANE_KEY_STORES, NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
+export { CONTROL_PLANE_KEY_BUNDLE_SCHEMA, CONTROL_PLANE_KEY_FILES, controlPlaneKeyBundle } from './control-plane-keys';
 
 /** Where the node keeps what the bootstrap writes (kubeadm's own files stay under /etc/kubernetes). */
 const CAST_DIR = '/etc/cast';
@@ -91,29 +93,40 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
     phone_home_url: input.phoneHomeUrl ?? '',
+    ...keyStoreEnv(input.controlPlaneKeys),
   });
+}
+
+/** node.env's CAST_KEYS_*: where `cast-control-plane-keys` reads the keys (empty: in the user-data). */
+function keyStoreEnv(source: NodeBootstrapInput['controlPlaneKeys']): Record<string, string> {
+  const env = { keys_store: '', keys_secret: '', keys_region: '', keys_client_id: '' };
+  switch (source?.store) {
+    case undefined:
+      return env;
+    case 'aws-secrets-manager':
+      return { ...env, keys_store: source.store, keys_secret: source.secretId, keys_region: source.region };
+    case 'gcp-secret-manager':
+      return { ...env, keys_store: source.store, keys_secret: source.secretVersion };
+    case 'azure-key-vault':
+      return { ...env, keys_store: source.store, keys_secret: source.secretUrl, keys_client_id: source.identityClientId };
+  }
 }
 
 /**
  * The CAs and the service-account key pair, where kubeadm looks for them, so it
  * signs with the cluster's CAs instead of creating new ones. Control-plane
- * kinds only: a worker never receives a key.
+ * kinds only: a worker never receives a key. A control plane that reads its
+ * keys from a secret store (`controlPlaneKeys`) gets the CA certificate alone
+ * here; `cast-control-plane-keys fetch` writes the rest at boot.
  */
 function pkiFiles(input: NodeBootstrapInput): WriteFile[] {
   if (input.kind !== 'control-plane') return [];
   const c = input.credentials;
-  // Validation has checked that control-plane kinds have every credential.
   const pem = (path: string, permissions: string, b64: string | undefined): WriteFile => ({ path: `${PKI_DIR}/${path}`, permissions, encoding: 'b64', content: b64 ?? '' });
-  return [
-    pem('ca.crt', '0644', c.caCertB64),
-    pem('ca.key', '0600', c.caKeyB64),
-    pem('front-proxy-ca.crt', '0644', c.frontProxyCaCertB64),
-    pem('front-proxy-ca.key', '0600', c.frontProxyCaKeyB64),
-    pem('etcd/ca.crt', '0644', c.etcdCaCertB64),
-    pem('etcd/ca.key', '0600', c.etcdCaKeyB64),
-    pem('sa.key', '0600', c.serviceAccountKeyB64),
-    pem('sa.pub', '0644', c.serviceAccountPubB64),
-  ];
+  const caCert = pem('ca.crt', '0644', c.caCertB64);
+  if (input.controlPlaneKeys) return [caCert];
+  // Validation has checked that a control plane without a key store has every credential.
+  return [caCert, ...CONTROL_PLANE_KEY_FILES.map((file) => pem(file.path, file.permissions, c[file.field]))];
 }
 
 /**

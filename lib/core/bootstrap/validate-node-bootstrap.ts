@@ -1,7 +1,7 @@
 import { ALL_CLOUDS, Cloud } from '../cloud';
 import { cidrProblem } from '../cidr';
 import { kubernetesVersionProblem } from '../kubernetes-version';
-import { CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
+import { CONTROL_PLANE_KEY_STORES, CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
 import { meshBootstrapProblems } from './validate-mesh-bootstrap';
 
 /** Kubernetes node names are DNS subdomains (the same rule as the mesh planner's). */
@@ -123,12 +123,25 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (!present(credentials.bootstrapTokenSecret) || (!isTerraformExpression(credentials.bootstrapTokenSecret) && !TOKEN_SECRET.test(credentials.bootstrapTokenSecret))) {
     add(`credentials.bootstrapTokenSecret must be 16 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenSecret)}). Use the cluster's random_password token secret.`);
   }
+  const keyStore = input.controlPlaneKeys;
   for (const field of CONTROL_PLANE_ONLY_CREDENTIALS) {
     const value = credentials[field];
-    if (controlPlane) {
+    if (controlPlane && !keyStore) {
       checkBase64(field, value);
+    } else if (value !== undefined && controlPlane) {
+      add(`credentials.${field} must not be given to a control plane that reads its keys from ${keyStore!.store} (got a value): the keys would reach its user-data. Pass only caCertB64, bootstrapTokenId and bootstrapTokenSecret.`);
     } else if (value !== undefined) {
       add(`credentials.${field} must not be given to a worker (got a value): workers must not receive keys or the control plane's CAs. Pass a worker only caCertB64, bootstrapTokenId and bootstrapTokenSecret.`);
+    }
+  }
+  if (keyStore !== undefined) {
+    if (!controlPlane) add(`controlPlaneKeys must be given only to control-plane nodes (got one for ${input.kind} node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}). Leave it out for workers.`);
+    if (!(CONTROL_PLANE_KEY_STORES as readonly string[]).includes(keyStore.store)) {
+      add(`controlPlaneKeys.store must be one of ${CONTROL_PLANE_KEY_STORES.join(', ')} (got ${JSON.stringify(keyStore.store)}). Use a store the node can read with its cloud identity.`);
+    }
+    for (const [prop, value] of Object.entries(keyStore)) {
+      if (prop === 'store') continue;
+      checkConcrete(`controlPlaneKeys.${prop}`, value as string, (v) => /^[A-Za-z0-9:/._+=@-]+$/.test(v), 'an identifier or URL of letters, digits and ":/._+=@-"', 'Pass the secret store\'s own attributes.');
     }
   }
 

@@ -25,6 +25,8 @@ const AGENT_FILES = [
   '/opt/cast/mesh/10-cast.conflist',
   '/opt/cast/mesh/etcd-remove-member.sh',
 ];
+/** What a control plane on a cloud with a key store gets besides: the reader and its cloud's module (AWS here). */
+const KEY_READER_FILES = ['/opt/cast/mesh/cast-control-plane-keys', '/opt/cast/mesh/castmesh/keys.py', '/opt/cast/mesh/castmesh/keys_aws.py'];
 const UNITS = ['/etc/systemd/system/cast-mesh-agent.service', '/etc/systemd/system/cast-api-proxy.service'];
 const MESH_FILES = ['/etc/cast/mesh.env', '/opt/cast/bin/mesh-up.sh', ...AGENT_FILES, ...UNITS];
 /** Where each node file comes from under templates/. */
@@ -41,9 +43,12 @@ describe('renderNodeUserData with a mesh', () => {
   test.each(NODE_BOOTSTRAP_KINDS)('%s: the mesh files come after the bootstrap scripts; runcmd is unchanged', (kind) => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput(kind)));
     const without = parseUserData(renderNodeUserData(fakeInput(kind)));
-    expect(config.write_files.map((f) => f.path)).toEqual([...without.write_files.map((f) => f.path), ...MESH_FILES]);
+    const meshFiles = kind === 'control-plane' ? [...MESH_FILES, ...KEY_READER_FILES].sort() : MESH_FILES;
+    expect(config.write_files.map((f) => f.path).slice(0, without.write_files.length)).toEqual(without.write_files.map((f) => f.path));
+    expect(config.write_files.map((f) => f.path).slice(without.write_files.length).sort()).toEqual([...meshFiles].sort());
     expect(config.runcmd).toEqual(without.runcmd);
-    expect(Object.fromEntries(MESH_FILES.map((path) => [path, fileAt(config, path).permissions]))).toEqual({
+    expect(Object.fromEntries(meshFiles.map((path) => [path, fileAt(config, path).permissions]))).toEqual({
+      ...(kind === 'control-plane' ? { '/opt/cast/mesh/cast-control-plane-keys': '0755', '/opt/cast/mesh/castmesh/keys.py': '0644', '/opt/cast/mesh/castmesh/keys_aws.py': '0644' } : {}),
       '/etc/cast/mesh.env': '0600',
       '/opt/cast/bin/mesh-up.sh': '0755',
       '/opt/cast/mesh/cast-mesh-agent': '0755',
@@ -79,8 +84,21 @@ describe('renderNodeUserData with a mesh', () => {
 
   test('every Python module of templates/mesh/agent/castmesh is shipped, with etcd-remove-member.sh', () => {
     const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
-    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
-    expect(meshAgentFiles().map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
+    expect(meshAgentFiles({ cloud: Cloud.GCP, controlPlane: false }).map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
+  });
+
+  test.each([
+    [Cloud.AWS, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_aws.py']],
+    [Cloud.GCP, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_gcp.py']],
+    [Cloud.AZURE, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_azure.py']],
+    [Cloud.DIGITALOCEAN, true, []],
+    [Cloud.AWS, false, []],
+  ])('the key reader travels to control planes of clouds with a key store, with their own store\'s module only: %s, control plane %s', (cloud, controlPlane, expected) => {
+    const keyFiles = meshAgentFiles({ cloud, controlPlane })
+      .map((f) => f.relativePath)
+      .filter((path) => path.includes('keys'));
+    expect(keyFiles).toEqual(expected);
   });
 
   test('mesh.env: the cluster settings; every node, control planes too, names the discovery kubeconfig and carries the token (claims), and no node name', () => {

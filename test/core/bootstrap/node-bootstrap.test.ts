@@ -297,6 +297,11 @@ describe('renderNodeUserData: options', () => {
       "CAST_POD_CIDR='10.244.0.0/16'",
       "CAST_SERVICE_CIDR='10.96.0.0/12'",
       "CAST_PHONE_HOME_URL='https://hooks.example.com/cast?cluster=prod'",
+      // Its keys came with the user-data (fakeInput gives every credential): no store to read.
+      "CAST_KEYS_STORE=''",
+      "CAST_KEYS_SECRET=''",
+      "CAST_KEYS_REGION=''",
+      "CAST_KEYS_CLIENT_ID=''",
     ]);
     const worker = render(fakeInput('worker', Cloud.AZURE, { phoneHomeUrl: undefined }));
     expect(contentOf(fileAt(worker, '/etc/cast/node.env'))).toContain("CAST_NODE_ROLE='worker'\n");

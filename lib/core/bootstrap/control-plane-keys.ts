@@ -1,0 +1,64 @@
+/**
+ * The control-plane key bundle: the files under /etc/kubernetes/pki that only
+ * control planes hold, and the one JSON document a cloud's secret store keeps
+ * them in. One home for the list: the user-data path (pkiFiles, DigitalOcean)
+ * and the secret stores (lib/keys) both read it, and the node's reader
+ * (templates/mesh/agent/castmesh/keys.py) accepts exactly these paths.
+ */
+import { Cloud } from '../cloud';
+import { ControlPlaneKeySource, NodeBootstrapCredentials } from './node-bootstrap-input';
+
+/** One file of the bundle: its path under /etc/kubernetes/pki, its mode, the credential it comes from. */
+export interface ControlPlaneKeyFile {
+  readonly path: string;
+  readonly permissions: '0600' | '0644';
+  readonly field: Exclude<keyof NodeBootstrapCredentials, 'caCertB64' | 'bootstrapTokenId' | 'bootstrapTokenSecret'>;
+}
+
+/**
+ * What kubeadm needs on a control plane beyond the cluster CA certificate, which
+ * every node has: the three CAs' keys (and the two CA certificates workers never
+ * use) and the service-account key pair. kubeadm finds them there and signs with
+ * them instead of making new ones (kubeadm's "custom certificates").
+ */
+export const CONTROL_PLANE_KEY_FILES: readonly ControlPlaneKeyFile[] = [
+  { path: 'ca.key', permissions: '0600', field: 'caKeyB64' },
+  { path: 'front-proxy-ca.crt', permissions: '0644', field: 'frontProxyCaCertB64' },
+  { path: 'front-proxy-ca.key', permissions: '0600', field: 'frontProxyCaKeyB64' },
+  { path: 'etcd/ca.crt', permissions: '0644', field: 'etcdCaCertB64' },
+  { path: 'etcd/ca.key', permissions: '0600', field: 'etcdCaKeyB64' },
+  { path: 'sa.key', permissions: '0600', field: 'serviceAccountKeyB64' },
+  { path: 'sa.pub', permissions: '0644', field: 'serviceAccountPubB64' },
+];
+
+/** The bundle's schema name, first key of the document: a reader refuses any other. */
+export const CONTROL_PLANE_KEY_BUNDLE_SCHEMA = 'cast-control-plane-keys/v1';
+
+/**
+ * The bundle a secret store keeps, as an object for Terraform's `jsonencode`:
+ * `{ schema, files: { <path>: <base64 of the PEM> } }`. Its values are Terraform
+ * references (sensitive in state); the document itself never reaches user-data.
+ */
+export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials): { schema: string; files: Record<string, string> } {
+  const files: Record<string, string> = {};
+  for (const file of CONTROL_PLANE_KEY_FILES) {
+    const value = credentials[file.field];
+    if (value === undefined) throw new Error(`controlPlaneKeyBundle: credentials.${file.field} is missing; pass the cluster's full credentials.`);
+    files[file.path] = value;
+  }
+  return { schema: CONTROL_PLANE_KEY_BUNDLE_SCHEMA, files };
+}
+
+/** The store each cloud's control planes read; DigitalOcean has none (no instance identity). */
+export const KEY_STORE_OF_CLOUD: Readonly<Partial<Record<Cloud, ControlPlaneKeySource['store']>>> = {
+  [Cloud.AWS]: 'aws-secrets-manager',
+  [Cloud.GCP]: 'gcp-secret-manager',
+  [Cloud.AZURE]: 'azure-key-vault',
+};
+
+/** The reader's module for each store, under templates/mesh/agent/castmesh. */
+export const KEY_STORE_MODULE: Readonly<Record<ControlPlaneKeySource['store'], string>> = {
+  'aws-secrets-manager': 'keys_aws.py',
+  'gcp-secret-manager': 'keys_gcp.py',
+  'azure-key-vault': 'keys_azure.py',
+};
