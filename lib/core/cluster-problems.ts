@@ -12,6 +12,7 @@ import { CLUSTER_AUTOSCALER_CLOUDS } from './autoscaling';
 import { parseCidr } from './cidr';
 import { Cloud, CLOUD_DISPLAY_NAME } from './cloud';
 import { MeshMode } from './mesh/mesh-mode';
+import { KEY_STORE_OF_CLOUD } from './bootstrap/control-plane-keys';
 import { controlPlaneProblems } from './etcd-timings';
 import { assignClaimBlocks } from './mesh/scaling-zone';
 import { NodeRole } from './node-role';
@@ -108,7 +109,24 @@ export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
 
 /** Soft problems once every group is known: control planes too few, on too few clouds, or an even count (etcd-timings.ts). */
 export function clusterWarnings(groups: readonly GroupFootprint[]): string[] {
-  return controlPlaneProblems(controlPlaneCloudsOf(groups));
+  const clouds = controlPlaneCloudsOf(groups);
+  return [...controlPlaneProblems(clouds), ...keyDeliveryWarnings(clouds)];
+}
+
+/**
+ * A control plane on a cloud without a key store (DigitalOcean: no instance identity, no
+ * secret store) finds the CA keys in its user-data; the user may accept that, so it warns.
+ */
+function keyDeliveryWarnings(controlPlaneClouds: readonly Cloud[]): string[] {
+  const exposed = [...new Set(controlPlaneClouds.filter((cloud) => KEY_STORE_OF_CLOUD[cloud] === undefined))];
+  return exposed.map((cloud) => {
+    const count = controlPlaneClouds.filter((c) => c === cloud).length;
+    return (
+      `control planes should run where their cloud can hand them the CA keys (got ${count} of ${controlPlaneClouds.length} on ${CLOUD_DISPLAY_NAME[cloud]}, which gives its VMs no identity to read a secret store with): ` +
+      `their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the ${CLOUD_DISPLAY_NAME[cloud]} API and by any process on them (docs/security.md). ` +
+      `Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.`
+    );
+  });
 }
 
 /** The cloud of every control-plane node, in group order. */

@@ -33,7 +33,9 @@ function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClus
 describe('synth warnings: a trade-off the user may choose, not an error', () => {
   test.each<[string, [Cloud, number][], string[]]>([
     ['three control planes on three clouds: none', [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]], []],
-    ['five on four clouds: none', [[Cloud.AWS, 2], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], []],
+    ['five on three clouds: none', [[Cloud.AWS, 2], [Cloud.GCP, 2], [Cloud.AZURE, 1]], []],
+    // DigitalOcean has no instance identity: its control planes carry the keys in user-data.
+    ['five on four clouds: the DigitalOcean control plane holds the keys in its user-data', [[Cloud.AWS, 2], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], ["stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 5 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."]],
     ['one control plane', [[Cloud.GCP, 1]], ['stack/prod: control-plane count should be at least 3 (got 1): no etcd quorum survives losing one. Add control-plane nodes until there are 3.']],
     [
       'three on one cloud',
@@ -50,7 +52,7 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
     [
       'four on four clouds',
       [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]],
-      ['stack/prod: control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.'],
+      ['stack/prod: control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.', "stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."],
     ],
   ])('%s', (_name, controlPlanes, warnings) => {
     expect(synthWarnings(controlPlanes)).toEqual(warnings);
@@ -58,6 +60,7 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
 
   test('etcd timers shorter than the worst round trip between the control planes\' clouds (Azure to DigitalOcean in us-east, 17 ms)', () => {
     expect(synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], { etcd: { heartbeatIntervalMs: 10 } })).toEqual([
+      "stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 3 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.",
       'stack/prod: etcd.heartbeatIntervalMs should be at least the worst round trip between control planes, 17 ms (got 10): followers miss heartbeats and call elections. Raise it or leave it unset.',
       'stack/prod: etcd.electionTimeoutMs should be at least 10 round trips, 170 ms (got 100): network jitter then starts needless elections. Raise it or leave it unset.',
     ]);

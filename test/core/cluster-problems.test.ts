@@ -149,7 +149,20 @@ describe('clusterProblems and clusterWarnings: once every group is known', () =>
         "control planes on one cloud should be fewer than etcd's quorum of 2 (got 2 of 3 on GCP): a GCP outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
       ],
     ],
-    ['four on four clouds: an even count', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), cp(Cloud.DIGITALOCEAN)], ['control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.']],
+    [
+      'four on four clouds: an even count, and the DigitalOcean one carries the keys in its user-data',
+      [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), cp(Cloud.DIGITALOCEAN)],
+      ['control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.', "control planes should run where their cloud can hand them the CA keys (got 1 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."],
+    ],
+    [
+      'DigitalOcean control planes in two groups: one warning with their count',
+      [cp(Cloud.DIGITALOCEAN, 2), cp(Cloud.AWS), named('s/c1/cp-do-b', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['cp-do-b'])],
+      [
+        "control planes on one cloud should be fewer than etcd's quorum of 3 (got 3 of 4 on DigitalOcean): a DigitalOcean outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
+        'control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.',
+        "control planes should run where their cloud can hand them the CA keys (got 3 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.",
+      ],
+    ],
     ['autoscaled workers do not count as control planes', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), scaled('s/c1/web', Cloud.GCP, 'c1-web', 10)], []],
   ])('warnings, where the control planes are: %s', (_name, groups, warnings) => {
     expect(clusterWarnings(groups)).toEqual(warnings);
