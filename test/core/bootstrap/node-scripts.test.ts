@@ -227,6 +227,45 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.output).toContain('cast: a control plane answers: joining the cluster');
   });
 
+  /** A control plane that reads its keys from AWS Secrets Manager: only the CA certificate and the token in its user-data. */
+  const keyStoreInput = (nodeName = 'aws-cp-1') => {
+    const input = fakeInput('control-plane', Cloud.AWS, { nodeName });
+    const { caCertB64, bootstrapTokenId, bootstrapTokenSecret } = input.credentials;
+    return { ...input, credentials: { caCertB64, bootstrapTokenId, bootstrapTokenSecret }, controlPlaneKeys: { store: 'aws-secrets-manager' as const, secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod-keys', region: 'eu-west-1' } };
+  };
+  /** cast-control-plane-keys fetch: writes a key where kubeadm looks, or fails as the store refuses. */
+  const KEYS_STUB = '[ "$1" = fetch ] || exit 2\n[ -z "${CAST_TEST_KEYS_FAIL:-}" ] || { echo "cast-control-plane-keys: aws-secrets-manager: gave up after 900 s: AccessDeniedException" >&2; exit 1; }\necho key >/etc/kubernetes/pki/ca.key';
+
+  test('a control plane with a key store reads its keys before anything else asks for them (founding or joining), and its user-data holds none', () => {
+    const pkiInUserData = parseUserData(renderNodeUserData(keyStoreInput())).write_files.filter((f) => f.path.startsWith('/etc/kubernetes/pki/'));
+    expect(pkiInUserData.map((f) => f.path)).toEqual(['/etc/kubernetes/pki/ca.crt']);
+    for (const apiUp of [false, true]) {
+      const sandbox = track(nodeWith(keyStoreInput())).stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB);
+      const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster({ apiUp })));
+      expect(run.status).toBe(0);
+      expect(run.calls.slice(BOOT('control-plane', false).length)).toEqual([
+        'cast-control-plane-keys fetch --timeout 900',
+        'api-seeds.sh',
+        'cast-api-proxy probe --timeout 1',
+        ...(apiUp ? JOIN(1, false) : FOUND),
+        ...APPLY('cast-rbac.yaml'),
+        phoneHome('joined').replace('%NODE%', 'aws-cp-1'),
+      ]);
+      expect(run.fileAfter('/etc/kubernetes/pki/ca.key')).toBe('key\n');
+      expect(run.output).toContain('cast: reading the control-plane keys from aws-secrets-manager');
+    }
+  });
+
+  test('a control plane whose key store refuses: fails before kubeadm, says why, reports failed', () => {
+    const run = track(nodeWith(keyStoreInput()))
+      .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_KEYS_FAIL: '1' }));
+    expect(run.status).toBe(1);
+    expect(kubeadmCalls(run)).toEqual([]);
+    expect(run.calls.slice(-2)).toEqual(['cast-control-plane-keys fetch --timeout 900', phoneHome('failed').replace('%NODE%', 'aws-cp-1')]);
+    expect(run.output).toContain('cast-control-plane-keys: aws-secrets-manager: gave up after 900 s: AccessDeniedException');
+  });
+
   test('a control plane without the mesh agent joins in the same steps, without waiting for a peer', () => {
     const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS))).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster({ apiUp: true })));
     expect(run.status).toBe(0);
