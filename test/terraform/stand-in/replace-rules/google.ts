@@ -31,6 +31,9 @@ const COMPUTE_SUBNETWORK = `${GOOGLE} google/services/compute/resource_compute_s
 const COMPUTE_TARGET_POOL = `${GOOGLE} google/services/compute/resource_compute_target_pool.go`;
 const DNS_MANAGED_ZONE = `${GOOGLE} google/services/dns/resource_dns_managed_zone.go`;
 const DNS_RECORD_SET = `${GOOGLE} google/services/dns/resource_dns_record_set.go`;
+const SECRET_MANAGER_SECRET = `${GOOGLE} google/services/secretmanager/resource_secret_manager_secret.go`;
+const SECRET_MANAGER_SECRET_VERSION = `${GOOGLE} google/services/secretmanager/resource_secret_manager_secret_version.go`;
+const IAM_SECRET_MANAGER_SECRET = `${GOOGLE} google/services/secretmanager/iam_secret_manager_secret.go`;
 const SERVICE_ACCOUNT = `${GOOGLE} google/services/resourcemanager/resource_google_service_account.go`;
 const IAM_MEMBER = `${GOOGLE} google/tpgiamresource/resource_iam_member.go`;
 const IAM_PROJECT = `${GOOGLE} google/services/resourcemanager/iam_project.go`;
@@ -395,6 +398,34 @@ export const GOOGLE_REPLACE_RULES: ReplaceTable = {
     { path: ['condition', '*', 'title'], source: `${IAM_MEMBER}:90 "condition.title" ForceNew` },
     { path: ['condition', '*', 'description'], source: `${IAM_MEMBER}:95 "condition.description" ForceNew` },
     { path: ['project'], source: `${IAM_PROJECT}:34 IamProjectSchema "project" ForceNew` },
+  ],
+  google_secret_manager_secret: [
+    // labels, annotations, rotation, topics, ttl, expire_time, version_aliases and version_destroy_ttl are updated in place.
+    // Not modelled: adding or removing `replication`, `replication.user_managed` or `replication.user_managed.replicas` blocks replaces (ForceNew on the block counts its elements; replicas.customer_managed_encryption stays in place).
+    // secretManagerSecretAutoCustomizeDiff: any change under replication.auto replaces, customer_managed_encryption included.
+    { path: ['replication', '*', 'auto'], source: `${SECRET_MANAGER_SECRET}:56 secretManagerSecretAutoCustomizeDiff "replication.0.auto" CustomizeDiff ForceNew()` },
+    { path: ['replication', '*', 'user_managed', '*', 'replicas', '*', 'location'], source: `${SECRET_MANAGER_SECRET}:146 "replication.user_managed.replicas.location" ForceNew` },
+    { path: ['secret_id'], source: `${SECRET_MANAGER_SECRET}:177 "secret_id" ForceNew` },
+    { path: ['tags'], source: `${SECRET_MANAGER_SECRET}:259 "tags" ForceNew` },
+    { path: ['project'], source: `${SECRET_MANAGER_SECRET}:352 "project" ForceNew` },
+  ],
+  google_secret_manager_secret_iam_member: [
+    // IAM members have no update (ResourceIamMember defines no Update): every field is ForceNew.
+    { path: ['role'], source: `${IAM_MEMBER}:66 "role" ForceNew` },
+    { path: ['member'], source: `${IAM_MEMBER}:71 "member" ForceNew` },
+    { path: ['condition'], source: `${IAM_MEMBER}:79 "condition" ForceNew` },
+    { path: ['condition', '*', 'expression'], source: `${IAM_MEMBER}:85 "condition.expression" ForceNew` },
+    { path: ['condition', '*', 'title'], source: `${IAM_MEMBER}:90 "condition.title" ForceNew` },
+    { path: ['condition', '*', 'description'], source: `${IAM_MEMBER}:95 "condition.description" ForceNew` },
+    { path: ['project'], source: `${IAM_SECRET_MANAGER_SECRET}:39 SecretManagerSecretIamSchema "project" ForceNew` },
+    { path: ['secret_id'], source: `${IAM_SECRET_MANAGER_SECRET}:44 SecretManagerSecretIamSchema "secret_id" ForceNew` },
+  ],
+  google_secret_manager_secret_version: [
+    // A version's data cannot change: a new bundle is a new version. enabled and deletion_policy are updated in place.
+    { path: ['secret_data_wo_version'], source: `${SECRET_MANAGER_SECRET_VERSION}:96 "secret_data_wo_version" ForceNew` },
+    { path: ['secret_data'], source: `${SECRET_MANAGER_SECRET_VERSION}:103 "secret_data" ForceNew` },
+    { path: ['secret'], source: `${SECRET_MANAGER_SECRET_VERSION}:120 "secret" ForceNew` },
+    { path: ['is_secret_data_base64'], source: `${SECRET_MANAGER_SECRET_VERSION}:165 "is_secret_data_base64" ForceNew` },
   ],
   google_service_account: [
     { path: ['account_id'], source: `${SERVICE_ACCOUNT}:72 "account_id" ForceNew` },
