@@ -1,4 +1,144 @@
-/** azure: the control-plane key store (to be built). */
-import { KeyStoreBuilder } from './key-store-spec';
+/**
+ * Azure: the control planes' keys in a Key Vault secret that only the control planes'
+ * user-assigned identity reads (docs/decisions/0003). The node asks IMDS for a Key Vault
+ * token of that identity and reads the secret (templates/mesh/agent/castmesh/keys_azure.py).
+ *
+ * Access: the vault's access-policy model, not Azure RBAC. Microsoft recommends RBAC
+ * (learn.microsoft.com/azure/key-vault/general/rbac-access-policy), but with RBAC the
+ * principal that runs Terraform needs a role assignment on the new vault to write the
+ * secret, and Key Vault answers 403 "If role assignments ... were changed recently, please
+ * observe propagation time" until it has spread (hashicorp/terraform-provider-azurerm#23927,
+ * Azure/terraform-azurerm-avm-res-keyvault-vault#78): the first apply would fail, and
+ * Terraform has no wait to put in between without another provider. RBAC would also make
+ * every deployment need `Microsoft.Authorization/roleAssignments/write` (Owner or User Access
+ * Administrator), which a cluster without autoscaled Azure groups does not otherwise need;
+ * access policies need `Microsoft.KeyVault/vaults/write` (Contributor). RBAC's one gain, a
+ * grant on the single secret instead of the vault, is nothing here: the vault holds this
+ * one secret. The cost, from the same page: a principal with Contributor on the vault can
+ * give itself data access by adding a policy; the vault sits in the cluster's resource
+ * group, whose contributors run the cluster's VMs (and can read their disks) anyway.
+ *
+ * Network: the vault keeps its public endpoint (public_network_access_enabled, no network
+ * ACLs): the control planes reach it over their public IPs, and Terraform from wherever
+ * it runs. Reading still needs the identity's token and its grant.
+ *
+ * Soft delete, which Azure keeps on for every vault: a deleted vault and a deleted secret
+ * stay recoverable for soft_delete_retention_days (7 to 90) and their names stay taken
+ * (azurerm docs, azurerm_key_vault `name`). Handled three ways: (1) the vault's name comes
+ * from a random_id in state, so a destroyed and redeployed cluster gets a new name that no
+ * soft-deleted vault holds; (2) the azurerm provider purges a destroyed vault and secret by
+ * default (features { key_vault { purge_soft_delete_on_destroy = true,
+ * purge_soft_deleted_secrets_on_destroy = true } }: "Defaults to true", azurerm docs,
+ * "Features Block"), which purge_protection_enabled = false allows and the deploying
+ * principal's Purge permission covers; (3) with a provider that turns purging off, the
+ * deleted vault waits out the shortest retention, 7 days, under its old name, which no
+ * later deploy asks for.
+ *
+ * A cluster deployed before control planes read their keys here: each Azure control plane gets
+ * the identity in place (lib/nodes/azure.ts, identityBlock), but its custom data changes too (the
+ * keys leave it, node.env names the store), and a custom_data change replaces an Azure VM
+ * (test/terraform/stand-in/replace-rules/azurerm.ts): every Azure control plane is replaced in
+ * that one apply.
+ */
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { KeyVaultAccessPolicyA } from '@cdktf/provider-azurerm/lib/key-vault-access-policy';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Id } from '@cdktf/provider-random/lib/id';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { KeyStoreBuilder, KeyStoreSpec } from './key-store-spec';
 
-export const buildKeyStore: KeyStoreBuilder | undefined = undefined;
+/** The secret's name in its vault (1-127 letters, digits and hyphens: Key Vault object names). */
+export const KEY_VAULT_SECRET_NAME = 'control-plane-keys';
+/**
+ * The vault's name is this prefix and 16 hex digits of a random_id: 20 characters, inside
+ * Key Vault's 3-24 letters, digits and hyphens, starting with a letter, and unique across
+ * Azure ("The name must be globally unique", azurerm docs, azurerm_key_vault).
+ */
+export const KEY_VAULT_NAME_PREFIX = 'cast';
+const KEY_VAULT_NAME_RANDOM_BYTES = 8;
+/** The shortest retention Azure allows ("between 7 and 90 (the default) days", azurerm_key_vault). */
+export const KEY_VAULT_SOFT_DELETE_RETENTION_DAYS = 7;
+/**
+ * What Terraform's principal does with the secret (azurerm 4.54.0
+ * internal/services/keyvault/key_vault_secret_resource.go): Get to look for an existing one
+ * and read it back, Set to write each version, Delete and Purge on destroy, Recover when a
+ * soft-deleted one of the same name is found (the provider's default).
+ */
+export const DEPLOYER_SECRET_PERMISSIONS = ['Get', 'Set', 'Delete', 'Purge', 'Recover'];
+/** What the control planes' identity does: read the secret's latest version, nothing else (no List, no keys or certificates). */
+export const CONTROL_PLANE_SECRET_PERMISSIONS = ['Get'];
+
+export const buildKeyStore: KeyStoreBuilder = (scope: Construct, spec: KeyStoreSpec) => {
+  const client = new DataAzurermClientConfig(scope, 'client', { provider: spec.provider });
+  const identity = createIdentity(scope, spec);
+  const vault = createVault(scope, spec, client.tenantId);
+  // Separate policy resources, none inline: the provider manages a vault's policies one way or the other, never both
+  // ("it's not possible to use both methods", azurerm docs, azurerm_key_vault_access_policy).
+  const deployer = new KeyVaultAccessPolicyA(scope, 'deployer-access', {
+    provider: spec.provider,
+    keyVaultId: vault.id,
+    tenantId: client.tenantId,
+    objectId: client.objectId,
+    secretPermissions: DEPLOYER_SECRET_PERMISSIONS,
+  });
+  const reader = new KeyVaultAccessPolicyA(scope, 'control-plane-access', {
+    provider: spec.provider,
+    keyVaultId: vault.id,
+    tenantId: identity.tenantId,
+    objectId: identity.principalId,
+    secretPermissions: CONTROL_PLANE_SECRET_PERMISSIONS,
+  });
+  const secret = new KeyVaultSecret(scope, 'secret', {
+    provider: spec.provider,
+    name: KEY_VAULT_SECRET_NAME,
+    keyVaultId: vault.id,
+    value: spec.bundle,
+    contentType: 'application/json',
+    tags: labelMap(spec.labels),
+    // Written with the deployer's policy; destroyed (and purged) before that policy goes.
+    dependsOn: [deployer],
+  });
+  return {
+    // versionless_id: https://<vault>.vault.azure.net/secrets/<name>, the latest version when read.
+    source: { store: 'azure-key-vault', secretUrl: secret.versionlessId, identityClientId: identity.clientId },
+    identity: { azureIdentityId: identity.id },
+    dependencies: [secret, reader],
+  };
+};
+
+function createIdentity(scope: Construct, spec: KeyStoreSpec): UserAssignedIdentity {
+  return new UserAssignedIdentity(scope, 'identity', {
+    provider: spec.provider,
+    name: `${spec.clusterName}-control-plane-keys`,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    tags: labelMap(spec.labels),
+  });
+}
+
+function createVault(scope: Construct, spec: KeyStoreSpec, tenantId: string): KeyVault {
+  // The cluster's random provider is aliased inside ClusterCredentials and not handed to key stores: this one is
+  // aliased too, so it never clashes with a stack's own (or another cluster's) random provider.
+  const random = new RandomProvider(scope, 'provider-random', { alias: `${spec.clusterName.replace(/-/g, '_')}_azure_keys_random` });
+  const suffix = new Id(scope, 'vault-name', { provider: random, byteLength: KEY_VAULT_NAME_RANDOM_BYTES, prefix: KEY_VAULT_NAME_PREFIX });
+  return new KeyVault(scope, 'vault', {
+    provider: spec.provider,
+    // random_id's hex is the prefix and the hex of its bytes (`Hex: prefix + hexStr`, terraform-provider-random
+    // internal/provider/resource_id.go): `cast` and 16 lower-case hex digits, made once and kept in state.
+    name: suffix.hex,
+    resourceGroupName: spec.network.resourceGroupName!,
+    location: spec.location.region,
+    tenantId,
+    skuName: 'standard',
+    rbacAuthorizationEnabled: false,
+    publicNetworkAccessEnabled: true,
+    softDeleteRetentionDays: KEY_VAULT_SOFT_DELETE_RETENTION_DAYS,
+    // Purge protection would keep a deleted vault for the whole retention and cannot be turned off once on.
+    purgeProtectionEnabled: false,
+    tags: labelMap(spec.labels),
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * Azure node: static Standard public IP, NIC with its role's NSG, Linux VM.
+ * Azure node: static Standard public IP, NIC with its role's NSG, Linux VM; a control plane's VM carries
+ * the key store's user-assigned identity (lib/keys/azure.ts) and, with autoscaled Azure groups, the autoscaler's.
  *
  * The API seeds ride on the VM tag `cast-api-servers`, which the node reads from IMDS
  * (`metadata/instance/compute/tagsList`, "Tags formatted as a JSON array", since
@@ -25,9 +26,10 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const nic = createInterface(scope, spec, address);
   const vm = createInstance(scope, spec, nic, address.ipAddress);
-  if (spec.autoscalerIdentity) {
-    // Set at synth, once the cluster knows whether Azure has autoscaled groups (the autoscaler runs here).
-    vm.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock(spec.autoscalerIdentity!()?.azureIdentityId) }));
+  if (spec.controlPlaneIdentity?.azureIdentityId || spec.autoscalerIdentity) {
+    // One block for both identities: the key store's, and the autoscaler's, asked for at synth, once the
+    // cluster knows whether Azure has autoscaled groups (the autoscaler runs on control planes).
+    vm.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock([spec.controlPlaneIdentity?.azureIdentityId, spec.autoscalerIdentity?.()?.azureIdentityId]) }));
   }
   return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm), targetId: nic.id };
 }
@@ -37,9 +39,20 @@ export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']):
   return UBUNTU_IMAGE;
 }
 
-/** The autoscaler's user-assigned identity (its role assignment limits it to the cluster's resource group). */
-function identityBlock(identityId: string | undefined): unknown {
-  return identityId ? [{ type: 'UserAssigned', identity_ids: [identityId] }] : undefined;
+/**
+ * The VM's user-assigned identities, in a fixed order (the key store's, then the autoscaler's), or none. Each
+ * process on the VM names the one it wants by client id, as IMDS requires when a VM has several
+ * (learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token, `client_id`):
+ * keys_azure.py the key store's, the cluster-autoscaler its own (ARM_USER_ASSIGNED_IDENTITY_ID).
+ *
+ * Adding or removing an identity on an existing VM is in place, without a stop: azurerm 4.54.0 sends the VM
+ * again with the new identities when `identity` changes and sets neither shouldShutDown nor shouldDeallocate
+ * for it (internal/services/compute/linux_virtual_machine_resource.go:1219, `d.HasChange("identity")`), and
+ * `identity` is not ForceNew (commonschema.SystemAssignedUserAssignedIdentityOptional(); identity_ids is a set).
+ */
+function identityBlock(identityIds: ReadonlyArray<string | undefined>): unknown {
+  const ids = identityIds.filter((id): id is string => id !== undefined);
+  return ids.length > 0 ? [{ type: 'UserAssigned', identity_ids: ids }] : undefined;
 }
 
 /** The tag that carries the seeds, when there are seeds. */

@@ -35,6 +35,10 @@ const LB = `${AZURERM} internal/services/loadbalancer/lb_resource.go`;
 const LB_BACKEND_ADDRESS_POOL = `${AZURERM} internal/services/loadbalancer/lb_backend_address_pool_resource.go`;
 const LB_PROBE = `${AZURERM} internal/services/loadbalancer/lb_probe_resource.go`;
 const LB_RULE = `${AZURERM} internal/services/loadbalancer/lb_rule_resource.go`;
+const KEY_VAULT = `${AZURERM} internal/services/keyvault/key_vault_resource.go`;
+const KEY_VAULT_ACCESS_POLICY = `${AZURERM} internal/services/keyvault/key_vault_access_policy_resource.go`;
+const KEY_VAULT_SECRET = `${AZURERM} internal/services/keyvault/key_vault_secret_resource.go`;
+const RESOURCE_ID_REFERENCE = `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/resource_id_reference.go:56 ResourceIDReferenceRequiredForceNew()`;
 const DNS_A_RECORD = `${AZURERM} internal/services/dns/dns_a_record_resource.go`;
 const DNS_ZONE = `${AZURERM} internal/services/dns/dns_zone_resource.go`;
 const MONITOR_AUTOSCALE_SETTING = `${AZURERM} internal/services/monitor/monitor_autoscale_setting_resource.go`;
@@ -51,6 +55,25 @@ export const AZURERM_REPLACE_RULES: ReplaceTable = {
   azurerm_dns_zone: [
     { path: ['name'], source: `${DNS_ZONE}:60 "name" ForceNew` },
     { path: ['resource_group_name'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/resource_group_name.go:15 ResourceGroupName() "resource_group_name" ForceNew` },
+  ],
+  azurerm_key_vault: [
+    // sku_name, tenant_id, access_policy, rbac_authorization_enabled, public_network_access_enabled, purge_protection_enabled and tags are updated in place;
+    // soft_delete_retention_days too, but Azure refuses to change it once set (the update returns an error, it does not replace).
+    { path: ['name'], source: `${KEY_VAULT}:69 "name" ForceNew` },
+    { path: ['location'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/location.go:15 Location() "location" ForceNew` },
+    { path: ['resource_group_name'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/resource_group_name.go:15 ResourceGroupName() "resource_group_name" ForceNew` },
+  ],
+  azurerm_key_vault_access_policy: [
+    // The permission lists are updated in place.
+    { path: ['key_vault_id'], source: `${RESOURCE_ID_REFERENCE} (${KEY_VAULT_ACCESS_POLICY}:48) "key_vault_id" ForceNew` },
+    { path: ['tenant_id'], source: `${KEY_VAULT_ACCESS_POLICY}:53 "tenant_id" ForceNew` },
+    { path: ['object_id'], source: `${KEY_VAULT_ACCESS_POLICY}:60 "object_id" ForceNew` },
+    { path: ['application_id'], source: `${KEY_VAULT_ACCESS_POLICY}:67 "application_id" ForceNew` },
+  ],
+  azurerm_key_vault_secret: [
+    // value, content_type, dates and tags are updated in place (a new value is a new version of the same secret).
+    { path: ['name'], source: `${KEY_VAULT_SECRET}:54 "name" ForceNew` },
+    { path: ['key_vault_id'], source: `${RESOURCE_ID_REFERENCE} (${KEY_VAULT_SECRET}:58) "key_vault_id" ForceNew` },
   ],
   azurerm_lb: [
     { path: ['name'], source: `${LB}:388 "name" ForceNew` },
