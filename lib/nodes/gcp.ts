@@ -7,9 +7,12 @@
  * (cloud.google.com/compute/docs/metadata/setting-custom-metadata), and `metadata` is not
  * ForceNew on google_compute_instance in hashicorp/google 6.50.0
  * (test/terraform/stand-in/replace-rules/google.ts): a new seed list is an in-place update.
+ *
+ * Control planes run as the cluster's control-plane service account (their key store's
+ * identity, lib/keys/gcp.ts); workers run with none.
  */
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
-import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { ComputeInstance, ComputeInstanceConfig } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -66,7 +69,37 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     scheduling: spec.spot
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
-    // No service account: the nodes call no Google API (GCP groups scale with the MIG's own autoscaler).
+    ...controlPlaneServiceAccount(spec),
     dependsOn: spec.dependsOn,
   });
+}
+
+/**
+ * Control planes run as the cluster's control-plane service account, which may read their
+ * keys' secret and nothing else (lib/keys/gcp.ts); workers run with no service account, as
+ * they call no Google API (GCP groups scale with the MIG's own autoscaler).
+ *
+ * Scope `cloud-platform` and narrow IAM roles: "As a best practice, grant the cloud-platform
+ * access scope on your VM instance. Then, to restrict resource access, grant only the required
+ * IAM roles to the VM instance's service account" (gcloud compute instances set-service-account;
+ * cloud.google.com/compute/docs/access/create-enable-service-accounts-for-instances), and Secret
+ * Manager requires that scope on Compute Engine ("Access control with IAM",
+ * cloud.google.com/secret-manager/docs/access-control).
+ *
+ * An existing control plane is never stopped for it. Changing `service_account` on a running
+ * instance needs a stop: hashicorp/google 6.50.0 resource_compute_instance.go:2703 counts it
+ * in needToStopInstanceBeforeUpdating and, without allow_stopping_for_update, fails the apply
+ * ("Changing the machine_type, ... service_account ... on a started instance requires stopping
+ * it", :2749); with allow_stopping_for_update every control plane would stop in the same
+ * apply. So `service_account` is in ignore_changes: a control plane created before the key
+ * store keeps running without the account, which it does not need (it read its keys from its
+ * user-data at its first boot, and bootstrap-node.sh runs once per instance, from cloud-init's
+ * runcmd); a new or replaced one is created with it (ignore_changes leaves creation alone). To
+ * attach it to an old one, replace that one, one at a time (docs/lifecycle.md).
+ * allow_stopping_for_update stays unset, so no other change stops a control plane either.
+ */
+function controlPlaneServiceAccount(spec: NodeSpec): Pick<ComputeInstanceConfig, 'serviceAccount' | 'lifecycle'> {
+  const email = spec.controlPlaneIdentity?.gcpServiceAccountEmail;
+  if (email === undefined) return {};
+  return { serviceAccount: { email, scopes: ['cloud-platform'] }, lifecycle: { ignoreChanges: ['service_account'] } };
 }

@@ -1,0 +1,146 @@
+/**
+ * The GCP control-plane key store as a cluster synthesizes it (lib/keys/gcp.ts) and the GCP
+ * node builder's side of it (lib/nodes/gcp.ts): one secret holding the bundle, one service
+ * account that may read it and nothing else, attached to the control planes only, and no
+ * private key left in what a GCP control plane exposes (its metadata, user-data included).
+ */
+import { Cloud } from '../../lib/core/cloud';
+import { NodeRole } from '../../lib/core/node-role';
+import { SECRET_ACCESSOR_ROLE } from '../../lib/keys/gcp';
+import { logicalId, synthCluster, SynthesizedCluster } from '../nodes/node-fixture';
+import { findReachableSecrets, formatReach } from '../security/secret-reach';
+import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
+
+/** One control plane and one worker on GCP. */
+const gcpCluster = (name = 'c1'): SynthesizedCluster =>
+  synthCluster([Cloud.GCP], { cp: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE }, workers: { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 1 } }, { name });
+
+const ref = (type: string, id: string, attribute: string) => `\${${type}.${id}.${attribute}}`;
+
+describe('GCP control-plane key store', () => {
+  const c = gcpCluster();
+  const account = logicalId(c.json, 'google_service_account', 'control-planes');
+  const secret = logicalId(c.json, 'google_secret_manager_secret', 'secret');
+  const version = logicalId(c.json, 'google_secret_manager_secret_version', 'bundle');
+  const grant = logicalId(c.json, 'google_secret_manager_secret_iam_member', 'control-planes-read');
+  const suffix = logicalId(c.json, 'random_id', 'suffix');
+  const controlPlane = c.resource('google_compute_instance', 'c1-cp-1_');
+  const worker = c.resource('google_compute_instance', 'c1-workers-1_');
+
+  test('the secret\'s one version holds the bundle as a Terraform expression over the credentials, no literal key', () => {
+    const data = c.resources('google_secret_manager_secret_version')[version].secret_data as string;
+    expect(c.resources('google_secret_manager_secret_version')[version].secret).toBe(ref('google_secret_manager_secret', secret, 'id'));
+    expect(data).toMatch(/^\$\{jsonencode\(\{"schema" = "cast-control-plane-keys\/v1", "files" = \{/);
+    for (const key of ['ca-key', 'front-proxy-ca-key', 'etcd-ca-key', 'service-account-key']) expect(data).toMatch(new RegExp(`tls_private_key\\.c1_credentials_${key}_[0-9A-F]{8}\\.private_key_pem`));
+    expect(JSON.stringify(c.json)).not.toContain('PRIVATE KEY');
+  });
+
+  test('the secret: automatic replication, the cluster\'s labels, an id unique to this deployment', () => {
+    const body = c.resources('google_secret_manager_secret')[secret];
+    expect(body.replication).toEqual({ auto: {} });
+    expect(body.labels).toEqual({ 'cast-cluster-name': 'c1', 'cast-cluster-uuid': c.cluster.uuid });
+    expect(body.secret_id).toBe(`c1-control-plane-keys-${ref('random_id', suffix, 'hex')}`);
+    expect(c.resources('random_id')[suffix]).toMatchObject({ byte_length: 4 });
+  });
+
+  test('the IAM member grants the account secretAccessor on that one secret, and nothing else is granted to it', () => {
+    expect(c.resources('google_secret_manager_secret_iam_member')).toEqual({
+      [grant]: {
+        provider: 'google.c1_gcp',
+        project: ref('google_secret_manager_secret', secret, 'project'),
+        secret_id: ref('google_secret_manager_secret', secret, 'secret_id'),
+        role: SECRET_ACCESSOR_ROLE,
+        member: ref('google_service_account', account, 'member'),
+      },
+    });
+    expect(SECRET_ACCESSOR_ROLE).toBe('roles/secretmanager.secretAccessor');
+    // No project-wide grant reaches the account (it would read every secret in the project).
+    const email = ref('google_service_account', account, 'email');
+    const member = ref('google_service_account', account, 'member');
+    const elsewhere = Object.entries(c.json.resource)
+      .filter(([type]) => type.includes('iam') && type !== 'google_secret_manager_secret_iam_member')
+      .flatMap(([type, named]) => Object.keys(named).filter((id) => JSON.stringify(named[id]).includes(member) || JSON.stringify(named[id]).includes(email)).map((id) => `${type}.${id}`));
+    expect(elsewhere).toEqual([]);
+  });
+
+  test('control planes run as the account with the cloud-platform scope, after the secret and the grant; the account change never stops them', () => {
+    expect(controlPlane.service_account).toEqual({ email: ref('google_service_account', account, 'email'), scopes: ['cloud-platform'] });
+    expect(controlPlane.lifecycle).toEqual({ ignore_changes: ['service_account'] });
+    expect(controlPlane.allow_stopping_for_update).toBeUndefined();
+    expect(controlPlane.depends_on).toEqual(expect.arrayContaining([`google_secret_manager_secret_version.${version}`, `google_secret_manager_secret_iam_member.${grant}`]));
+  });
+
+  test('workers run with no service account and do not wait for the key store', () => {
+    expect(worker.service_account).toBeUndefined();
+    expect(worker.lifecycle).toBeUndefined();
+    expect(JSON.stringify(worker.depends_on ?? [])).not.toContain('secret_manager');
+  });
+
+  test('node.env names the store and the secret\'s latest version; the control plane\'s user-data holds no key file', () => {
+    const userData = c.userData(controlPlane.metadata['user-data']);
+    expect(userData).toContain("CAST_KEYS_STORE='gcp-secret-manager'");
+    expect(userData).toContain(`CAST_KEYS_SECRET='${ref('google_secret_manager_secret', secret, 'name')}/versions/latest'`);
+    expect(userData).not.toMatch(/private_key_pem/);
+    expect(userData).not.toMatch(/\/etc\/kubernetes\/pki\/(ca|sa|front-proxy-ca|etcd\/ca)\.key/);
+    expect(c.userData(worker.metadata['user-data'])).toContain("CAST_KEYS_STORE=''");
+  });
+
+  test('no GCP VM reaches a private key through its metadata (the bootstrap token secret aside, a known exposure)', () => {
+    const findings = findReachableSecrets(c.json).filter((f) => !/random_password\.[^.]*bootstrap-token-secret[^.]*\.result$/.test(f.secret));
+    expect(findings.map(formatReach)).toEqual([]);
+    // The check looks at both VMs (not vacuous).
+    expect(findReachableSecrets(c.json).map((f) => f.address).sort()).toEqual(
+      [`google_compute_instance.${logicalId(c.json, 'google_compute_instance', 'c1-cp-1_')}`, `google_compute_instance.${logicalId(c.json, 'google_compute_instance', 'c1-workers-1_')}`].sort(),
+    );
+  });
+
+  test('the stack conforms to the vendored provider schemas', () => {
+    expect(formatProblems(checkStackConformance(c.json, loadVendoredSchemas()))).toBe('');
+  });
+});
+
+describe('GCP key store names', () => {
+  // hashicorp/google 6.50.0 google_service_account.account_id: 6-30 characters, [a-z]([-a-z0-9]*[a-z0-9]).
+  const ACCOUNT_ID = /^[a-z]([-a-z0-9]*[a-z0-9])$/;
+
+  test.each(['c1', 'prod', 'a-cluster-name-of-30-characte', 'fifteen-chars-x-and-more', 'abcdefghijklmn-pq'])(
+    'cluster %s: the account id is valid for every value of its random suffix',
+    (name) => {
+      const c = gcpCluster(name);
+      const accountId = Object.values(c.resources('google_service_account'))[0].account_id as string;
+      expect(accountId).toMatch(/\$\{random_id\.[^}]+\.hex\}$/);
+      for (const hex of ['00000000', 'ffffffff', '0a1b2c3d']) {
+        const id = accountId.replace(/\$\{random_id\.[^}]+\.hex\}/, hex);
+        expect(id).toMatch(ACCOUNT_ID);
+        expect(id.length).toBeGreaterThanOrEqual(6);
+        expect(id.length).toBeLessThanOrEqual(30);
+      }
+    },
+  );
+
+  test('a synth gives the same names each time; the part unique to a deployment lives in state (random_id)', () => {
+    const names = (c: SynthesizedCluster) => ({
+      account: Object.values(c.resources('google_service_account'))[0].account_id,
+      secret: Object.values(c.resources('google_secret_manager_secret'))[0].secret_id,
+    });
+    expect(names(gcpCluster())).toEqual(names(gcpCluster()));
+    expect(JSON.stringify(names(gcpCluster()))).toMatch(/random_id/);
+  });
+});
+
+describe('GCP key store in a multi-cloud cluster', () => {
+  test('one store for all GCP control-plane groups; control planes elsewhere do not get its account', () => {
+    const c = synthCluster([Cloud.GCP, Cloud.AZURE], {
+      cp: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE },
+      more: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE, count: 2 },
+      az: { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE },
+    });
+    expect(Object.keys(c.resources('google_secret_manager_secret'))).toHaveLength(1);
+    expect(Object.keys(c.resources('google_service_account')).filter((id) => id.includes('control-plane-keys'))).toHaveLength(1);
+    const instances = Object.values(c.resources('google_compute_instance'));
+    expect(instances).toHaveLength(3);
+    const emails = new Set(instances.map((i) => i.service_account?.email));
+    expect([...emails]).toEqual([ref('google_service_account', logicalId(c.json, 'google_service_account', 'control-plane-keys'), 'email')]);
+    expect(JSON.stringify(c.resources('azurerm_linux_virtual_machine'))).not.toContain('google_service_account');
+  });
+});

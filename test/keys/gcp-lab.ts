@@ -1,0 +1,173 @@
+/**
+ * A loopback GCP for the node's Secret Manager reader (castmesh/keys_gcp.py): a fake
+ * Compute Engine metadata server and a fake Secret Manager, both Node HTTP servers in the
+ * test process on ephemeral ports, that answer as the documented services do:
+ *
+ * - Metadata server ("Access VM metadata", cloud.google.com/compute/docs/metadata/querying-metadata;
+ *   "Authenticate workloads ... using service accounts", cloud.google.com/compute/docs/access/authenticate-workloads):
+ *   GET /computeMetadata/v1/instance/service-accounts/default/token needs the header
+ *   `Metadata-Flavor: Google` (403 without it) and answers
+ *   `{"access_token", "expires_in", "token_type": "Bearer"}`; a VM with no service account
+ *   has no `default` account there (404).
+ * - Secret Manager (REST projects.secrets.versions.access,
+ *   cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets.versions/access):
+ *   GET /v1/projects/<p>/secrets/<s>/versions/<v>:access with `Authorization: Bearer <token>`
+ *   answers `{"name", "payload": {"data": <base64>, "dataCrc32c": "<int64 as a decimal string>"}}`;
+ *   `latest` names the newest version. Errors use Google's error model
+ *   (`{"error": {"code", "message", "status"}}`, cloud.google.com/apis/design/errors): 401
+ *   UNAUTHENTICATED without a valid token, 403 PERMISSION_DENIED while the account holds no
+ *   grant on the secret, 404 NOT_FOUND for a secret that does not exist.
+ *
+ * The reader runs asynchronously (spawn, never spawnSync: the servers live in this process).
+ */
+import { spawn } from 'node:child_process';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { KeysNode, ReaderRun } from './keys-lab';
+
+/** The access token the fake metadata server hands out. */
+export const GCP_TOKEN = 'ya29.lab-token-for-the-control-planes';
+/** The project number Secret Manager names resources with. */
+export const PROJECT_NUMBER = '123456789012';
+export const SECRET_ID = 'c1-control-plane-keys-0a1b2c3d';
+/** What node.env names (lib/keys/gcp.ts): the secret's `latest` alias. */
+export const LATEST = `projects/${PROJECT_NUMBER}/secrets/${SECRET_ID}/versions/latest`;
+
+/** One request a fake service received. */
+export interface LabRequest {
+  readonly service: 'metadata' | 'secret-manager';
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** How Secret Manager answers one access: the stored payload, or a scripted failure. */
+export type AccessAnswer =
+  | { readonly kind: 'payload'; readonly data: Buffer; readonly crc32c?: string | null }
+  | { readonly kind: 'denied' }
+  | { readonly kind: 'raw'; readonly status: number; readonly body: string };
+
+export interface FakeGcp {
+  readonly metadataUrl: string;
+  readonly apiUrl: string;
+  /** Every request both services received, in order. */
+  readonly requests: LabRequest[];
+  /** Whether the VM has a service account (the metadata server has a token). */
+  hasServiceAccount: boolean;
+  /** Secret Manager's answers to successive accesses; the last repeats. */
+  answers: AccessAnswer[];
+  close(): Promise<void>;
+}
+
+/** CRC-32C (Castagnoli, reflected 0x82F63B78), written independently of the node's Python one. */
+export function crc32c(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function googleError(response: ServerResponse, code: number, status: string, message: string): void {
+  response.writeHead(code, { 'Content-Type': 'application/json; charset=UTF-8' });
+  response.end(JSON.stringify({ error: { code, message, status } }));
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+/** Starts both services. */
+export async function startFakeGcp(): Promise<FakeGcp> {
+  const requests: LabRequest[] = [];
+  let accesses = 0;
+  const state = { hasServiceAccount: true, answers: [] as AccessAnswer[] };
+
+  const metadata = createServer((request: IncomingMessage, response: ServerResponse) => {
+    requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers });
+    if (request.headers['metadata-flavor'] !== 'Google') {
+      response.writeHead(403, { 'Content-Type': 'text/html' }).end('Missing Metadata-Flavor:Google header.');
+    } else if (request.method !== 'GET' || request.url !== '/computeMetadata/v1/instance/service-accounts/default/token' || !state.hasServiceAccount) {
+      response.writeHead(404, { 'Content-Type': 'text/html' }).end('Not Found');
+    } else {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Metadata-Flavor': 'Google' });
+      response.end(JSON.stringify({ access_token: GCP_TOKEN, expires_in: 3599, token_type: 'Bearer' }));
+    }
+  });
+
+  const secretManager = createServer((request: IncomingMessage, response: ServerResponse) => {
+    requests.push({ service: 'secret-manager', method: request.method ?? '', url: request.url ?? '', headers: request.headers });
+    const match = /^\/v1\/projects\/([^/]+)\/secrets\/([^/]+)\/versions\/([^/:]+):access$/.exec(request.url ?? '');
+    if (request.headers.authorization !== `Bearer ${GCP_TOKEN}`) {
+      return googleError(response, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+    }
+    if (request.method !== 'GET' || !match) return googleError(response, 404, 'NOT_FOUND', `no such method: ${request.method} ${request.url}`);
+    const [, project, secret, version] = match;
+    if (project !== PROJECT_NUMBER || secret !== SECRET_ID) return googleError(response, 404, 'NOT_FOUND', `Secret [projects/${PROJECT_NUMBER}/secrets/${secret}] not found or has no versions.`);
+    const answer = state.answers[Math.min(accesses++, state.answers.length - 1)];
+    if (answer === undefined || answer.kind === 'denied') {
+      return googleError(response, 403, 'PERMISSION_DENIED', `Permission 'secretmanager.versions.access' denied for resource 'projects/${project}/secrets/${secret}/versions/${version}' (or it may not exist).`);
+    }
+    if (answer.kind === 'raw') {
+      response.writeHead(answer.status, { 'Content-Type': 'application/json; charset=UTF-8' }).end(answer.body);
+      return;
+    }
+    const payload: Record<string, string> = { data: answer.data.toString('base64') };
+    const checksum = answer.crc32c === undefined ? String(crc32c(answer.data)) : answer.crc32c;
+    if (checksum !== null) payload.dataCrc32c = checksum;
+    response.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+    response.end(JSON.stringify({ name: `projects/${PROJECT_NUMBER}/secrets/${SECRET_ID}/versions/${version === 'latest' ? '2' : version}`, payload }));
+  });
+
+  const [metadataUrl, apiUrl] = await Promise.all([listen(metadata), listen(secretManager)]);
+  return {
+    metadataUrl,
+    apiUrl,
+    requests,
+    get hasServiceAccount() {
+      return state.hasServiceAccount;
+    },
+    set hasServiceAccount(value: boolean) {
+      state.hasServiceAccount = value;
+    },
+    get answers() {
+      return state.answers;
+    },
+    set answers(value: AccessAnswer[]) {
+      state.answers = value;
+      accesses = 0;
+    },
+    close: () => Promise.all([metadata, secretManager].map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined),
+  };
+}
+
+/** `cast-control-plane-keys fetch` on the lab node against `gcp`, asynchronously. */
+export function runReaderAsync(node: KeysNode, gcp: FakeGcp, args: readonly string[] = []): Promise<ReaderRun> {
+  return new Promise((resolve) => {
+    const child = spawn('python3', [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...args], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAST_KEYS_METADATA_URL: gcp.metadataUrl, CAST_KEYS_API_URL: gcp.apiUrl },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', (error) => (stderr += String(error)));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status: status ?? -1, stderr });
+    });
+  });
+}
+
+/** Runs a Python expression with the node's castmesh modules importable; its printed result. */
+export function pythonOnNode(node: KeysNode, program: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', program], { cwd: `${node.root}/mesh`, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONPATH: `${node.root}/mesh` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk));
+    child.on('close', (status) => (status === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${status}: ${err}`))));
+  });
+}

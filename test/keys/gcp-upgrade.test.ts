@@ -1,0 +1,107 @@
+/**
+ * The GCP key store reaching an existing cluster, as terraform plans it with the stand-in
+ * providers: a control plane applied without a service account (the cluster before the key
+ * store), then planned with the key store and its account. Changing `service_account` on a
+ * running instance needs a stop (hashicorp/google 6.50.0 resource_compute_instance.go:2703,
+ * needToStopInstanceBeforeUpdating; without allow_stopping_for_update the apply fails, :2749),
+ * so the existing control plane must see no change at all, while a new control plane is
+ * created with the account. ignore_changes is what makes the difference: without it the
+ * same plan updates the existing control plane's service_account.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { App, TerraformLocal, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Cloud } from '../../lib/core/cloud';
+import { buildKeyStore } from '../../lib/keys/gcp';
+import { NODE_BUILDERS } from '../../lib/nodes';
+import { nodeSpec } from '../nodes/api-servers-fixture';
+import { CLUSTER, LABELS, scalingSpec, UUID } from '../nodes/scaling/scaling-fixture';
+import { applyApp, failures, planChanges, type ResourceChange } from '../terraform/harness';
+import { startStandIns, type StandIns } from '../terraform/stand-in/stand-ins';
+import { synthesizeApp } from '../terraform/synthesized-app';
+import { describeWithTerraform, quietEnvironment } from '../terraform/terraform-cli';
+
+const STATE_FILE = 'terraform.keys.tfstate';
+
+/**
+ * One GCP control plane, `c1-cp-1`; with `keyStore`, the GCP key store as well, that node
+ * and a new `c1-cp-2` run as its account. `protect`: false drops the nodes' lifecycle (ignore_changes).
+ */
+function keysApp(keyStore: boolean, protect = true): (app: App) => void {
+  return (app) => {
+    const stack = new TerraformStack(app, 'keys');
+    const provider = new GoogleProvider(stack, 'google', { project: 'p', region: scalingSpec(Cloud.GCP, '', undefined).location.region });
+    const userData = new TerraformLocal(stack, 'user-data', '#cloud-config\nwrite_files: []\n').asString;
+    const group = scalingSpec(Cloud.GCP, userData, undefined);
+    const store = keyStore
+      ? buildKeyStore!(new Construct(stack, 'control-plane-keys-gcp'), {
+          clusterName: CLUSTER,
+          clusterUuid: UUID,
+          labels: LABELS,
+          location: group.location,
+          network: group.network,
+          provider,
+          bundle: new TerraformLocal(stack, 'bundle', '{"schema":"cast-control-plane-keys/v1","files":{}}').asString,
+        })
+      : undefined;
+    const names = keyStore ? ['c1-cp-1', 'c1-cp-2'] : ['c1-cp-1'];
+    for (const name of names) {
+      const scope = new Construct(stack, name);
+      NODE_BUILDERS[Cloud.GCP].buildNode(scope, nodeSpec(Cloud.GCP, userData, { name, provider, controlPlaneIdentity: store?.identity, dependsOn: store?.dependencies }));
+      if (!protect) {
+        scope.node.findAll().filter((c): c is ComputeInstance => c instanceof ComputeInstance).forEach((i) => (i.lifecycle = undefined));
+      }
+    }
+  };
+}
+
+describeWithTerraform('the GCP key store on an existing cluster, as terraform plans it', () => {
+  let standIns: StandIns;
+  let env: NodeJS.ProcessEnv;
+  let workdir: string;
+  let before: string;
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
+    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-gcp-keys-'));
+    before = fs.mkdtempSync(path.join(workdir, 'before-'));
+    const problems = failures(await applyApp(synthesizeApp(keysApp(false), before), env));
+    if (problems) throw new Error(problems);
+  });
+  afterAll(async () => {
+    await standIns?.close();
+    if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
+  });
+
+  async function planned(build: (app: App) => void): Promise<ResourceChange[]> {
+    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+    fs.copyFileSync(path.join(before, STATE_FILE), path.join(root, STATE_FILE));
+    return planChanges(synthesizeApp(build, root).stacks[0], env);
+  }
+  const instance = (changes: readonly ResourceChange[], name: string) => changes.find((c) => c.type === 'google_compute_instance' && c.address.includes(name));
+
+  test('the existing control plane is left alone; the new one is created with the account; the store is created', async () => {
+    const changes = await planned(keysApp(true));
+    expect(instance(changes, 'c1-cp-1')).toBeUndefined();
+    const created = instance(changes, 'c1-cp-2');
+    expect(created?.action).toBe('create');
+    expect(created?.after?.service_account).toHaveLength(1);
+    expect(changes.filter((c) => c.action !== 'create').map((c) => `${c.action} ${c.address}`)).toEqual([]);
+    expect(changes.map((c) => c.type).filter((t) => /secret_manager|service_account|random_id/.test(t)).sort()).toEqual([
+      'google_secret_manager_secret',
+      'google_secret_manager_secret_iam_member',
+      'google_secret_manager_secret_version',
+      'google_service_account',
+      'random_id',
+    ]);
+  });
+
+  test('without ignore_changes the same plan would change the running control plane\'s service_account (the change that needs a stop)', async () => {
+    const changes = await planned(keysApp(true, false));
+    expect(instance(changes, 'c1-cp-1')).toMatchObject({ action: 'update', changed: expect.arrayContaining(['service_account']) });
+  });
+});
