@@ -22,6 +22,7 @@ import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
 import { NodeGroupWiring } from '../nodes/node-group-wiring';
 import { SCALING_BUILDERS } from '../nodes/scaling';
+import { attachAutoscalerPolicy } from '../nodes/scaling/aws';
 import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
 import { planAt, throwProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
@@ -224,20 +225,34 @@ export class CastCluster extends Construct {
     }
   }
 
-  /** The identity the cloud's cluster-autoscaler runs with: granted once, for the cloud's first autoscaled group. */
+  /**
+   * The identity the cloud's cluster-autoscaler runs with: granted once, for the cloud's first autoscaled group.
+   * AWS: its policy goes on the role of the cloud's control planes (the key store's, made for the first
+   * control-plane group, before or after this one), so they carry one instance profile; the role is named
+   * at synth. An AWS autoscaled group without an AWS control plane is refused by clusterProblems.
+   */
   private grantAutoscaler(cloud: Cloud): void {
     if (this.autoscalerIdentities.has(cloud)) return;
     const network = this.network(cloud);
-    this.autoscalerIdentities.set(
-      cloud,
-      SCALING_BUILDERS[cloud].grantAutoscaler(new Construct(this, `autoscaler-${cloud}`), {
-        clusterName: this.name,
-        labels: this._labels,
-        location: { region: network.cloudRegion, zone: network.zone },
-        network: network._attachment,
-        provider: this.provider(cloud),
-      }),
-    );
+    const scope = new Construct(this, `autoscaler-${cloud}`);
+    const identity = SCALING_BUILDERS[cloud].grantAutoscaler(scope, {
+      clusterName: this.name,
+      labels: this._labels,
+      location: { region: network.cloudRegion, zone: network.zone },
+      network: network._attachment,
+      provider: this.provider(cloud),
+    });
+    this.autoscalerIdentities.set(cloud, identity);
+    if (identity?.awsPolicy !== undefined) {
+      const roleName = Lazy.stringValue({
+        produce: () => {
+          const role = this.keyStores.get(cloud)?.identity.awsRoleName;
+          if (role === undefined) throw new Error(`${this.node.path}: autoscaled node groups on AWS need a control-plane group on AWS, whose role runs the cluster-autoscaler. Add one.`);
+          return role;
+        },
+      });
+      attachAutoscalerPolicy(scope, { roleName, policy: identity.awsPolicy, provider: this.provider(cloud) });
+    }
   }
 
   /** What a group on `cloud` builds its resources with. */

@@ -1,4 +1,87 @@
-/** aws: the control-plane key store (to be built). */
-import { KeyStoreBuilder } from './key-store-spec';
+/**
+ * aws: the control-plane key store. One Secrets Manager secret holds the bundle; one IAM
+ * role, which EC2 assumes for the cluster's AWS control planes through one instance profile,
+ * may read that secret and nothing else. The node reads it with the role's temporary
+ * credentials from IMDSv2 (templates/mesh/agent/castmesh/keys_aws.py).
+ *
+ * The same role carries the cluster-autoscaler's policy when AWS has autoscaled groups
+ * (lib/nodes/scaling/aws.ts, `attachAutoscalerPolicy`): an instance has one profile.
+ *
+ * Names: `name_prefix` everywhere. The provider makes a unique name from the prefix at create
+ * time and keeps it in state ("Creates a unique name beginning with the specified prefix",
+ * registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/secretsmanager_secret,
+ * iam_role, iam_instance_profile), so two deployments of one cluster name in one account never
+ * collide, and a synth never changes it. The prefixes fit the tightest limit: an IAM role's
+ * name_prefix is at most 38 characters (64 minus the provider's 26-character suffix); a cluster
+ * name is at most 30 (MAX_CLUSTER_NAME_LENGTH), plus `-cp-`.
+ */
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
+import { ControlPlaneKeyStore, KeyStoreSpec } from './key-store-spec';
 
-export const buildKeyStore: KeyStoreBuilder | undefined = undefined;
+/** The one action the control planes' role may take on the secret (Secrets Manager API Reference, GetSecretValue, "Required permissions"). */
+export const READ_SECRET_ACTION = 'secretsmanager:GetSecretValue';
+
+export function buildKeyStore(scope: Construct, spec: KeyStoreSpec): ControlPlaneKeyStore {
+  const tags = labelMap(spec.labels);
+  const secret = new SecretsmanagerSecret(scope, 'secret', {
+    provider: spec.provider,
+    namePrefix: `${spec.clusterName}-control-plane-keys-`,
+    description: `The CA and service-account keys of the control planes of cluster ${spec.clusterName} (cast-control-plane-keys/v1)`,
+    // 0: deleted at once, not scheduled. DeleteSecret's default keeps a deleted secret for a
+    // 30-day recovery window, during which its name cannot be reused and the keys of a destroyed
+    // cluster linger (Secrets Manager API Reference, DeleteSecret: RecoveryWindowInDays 7-30,
+    // ForceDeleteWithoutRecovery); the provider sends ForceDeleteWithoutRecovery for 0 ("This value
+    // can be 0 to force deletion without recovery", aws_secretsmanager_secret docs). The unique
+    // name_prefix name means a redeploy never asks for the old name either. Terraform state keeps
+    // the keys (ClusterCredentials), so nothing is lost: the next apply writes them again.
+    recoveryWindowInDays: 0,
+    // No kms_key_id: the AWS managed key aws/secretsmanager, which needs no kms:Decrypt grant
+    // (GetSecretValue, "Required permissions").
+    tags,
+  });
+  const version = new SecretsmanagerSecretVersion(scope, 'bundle', {
+    provider: spec.provider,
+    secretId: secret.id,
+    // Exactly the bundle: a Terraform expression over the credentials, sensitive in state.
+    secretString: spec.bundle,
+  });
+  const role = new IamRole(scope, 'role', {
+    provider: spec.provider,
+    namePrefix: `${spec.clusterName}-cp-`,
+    description: `The AWS control planes of cluster ${spec.clusterName}: read their keys (and run the cluster-autoscaler)`,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    }),
+    tags,
+  });
+  const policy = new IamRolePolicy(scope, 'read-keys', {
+    provider: spec.provider,
+    name: 'read-control-plane-keys',
+    role: role.name,
+    policy: readSecretPolicy(secret.arn),
+  });
+  const profile = new IamInstanceProfile(scope, 'profile', { provider: spec.provider, namePrefix: `${spec.clusterName}-cp-`, role: role.name, tags });
+  return {
+    source: { store: 'aws-secrets-manager', secretId: secret.arn, region: spec.location.region },
+    identity: { awsInstanceProfile: profile.name, awsRoleName: role.name },
+    dependencies: [version, policy, profile],
+  };
+}
+
+/**
+ * The role's inline policy: GetSecretValue on the one secret, nothing else. The ARN is a
+ * Terraform reference, interpolated into the JSON text at apply.
+ */
+export function readSecretPolicy(secretArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'ReadControlPlaneKeys', Effect: 'Allow', Action: READ_SECRET_ACTION, Resource: secretArn }],
+  });
+}

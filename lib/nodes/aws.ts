@@ -14,7 +14,7 @@ import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { Fn, Lazy } from 'cdktf';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -26,10 +26,6 @@ const UBUNTU_NAME_FILTER = 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-s
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.publicIp);
-  if (spec.autoscalerIdentity) {
-    // Set at synth, once the cluster knows whether AWS has autoscaled groups (the autoscaler runs here).
-    instance.addOverride('iam_instance_profile', Lazy.anyValue({ produce: () => spec.autoscalerIdentity!()?.awsInstanceProfile }));
-  }
   new EipAssociation(scope, `${spec.name}-ip-association`, { provider: spec.provider, instanceId: instance.id, allocationId: address.allocationId });
   return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance), targetId: instance.id };
 }
@@ -82,6 +78,15 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),
     rootBlockDevice: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
     instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
+    // Control planes: the key store's instance profile (lib/keys/aws.ts), whose role also carries
+    // the cluster-autoscaler's policy when AWS has autoscaled groups. Workers get none. A profile
+    // added to or changed on a running instance is associated in place, without a stop: EC2 API
+    // Reference, AssociateIamInstanceProfile ("Associates an IAM instance profile with a running
+    // or stopped instance") and ReplaceIamInstanceProfileAssociation ("Replaces an IAM instance
+    // profile for the specified running instance"), which the provider calls on update;
+    // iam_instance_profile is not ForceNew in ec2_instance.go (no rule in
+    // test/terraform/stand-in/replace-rules/aws.ts; machine-fates.test.ts: "updated in place").
+    iamInstanceProfile: spec.controlPlaneIdentity?.awsInstanceProfile,
     tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role, ...apiServersTag(spec.apiServers) },
     dependsOn: spec.dependsOn,
   });

@@ -1,8 +1,10 @@
 /**
  * AWS scaling group: a launch template (IMDSv2 only, encrypted gp3 root, the
  * worker security group, gzipped user data) and an Auto Scaling group tagged
- * for cluster-autoscaler auto-discovery; and the instance profile the
- * control-plane nodes give the autoscaler.
+ * for cluster-autoscaler auto-discovery; and the autoscaler's policy, which
+ * goes on the role of the cluster's AWS control planes (the key store's,
+ * lib/keys/aws.ts): an instance has one instance profile, so the control planes
+ * carry one role that may read their keys and resize the cluster's groups.
  *
  * Known gap: a launch template cannot turn off the source/destination check
  * (only `ec2:ModifyInstanceAttribute` on the running instance can), so scaled
@@ -13,11 +15,9 @@
  * ModifyInstanceAttribute on itself) or AWS in the IPIP clouds (lib/core/mesh/ipip.ts).
  */
 import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Fn, Token } from 'cdktf';
+import { Fn, TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
 import { apiServersTag, instanceMetadataOptions } from '../aws';
@@ -40,21 +40,28 @@ export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): Sca
   return { groupName: group.name, groupAddress: resourceAddress(group), autoscalerRef: group.name };
 }
 
-export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
-  const name = `${spec.clusterName}-autoscaler`;
-  const tags = { ...labelMap(spec.labels), Name: name };
-  const role = new IamRole(scope, `${name}-role`, {
-    provider: spec.provider,
-    name,
-    assumeRolePolicy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }),
-    tags,
-  });
-  new IamRolePolicy(scope, `${name}-policy`, { provider: spec.provider, name, role: role.name, policy: autoscalerPolicy(spec.clusterName) });
-  const profile = new IamInstanceProfile(scope, `${name}-profile`, { provider: spec.provider, name, role: role.name, tags });
-  return { awsInstanceProfile: profile.name };
+/**
+ * AWS grants through the control planes' role, which the cluster's key store makes
+ * (lib/keys/aws.ts) for its first AWS control-plane group: this returns the policy that role
+ * must carry, and the cluster attaches it (`attachAutoscalerPolicy`) whichever of the two
+ * groups comes first. No role or profile of its own.
+ */
+export function grantAutoscaler(_scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
+  return { awsPolicy: autoscalerPolicy(spec.clusterName) };
+}
+
+/** What `attachAutoscalerPolicy` needs: the role to attach to and the policy `grantAutoscaler` returned. */
+export interface AutoscalerPolicyAttachment {
+  /** The control planes' role name (ControlPlaneIdentity.awsRoleName): a Terraform reference, or a lazy value of one. */
+  readonly roleName: string;
+  /** The policy document (AutoscalerIdentity.awsPolicy). */
+  readonly policy: string;
+  readonly provider?: TerraformProvider;
+}
+
+/** The autoscaler's policy as an inline policy of the control planes' role. */
+export function attachAutoscalerPolicy(scope: Construct, attachment: AutoscalerPolicyAttachment): IamRolePolicy {
+  return new IamRolePolicy(scope, 'policy', { provider: attachment.provider, name: 'cluster-autoscaler', role: attachment.roleName, policy: attachment.policy });
 }
 
 /**

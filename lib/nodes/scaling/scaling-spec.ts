@@ -107,8 +107,12 @@ export interface AutoscalerGrantSpec {
  * Terraform references; the fields of the cloud that made it are set.
  */
 export interface AutoscalerIdentity {
-  /** AWS: the instance profile name for `aws_instance.iam_instance_profile`. */
-  readonly awsInstanceProfile?: string;
+  /**
+   * AWS: the cluster-autoscaler's policy document (JSON). AWS has no identity of the
+   * autoscaler's own: the cluster attaches this to the role of its AWS control planes (the
+   * key store's, lib/keys/aws.ts), whose instance profile they already carry.
+   */
+  readonly awsPolicy?: string;
   /** Azure: the user-assigned identity id for the VM's `identity` block. */
   readonly azureIdentityId?: string;
   /** Azure: the identity's client id (ARM_USER_ASSIGNED_IDENTITY_ID). */

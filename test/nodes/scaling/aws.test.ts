@@ -1,5 +1,7 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { autoscalerPolicy } from '../../../lib/nodes/scaling/aws';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { attachAutoscalerPolicy, autoscalerPolicy } from '../../../lib/nodes/scaling/aws';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { CLUSTER, LABELS, USER_DATA_TEXT, literalSecrets, resourcesWithoutClusterLabels, synthScaling } from './scaling-fixture';
 import { SEEDS } from '../api-servers-fixture';
@@ -79,18 +81,24 @@ describe('AWS scaling group', () => {
 describe('AWS autoscaler grant', () => {
   const s = synthScaling(Cloud.AWS);
 
-  test('a role EC2 may assume, its policy and an instance profile, named after the cluster', () => {
-    const role = s.resource('aws_iam_role');
-    expect(role.name).toBe('c1-autoscaler');
-    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
-    const roleRef = `\${aws_iam_role.${s.logicalId('aws_iam_role')}.name}`;
-    expect(s.resource('aws_iam_role_policy')).toMatchObject({ role: roleRef });
-    expect(s.resource('aws_iam_instance_profile')).toMatchObject({ name: 'c1-autoscaler', role: roleRef });
-    expect(s.identity).toEqual({ awsInstanceProfile: `\${aws_iam_instance_profile.${s.logicalId('aws_iam_instance_profile')}.name}` });
+  // Changed by design (control-plane keys, docs/decisions/0003): AWS's grant makes no role or profile of
+  // its own; it returns the policy, which the cluster attaches to its control planes' role (test/keys/aws-store.test.ts).
+  test('no role or profile of its own: the policy, for the control planes\' role', () => {
+    expect(s.json.resource.aws_iam_role).toBeUndefined();
+    expect(s.json.resource.aws_iam_instance_profile).toBeUndefined();
+    expect(s.identity).toEqual({ awsPolicy: autoscalerPolicy('c1') });
+  });
+
+  test('attachAutoscalerPolicy: an inline policy of the role it is given', () => {
+    const stack = new TerraformStack(Testing.app(), 'attach');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    attachAutoscalerPolicy(stack, { roleName: 'cp-role', policy: autoscalerPolicy('c1') });
+    const policies = Object.values<Record<string, any>>(JSON.parse(Testing.synth(stack)).resource.aws_iam_role_policy);
+    expect(policies).toEqual([expect.objectContaining({ name: 'cluster-autoscaler', role: 'cp-role', policy: autoscalerPolicy('c1') })]);
   });
 
   test('reads on everything; the two writes only on groups the cluster owns', () => {
-    const policy = JSON.parse(s.resource('aws_iam_role_policy').policy);
+    const policy = JSON.parse(s.identity!.awsPolicy!);
     const mutating = ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'];
     for (const statement of policy.Statement) {
       const actions: string[] = statement.Action;
@@ -105,7 +113,6 @@ describe('AWS autoscaler grant', () => {
 
   test('the policy document is the same on every synth', () => {
     expect(autoscalerPolicy('c1')).toBe(autoscalerPolicy('c1'));
-    expect(s.resource('aws_iam_role_policy').policy).toBe(autoscalerPolicy('c1'));
   });
 });
 

@@ -45,6 +45,8 @@ const S3_BUCKET = `${AWS} internal/service/s3/bucket.go`;
 const S3_BUCKET_POLICY = `${AWS} internal/service/s3/bucket_policy.go`;
 const S3_BUCKET_PUBLIC_ACCESS_BLOCK = `${AWS} internal/service/s3/bucket_public_access_block.go`;
 const S3_OBJECT = `${AWS} internal/service/s3/object.go`;
+const SECRETSMANAGER_SECRET = `${AWS} internal/service/secretsmanager/secret.go`;
+const SECRETSMANAGER_SECRET_VERSION = `${AWS} internal/service/secretsmanager/secret_version.go`;
 const VPC_SECURITY_GROUP_INGRESS_RULE = `${AWS} internal/service/ec2/vpc_security_group_ingress_rule.go`;
 
 /** Force-new attributes of registry.terraform.io/hashicorp/aws 6.25.0, by resource type. */
@@ -291,6 +293,21 @@ export const AWS_REPLACE_RULES: ReplaceTable = {
   aws_s3_object: [
     { path: ['bucket'], source: `${S3_OBJECT} "bucket" ForceNew` },
     { path: ['key'], source: `${S3_OBJECT} "key" ForceNew` },
+    // Injected by the provider for every regional resource; no replacement between unset and the provider region.
+    { path: ['region'], source: `${AWS} internal/provider/sdkv2/region.go forceNewIfRegionChanges() "region" CustomizeDiff ForceNew` },
+  ],
+  aws_secretsmanager_secret: [
+    { path: ['name'], source: `${SECRETSMANAGER_SECRET} "name" ForceNew` },
+    { path: ['name_prefix'], source: `${SECRETSMANAGER_SECRET} "name_prefix" ForceNew` },
+    // Injected by the provider for every regional resource; no replacement between unset and the provider region.
+    { path: ['region'], source: `${AWS} internal/provider/sdkv2/region.go forceNewIfRegionChanges() "region" CustomizeDiff ForceNew` },
+  ],
+  aws_secretsmanager_secret_version: [
+    // A new bundle (new credentials) is a new version: secret_string is ForceNew, so the old version is deleted after.
+    { path: ['secret_binary'], source: `${SECRETSMANAGER_SECRET_VERSION} "secret_binary" ForceNew` },
+    { path: ['secret_id'], source: `${SECRETSMANAGER_SECRET_VERSION} "secret_id" ForceNew` },
+    { path: ['secret_string'], source: `${SECRETSMANAGER_SECRET_VERSION} "secret_string" ForceNew` },
+    { path: ['secret_string_wo_version'], source: `${SECRETSMANAGER_SECRET_VERSION} "secret_string_wo_version" ForceNew` },
     // Injected by the provider for every regional resource; no replacement between unset and the provider region.
     { path: ['region'], source: `${AWS} internal/provider/sdkv2/region.go forceNewIfRegionChanges() "region" CustomizeDiff ForceNew` },
   ],
