@@ -151,3 +151,34 @@ test('the reader writes exactly the files and modes of CONTROL_PLANE_KEY_FILES (
   const files = [...block.matchAll(/'([^']+)': 0o(\d+)/g)].map((m) => ({ path: m[1], permissions: `0${m[2]}` }));
   expect(files).toEqual(CONTROL_PLANE_KEY_FILES.map(({ path, permissions }) => ({ path, permissions })));
 });
+
+describe('keys.http_request', () => {
+  test('follows no redirect: a 302 comes back as the answer, and the credential never reaches the other host', async () => {
+    const { createServer } = await import('node:http');
+    const { spawn } = await import('node:child_process');
+    const seen: string[] = [];
+    const other = createServer((request, response) => {
+      seen.push(`other ${request.headers.authorization ?? 'no credential'}`);
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as { port: number }).port;
+    const first = createServer((request, response) => {
+      seen.push(`first ${request.headers.authorization}`);
+      response.writeHead(302, { Location: `http://127.0.0.1:${otherPort}/stolen` });
+      response.end();
+    });
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const firstPort = (first.address() as { port: number }).port;
+    const node = installReader(pki, STORE_ENV);
+    const script = `import sys\nsys.path.insert(0, ${JSON.stringify(join(node.root, 'mesh'))})\nfrom castmesh import keys\nstatus, _, _ = keys.http_request('GET', 'http://127.0.0.1:${firstPort}/secret', {'Authorization': 'Bearer SECRET'})\nprint(status)\n`;
+    const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    first.close();
+    other.close();
+    expect({ status, out }).toEqual({ status: 0, out: '302\n' });
+    expect(seen).toEqual(['first Bearer SECRET']);
+  });
+});

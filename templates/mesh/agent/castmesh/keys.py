@@ -69,10 +69,17 @@ def read_env(path):
     return env
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx comes back as the answer: urllib would follow it with the Authorization header, to any host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 def http_request(method, url, headers=None, body=None, timeout=10.0):
-    """One HTTP exchange, no proxy from the environment: (status, headers, body bytes). A transport error is Unavailable."""
+    """One HTTP exchange, no proxy from the environment, no redirect followed: (status, headers, body bytes). A transport error is Unavailable."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
     try:
         with opener.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
