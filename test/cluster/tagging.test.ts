@@ -13,7 +13,10 @@ import { loadVendoredSchemas } from '../support/schema-conformance';
 // Attributes named "tags" that are selectors, not labels: digitalocean_firewall.tags
 // picks the droplets the firewall applies to, google_compute_instance.tags are the
 // network tags firewall rules target (the instance's labels are checked as `labels`).
-const SELECTOR_TAGS = new Set(['digitalocean_firewall.tags', 'google_compute_instance.tags']);
+// Fields named tags that are no labels: DigitalOcean firewall selectors, GCP network tags, and
+// Secret Manager's Resource Manager tags (tagKeys/<id> -> tagValues/<id>, ForceNew: hashicorp/google
+// 6.50.0 resource_secret_manager_secret.go); the secret's labels carry the UUID.
+const SELECTOR_TAGS = new Set(['digitalocean_firewall.tags', 'google_compute_instance.tags', 'google_secret_manager_secret.tags']);
 
 describe.each([
   ['examples/multi-cloud', buildMultiCloud],

@@ -13,6 +13,10 @@ function fakeValue(expression: string): string {
   if (/^(aws_eip\.[\w-]+\.public_ip|google_compute_address\.[\w-]+\.address|azurerm_public_ip\.[\w-]+\.ip_address|digitalocean_reserved_ip\.[\w-]+\.ip_address)$/.test(expression)) return '203.0.113.10';
   // No private address: a node finds its own at boot (one in its user-data would be its own VM's attribute, a cycle).
   if (/^aws_s3_bucket\.[\w-]+\.bucket_regional_domain_name$/.test(expression)) return 'cast-mesh-bucket.s3.us-east-1.amazonaws.com';
+  // Where control planes read their keys (lib/keys): identifiers the node.env carries.
+  if (/^aws_secretsmanager_secret\.[\w-]+\.arn$/.test(expression)) return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:c1-control-plane-keys-AbCdEf';
+  if (/^google_secret_manager_secret\.[\w-]+\.name$/.test(expression)) return 'projects/123456789012/secrets/c1-control-plane-keys-0a1b2c3d';
+  if (/^azurerm_key_vault_secret\.[\w-]+\.versionless_id$/.test(expression)) return 'https://cast0a1b2c3d4e5f6a7b.vault.azure.net/secrets/control-plane-keys';
   if (/^random_string\.[\w-]+\.result$/.test(expression)) return 'abc123';
   if (/^random_password\.[\w-]+\.result$/.test(expression)) return '0123456789abcdef';
   // The first control plane's cluster-autoscaler manifests name the scaling groups and the Azure identity.
