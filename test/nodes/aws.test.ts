@@ -66,7 +66,7 @@ describe('AWS spot interruption notices', () => {
 });
 
 describe('AWS mesh agent source', () => {
-  const c = synthCluster([Cloud.AWS], { cp: { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE } });
+  const c = synthCluster([Cloud.AWS], { cp: { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE }, workers: { cloud: Cloud.AWS, role: NodeRole.WORKER } });
 
   test('a private bucket readable only through the cluster VPC\'s S3 endpoint', () => {
     const endpoint = logicalId(c.json, 'aws_vpc_endpoint', 'mesh-agent-s3-endpoint');
@@ -78,9 +78,10 @@ describe('AWS mesh agent source', () => {
     expect(c.resource('aws_s3_bucket', 'mesh-agent-bucket').bucket).toBe(`cast-mesh-${c.cluster.uuid}`);
   });
 
-  test('nodes are created after the archive, its policy and the endpoint', () => {
-    const dependsOn = c.resource('aws_instance', 'c1-cp-1_').depends_on as string[];
-    expect(dependsOn.map((d) => d.split('.')[0]).sort()).toEqual(['aws_s3_bucket_policy', 'aws_s3_object', 'aws_vpc_endpoint']);
+  test('nodes are created after the archive, its policy and the endpoint; control planes also after their keys, the grant to read them and their profile', () => {
+    const dependsOn = (name: string) => (c.resource('aws_instance', name).depends_on as string[]).map((d) => d.split('.')[0]).sort();
+    expect(dependsOn('c1-workers-1')).toEqual(['aws_s3_bucket_policy', 'aws_s3_object', 'aws_vpc_endpoint']);
+    expect(dependsOn('c1-cp-1_')).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_s3_bucket_policy', 'aws_s3_object', 'aws_secretsmanager_secret_version', 'aws_vpc_endpoint']);
   });
 });
 
