@@ -1,6 +1,6 @@
 /**
- * Terraform as the judge of a synthesized app: init (attached stand-ins only),
- * validate, plan to a file, apply that plan into local state, then plan again, which
+ * Terraform as the judge of a synthesized app: init (attached stand-ins only), apply
+ * (which validates and plans first) into local state, then plan again, which
  * must find nothing to do (a stack that does not converge is a bug). And the plan of a
  * change to an applied app, read from `terraform show -json`, counted per resource type
  * and per node.
@@ -17,13 +17,16 @@ export interface StackRun {
 
 const PLAN_FILE = 'cast.tfplan';
 
-/** init, validate, plan -out, apply, plan -detailed-exitcode (exit 0: no changes). */
+/**
+ * init, apply, plan -detailed-exitcode (exit 0: no changes). `apply` validates and plans
+ * first, as `terraform validate` and `plan` would (a reference cycle, an unknown
+ * attribute, a type error stop it before anything is created); separate `validate` and
+ * `plan -out` runs would only repeat that work, at seconds per large stack.
+ */
 export async function convergeStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<StackRun> {
   const steps: string[][] = [
     ['init', '-input=false', '-backend=true'],
-    ['validate'],
-    ['plan', '-input=false', `-out=${PLAN_FILE}`],
-    ['apply', '-input=false', '-auto-approve', PLAN_FILE],
+    ['apply', '-input=false', '-auto-approve'],
     ['plan', '-input=false', '-detailed-exitcode'],
   ];
   const runs: TerraformRun[] = [];
