@@ -18,11 +18,9 @@
  * The fake verifies the signature itself (its own SigV4, in Node's crypto, checked against the
  * AWS test suite in aws-reader.test.ts) with the secret key it handed out.
  */
-import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KeysNode, ReaderRun } from './keys-lab';
 
 export const FAKE_CREDENTIALS = { AccessKeyId: 'ASIAFAKEACCESSKEY123', SecretAccessKey: 'fake/secret+key/for+tests0123456789abcdef', Token: 'FAKE//SESSION+TOKEN==' };
 export const ROLE = 'c1-cp-20261205000000000000000001';
@@ -179,18 +177,4 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   response.end(body);
 }
 
-/** `cast-control-plane-keys fetch` on the lab node without blocking the event loop (the fakes answer meanwhile). */
-export function runReaderAsync(node: KeysNode, args: readonly string[], processEnv: Record<string, string>): Promise<ReaderRun> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ status: code ?? -1, stderr });
-    });
-  });
-}
+export { runReaderAsync } from './keys-lab';

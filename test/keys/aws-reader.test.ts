@@ -153,11 +153,12 @@ describe('cast-control-plane-keys fetch from Secrets Manager', () => {
   test('an instance without a role yet: retried, then a clear failure', async () => {
     const f = await start({ roleMissing: Infinity });
     const node = installReader(pki, NODE_ENV, MODULE);
-    const run = await runReaderAsync(node, ['--timeout', '3'], endpoints(f));
+    const run = await runReaderAsync(node, ['--timeout', '1'], endpoints(f));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('this instance has no instance profile role yet (meta-data/iam/security-credentials/ is 404)');
-    expect(run.stderr).toContain('gave up after 3 s');
-    expect(f.metadataRequests.filter((r) => r === 'GET /latest/meta-data/iam/security-credentials/').length).toBe(2);
+    expect(run.stderr).toContain('gave up after 1 s');
+    // Asked again after a pause (how often depends on the pauses: at least twice).
+    expect(f.metadataRequests.filter((r) => r === 'GET /latest/meta-data/iam/security-credentials/').length).toBeGreaterThanOrEqual(2);
     expect(f.storeRequests).toEqual([]);
   }, 30_000);
 

@@ -19,10 +19,8 @@
  * with the SecretBundle (value, contentType, id, attributes, tags). Errors are KeyVaultError:
  * {"error": {"code", "message", "innererror"?}}.
  */
-import { spawn } from 'node:child_process';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KeysNode } from './keys-lab';
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const VAULT_RESOURCE = 'https://vault.azure.net';
@@ -146,20 +144,4 @@ export async function startAzureLab(state: AzureLabState): Promise<AzureLab> {
   return { imdsUrl: imds.url, vaultUrl: vault.url, state, imdsRequests, vaultRequests, close };
 }
 
-/** `cast-control-plane-keys fetch` on the lab node, as bootstrap-node.sh runs it, asynchronously (the lab's servers live in this process). */
-export function runReaderAsync(node: KeysNode, args: readonly string[], processEnv: Record<string, string>): Promise<{ status: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status: status ?? -1, stderr });
-    });
-  });
-}
+export { runReaderAsync } from './keys-lab';

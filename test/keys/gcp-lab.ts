@@ -23,7 +23,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KeysNode, ReaderRun } from './keys-lab';
+import { KeysNode, ReaderRun, runReaderAsync as runKeysReader } from './keys-lab';
 
 /** The access token the fake metadata server hands out. */
 export const GCP_TOKEN = 'ya29.lab-token-for-the-control-planes';
@@ -144,20 +144,7 @@ export async function startFakeGcp(): Promise<FakeGcp> {
 
 /** `cast-control-plane-keys fetch` on the lab node against `gcp`, asynchronously. */
 export function runReaderAsync(node: KeysNode, gcp: FakeGcp, args: readonly string[] = []): Promise<ReaderRun> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAST_KEYS_METADATA_URL: gcp.metadataUrl, CAST_KEYS_API_URL: gcp.apiUrl },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', (error) => (stderr += String(error)));
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status: status ?? -1, stderr });
-    });
-  });
+  return runKeysReader(node, args, { CAST_KEYS_METADATA_URL: gcp.metadataUrl, CAST_KEYS_API_URL: gcp.apiUrl });
 }
 
 /** Runs a Python expression with the node's castmesh modules importable; its printed result. */

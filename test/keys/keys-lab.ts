@@ -5,7 +5,7 @@
  * would hold, and the reader installed as the node gets it (full-line comments dropped,
  * compactScript) in a temporary directory, with the cloud modules the test gives.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,9 +81,38 @@ export interface ReaderRun {
   readonly stderr: string;
 }
 
+/**
+ * The first pause between tries the labs use: the reader's default is 2 s, doubling; a tenth
+ * of it keeps a retried test short and still exercises the same loop.
+ */
+export const LAB_FIRST_PAUSE = ['--first-pause', '0.2'];
+
+/** The reader's command line on the lab node: `fetch` as bootstrap-node.sh runs it, with the lab's short first pause unless `args` gives one. */
+function readerCommand(node: KeysNode, args: readonly string[]): string[] {
+  return [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...(args.includes('--first-pause') ? [] : LAB_FIRST_PAUSE), ...args];
+}
+
+/**
+ * `cast-control-plane-keys fetch` on the lab node without blocking the event loop, for labs
+ * whose fake cloud services live in this process; killed after 30 s.
+ */
+export function runReaderAsync(node: KeysNode, args: readonly string[], processEnv: Record<string, string>): Promise<ReaderRun> {
+  return new Promise((resolve) => {
+    const child = spawn('python3', readerCommand(node, args), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', (error) => (stderr += String(error)));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status: status ?? -1, stderr });
+    });
+  });
+}
+
 /** `cast-control-plane-keys fetch` on the lab node, as bootstrap-node.sh runs it. */
 export function runReader(node: KeysNode, args: readonly string[] = [], processEnv: Record<string, string> = {}): ReaderRun {
-  const run = spawnSync('python3', [node.reader, 'fetch', '--node-env', node.nodeEnv, '--pki-dir', node.pkiDir, ...args], {
+  const run = spawnSync('python3', readerCommand(node, args), {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv },
     timeout: 60_000,

@@ -177,14 +177,14 @@ def backend(store):
     return importlib.import_module(BACKENDS[store])
 
 
-def fetch(env, pki_dir, timeout, clock=time.monotonic, sleep=time.sleep):
+def fetch(env, pki_dir, timeout, first_pause=FIRST_PAUSE, clock=time.monotonic, sleep=time.sleep):
     """Reads the bundle, retrying what may pass until `timeout` s; checks it; writes it. Returns an exit status."""
     store = env.get('CAST_KEYS_STORE', '')
     if not store:
         log('no key store in node.env (CAST_KEYS_STORE): the keys came with the user-data; nothing to fetch')
         return 0
     deadline = clock() + timeout
-    pause = FIRST_PAUSE
+    pause = first_pause
     last = None
     try:
         reader = backend(store)
@@ -221,10 +221,11 @@ def main(argv):
     command.add_argument('--node-env', default='/etc/cast/node.env')
     command.add_argument('--pki-dir', default='/etc/kubernetes/pki')
     command.add_argument('--timeout', type=float, default=900.0, help='seconds to keep trying (default 900)')
+    command.add_argument('--first-pause', type=float, default=FIRST_PAUSE, help=f'seconds before the first retry, doubling up to {LONGEST_PAUSE:g} (default {FIRST_PAUSE:g})')
     a = parser.parse_args(argv)
     try:
         env = read_env(a.node_env)
     except OSError as error:
         log(f'cannot read {a.node_env}: {error.strerror}')
         return 1
-    return fetch(env, a.pki_dir, a.timeout)
+    return fetch(env, a.pki_dir, a.timeout, a.first_pause)
