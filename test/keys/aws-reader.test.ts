@@ -163,7 +163,7 @@ describe('cast-control-plane-keys fetch from Secrets Manager', () => {
   }, 30_000);
 
   test.each([
-    ['not JSON', { status: 200, body: '<html>captive portal</html>' }, 'GetSecretValue answered with something that is not JSON'],
+    ['not JSON', { status: 200, body: '<html>captive portal</html>' }, 'the answer of GetSecretValue is not a JSON object'],
     ['no SecretString', { status: 200, body: JSON.stringify({ ARN, SecretBinary: 'AAAA' }) }, 'GetSecretValue answered without a SecretString'],
     ['a secret that is not a bundle', { status: 200, body: JSON.stringify({ ARN, SecretString: '{"hello": 1}' }) }, 'the secret is not a cast-control-plane-keys/v1 bundle'],
     ['a secret scheduled for deletion', { status: 400, body: JSON.stringify({ __type: 'InvalidRequestException', message: 'You can\'t perform this operation on the secret because it was marked for deletion.' }) }, 'HTTP 400 InvalidRequestException: You can'],

@@ -144,7 +144,7 @@ describeWithTool('openssl', 'openssl', 'cast-control-plane-keys fetch from GCP S
   test.each<[string, string, string]>([
     ['no payload', JSON.stringify({ name: LATEST }), `Secret Manager's answer for ${LATEST} has no payload.data`],
     ['a payload that is not base64', JSON.stringify({ name: LATEST, payload: { data: '*** not base64 ***' } }), `the payload of ${LATEST} is not base64`],
-    ['a body that is not JSON', '<html>oops</html>', "Secret Manager's answer is not JSON"],
+    ['a body that is not JSON', '<html>oops</html>', "Secret Manager's answer is not a JSON object"],
   ])('a malformed answer (%s) is refused at once with the reason', async (_name, body, message) => {
     gcp.answers = [{ kind: 'raw', status: 200, body }];
     const run = await runReaderAsync(gcpNode(), gcp, ['--timeout', '30']);

@@ -89,6 +89,19 @@ def http_request(method, url, headers=None, body=None, timeout=10.0):
         raise Unavailable(f'{method} {url}: {getattr(error, "reason", error)}') from None
 
 
+def json_object(body, what=None):
+    """The JSON object `body` holds. Not one: None, or, when `what` names it, Refused saying so."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if isinstance(document, dict):
+        return document
+    if what is None:
+        return None
+    raise Refused(f'{what} is not a JSON object')
+
+
 def parse_bundle(text):
     """The bundle's files as {path: PEM bytes}; Refused unless it is exactly what this version writes."""
     try:

@@ -34,7 +34,7 @@ import os
 import re
 import urllib.parse
 
-from castmesh.keys import Refused, Unavailable, http_request
+from castmesh.keys import Refused, Unavailable, http_request, json_object
 
 METADATA_URL = 'http://169.254.169.254'
 # Seconds the metadata token lives; one fetch needs it for three requests.
@@ -87,12 +87,7 @@ def instance_credentials(base):
     status, _, body = http_request('GET', f'{base}/latest/meta-data/iam/security-credentials/{urllib.parse.quote(roles[0])}', headers)
     if status != 200:
         raise Unavailable(f'the metadata service answered HTTP {status} for the credentials of role {roles[0]}')
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise Refused(f'the credentials of role {roles[0]} in the metadata are not JSON') from None
-    if not isinstance(document, dict):
-        raise Refused(f'the credentials of role {roles[0]} in the metadata are not a JSON object')
+    document = json_object(body, f'the metadata\'s credentials of role {roles[0]}')
     if document.get('Code') != 'Success':
         raise Unavailable(f'the metadata has no credentials for role {roles[0]} yet (Code {document.get("Code")!r})')
     fields = [document.get(name) for name in ('AccessKeyId', 'SecretAccessKey', 'Token')]
@@ -115,11 +110,7 @@ def get_secret_value(url, region, secret, credentials):
         if code in RETRY_CODES or status >= 500 or status == 429:
             raise Unavailable(text)
         raise Refused(text)
-    try:
-        document = json.loads(payload)
-    except ValueError:
-        raise Refused('GetSecretValue answered with something that is not JSON') from None
-    value = document.get('SecretString') if isinstance(document, dict) else None
+    value = json_object(payload, 'the answer of GetSecretValue').get('SecretString')
     if not isinstance(value, str):
         raise Refused('GetSecretValue answered without a SecretString (the bundle is stored as a string)')
     return value
@@ -127,11 +118,7 @@ def get_secret_value(url, region, secret, credentials):
 
 def error_of(headers, payload):
     """(code, message) of an AWS JSON error: X-Amzn-ErrorType or __type, without a namespace or ':'-suffix."""
-    try:
-        document = json.loads(payload)
-    except ValueError:
-        document = {}
-    document = document if isinstance(document, dict) else {}
+    document = json_object(payload) or {}
     lowered = {key.lower(): value for key, value in headers.items()}
     code = lowered.get('x-amzn-errortype') or document.get('__type') or ''
     code = str(code).split(':')[0].split('#')[-1]

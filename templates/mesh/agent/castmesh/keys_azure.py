@@ -19,12 +19,11 @@
 #
 # The token goes only to a Key Vault: CAST_KEYS_SECRET must be https://<vault>.<Key Vault DNS suffix>/secrets/<name>,
 # checked before IMDS is asked. CAST_KEYS_API_URL (process environment, for tests) sends the same path elsewhere.
-import json
 import os
 import re
 import urllib.parse
 
-from castmesh.keys import Refused, Unavailable, http_request
+from castmesh.keys import Refused, Unavailable, http_request, json_object
 
 IMDS_URL = 'http://169.254.169.254'
 IMDS_API_VERSION = '2018-02-01'
@@ -102,14 +101,6 @@ def get_secret(secret_url, resource, token):
     if status in (403, 404, 429) or status >= 500:
         raise Unavailable(f'Key Vault gave no secret at {secret_url} yet (HTTP {status}: {error})')
     raise Refused(f'Key Vault refused {secret_url} (HTTP {status}: {error})')
-
-
-def json_object(body):
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    return document if isinstance(document, dict) else None
 
 
 def imds_error(document, body):

@@ -18,11 +18,10 @@
 # https://secretmanager.googleapis.com).
 import base64
 import binascii
-import json
 import os
 import re
 
-from castmesh.keys import Refused, Unavailable, http_request
+from castmesh.keys import Refused, Unavailable, http_request, json_object
 
 METADATA_URL = 'http://169.254.169.254'
 API_URL = 'https://secretmanager.googleapis.com'
@@ -57,23 +56,12 @@ def crc32c(data):
     return crc ^ 0xFFFFFFFF
 
 
-def _json(body, what):
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise Refused(f'{what} is not JSON') from None
-    if not isinstance(document, dict):
-        raise Refused(f'{what} is not a JSON object')
-    return document
-
-
 def _google_error(status, body):
     """The status name and message of a Google API error body, as far as it has them."""
-    try:
-        error = json.loads(body).get('error', {})
-        return str(error.get('status', '')), str(error.get('message', ''))
-    except (ValueError, AttributeError):
+    error = (json_object(body) or {}).get('error')
+    if not isinstance(error, dict):
         return '', body[:200].decode(errors='replace').strip()
+    return str(error.get('status', '')), str(error.get('message', ''))
 
 
 def access_token(metadata_url):
@@ -84,7 +72,7 @@ def access_token(metadata_url):
         raise Unavailable('this VM has no service account (the metadata server has no token for it): Terraform attaches the control planes\' one')
     if status != 200:
         raise Unavailable(f'the metadata server answered {status} for the service account token')
-    token = _json(body, 'the metadata server\'s token').get('access_token')
+    token = json_object(body, 'the metadata server\'s token').get('access_token')
     if not isinstance(token, str) or not token:
         raise Refused('the metadata server\'s token has no access_token')
     return token
@@ -104,7 +92,7 @@ def read_bundle(env):
         if code in PASSING or status in PASSING_HTTP or status >= 500:
             raise Unavailable(why)
         raise Refused(why)
-    payload = _json(body, 'Secret Manager\'s answer').get('payload')
+    payload = json_object(body, 'Secret Manager\'s answer').get('payload')
     if not isinstance(payload, dict) or not isinstance(payload.get('data'), str):
         raise Refused(f'Secret Manager\'s answer for {name} has no payload.data')
     try:
