@@ -17,7 +17,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
 
 // Canonical's account; the name filter picks Ubuntu 24.04 LTS on gp3 for x86_64.
 const CANONICAL_OWNER = '099720109477';
@@ -73,6 +73,8 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     vpcSecurityGroupIds: [spec.network.roleFirewall[spec.role]],
     // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
     userDataBase64: Fn.base64gzip(spec.userData(publicAddress)),
+    // A running control plane keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle(spec.role, 'user_data_base64'),
     // Pod traffic is routed through nodes, so packets to and from pod addresses must pass.
     sourceDestCheck: false,
     metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),

@@ -17,7 +17,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
 
 const ADMIN_USER = 'cast';
 const UBUNTU_IMAGE = 'Canonical:ubuntu-24_04-lts:server:latest';
@@ -114,6 +114,8 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     // (learn.microsoft.com, VirtualMachineOSProfile.CustomData), and cloud-init
     // uncompresses gzip user-data by itself (cloud-init docs, "User-Data Formats").
     customData: Fn.base64gzip(spec.userData(publicAddress)),
+    // A running control plane keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle(spec.role, 'custom_data'),
     priority: spec.spot ? 'Spot' : 'Regular',
     evictionPolicy: spec.spot ? 'Delete' : undefined,
     // -1: pay up to the on-demand price, never evicted for price.

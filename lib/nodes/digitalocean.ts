@@ -18,7 +18,7 @@ import { ReservedIpAssignment } from '@cdktf/provider-digitalocean/lib/reserved-
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { digitalOceanTags } from '../core/cluster-labels';
-import { NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
 
 const UBUNTU_IMAGE = 'ubuntu-24-04-x64';
 
@@ -73,6 +73,8 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     // The role tag puts the droplet behind its role's firewall.
     tags: dropletTags([spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`], spec.apiServers),
     userData: spec.userData(publicAddress),
+    // A running control plane keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle(spec.role, 'user_data'),
     monitoring: true,
     dependsOn: spec.dependsOn,
   });

@@ -57,6 +57,20 @@ export interface NodeSpec {
 
 export { API_SERVERS_KEY, MAX_API_SERVER_SEEDS } from '../core/api-seeds';
 
+/**
+ * The lifecycle of a static node's VM as to its user data, given the attribute that holds it.
+ * A control plane reads its user data once, at its first boot; after that a change to it
+ * (a new library version, a Kubernetes version, an autoscaling policy) would only restart
+ * every AWS control plane (a stop and start) or replace every Azure and DigitalOcean one in
+ * the same apply: etcd would lose its quorum, or every member at once, and the new VMs would
+ * found an empty cluster. So a running control plane keeps the user data it was created with;
+ * a new or replaced one gets the current user data. Workers keep today's behaviour
+ * (docs/lifecycle.md, "A node's user data").
+ */
+export function userDataLifecycle(role: NodeRole, attribute: string): { ignoreChanges: string[] } | undefined {
+  return role === NodeRole.CONTROL_PLANE ? { ignoreChanges: [attribute] } : undefined;
+}
+
 /** What the cluster learns about a built node, as Terraform references. */
 export interface NodeAttachment {
   /** The static public address (EIP, static external address, public IP, reserved IP). */
