@@ -47,6 +47,7 @@ readonly APISERVER_CERT_CONFIG=/etc/cast/apiserver-cert.yaml
 readonly MANIFESTS=/etc/cast/manifests
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly SPOT_UNIT=/etc/systemd/system/cast-spot-handler.service
+readonly NODE_GC_UNIT=/etc/systemd/system/cast-node-gc.service
 # How long the first seed asks the others before it founds the cluster: long enough for a
 # slow network to come up, short next to a first boot. The others wait as long as kubeadm's
 # discovery does. Tests shorten both.
@@ -215,6 +216,13 @@ case "$kind" in
     kubeadm join --config "$JOIN_CONFIG"
     ;;
 esac
+
+# Control planes on clouds with an identity: delete the Node objects of VMs that are gone.
+if [ "$kind" = control-plane ] && [ -f "$NODE_GC_UNIT" ]; then
+  log "starting node GC"
+  systemctl daemon-reload
+  systemctl enable --now cast-node-gc.service
+fi
 
 if [ -f "$SPOT_UNIT" ]; then
   log "starting the spot handler"

@@ -22,8 +22,10 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
  * | /opt/cast/mesh/cast-mesh-agent, cast-api-proxy, castmesh/*.py, 10-cast.conflist | agent/, as they are (the agent fills the CNI template's `{{pod_cidr}}`); without agentUrl |
  * | /etc/systemd/system/cast-mesh-agent.service | cast-mesh-agent.service |
  * | /etc/systemd/system/cast-api-proxy.service | cast-api-proxy.service |
+ * | /etc/systemd/system/cast-node-gc.service | cast-node-gc.service; control planes on AWS, GCP, Azure |
  */
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
+  const nodeGc = wantedOn('cast-node-gc', input.cloud, input.kind === 'control-plane');
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
     staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
@@ -35,6 +37,8 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
         })),
     staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
     staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
+    // bootstrap-node.sh starts it once the control plane has joined (the unit needs admin.conf).
+    ...(nodeGc ? [staticFile(input.cloud, '/etc/systemd/system/cast-node-gc.service', '0644', compactTemplateFile('mesh/cast-node-gc.service'))] : []),
   ];
 }
 
@@ -44,27 +48,37 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
  * etcd-remove-member.sh, which an operator runs on a control plane later and which
  * thus travels with them rather than in AWS's 16 KB of user-data.
  *
- * `node` narrows the key-store reader (cast-control-plane-keys, castmesh/keys*.py) to
- * what that node uses: its own cloud's store, on control planes of clouds that have
- * one. DigitalOcean's user-data, the tightest, carries none of it.
+ * `node` narrows them to what that node runs (`wantedOn`): control planes on clouds
+ * whose VMs have an identity get the key reader, cast-node-gc and the inventory, for
+ * their own cloud only. DigitalOcean's user-data, the tightest, carries none of them.
  * @param node the node the files are for; absent: every file (the AWS download serves every AWS node)
  */
 export function meshAgentFiles(node?: { readonly cloud: Cloud; readonly controlPlane: boolean }): { relativePath: string; executable: boolean; template: string }[] {
   const agent = (relativePath: string, executable: boolean) => ({ relativePath, executable, template: `mesh/agent/${relativePath}` });
-  const store = node && (node.controlPlane ? KEY_STORE_OF_CLOUD[node.cloud] : undefined);
-  const wanted = (name: string) => !name.startsWith('keys') || node === undefined || (store !== undefined && (name === 'keys.py' || name === KEY_STORE_MODULE[store]));
+  const wanted = (name: string) => node === undefined || wantedOn(name, node.cloud, node.controlPlane);
   const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh'))
     .filter((name) => name.endsWith('.py') && wanted(name))
     .sort()
     .map((name) => agent(`castmesh/${name}`, false));
+  const executables = ['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc'].filter(wanted);
   return [
-    agent('cast-mesh-agent', true),
-    agent('cast-api-proxy', true),
-    ...(node === undefined || store !== undefined ? [agent('cast-control-plane-keys', true)] : []),
+    ...executables.map((name) => agent(name, true)),
     ...modules,
     agent('10-cast.conflist', false),
     { relativePath: 'etcd-remove-member.sh', executable: true, template: 'scripts/etcd-remove-member.sh' },
   ];
+}
+
+/** Whether a file of templates/mesh/agent (an executable, or a module under castmesh/) is one that node runs. */
+function wantedOn(name: string, cloud: Cloud, controlPlane: boolean): boolean {
+  const store = KEY_STORE_OF_CLOUD[cloud];
+  if (name === 'cast-control-plane-keys' || name === 'keys.py') return controlPlane && store !== undefined;
+  if (name.startsWith('keys_')) return controlPlane && store !== undefined && name === KEY_STORE_MODULE[store];
+  // Node GC asks the control plane's own cloud, with its identity, as the key reader does:
+  // not on DigitalOcean, where control planes of the other clouds collect the claims.
+  if (name === 'cast-node-gc' || name === 'node_gc.py') return controlPlane && store !== undefined;
+  if (name.startsWith('inventory_')) return controlPlane && store !== undefined && name === `inventory_${cloud}.py`;
+  return true;
 }
 
 function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): string {

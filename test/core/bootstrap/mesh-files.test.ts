@@ -1,7 +1,7 @@
 import { compactScript } from '../../../lib/core/bootstrap/compact-script';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cloud } from '../../../lib/core/cloud';
@@ -20,13 +20,22 @@ const AGENT_FILES = [
   '/opt/cast/mesh/castmesh/api_proxy.py',
   '/opt/cast/mesh/castmesh/conflicts.py',
   '/opt/cast/mesh/castmesh/node.py',
+  '/opt/cast/mesh/castmesh/node_env.py',
   '/opt/cast/mesh/castmesh/plan.py',
   '/opt/cast/mesh/castmesh/records.py',
   '/opt/cast/mesh/10-cast.conflist',
   '/opt/cast/mesh/etcd-remove-member.sh',
 ];
-/** What a control plane on a cloud with a key store gets besides: the reader and its cloud's module (AWS here). */
-const KEY_READER_FILES = ['/opt/cast/mesh/cast-control-plane-keys', '/opt/cast/mesh/castmesh/keys.py', '/opt/cast/mesh/castmesh/keys_aws.py'];
+/** What a control plane on a cloud with an identity gets besides: the key reader and node GC, with their cloud's modules (AWS here). */
+const CLOUD_READER_FILES = [
+  '/opt/cast/mesh/cast-control-plane-keys',
+  '/opt/cast/mesh/cast-node-gc',
+  '/opt/cast/mesh/castmesh/keys.py',
+  '/opt/cast/mesh/castmesh/keys_aws.py',
+  '/opt/cast/mesh/castmesh/node_gc.py',
+  ...(existsSync(join(templatesDirectory(), 'mesh/agent/castmesh/inventory_aws.py')) ? ['/opt/cast/mesh/castmesh/inventory_aws.py'] : []),
+  '/etc/systemd/system/cast-node-gc.service',
+];
 const UNITS = ['/etc/systemd/system/cast-mesh-agent.service', '/etc/systemd/system/cast-api-proxy.service'];
 const MESH_FILES = ['/etc/cast/mesh.env', '/opt/cast/bin/mesh-up.sh', ...AGENT_FILES, ...UNITS];
 /** Where each node file comes from under templates/. */
@@ -43,12 +52,12 @@ describe('renderNodeUserData with a mesh', () => {
   test.each(NODE_BOOTSTRAP_KINDS)('%s: the mesh files come after the bootstrap scripts; runcmd is unchanged', (kind) => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput(kind)));
     const without = parseUserData(renderNodeUserData(fakeInput(kind)));
-    const meshFiles = kind === 'control-plane' ? [...MESH_FILES, ...KEY_READER_FILES].sort() : MESH_FILES;
+    const meshFiles = kind === 'control-plane' ? [...MESH_FILES, ...CLOUD_READER_FILES].sort() : MESH_FILES;
     expect(config.write_files.map((f) => f.path).slice(0, without.write_files.length)).toEqual(without.write_files.map((f) => f.path));
     expect(config.write_files.map((f) => f.path).slice(without.write_files.length).sort()).toEqual([...meshFiles].sort());
     expect(config.runcmd).toEqual(without.runcmd);
     expect(Object.fromEntries(meshFiles.map((path) => [path, fileAt(config, path).permissions]))).toEqual({
-      ...(kind === 'control-plane' ? { '/opt/cast/mesh/cast-control-plane-keys': '0755', '/opt/cast/mesh/castmesh/keys.py': '0644', '/opt/cast/mesh/castmesh/keys_aws.py': '0644' } : {}),
+      ...(kind === 'control-plane' ? Object.fromEntries(CLOUD_READER_FILES.map((path) => [path, /\.(py|service)$/.test(path) ? '0644' : '0755'])) : {}),
       '/etc/cast/mesh.env': '0600',
       '/opt/cast/bin/mesh-up.sh': '0755',
       '/opt/cast/mesh/cast-mesh-agent': '0755',
@@ -56,6 +65,7 @@ describe('renderNodeUserData with a mesh', () => {
       '/opt/cast/mesh/castmesh/api_proxy.py': '0644',
       '/opt/cast/mesh/castmesh/conflicts.py': '0644',
       '/opt/cast/mesh/castmesh/node.py': '0644',
+      '/opt/cast/mesh/castmesh/node_env.py': '0644',
       '/opt/cast/mesh/castmesh/plan.py': '0644',
       '/opt/cast/mesh/castmesh/records.py': '0644',
       '/opt/cast/mesh/10-cast.conflist': '0644',
@@ -84,21 +94,23 @@ describe('renderNodeUserData with a mesh', () => {
 
   test('every Python module of templates/mesh/agent/castmesh is shipped, with etcd-remove-member.sh', () => {
     const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
-    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
     expect(meshAgentFiles({ cloud: Cloud.GCP, controlPlane: false }).map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
   });
 
   test.each([
-    [Cloud.AWS, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_aws.py']],
-    [Cloud.GCP, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_gcp.py']],
-    [Cloud.AZURE, true, ['cast-control-plane-keys', 'castmesh/keys.py', 'castmesh/keys_azure.py']],
+    [Cloud.AWS, true, ['cast-control-plane-keys', 'cast-node-gc', 'castmesh/inventory_aws.py', 'castmesh/keys.py', 'castmesh/keys_aws.py', 'castmesh/node_gc.py']],
+    [Cloud.GCP, true, ['cast-control-plane-keys', 'cast-node-gc', 'castmesh/inventory_gcp.py', 'castmesh/keys.py', 'castmesh/keys_gcp.py', 'castmesh/node_gc.py']],
+    [Cloud.AZURE, true, ['cast-control-plane-keys', 'cast-node-gc', 'castmesh/inventory_azure.py', 'castmesh/keys.py', 'castmesh/keys_azure.py', 'castmesh/node_gc.py']],
     [Cloud.DIGITALOCEAN, true, []],
     [Cloud.AWS, false, []],
-  ])('the key reader travels to control planes of clouds with a key store, with their own store\'s module only: %s, control plane %s', (cloud, controlPlane, expected) => {
-    const keyFiles = meshAgentFiles({ cloud, controlPlane })
+  ])('the cloud readers (keys, node GC) travel to control planes of clouds with an identity, with their own cloud\'s modules only: %s, control plane %s', (cloud, controlPlane, expected) => {
+    const present = new Set(readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).map((name) => `castmesh/${name}`));
+    const readers = meshAgentFiles({ cloud, controlPlane })
       .map((f) => f.relativePath)
-      .filter((path) => path.includes('keys'));
-    expect(keyFiles).toEqual(expected);
+      .filter((path) => /keys|node-gc|node_gc|inventory/.test(path));
+    // (An inventory module another change has not added yet is left out of the expectation.)
+    expect(readers.sort()).toEqual(expected.filter((path) => !path.startsWith('castmesh/inventory_') || present.has(path)).sort());
   });
 
   test('mesh.env: the cluster settings; every node, control planes too, names the discovery kubeconfig and carries the token (claims), and no node name', () => {
@@ -140,7 +152,7 @@ describe('renderNodeUserData with a mesh', () => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput('control-plane', Cloud.AWS, { agentUrl: URL, agentSha256: archive.sha256 })));
     expect(config.write_files.filter((f) => f.path.startsWith('/opt/cast/mesh/'))).toEqual([]);
     // The units stay: mesh-up.sh unpacks the archive before bootstrap-node.sh starts the proxy.
-    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd/system/cast-'))).toEqual(['/etc/systemd/system/cast-metadata-guard.service', ...UNITS]);
+    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd/system/cast-'))).toEqual(['/etc/systemd/system/cast-metadata-guard.service', ...UNITS, '/etc/systemd/system/cast-node-gc.service']);
     expect(meshEnv(fileAt(config, '/etc/cast/mesh.env').content)).toMatchObject({ CAST_MESH_AGENT_URL: URL, CAST_MESH_AGENT_SHA256: archive.sha256 });
   });
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Cloud } from '../../../lib/core/cloud';
 import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
-import { fakeInput } from './bootstrap-fixtures';
+import { fakeInput, fakeMeshInput } from './bootstrap-fixtures';
 import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
 import { contentOf, fileAt, parseUserData } from './user-data-files';
 
@@ -254,6 +254,18 @@ describeIf('bootstrap-node.sh', () => {
       expect(run.fileAfter('/etc/kubernetes/pki/ca.key')).toBe('key\n');
       expect(run.output).toContain('cast: reading the control-plane keys from aws-secrets-manager');
     }
+  });
+
+  test('a control plane with node GC installed (AWS, GCP, Azure) starts it once it has joined; a worker never does', () => {
+    const controlPlane = track(nodeWith(fakeMeshInput('control-plane', Cloud.GCP), { meshHook: true, agent: true }))
+      .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster({ apiUp: true })));
+    expect(controlPlane.status).toBe(0);
+    const applied = controlPlane.calls.lastIndexOf(APPLY('cast-rbac.yaml')[0]);
+    expect(controlPlane.calls.slice(applied + 1, applied + 3)).toEqual(['systemctl daemon-reload', 'systemctl enable --now cast-node-gc.service']);
+    const worker = track(nodeWith(fakeMeshInput('worker', Cloud.GCP), { meshHook: true, agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+    expect(worker.status).toBe(0);
+    expect(worker.calls.filter((c) => c.includes('cast-node-gc'))).toEqual([]);
   });
 
   test('a control plane whose key store refuses: fails before kubeadm, says why, reports failed', () => {

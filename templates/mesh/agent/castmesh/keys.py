@@ -16,13 +16,14 @@ import binascii
 import importlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+
+from castmesh.node_env import read_env
 
 SCHEMA = 'cast-control-plane-keys/v1'
 # Path under the PKI directory -> mode. The same list as CONTROL_PLANE_KEY_FILES (a test compares them).
@@ -58,15 +59,6 @@ class Refused(Exception):
 
 def log(message):
     print(f'cast-control-plane-keys: {message}', file=sys.stderr, flush=True)
-
-
-def read_env(path):
-    """KEY='value' lines of node.env; a later line wins (scripts append what they find at boot)."""
-    env = {}
-    with open(path) as file:
-        for key, value in re.findall(r"^(CAST_[A-Z0-9_]+)='([^'\n]*)'$", file.read(), re.M):
-            env[key] = value
-    return env
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

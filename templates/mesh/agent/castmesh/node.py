@@ -10,6 +10,7 @@ import sys
 import time
 
 from castmesh import conflicts, plan, records
+from castmesh.node_env import read_env
 
 # The agent's routes carry this protocol number, so it finds (and removes) its own routes
 # after a restart without a state file; 158 is in no iproute2 or kernel list.
@@ -28,11 +29,6 @@ def sh(args, stdin=None, check=True):
     if check and done.returncode:
         raise RuntimeError(f"{' '.join(args[:3])}: {done.stderr.strip()}")
     return done
-
-
-# KEY='value' lines, as the renderer writes them (values never hold a quote).
-def read_env(path):
-    return dict(re.findall(r"^([A-Z0-9_]+)='?([^'\n]*)'?$", open(path).read(), re.M))
 
 
 class Node:
