@@ -5,7 +5,9 @@
  * credentials from IMDSv2 (templates/mesh/agent/castmesh/keys_aws.py).
  *
  * The same role carries the cluster-autoscaler's policy when AWS has autoscaled groups
- * (lib/nodes/scaling/aws.ts, `attachAutoscalerPolicy`): an instance has one profile.
+ * (lib/nodes/scaling/aws.ts, `attachAutoscalerPolicy`): an instance has one profile. It also
+ * may describe the region's instances, for cast-node-gc (castmesh/inventory_aws.py), which asks
+ * EC2 whether the instance behind a long NotReady Node still exists.
  *
  * Names: `name_prefix` everywhere. The provider makes a unique name from the prefix at create
  * time and keeps it in state ("Creates a unique name beginning with the specified prefix",
@@ -26,6 +28,9 @@ import { ControlPlaneKeyStore, KeyStoreSpec } from './key-store-spec';
 
 /** The one action the control planes' role may take on the secret (Secrets Manager API Reference, GetSecretValue, "Required permissions"). */
 export const READ_SECRET_ACTION = 'secretsmanager:GetSecretValue';
+
+/** What cast-node-gc calls on EC2 (castmesh/inventory_aws.py): DescribeInstances, read-only. */
+export const DESCRIBE_INSTANCES_ACTION = 'ec2:DescribeInstances';
 
 export function buildKeyStore(scope: Construct, spec: KeyStoreSpec): ControlPlaneKeyStore {
   const tags = labelMap(spec.labels);
@@ -67,6 +72,14 @@ export function buildKeyStore(scope: Construct, spec: KeyStoreSpec): ControlPlan
     role: role.name,
     policy: readSecretPolicy(secret.arn),
   });
+  // Not among the control plane's dependencies: until IAM has it, cast-node-gc hears
+  // UnauthorizedOperation, which it reads as "unknown" and deletes nothing.
+  new IamRolePolicy(scope, 'describe-instances', {
+    provider: spec.provider,
+    name: 'describe-instances',
+    role: role.name,
+    policy: describeInstancesPolicy(spec.location.region),
+  });
   const profile = new IamInstanceProfile(scope, 'profile', { provider: spec.provider, namePrefix: `${spec.clusterName}-cp-`, role: role.name, tags });
   return {
     source: { store: 'aws-secrets-manager', secretId: secret.arn, region: spec.location.region },
@@ -83,5 +96,23 @@ export function readSecretPolicy(secretArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Sid: 'ReadControlPlaneKeys', Effect: 'Allow', Action: READ_SECRET_ACTION, Resource: secretArn }],
+  });
+}
+
+/**
+ * The role's second inline policy: ec2:DescribeInstances, in the cluster's region only.
+ * `Resource` must be `*`: DescribeInstances has no resource type in the Service Authorization
+ * Reference (docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html,
+ * "Actions defined by Amazon EC2": an action with an empty "Resource types" column takes "*"), and
+ * the EC2 User Guide says ec2:Describe* actions support no resource-level permissions. The region
+ * is the one narrowing left: the global condition key aws:RequestedRegion (IAM User Guide, "AWS
+ * global condition context keys"), since every AWS node of the cluster is in its region.
+ */
+export function describeInstancesPolicy(region: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DescribeInstancesForNodeGc', Effect: 'Allow', Action: DESCRIBE_INSTANCES_ACTION, Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': region } } },
+    ],
   });
 }

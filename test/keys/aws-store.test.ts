@@ -1,6 +1,6 @@
 /**
  * The AWS key store as Terraform sees it: the secret, its one value (the bundle reference,
- * nothing else), the role the control planes run with and its one permission; and the
+ * nothing else), the role the control planes run with and its key grant; and the
  * cluster's AWS control planes carrying exactly one instance profile whose role also holds
  * the cluster-autoscaler's policy, whatever the order of addNodeGroup calls.
  */
@@ -65,12 +65,15 @@ describe('AWS key store', () => {
     expect(literalSecrets(s.text)).toEqual([]);
   });
 
-  test('a role only EC2 may assume, with one inline policy: GetSecretValue on this secret, nothing else', () => {
+  test('a role only EC2 may assume; its key grant: GetSecretValue on this secret, nothing else', () => {
     expect(JSON.parse(role.body.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.body.name_prefix).toBe('c1-cp-');
     // IAM's limit on a role's name_prefix (64 minus the provider's 26-character suffix), for the longest cluster name.
     expect(`${'x'.repeat(30)}-cp-`.length).toBeLessThanOrEqual(38);
-    const policy = s.one('aws_iam_role_policy').body;
+    // The role's other inline policy, describe-instances, is cast-node-gc's (test/node-gc/aws-grant.test.ts).
+    const policies = Object.values<Record<string, any>>(s.json.resource.aws_iam_role_policy);
+    expect(policies.map((p) => p.name).sort()).toEqual(['describe-instances', 'read-control-plane-keys']);
+    const policy = policies.find((p) => p.name === 'read-control-plane-keys')!;
     expect(policy.role).toBe(`\${aws_iam_role.${role.id}.name}`);
     expect(JSON.parse(policy.policy)).toEqual({
       Version: '2012-10-17',
@@ -143,8 +146,8 @@ describe('AWS control planes in a cluster', () => {
     expect(c.resource('aws_instance', 'c1-workers-1').depends_on?.some((d: string) => d.startsWith('aws_secretsmanager'))).toBeFalsy();
   });
 
-  test('without autoscaled groups, the role has the key grant only', () => {
-    expect(iamOf(c).policies.map((p) => p.name)).toEqual(['read-control-plane-keys']);
+  test("without autoscaled groups, the role has the key grant and cast-node-gc's only", () => {
+    expect(iamOf(c).policies.map((p) => p.name).sort()).toEqual(['describe-instances', 'read-control-plane-keys']);
   });
 });
 
@@ -159,7 +162,7 @@ describe.each([
     expect(roles.length).toBe(1);
     expect(Object.keys(profiles).length).toBe(1);
     const roleRef = `\${aws_iam_role.${roles[0]}.name}`;
-    expect(policies.map((p) => [p.name, p.role]).sort()).toEqual([['cluster-autoscaler', roleRef], ['read-control-plane-keys', roleRef]]);
+    expect(policies.map((p) => [p.name, p.role]).sort()).toEqual([['cluster-autoscaler', roleRef], ['describe-instances', roleRef], ['read-control-plane-keys', roleRef]]);
     expect(policies.find((p) => p.name === 'cluster-autoscaler')!.policy).toBe(autoscalerPolicy('c1'));
     expect(Object.values(profiles)[0].role).toBe(roleRef);
   });
