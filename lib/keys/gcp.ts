@@ -1,12 +1,50 @@
 /**
  * gcp: the control-plane key store. One Secret Manager secret holds the bundle; one
  * service account, attached to the cluster's GCP control planes (lib/nodes/gcp.ts), may
- * read that secret and nothing else (docs/decisions/0003-control-plane-keys-from-the-cloud.md).
+ * read that secret and no other (docs/decisions/0003-control-plane-keys-from-the-cloud.md),
+ * and, for cast-node-gc, the project's Compute Engine instances.
  *
  *   google_service_account               <name>-cp-<hex>                    the control planes' identity
  *   google_secret_manager_secret         <name>-control-plane-keys-<hex>    automatic replication
  *   google_secret_manager_secret_version secret_data = the bundle           (state: sensitive)
  *   google_secret_manager_secret_iam_member  roles/secretmanager.secretAccessor on that secret, to that account
+ *   google_project_iam_member            roles/compute.viewer on the project, only for instances (a condition)
+ *
+ * The last is for cast-node-gc (castmesh/inventory_gcp.py), which asks Compute Engine whether a
+ * Node's instance still exists (instances.get, which needs compute.instances.get: Compute Engine
+ * REST v1 instances/get, "IAM Permissions"). Two ways to hold that permission alone, or nearly:
+ *   - a custom role with only compute.instances.get (google_project_iam_custom_role): whoever
+ *     deploys then also needs iam.roles.create and iam.roles.delete (Role Administrator), and a
+ *     deleted role's id stays taken for weeks (undeletable for 7 days, then 30 days of permanent
+ *     deletion: IAM, "Create and manage custom roles"), so the id would need its own random suffix;
+ *   - the predefined Compute Viewer (roles/compute.viewer: "Read-only access to get and list
+ *     Compute Engine resources, without being able to read the data stored on them", Compute
+ *     Engine IAM roles, cloud.google.com/compute/docs/access/iam) with an IAM condition on the
+ *     binding, `resource.type == "compute.googleapis.com/Instance"`: a condition on resource
+ *     attributes grants "a subset of the role's permissions based on the resource service,
+ *     resource type, and resource name", and Compute Engine instances are among the resource
+ *     types that support it (IAM, "Resource attributes for IAM Conditions",
+ *     cloud.google.com/iam/docs/conditions-resource-attributes; "Configure resource-based
+ *     access", cloud.google.com/iam/docs/configuring-resource-based-access).
+ * This uses the second: it needs nothing beyond what any project-level binding needs, and what it
+ * lets the account read is close to the custom role's: instances and no other kind of resource.
+ * Left unconditioned, Compute Viewer would read every Compute Engine resource's configuration in
+ * the project (networks, firewalls, disks, images, snapshots, instance templates and their
+ * metadata, the project's common metadata with its SSH keys). With the condition, the account
+ * still reads, for EVERY instance in the project (this cluster's and any other), what Compute
+ * Viewer allows on an instance: its configuration through instances.get, metadata included
+ * (user-data and startup scripts of other VMs), and whatever other instance-level reads the
+ * role holds (its permission list is on the Compute Engine IAM roles page). instances.list is
+ * checked on the project, not an instance, so the condition denies it. Narrowing further by
+ * instance name (resource.name) would need every node's name here, and static nodes may be
+ * named freely (NodeGroup nodeNames). The backend asks only for `name,status` (`fields`), so
+ * other VMs' metadata does not reach the node in practice; the grant allows more.
+ *
+ * A project-level binding needs resourcemanager.projects.setIamPolicy (Project IAM Admin,
+ * roles/resourcemanager.projectIamAdmin) for whoever deploys, which the secret's own binding did
+ * not. IAM is eventually consistent: until the binding is in effect Compute Engine answers 403,
+ * which the backend reads as 'unknown', so nothing is deleted meanwhile and control planes do
+ * not wait for the binding.
  *
  * The project must have the Secret Manager API (secretmanager.googleapis.com) enabled before
  * the first apply: "Before you begin using Secret Manager, you must enable API access"
@@ -25,6 +63,7 @@
  * Neither blocks a re-deploy: a destroy removes the random_id as well, and the next apply
  * draws another suffix, so the new account and secret never reuse the old names.
  */
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
@@ -40,6 +79,12 @@ import { KeyStoreBuilder } from './key-store-spec';
  * cloud.google.com/secret-manager/docs/access-control).
  */
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
+
+/** Read-only Compute Engine access; with INSTANCES_ONLY, cast-node-gc's compute.instances.get (see the file's header). */
+export const COMPUTE_VIEWER_ROLE = 'roles/compute.viewer';
+
+/** The condition that narrows COMPUTE_VIEWER_ROLE to Compute Engine instances (IAM, "Resource attributes for IAM Conditions"). */
+export const INSTANCES_ONLY = 'resource.type == "compute.googleapis.com/Instance"';
 
 // A service account id is 6-30 characters, [a-z]([-a-z0-9]*[a-z0-9]) (hashicorp/google 6.50.0
 // google_service_account.account_id, ValidateRFC1035Name(6, 30)): up to 15 characters of the
@@ -83,6 +128,21 @@ export const buildKeyStore: KeyStoreBuilder = (scope, spec) => {
     secretId: secret.secretId,
     role: SECRET_ACCESSOR_ROLE,
     member: account.member,
+  });
+
+  // cast-node-gc's read of Compute Engine instances (the file's header says why this role and
+  // condition). Not a dependency of the control planes: until it is in effect, the answer is 403
+  // and cast-node-gc deletes nothing.
+  new ProjectIamMember(scope, 'control-planes-inventory', {
+    provider: spec.provider,
+    project: account.project,
+    role: COMPUTE_VIEWER_ROLE,
+    member: account.member,
+    condition: {
+      title: 'cast-node-gc instances only',
+      description: `cast-node-gc on the control planes of ${spec.clusterName} reads whether a Node's instance exists (compute.instances.get).`,
+      expression: INSTANCES_ONLY,
+    },
   });
 
   return {

@@ -43,7 +43,7 @@ describe('GCP control-plane key store', () => {
     expect(c.resources('random_id')[suffix]).toMatchObject({ byte_length: 4 });
   });
 
-  test('the IAM member grants the account secretAccessor on that one secret, and nothing else is granted to it', () => {
+  test('the IAM member grants the account secretAccessor on that one secret; its one other grant is cast-node-gc\'s', () => {
     expect(c.resources('google_secret_manager_secret_iam_member')).toEqual({
       [grant]: {
         provider: 'google.c1_gcp',
@@ -54,13 +54,16 @@ describe('GCP control-plane key store', () => {
       },
     });
     expect(SECRET_ACCESSOR_ROLE).toBe('roles/secretmanager.secretAccessor');
-    // No project-wide grant reaches the account (it would read every secret in the project).
+    // No project-wide grant on secrets reaches the account (it would read every secret in the
+    // project). Its one other IAM resource is cast-node-gc's Compute Viewer on instances only
+    // (test/node-gc/gcp-grant.test.ts), which holds no secretmanager permission.
     const email = ref('google_service_account', account, 'email');
     const member = ref('google_service_account', account, 'member');
     const elsewhere = Object.entries(c.json.resource)
       .filter(([type]) => type.includes('iam') && type !== 'google_secret_manager_secret_iam_member')
       .flatMap(([type, named]) => Object.keys(named).filter((id) => JSON.stringify(named[id]).includes(member) || JSON.stringify(named[id]).includes(email)).map((id) => `${type}.${id}`));
-    expect(elsewhere).toEqual([]);
+    expect(elsewhere).toEqual([`google_project_iam_member.${logicalId(c.json, 'google_project_iam_member', 'control-planes-inventory')}`]);
+    expect(c.resources('google_project_iam_member')[logicalId(c.json, 'google_project_iam_member', 'control-planes-inventory')]).toMatchObject({ role: 'roles/compute.viewer', condition: { expression: 'resource.type == "compute.googleapis.com/Instance"' } });
   });
 
   test('control planes run as the account with the cloud-platform scope, after the secret and the grant; the account change never stops them', () => {
