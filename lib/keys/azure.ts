@@ -9,10 +9,9 @@
  * secret, and Key Vault answers 403 "If role assignments ... were changed recently, please
  * observe propagation time" until it has spread (hashicorp/terraform-provider-azurerm#23927,
  * Azure/terraform-azurerm-avm-res-keyvault-vault#78): the first apply would fail, and
- * Terraform has no wait to put in between without another provider. RBAC would also make
- * every deployment need `Microsoft.Authorization/roleAssignments/write` (Owner or User Access
- * Administrator), which a cluster without autoscaled Azure groups does not otherwise need;
- * access policies need `Microsoft.KeyVault/vaults/write` (Contributor). RBAC's one gain, a
+ * Terraform has no wait to put in between without another provider. (The deploying principal
+ * needs `Microsoft.Authorization/roleAssignments/write` either way, for the inventory grant
+ * below; access policies add only `Microsoft.KeyVault/vaults/write`.) RBAC's one gain, a
  * grant on the single secret instead of the vault, is nothing here: the vault holds this
  * one secret. The cost, from the same page: a principal with Contributor on the vault can
  * give itself data access by adding a policy; the vault sits in the cluster's resource
@@ -34,6 +33,29 @@
  * deleted vault waits out the shortest retention, 7 days, under its old name, which no
  * later deploy asks for.
  *
+ * Inventory: the same identity reads the cluster's VMs, for cast-node-gc
+ * (templates/mesh/agent/castmesh/inventory_azure.py asks Resource Manager whether a NotReady
+ * Node's VM still exists). Reader on the cluster's resource group, azurerm_role_assignment:
+ * - No built-in role is narrower and covers both reads it makes,
+ *   Microsoft.Compute/virtualMachines/read and .../virtualMachineScaleSets/virtualMachines/read
+ *   ("Azure built-in roles", learn.microsoft.com/azure/role-based-access-control/built-in-roles):
+ *   Virtual Machine User Login reads every virtualMachines sub-resource but not the scale sets'
+ *   VMs, and carries a login data action besides; the Compute roles that read both also write.
+ * - A custom role (azurerm_role_definition) with those two actions would be narrower, but
+ *   needs `Microsoft.Authorization/roleDefinitions/write` (Owner, User Access Administrator;
+ *   not Role Based Access Control Administrator, which can assign Reader), takes one of the
+ *   tenant's custom-role names per cluster, and spreads as slowly as the assignment.
+ * - What Reader adds here is read access to the rest of the group's resources: their
+ *   configuration, not data (Reader's one action, read on every type, holds no secret, key or
+ *   listKeys action), seen from a VM that holds the cluster's CA keys already.
+ * Scoped to the group, which holds every VM and scale set of the cluster (lib/nodes/azure.ts,
+ * lib/nodes/scaling/azure.ts). Control planes are not made to wait for it: until the assignment
+ * has spread (minutes; "Troubleshoot Azure RBAC", "Role assignment changes are not being
+ * detected") Resource Manager answers 403 AuthorizationFailed, which the inventory takes as
+ * "unknown", and no Node is deleted. The deploying principal needs
+ * `Microsoft.Authorization/roleAssignments/write` on the group (Owner, User Access
+ * Administrator, or Role Based Access Control Administrator), as autoscaled Azure groups do.
+ *
  * A cluster deployed before control planes read their keys here: each Azure control plane gets
  * the identity in place (lib/nodes/azure.ts, identityBlock), but its custom data changes too (the
  * keys leave it, node.env names the store), and a custom_data change replaces an Azure VM
@@ -44,6 +66,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { KeyVaultAccessPolicyA } from '@cdktf/provider-azurerm/lib/key-vault-access-policy';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -71,6 +94,8 @@ export const KEY_VAULT_SOFT_DELETE_RETENTION_DAYS = 7;
 export const DEPLOYER_SECRET_PERMISSIONS = ['Get', 'Set', 'Delete', 'Purge', 'Recover'];
 /** What the control planes' identity does: read the secret's latest version, nothing else (no List, no keys or certificates). */
 export const CONTROL_PLANE_SECRET_PERMISSIONS = ['Get'];
+/** The control planes' identity's role on the cluster's resource group, for cast-node-gc's inventory (header: why not narrower). */
+export const CONTROL_PLANE_INVENTORY_ROLE = 'Reader';
 
 export const buildKeyStore: KeyStoreBuilder = (scope: Construct, spec: KeyStoreSpec) => {
   const client = new DataAzurermClientConfig(scope, 'client', { provider: spec.provider });
@@ -92,6 +117,7 @@ export const buildKeyStore: KeyStoreBuilder = (scope: Construct, spec: KeyStoreS
     objectId: identity.principalId,
     secretPermissions: CONTROL_PLANE_SECRET_PERMISSIONS,
   });
+  grantInventory(scope, spec, identity, client);
   const secret = new KeyVaultSecret(scope, 'secret', {
     provider: spec.provider,
     name: KEY_VAULT_SECRET_NAME,
@@ -117,6 +143,19 @@ function createIdentity(scope: Construct, spec: KeyStoreSpec): UserAssignedIdent
     resourceGroupName: spec.network.resourceGroupName!,
     location: spec.location.region,
     tags: labelMap(spec.labels),
+  });
+}
+
+/** Reader on the cluster's resource group for the control planes' identity; nothing waits for it (see the header). */
+function grantInventory(scope: Construct, spec: KeyStoreSpec, identity: UserAssignedIdentity, client: DataAzurermClientConfig): void {
+  new RoleAssignment(scope, 'inventory-reader', {
+    provider: spec.provider,
+    // The group's id spelled from the provider's subscription, as the autoscaler's grant does (lib/nodes/scaling/azure.ts).
+    scope: `/subscriptions/${client.subscriptionId}/resourceGroups/${spec.network.resourceGroupName!}`,
+    roleDefinitionName: CONTROL_PLANE_INVENTORY_ROLE,
+    principalId: identity.principalId,
+    // Skips the directory lookup a brand-new identity may not pass yet.
+    principalType: 'ServicePrincipal',
   });
 }
 
