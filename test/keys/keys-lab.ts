@@ -67,6 +67,7 @@ export function installReader(pki: ClusterPki, env: Record<string, string>, modu
   const reader = join(mesh, 'cast-control-plane-keys');
   writeFileSync(reader, compactScript(readTemplateFile('mesh/agent/cast-control-plane-keys')), { mode: 0o755 });
   writeFileSync(join(mesh, 'castmesh', 'keys.py'), compactScript(readTemplateFile('mesh/agent/castmesh/keys.py')));
+  writeFileSync(join(mesh, 'castmesh', 'node_env.py'), compactScript(readTemplateFile('mesh/agent/castmesh/node_env.py')));
   for (const [name, source] of Object.entries(modules)) writeFileSync(join(mesh, 'castmesh', name), source);
   const nodeEnv = join(root, 'node.env');
   writeFileSync(nodeEnv, Object.entries(env).map(([key, value]) => `${key}='${value}'\n`).join(''));
