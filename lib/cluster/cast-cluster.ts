@@ -215,6 +215,7 @@ export class CastCluster extends Construct {
           location: { region: network.cloudRegion, zone: network.zone },
           network: network._attachment,
           provider: this.provider(group.cloud),
+          randomProvider: this.credentials!.randomProvider,
           bundle: Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values)),
         }),
       );

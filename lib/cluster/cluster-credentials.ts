@@ -44,6 +44,8 @@ export class ClusterCredentials extends Construct {
   public readonly adminKeyPem: string;
   /** The tls provider the credentials use (aliased to the cluster). */
   public readonly tlsProvider: TlsProvider;
+  /** The random provider the credentials use (aliased to the cluster), for the cluster's other random values. */
+  public readonly randomProvider: RandomProvider;
 
   constructor(scope: Construct, id: string, clusterName: string) {
     super(scope, id);
@@ -51,6 +53,7 @@ export class ClusterCredentials extends Construct {
     const tls = new TlsProvider(this, 'provider-tls', { alias: `${alias}_tls` });
     this.tlsProvider = tls;
     const random = new RandomProvider(this, 'provider-random', { alias: `${alias}_random` });
+    this.randomProvider = random;
 
     const ca = this.certificateAuthority(tls, 'ca', 'kubernetes');
     const frontProxy = this.certificateAuthority(tls, 'front-proxy-ca', 'front-proxy-ca');

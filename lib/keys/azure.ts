@@ -69,7 +69,6 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { KeyStoreBuilder, KeyStoreSpec } from './key-store-spec';
@@ -160,10 +159,7 @@ function grantInventory(scope: Construct, spec: KeyStoreSpec, identity: UserAssi
 }
 
 function createVault(scope: Construct, spec: KeyStoreSpec, tenantId: string): KeyVault {
-  // The cluster's random provider is aliased inside ClusterCredentials and not handed to key stores: this one is
-  // aliased too, so it never clashes with a stack's own (or another cluster's) random provider.
-  const random = new RandomProvider(scope, 'provider-random', { alias: `${spec.clusterName.replace(/-/g, '_')}_azure_keys_random` });
-  const suffix = new Id(scope, 'vault-name', { provider: random, byteLength: KEY_VAULT_NAME_RANDOM_BYTES, prefix: KEY_VAULT_NAME_PREFIX });
+  const suffix = new Id(scope, 'vault-name', { provider: spec.randomProvider, byteLength: KEY_VAULT_NAME_RANDOM_BYTES, prefix: KEY_VAULT_NAME_PREFIX });
   return new KeyVault(scope, 'vault', {
     provider: spec.provider,
     // random_id's hex is the prefix and the hex of its bytes (`Hex: prefix + hexStr`, terraform-provider-random

@@ -69,7 +69,6 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { labelMap } from '../core/cluster-labels';
 import { KeyStoreBuilder } from './key-store-spec';
 
@@ -92,8 +91,7 @@ export const INSTANCES_ONLY = 'resource.type == "compute.googleapis.com/Instance
 const ACCOUNT_NAME_PART = 15;
 
 export const buildKeyStore: KeyStoreBuilder = (scope, spec) => {
-  const random = new RandomProvider(scope, 'provider-random', { alias: `${spec.clusterName.replace(/-/g, '_')}_gcp_keys_random` });
-  const suffix = new Id(scope, 'suffix', { provider: random, byteLength: 4 }).hex;
+  const suffix = new Id(scope, 'suffix', { provider: spec.randomProvider, byteLength: 4 }).hex;
   const namePart = spec.clusterName.slice(0, ACCOUNT_NAME_PART).replace(/-+$/, '');
 
   const account = new ServiceAccount(scope, 'control-planes', {

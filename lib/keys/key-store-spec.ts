@@ -20,6 +20,8 @@ export interface KeyStoreSpec {
   readonly location: CloudLocation;
   readonly network: NetworkAttachment;
   readonly provider: TerraformProvider;
+  /** The cluster's random provider (aliased to the cluster), for names that must be unique per deployment. */
+  readonly randomProvider: TerraformProvider;
   /**
    * The secret's value: the JSON of `controlPlaneKeyBundle` as a Terraform expression
    * (`${jsonencode(...)}` over the credentials' references). It lives in the secret store

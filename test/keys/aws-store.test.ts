@@ -5,6 +5,7 @@
  * the cluster-autoscaler's policy, whatever the order of addNodeGroup calls.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { MeshMode } from '../../lib';
@@ -23,6 +24,7 @@ const NETWORK = { vpcId: 'vpc-1', subnetId: 'subnet-1', roleFirewall: { 'control
 function synthStore() {
   const stack = new TerraformStack(Testing.app(), 'test');
   const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const randomProvider = new RandomProvider(stack, 'random');
   const bundle = new TerraformLocal(stack, 'bundle', '{}').asString;
   const store = buildKeyStore(new Construct(stack, 'keys'), {
     clusterName: 'c1',
@@ -30,6 +32,7 @@ function synthStore() {
     labels: LABELS,
     location: { region: 'eu-west-1', zone: 'eu-west-1a' },
     network: NETWORK,
+    randomProvider,
     provider,
     bundle,
   });

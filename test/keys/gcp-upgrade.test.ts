@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, TerraformLocal, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cloud } from '../../lib/core/cloud';
@@ -43,6 +44,7 @@ function keysApp(keyStore: boolean, protect = true): (app: App) => void {
           clusterUuid: UUID,
           labels: LABELS,
           location: group.location,
+          randomProvider: new RandomProvider(stack, 'random'),
           network: group.network,
           provider,
           bundle: new TerraformLocal(stack, 'bundle', '{"schema":"cast-control-plane-keys/v1","files":{}}').asString,

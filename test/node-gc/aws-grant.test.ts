@@ -5,6 +5,7 @@
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformLocal, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cloud } from '../../lib/core/cloud';
@@ -19,8 +20,9 @@ const NETWORK = { vpcId: 'vpc-1', subnetId: 'subnet-1', roleFirewall: { 'control
 function synthStore() {
   const stack = new TerraformStack(Testing.app(), 'test');
   const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const randomProvider = new RandomProvider(stack, 'random');
   const bundle = new TerraformLocal(stack, 'bundle', '{}').asString;
-  const store = buildKeyStore(new Construct(stack, 'keys'), { clusterName: 'c1', clusterUuid: LABELS.uuid, labels: LABELS, location: { region: 'eu-west-1', zone: 'eu-west-1a' }, network: NETWORK, provider, bundle });
+  const store = buildKeyStore(new Construct(stack, 'keys'), { clusterName: 'c1', clusterUuid: LABELS.uuid, labels: LABELS, location: { region: 'eu-west-1', zone: 'eu-west-1a' }, network: NETWORK, provider, randomProvider, bundle });
   return { json: JSON.parse(Testing.synth(stack)), store };
 }
 
