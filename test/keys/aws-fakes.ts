@@ -21,6 +21,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { readBody } from '../support/loopback-http';
 
 export const FAKE_CREDENTIALS = { AccessKeyId: 'ASIAFAKEACCESSKEY123', SecretAccessKey: 'fake/secret+key/for+tests0123456789abcdef', Token: 'FAKE//SESSION+TOKEN==' };
 export const ROLE = 'c1-cp-20261205000000000000000001';
@@ -162,14 +163,6 @@ function checkStoreRequest(request: IncomingMessage, headers: Record<string, str
   const expected = sigV4({ method: 'POST', path: '/', headers, body }, signed, FAKE_CREDENTIALS.SecretAccessKey, { date, region, service }, amzDate);
   if (expected !== signature) problems.push('the signature does not match');
   return problems;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {

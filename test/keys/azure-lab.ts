@@ -20,7 +20,7 @@
  * {"error": {"code", "message", "innererror"?}}.
  */
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/loopback-http';
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const VAULT_RESOURCE = 'https://vault.azure.net';
@@ -53,8 +53,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: await listenOnLoopback(server) };
 }
 
 function seen(request: IncomingMessage): SeenRequest {

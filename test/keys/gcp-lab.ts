@@ -21,9 +21,9 @@
  * The reader runs asynchronously (spawn, never spawnSync: the servers live in this process).
  */
 import { spawn } from 'node:child_process';
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { KeysNode, ReaderRun, runReaderAsync as runKeysReader } from './keys-lab';
+import { listenOnLoopback } from '../support/loopback-http';
 
 /** The access token the fake metadata server hands out. */
 export const GCP_TOKEN = 'ya29.lab-token-for-the-control-planes';
@@ -74,10 +74,6 @@ function googleError(response: ServerResponse, code: number, status: string, mes
   response.end(JSON.stringify({ error: { code, message, status } }));
 }
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-}
-
 /** Starts both services. */
 export async function startFakeGcp(): Promise<FakeGcp> {
   const requests: LabRequest[] = [];
@@ -120,7 +116,7 @@ export async function startFakeGcp(): Promise<FakeGcp> {
     response.end(JSON.stringify({ name: `projects/${PROJECT_NUMBER}/secrets/${SECRET_ID}/versions/${version === 'latest' ? '2' : version}`, payload }));
   });
 
-  const [metadataUrl, apiUrl] = await Promise.all([listen(metadata), listen(secretManager)]);
+  const [metadataUrl, apiUrl] = await Promise.all([listenOnLoopback(metadata), listenOnLoopback(secretManager)]);
   return {
     metadataUrl,
     apiUrl,

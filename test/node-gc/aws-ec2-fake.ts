@@ -18,6 +18,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FAKE_CREDENTIALS, sigV4, startFakeAws } from '../keys/aws-fakes';
+import { readBody } from '../support/loopback-http';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -154,14 +155,6 @@ function checkRequest(request: IncomingMessage, headers: Record<string, string>,
   const expected = sigV4({ method: 'POST', path: '/', headers, body }, signed, FAKE_CREDENTIALS.SecretAccessKey, { date, region: scopeRegion, service }, amzDate);
   if (expected !== signature) problems.push('the signature does not match');
   return problems;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 function send(response: ServerResponse, status: number, body: string): void {

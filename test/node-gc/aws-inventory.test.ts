@@ -5,13 +5,8 @@
  * each follows). Each case asks vm_state(ref, env) once and checks the answer, what the fake EC2
  * received (credential, signature, the exact parameters) and the one line logged for 'unknown'.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compactScript } from '../../lib/core/bootstrap/compact-script';
-import { readTemplateFile, templatesDirectory } from '../../lib/core/bootstrap/template-files';
 import { describeInstancesXml as xmlOf, Ec2Answer, errorXml, FakeEc2, FakeInstance, startFakeEc2 } from './aws-ec2-fake';
+import { installCastmesh, removeCastmesh, vmStates } from './inventory-lab';
 
 const REGION = 'eu-west-1';
 const ENV = { CAST_CLUSTER_NAME: 'c1', CAST_CLOUD: 'aws', CAST_KEYS_REGION: REGION };
@@ -28,17 +23,7 @@ const scaledInstance = (state: string): FakeInstance => ({ id: SCALED_ID, state,
 
 // Installed when the file loads, not in beforeAll: the order of hooks and concurrent tests has changed across Jest versions (jestjs/jest#7997).
 const castmesh = installCastmesh();
-afterAll(() => rmSync(castmesh, { recursive: true, force: true }));
-
-/** castmesh/*.py as the node gets them (compactScript), in a temporary directory: the directory to put on sys.path. */
-function installCastmesh(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cast-node-gc-aws-'));
-  mkdirSync(join(dir, 'castmesh'));
-  for (const file of readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((f) => f.endsWith('.py'))) {
-    writeFileSync(join(dir, 'castmesh', file), compactScript(readTemplateFile(`mesh/agent/castmesh/${file}`)));
-  }
-  return dir;
-}
+afterAll(() => removeCastmesh(castmesh));
 
 interface Answers {
   /** vm_state of each ref, in order. */
@@ -51,8 +36,8 @@ interface Answers {
 async function askEach(refs: readonly object[], instances: readonly FakeInstance[], answers?: readonly Ec2Answer[], processEnv: Record<string, string> = {}, env: object = ENV): Promise<Answers> {
   const fake = await startFakeEc2({ region: REGION, instances, answers });
   try {
-    const { stdout, stderr } = await python(refs, env, { CAST_KEYS_METADATA_URL: fake.metadataUrl, CAST_INVENTORY_API_URL: fake.apiUrl, ...processEnv });
-    return { states: stdout.split('\n').filter(Boolean), stderr, fake };
+    const { states, stderr } = await vmStates('aws', castmesh, refs, env, { CAST_KEYS_METADATA_URL: fake.metadataUrl, CAST_INVENTORY_API_URL: fake.apiUrl, ...processEnv });
+    return { states, stderr, fake };
   } finally {
     await fake.close();
   }
@@ -62,22 +47,6 @@ async function askEach(refs: readonly object[], instances: readonly FakeInstance
 async function ask(ref: object, instances: readonly FakeInstance[], answers?: readonly Ec2Answer[], processEnv: Record<string, string> = {}, env: object = ENV): Promise<Answers & { state: string }> {
   const answer = await askEach([ref], instances, answers, processEnv, env);
   return { ...answer, state: answer.states.join(' ') };
-}
-
-function python(refs: readonly object[], env: object, processEnv: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
-  const code = 'import json, sys; sys.path.insert(0, sys.argv[1]); from castmesh import inventory_aws as i; [print(i.vm_state(ref, json.loads(sys.argv[3]))) for ref in json.loads(sys.argv[2])]';
-  return new Promise((resolve) => {
-    const child = spawn('python3', ['-c', code, castmesh, JSON.stringify(refs), JSON.stringify(env)], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr });
-    });
-  });
 }
 
 /** Every request was one EC2 accepts (credential, signature, scope) and asked exactly `params`. */

@@ -28,15 +28,12 @@
  * properties), the power state only under `$expand=instanceView`. Errors are
  * {"error": {"code", "message"}}.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compactScript } from '../../lib/core/bootstrap/compact-script';
-import { readTemplateFile, templatesDirectory } from '../../lib/core/bootstrap/template-files';
 import { SeenRequest, tokenFor } from '../keys/azure-lab';
+import { listenOnLoopback } from '../support/loopback-http';
+import { installCastmesh as installModules, NodeRef, removeCastmesh, vmStates as inventoryStates, VmStateRun } from './inventory-lab';
+export { installModules, removeCastmesh };
+export type { NodeRef };
 
 export { SeenRequest, tokenFor };
 
@@ -90,8 +87,7 @@ function armError(response: ServerResponse, status: number, code: string, messag
 
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: await listenOnLoopback(server) };
 }
 
 function seen(request: IncomingMessage): SeenRequest {
@@ -181,60 +177,9 @@ export async function startAzureInventoryLab(state: AzureInventoryState): Promis
   return { imdsUrl: imds.url, armUrl: arm.url, state, imdsRequests, armRequests, close };
 }
 
-const dirs: string[] = [];
-
-/** The node's castmesh modules as a control plane gets them (comments dropped), in a fresh directory. */
-export function installModules(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cast-node-gc-'));
-  dirs.push(dir);
-  mkdirSync(join(dir, 'castmesh'));
-  for (const name of readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((n) => n.endsWith('.py'))) {
-    writeFileSync(join(dir, 'castmesh', name), compactScript(readTemplateFile(`mesh/agent/castmesh/${name}`)));
-  }
-  return dir;
-}
-
-export function cleanUpModules(): void {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** A Node as cast-node-gc hands it to vm_state. */
-export interface NodeRef {
-  readonly name: string;
-  readonly providerID: string;
-  readonly region: string;
-  readonly zone: string;
-  readonly clusterName: string;
-}
-
-export interface InventoryRun {
-  /** vm_state's answer for each ref, in order. */
-  readonly states: string[];
-  readonly stderr: string;
-}
-
-const DRIVER = `import json, sys
-sys.path.insert(0, sys.argv[1])
-from castmesh import inventory_azure as i
-print(json.dumps([i.vm_state(ref, json.loads(sys.argv[3])) for ref in json.loads(sys.argv[2])]))`;
-
-/** vm_state(ref, env) for each ref, in one python process (as one round of cast-node-gc calls it), without blocking the event loop. */
-export function vmStates(dir: string, refs: readonly NodeRef[], env: Record<string, string>, processEnv: Record<string, string>): Promise<InventoryRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', DRIVER, dir, JSON.stringify(refs), JSON.stringify(env)], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...processEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      if (status !== 0) return reject(new Error(`the driver exited ${status}: ${stderr}`));
-      resolve({ states: JSON.parse(stdout) as string[], stderr });
-    });
-  });
+/** vm_state(ref, env) for each ref, in one python process (as one round of cast-node-gc calls it). */
+export async function vmStates(dir: string, refs: readonly NodeRef[], env: Record<string, string>, processEnv: Record<string, string>): Promise<VmStateRun> {
+  const run = await inventoryStates('azure', dir, refs, env, processEnv);
+  if (run.status !== 0) throw new Error(`the driver exited ${run.status}: ${run.stderr}`);
+  return run;
 }

@@ -4,7 +4,7 @@
  * follow the documented APIs (test/node-gc/azure-lab.ts names the documents): which VM it asks
  * for, with what credential, and how each answer becomes 'present', 'gone' or 'unknown'.
  */
-import { ARM_RESOURCE, AzureInventoryLab, cleanUpModules, CLIENT_ID, freshState, GROUP, installModules, NodeRef, startAzureInventoryLab, SUBSCRIPTION, tokenFor, vmStates } from './azure-lab';
+import { ARM_RESOURCE, AzureInventoryLab, CLIENT_ID, freshState, GROUP, installModules, NodeRef, removeCastmesh, startAzureInventoryLab, SUBSCRIPTION, tokenFor, vmStates } from './azure-lab';
 
 const COMPUTE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Compute`;
 const ENV = { CAST_CLUSTER_NAME: 'c1', CAST_CLOUD: 'azure', CAST_KEYS_CLIENT_ID: CLIENT_ID };
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await lab.close();
-  cleanUpModules();
+  removeCastmesh(modules);
 });
 beforeEach(() => {
   Object.assign(lab.state, freshState());

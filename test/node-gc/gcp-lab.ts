@@ -23,14 +23,11 @@
  * process), from a temporary copy of templates/mesh/agent/castmesh as the node gets it
  * (compactScript: full-line comments dropped).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compactScript } from '../../lib/core/bootstrap/compact-script';
-import { readTemplateFile, templatesDirectory } from '../../lib/core/bootstrap/template-files';
+import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from '../support/loopback-http';
+import { installCastmesh, NodeRef, removeCastmesh, vmStates as inventoryStates, VmStateRun } from './inventory-lab';
+export { installCastmesh, removeCastmesh };
+export type { NodeRef, VmStateRun };
 
 /** The control planes' service-account token the fake metadata server hands out. */
 export const GCP_TOKEN = 'ya29.lab-token-for-the-control-planes';
@@ -80,10 +77,6 @@ export function computeError(code: number, reason: string, message: string): str
 
 function send(response: ServerResponse, status: number, body: string, contentType = 'application/json; charset=UTF-8'): void {
   response.writeHead(status, { 'Content-Type': contentType }).end(body);
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
 /** The Instance resource as instances.get returns it, trimmed to `fields` when given. */
@@ -140,7 +133,7 @@ export async function startFakeGcp(): Promise<FakeGcp> {
     send(response, 200, JSON.stringify(instanceResource(project, zone, name, status, url.searchParams.get('fields'))));
   });
 
-  const [metadataUrl, apiUrl] = await Promise.all([listen(metadata), listen(compute)]);
+  const [metadataUrl, apiUrl] = await Promise.all([listenOnLoopback(metadata), listenOnLoopback(compute)]);
   return {
     metadataUrl,
     apiUrl,
@@ -169,62 +162,7 @@ export async function startFakeGcp(): Promise<FakeGcp> {
   };
 }
 
-/** The node's castmesh package (every module, compacted as the node gets it) in a new temporary directory; returns the directory above it. */
-export function installCastmesh(): string {
-  const root = mkdtempSync(join(tmpdir(), 'cast-node-gc-'));
-  mkdirSync(join(root, 'castmesh'));
-  for (const file of readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((f) => f.endsWith('.py'))) {
-    writeFileSync(join(root, 'castmesh', file), compactScript(readTemplateFile(`mesh/agent/castmesh/${file}`)));
-  }
-  return root;
-}
-
-export function removeCastmesh(root: string): void {
-  rmSync(root, { recursive: true, force: true });
-}
-
-/** The Node a ref describes, as node_gc.ref_of builds it. */
-export interface NodeRef {
-  readonly name: string;
-  readonly providerID: string;
-  readonly region: string;
-  readonly zone: string;
-  readonly clusterName: string;
-}
-
-export interface VmStateRun {
-  /** What vm_state returned for each ref, in order. */
-  readonly states: string[];
-  /** Its stderr: one `cast-node-gc: <name>: ...` line per 'unknown'. */
-  readonly stderr: string;
-  readonly status: number;
-}
-
-// One python3 per call, for any number of refs: starting python3 and importing urllib costs
-// ~150 ms, which would make a table of cases slow one process at a time.
-const DRIVER = [
-  'import json, sys',
-  'sys.path.insert(0, sys.argv[1])',
-  'from castmesh import inventory_gcp as i',
-  'for ref in json.loads(sys.argv[2]): print(i.vm_state(ref, json.loads(sys.argv[3])))',
-].join('\n');
-
 /** `inventory_gcp.vm_state(ref, env)` for each of `refs` on the installed copy, against the services at `urls`. */
 export function vmStates(root: string, refs: readonly NodeRef[], urls: { metadataUrl: string; apiUrl: string }, env: Record<string, string> = { CAST_CLOUD: 'gcp', CAST_CLUSTER_NAME: 'c1' }): Promise<VmStateRun> {
-  return new Promise((resolve) => {
-    const child = spawn('python3', ['-c', DRIVER, root, JSON.stringify(refs), JSON.stringify(env)], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CAST_KEYS_METADATA_URL: urls.metadataUrl, CAST_INVENTORY_API_URL: urls.apiUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk));
-    child.on('error', (error) => (err += String(error)));
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ states: out.split('\n').filter((line) => line !== ''), stderr: err, status: status ?? -1 });
-    });
-  });
+  return inventoryStates('gcp', root, refs, env, { CAST_KEYS_METADATA_URL: urls.metadataUrl, CAST_INVENTORY_API_URL: urls.apiUrl });
 }
