@@ -4,42 +4,20 @@
  * cluster's AWS control planes carrying exactly one instance profile whose role also holds
  * the cluster-autoscaler's policy, whatever the order of addNodeGroup calls.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { Construct } from 'constructs';
 import { MeshMode } from '../../lib';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
-import { buildKeyStore, READ_SECRET_ACTION } from '../../lib/keys/aws';
+import { READ_SECRET_ACTION } from '../../lib/keys/aws';
 import { autoscalerPolicy } from '../../lib/nodes/scaling/aws';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
 import { SynthesizedCluster, synthCluster } from '../nodes/node-fixture';
-import { LABELS, literalSecrets, resourcesWithoutClusterLabels } from '../nodes/scaling/scaling-fixture';
+import { literalSecrets, resourcesWithoutClusterLabels } from '../nodes/scaling/scaling-fixture';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
+import { synthAwsKeyStore } from './aws-key-store-stack';
 
-const NETWORK = { vpcId: 'vpc-1', subnetId: 'subnet-1', roleFirewall: { 'control-plane': 'sg-cp', 'worker': 'sg-w' } } as any;
-
-/** buildKeyStore alone, with the bundle a local, so its value can be named exactly. */
+/** The store alone, and its one resource of a type. */
 function synthStore() {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  const randomProvider = new RandomProvider(stack, 'random');
-  const bundle = new TerraformLocal(stack, 'bundle', '{}').asString;
-  const store = buildKeyStore(new Construct(stack, 'keys'), {
-    clusterName: 'c1',
-    clusterUuid: LABELS.uuid,
-    labels: LABELS,
-    location: { region: 'eu-west-1', zone: 'eu-west-1a' },
-    network: NETWORK,
-    randomProvider,
-    provider,
-    bundle,
-  });
-  new TerraformOutput(stack, 'secret-id', { value: store.source });
-  new TerraformOutput(stack, 'identity', { value: store.identity });
-  const text = Testing.synth(stack);
-  const json = JSON.parse(text);
+  const { text, json, store } = synthAwsKeyStore();
   const one = (type: string) => {
     const entries = Object.entries<Record<string, any>>(json.resource[type] ?? {});
     expect(entries.length).toBe(1);
@@ -92,7 +70,7 @@ describe('AWS key store', () => {
   });
 
   test('a control plane waits for the value, the grant and the profile', () => {
-    const types = s.store.dependencies.map((d) => (d as any).terraformResourceType).sort();
+    const types = s.store.dependencies.map((d: unknown) => (d as any).terraformResourceType).sort();
     expect(types).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_secretsmanager_secret_version']);
   });
 

@@ -4,27 +4,14 @@
  * plane does not wait for it (the inventory answers "unknown" until IAM has it).
  */
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformLocal, TerraformStack, Testing } from 'cdktf';
-import { Construct } from 'constructs';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
-import { buildKeyStore, DESCRIBE_INSTANCES_ACTION, describeInstancesPolicy } from '../../lib/keys/aws';
+import { DESCRIBE_INSTANCES_ACTION, describeInstancesPolicy } from '../../lib/keys/aws';
 import { synthCluster } from '../nodes/node-fixture';
-import { LABELS } from '../nodes/scaling/scaling-fixture';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
+import { synthAwsKeyStore } from '../keys/aws-key-store-stack';
 
-const NETWORK = { vpcId: 'vpc-1', subnetId: 'subnet-1', roleFirewall: { 'control-plane': 'sg-cp', 'worker': 'sg-w' } } as any;
-
-function synthStore() {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  const randomProvider = new RandomProvider(stack, 'random');
-  const bundle = new TerraformLocal(stack, 'bundle', '{}').asString;
-  const store = buildKeyStore(new Construct(stack, 'keys'), { clusterName: 'c1', clusterUuid: LABELS.uuid, labels: LABELS, location: { region: 'eu-west-1', zone: 'eu-west-1a' }, network: NETWORK, provider, randomProvider, bundle });
-  return { json: JSON.parse(Testing.synth(stack)), store };
-}
+const synthStore = synthAwsKeyStore;
 
 describe('AWS: the control planes may describe instances', () => {
   const s = synthStore();
