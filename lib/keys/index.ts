@@ -10,7 +10,7 @@ import { buildKeyStore as azure } from './azure';
 import { buildKeyStore as gcp } from './gcp';
 import { KeyStoreBuilder } from './key-store-spec';
 
-export type { ControlPlaneIdentity, ControlPlaneKeyStore, KeyStoreBuilder, KeyStoreSpec } from './key-store-spec';
+export type { ControlPlaneIdentity, ControlPlaneKeyStore, JoinTokenStore, KeyStoreBuilder, KeyStoreSpec, NodeIdentity } from './key-store-spec';
 
 /** Each cloud's key store builder; absent: the cloud's control planes get their keys in user-data. */
 export const KEY_STORE_BUILDERS: Readonly<Partial<Record<Cloud, KeyStoreBuilder>>> = Object.fromEntries(

@@ -6,7 +6,7 @@
  */
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { ControlPlaneKeySource } from '../core/bootstrap/node-bootstrap-input';
+import { ControlPlaneKeySource, JoinTokenSource } from '../core/bootstrap/node-bootstrap-input';
 import { ClusterLabels } from '../core/cluster-labels';
 import { CloudLocation } from '../core/regions';
 import { NetworkAttachment } from '../network/network-spec';
@@ -31,7 +31,10 @@ export interface KeyStoreSpec {
 }
 
 /** The identity the cloud's control-plane VMs run with, as each cloud's VM takes it. */
-export interface ControlPlaneIdentity {
+export type ControlPlaneIdentity = NodeIdentity;
+
+/** An identity a cloud's VMs run with, as each cloud's VM takes it. */
+export interface NodeIdentity {
   /** AWS: the instance profile name for `aws_instance.iam_instance_profile`. */
   readonly awsInstanceProfile?: string;
   /** AWS: the profile's role, for other policies control planes need (the cluster-autoscaler's). */
@@ -49,6 +52,22 @@ export interface ControlPlaneKeyStore {
   readonly identity: ControlPlaneIdentity;
   /** What a control-plane VM must be created after: the secret's value and the grant to read it. */
   readonly dependencies: ITerraformDependable[];
+  /** The cloud's join-token secret (docs/decisions/0006-join-tokens-from-the-cloud.md). */
+  readonly joinToken: JoinTokenStore;
+}
+
+/**
+ * The secret that holds the cluster's current join token on one cloud: created empty (no
+ * version; the control planes write the first one), written by the cloud's control planes
+ * when they rotate it, read by every node of the cloud at boot.
+ */
+export interface JoinTokenStore {
+  /** What a control plane's node.env names: read and write, with the control planes' `identity`. */
+  readonly controlPlane: JoinTokenSource;
+  /** What a worker's node.env names: read only, with `workerIdentity`. */
+  readonly worker: JoinTokenSource;
+  /** The identity the cloud's workers run with (static and autoscaled): may read the join token, nothing else. */
+  readonly workerIdentity: NodeIdentity;
 }
 
 /** One cloud's builder. */

@@ -203,6 +203,8 @@ export class NodeGroup extends Construct {
         // Control-plane nodes run the cloud's cluster-autoscaler once the cluster has autoscaled groups there.
         autoscalerIdentity: node.role === NodeRole.CONTROL_PLANE ? () => wiring.autoscalerIdentity() : undefined,
         controlPlaneIdentity: keyStore?.identity,
+        // Read at synth: the cloud's first control-plane group may be added after this one.
+        workerIdentity: node.role === NodeRole.WORKER ? () => wiring.controlPlaneKeyStore()?.joinToken.workerIdentity : undefined,
       });
       this._nodes.push({ plan: node, attachment, meshAddress: settings.meshAddresses[node.name] });
     }

@@ -3,7 +3,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
-import { ControlPlaneIdentity } from '../keys';
+import { ControlPlaneIdentity, NodeIdentity } from '../keys';
 import { NetworkAttachment } from '../network/network-spec';
 import { AutoscalerIdentity } from './scaling/scaling-spec';
 
@@ -41,6 +41,13 @@ export interface NodeSpec {
    * @default - none: workers, and control planes on DigitalOcean (keys in user-data)
    */
   readonly controlPlaneIdentity?: ControlPlaneIdentity;
+  /**
+   * Workers: the identity they read the cloud's join token with (docs/decisions/0006), asked
+   * for at synth (undefined while the cluster has no control plane on the cloud). The builder
+   * attaches it to the VM, lazily.
+   * @default - none: control planes, and workers on DigitalOcean
+   */
+  readonly workerIdentity?: () => NodeIdentity | undefined;
   /**
    * The control planes' static public addresses ("seeds"), in the cluster's order,
    * joined by single spaces: a Terraform expression. The node reads them from its

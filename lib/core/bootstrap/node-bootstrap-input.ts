@@ -77,10 +77,14 @@ export interface NodeBootstrapCredentials {
   readonly serviceAccountKeyB64?: string;
   /** Service-account public key (base64 of the PEM). Control-plane kinds only. @default - none (workers) */
   readonly serviceAccountPubB64?: string;
-  /** Bootstrap token id, `[a-z0-9]{6}`. */
-  readonly bootstrapTokenId: string;
-  /** Bootstrap token secret, `[a-z0-9]{16}`. */
-  readonly bootstrapTokenSecret: string;
+  /**
+   * Bootstrap token id, `[a-z0-9]{6}`: the cluster's static token, for a node that reads no
+   * join token from a store (`joinToken`).
+   * @default - none: the node reads its token from the store
+   */
+  readonly bootstrapTokenId?: string;
+  /** Bootstrap token secret, `[a-z0-9]{16}`, with `bootstrapTokenId`. @default - none: the node reads its token from the store */
+  readonly bootstrapTokenSecret?: string;
 }
 
 /**
@@ -90,13 +94,27 @@ export interface NodeBootstrapCredentials {
  * `controlPlaneKeyBundle` (lib/core/bootstrap/control-plane-keys.ts); only the
  * cluster's control planes may read it.
  */
-export type ControlPlaneKeySource =
+export type ControlPlaneKeySource = StoredSecret;
+
+/**
+ * One secret of a cloud's secret store, as a node reads (and a control plane writes) it
+ * with its own cloud identity.
+ */
+export type StoredSecret =
   /** AWS Secrets Manager, read with the instance profile's role (IMDSv2 credentials, SigV4). */
   | { readonly store: 'aws-secrets-manager'; readonly secretId: string; readonly region: string }
   /** GCP Secret Manager, read with the VM's service account: `projects/<p>/secrets/<s>/versions/<v>`. */
   | { readonly store: 'gcp-secret-manager'; readonly secretVersion: string }
   /** Azure Key Vault, read with a user-assigned managed identity: the secret's URL and the identity's client id. */
   | { readonly store: 'azure-key-vault'; readonly secretUrl: string; readonly identityClientId: string };
+
+/**
+ * Where a node reads the cluster's current join token at boot, with its own cloud identity,
+ * instead of finding a token in its user-data; control planes also write it there when they
+ * rotate it (docs/decisions/0006-join-tokens-from-the-cloud.md). The secret holds the token
+ * alone, `<id>.<secret>`.
+ */
+export type JoinTokenSource = StoredSecret;
 
 /** Every store a control plane can read its keys from. */
 export const CONTROL_PLANE_KEY_STORES = ['aws-secrets-manager', 'gcp-secret-manager', 'azure-key-vault'] as const;
@@ -239,6 +257,19 @@ export interface NodeBootstrapInput {
    * @default - the keys travel in `credentials`, in the user-data (DigitalOcean, which has no instance identity)
    */
   readonly controlPlaneKeys?: ControlPlaneKeySource;
+  /**
+   * Where the node reads the cluster's join token at boot (its cloud's secret store); a
+   * control plane also rotates it there. With it, `credentials` carries no bootstrap token.
+   * @default - none: the static token in `credentials` (DigitalOcean, or a cloud without a control plane)
+   */
+  readonly joinToken?: JoinTokenSource;
+  /**
+   * Control planes: the static token must exist in the cluster when this node founds it,
+   * for nodes that read no token from a store (it is then in `credentials`, and `kubeadm init`
+   * creates it with no expiry).
+   * @default false
+   */
+  readonly foundWithStaticToken?: boolean;
   /** Join credentials. Workers must receive only `caCertB64` and the bootstrap token. */
   readonly credentials: NodeBootstrapCredentials;
   /**

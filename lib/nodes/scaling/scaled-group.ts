@@ -48,6 +48,8 @@ export function buildScaledGroup(scope: Construct, settings: NodeGroupSettings, 
     provider: wiring.provider,
     userData: wiring.scaledUserData(scope, 'user-data', name),
     apiServers: wiring.apiServers,
+    // Read at synth: the cloud's first control-plane group may be added after this one.
+    workerIdentity: () => wiring.controlPlaneKeyStore()?.joinToken.workerIdentity,
     sshPublicKey: settings.cloud === Cloud.AZURE || settings.cloud === Cloud.DIGITALOCEAN ? wiring.sshPublicKey() : undefined,
     dependsOn: wiring.dependsOn,
     // The same labels and taints the nodes' bootstrap registers them with, for the autoscaler's node template.

@@ -7,6 +7,7 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { ClusterLabels } from '../../core/cluster-labels';
 import { CloudLocation } from '../../core/regions';
+import type { NodeIdentity } from '../../keys/key-store-spec';
 import { NetworkAttachment } from '../../network/network-spec';
 
 /** A Kubernetes taint as the autoscaler's node template describes it. */
@@ -74,6 +75,13 @@ export interface ScalingGroupSpec {
    * @default - no seeds: nothing is added, and api-seeds.sh on the node prints nothing
    */
   readonly apiServers?: string;
+  /**
+   * The identity the group's instances read the cloud's join token with (docs/decisions/0006),
+   * asked for at synth (undefined while the cluster has no control plane on the cloud). The
+   * builder attaches it to the template, lazily.
+   * @default - none: DigitalOcean
+   */
+  readonly workerIdentity?: () => NodeIdentity | undefined;
 }
 
 /** What the cluster learns about a built scaling group. */
