@@ -8,7 +8,7 @@ import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
-import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems } from '../core/cluster-problems';
+import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
 import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
@@ -216,7 +216,8 @@ export class CastCluster extends Construct {
           network: network._attachment,
           provider: this.provider(group.cloud),
           randomProvider: this.credentials!.randomProvider,
-          bundle: Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values)),
+          // Read at synth: whether some group joins with the static token is known once every group is.
+          bundle: Lazy.stringValue({ produce: () => Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values, this.planned().staticTokenGroups.length > 0)) }),
         }),
       );
     }
@@ -310,6 +311,7 @@ export class CastCluster extends Construct {
       meshAgent: agent && { url: agent.url, sha256: agent.sha256 },
       azureAutoscaler: identity && { subscriptionId: identity.azureSubscriptionId!, resourceGroup: network._attachment.resourceGroupName!, clientId: identity.azureClientId! },
       controlPlaneKeys: this.keyStores.get(cloud)?.source,
+      joinToken: this.keyStores.get(cloud)?.joinToken,
     };
   }
 
@@ -324,7 +326,7 @@ export class CastCluster extends Construct {
     // etcd's checks wait for a control plane: a cluster without nodes is valid, and one of
     // workers only gets clusterProblems' message, not a second one about etcd.
     const checkEtcd = etcd.controlPlaneClouds.length > 0;
-    const warnings = [...clusterWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : []), ...apiSourceWarnings(this.apiSourceRanges, footprints)];
+    const warnings = [...clusterWarnings(footprints), ...staticTokenWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : []), ...apiSourceWarnings(this.apiSourceRanges, footprints)];
     for (const warning of warnings) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
     return [...clusterProblems(footprints), ...(checkEtcd ? etcdTimingProblems(etcd) : [])];
   }

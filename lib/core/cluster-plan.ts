@@ -25,7 +25,7 @@
 import { AddressPlan } from './address-plan';
 import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from './autoscaling';
 import { joinApiSeeds } from './api-seeds';
-import { ControlPlaneKeySource, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
+import { CONTROL_PLANE_ONLY_CREDENTIALS, ControlPlaneKeySource, JoinTokenSource, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
 import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint } from './cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimings } from './etcd-timings';
@@ -106,6 +106,12 @@ export interface ClusterCloudInput {
    * @default - in their user-data: DigitalOcean, whose droplets have no identity to read a store with
    */
   readonly controlPlaneKeys?: ControlPlaneKeySource;
+  /**
+   * Where the cloud's nodes read the join token at boot, and its control planes rotate it
+   * (docs/decisions/0006): what a control plane's and a worker's node.env name.
+   * @default - none: the cloud's nodes get the static token in their user-data
+   */
+  readonly joinToken?: { readonly controlPlane: JoinTokenSource; readonly worker: JoinTokenSource };
 }
 
 /** Everything the plan is computed from. */
@@ -187,6 +193,11 @@ export interface ClusterPlan {
    * @default - none while no AWS or Azure group is autoscaled
    */
   readonly autoscaler?: ClusterAutoscalerManifestsInput;
+  /**
+   * Groups whose nodes join with the static token of their user-data (no secret store on
+   * their cloud): while there is one, the control planes keep that token in the cluster.
+   */
+  readonly staticTokenGroups: readonly string[];
 }
 
 /** kubeadm's own control-plane taint, which the bootstrap does not add by itself. */
@@ -244,6 +255,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     meshAddresses,
     claimBlocks,
     autoscaler,
+    staticTokenGroups: input.groups.filter((group) => !input.clouds[group.cloud]?.joinToken).map((group) => group.path),
   };
 }
 
@@ -287,6 +299,17 @@ interface SharedBootstrap {
   readonly autoscalerConfig?: string;
 }
 
+/**
+ * What of the cluster's credentials reach a node's user-data: the CA certificate always; the
+ * keys only for a control plane without a key store (workers never); the static token only
+ * for a node without a join-token store.
+ */
+function credentialsOf(c: NodeBootstrapCredentials, keys: boolean, staticToken: boolean): NodeBootstrapCredentials {
+  const token = staticToken ? { bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret } : {};
+  const keyFields = keys ? Object.fromEntries(CONTROL_PLANE_ONLY_CREDENTIALS.map((field) => [field, c[field]])) : {};
+  return { caCertB64: c.caCertB64, ...keyFields, ...token };
+}
+
 /** What tells one node of a group from the others: a static node's name and addresses, or a scaled group's identity. */
 type NodeIdentity = Pick<NodeBootstrapInput, 'nodeName' | 'publicAddress' | 'meshAddress' | 'scaledIdentity'>;
 
@@ -299,6 +322,7 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
   const cloud = input.clouds[group.cloud]!;
   const controlPlane = group.role === NodeRole.CONTROL_PLANE;
   const c = input.credentials;
+  const joinToken = controlPlane ? cloud.joinToken?.controlPlane : cloud.joinToken?.worker;
   return {
     kind: controlPlane ? 'control-plane' : 'worker',
     ...identity,
@@ -313,8 +337,9 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     nodeLabels: nodeLabelsOf(group.labels, group.cloud, cloud.location),
     nodeTaints: nodeTaintsOf(group.role, group.taints),
     // Keys reach a control plane through its cloud's secret store where there is one; workers never get them.
-    credentials: controlPlane && !cloud.controlPlaneKeys ? c : { caCertB64: c.caCertB64, bootstrapTokenId: c.bootstrapTokenId, bootstrapTokenSecret: c.bootstrapTokenSecret },
+    credentials: credentialsOf(c, controlPlane && !cloud.controlPlaneKeys, !joinToken),
     controlPlaneKeys: controlPlane ? cloud.controlPlaneKeys : undefined,
+    joinToken,
     phoneHomeUrl: input.phoneHomeUrl,
     spot: group.spot,
     // On one control plane only: a policy change must not reach every control plane's

@@ -114,6 +114,26 @@ export function clusterWarnings(groups: readonly GroupFootprint[]): string[] {
 }
 
 /**
+ * Groups whose nodes join with the static token, which never expires and is in their
+ * user-data: those on a cloud with no secret store in this cluster (DigitalOcean, or a cloud
+ * without a control plane). One warning for the cluster, naming them (docs/decisions/0006).
+ */
+export function staticTokenWarnings(groups: readonly GroupFootprint[]): string[] {
+  const hasStore = (cloud: Cloud) => KEY_STORE_OF_CLOUD[cloud] !== undefined && groups.some((g) => g.cloud === cloud && g.role === NodeRole.CONTROL_PLANE);
+  const exposed = groups.filter((g) => !hasStore(g.cloud));
+  // Without a control plane clusterProblems speaks; with none on a cloud of a store, every token is static (as before).
+  if (exposed.length === 0 || !groups.some((g) => g.role === NodeRole.CONTROL_PLANE)) return [];
+  const clouds = [...new Set(exposed.map((g) => g.cloud))];
+  const why = clouds.map((cloud) => (KEY_STORE_OF_CLOUD[cloud] === undefined ? `${CLOUD_DISPLAY_NAME[cloud]} gives its VMs no identity to read a secret store with` : `the cluster has no control plane on ${CLOUD_DISPLAY_NAME[cloud]} to keep a token in its secret store`));
+  const fixable = clouds.filter((cloud) => KEY_STORE_OF_CLOUD[cloud] !== undefined).map((cloud) => CLOUD_DISPLAY_NAME[cloud]);
+  return [
+    `node groups ${exposed.map((g) => g.path).join(', ')} join with the cluster's static token, which is in their user-data and does not expire while any of them exists (${why.join('; ')}): ` +
+      `anyone who can read those VMs' user-data can join machines to the cluster (docs/security.md, "Join tokens"). ` +
+      (fixable.length > 0 ? `Add a control-plane group on ${fixable.join(' and ')} so its nodes read a 24-hour token from the cloud's secret store, or accept the exposure.` : 'Accept the exposure, or run these groups on AWS, GCP or Azure beside a control plane there.'),
+  ];
+}
+
+/**
  * A control plane on a cloud without a key store (DigitalOcean: no instance identity, no
  * secret store) finds the CA keys in its user-data; the user may accept that, so it warns.
  */

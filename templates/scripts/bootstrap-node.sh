@@ -48,6 +48,8 @@ readonly MANIFESTS=/etc/cast/manifests
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly SPOT_UNIT=/etc/systemd/system/cast-spot-handler.service
 readonly NODE_GC_UNIT=/etc/systemd/system/cast-node-gc.service
+readonly JOIN_TOKEN_TIMER=/etc/systemd/system/cast-join-token.timer
+readonly JOIN_TOKEN_FILE=/etc/cast/join-token
 # How long the first seed asks the others before it founds the cluster: long enough for a
 # slow network to come up, short next to a first boot. The others wait as long as kubeadm's
 # discovery does. Tests shorten both.
@@ -105,6 +107,33 @@ log "guarding the instance metadata service from pods"
 systemctl daemon-reload
 systemctl enable --now cast-metadata-guard.service
 
+# The join token, where the node's cloud keeps it (node.env names the store; none named: the
+# static token is in the kubeadm files already): read with this VM's own identity
+# (docs/decisions/0006). It waits for a new cluster's founder to publish the first one.
+# @CAST_JOIN_TOKEN@ in the kubeadm files becomes the token.
+use_join_token() {
+  local token config
+  token="$(cat "$JOIN_TOKEN_FILE")"
+  if ! [[ "$token" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]]; then
+    log "$JOIN_TOKEN_FILE holds no join token" >&2
+    exit 1
+  fi
+  for config in "$INIT_CONFIG" "$JOIN_CONFIG" "$CONTROL_PLANE_CONFIG"; do
+    if [ -f "$config" ]; then sed -i "s|@CAST_JOIN_TOKEN@|${token}|g" "$config"; fi
+  done
+}
+fetch_join_token() {
+  if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ]; then
+    log "reading the join token from ${CAST_JOIN_TOKEN_STORE}"
+    "$AGENT_DIR/cast-join-token" fetch --out "$JOIN_TOKEN_FILE" --timeout "${CAST_JOIN_TOKEN_WAIT:-3600}"
+    use_join_token
+  fi
+}
+
+# A worker needs it before the mesh: a node of an autoscaled group claims its mesh address with
+# it. A control plane reads it only once it knows it joins: the founder makes the first one.
+if [ "$kind" = worker ]; then fetch_join_token; fi
+
 # The WireGuard mesh (its own component) installs this hook; without it the mesh address
 # must already be on an interface (e.g. it is the node's private address).
 if [ -x "$BIN/mesh-up.sh" ]; then
@@ -139,8 +168,10 @@ for config in "$INIT_CONFIG" "$JOIN_CONFIG" "$CONTROL_PLANE_CONFIG" "$APISERVER_
     for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
       if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$config"; fi
     done
-    if grep -qE "$PLACEHOLDER" "$config"; then
-      log "unfilled in $config: $(grep -oE "$PLACEHOLDER" "$config" | sort -u | xargs)" >&2
+    # A control plane's join token is filled once it knows whether it founds or joins.
+    unfilled="$(grep -oE "$PLACEHOLDER" "$config" | grep -vx '@CAST_JOIN_TOKEN@' | sort -u | xargs || true)"
+    if [ -n "$unfilled" ]; then
+      log "unfilled in $config: $unfilled" >&2
       exit 1
     fi
   fi
@@ -161,6 +192,7 @@ apply_manifests() {
 }
 
 join_control_plane() {
+  fetch_join_token
   if [ -f /etc/kubernetes/kubelet.conf ]; then
     log "registered as a node by an earlier boot, not yet a control plane: going on with the control-plane join"
   else
@@ -201,8 +233,19 @@ case "$kind" in
       join_control_plane
     elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ]; then
       log "no control plane answers in ${FOUNDER_WAIT} s and ${CAST_PUBLIC_ADDRESS} is the first seed: founding the cluster"
+      if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ]; then
+        # The cluster's first join token, made here, published to the store once the cluster exists.
+        (umask 077 && "$AGENT_DIR/cast-join-token" generate >"$JOIN_TOKEN_FILE")
+        use_join_token
+      fi
       kubeadm init phase certs apiserver --config "$APISERVER_CERT_CONFIG"
       kubeadm init --config "$INIT_CONFIG"
+      if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ]; then
+        log "publishing the first join token to ${CAST_JOIN_TOKEN_STORE}"
+        # The cluster is founded either way: on failure the hourly rotation publishes one.
+        "$AGENT_DIR/cast-join-token" publish --token-file "$JOIN_TOKEN_FILE" --timeout "${CAST_KEYS_WAIT:-900}" ||
+          log "could not publish the join token: new nodes wait until the hourly rotation does" >&2
+      fi
     elif api_answers "$JOIN_WAIT"; then
       log "a control plane answers: joining the cluster"
       join_control_plane
@@ -222,6 +265,13 @@ if [ "$kind" = control-plane ] && [ -f "$NODE_GC_UNIT" ]; then
   log "starting node GC"
   systemctl daemon-reload
   systemctl enable --now cast-node-gc.service
+fi
+
+# Control planes with a store: a new join token every hour (cast-join-token.timer).
+if [ "$kind" = control-plane ] && [ -f "$JOIN_TOKEN_TIMER" ]; then
+  log "starting the join token's rotation"
+  systemctl daemon-reload
+  systemctl enable --now cast-join-token.timer
 fi
 
 if [ -f "$SPOT_UNIT" ]; then

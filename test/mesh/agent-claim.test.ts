@@ -218,7 +218,7 @@ const STUBS = {
 const stubs: StubCommands[] = [];
 afterAll(() => stubs.forEach((s) => s.dispose()));
 
-function kubeNode(name: string, address = '') {
+function kubeNode(name: string, address = '', token = TOKEN) {
   const s = new StubCommands(STUBS);
   stubs.push(s);
   writeFileSync(s.path('wg.key'), 'SHd0b3VsZCBiZSBhIHJlYWwga2V5LCB0aGlzIGlzIG5vdC4=\n', { mode: 0o600 });
@@ -228,7 +228,8 @@ function kubeNode(name: string, address = '') {
   );
   const overrides = [
     "CAST_MESH_KUBECONFIG='/etc/cast/discovery.conf'",
-    `CAST_MESH_TOKEN='${TOKEN}'`,
+    `CAST_MESH_TOKEN='${token}'`,
+    `CAST_MESH_TOKEN_FILE='${s.path('join-token')}'`,
     "CAST_MESH_PRIVATE_ADDRESS='10.10.0.7'",
     `CAST_MESH_KEY_FILE='${s.path('wg.key')}'`,
     `CAST_MESH_CNI_CONFIG='${s.path('cni/10-cast.conflist')}'`,
@@ -304,7 +305,16 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, Kubernetes backen
     expect(n.created()).toHaveLength(1);
   });
 
-  test('sync: once its Node is listed (its uid), the claim is applied with the Node as owner; before, it is left alone', () => {
+  test('a node that read its join token from a store (mesh.env names none) claims with the token in its token file', () => {
+    const n = kubeNode(NAME, '', '');
+    writeFileSync(n.s.path('join-token'), 'q7x2mn.k3v9w0z8r2t4y6u1\n', { mode: 0o600 });
+    const run = n.agent(['claim']);
+    expect(run.status).toBe(0);
+    expect(n.kubectl(run)[0]).toBe('kubectl --kubeconfig /etc/cast/discovery.conf --token q7x2mn.k3v9w0z8r2t4y6u1 get configmaps -n cast-mesh -l cast-mesh/claim=true -o json');
+    expect(n.created()).toHaveLength(1);
+  });
+
+  test('sync: once its Node is listed (its uid), the claim is applied with the Node as owner, with the kubelet\'s credentials; before, it is left alone', () => {
     const n = kubeNode(NAME, '10.4.37.9');
     writeFileSync(n.s.path('kubelet.conf'), 'kubelet kubeconfig\n');
     const before = n.agent(['sync']);
@@ -317,7 +327,9 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent claim, Kubernetes backen
     expect(after.status).toBe(0);
     const calls = n.kubectl(after);
     expect(calls[0]).toBe(`kubectl --kubeconfig ${n.s.path('kubelet.conf')} get nodes -o json`);
-    expect(calls).toContain(`${KUBECTL} apply --server-side --force-conflicts --field-manager=cast-mesh-agent -f -`);
+    // The kubelet's, not the join token: a token read from a store expires within a day.
+    expect(calls).toContain(`kubectl --kubeconfig ${n.s.path('kubelet.conf')} apply --server-side --force-conflicts --field-manager=cast-mesh-agent -f -`);
+    expect(calls.filter((call) => call.includes('--token'))).toEqual([]);
     const expected = claimConfigMap(NAME, '10.4.37.9');
     expect(n.applied()).toEqual([{ ...expected, metadata: { ...expected.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: NAME, uid: '6f1c-uid' }] } }]);
     // The record itself is the Node's annotations, patched with the kubelet's kubeconfig.

@@ -34,19 +34,34 @@ export const CONTROL_PLANE_KEY_FILES: readonly ControlPlaneKeyFile[] = [
 /** The bundle's schema name, first key of the document: a reader refuses any other. */
 export const CONTROL_PLANE_KEY_BUNDLE_SCHEMA = 'cast-control-plane-keys/v1';
 
+/** The key bundle, as Terraform's `jsonencode` takes it. */
+export interface ControlPlaneKeyBundle {
+  readonly schema: string;
+  readonly files: Record<string, string>;
+  /** The static join token's id: the control planes delete that token when `staticJoinToken` is absent. */
+  readonly staticJoinTokenId: string;
+  /** The static join token, `<id>.<secret>`, while nodes without a store need it: the control planes keep it (docs/decisions/0006). */
+  readonly staticJoinToken?: string;
+}
+
 /**
  * The bundle a secret store keeps, as an object for Terraform's `jsonencode`:
- * `{ schema, files: { <path>: <base64 of the PEM> } }`. Its values are Terraform
- * references (sensitive in state); the document itself never reaches user-data.
+ * `{ schema, files: { <path>: <base64 of the PEM> }, staticJoinTokenId, staticJoinToken? }`.
+ * Its values are Terraform references (sensitive in state); the document itself never
+ * reaches user-data.
+ * @param keepStaticToken whether some node joins with the static token (no store on its cloud)
  */
-export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials): { schema: string; files: Record<string, string> } {
+export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials, keepStaticToken = false): ControlPlaneKeyBundle {
   const files: Record<string, string> = {};
   for (const file of CONTROL_PLANE_KEY_FILES) {
     const value = credentials[file.field];
     if (value === undefined) throw new Error(`controlPlaneKeyBundle: credentials.${file.field} is missing; pass the cluster's full credentials.`);
     files[file.path] = value;
   }
-  return { schema: CONTROL_PLANE_KEY_BUNDLE_SCHEMA, files };
+  const id = credentials.bootstrapTokenId;
+  if (id === undefined) throw new Error('controlPlaneKeyBundle: credentials.bootstrapTokenId is missing; pass the cluster\'s full credentials.');
+  const staticJoinToken = keepStaticToken ? { staticJoinToken: `${id}.${credentials.bootstrapTokenSecret}` } : {};
+  return { schema: CONTROL_PLANE_KEY_BUNDLE_SCHEMA, files, staticJoinTokenId: id, ...staticJoinToken };
 }
 
 /** The store each cloud's control planes read; DigitalOcean has none (no instance identity). */

@@ -10,6 +10,24 @@ import { renderTemplateFile } from './render-template';
  */
 export const SCALED_NODE_NAME = '@CAST_NODE_NAME@';
 export const BOOT_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
+/**
+ * The join token of a node that reads it from its cloud's secret store at boot
+ * (`cast-join-token fetch`), or, on the founding control plane, makes it
+ * (`cast-join-token generate`): never in user-data (docs/decisions/0006).
+ */
+export const BOOT_JOIN_TOKEN = '@CAST_JOIN_TOKEN@';
+
+/**
+ * How long a rotated join token is valid: a control plane makes one every hour
+ * (`cast-join-token.timer`), so one read from the store is valid for at least 23
+ * more hours, and every control plane of a cloud must be down for a day before its
+ * store's token expires (docs/decisions/0006). kubeadm's own default is 24h too
+ * (`kubeadm token create --ttl`, kubeadm reference).
+ */
+export const JOIN_TOKEN_TTL = '24h0m0s';
+
+/** The groups every join token carries: kubeadm's node-joining group, and the mesh claims' (templates/kubernetes/cast-rbac.yaml). */
+export const JOIN_TOKEN_GROUPS = ['system:bootstrappers:kubeadm:default-node-token', 'system:bootstrappers:cast-mesh'] as const;
 
 /** A node's kubeadm files, by name under /etc/cast. */
 export interface KubeadmFiles {
@@ -36,16 +54,13 @@ export function renderKubeadmFiles(input: NodeBootstrapInput): KubeadmFiles {
     node_labels: formatNodeLabels(input.nodeLabels),
     node_taints: formatNodeTaints(input.nodeTaints),
   };
-  const token = {
-    bootstrap_token_id: input.credentials.bootstrapTokenId,
-    bootstrap_token_secret: input.credentials.bootstrapTokenSecret,
-  };
+  const token = { bootstrap_token: joinTokenOf(input) };
   const join = renderTemplateFile(input.scaledIdentity ? 'kubeadm/join-scaled-worker.yaml' : 'kubeadm/join-worker.yaml', { ...registration, ...token });
   if (input.kind === 'worker') return { 'kubeadm.yaml': join };
   const { node_name, mesh_address } = registration;
   return {
     'kubeadm.yaml': join,
-    'kubeadm-init.yaml': renderTemplateFile('kubeadm/init.yaml', { ...registration, ...token, cluster_configuration: renderClusterConfiguration(input, clusterSans(input)) }),
+    'kubeadm-init.yaml': renderTemplateFile('kubeadm/init.yaml', { ...registration, bootstrap_tokens: renderBootstrapTokens(input), cluster_configuration: renderClusterConfiguration(input, clusterSans(input)) }),
     'kubeadm-control-plane.yaml': renderTemplateFile('kubeadm/join-control-plane.yaml', { ...registration, ...token }),
     'apiserver-cert.yaml': renderTemplateFile('kubeadm/apiserver-cert.yaml', {
       node_name,
@@ -53,6 +68,38 @@ export function renderKubeadmFiles(input: NodeBootstrapInput): KubeadmFiles {
       cluster_configuration: renderClusterConfiguration(input, [...clusterSans(input), input.publicAddress!]),
     }),
   };
+}
+
+/** The token a node joins with: read at boot where its cloud has a store, else the static one of its credentials. */
+function joinTokenOf(input: NodeBootstrapInput): string {
+  return input.joinToken ? BOOT_JOIN_TOKEN : staticToken(input);
+}
+
+function staticToken(input: NodeBootstrapInput): string {
+  return `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`;
+}
+
+/**
+ * InitConfiguration.bootstrapTokens of a control plane, should it found the cluster: the
+ * token it makes at boot (24 h, rotated from then on) where it has a store, else the
+ * static token with no expiry. Nothing about other groups: a founder with a store creates
+ * the static token right after init if the key bundle asks for it (`cast-join-token rotate`),
+ * so adding a group elsewhere changes no control plane's user-data.
+ */
+function renderBootstrapTokens(input: NodeBootstrapInput): string {
+  const entry = (token: string, description: string, ttl: string, why: string) => [
+    `  - token: '${token}'`,
+    `    description: ${description}`,
+    `    # ${why}`,
+    `    ttl: ${ttl}`,
+    '    usages: [signing, authentication]',
+    '    groups:',
+    ...JOIN_TOKEN_GROUPS.map((group) => `      - ${group}`),
+  ];
+  const lines = input.joinToken
+    ? entry(BOOT_JOIN_TOKEN, 'cdktf-cast-cluster join token (rotated)', JOIN_TOKEN_TTL, 'Made on this node; the control planes rotate it hourly through the secret store.')
+    : entry(staticToken(input), 'cdktf-cast-cluster static join token', '0s', 'No expiry: nodes added months later join with the same token.');
+  return lines.join('\n');
 }
 
 /** The discovery kubeconfig of joining nodes: the API (through the node's own proxy) and its CA, no user credentials. */

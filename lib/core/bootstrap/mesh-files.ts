@@ -23,22 +23,29 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
  * | /etc/systemd/system/cast-mesh-agent.service | cast-mesh-agent.service |
  * | /etc/systemd/system/cast-api-proxy.service | cast-api-proxy.service |
  * | /etc/systemd/system/cast-node-gc.service | cast-node-gc.service; control planes on AWS, GCP, Azure |
+ * | /etc/systemd/system/cast-join-token.service, .timer | cast-join-token.*; control planes that rotate the join token |
  */
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
-  const nodeGc = wantedOn('cast-node-gc', input.cloud, input.kind === 'control-plane');
+  const node = { cloud: input.cloud, controlPlane: input.kind === 'control-plane', joinToken: input.joinToken !== undefined };
+  const nodeGc = wantedOn('cast-node-gc', node);
+  const rotates = node.controlPlane && node.joinToken;
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
     staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
-      : meshAgentFiles({ cloud: input.cloud, controlPlane: input.kind === 'control-plane' }).map(({ relativePath, executable, template }) => {
+      : meshAgentFiles(node).map(({ relativePath, executable, template }) => {
           return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? readTemplateFile(template) : compactTemplateFile(template));
         })),
     staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
     staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
     // bootstrap-node.sh starts it once the control plane has joined (the unit needs admin.conf).
     ...(nodeGc ? [staticFile(input.cloud, '/etc/systemd/system/cast-node-gc.service', '0644', compactTemplateFile('mesh/cast-node-gc.service'))] : []),
+    // Started by bootstrap-node.sh once the control plane has founded or joined the cluster.
+    ...(rotates
+      ? ['cast-join-token.service', 'cast-join-token.timer'].map((unit) => staticFile(input.cloud, `/etc/systemd/system/${unit}`, '0644', compactTemplateFile(`mesh/${unit}`)))
+      : []),
   ];
 }
 
@@ -50,17 +57,18 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
  *
  * `node` narrows them to what that node runs (`wantedOn`): control planes on clouds
  * whose VMs have an identity get the key reader, cast-node-gc and the inventory, for
- * their own cloud only. DigitalOcean's user-data, the tightest, carries none of them.
+ * their own cloud only; nodes that read the join token from a store get its reader and
+ * that store's module. DigitalOcean's user-data, the tightest, carries none of them.
  * @param node the node the files are for; absent: every file (the AWS download serves every AWS node)
  */
-export function meshAgentFiles(node?: { readonly cloud: Cloud; readonly controlPlane: boolean }): { relativePath: string; executable: boolean; template: string }[] {
+export function meshAgentFiles(node?: AgentFilesFor): { relativePath: string; executable: boolean; template: string }[] {
   const agent = (relativePath: string, executable: boolean) => ({ relativePath, executable, template: `mesh/agent/${relativePath}` });
-  const wanted = (name: string) => node === undefined || wantedOn(name, node.cloud, node.controlPlane);
+  const wanted = (name: string) => node === undefined || wantedOn(name, node);
   const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh'))
     .filter((name) => name.endsWith('.py') && wanted(name))
     .sort()
     .map((name) => agent(`castmesh/${name}`, false));
-  const executables = ['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc'].filter(wanted);
+  const executables = ['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token'].filter(wanted);
   return [
     ...executables.map((name) => agent(name, true)),
     ...modules,
@@ -69,11 +77,23 @@ export function meshAgentFiles(node?: { readonly cloud: Cloud; readonly controlP
   ];
 }
 
+/** The node a set of agent files is for. */
+export interface AgentFilesFor {
+  readonly cloud: Cloud;
+  readonly controlPlane: boolean;
+  /** Whether it reads the join token from its cloud's store (NodeBootstrapInput.joinToken). @default false */
+  readonly joinToken?: boolean;
+}
+
 /** Whether a file of templates/mesh/agent (an executable, or a module under castmesh/) is one that node runs. */
-function wantedOn(name: string, cloud: Cloud, controlPlane: boolean): boolean {
+function wantedOn(name: string, { cloud, controlPlane, joinToken }: AgentFilesFor): boolean {
   const store = KEY_STORE_OF_CLOUD[cloud];
-  if (name === 'cast-control-plane-keys' || name === 'keys.py') return controlPlane && store !== undefined;
-  if (name.startsWith('keys_')) return controlPlane && store !== undefined && name === KEY_STORE_MODULE[store];
+  // The store's client is shared by the key reader (control planes) and the join token's (every node with a store).
+  const usesStore = store !== undefined && (controlPlane || joinToken === true);
+  if (name === 'cast-control-plane-keys') return controlPlane && store !== undefined;
+  if (name === 'cast-join-token' || name === 'join_token.py') return store !== undefined && joinToken === true;
+  if (name === 'keys.py') return usesStore;
+  if (name.startsWith('keys_')) return usesStore && name === KEY_STORE_MODULE[store!];
   // Node GC asks the control plane's own cloud, with its identity, as the key reader does:
   // not on DigitalOcean, where control planes of the other clouds collect the claims.
   if (name === 'cast-node-gc' || name === 'node_gc.py') return controlPlane && store !== undefined;
@@ -94,7 +114,8 @@ function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): stri
     // Before it registers, a node of an autoscaled group claims its mesh address with the
     // bootstrap token; records are written later with the kubelet's own credentials.
     kubeconfig: '/etc/cast/discovery.conf',
-    token: `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`,
+    // A node with a store reads its token at boot into /etc/cast/join-token (the agent reads that file).
+    token: input.joinToken ? '' : `${input.credentials.bootstrapTokenId}.${input.credentials.bootstrapTokenSecret}`,
     agent_url: mesh.agentUrl ?? '',
     agent_sha256: mesh.agentSha256 ?? '',
   });

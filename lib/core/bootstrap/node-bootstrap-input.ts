@@ -263,13 +263,6 @@ export interface NodeBootstrapInput {
    * @default - none: the static token in `credentials` (DigitalOcean, or a cloud without a control plane)
    */
   readonly joinToken?: JoinTokenSource;
-  /**
-   * Control planes: the static token must exist in the cluster when this node founds it,
-   * for nodes that read no token from a store (it is then in `credentials`, and `kubeadm init`
-   * creates it with no expiry).
-   * @default false
-   */
-  readonly foundWithStaticToken?: boolean;
   /** Join credentials. Workers must receive only `caCertB64` and the bootstrap token. */
   readonly credentials: NodeBootstrapCredentials;
   /**

@@ -5,13 +5,13 @@ import { compactScript, compactTemplateFile } from './compact-script';
 import { CONTROL_PLANE_KEY_FILES } from './control-plane-keys';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
-import { NodeBootstrapInput } from './node-bootstrap-input';
+import { NodeBootstrapInput, StoredSecret } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
 import { staticFile, textFile as text, WriteFile } from './write-file';
 
-export type { ControlPlaneKeySource, NodeBootstrapCredentials, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
+export type { ControlPlaneKeySource, JoinTokenSource, NodeBootstrapCredentials, StoredSecret, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
 export { CONTROL_PLANE_KEY_STORES, NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
 export { CONTROL_PLANE_KEY_BUNDLE_SCHEMA, CONTROL_PLANE_KEY_FILES, controlPlaneKeyBundle } from './control-plane-keys';
 
@@ -93,22 +93,32 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
     phone_home_url: input.phoneHomeUrl ?? '',
-    ...keyStoreEnv(input.controlPlaneKeys),
+    ...storedSecretEnv('keys', input.controlPlaneKeys),
+    ...storedSecretEnv('join_token', input.joinToken),
   });
 }
 
-/** node.env's CAST_KEYS_*: where `cast-control-plane-keys` reads the keys (empty: in the user-data). */
-function keyStoreEnv(source: NodeBootstrapInput['controlPlaneKeys']): Record<string, string> {
-  const env = { keys_store: '', keys_secret: '', keys_region: '', keys_client_id: '' };
+/**
+ * node.env's CAST_KEYS_* (where `cast-control-plane-keys` reads the keys; empty: in the
+ * user-data) or CAST_JOIN_TOKEN_* (where `cast-join-token` reads the token; empty: the static
+ * token is in the user-data).
+ */
+function storedSecretEnv(prefix: 'keys' | 'join_token', source: StoredSecret | undefined): Record<string, string> {
+  const env = (store: string, secret: string, region = '', clientId = '') => ({
+    [`${prefix}_store`]: store,
+    [`${prefix}_secret`]: secret,
+    [`${prefix}_region`]: region,
+    [`${prefix}_client_id`]: clientId,
+  });
   switch (source?.store) {
     case undefined:
-      return env;
+      return env('', '');
     case 'aws-secrets-manager':
-      return { ...env, keys_store: source.store, keys_secret: source.secretId, keys_region: source.region };
+      return env(source.store, source.secretId, source.region);
     case 'gcp-secret-manager':
-      return { ...env, keys_store: source.store, keys_secret: source.secretVersion };
+      return env(source.store, source.secretVersion);
     case 'azure-key-vault':
-      return { ...env, keys_store: source.store, keys_secret: source.secretUrl, keys_client_id: source.identityClientId };
+      return env(source.store, source.secretUrl, '', source.identityClientId);
   }
 }
 

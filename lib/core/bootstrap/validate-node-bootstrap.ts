@@ -117,11 +117,29 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
 
   const credentials = input.credentials ?? ({} as NodeBootstrapInput['credentials']);
   checkBase64('caCertB64', credentials.caCertB64);
-  if (!present(credentials.bootstrapTokenId) || (!isTerraformExpression(credentials.bootstrapTokenId) && !TOKEN_ID.test(credentials.bootstrapTokenId))) {
-    add(`credentials.bootstrapTokenId must be 6 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenId)}). Use the cluster's random_string token id.`);
+  // The static token: for a node that reads no token from a store. Anywhere else it must not
+  // reach the user-data.
+  const joinToken = input.joinToken;
+  if (!joinToken) {
+    if (!present(credentials.bootstrapTokenId) || (!isTerraformExpression(credentials.bootstrapTokenId) && !TOKEN_ID.test(credentials.bootstrapTokenId))) {
+      add(`credentials.bootstrapTokenId must be 6 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenId)}). Use the cluster's random_string token id.`);
+    }
+    if (!present(credentials.bootstrapTokenSecret) || (!isTerraformExpression(credentials.bootstrapTokenSecret) && !TOKEN_SECRET.test(credentials.bootstrapTokenSecret))) {
+      add(`credentials.bootstrapTokenSecret must be 16 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenSecret)}). Use the cluster's random_password token secret.`);
+    }
+  } else {
+    for (const field of ['bootstrapTokenId', 'bootstrapTokenSecret'] as const) {
+      if (credentials[field] !== undefined) add(`credentials.${field} must not be given to a node that reads its join token from ${joinToken.store} (got a value): the token would reach its user-data. Leave it out.`);
+    }
   }
-  if (!present(credentials.bootstrapTokenSecret) || (!isTerraformExpression(credentials.bootstrapTokenSecret) && !TOKEN_SECRET.test(credentials.bootstrapTokenSecret))) {
-    add(`credentials.bootstrapTokenSecret must be 16 lowercase letters or digits (got ${describeSecret(credentials.bootstrapTokenSecret)}). Use the cluster's random_password token secret.`);
+  if (joinToken !== undefined) {
+    if (!(CONTROL_PLANE_KEY_STORES as readonly string[]).includes(joinToken.store)) {
+      add(`joinToken.store must be one of ${CONTROL_PLANE_KEY_STORES.join(', ')} (got ${JSON.stringify(joinToken.store)}). Use a store the node can read with its cloud identity.`);
+    }
+    for (const [prop, value] of Object.entries(joinToken)) {
+      if (prop === 'store') continue;
+      checkConcrete(`joinToken.${prop}`, value as string, (v) => /^[A-Za-z0-9:/._+=@-]+$/.test(v), 'an identifier or URL of letters, digits and ":/._+=@-"', 'Pass the secret store\'s own attributes.');
+    }
   }
   const keyStore = input.controlPlaneKeys;
   for (const field of CONTROL_PLANE_ONLY_CREDENTIALS) {

@@ -94,7 +94,7 @@ describe('renderNodeUserData with a mesh', () => {
 
   test('every Python module of templates/mesh/agent/castmesh is shipped, with etcd-remove-member.sh', () => {
     const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
-    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
     expect(meshAgentFiles({ cloud: Cloud.GCP, controlPlane: false }).map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
   });
 

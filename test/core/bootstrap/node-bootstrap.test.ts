@@ -123,7 +123,7 @@ describe('renderNodeUserData: kubeadm files', () => {
     expect(init.bootstrapTokens).toEqual([
       {
         token: 'abcdef.0123456789abcdef',
-        description: 'cdktf-cast-cluster join token',
+        description: 'cdktf-cast-cluster static join token',
         ttl: '0s',
         usages: ['signing', 'authentication'],
         groups: ['system:bootstrappers:kubeadm:default-node-token', 'system:bootstrappers:cast-mesh'],
@@ -302,6 +302,10 @@ describe('renderNodeUserData: options', () => {
       "CAST_KEYS_SECRET=''",
       "CAST_KEYS_REGION=''",
       "CAST_KEYS_CLIENT_ID=''",
+      "CAST_JOIN_TOKEN_STORE=''",
+      "CAST_JOIN_TOKEN_SECRET=''",
+      "CAST_JOIN_TOKEN_REGION=''",
+      "CAST_JOIN_TOKEN_CLIENT_ID=''",
     ]);
     const worker = render(fakeInput('worker', Cloud.AZURE, { phoneHomeUrl: undefined }));
     expect(contentOf(fileAt(worker, '/etc/cast/node.env'))).toContain("CAST_NODE_ROLE='worker'\n");
@@ -364,7 +368,11 @@ describe('renderNodeUserData: options', () => {
       metadata: { namespace: 'cast-mesh' },
       rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'patch'] }],
     });
-    expect(named('RoleBinding', 'cast-mesh-claims').subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:bootstrappers:cast-mesh' }]);
+    // Claims are made with the join token, and confirmed with the kubelet's credentials once the node is registered.
+    expect(named('RoleBinding', 'cast-mesh-claims').subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:bootstrappers:cast-mesh' },
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' },
+    ]);
     expect(named('ClusterRole', 'cast:node-drain').rules).toEqual([{ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] }]);
     expect(named('ClusterRole', 'cast:mesh-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
     for (const name of ['cast:node-drain', 'cast:mesh-node-reader']) {

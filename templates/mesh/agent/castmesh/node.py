@@ -52,7 +52,7 @@ class Node:
         self.cache = e.get('CAST_MESH_RECORDS_CACHE') or '/var/lib/cast/mesh-records.json'
         self.api_servers = e.get('CAST_MESH_API_SERVERS_FILE') or '/var/lib/cast/api-servers'
         records_dir = records_dir or e.get('CAST_MESH_RECORDS_DIR')
-        self.backend = records.Directory(records_dir) if records_dir else records.Kubernetes(self.kubelet, e.get('CAST_MESH_KUBECONFIG') or '', e.get('CAST_MESH_TOKEN'))
+        self.backend = records.Directory(records_dir) if records_dir else records.Kubernetes(self.kubelet, e.get('CAST_MESH_KUBECONFIG') or '', e.get('CAST_MESH_TOKEN'), e.get('CAST_MESH_TOKEN_FILE') or '/etc/cast/join-token')
         self.public_key, self.reports, self.failed_lines, self.pod_error = '', [], '', None
         # A scaled node's claim gets its Node as owner once the Node exists (again if it is re-created).
         self.claimed_for = None if e.get('CAST_MESH_CLAIM_CIDR') else 'static'

@@ -164,11 +164,30 @@ class Directory:
 # the NodeRestriction admission plugin lets a kubelet patch only its own Node, and
 # templates/kubernetes/cast-rbac.yaml lets system:nodes list Nodes (since Kubernetes 1.32 the
 # Node authorizer alone lets a kubelet read only its own). Claims are ConfigMaps in cast-mesh,
-# made with the bootstrap token before the kubelet exists (docs/mesh.md, "Claimed addresses").
+# made with the join token before the kubelet exists (docs/mesh.md, "Claimed addresses"), and
+# confirmed with the kubelet's credentials once it does: a token read from a secret store
+# expires within a day (docs/decisions/0006).
 class Kubernetes:
-    def __init__(self, kubelet, claims_kubeconfig, token=''):
+    def __init__(self, kubelet, claims_kubeconfig, token='', token_file=''):
         self.kubelet = kubelet
-        self.claimer = ['--kubeconfig', claims_kubeconfig] + (['--token', token] if token else [])
+        self.claims_kubeconfig = claims_kubeconfig
+        self.token = token
+        self.token_file = token_file
+
+    # Who reads and writes claims: the kubelet once registered, else the join token (mesh.env's
+    # static one, or the one cast-join-token fetched into token_file).
+    @property
+    def claimer(self):
+        if os.path.exists(self.kubelet):
+            return ['--kubeconfig', self.kubelet]
+        token = self.token
+        if not token and self.token_file:
+            try:
+                with open(self.token_file) as file:
+                    token = file.read().strip()
+            except OSError:
+                token = ''
+        return ['--kubeconfig', self.claims_kubeconfig] + (['--token', token] if token else [])
 
     def run(self, who, args, stdin=None):
         done = subprocess.run(['kubectl'] + who + args, input=stdin, capture_output=True, text=True, timeout=60)
