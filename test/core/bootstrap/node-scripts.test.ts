@@ -44,7 +44,23 @@ const NODE_STUBS: Stubs = {
     '  echo "[ERROR FileAvailable--etc-kubernetes-pki-ca.crt]: /etc/kubernetes/pki/ca.crt already exists" >&2',
     '  exit 1',
     'fi',
-    'if [ "$1 $2" = "init --config" ] && [ -n "${CAST_TEST_CLUSTER:-}" ]; then touch "$CAST_TEST_CLUSTER/api-up"; fi',
+    // Join tokens: a kubeadm file still holding a placeholder is refused (kubeadm validates a
+    // token's format); init records the cluster's tokens, and a join with any other is refused,
+    // as the API server would refuse an unknown bootstrap token.
+    'token_re="^[a-z0-9]{6}\\.[a-z0-9]{16}$"',
+    'if [ -n "$config" ]; then',
+    '  for token in $(sed -nE "s/^ *(- token|tlsBootstrapToken): \x27(.*)\x27$/\\2/p" "$config"); do',
+    '    [[ "$token" =~ $token_re ]] || { echo "invalid bootstrap token $token in $config" >&2; exit 1; }',
+    '  done',
+    'fi',
+    'if [ "$1 $2" = "init --config" ] && [ -n "${CAST_TEST_CLUSTER:-}" ]; then',
+    '  sed -nE "s/^ *- token: \x27(.*)\x27$/\\1/p" "$config" >>"$CAST_TEST_CLUSTER/tokens"',
+    '  touch "$CAST_TEST_CLUSTER/api-up"',
+    'fi',
+    'if [ "$1" = join ] && [ -n "$config" ] && [ -f "${CAST_TEST_CLUSTER:-/nonexistent}/tokens" ]; then',
+    '  token="$(sed -nE "s/^ *tlsBootstrapToken: \x27(.*)\x27$/\\1/p" "$config")"',
+    '  grep -qxF "$token" "$CAST_TEST_CLUSTER/tokens" || { echo "error: the bootstrap token $token is not known to the cluster" >&2; exit 1; }',
+    'fi',
   ].join('\n'),
   kubectl: '',
   systemctl: '',
@@ -254,6 +270,70 @@ describeIf('bootstrap-node.sh', () => {
       expect(run.fileAfter('/etc/kubernetes/pki/ca.key')).toBe('key\n');
       expect(run.output).toContain('cast: reading the control-plane keys from aws-secrets-manager');
     }
+  });
+
+  /** The AWS join-token store of a cluster whose nodes read the token (docs/decisions/0006). */
+  const JOIN_STORE = { store: 'aws-secrets-manager' as const, secretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod-join-token', region: 'eu-west-1' };
+  const FOUNDED_WITH = 'q7x2mn.k3v9w0z8r2t4y6u1';
+  /**
+   * cast-join-token: `generate` prints a token; `publish` puts --token-file where the cluster's
+   * store is (a file in the cluster's folder); `fetch` copies it to --out, or fails as a store
+   * that never got one would.
+   */
+  const JOIN_TOKEN_STUB = [
+    'case "$1" in',
+    `  generate) echo ${FOUNDED_WITH} ;;`,
+    '  publish) cp "$3" "$CAST_TEST_CLUSTER/store" ;;',
+    '  fetch)',
+    '    if [ -n "${CAST_TEST_TOKEN_FAIL:-}" ] || [ ! -f "$CAST_TEST_CLUSTER/store" ]; then echo "cast-join-token: aws-secrets-manager: gave up after $5 s: no join token published yet" >&2; exit 1; fi',
+    '    cp "$CAST_TEST_CLUSTER/store" "$3" ;;',
+    '  *) exit 2 ;;',
+    'esac',
+  ].join('\n');
+  const storeNode = (kind: 'control-plane' | 'worker', nodeName: string) => {
+    const input = fakeMeshInput(kind, Cloud.AWS, {}, { nodeName, credentials: { caCertB64: fakeInput(kind).credentials.caCertB64 }, joinToken: JOIN_STORE });
+    const withKeys = kind === 'control-plane' ? { ...input, controlPlaneKeys: keyStoreInput().controlPlaneKeys } : input;
+    return track(nodeWith(withKeys, { meshHook: true, agent: true })).stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB).stubFile('/opt/cast/mesh/cast-join-token', JOIN_TOKEN_STUB);
+  };
+
+  test('join tokens from the store: the founder makes one, founds with it, publishes it, starts the rotation; a worker and a joining control plane read it before kubeadm', () => {
+    const dir = cluster();
+    const founder = storeNode('control-plane', 'aws-cp-1').run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir));
+    expect(founder.status).toBe(0);
+    const after = founder.calls.slice(founder.calls.indexOf('cast-api-proxy probe --timeout 1'));
+    expect(after.slice(0, 5)).toEqual(['cast-api-proxy probe --timeout 1', 'cast-join-token generate', ...FOUND, 'cast-join-token publish --token-file /etc/cast/join-token --timeout 900']);
+    expect(after).toEqual(expect.arrayContaining(['systemctl enable --now cast-join-token.timer']));
+    expect(founder.fileAfter('/etc/cast/kubeadm-init.yaml')).toContain(`- token: '${FOUNDED_WITH}'`);
+    expect(readFileSync(join(dir, 'tokens'), 'utf8')).toBe(`${FOUNDED_WITH}\n`);
+
+    const worker = storeNode('worker', 'aws-w-1').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: dir });
+    expect(worker.status).toBe(0);
+    // Before the mesh: a node of an autoscaled group claims its mesh address with the token.
+    const fetchAt = worker.calls.indexOf('cast-join-token fetch --out /etc/cast/join-token --timeout 3600');
+    expect(fetchAt).toBeGreaterThan(-1);
+    expect(fetchAt).toBeLessThan(worker.calls.indexOf('mesh-up worker'));
+    expect(kubeadmCalls(worker)).toEqual(['kubeadm join --config /etc/cast/kubeadm.yaml']);
+    expect(worker.fileAfter('/etc/cast/kubeadm.yaml')).toContain(`tlsBootstrapToken: '${FOUNDED_WITH}'`);
+
+    const joiner = storeNode('control-plane', 'aws-cp-2').run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir));
+    expect(joiner.status).toBe(0);
+    expect(joiner.calls.filter((c) => /^(cast-join-token|kubeadm|cast-mesh-agent) /.test(c))).toEqual(['cast-join-token fetch --out /etc/cast/join-token --timeout 3600', ...JOIN(1)]);
+    expect(joiner.calls).toContain('systemctl enable --now cast-join-token.timer');
+  });
+
+  test('join tokens: a token the cluster does not know is refused by the stub cluster, and a store with none fails the node before the mesh and kubeadm', () => {
+    const dir = cluster();
+    expect(storeNode('control-plane', 'aws-cp-1').run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir)).status).toBe(0);
+    writeFileSync(join(dir, 'store'), 'zzzzzz.zzzzzzzzzzzzzzzz\n');
+    const stale = storeNode('worker', 'aws-w-1').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: dir });
+    expect(stale.status).toBe(1);
+    expect(stale.output).toContain('error: the bootstrap token zzzzzz.zzzzzzzzzzzzzzzz is not known to the cluster');
+
+    const none = storeNode('worker', 'aws-w-2').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: cluster(), CAST_TEST_TOKEN_FAIL: '1' });
+    expect(none.status).toBe(1);
+    expect(none.calls.filter((c) => c.startsWith('mesh-up') || c.startsWith('kubeadm'))).toEqual([]);
+    expect(none.calls.slice(-2)).toEqual(['cast-join-token fetch --out /etc/cast/join-token --timeout 3600', phoneHome('failed').replace('%NODE%', 'aws-w-2')]);
+    expect(none.output).toContain('no join token published yet');
   });
 
   test('a control plane with node GC installed (AWS, GCP, Azure) starts it once it has joined; a worker never does', () => {
