@@ -11,7 +11,9 @@
  *   are in the user-data of control planes on DigitalOcean, which gives droplets no identity to read a
  *   secret store with; control planes on AWS, GCP and Azure read them from their cloud's secret store
  *   (docs/decisions/0003) and reach none;
- * - the bootstrap token secret is in every node's user-data, autoscaled templates included.
+ * - the static bootstrap token is in the user-data of the nodes (autoscaled templates included) of a
+ *   cloud with no join-token store in the cluster: DigitalOcean, and a cloud without a control plane.
+ *   Every other node reads a 24-hour token from its cloud's store (docs/decisions/0006).
  * Each has a `test.failing` with the strict assertion where it still holds: the day the exposure is
  * closed, the strict assertion holds and jest reports the failing test as passing unexpectedly; then
  * turn it into a plain `test` and drop the key from the lists here.
@@ -38,17 +40,26 @@ const DIGITALOCEAN_CONTROL_PLANE_KEYS = [
   'tls_private_key.service-account-key.private_key_pem',
 ];
 
-/** What a control plane on AWS, GCP or Azure reaches: the bootstrap token alone (its keys come from the cloud's secret store). */
-const CONTROL_PLANE_KEYS = ['random_password.bootstrap-token-secret.result'];
+/** What a control plane on AWS, GCP or Azure reaches: nothing (its keys and join token come from the cloud's secret store). */
+const CONTROL_PLANE_KEYS: string[] = [];
 
 /** What the control plane at `address` may reach, by its VM's cloud. */
 const knownKeysOf = (address: string) => (address.startsWith('digitalocean_') ? DIGITALOCEAN_CONTROL_PLANE_KEYS : CONTROL_PLANE_KEYS);
 
 /**
- * The bootstrap token secret, allowed on every node for now. Known exposure:
- * docs/security.md#the-bootstrap-token-never-expires-and-is-in-every-nodes-user-data
+ * The static bootstrap token's secret, allowed on the nodes of a cloud without a join-token store.
+ * Known exposure: docs/security.md, "Join tokens".
  */
 const BOOTSTRAP_TOKEN_SECRET = 'random_password.bootstrap-token-secret.result';
+
+/** The cloud of a VM resource, by its type's provider prefix. */
+const cloudOf = (address: string) => (address.startsWith('aws_') ? 'aws' : address.startsWith('google_') ? 'gcp' : address.startsWith('azurerm_') ? 'azure' : 'digitalocean');
+
+/** The clouds whose nodes read the join token from a store: AWS, GCP and Azure where the example has a control plane. */
+function storeClouds(stacks: readonly ExampleStack[]): Set<string> {
+  const controlPlanes = stacks.flatMap((s) => exposingResources(s.config)).filter((vm) => vm.role === 'control-plane');
+  return new Set(controlPlanes.map((vm) => cloudOf(vm.address)).filter((cloud) => cloud !== 'digitalocean'));
+}
 
 /** `tls_private_key.aws-only_credentials_ca-key_E18CE182.private_key_pem` → `tls_private_key.ca-key.private_key_pem`. */
 function credentialName(secret: string): string {
@@ -58,11 +69,11 @@ function credentialName(secret: string): string {
   return [`${prefix}${type}`, constructId, ...attribute].join('.');
 }
 
-/** What a worker VM or autoscaled template must not carry: every secret but the bootstrap token secret. */
-function workerLeaks(findings: readonly SecretReach[]): string[] {
+/** What a worker VM or autoscaled template must not carry: every secret but the static token, and that one too where its cloud has a store. */
+function workerLeaks(findings: readonly SecretReach[], stores: ReadonlySet<string>): string[] {
   return findings
     .filter((f) => f.role !== 'control-plane')
-    .filter((f) => f.opaque || credentialName(f.secret) !== BOOTSTRAP_TOKEN_SECRET)
+    .filter((f) => f.opaque || credentialName(f.secret) !== BOOTSTRAP_TOKEN_SECRET || stores.has(cloudOf(f.address)))
     .map(formatReach);
 }
 
@@ -100,14 +111,14 @@ describe('private keys reachable from what a VM exposes', () => {
       expect(findings.filter((f) => f.opaque).map(formatReach)).toEqual([]);
     });
 
-    // The bootstrap token secret is allowed for now, a known exposure: docs/security.md, "Known exposures",
-    // "The bootstrap token never expires and is in every node's user-data"
-    // (docs/security.md#the-bootstrap-token-never-expires-and-is-in-every-nodes-user-data).
-    test('workers and autoscaled templates carry no private key', () => {
-      expect(workerLeaks(example(name).findings)).toEqual([]);
+    // The static token is allowed where the node's cloud has no join-token store, a known exposure:
+    // docs/security.md, "Join tokens".
+    test('workers and autoscaled templates carry no private key, and no token where their cloud has a store', () => {
+      const { stacks, findings } = example(name);
+      expect(workerLeaks(findings, storeClouds(stacks))).toEqual([]);
     });
 
-    test('control planes reach exactly the known keys, no more: the bootstrap token, and the CA keys on DigitalOcean alone', () => {
+    test('control planes reach exactly the known keys, no more: nothing on AWS, GCP and Azure; the CA keys and the static token on DigitalOcean', () => {
       const { stacks, findings } = example(name);
       const reached = controlPlaneKeys(findings, stacks);
       expect(reached).toEqual(Object.fromEntries(Object.keys(reached).map((address) => [address, knownKeysOf(address)])));
@@ -122,9 +133,12 @@ describe('private keys reachable from what a VM exposes', () => {
       expect(findings.filter((f) => credentialName(f.secret) !== BOOTSTRAP_TOKEN_SECRET).map(formatReach)).toEqual([]);
     });
 
-    // Known exposure, docs/security.md "The bootstrap token never expires and is in every
-    // node's user-data": fails today, for every node.
-    test.failing('strict: no VM reaches the bootstrap token secret', () => {
+    // Known exposure, docs/security.md "Join tokens": fails for the examples with nodes on a cloud
+    // without a join-token store (DigitalOcean), holds for the others.
+    const { stacks } = example(name);
+    const stores = storeClouds(stacks);
+    const strictToken = stacks.some((s) => exposingResources(s.config).some((vm) => !stores.has(cloudOf(vm.address)))) ? test.failing : test;
+    strictToken('strict: no VM reaches the bootstrap token secret', () => {
       const { findings } = example(name);
       expect(findings.filter((f) => credentialName(f.secret) === BOOTSTRAP_TOKEN_SECRET).map(formatReach)).toEqual([]);
     });
@@ -149,11 +163,9 @@ describe('private keys reachable from what a VM exposes', () => {
     const findings = findReachableSecrets(JSON.parse(Testing.synth(stack)));
     const address = `aws_instance.${worker.friendlyUniqueId}`;
     const planted = `${address}.user_data_base64 ← local.${note.friendlyUniqueId} ← local.${key.friendlyUniqueId} ← tls_private_key.${adminKey.friendlyUniqueId}.private_key_pem`;
-    expect(workerLeaks(findings)).toEqual([planted]);
-    // The user-data's own reach is still followed, one local further than before.
-    expect(findings.filter((f) => f.address === address).map(formatReach)).toContain(
-      `${address}.user_data_base64 ← local.${note.friendlyUniqueId} ← local.${userData.friendlyUniqueId} ← random_password.${resources('random_password')[0].friendlyUniqueId}.result`,
-    );
+    expect(workerLeaks(findings, new Set(['aws']))).toEqual([planted]);
+    // And nothing else: the worker reads its join token from the store, so its user-data reaches no secret.
+    expect(findings.filter((f) => f.address === address).map(formatReach)).toEqual([planted]);
     // The strict control-plane pin notices a control plane that gets the key the same way.
     const controlPlane = cluster.nodeGroups[0].node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === 'aws_instance')!;
     controlPlane.addOverride('tags.leak', `\${local.${key.friendlyUniqueId}}`);
