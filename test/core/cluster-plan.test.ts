@@ -504,3 +504,55 @@ describe('planCluster: problems', () => {
     expect(problemsOf(() => planCluster(input(groups, { etcd: { heartbeatIntervalMs: 0 } })))).toEqual([message]);
   });
 });
+
+describe('planCluster: join tokens from the clouds (docs/decisions/0006)', () => {
+  const cpStore = { store: 'aws-secrets-manager' as const, secretId: ref('aws_secretsmanager_secret.join.arn'), region: 'us-east-1' };
+  const workerStore = { ...cpStore };
+  const azureCp = { store: 'azure-key-vault' as const, secretUrl: ref('azurerm_key_vault.join.vault_uri'), identityClientId: ref('azurerm_user_assigned_identity.cp.client_id') };
+  const azureWorker = { ...azureCp, identityClientId: ref('azurerm_user_assigned_identity.workers.client_id') };
+  const withStores = (groups: ClusterGroupInput[]) => {
+    const base = input(groups);
+    return {
+      ...base,
+      clouds: {
+        ...base.clouds,
+        [Cloud.AWS]: { ...base.clouds[Cloud.AWS]!, joinToken: { controlPlane: cpStore, worker: workerStore } },
+        [Cloud.AZURE]: { ...base.clouds[Cloud.AZURE]!, joinToken: { controlPlane: azureCp, worker: azureWorker } },
+      },
+    };
+  };
+  const groups = [
+    group('s/c1/aws-cp', Cloud.AWS, NodeRole.CONTROL_PLANE, ['aws-cp-1', 'aws-cp-2', 'aws-cp-3']),
+    group('s/c1/aws-w', Cloud.AWS, NodeRole.WORKER, ['aws-w-1']),
+    group('s/c1/azure-w', Cloud.AZURE, NodeRole.WORKER, ['azure-w-1']),
+    group('s/c1/do-w', Cloud.DIGITALOCEAN, NodeRole.WORKER, ['do-w-1']),
+    scaled('s/c1/burst', Cloud.AWS, 'c1-burst'),
+  ];
+  const byName = (plan: ClusterPlan) => Object.fromEntries(plan.nodes.map((n) => [n.name, n.bootstrap]));
+
+  test('each node names its cloud\'s store with its role\'s identity, and gets no static token; nodes without a store get it', () => {
+    const plan = planCluster(withStores(groups));
+    const nodes = byName(plan);
+    expect(nodes['aws-cp-1'].joinToken).toEqual(cpStore);
+    expect(nodes['aws-w-1'].joinToken).toEqual(workerStore);
+    expect(nodes['azure-w-1'].joinToken).toEqual(azureWorker);
+    expect(plan.scaledGroups[0].bootstrap.joinToken).toEqual(workerStore);
+    for (const name of ['aws-cp-1', 'aws-w-1', 'azure-w-1']) expect(Object.keys(nodes[name].credentials)).not.toContain('bootstrapTokenSecret');
+    expect(nodes['do-w-1'].joinToken).toBeUndefined();
+    expect(nodes['do-w-1'].credentials).toEqual({ caCertB64: CREDENTIALS.caCertB64, bootstrapTokenId: CREDENTIALS.bootstrapTokenId, bootstrapTokenSecret: CREDENTIALS.bootstrapTokenSecret });
+    // The groups that keep the static token alive, for the key bundle and the synth warning.
+    expect(plan.staticTokenGroups).toEqual(['s/c1/do-w']);
+  });
+
+  test('a control plane\'s user-data does not depend on other groups: adding a DigitalOcean group changes none', () => {
+    const without = byName(planCluster(withStores(groups.filter((g) => g.cloud !== Cloud.DIGITALOCEAN))));
+    const withDo = byName(planCluster(withStores(groups)));
+    for (const name of ['aws-cp-1', 'aws-cp-2', 'aws-cp-3', 'aws-w-1']) expect(renderNodeUserData(withDo[name])).toBe(renderNodeUserData(without[name]));
+  });
+
+  test('without stores every node keeps the static token, as before', () => {
+    const plan = planCluster(input(groups));
+    expect(plan.nodes.every((n) => n.bootstrap.joinToken === undefined && n.bootstrap.credentials.bootstrapTokenSecret === CREDENTIALS.bootstrapTokenSecret)).toBe(true);
+    expect(plan.staticTokenGroups).toEqual(groups.map((g) => g.path));
+  });
+});

@@ -2,7 +2,7 @@
 import { planAddresses } from '../../lib/core/address-plan';
 import { Cloud } from '../../lib/core/cloud';
 import { MAX_API_SERVER_SEEDS } from '../../lib/core/api-seeds';
-import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint, scaledMeshModeProblems } from '../../lib/core/cluster-problems';
+import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../../lib/core/cluster-problems';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { NodeRole } from '../../lib/core/node-role';
 
@@ -178,5 +178,27 @@ describe('clusterProblems and clusterWarnings: once every group is known', () =>
     expect(firstControlPlaneOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w']), cp(Cloud.AWS, 2), cp(Cloud.GCP)])?.node.name).toBe('cp-aws-1');
     expect(firstControlPlaneOf([named('s/c1/empty', Cloud.GCP, NodeRole.CONTROL_PLANE, []), cp(Cloud.AZURE)])?.node.name).toBe('cp-azure-1');
     expect(firstControlPlaneOf([named('s/c1/w', Cloud.GCP, NodeRole.WORKER, ['w'])])).toBeUndefined();
+  });
+});
+
+describe('staticTokenWarnings: groups that join with the static token', () => {
+  const cp = (cloud: Cloud) => named(`s/c1/cp-${cloud}`, cloud, NodeRole.CONTROL_PLANE, [`cp-${cloud}-1`]);
+  const workers = (cloud: Cloud) => named(`s/c1/w-${cloud}`, cloud, NodeRole.WORKER, [`w-${cloud}-1`]);
+
+  test('none where every group\'s cloud has a control plane with a store, and none without any control plane (clusterProblems speaks)', () => {
+    expect(staticTokenWarnings([cp(Cloud.AWS), cp(Cloud.GCP), workers(Cloud.AWS), scaled('s/c1/web', Cloud.GCP, 'c1-web', 3)])).toEqual([]);
+    expect(staticTokenWarnings([workers(Cloud.DIGITALOCEAN)])).toEqual([]);
+  });
+
+  test('one warning naming every such group, why for each cloud, and the fix', () => {
+    const [warning, ...more] = staticTokenWarnings([cp(Cloud.AWS), workers(Cloud.DIGITALOCEAN), workers(Cloud.AZURE), scaled('s/c1/burst', Cloud.AZURE, 'c1-burst', 2)]);
+    expect(more).toEqual([]);
+    expect(warning).toMatch(/^node groups s\/c1\/w-digitalocean, s\/c1\/w-azure, s\/c1\/burst join with the cluster's static token/);
+    expect(warning).toContain('DigitalOcean gives its VMs no identity to read a secret store with; the cluster has no control plane on Azure to keep a token in its secret store');
+    expect(warning).toMatch(/Add a control-plane group on Azure so its nodes read a 24-hour token from the cloud's secret store, or accept the exposure\.$/);
+  });
+
+  test('DigitalOcean control planes join with it too', () => {
+    expect(staticTokenWarnings([cp(Cloud.AWS), cp(Cloud.DIGITALOCEAN)])[0]).toMatch(/^node groups s\/c1\/cp-digitalocean join .*Accept the exposure, or run these groups on AWS, GCP or Azure beside a control plane there\.$/);
   });
 });
