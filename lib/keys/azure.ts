@@ -56,6 +56,22 @@
  * `Microsoft.Authorization/roleAssignments/write` on the group (Owner, User Access
  * Administrator, or Role Based Access Control Administrator), as autoscaled Azure groups do.
  *
+ * Join token (docs/decisions/0006-join-tokens-from-the-cloud.md): a vault of its own. An access
+ * policy grants its permissions on every secret of the vault (the model assigns "individual
+ * permissions to security principals ... at Key Vault scope", learn.microsoft.com/azure/key-vault/general/rbac-access-policy),
+ * so the workers' grant to read the join token could not stay off the bundle in the keys' vault. The
+ * second vault is made as the first (a random_id name, `castjoin` + 16 hex digits = 24, the
+ * longest Key Vault takes; the same soft-delete handling) and holds no Terraform-managed secret:
+ * the control planes create `join-token` by writing it (Key Vault REST "Set Secret": "If the named
+ * secret already exists, Azure Key Vault creates a new version", learn.microsoft.com/rest/api/keyvault/secrets/set-secret),
+ * so Terraform never reverts it. Its policies: the control planes' identity Get and Set; a new
+ * user-assigned identity for the workers, Get. Terraform's principal gets none there: it writes no
+ * secret in it, destroys and purges the vault with Resource Manager operations
+ * (Microsoft.KeyVault/vaults/delete, locations/deletedVaults/purge/action; azurerm 4.54.0
+ * key_vault_resource.go, resourceKeyVaultDelete), which take the control planes' secret with the vault,
+ * and reads the vault's certificate contacts (the one data-plane call of its read) taking a 403 as
+ * none (key_vault_resource.go:783, `ResponseWasForbidden`).
+ *
  * A cluster deployed before control planes read their keys here: each Azure control plane gets
  * the identity in place (lib/nodes/azure.ts, identityBlock), but its custom data changes too (the
  * keys leave it, node.env names the store), and a custom_data change replaces an Azure VM
@@ -69,6 +85,7 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Id } from '@cdktf/provider-random/lib/id';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { KeyStoreBuilder, KeyStoreSpec } from './key-store-spec';
@@ -93,13 +110,21 @@ export const KEY_VAULT_SOFT_DELETE_RETENTION_DAYS = 7;
 export const DEPLOYER_SECRET_PERMISSIONS = ['Get', 'Set', 'Delete', 'Purge', 'Recover'];
 /** What the control planes' identity does: read the secret's latest version, nothing else (no List, no keys or certificates). */
 export const CONTROL_PLANE_SECRET_PERMISSIONS = ['Get'];
+/** The join token's secret in its own vault: the control planes create it with their first write. */
+export const JOIN_TOKEN_SECRET_NAME = 'join-token';
+/** The join-token vault's name prefix: `castjoin` and 16 hex digits of its own random_id, 24 characters, Key Vault's longest. */
+export const JOIN_TOKEN_VAULT_NAME_PREFIX = 'castjoin';
+/** What the control planes' identity does with the join token: read it at a joining boot, write each new one when it rotates. */
+export const CONTROL_PLANE_JOIN_TOKEN_PERMISSIONS = ['Get', 'Set'];
+/** What the workers' identity does in the join-token vault: read the latest version, nothing else (no List, no Set). */
+export const WORKER_JOIN_TOKEN_PERMISSIONS = ['Get'];
 /** The control planes' identity's role on the cluster's resource group, for cast-node-gc's inventory (header: why not narrower). */
 export const CONTROL_PLANE_INVENTORY_ROLE = 'Reader';
 
 export const buildKeyStore: KeyStoreBuilder = (scope: Construct, spec: KeyStoreSpec) => {
   const client = new DataAzurermClientConfig(scope, 'client', { provider: spec.provider });
-  const identity = createIdentity(scope, spec);
-  const vault = createVault(scope, spec, client.tenantId);
+  const identity = createIdentity(scope, 'identity', `${spec.clusterName}-control-plane-keys`, spec);
+  const vault = createVault(scope, 'vault', KEY_VAULT_NAME_PREFIX, spec, client.tenantId);
   // Separate policy resources, none inline: the provider manages a vault's policies one way or the other, never both
   // ("it's not possible to use both methods", azurerm docs, azurerm_key_vault_access_policy).
   const deployer = new KeyVaultAccessPolicyA(scope, 'deployer-access', {
@@ -127,18 +152,53 @@ export const buildKeyStore: KeyStoreBuilder = (scope: Construct, spec: KeyStoreS
     // Written with the deployer's policy; destroyed (and purged) before that policy goes.
     dependsOn: [deployer],
   });
+  const joinToken = createJoinTokenVault(scope, spec, client.tenantId, identity);
   return {
     // versionless_id: https://<vault>.vault.azure.net/secrets/<name>, the latest version when read.
     source: { store: 'azure-key-vault', secretUrl: secret.versionlessId, identityClientId: identity.clientId },
     identity: { azureIdentityId: identity.id },
-    dependencies: [secret, reader],
+    // The founding control plane publishes its first join token right after kubeadm init: its grant to write comes first.
+    dependencies: [secret, reader, joinToken.controlPlaneAccess],
+    joinToken: {
+      controlPlane: { store: 'azure-key-vault', secretUrl: joinToken.secretUrl, identityClientId: identity.clientId },
+      worker: { store: 'azure-key-vault', secretUrl: joinToken.secretUrl, identityClientId: joinToken.workerIdentity.clientId },
+      workerIdentity: { azureIdentityId: joinToken.workerIdentity.id },
+    },
   };
 };
 
-function createIdentity(scope: Construct, spec: KeyStoreSpec): UserAssignedIdentity {
-  return new UserAssignedIdentity(scope, 'identity', {
+/**
+ * The join token's vault (see the header), its two grants and the workers' identity. The secret's URL is the
+ * vault's URI (`https://<vault>.vault.azure.net/`, the DNS suffix of the vault's cloud) and `secrets/join-token`,
+ * the versionless form Key Vault reads as the latest version and writes as a new one ("Get Secret", "Set Secret").
+ */
+function createJoinTokenVault(scope: Construct, spec: KeyStoreSpec, tenantId: string, controlPlanes: UserAssignedIdentity) {
+  const vault = createVault(scope, 'join-token-vault', JOIN_TOKEN_VAULT_NAME_PREFIX, spec, tenantId);
+  const workerIdentity = createIdentity(scope, 'worker-identity', `${spec.clusterName}-workers`, spec);
+  const controlPlaneAccess = new KeyVaultAccessPolicyA(scope, 'join-token-control-plane-access', {
     provider: spec.provider,
-    name: `${spec.clusterName}-control-plane-keys`,
+    keyVaultId: vault.id,
+    tenantId: controlPlanes.tenantId,
+    objectId: controlPlanes.principalId,
+    secretPermissions: CONTROL_PLANE_JOIN_TOKEN_PERMISSIONS,
+  });
+  new KeyVaultAccessPolicyA(scope, 'join-token-worker-access', {
+    provider: spec.provider,
+    keyVaultId: vault.id,
+    tenantId: workerIdentity.tenantId,
+    objectId: workerIdentity.principalId,
+    secretPermissions: WORKER_JOIN_TOKEN_PERMISSIONS,
+  });
+  // trimsuffix: the provider itself trims the base URL's "/" before it adds a path (azurerm 4.54.0
+  // internal/services/keyvault/parse/nested_item.go, VersionlessID), so neither form of vault_uri doubles it.
+  const secretUrl = `${Fn.trimsuffix(vault.vaultUri, '/')}/secrets/${JOIN_TOKEN_SECRET_NAME}`;
+  return { secretUrl, workerIdentity, controlPlaneAccess };
+}
+
+function createIdentity(scope: Construct, id: string, name: string, spec: KeyStoreSpec): UserAssignedIdentity {
+  return new UserAssignedIdentity(scope, id, {
+    provider: spec.provider,
+    name,
     resourceGroupName: spec.network.resourceGroupName!,
     location: spec.location.region,
     tags: labelMap(spec.labels),
@@ -158,12 +218,13 @@ function grantInventory(scope: Construct, spec: KeyStoreSpec, identity: UserAssi
   });
 }
 
-function createVault(scope: Construct, spec: KeyStoreSpec, tenantId: string): KeyVault {
-  const suffix = new Id(scope, 'vault-name', { provider: spec.randomProvider, byteLength: KEY_VAULT_NAME_RANDOM_BYTES, prefix: KEY_VAULT_NAME_PREFIX });
-  return new KeyVault(scope, 'vault', {
+/** A vault named `prefix` and 16 hex digits of its own random_id (`<id>-name`), Terraform's access policies none inline. */
+function createVault(scope: Construct, id: string, prefix: string, spec: KeyStoreSpec, tenantId: string): KeyVault {
+  const suffix = new Id(scope, `${id}-name`, { provider: spec.randomProvider, byteLength: KEY_VAULT_NAME_RANDOM_BYTES, prefix });
+  return new KeyVault(scope, id, {
     provider: spec.provider,
     // random_id's hex is the prefix and the hex of its bytes (`Hex: prefix + hexStr`, terraform-provider-random
-    // internal/provider/resource_id.go): `cast` and 16 lower-case hex digits, made once and kept in state.
+    // internal/provider/resource_id.go): the prefix and 16 lower-case hex digits, made once and kept in state.
     name: suffix.hex,
     resourceGroupName: spec.network.resourceGroupName!,
     location: spec.location.region,

@@ -1,6 +1,7 @@
 /**
  * Azure node: static Standard public IP, NIC with its role's NSG, Linux VM; a control plane's VM carries
- * the key store's user-assigned identity (lib/keys/azure.ts) and, with autoscaled Azure groups, the autoscaler's.
+ * the key store's user-assigned identity (lib/keys/azure.ts) and, with autoscaled Azure groups, the autoscaler's;
+ * a worker's, once the cluster has an Azure control plane, the workers' identity that reads the join token.
  *
  * The API seeds ride on the VM tag `cast-api-servers`, which the node reads from IMDS
  * (`metadata/instance/compute/tagsList`, "Tags formatted as a JSON array", since
@@ -26,10 +27,13 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const nic = createInterface(scope, spec, address);
   const vm = createInstance(scope, spec, nic, address.ipAddress);
-  if (spec.controlPlaneIdentity?.azureIdentityId || spec.autoscalerIdentity) {
-    // One block for both identities: the key store's, and the autoscaler's, asked for at synth, once the
-    // cluster knows whether Azure has autoscaled groups (the autoscaler runs on control planes).
-    vm.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock([spec.controlPlaneIdentity?.azureIdentityId, spec.autoscalerIdentity?.()?.azureIdentityId]) }));
+  if (spec.controlPlaneIdentity?.azureIdentityId || spec.autoscalerIdentity || spec.workerIdentity) {
+    // One block for every identity: the key store's; the autoscaler's, asked for at synth, once the cluster knows
+    // whether Azure has autoscaled groups (the autoscaler runs on control planes); a worker's, asked for at synth,
+    // once the cluster knows whether Azure has a control plane (its first group may come after this one).
+    vm.addOverride('identity', Lazy.anyValue({
+      produce: () => identityBlock([spec.controlPlaneIdentity?.azureIdentityId, spec.autoscalerIdentity?.()?.azureIdentityId, spec.workerIdentity?.()?.azureIdentityId]),
+    }));
   }
   return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm), targetId: nic.id };
 }
@@ -40,17 +44,23 @@ export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']):
 }
 
 /**
- * The VM's user-assigned identities, in a fixed order (the key store's, then the autoscaler's), or none. Each
- * process on the VM names the one it wants by client id, as IMDS requires when a VM has several
- * (learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token, `client_id`):
- * keys_azure.py the key store's, the cluster-autoscaler its own (ARM_USER_ASSIGNED_IDENTITY_ID).
+ * The VM's user-assigned identities, in a fixed order (the key store's, the autoscaler's, the workers'), or none:
+ * the attribute is then absent. Each process on the VM names the one it wants by client id, as IMDS requires when
+ * a VM has several (learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token,
+ * `client_id`): keys_azure.py the key store's or the workers', the cluster-autoscaler its own
+ * (ARM_USER_ASSIGNED_IDENTITY_ID). A worker carries the workers' identity alone; a control plane never does.
  *
  * Adding or removing an identity on an existing VM is in place, without a stop: azurerm 4.54.0 sends the VM
  * again with the new identities when `identity` changes and sets neither shouldShutDown nor shouldDeallocate
  * for it (internal/services/compute/linux_virtual_machine_resource.go:1219, `d.HasChange("identity")`), and
  * `identity` is not ForceNew (commonschema.SystemAssignedUserAssignedIdentityOptional(); identity_ids is a set).
+ * Azure documents adding a user-assigned identity to an existing VM as an update of the running VM, with no stop or
+ * deallocation step (`az vm identity assign`, "Add and remove a user-assigned managed identity on an Azure VM",
+ * learn.microsoft.com/entra/identity/managed-identities-azure-resources/qs-configure-cli-windows-vm). So a running
+ * worker of a cluster deployed before decision 0006 gets the workers' identity in place, with no restart (it has
+ * joined already and needs no token; the identity serves its next boot).
  */
-function identityBlock(identityIds: ReadonlyArray<string | undefined>): unknown {
+export function identityBlock(identityIds: ReadonlyArray<string | undefined>): unknown {
   const ids = identityIds.filter((id): id is string => id !== undefined);
   return ids.length > 0 ? [{ type: 'UserAssigned', identity_ids: ids }] : undefined;
 }

@@ -18,9 +18,13 @@
  * policy granting Get, 403 Forbidden/AccessDenied; no such secret, 404 SecretNotFound; else 200
  * with the SecretBundle (value, contentType, id, attributes, tags). Errors are KeyVaultError:
  * {"error": {"code", "message", "innererror"?}}.
+ *
+ * And "Set Secret" (learn.microsoft.com/rest/api/keyvault/secrets/set-secret): PUT /secrets/{name}?api-version=7.4
+ * with a JSON body whose `value` is required; "This operation requires the secrets/set permission" (403 without
+ * it); the first write creates the secret, each later one "creates a new version"; 200 with the new SecretBundle.
  */
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../support/loopback-http';
+import { listenOnLoopback, readBody } from '../support/loopback-http';
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const VAULT_RESOURCE = 'https://vault.azure.net';
@@ -31,6 +35,8 @@ export interface SeenRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
+  /** The request's body, for the vault's writes. */
+  body?: string;
 }
 
 /** The token the fake IMDS issues to an identity for a resource: the fake vault reads both back. */
@@ -69,12 +75,16 @@ export interface AzureLabState {
   identityNotFoundFor: number;
   /** Client ids whose access policy grants Get on secrets. */
   granted: string[];
+  /** Client ids whose access policy grants Set on secrets. @default none */
+  settable?: string[];
   /** How many more secret reads answer 403 although granted (the policy has not reached the data plane yet). */
   forbiddenFor: number;
   /** Secret name -> value. */
   secrets: Record<string, string>;
   /** Replaces the 200 answer of a secret read, when set: a status and a raw body. */
   secretAnswer?: { status: number; body: string; headers?: Record<string, string> };
+  /** Replaces the answer of a secret write that passed authorization, when set. */
+  writeAnswer?: { status: number; body: string };
 }
 
 export interface AzureLab {
@@ -110,9 +120,11 @@ export async function startAzureLab(state: AzureLabState): Promise<AzureLab> {
       token_type: 'Bearer',
     });
   });
-  const vault = await listen((request, response) => {
+  let versions = 0;
+  const vault = await listen(async (request, response) => {
     const r = seen(request);
     vaultRequests.push(r);
+    if (r.method === 'PUT') r.body = await readBody(request);
     const challenge = { 'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${TENANT_ID}", resource="${VAULT_RESOURCE}"` };
     const bearer = /^Bearer (\S+)$/.exec(r.headers.authorization ?? '')?.[1];
     if (!bearer) return send(response, 401, { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }, challenge);
@@ -120,6 +132,33 @@ export async function startAzureLab(state: AzureLabState): Promise<AzureLab> {
     if (claims.aud !== VAULT_RESOURCE) return send(response, 401, { error: { code: 'Unauthorized', message: `AKV10022: Invalid audience. Expected ${VAULT_RESOURCE}, found: ${claims.aud}.` } }, challenge);
     const match = /^\/secrets\/([A-Za-z0-9-]+)(?:\/[0-9a-f]{32})?$/.exec(r.path);
     if (!match || r.query.get('api-version') !== '7.4') return send(response, 400, { error: { code: 'BadParameter', message: 'The request URI is not valid.' } });
+    if (r.method === 'PUT') {
+      // Set Secret: on the secret's name alone, never on a version.
+      if (r.path !== `/secrets/${match[1]}`) return send(response, 405, { error: { code: 'MethodNotAllowed', message: 'The requested resource does not support http method PUT.' } });
+      if (!(state.settable ?? []).includes(claims.appid ?? '') || state.forbiddenFor > 0) {
+        state.forbiddenFor = Math.max(0, state.forbiddenFor - 1);
+        return send(response, 403, {
+          error: { code: 'Forbidden', message: `The user, group or application 'appid=${claims.appid}' does not have secrets set permission on key vault 'castlab;location=eastus'.`, innererror: { code: 'AccessDenied' } },
+        });
+      }
+      if (state.writeAnswer) return send(response, state.writeAnswer.status, state.writeAnswer.body);
+      let value: unknown;
+      try {
+        value = (JSON.parse(r.body ?? '') as { value?: unknown }).value;
+      } catch {
+        value = undefined;
+      }
+      if (!/^application\/json\b/.test(r.headers['content-type'] ?? '') || typeof value !== 'string') {
+        return send(response, 400, { error: { code: 'BadParameter', message: 'Property value is required.' } });
+      }
+      state.secrets[match[1]] = value;
+      versions += 1;
+      return send(response, 200, {
+        value,
+        id: `https://castlab.vault.azure.net/secrets/${match[1]}/${versions.toString(16).padStart(32, '0')}`,
+        attributes: { enabled: true, created: 1893369300, updated: 1893369300, recoveryLevel: 'CustomizedRecoverable+Purgeable', recoverableDays: 7 },
+      });
+    }
     if (!state.granted.includes(claims.appid ?? '') || state.forbiddenFor > 0) {
       state.forbiddenFor = Math.max(0, state.forbiddenFor - 1);
       return send(response, 403, {

@@ -1,7 +1,8 @@
 /**
  * The Azure key store as synthesized (lib/keys/azure.ts, lib/nodes/azure.ts): one vault with one
  * secret that holds the bundle, an identity on the control planes that may only read it, and
- * control-plane custom data that names the store instead of carrying keys.
+ * control-plane custom data that names the store instead of carrying keys. (The join token's own
+ * vault and the workers' identity: azure-join-token.test.ts.)
  */
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
@@ -10,34 +11,40 @@ import { logicalId, synthCluster, SynthesizedCluster } from '../nodes/node-fixtu
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
 const ref = (c: SynthesizedCluster, type: string, fragment: string, attribute: string) => `\${${type}.${logicalId(c.json, type, fragment)}.${attribute}}`;
+// The key store's own identity and vault (its scope also holds the join token's vault and the workers' identity).
+const IDENTITY = 'control-plane-keys-azure_identity_';
+const VAULT = 'control-plane-keys-azure_vault_';
+const VAULT_NAME = 'control-plane-keys-azure_vault-name_';
 
 describe('Azure key store', () => {
   const c = synthCluster([Cloud.AZURE], {
     cp: { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE, count: 2 },
     workers: { cloud: Cloud.AZURE, role: NodeRole.WORKER, count: 1 },
   });
-  const identity = ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'id');
+  const identity = ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'id');
 
   test('the stack conforms to the provider schemas', () => {
     expect(formatProblems(checkStackConformance(c.json, loadVendoredSchemas()))).toBe('');
   });
 
-  test('one identity in the cluster resource group and region, one vault, one secret holding the bundle expression', () => {
-    expect(Object.keys(c.resources('azurerm_user_assigned_identity'))).toHaveLength(1);
-    expect(c.resource('azurerm_user_assigned_identity', 'control-plane-keys')).toMatchObject({ name: 'c1-control-plane-keys', location: 'eastus' });
-    expect(c.resource('azurerm_user_assigned_identity', 'control-plane-keys').resource_group_name).toMatch(/^\$\{azurerm_resource_group\.[^.]+\.name\}$/);
-    expect(Object.keys(c.resources('azurerm_key_vault'))).toHaveLength(1);
+  test('the key identity in the cluster resource group and region, its vault, one secret holding the bundle expression', () => {
+    // Two: this one, and the workers' (azure-join-token.test.ts).
+    expect(Object.keys(c.resources('azurerm_user_assigned_identity'))).toHaveLength(2);
+    expect(c.resource('azurerm_user_assigned_identity', IDENTITY)).toMatchObject({ name: 'c1-control-plane-keys', location: 'eastus' });
+    expect(c.resource('azurerm_user_assigned_identity', IDENTITY).resource_group_name).toMatch(/^\$\{azurerm_resource_group\.[^.]+\.name\}$/);
+    // Two: this one, and the join token's (azure-join-token.test.ts).
+    expect(Object.keys(c.resources('azurerm_key_vault'))).toHaveLength(2);
     const secret = c.resource('azurerm_key_vault_secret', 'control-plane-keys');
-    expect(secret).toMatchObject({ name: KEY_VAULT_SECRET_NAME, content_type: 'application/json', key_vault_id: ref(c, 'azurerm_key_vault', 'control-plane-keys', 'id') });
+    expect(secret).toMatchObject({ name: KEY_VAULT_SECRET_NAME, content_type: 'application/json', key_vault_id: ref(c, 'azurerm_key_vault', VAULT, 'id') });
     // A Terraform expression over the credentials' state: the keys are never literals in the JSON.
     expect(secret.value).toMatch(/^\$\{jsonencode\(\{"schema" = "cast-control-plane-keys\/v1", "files" = \{"ca\.key" = base64encode\(tls_private_key\./);
   });
 
   test('the vault: a name from a random_id in state (cast + 16 hex), standard, access policies, shortest soft-delete retention, no purge protection', () => {
-    const vault = c.resource('azurerm_key_vault', 'control-plane-keys');
-    const id = c.resource('random_id', 'vault-name');
+    const vault = c.resource('azurerm_key_vault', VAULT);
+    const id = c.resource('random_id', VAULT_NAME);
     expect(id).toMatchObject({ byte_length: 8, prefix: 'cast' });
-    expect(vault.name).toBe(ref(c, 'random_id', 'vault-name', 'hex'));
+    expect(vault.name).toBe(ref(c, 'random_id', VAULT_NAME, 'hex'));
     expect(vault).toMatchObject({
       sku_name: 'standard', rbac_authorization_enabled: false, soft_delete_retention_days: 7, purge_protection_enabled: false, public_network_access_enabled: true, location: 'eastus',
     });
@@ -50,12 +57,12 @@ describe('Azure key store', () => {
 
   test("the identity's grant: Get on this vault's secrets, nothing on keys, certificates or storage", () => {
     const policies = Object.values(c.resources('azurerm_key_vault_access_policy'));
-    const reader = policies.filter((p) => p.object_id === ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'principal_id'));
+    const reader = policies.filter((p) => p.object_id === ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'principal_id') && p.key_vault_id === ref(c, 'azurerm_key_vault', VAULT, 'id'));
     expect(reader).toEqual([{
       provider: 'azurerm.c1_azure',
-      key_vault_id: ref(c, 'azurerm_key_vault', 'control-plane-keys', 'id'),
-      tenant_id: ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'tenant_id'),
-      object_id: ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'principal_id'),
+      key_vault_id: ref(c, 'azurerm_key_vault', VAULT, 'id'),
+      tenant_id: ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'tenant_id'),
+      object_id: ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'principal_id'),
       secret_permissions: CONTROL_PLANE_SECRET_PERMISSIONS,
     }]);
     expect(CONTROL_PLANE_SECRET_PERMISSIONS).toEqual(['Get']);
@@ -77,20 +84,20 @@ describe('Azure key store', () => {
       expect(vm.identity).toEqual([{ type: 'UserAssigned', identity_ids: [identity] }]);
       expect(vm.depends_on).toEqual(expect.arrayContaining([
         `azurerm_key_vault_secret.${logicalId(c.json, 'azurerm_key_vault_secret', 'control-plane-keys')}`,
-        `azurerm_key_vault_access_policy.${logicalId(c.json, 'azurerm_key_vault_access_policy', 'control-plane-access')}`,
+        `azurerm_key_vault_access_policy.${logicalId(c.json, 'azurerm_key_vault_access_policy', 'control-plane-keys-azure_control-plane-access_')}`,
       ]));
     }
   });
 
-  test('workers get no identity', () => {
-    expect(c.resource('azurerm_linux_virtual_machine', 'c1-workers-1_').identity).toBeUndefined();
+  test("workers get the workers' identity, never the key store's", () => {
+    expect(c.resource('azurerm_linux_virtual_machine', 'c1-workers-1_').identity).toEqual([{ type: 'UserAssigned', identity_ids: [ref(c, 'azurerm_user_assigned_identity', 'worker-identity', 'id')] }]);
   });
 
   test("a control plane's custom data names the store and holds no private key; a worker's names none", () => {
     const cp = c.userData(c.resource('azurerm_linux_virtual_machine', 'c1-cp-1_').custom_data);
     expect(cp).toContain("CAST_KEYS_STORE='azure-key-vault'");
     expect(cp).toContain(`CAST_KEYS_SECRET='${ref(c, 'azurerm_key_vault_secret', 'control-plane-keys', 'versionless_id')}'`);
-    expect(cp).toContain(`CAST_KEYS_CLIENT_ID='${ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'client_id')}'`);
+    expect(cp).toContain(`CAST_KEYS_CLIENT_ID='${ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'client_id')}'`);
     expect(cp).not.toMatch(/private_key_pem/);
     expect(cp).not.toContain('/etc/kubernetes/pki/ca.key');
     expect(cp).toContain('/etc/kubernetes/pki/ca.crt');
@@ -119,7 +126,7 @@ describe('Azure key store with an autoscaled Azure group', () => {
   test("control planes carry one identity block: the key store's identity, then the autoscaler's", () => {
     expect(c.resource('azurerm_linux_virtual_machine', 'c1-cp-1_').identity).toEqual([{
       type: 'UserAssigned',
-      identity_ids: [ref(c, 'azurerm_user_assigned_identity', 'control-plane-keys', 'id'), ref(c, 'azurerm_user_assigned_identity', 'autoscaler', 'id')],
+      identity_ids: [ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'id'), ref(c, 'azurerm_user_assigned_identity', 'autoscaler', 'id')],
     }]);
   });
 

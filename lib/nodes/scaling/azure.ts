@@ -1,17 +1,19 @@
 /**
  * Azure scaling group: a Linux virtual machine scale set (Uniform) whose NICs
  * forward IP and sit in the worker NSG, each instance with its own public IP,
- * tagged for cluster-autoscaler discovery; and the user-assigned identity the
- * control-plane nodes give the autoscaler.
+ * tagged for cluster-autoscaler discovery, running with the workers' identity
+ * (the join token's reader, lib/keys/azure.ts) once the cluster has an Azure
+ * control plane; and the user-assigned identity the control-plane nodes give the
+ * autoscaler.
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
-import { apiServersTag } from '../azure';
+import { apiServersTag, identityBlock } from '../azure';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -25,6 +27,10 @@ const NODE_TAINT_TAG_PREFIX = 'k8s.io_cluster-autoscaler_node-template_taint_';
 
 export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
   const scaleSet = createScaleSet(scope, spec);
+  if (spec.workerIdentity) {
+    // Asked for at synth: the cloud's first control-plane group may be added after this one. None: no attribute.
+    scaleSet.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock([spec.workerIdentity?.()?.azureIdentityId]) }));
+  }
   return { groupName: scaleSet.name, groupAddress: resourceAddress(scaleSet), autoscalerRef: scaleSet.name };
 }
 
@@ -99,6 +105,16 @@ function createScaleSet(scope: Construct, spec: ScalingGroupSpec): LinuxVirtualM
     instances: spec.minNodes,
     // Overprovisioned instances would boot, join and claim mesh addresses before Azure deletes them.
     overprovision: false,
+    // Manual: a change of the model reaches no running instance by Azure's doing ("any changes made to the scale set
+    // model won't be applied automatically", learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-perform-manual-upgrades).
+    // The identity is changed in place: azurerm 4.54.0 PUTs the scale set with its new identities and marks no instance
+    // for an update (linux_virtual_machine_scale_set_resource.go:764, `d.HasChange("identity")` sets no updateInstances),
+    // so adding the workers' identity to a running group restarts nothing; its running instances have joined already.
+    // Not so custom_data (:613), the image, the SKU or the disks: they set updateInstances, and with the provider's
+    // default features (virtual_machine_scale_set { roll_instances_when_required = true, reimage_on_manual_upgrade = true },
+    // internal/features/defaults.go) the provider then updates and REIMAGES every instance not on the latest model, one
+    // after the other, in that apply (virtual_machine_scale_set_update.go:53-70 and :119-166). The cluster's provider
+    // must turn roll_instances_when_required off for `Manual` to mean what docs/lifecycle.md says.
     upgradeMode: 'Manual',
     adminUsername: ADMIN_USER,
     // Azure requires a key on Linux VMs; its private half lives only in Terraform state.
