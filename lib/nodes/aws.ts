@@ -14,7 +14,7 @@ import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
@@ -64,7 +64,7 @@ function createAddress(scope: Construct, spec: NodeSpec): Eip {
 }
 
 function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string): Instance {
-  return new Instance(scope, spec.name, {
+  const instance = new Instance(scope, spec.name, {
     provider: spec.provider,
     ami: spec.image!,
     instanceType: spec.instanceType,
@@ -81,15 +81,26 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     rootBlockDevice: { volumeSize: spec.diskSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
     instanceMarketOptions: spec.spot ? { marketType: 'spot', spotOptions: { instanceInterruptionBehavior: 'terminate', spotInstanceType: 'one-time' } } : undefined,
     // Control planes: the key store's instance profile (lib/keys/aws.ts), whose role also carries
-    // the cluster-autoscaler's policy when AWS has autoscaled groups. Workers get none. A profile
-    // added to or changed on a running instance is associated in place, without a stop: EC2 API
-    // Reference, AssociateIamInstanceProfile ("Associates an IAM instance profile with a running
-    // or stopped instance") and ReplaceIamInstanceProfileAssociation ("Replaces an IAM instance
-    // profile for the specified running instance"), which the provider calls on update;
-    // iam_instance_profile is not ForceNew in ec2_instance.go (no rule in
-    // test/terraform/stand-in/replace-rules/aws.ts; machine-fates.test.ts: "updated in place").
+    // the cluster-autoscaler's policy when AWS has autoscaled groups. Workers: the workers' profile
+    // (below). A profile added to or changed on a running instance is associated in place, without
+    // a stop: EC2 API Reference, AssociateIamInstanceProfile ("Associates an IAM instance profile
+    // with a running or stopped instance") and ReplaceIamInstanceProfileAssociation ("Replaces an
+    // IAM instance profile for the specified running instance"), which the provider calls on update
+    // (resourceInstanceUpdate, `d.HasChange("iam_instance_profile") && !d.IsNewResource()`: Describe,
+    // then Associate or Replace, no StopInstances); iam_instance_profile is not ForceNew in
+    // ec2_instance.go (no rule in test/terraform/stand-in/replace-rules/aws.ts;
+    // machine-fates.test.ts: "updated in place").
     iamInstanceProfile: spec.controlPlaneIdentity?.awsInstanceProfile,
     tags: { ...labelMap(spec.labels), Name: spec.name, 'cast-node-role': spec.role, ...apiServersTag(spec.apiServers) },
     dependsOn: spec.dependsOn,
   });
+  if (spec.workerIdentity) {
+    // Workers: the profile whose role may read the join token (docs/decisions/0006), asked for at
+    // synth: AWS's first control-plane group, which makes the key store, may be added after this
+    // one. None (no attribute) while AWS has no control plane. A running worker gets it in place,
+    // as above, so the upgrade that adds it restarts no worker.
+    const identity = spec.workerIdentity;
+    instance.addOverride('iam_instance_profile', Lazy.anyValue({ produce: () => identity()?.awsInstanceProfile }));
+  }
+  return instance;
 }

@@ -9,12 +9,18 @@
  *   /latest/meta-data/iam/security-credentials/ is 404 while the instance has no profile, else
  *   the role name; /<role> is the JSON credentials document (Code, AccessKeyId, SecretAccessKey,
  *   Token, Expiration).
- * - Secrets Manager GetSecretValue over the AWS JSON 1.1 protocol (Secrets Manager API
- *   Reference, GetSecretValue; smithy.io aws-json-1_1 protocol): POST / with
- *   X-Amz-Target: secretsmanager.GetSecretValue and Content-Type: application/x-amz-json-1.1,
- *   body {"SecretId"}; requests are authenticated with Signature Version 4 (IAM User Guide,
- *   "Create a signed AWS API request"), temporary credentials need X-Amz-Security-Token;
- *   errors are HTTP 4xx/5xx with {"__type", "message"}.
+ * - Secrets Manager GetSecretValue and PutSecretValue over the AWS JSON 1.1 protocol (Secrets
+ *   Manager API Reference, GetSecretValue, PutSecretValue; smithy.io aws-json-1_1 protocol):
+ *   POST / with X-Amz-Target: secretsmanager.<Action> and Content-Type:
+ *   application/x-amz-json-1.1; GetSecretValue's body {"SecretId"}, PutSecretValue's
+ *   {"SecretId", "SecretString", "ClientRequestToken"} (a raw HTTP caller "must generate a
+ *   ClientRequestToken", 32-64 characters, a UUID recommended; it becomes the VersionId, and a
+ *   token reused with other data fails with ResourceExistsException). A secret with no version
+ *   answers GetSecretValue with ResourceNotFoundException "Secrets Manager can't find the
+ *   specified secret value for staging label: AWSCURRENT" (boto/boto3#2794); PutSecretValue
+ *   without VersionStages makes the new version AWSCURRENT. Requests are authenticated with
+ *   Signature Version 4 (IAM User Guide, "Create a signed AWS API request"), temporary
+ *   credentials need X-Amz-Security-Token; errors are HTTP 4xx/5xx with {"__type", "message"}.
  * The fake verifies the signature itself (its own SigV4, in Node's crypto, checked against the
  * AWS test suite in aws-reader.test.ts) with the secret key it handed out.
  */
@@ -46,8 +52,11 @@ export function sigV4(request: { method: string; path: string; query?: string; h
   return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
 }
 
-/** What the fake Secrets Manager answers, in order; the last one repeats. */
+/** What the fake Secrets Manager answers, in order; the last one repeats. 'secret': what the service would (read or write the secret). */
 export type StoreAnswer = { readonly status: number; readonly body: string } | 'secret';
+
+/** The UUID form the fake expects of a ClientRequestToken (RFC 4122 version 4, as Python's uuid.uuid4()). */
+export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** One request the fake Secrets Manager received, and what it found wrong with it. */
 export interface StoreRequest {
@@ -60,6 +69,8 @@ export interface FakeAws {
   readonly metadataUrl: string;
   readonly apiUrl: string;
   readonly storeRequests: StoreRequest[];
+  /** The secret's versions, oldest first (VersionId and text); the last is AWSCURRENT. */
+  readonly versions: { readonly versionId: string; readonly secretString: string }[];
   /** Metadata requests as `METHOD path`. */
   readonly metadataRequests: string[];
   close(): Promise<void>;
@@ -69,8 +80,8 @@ export interface FakeAwsOptions {
   /** The secret's ARN the fake holds. */
   readonly secretArn: string;
   readonly region: string;
-  /** The secret's text. */
-  readonly secretString: string;
+  /** The secret's text (its one version, AWSCURRENT). undefined: no version yet, as a secret created empty. */
+  readonly secretString: string | undefined;
   /** Secrets Manager's answers, in order (the last repeats). @default ['secret'] */
   readonly answers?: StoreAnswer[];
   /** How many times the role list is 404 before the role shows. @default 0; Infinity: never */
@@ -83,6 +94,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const storeRequests: StoreRequest[] = [];
   let roleMissing = options.roleMissing ?? 0;
   const answers = [...(options.answers ?? ['secret'])];
+  const versions = options.secretString === undefined ? [] : [{ versionId: 'v1', secretString: options.secretString }];
 
   const imds = createServer(async (request, response) => {
     metadataRequests.push(`${request.method} ${request.url}`);
@@ -115,10 +127,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const json = 'application/x-amz-json-1.1';
     if (problems.length > 0) return send(response, 403, json, JSON.stringify({ __type: 'InvalidSignatureException', message: problems.join('; ') }));
     const answer = answers.length > 1 ? answers.shift()! : answers[0];
-    if (answer === 'secret') {
-      return send(response, 200, json, JSON.stringify({ ARN: options.secretArn, Name: 'c1-control-plane-keys-x', VersionId: 'v1', SecretString: options.secretString, VersionStages: ['AWSCURRENT'], CreatedDate: 1.764e9 }));
+    if (answer !== 'secret') return send(response, answer.status, json, answer.body);
+    if (headers['x-amz-target'] === 'secretsmanager.PutSecretValue') {
+      const { SecretString, ClientRequestToken } = JSON.parse(body);
+      const same = versions.find((v) => v.versionId === ClientRequestToken);
+      if (same && same.secretString !== SecretString) return send(response, 400, json, JSON.stringify({ __type: 'ResourceExistsException', message: 'You can\'t modify an existing version, you can only create a new version.' }));
+      if (!same) versions.push({ versionId: ClientRequestToken, secretString: SecretString });
+      return send(response, 200, json, JSON.stringify({ ARN: options.secretArn, Name: 'c1-x', VersionId: ClientRequestToken, VersionStages: ['AWSCURRENT'] }));
     }
-    return send(response, answer.status, json, answer.body);
+    const current = versions[versions.length - 1];
+    if (!current) return send(response, 400, json, JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT" }));
+    return send(response, 200, json, JSON.stringify({ ARN: options.secretArn, Name: 'c1-control-plane-keys-x', VersionId: current.versionId, SecretString: current.secretString, VersionStages: ['AWSCURRENT'], CreatedDate: 1.764e9 }));
   });
 
   const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -127,6 +146,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     metadataUrl,
     apiUrl,
     storeRequests,
+    versions,
     metadataRequests,
     close: async () => {
       await Promise.all([imds, api].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
@@ -134,11 +154,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   };
 }
 
-/** Everything GetSecretValue needs, checked as the service would: what is missing or wrong, or nothing. */
+/** Everything GetSecretValue or PutSecretValue needs, checked as the service would: what is missing or wrong, or nothing. */
 function checkStoreRequest(request: IncomingMessage, headers: Record<string, string>, body: string, options: FakeAwsOptions): string[] {
   const problems: string[] = [];
   if (request.method !== 'POST' || request.url !== '/') problems.push(`expected POST / (got ${request.method} ${request.url})`);
-  if (headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') problems.push(`X-Amz-Target is ${headers['x-amz-target']}`);
+  const put = headers['x-amz-target'] === 'secretsmanager.PutSecretValue';
+  if (!put && headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') problems.push(`X-Amz-Target is ${headers['x-amz-target']}`);
   if (headers['content-type'] !== 'application/x-amz-json-1.1') problems.push(`Content-Type is ${headers['content-type']}`);
   if (headers['x-amz-security-token'] !== FAKE_CREDENTIALS.Token) problems.push('X-Amz-Security-Token is not the session token');
   let document: unknown;
@@ -147,7 +168,10 @@ function checkStoreRequest(request: IncomingMessage, headers: Record<string, str
   } catch {
     problems.push('the body is not JSON');
   }
-  if (JSON.stringify(document) !== JSON.stringify({ SecretId: options.secretArn })) problems.push(`the body is ${body}`);
+  const fields = document && typeof document === 'object' ? (document as Record<string, unknown>) : {};
+  const expectedKeys = put ? ['ClientRequestToken', 'SecretId', 'SecretString'] : ['SecretId'];
+  if (JSON.stringify(Object.keys(fields).sort()) !== JSON.stringify(expectedKeys) || fields.SecretId !== options.secretArn) problems.push(`the body is ${body}`);
+  if (put && !(typeof fields.SecretString === 'string' && typeof fields.ClientRequestToken === 'string' && UUID4.test(fields.ClientRequestToken))) problems.push(`PutSecretValue needs a SecretString and a UUID ClientRequestToken (got ${body})`);
   const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(headers.authorization ?? '');
   if (!match) return [...problems, `Authorization is malformed: ${headers.authorization}`];
   const [, accessKey, date, region, service, signedList, signature] = match;

@@ -1,7 +1,7 @@
 /**
  * The AWS key store built alone (lib/keys/aws.ts buildKeyStore), in a stack with an AWS and a
- * random provider and the bundle a local, so its value can be named exactly; the store's source
- * and identity are outputs, so the test reads them as Terraform would.
+ * random provider and the bundle a local, so its value can be named exactly; the store's source,
+ * identity and join-token store are outputs, so the test reads them as Terraform would.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -30,6 +30,7 @@ export function synthAwsKeyStore(): { text: string; json: any; store: ControlPla
   });
   new TerraformOutput(stack, 'secret-id', { value: store.source });
   new TerraformOutput(stack, 'identity', { value: store.identity });
+  new TerraformOutput(stack, 'join-token', { value: store.joinToken });
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text), store };
 }

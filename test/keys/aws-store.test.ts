@@ -10,16 +10,16 @@ import { NodeRole } from '../../lib/core/node-role';
 import { READ_SECRET_ACTION } from '../../lib/keys/aws';
 import { autoscalerPolicy } from '../../lib/nodes/scaling/aws';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
-import { SynthesizedCluster, synthCluster } from '../nodes/node-fixture';
+import { logicalId, SynthesizedCluster, synthCluster } from '../nodes/node-fixture';
 import { literalSecrets, resourcesWithoutClusterLabels } from '../nodes/scaling/scaling-fixture';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 import { synthAwsKeyStore } from './aws-key-store-stack';
 
-/** The store alone, and its one resource of a type. */
+/** The store alone, and its one resource of a type (whose logical id contains `fragment`, when given). */
 function synthStore() {
   const { text, json, store } = synthAwsKeyStore();
-  const one = (type: string) => {
-    const entries = Object.entries<Record<string, any>>(json.resource[type] ?? {});
+  const one = (type: string, fragment = '') => {
+    const entries = Object.entries<Record<string, any>>(json.resource[type] ?? {}).filter(([id]) => id.includes(fragment));
     expect(entries.length).toBe(1);
     return { id: entries[0][0], body: entries[0][1] };
   };
@@ -28,9 +28,10 @@ function synthStore() {
 
 describe('AWS key store', () => {
   const s = synthStore();
-  const secret = s.one('aws_secretsmanager_secret');
-  const role = s.one('aws_iam_role');
-  const profile = s.one('aws_iam_instance_profile');
+  // The join token's secret, the workers' role and profile: test/keys/aws-join-token.test.ts.
+  const secret = s.one('aws_secretsmanager_secret', '_secret_');
+  const role = s.one('aws_iam_role', '_role_');
+  const profile = s.one('aws_iam_instance_profile', '_profile_');
 
   test('one secret: a unique name from a prefix, deleted at once (no recovery window), the cluster tags', () => {
     expect(secret.body).toMatchObject({ name_prefix: 'c1-control-plane-keys-', recovery_window_in_days: 0 });
@@ -51,9 +52,10 @@ describe('AWS key store', () => {
     expect(role.body.name_prefix).toBe('c1-cp-');
     // IAM's limit on a role's name_prefix (64 minus the provider's 26-character suffix), for the longest cluster name.
     expect(`${'x'.repeat(30)}-cp-`.length).toBeLessThanOrEqual(38);
-    // The role's other inline policy, describe-instances, is cast-node-gc's (test/node-gc/aws-grant.test.ts).
-    const policies = Object.values<Record<string, any>>(s.json.resource.aws_iam_role_policy);
-    expect(policies.map((p) => p.name).sort()).toEqual(['describe-instances', 'read-control-plane-keys']);
+    // The role's other inline policies: describe-instances is cast-node-gc's (test/node-gc/aws-grant.test.ts),
+    // read-write-join-token the join token's (test/keys/aws-join-token.test.ts).
+    const policies = Object.values<Record<string, any>>(s.json.resource.aws_iam_role_policy).filter((p) => p.role === `\${aws_iam_role.${role.id}.name}`);
+    expect(policies.map((p) => p.name).sort()).toEqual(['describe-instances', 'read-control-plane-keys', 'read-write-join-token']);
     const policy = policies.find((p) => p.name === 'read-control-plane-keys')!;
     expect(policy.role).toBe(`\${aws_iam_role.${role.id}.name}`);
     expect(JSON.parse(policy.policy)).toEqual({
@@ -69,9 +71,9 @@ describe('AWS key store', () => {
     expect(s.store.identity).toEqual({ awsInstanceProfile: `\${aws_iam_instance_profile.${profile.id}.name}`, awsRoleName: `\${aws_iam_role.${role.id}.name}` });
   });
 
-  test('a control plane waits for the value, the grant and the profile', () => {
+  test('a control plane waits for the value, the grants (the keys and the join token) and the profile', () => {
     const types = s.store.dependencies.map((d: unknown) => (d as any).terraformResourceType).sort();
-    expect(types).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_secretsmanager_secret_version']);
+    expect(types).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_iam_role_policy', 'aws_secretsmanager_secret_version']);
   });
 
   test('the stack conforms to the provider schemas', () => {
@@ -84,30 +86,44 @@ const POOL: NodeGroupOptions = { cloud: Cloud.AWS, role: NodeRole.WORKER, autosc
 const WORKERS: NodeGroupOptions = { cloud: Cloud.AWS, role: NodeRole.WORKER, count: 2 };
 const FULL_MESH = { mesh: { mode: MeshMode.FULL_MESH } };
 
-/** The IAM side of a synthesized cluster: every role, profile and inline policy, and what each instance carries. */
+/**
+ * The IAM side of a synthesized cluster: every role, profile and inline policy, what each instance
+ * carries, and the references to the control planes' role and profile and the workers' ones.
+ */
 function iamOf(c: SynthesizedCluster) {
   const roles = Object.keys(c.resources('aws_iam_role'));
   const profiles = c.resources('aws_iam_instance_profile');
   const policies = Object.values(c.resources('aws_iam_role_policy'));
   const instances = Object.values(c.resources('aws_instance'));
-  return { roles, profiles, policies, instances };
+  const ref = (type: string, fragment: string) => `\${${type}.${Object.keys(c.resources(type)).find((id) => id.includes(fragment))}.name}`;
+  return {
+    roles,
+    profiles,
+    policies,
+    instances,
+    controlPlaneRole: ref('aws_iam_role', '_role_'),
+    controlPlaneProfile: ref('aws_iam_instance_profile', '_profile_'),
+    workerRole: ref('aws_iam_role', '_worker-role_'),
+    workerProfile: ref('aws_iam_instance_profile', '_worker-profile_'),
+  };
 }
 
 describe('AWS control planes in a cluster', () => {
   const c = synthCluster([Cloud.AWS], { cp: CP, workers: WORKERS });
 
-  test('a control plane carries the key store profile; a worker none', () => {
-    const { profiles, roles } = iamOf(c);
-    expect(roles.length).toBe(1);
-    const [profileId] = Object.keys(profiles);
-    expect(c.resource('aws_instance', 'c1-cp-1').iam_instance_profile).toBe(`\${aws_iam_instance_profile.${profileId}.name}`);
-    for (const name of ['c1-workers-1', 'c1-workers-2']) expect(c.resource('aws_instance', name).iam_instance_profile).toBeUndefined();
+  test("a control plane carries the key store profile; a worker the workers' profile, never the control planes'", () => {
+    const { profiles, roles, controlPlaneProfile, workerProfile } = iamOf(c);
+    expect(roles.length).toBe(2);
+    expect(Object.keys(profiles).length).toBe(2);
+    expect(c.resource('aws_instance', 'c1-cp-1').iam_instance_profile).toBe(controlPlaneProfile);
+    for (const name of ['c1-workers-1', 'c1-workers-2']) expect(c.resource('aws_instance', name).iam_instance_profile).toBe(workerProfile);
+    expect(workerProfile).not.toBe(controlPlaneProfile);
   });
 
   test("a control plane's user-data holds no private key, and its node.env names the store", () => {
     const userData = c.userData(c.resource('aws_instance', 'c1-cp-1').user_data_base64);
     expect(userData).not.toMatch(/private_key_pem|PRIVATE KEY/);
-    const secretId = Object.keys(c.resources('aws_secretsmanager_secret'))[0];
+    const secretId = logicalId(c.json, 'aws_secretsmanager_secret', '_secret_');
     expect(userData).toContain("CAST_KEYS_STORE='aws-secrets-manager'");
     expect(userData).toContain(`CAST_KEYS_SECRET='\${aws_secretsmanager_secret.${secretId}.arn}'`);
     expect(userData).toContain("CAST_KEYS_REGION='us-east-1'");
@@ -127,31 +143,41 @@ describe('AWS control planes in a cluster', () => {
     expect(c.resource('aws_instance', 'c1-workers-1').depends_on?.some((d: string) => d.startsWith('aws_secretsmanager'))).toBeFalsy();
   });
 
-  test("without autoscaled groups, the role has the key grant and cast-node-gc's only", () => {
-    expect(iamOf(c).policies.map((p) => p.name).sort()).toEqual(['describe-instances', 'read-control-plane-keys']);
+  test("without autoscaled groups, the control planes' role has the key grant, cast-node-gc's and the join token's only; the workers' role the join token's", () => {
+    const { policies, controlPlaneRole, workerRole } = iamOf(c);
+    expect(policies.map((p) => [p.role, p.name]).sort()).toEqual(
+      [[controlPlaneRole, 'describe-instances'], [controlPlaneRole, 'read-control-plane-keys'], [controlPlaneRole, 'read-write-join-token'], [workerRole, 'read-join-token']].sort(),
+    );
   });
 });
 
 describe.each([
   ['the scaled group first', { pool: POOL, cp: CP }],
   ['the control plane first', { cp: CP, pool: POOL }],
-])('AWS autoscaled groups and control planes: one role, one profile (%s)', (_, groups) => {
+])("AWS autoscaled groups and control planes: the control planes' role and profile, and the workers' (%s)", (_, groups) => {
   const c = synthCluster([Cloud.AWS], groups, FULL_MESH);
 
-  test("the autoscaler's policy goes on the control planes' role; no other role or profile", () => {
-    const { roles, profiles, policies } = iamOf(c);
-    expect(roles.length).toBe(1);
-    expect(Object.keys(profiles).length).toBe(1);
-    const roleRef = `\${aws_iam_role.${roles[0]}.name}`;
-    expect(policies.map((p) => [p.name, p.role]).sort()).toEqual([['cluster-autoscaler', roleRef], ['describe-instances', roleRef], ['read-control-plane-keys', roleRef]]);
+  test("the autoscaler's policy goes on the control planes' role; no role or profile beside the two", () => {
+    const { roles, profiles, policies, controlPlaneRole: roleRef, workerRole } = iamOf(c);
+    expect(roles.length).toBe(2);
+    expect(Object.keys(profiles).length).toBe(2);
+    expect(policies.map((p) => [p.name, p.role]).sort()).toEqual([
+      ['cluster-autoscaler', roleRef],
+      ['describe-instances', roleRef],
+      ['read-control-plane-keys', roleRef],
+      ['read-join-token', workerRole],
+      ['read-write-join-token', roleRef],
+    ]);
     expect(policies.find((p) => p.name === 'cluster-autoscaler')!.policy).toBe(autoscalerPolicy('c1'));
-    expect(Object.values(profiles)[0].role).toBe(roleRef);
+    expect(Object.values(profiles).map((p) => p.role).sort()).toEqual([roleRef, workerRole].sort());
   });
 
-  test('the control plane carries that profile; the scaled group none', () => {
-    const profileId = Object.keys(c.resources('aws_iam_instance_profile'))[0];
-    expect(c.resource('aws_instance', 'c1-cp-1').iam_instance_profile).toBe(`\${aws_iam_instance_profile.${profileId}.name}`);
-    for (const template of Object.values(c.resources('aws_launch_template'))) expect(template.iam_instance_profile).toBeUndefined();
+  test("the control plane carries its profile; the scaled group's template the workers'", () => {
+    const { controlPlaneProfile, workerProfile } = iamOf(c);
+    expect(c.resource('aws_instance', 'c1-cp-1').iam_instance_profile).toBe(controlPlaneProfile);
+    const templates = Object.values(c.resources('aws_launch_template'));
+    expect(templates.length).toBe(1);
+    for (const template of templates) expect(template.iam_instance_profile).toEqual({ name: workerProfile });
   });
 });
 

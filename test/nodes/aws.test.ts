@@ -26,7 +26,8 @@ describe('AWS nodes', () => {
     expect(worker.root_block_device).toMatchObject({ encrypted: true, volume_size: 80, volume_type: 'gp3' });
     expect(worker.vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-worker')}.id}`]);
     expect(worker.key_name).toBeUndefined();
-    expect(worker.iam_instance_profile).toBeUndefined();
+    // The workers' profile (it may read the join token only: test/keys/aws-join-token.test.ts).
+    expect(worker.iam_instance_profile).toBe(`\${aws_iam_instance_profile.${logicalId(c.json, 'aws_iam_instance_profile', 'worker-profile')}.name}`);
     expect(c.resource('aws_instance', 'c1-cp-1').vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-control-plane')}.id}`]);
   });
 
@@ -78,10 +79,10 @@ describe('AWS mesh agent source', () => {
     expect(c.resource('aws_s3_bucket', 'mesh-agent-bucket').bucket).toBe(`cast-mesh-${c.cluster.uuid}`);
   });
 
-  test('nodes are created after the archive, its policy and the endpoint; control planes also after their keys, the grant to read them and their profile', () => {
+  test('nodes are created after the archive, its policy and the endpoint; control planes also after their keys, the grants on the keys and the join token, and their profile', () => {
     const dependsOn = (name: string) => (c.resource('aws_instance', name).depends_on as string[]).map((d) => d.split('.')[0]).sort();
     expect(dependsOn('c1-workers-1')).toEqual(['aws_s3_bucket_policy', 'aws_s3_object', 'aws_vpc_endpoint']);
-    expect(dependsOn('c1-cp-1_')).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_s3_bucket_policy', 'aws_s3_object', 'aws_secretsmanager_secret_version', 'aws_vpc_endpoint']);
+    expect(dependsOn('c1-cp-1_')).toEqual(['aws_iam_instance_profile', 'aws_iam_role_policy', 'aws_iam_role_policy', 'aws_s3_bucket_policy', 'aws_s3_object', 'aws_secretsmanager_secret_version', 'aws_vpc_endpoint']);
   });
 });
 

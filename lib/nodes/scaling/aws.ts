@@ -17,7 +17,7 @@
 import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Fn, TerraformProvider, Token } from 'cdktf';
+import { Fn, Lazy, TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
 import { apiServersTag, instanceMetadataOptions } from '../aws';
@@ -124,7 +124,7 @@ function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchT
   // and `name_prefix` are ForceNew in ec2_launch_template.go); the group has no
   // instance_refresh, so running instances keep theirs, and new ones start with it.
   const instanceOnlyTags = { ...tags, ...apiServersTag(spec.apiServers) };
-  return new LaunchTemplate(scope, `${spec.name}-template`, {
+  const template = new LaunchTemplate(scope, `${spec.name}-template`, {
     provider: spec.provider,
     name: spec.name,
     imageId: spec.image,
@@ -146,6 +146,20 @@ function createLaunchTemplate(scope: Construct, spec: ScalingGroupSpec): LaunchT
     ],
     tags: labelMap(spec.labels),
   });
+  if (spec.workerIdentity) {
+    // The workers' instance profile, whose role may read the join token (lib/keys/aws.ts;
+    // docs/decisions/0006), asked for at synth: AWS's first control-plane group may be added after
+    // this one. No block while AWS has no control plane. Adding it is one new template version, as
+    // any change here (createGroup says why no running instance is replaced).
+    const identity = spec.workerIdentity;
+    template.addOverride('iam_instance_profile', Lazy.anyValue({ produce: () => instanceProfileBlock(identity()?.awsInstanceProfile) }));
+  }
+  return template;
+}
+
+/** The launch template's `iam_instance_profile` block naming the profile, or none. */
+function instanceProfileBlock(profileName: string | undefined): unknown {
+  return profileName === undefined ? undefined : { name: profileName };
 }
 
 function createGroup(scope: Construct, spec: ScalingGroupSpec, template: LaunchTemplate): AutoscalingGroup {
@@ -156,6 +170,15 @@ function createGroup(scope: Construct, spec: ScalingGroupSpec, template: LaunchT
     maxSize: spec.maxNodes,
     // No desired_capacity: AWS starts at min_size and the autoscaler owns it from then on.
     vpcZoneIdentifier: [spec.network.subnetId],
+    // A new template version (any change to the template: user data, seeds, the workers' profile)
+    // replaces no running instance. The Auto Scaling API: "When you update the launch template ...
+    // existing Amazon EC2 instances continue to run. When scaling out occurs, Amazon EC2 Auto
+    // Scaling launches instances to match the new settings" (Auto Scaling API Reference,
+    // LaunchTemplate); and the provider starts an instance refresh only when the group has an
+    // `instance_refresh` block (hashicorp/terraform-provider-aws internal/service/autoscaling/group.go,
+    // resourceGroupUpdate: `if v, ok := d.GetOk("instance_refresh"); ok ... startInstanceRefresh`),
+    // which this group never sets. Running instances keep what they launched with; new ones start
+    // with the new version.
     launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
     tag: groupTags(spec),
     lifecycle: { ignoreChanges: ['desired_capacity'] },

@@ -1,5 +1,9 @@
-# The aws backend of cast-control-plane-keys (castmesh/keys.py): read_bundle(env) returns the
-# secret's text, read from Secrets Manager with the role of this instance's instance profile.
+# The aws backend of cast-control-plane-keys (castmesh/keys.py) and cast-join-token
+# (castmesh/join_token.py), with the role of this instance's instance profile:
+#   read_bundle(env)              -> the control-plane key bundle's text (CAST_KEYS_SECRET)
+#   read_join_token(env)          -> the cluster's current join token (CAST_JOIN_TOKEN_SECRET)
+#   write_join_token(env, token)  -> makes `token` the join-token secret's current value
+# (docs/decisions/0003-control-plane-keys-from-the-cloud.md, 0006-join-tokens-from-the-cloud.md).
 #
 #   1. PUT <metadata>/latest/api/token, header X-aws-ec2-metadata-token-ttl-seconds -> a session
 #      token; every later metadata request sends it as X-aws-ec2-metadata-token (IMDSv2, the only
@@ -12,20 +16,37 @@
 #      docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html,
 #      docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html).
 #   3. POST https://secretsmanager.<region>.amazonaws.com/ with X-Amz-Target:
-#      secretsmanager.GetSecretValue, Content-Type: application/x-amz-json-1.1, body
-#      {"SecretId": <arn>} -> {"ARN", "Name", "SecretString", ...} (Secrets Manager API Reference,
-#      GetSecretValue; the AWS JSON 1.1 protocol, smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html),
-#      signed with Signature Version 4 and the temporary credentials' session token in
-#      X-Amz-Security-Token (IAM User Guide, "Create a signed AWS API request",
+#      secretsmanager.<Action>, Content-Type: application/x-amz-json-1.1 and a JSON body (the AWS
+#      JSON 1.1 protocol, smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html), signed with
+#      Signature Version 4 and the temporary credentials' session token in X-Amz-Security-Token
+#      (IAM User Guide, "Create a signed AWS API request",
 #      docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). An error is a 4xx/5xx
 #      with {"__type": "<code>", "message": ...} (or the code in X-Amzn-ErrorType).
+#      - GetSecretValue {"SecretId": <arn>} -> {"ARN", "Name", "SecretString", ...} (Secrets Manager
+#        API Reference, GetSecretValue). A secret with no version yet (the join token before the
+#        first control plane publishes one: Terraform creates it empty) answers
+#        ResourceNotFoundException "Secrets Manager can't find the specified secret value for
+#        staging label: AWSCURRENT" (boto/boto3#2794: "returns ResourceNotFoundException when the
+#        secret exists but is empty").
+#      - PutSecretValue {"SecretId", "SecretString", "ClientRequestToken"} -> a new version, which
+#        takes the label AWSCURRENT when VersionStages is not given ("If you don't include
+#        VersionStages, then Secrets Manager automatically moves the staging label AWSCURRENT to
+#        this version"). ClientRequestToken: "If you generate a raw HTTP request to the Secrets
+#        Manager service endpoint, then you must generate a ClientRequestToken and include it in
+#        the request ... We recommend that you generate a UUID-type value" (Secrets Manager API
+#        Reference, PutSecretValue): a fresh uuid4 per write, so each rotation is a new version.
+#        Versions: "Secrets Manager removes outdated versions when there are more than 100, but it
+#        does not remove versions created less than 24 hours ago", and AWS advises against more
+#        than one PutSecretValue every 10 minutes (same page; Secrets Manager User Guide,
+#        "AWS Secrets Manager quotas"): an hourly rotation makes 24 a day, well inside both.
 #
-# CAST_KEYS_SECRET is the secret's ARN and CAST_KEYS_REGION its region (lib/keys/aws.ts). The
-# process environment may point both services elsewhere (tests): CAST_KEYS_METADATA_URL (default
-# http://169.254.169.254) and CAST_KEYS_API_URL (default https://secretsmanager.<region>.amazonaws.com).
+# CAST_KEYS_SECRET / CAST_JOIN_TOKEN_SECRET are the secrets' ARNs and CAST_KEYS_REGION /
+# CAST_JOIN_TOKEN_REGION their region (lib/keys/aws.ts). The process environment may point both
+# services elsewhere (tests): CAST_KEYS_METADATA_URL (default http://169.254.169.254) and
+# CAST_KEYS_API_URL (default https://secretsmanager.<region>.amazonaws.com).
 # The signature covers the Host header this request carries, which is the host (and port, when not
 # the scheme's default) of the URL actually used, as the SDKs sign a custom endpoint; the
-# credential scope always names CAST_KEYS_REGION and the service `secretsmanager`, whatever the URL.
+# credential scope always names the region and the service `secretsmanager`, whatever the URL.
 import datetime
 import hashlib
 import hmac
@@ -33,41 +54,77 @@ import json
 import os
 import re
 import urllib.parse
+import uuid
 
 from castmesh.keys import Refused, Unavailable, http_request, json_object
 
 METADATA_URL = 'http://169.254.169.254'
-# Seconds the metadata token lives; one fetch needs it for three requests.
+# Seconds the metadata token lives; one call needs it for three requests.
 TOKEN_TTL = 60
 SERVICE = 'secretsmanager'
-TARGET = 'secretsmanager.GetSecretValue'
 CONTENT_TYPE = 'application/x-amz-json-1.1'
 ALGORITHM = 'AWS4-HMAC-SHA256'
 REGION = re.compile(r'^[a-z]{2}(-[a-z]+)+-[0-9]+$')
 SECRET_ARN = re.compile(r'^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$')
+# A bootstrap token as kubeadm makes and checks it: [a-z0-9]{6}.[a-z0-9]{16}
+# (kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/, "Token format").
+JOIN_TOKEN = re.compile(r'^[a-z0-9]{6}\.[a-z0-9]{16}$')
 # What may pass with time: the role's grant or the secret not visible yet (IAM is eventually
 # consistent), a new role's credentials not recognized yet, throttling, the service's own failures
-# (Secrets Manager API Reference, GetSecretValue "Errors" and "Common Errors").
+# (Secrets Manager API Reference, GetSecretValue and PutSecretValue "Errors", and "Common Errors");
+# LimitExceededException (PutSecretValue: the versions quota) passes as versions older than a day go.
 RETRY_CODES = {
     'AccessDeniedException', 'ResourceNotFoundException', 'UnrecognizedClientException', 'ExpiredTokenException',
     'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalServiceError',
-    'InternalFailure', 'ServiceUnavailable',
+    'InternalFailure', 'ServiceUnavailable', 'LimitExceededException',
 }
 
 
 def read_bundle(env):
-    secret = env.get('CAST_KEYS_SECRET', '')
-    region = env.get('CAST_KEYS_REGION', '')
-    match = SECRET_ARN.match(secret)
+    document = call(env, 'CAST_KEYS_SECRET', 'CAST_KEYS_REGION', 'GetSecretValue', {})
+    value = document.get('SecretString')
+    if not isinstance(value, str):
+        raise Refused('GetSecretValue answered without a SecretString (the bundle is stored as a string)')
+    return value
+
+
+def read_join_token(env):
+    """The join token the control planes published last (AWSCURRENT), stripped; Unavailable while there is none."""
+    # The secret exists (Terraform made it) but holds no version until a control plane writes one.
+    document = call(env, 'CAST_JOIN_TOKEN_SECRET', 'CAST_JOIN_TOKEN_REGION', 'GetSecretValue', {}, empty='no join token published yet')
+    value = document.get('SecretString')
+    if not isinstance(value, str):
+        raise Refused('GetSecretValue answered without a SecretString (the join token is stored as a string)')
+    return checked_token(value.strip(), 'the join-token secret')
+
+
+def write_join_token(env, token):
+    """Makes `token` the join-token secret's current value: a new version, labelled AWSCURRENT."""
+    checked_token(token, 'the token to write')
+    call(env, 'CAST_JOIN_TOKEN_SECRET', 'CAST_JOIN_TOKEN_REGION', 'PutSecretValue', {'SecretString': token, 'ClientRequestToken': str(uuid.uuid4())})
+
+
+def checked_token(token, what):
+    if not isinstance(token, str) or not JOIN_TOKEN.fullmatch(token):
+        raise Refused(f'{what} is not a bootstrap token ([a-z0-9]{{6}}.[a-z0-9]{{16}}; {len(token or "")} characters)')
+    return token
+
+
+def call(env, secret_key, region_key, action, fields, empty=None):
+    """One Secrets Manager action on the secret node.env names, with this instance's role: the answer's JSON object.
+    `empty`: what Unavailable says when the secret has no current version yet."""
+    secret = env.get(secret_key, '')
+    region = env.get(region_key, '')
+    match = SECRET_ARN.fullmatch(secret)
     if not match:
-        raise Refused(f'CAST_KEYS_SECRET must be a Secrets Manager secret ARN (got {secret!r})')
-    if not REGION.match(region):
-        raise Refused(f'CAST_KEYS_REGION must be an AWS region such as us-east-1 (got {region!r})')
+        raise Refused(f'{secret_key} must be a Secrets Manager secret ARN (got {secret!r})')
+    if not REGION.fullmatch(region):
+        raise Refused(f'{region_key} must be an AWS region such as us-east-1 (got {region!r})')
     if match.group(1) != region:
-        raise Refused(f'the secret {secret} is in {match.group(1)}, not in CAST_KEYS_REGION {region}')
+        raise Refused(f'the secret {secret} is in {match.group(1)}, not in {region_key} {region}')
     credentials = instance_credentials(os.environ.get('CAST_KEYS_METADATA_URL', METADATA_URL).rstrip('/'))
     url = os.environ.get('CAST_KEYS_API_URL', f'https://secretsmanager.{region}.amazonaws.com').rstrip('/') + '/'
-    return get_secret_value(url, region, secret, credentials)
+    return secrets_manager(url, region, action, {'SecretId': secret, **fields}, credentials, empty)
 
 
 def instance_credentials(base):
@@ -96,24 +153,24 @@ def instance_credentials(base):
     return tuple(fields)
 
 
-def get_secret_value(url, region, secret, credentials):
+def secrets_manager(url, region, action, payload, credentials, empty=None):
     access_key, secret_key, session_token = credentials
-    body = json.dumps({'SecretId': secret}).encode()
+    body = json.dumps(payload).encode()
     parts = urllib.parse.urlsplit(url)
     amz_date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-    headers = {'Content-Type': CONTENT_TYPE, 'Host': parts.netloc, 'X-Amz-Target': TARGET, 'X-Amz-Date': amz_date, 'X-Amz-Security-Token': session_token}
+    headers = {'Content-Type': CONTENT_TYPE, 'Host': parts.netloc, 'X-Amz-Target': f'{SERVICE}.{action}', 'X-Amz-Date': amz_date, 'X-Amz-Security-Token': session_token}
     signed = sign_v4('POST', parts.path or '/', parts.query, headers, body, access_key, secret_key, region, SERVICE)
-    status, response_headers, payload = http_request('POST', url, {**headers, 'Authorization': signed['authorization']}, body)
+    status, response_headers, answer = http_request('POST', url, {**headers, 'Authorization': signed['authorization']}, body)
     if status != 200:
-        code, message = error_of(response_headers, payload)
-        text = f'GetSecretValue: HTTP {status} {code or "(no error code)"}: {message}'
+        code, message = error_of(response_headers, answer)
+        text = f'{action}: HTTP {status} {code or "(no error code)"}: {message}'
+        # "can't find the specified secret value for staging label: AWSCURRENT", not "... the specified secret."
+        if empty and code == 'ResourceNotFoundException' and 'secret value' in str(message):
+            raise Unavailable(f'{empty} ({text})')
         if code in RETRY_CODES or status >= 500 or status == 429:
             raise Unavailable(text)
         raise Refused(text)
-    value = json_object(payload, 'the answer of GetSecretValue').get('SecretString')
-    if not isinstance(value, str):
-        raise Refused('GetSecretValue answered without a SecretString (the bundle is stored as a string)')
-    return value
+    return json_object(answer, f'the answer of {action}')
 
 
 def error_of(headers, payload):
