@@ -2,13 +2,37 @@
  * gcp: the control-plane key store. One Secret Manager secret holds the bundle; one
  * service account, attached to the cluster's GCP control planes (lib/nodes/gcp.ts), may
  * read that secret and no other (docs/decisions/0003-control-plane-keys-from-the-cloud.md),
- * and, for cast-node-gc, the project's Compute Engine instances.
+ * and, for cast-node-gc, the project's Compute Engine instances. A second secret holds the
+ * cluster's current join token (docs/decisions/0006-join-tokens-from-the-cloud.md): the control
+ * planes write and read it, and a second service account, attached to the GCP workers (static
+ * and autoscaled), reads it and nothing else.
  *
  *   google_service_account               <name>-cp-<hex>                    the control planes' identity
+ *   google_service_account               <name>-wk-<hex>                    the workers' identity
  *   google_secret_manager_secret         <name>-control-plane-keys-<hex>    automatic replication
  *   google_secret_manager_secret_version secret_data = the bundle           (state: sensitive)
- *   google_secret_manager_secret_iam_member  roles/secretmanager.secretAccessor on that secret, to that account
+ *   google_secret_manager_secret_iam_member  roles/secretmanager.secretAccessor on that secret, to the control planes
  *   google_project_iam_member            roles/compute.viewer on the project, only for instances (a condition)
+ *   google_secret_manager_secret         <name>-join-token-<hex>            automatic replication, NO version
+ *   google_secret_manager_secret_iam_member  on the join-token secret: secretAccessor and secretVersionManager
+ *                                        to the control planes, secretAccessor to the workers
+ *
+ * The join-token secret is created empty: the founding control plane adds its first version and
+ * every control plane adds one when it rotates the token (castmesh/keys_gcp.py,
+ * write_join_token). A version managed by Terraform would be the wrong value after the first
+ * rotation, and Terraform would put it back (or make a new one) at the next apply. So nothing in
+ * Terraform state holds the token, and the token is never in the synthesized JSON.
+ *
+ * Grants on the join-token secret, each on that one secret (the lowest resource either role can
+ * be granted on; Secret Manager, "Access control with IAM", cloud.google.com/secret-manager/docs/access-control):
+ *   - secretAccessor ("Allows accessing the payload of secrets": secretmanager.versions.access),
+ *     to both accounts: nodes read versions/latest;
+ *   - secretVersionManager ("Allows creating and managing versions of existing secrets":
+ *     secretmanager.versions.add, .destroy, .disable, .enable, .get, .list; same page), to the
+ *     control planes only: a rotation adds a version, lists the enabled ones and destroys all but
+ *     the newest two (every enabled or disabled version is billed per month: Secret Manager
+ *     pricing, cloud.google.com/secret-manager/pricing). It does not include access, hence both.
+ * The workers' account holds nothing else: not the bundle, not Compute Engine.
  *
  * The last is for cast-node-gc (castmesh/inventory_gcp.py), which asks Compute Engine whether a
  * Node's instance still exists (instances.get, which needs compute.instances.get: Compute Engine
@@ -69,8 +93,10 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Id } from '@cdktf/provider-random/lib/id';
+import { Construct } from 'constructs';
+import { JoinTokenSource } from '../core/bootstrap/node-bootstrap-input';
 import { labelMap } from '../core/cluster-labels';
-import { KeyStoreBuilder } from './key-store-spec';
+import { JoinTokenStore, KeyStoreBuilder, KeyStoreSpec } from './key-store-spec';
 
 /**
  * Reads a secret's payload (secretmanager.versions.access) and nothing more; the lowest
@@ -78,6 +104,13 @@ import { KeyStoreBuilder } from './key-store-spec';
  * cloud.google.com/secret-manager/docs/access-control).
  */
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
+
+/**
+ * Adds, lists and destroys a secret's versions (secretmanager.versions.add, .list, .destroy,
+ * and .get, .enable, .disable), without reading their payload; grantable on one secret (Secret
+ * Manager, "Access control with IAM"). The control planes' rotation of the join token.
+ */
+export const SECRET_VERSION_MANAGER_ROLE = 'roles/secretmanager.secretVersionManager';
 
 /** Read-only Compute Engine access; with INSTANCES_ONLY, cast-node-gc's compute.instances.get (see the file's header). */
 export const COMPUTE_VIEWER_ROLE = 'roles/compute.viewer';
@@ -87,7 +120,8 @@ export const INSTANCES_ONLY = 'resource.type == "compute.googleapis.com/Instance
 
 // A service account id is 6-30 characters, [a-z]([-a-z0-9]*[a-z0-9]) (hashicorp/google 6.50.0
 // google_service_account.account_id, ValidateRFC1035Name(6, 30)): up to 15 characters of the
-// cluster name (which starts with a letter), "-cp-" and the 8 hex digits: 13 to 27 characters.
+// cluster name (which starts with a letter), "-cp-" (control planes) or "-wk-" (workers) and the
+// 8 hex digits: 13 to 27 characters.
 const ACCOUNT_NAME_PART = 15;
 
 export const buildKeyStore: KeyStoreBuilder = (scope, spec) => {
@@ -143,6 +177,8 @@ export const buildKeyStore: KeyStoreBuilder = (scope, spec) => {
     },
   });
 
+  const joinToken = buildJoinTokenStore(scope, spec, { namePart, suffix, controlPlanes: account });
+
   return {
     source: {
       store: 'gcp-secret-manager',
@@ -154,6 +190,52 @@ export const buildKeyStore: KeyStoreBuilder = (scope, spec) => {
       secretVersion: `${secret.name}/versions/latest`,
     },
     identity: { gcpServiceAccountEmail: account.email },
-    dependencies: [version, grant],
+    // A control plane writes the join token right after it founds the cluster: it is created
+    // after its grants on that secret as well (IAM may still take a while to apply them; the
+    // writer retries a 403).
+    dependencies: [version, grant, ...joinToken.grants],
+    joinToken: joinToken.store,
   };
 };
+
+/**
+ * The join-token secret (created with no version), the workers' service account, and the grants
+ * on that secret (the file's header says which and why).
+ */
+function buildJoinTokenStore(
+  scope: Construct,
+  spec: KeyStoreSpec,
+  names: { namePart: string; suffix: string; controlPlanes: ServiceAccount },
+): { store: JoinTokenStore; grants: SecretManagerSecretIamMember[] } {
+  const workers = new ServiceAccount(scope, 'workers', {
+    provider: spec.provider,
+    accountId: `${names.namePart}-wk-${names.suffix}`,
+    displayName: `${spec.clusterName} workers`,
+    description: `Workers of the cast cluster ${spec.clusterName} (${spec.clusterUuid}): read the cluster's join token from Secret Manager.`,
+  });
+
+  // No google_secret_manager_secret_version: the control planes write every version.
+  const secret = new SecretManagerSecret(scope, 'join-token', {
+    provider: spec.provider,
+    secretId: `${spec.clusterName}-join-token-${names.suffix}`,
+    // As the bundle's: the token is small and nodes in any region read it.
+    replication: { auto: {} },
+    labels: labelMap(spec.labels),
+  });
+
+  const grant = (id: string, role: string, member: string) =>
+    new SecretManagerSecretIamMember(scope, id, { provider: spec.provider, project: secret.project, secretId: secret.secretId, role, member });
+  const controlPlaneGrants = [
+    grant('control-planes-join-token-read', SECRET_ACCESSOR_ROLE, names.controlPlanes.member),
+    grant('control-planes-join-token-write', SECRET_VERSION_MANAGER_ROLE, names.controlPlanes.member),
+  ];
+  // Workers do not wait for theirs: a booting worker retries a 403 (castmesh/keys_gcp.py).
+  grant('workers-join-token-read', SECRET_ACCESSOR_ROLE, workers.member);
+
+  // `latest`, as for the bundle: the newest version, whichever control plane wrote it.
+  const latest: JoinTokenSource = { store: 'gcp-secret-manager', secretVersion: `${secret.name}/versions/latest` };
+  return {
+    store: { controlPlane: latest, worker: latest, workerIdentity: { gcpServiceAccountEmail: workers.email } },
+    grants: controlPlaneGrants,
+  };
+}

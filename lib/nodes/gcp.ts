@@ -9,10 +9,12 @@
  * (test/terraform/stand-in/replace-rules/google.ts): a new seed list is an in-place update.
  *
  * Control planes run as the cluster's control-plane service account (their key store's
- * identity, lib/keys/gcp.ts); workers run with none.
+ * identity, lib/keys/gcp.ts); workers, once the cluster has a GCP control plane, as the workers'
+ * one (the key store's workerIdentity), which reads the join token and nothing else.
  */
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance, ComputeInstanceConfig } from '@cdktf/provider-google/lib/compute-instance';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
 import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
@@ -23,6 +25,12 @@ const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.address);
+  if (spec.controlPlaneIdentity?.gcpServiceAccountEmail === undefined && spec.workerIdentity !== undefined) {
+    // Asked for at synth: the cloud's first control-plane group (and with it the key store) may be
+    // added after this group. Nothing is written while the cluster has no GCP control plane.
+    const identity = spec.workerIdentity;
+    instance.addOverride('service_account', Lazy.anyValue({ produce: () => serviceAccountBlock(identity()?.gcpServiceAccountEmail) }));
+  }
   return {
     publicAddress: address.address,
     privateAddress: instance.networkInterface.get(0).networkIp,
@@ -69,15 +77,16 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     scheduling: spec.spot
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
-    ...controlPlaneServiceAccount(spec),
+    ...nodeServiceAccount(spec),
     dependsOn: spec.dependsOn,
   });
 }
 
 /**
  * Control planes run as the cluster's control-plane service account, which may read their
- * keys' secret and nothing else (lib/keys/gcp.ts); workers run with no service account, as
- * they call no Google API (GCP groups scale with the MIG's own autoscaler).
+ * keys' secret and write the join token (lib/keys/gcp.ts); workers run as the workers' account,
+ * which may read the join token and nothing else (buildNode adds it, lazily). Neither calls
+ * any other Google API (GCP groups scale with the MIG's own autoscaler).
  *
  * Scope `cloud-platform` and narrow IAM roles: "As a best practice, grant the cloud-platform
  * access scope on your VM instance. Then, to restrict resource access, grant only the required
@@ -86,20 +95,34 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
  * Manager requires that scope on Compute Engine ("Access control with IAM",
  * cloud.google.com/secret-manager/docs/access-control).
  *
- * An existing control plane is never stopped for it. Changing `service_account` on a running
+ * An existing node is never stopped for it. Changing `service_account` on a running
  * instance needs a stop: hashicorp/google 6.50.0 resource_compute_instance.go:2703 counts it
  * in needToStopInstanceBeforeUpdating and, without allow_stopping_for_update, fails the apply
  * ("Changing the machine_type, ... service_account ... on a started instance requires stopping
- * it", :2749); with allow_stopping_for_update every control plane would stop in the same
- * apply. So `service_account` is in ignore_changes: a control plane created before the key
- * store keeps running without the account, which it does not need (it read its keys from its
- * user-data at its first boot, and bootstrap-node.sh runs once per instance, from cloud-init's
- * runcmd); a new or replaced one is created with it (ignore_changes leaves creation alone). To
- * attach it to an old one, replace that one, one at a time (docs/lifecycle.md).
- * allow_stopping_for_update stays unset, so no other change stops a control plane either.
+ * it", :2749); the provider's documentation says the same of `service_account`: "allow_stopping_for_update
+ * must be set to true or your instance must have a desired_status of TERMINATED in order to update
+ * this field" (registry.terraform.io/providers/hashicorp/google, google_compute_instance). With
+ * allow_stopping_for_update every such node would stop in the same apply. So `service_account` is
+ * in ignore_changes, for control planes and workers alike: a node created before the key store
+ * keeps running without the account, which it does not need (a control plane read its keys, and
+ * any node its join token, at its first boot; bootstrap-node.sh runs once per instance, from
+ * cloud-init's runcmd); a new or replaced one is created with it (ignore_changes leaves creation
+ * alone). To attach it to an old one, replace that one, one at a time (docs/lifecycle.md).
+ * allow_stopping_for_update stays unset, so no other change stops a node either.
  */
-function controlPlaneServiceAccount(spec: NodeSpec): Pick<ComputeInstanceConfig, 'serviceAccount' | 'lifecycle'> {
+function nodeServiceAccount(spec: NodeSpec): Pick<ComputeInstanceConfig, 'serviceAccount' | 'lifecycle'> {
   const email = spec.controlPlaneIdentity?.gcpServiceAccountEmail;
-  if (email === undefined) return {};
-  return { serviceAccount: { email, scopes: ['cloud-platform'] }, lifecycle: { ignoreChanges: ['service_account'] } };
+  if (email !== undefined) return { serviceAccount: serviceAccountBlock(email), lifecycle: { ignoreChanges: ['service_account'] } };
+  // A worker's account is added by buildNode (lazily); ignore_changes holds from its first synth on.
+  return spec.workerIdentity !== undefined ? { lifecycle: { ignoreChanges: ['service_account'] } } : {};
+}
+
+/**
+ * The `service_account` block of an instance or instance template running as `email`, as
+ * Terraform JSON; undefined (no block) without an account.
+ */
+export function serviceAccountBlock(email: string): { email: string; scopes: string[] };
+export function serviceAccountBlock(email: string | undefined): { email: string; scopes: string[] } | undefined;
+export function serviceAccountBlock(email: string | undefined): { email: string; scopes: string[] } | undefined {
+  return email === undefined ? undefined : { email, scopes: ['cloud-platform'] };
 }

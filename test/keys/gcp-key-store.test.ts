@@ -1,8 +1,9 @@
 /**
  * The GCP control-plane key store as a cluster synthesizes it (lib/keys/gcp.ts) and the GCP
  * node builder's side of it (lib/nodes/gcp.ts): one secret holding the bundle, one service
- * account that may read it and nothing else, attached to the control planes only, and no
- * private key left in what a GCP control plane exposes (its metadata, user-data included).
+ * account that may read it (and, beside it, write the join token: test/keys/gcp-join-token.test.ts),
+ * attached to the control planes only, and no private key left in what a GCP control plane
+ * exposes (its metadata, user-data included).
  */
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
@@ -43,8 +44,9 @@ describe('GCP control-plane key store', () => {
     expect(c.resources('random_id')[suffix]).toMatchObject({ byte_length: 4 });
   });
 
-  test('the IAM member grants the account secretAccessor on that one secret; its one other grant is cast-node-gc\'s', () => {
-    expect(c.resources('google_secret_manager_secret_iam_member')).toEqual({
+  test('the IAM member grants the account secretAccessor on the bundle\'s secret, the only grant on it; its other grants are the join token\'s and cast-node-gc\'s', () => {
+    const onBundle = Object.entries(c.resources('google_secret_manager_secret_iam_member')).filter(([, g]) => g.secret_id === ref('google_secret_manager_secret', secret, 'secret_id'));
+    expect(Object.fromEntries(onBundle)).toEqual({
       [grant]: {
         provider: 'google.c1_gcp',
         project: ref('google_secret_manager_secret', secret, 'project'),
@@ -55,14 +57,25 @@ describe('GCP control-plane key store', () => {
     });
     expect(SECRET_ACCESSOR_ROLE).toBe('roles/secretmanager.secretAccessor');
     // No project-wide grant on secrets reaches the account (it would read every secret in the
-    // project). Its one other IAM resource is cast-node-gc's Compute Viewer on instances only
+    // project). Its other IAM resources: read and write the join token, on that secret
+    // (test/keys/gcp-join-token.test.ts), and cast-node-gc's Compute Viewer on instances only
     // (test/node-gc/gcp-grant.test.ts), which holds no secretmanager permission.
     const email = ref('google_service_account', account, 'email');
     const member = ref('google_service_account', account, 'member');
     const elsewhere = Object.entries(c.json.resource)
-      .filter(([type]) => type.includes('iam') && type !== 'google_secret_manager_secret_iam_member')
-      .flatMap(([type, named]) => Object.keys(named).filter((id) => JSON.stringify(named[id]).includes(member) || JSON.stringify(named[id]).includes(email)).map((id) => `${type}.${id}`));
-    expect(elsewhere).toEqual([`google_project_iam_member.${logicalId(c.json, 'google_project_iam_member', 'control-planes-inventory')}`]);
+      .filter(([type]) => type.includes('iam'))
+      .flatMap(([type, named]) => Object.keys(named).filter((id) => id !== grant && (JSON.stringify(named[id]).includes(member) || JSON.stringify(named[id]).includes(email))).map((id) => `${type}.${id}`))
+      .sort();
+    const joinToken = ref('google_secret_manager_secret', logicalId(c.json, 'google_secret_manager_secret', 'join-token'), 'secret_id');
+    expect(elsewhere).toEqual(
+      [
+        `google_project_iam_member.${logicalId(c.json, 'google_project_iam_member', 'control-planes-inventory')}`,
+        ...['control-planes-join-token-read', 'control-planes-join-token-write'].map((id) => `google_secret_manager_secret_iam_member.${logicalId(c.json, 'google_secret_manager_secret_iam_member', id)}`),
+      ].sort(),
+    );
+    for (const id of ['control-planes-join-token-read', 'control-planes-join-token-write']) {
+      expect(c.resources('google_secret_manager_secret_iam_member')[logicalId(c.json, 'google_secret_manager_secret_iam_member', id)].secret_id).toBe(joinToken);
+    }
     expect(c.resources('google_project_iam_member')[logicalId(c.json, 'google_project_iam_member', 'control-planes-inventory')]).toMatchObject({ role: 'roles/compute.viewer', condition: { expression: 'resource.type == "compute.googleapis.com/Instance"' } });
   });
 
@@ -73,9 +86,9 @@ describe('GCP control-plane key store', () => {
     expect(controlPlane.depends_on).toEqual(expect.arrayContaining([`google_secret_manager_secret_version.${version}`, `google_secret_manager_secret_iam_member.${grant}`]));
   });
 
-  test('workers run with no service account and do not wait for the key store', () => {
-    expect(worker.service_account).toBeUndefined();
-    expect(worker.lifecycle).toBeUndefined();
+  test('workers run as the workers\' account, not the control planes\', and do not wait for the key store', () => {
+    expect(worker.service_account).toEqual({ email: ref('google_service_account', logicalId(c.json, 'google_service_account', '_workers_'), 'email'), scopes: ['cloud-platform'] });
+    expect(JSON.stringify(worker)).not.toContain(account);
     expect(JSON.stringify(worker.depends_on ?? [])).not.toContain('secret_manager');
   });
 
@@ -88,13 +101,13 @@ describe('GCP control-plane key store', () => {
     expect(c.userData(worker.metadata['user-data'])).toContain("CAST_KEYS_STORE=''");
   });
 
-  test('no GCP VM reaches a private key through its metadata (the bootstrap token secret aside, a known exposure)', () => {
-    const findings = findReachableSecrets(c.json).filter((f) => !/random_password\.[^.]*bootstrap-token-secret[^.]*\.result$/.test(f.secret));
-    expect(findings.map(formatReach)).toEqual([]);
-    // The check looks at both VMs (not vacuous).
-    expect(findReachableSecrets(c.json).map((f) => f.address).sort()).toEqual(
-      [`google_compute_instance.${logicalId(c.json, 'google_compute_instance', 'c1-cp-1_')}`, `google_compute_instance.${logicalId(c.json, 'google_compute_instance', 'c1-workers-1_')}`].sort(),
-    );
+  test('no GCP VM reaches a secret through its metadata: the keys are in the store, and so is the join token', () => {
+    expect(findReachableSecrets(c.json).map(formatReach)).toEqual([]);
+    // The check looks at GCP VMs (not vacuous): a GCP worker in a cluster with no GCP control
+    // plane still carries the static bootstrap token, and the check finds it.
+    const noStore = synthCluster([Cloud.DIGITALOCEAN, Cloud.GCP], { cp: { cloud: Cloud.DIGITALOCEAN, role: NodeRole.CONTROL_PLANE }, workers: { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 1 } });
+    const gcpWorker = `google_compute_instance.${logicalId(noStore.json, 'google_compute_instance', 'c1-workers-1_')}`;
+    expect(findReachableSecrets(noStore.json).filter((f) => f.address === gcpWorker).map((f) => f.secret)).toEqual([expect.stringMatching(/random_password\.[^.]*bootstrap-token-secret[^.]*\.result$/)]);
   });
 
   test('the stack conforms to the vendored provider schemas', () => {
@@ -138,12 +151,14 @@ describe('GCP key store in a multi-cloud cluster', () => {
       more: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE, count: 2 },
       az: { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE },
     });
-    expect(Object.keys(c.resources('google_secret_manager_secret'))).toHaveLength(1);
-    expect(Object.keys(c.resources('google_service_account')).filter((id) => id.includes('control-plane-keys'))).toHaveLength(1);
+    // One store: the bundle's secret and the join token's.
+    expect(Object.values(c.resources('google_secret_manager_secret')).map((x) => String(x.secret_id).replace(/\$\{[^}]+\}/, '<hex>')).sort()).toEqual(['c1-control-plane-keys-<hex>', 'c1-join-token-<hex>']);
+    // One control planes' account (and one workers' account, which no control plane carries).
+    expect(Object.values(c.resources('google_service_account')).map((a) => String(a.account_id).replace(/\$\{[^}]+\}/, '<hex>')).sort()).toEqual(['c1-cp-<hex>', 'c1-wk-<hex>']);
     const instances = Object.values(c.resources('google_compute_instance'));
     expect(instances).toHaveLength(3);
     const emails = new Set(instances.map((i) => i.service_account?.email));
-    expect([...emails]).toEqual([ref('google_service_account', logicalId(c.json, 'google_service_account', 'control-plane-keys'), 'email')]);
+    expect([...emails]).toEqual([ref('google_service_account', logicalId(c.json, 'google_service_account', 'control-planes'), 'email')]);
     expect(JSON.stringify(c.resources('azurerm_linux_virtual_machine'))).not.toContain('google_service_account');
   });
 });

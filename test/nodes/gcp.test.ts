@@ -18,13 +18,14 @@ describe('GCP nodes', () => {
     expect(c.userData(worker.metadata['user-data'])).toContain(`\${google_compute_address.${address}.address}`);
   });
 
-  test('role network tag, labels with the cluster UUID, shielded VM, no service account', () => {
+  test('role network tag, labels with the cluster UUID, shielded VM, the workers\' service account', () => {
     const worker = c.resource('google_compute_instance', 'c1-workers-1_');
     expect(worker.tags).toEqual(['c1-worker']);
     expect(c.resource('google_compute_instance', 'c1-cp-1_').tags).toEqual(['c1-control-plane']);
     expect(worker.labels['cast-cluster-uuid']).toBe(c.cluster.uuid);
     expect(worker.shielded_instance_config).toEqual({ enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true });
-    expect(worker.service_account).toBeUndefined();
+    // The key store's workers' account, which reads the join token (test/keys/gcp-join-token.test.ts).
+    expect(worker.service_account).toEqual({ email: `\${google_service_account.${logicalId(c.json, 'google_service_account', '_workers_')}.email}`, scopes: ['cloud-platform'] });
     expect(worker.boot_disk.initialize_params.image).toBe('ubuntu-os-cloud/ubuntu-2404-lts-amd64');
   });
 

@@ -15,9 +15,10 @@
 import { ComputeAutoscaler } from '@cdktf/provider-google/lib/compute-autoscaler';
 import { ComputeInstanceGroupManager } from '@cdktf/provider-google/lib/compute-instance-group-manager';
 import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../../core/cluster-labels';
-import { instanceMetadata } from '../gcp';
+import { instanceMetadata, serviceAccountBlock } from '../gcp';
 import { resourceAddress } from '../node-spec';
 import { AutoscalerGrantSpec, AutoscalerIdentity, ScalingGroupAttachment, ScalingGroupSpec } from './scaling-spec';
 
@@ -45,6 +46,12 @@ const INITIALIZATION_PERIOD_SECONDS = 300;
  * Engine's default, which the provider only reads back). OPPORTUNISTIC: running VMs stay
  * (as on AWS, whose groups have no instance refresh, and Azure, whose scale sets upgrade
  * manually), new ones start from the new template; `update_policy` changes in place.
+ *
+ * The workers' service account is in the template too (ScalingGroupSpec.workerIdentity), and
+ * `service_account` is ForceNew on google_compute_instance_template (hashicorp/google 6.50.0,
+ * test/terraform/stand-in/replace-rules/google.ts): it appears once the cluster has a GCP control
+ * plane, which makes a new template, and the group keeps its running VMs for the same reason.
+ * They joined the cluster already and need no join token; the group's new VMs boot with the account.
  */
 const KEEP_RUNNING_VMS = { type: 'OPPORTUNISTIC', minimalAction: 'REPLACE' } as const;
 
@@ -70,7 +77,7 @@ function createTemplate(scope: Construct, spec: ScalingGroupSpec): ComputeInstan
   if (namePrefix.length > MAX_TEMPLATE_PREFIX_LENGTH) {
     throw new Error(`${scope.node.path}: scaling group name must be at most ${MAX_TEMPLATE_PREFIX_LENGTH - 1} characters on GCP (got "${spec.name}", ${spec.name.length}). Use a shorter group id or cluster name.`);
   }
-  return new ComputeInstanceTemplate(scope, `${spec.name}-template`, {
+  const template = new ComputeInstanceTemplate(scope, `${spec.name}-template`, {
     provider: spec.provider,
     // Templates are immutable: each change makes a new one, created before the old one goes.
     namePrefix,
@@ -92,8 +99,16 @@ function createTemplate(scope: Construct, spec: ScalingGroupSpec): ComputeInstan
     scheduling: spec.spot
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
-    // No service account: the nodes call no Google API.
+    // The workers' service account, added below once the cluster has a GCP control plane.
   });
+  const identity = spec.workerIdentity;
+  if (identity !== undefined) {
+    // Asked for at synth (the cloud's first control-plane group may come after this group); no
+    // block while there is no account. The instances read the join token with it and call no
+    // other Google API; scope as on a static node (lib/nodes/gcp.ts, nodeServiceAccount).
+    template.addOverride('service_account', Lazy.anyValue({ produce: () => serviceAccountBlock(identity()?.gcpServiceAccountEmail) }));
+  }
+  return template;
 }
 
 function createGroup(scope: Construct, spec: ScalingGroupSpec, template: ComputeInstanceTemplate): ComputeInstanceGroupManager {
@@ -106,7 +121,8 @@ function createGroup(scope: Construct, spec: ScalingGroupSpec, template: Compute
     version: [{ instanceTemplate: template.selfLinkUnique }],
     // The provider defaults an unset target_size to 0; start at min and let the MIG's autoscaler own it.
     targetSize: spec.minNodes,
-    updatePolicy: spec.apiServers === undefined ? undefined : KEEP_RUNNING_VMS,
+    // Whatever may change the template from outside the group (the seeds, the workers' account).
+    updatePolicy: spec.apiServers === undefined && spec.workerIdentity === undefined ? undefined : KEEP_RUNNING_VMS,
     lifecycle: { ignoreChanges: ['target_size'] },
     dependsOn: spec.dependsOn,
   });
