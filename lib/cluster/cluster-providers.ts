@@ -27,7 +27,13 @@ export function configureProvider(cluster: CastCluster, cloud: Cloud, props: Cas
       return provider;
     }
     case Cloud.AZURE:
-      return new AzurermProvider(cluster, 'provider-azure', { alias, features: [{}] });
+      // No rolling of scale-set instances inside an apply: with the provider's default
+      // (roll_instances_when_required = true) a change of a scale set's model (custom_data, image,
+      // size) makes Terraform update and reimage every running instance, one after another, in
+      // that apply (azurerm 4.x internal/features/defaults.go; virtual_machine_scale_set_update.go).
+      // With upgrade_mode Manual and this off, running instances keep their model and new ones
+      // get the new one (docs/lifecycle.md, "Autoscaled groups").
+      return new AzurermProvider(cluster, 'provider-azure', { alias, features: [{ virtualMachineScaleSet: [{ rollInstancesWhenRequired: false }] }] });
     case Cloud.DIGITALOCEAN:
       return new DigitaloceanProvider(cluster, 'provider-digitalocean', { alias });
   }

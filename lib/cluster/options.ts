@@ -93,7 +93,12 @@ export interface CloudProviders {
   readonly aws?: AwsProvider;
   /** @default - an aliased GoogleProvider in the Cast region's GCP region, with default_labels */
   readonly gcp?: GoogleProvider;
-  /** @default - an aliased AzurermProvider (subscription from ARM_SUBSCRIPTION_ID) */
+  /**
+   * Set `features: [{ virtualMachineScaleSet: [{ rollInstancesWhenRequired: false }] }]` on it,
+   * as the cluster's own provider does: with the provider's default, a change of an autoscaled
+   * Azure group's template reimages every running instance of the group in that apply.
+   * @default - an aliased AzurermProvider (subscription from ARM_SUBSCRIPTION_ID), scale-set instances never rolled by an apply
+   */
   readonly azure?: AzurermProvider;
   /** @default - an aliased DigitaloceanProvider (token from DIGITALOCEAN_TOKEN) */
   readonly digitalocean?: DigitaloceanProvider;

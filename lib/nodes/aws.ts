@@ -73,8 +73,8 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     vpcSecurityGroupIds: [spec.network.roleFirewall[spec.role]],
     // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
     userDataBase64: Fn.base64gzip(spec.userData(publicAddress)),
-    // A running control plane keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle(spec.role, 'user_data_base64'),
+    // A running node keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle('user_data_base64'),
     // Pod traffic is routed through nodes, so packets to and from pod addresses must pass.
     sourceDestCheck: false,
     metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),

@@ -124,8 +124,8 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     // (learn.microsoft.com, VirtualMachineOSProfile.CustomData), and cloud-init
     // uncompresses gzip user-data by itself (cloud-init docs, "User-Data Formats").
     customData: Fn.base64gzip(spec.userData(publicAddress)),
-    // A running control plane keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle(spec.role, 'custom_data'),
+    // A running node keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle('custom_data'),
     priority: spec.spot ? 'Spot' : 'Regular',
     evictionPolicy: spec.spot ? 'Delete' : undefined,
     // -1: pay up to the on-demand price, never evicted for price.

@@ -73,8 +73,8 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     // The role tag puts the droplet behind its role's firewall.
     tags: dropletTags([spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`], spec.apiServers),
     userData: spec.userData(publicAddress),
-    // A running control plane keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle(spec.role, 'user_data'),
+    // A running node keeps the user data it was created with (userDataLifecycle).
+    lifecycle: userDataLifecycle('user_data'),
     monitoring: true,
     dependsOn: spec.dependsOn,
   });

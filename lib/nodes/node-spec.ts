@@ -66,16 +66,18 @@ export { API_SERVERS_KEY, MAX_API_SERVER_SEEDS } from '../core/api-seeds';
 
 /**
  * The lifecycle of a static node's VM as to its user data, given the attribute that holds it.
- * A control plane reads its user data once, at its first boot; after that a change to it
- * (a new library version, a Kubernetes version, an autoscaling policy) would only restart
- * every AWS control plane (a stop and start) or replace every Azure and DigitalOcean one in
- * the same apply: etcd would lose its quorum, or every member at once, and the new VMs would
- * found an empty cluster. So a running control plane keeps the user data it was created with;
- * a new or replaced one gets the current user data. Workers keep today's behaviour
- * (docs/lifecycle.md, "A node's user data").
+ * A node reads its user data once, at its first boot; after that a change to it (a new
+ * library version, a Kubernetes version, an autoscaling policy, a join-token store appearing
+ * or going) would only restart every AWS node of the cluster (a stop and start) or replace
+ * every Azure and DigitalOcean one in the same apply: for control planes etcd would lose its
+ * quorum, or every member at once, and the new VMs would found an empty cluster; for workers
+ * every workload would move at once. So a running node keeps the user data it was created
+ * with; a new or replaced one gets the current user data, and replacing nodes one per apply
+ * rolls a change out (docs/lifecycle.md, "A node's user data"). GCP needs none: its user data
+ * is a metadata key, changed in place without a restart.
  */
-export function userDataLifecycle(role: NodeRole, attribute: string): { ignoreChanges: string[] } | undefined {
-  return role === NodeRole.CONTROL_PLANE ? { ignoreChanges: [attribute] } : undefined;
+export function userDataLifecycle(attribute: string): { ignoreChanges: string[] } {
+  return { ignoreChanges: [attribute] };
 }
 
 /** What the cluster learns about a built node, as Terraform references. */

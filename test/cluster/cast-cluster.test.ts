@@ -37,7 +37,8 @@ describe('CastCluster', () => {
     const labels = { 'cast-cluster-name': 'prod', 'cast-cluster-uuid': cluster.uuid, team: 'platform' };
     expect(json.provider.aws).toEqual([{ alias: 'prod_aws', region: 'us-east-1', default_tags: [{ tags: labels }] }]);
     expect(json.provider.google).toEqual([{ alias: 'prod_gcp', region: 'us-east4', zone: 'us-east4-a', default_labels: labels }]);
-    expect(json.provider.azurerm).toEqual([{ alias: 'prod_azure', features: [{}] }]);
+    // Scale-set instances are never rolled by an apply (a model change reimages none of them).
+    expect(json.provider.azurerm).toEqual([{ alias: 'prod_azure', features: [{ virtual_machine_scale_set: [{ roll_instances_when_required: false }] }] }]);
     expect(json.provider.digitalocean).toEqual([{ alias: 'prod_digitalocean' }]);
     const providers = new Set(Object.values(json.resource).flatMap((byName) => Object.values(byName as Record<string, { provider: string }>).map((r) => r.provider)));
     expect([...providers].sort()).toEqual(['aws.prod_aws', 'azurerm.prod_azure', 'digitalocean.prod_digitalocean', 'google.prod_gcp']);

@@ -12,13 +12,14 @@ import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 
 /** The warnings a real synth records for a cluster with one control-plane group per entry of `controlPlanes`. */
-function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClusterProps> = {}): string[] {
+function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClusterProps> = {}, workersCloud?: Cloud): string[] {
   const app = Testing.app();
   try {
     const stack = new TerraformStack(app, 'stack');
     const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [...ALL_CLOUDS], ...props });
     controlPlanes.forEach(([cloud, count], i) => cluster.addNodeGroup(`cp-${i}`, { cloud, role: NodeRole.CONTROL_PLANE, count }));
-    cluster.addNodeGroup('workers', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 3 });
+    // Beside the first control plane: workers there read their join token from its cloud's store.
+    cluster.addNodeGroup('workers', { cloud: workersCloud ?? controlPlanes[0][0], role: NodeRole.WORKER, count: 3 });
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'manifest.json'), 'utf8'));
     const annotations: { constructPath: string; level: string; message: string }[] = manifest.stacks.stack.annotations;
@@ -31,11 +32,17 @@ function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClus
 }
 
 describe('synth warnings: a trade-off the user may choose, not an error', () => {
+  test('workers on a cloud without a join-token store (DigitalOcean; Azure without a control plane there): one warning naming them', () => {
+    const warnings = synthWarnings([[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]], {}, Cloud.DIGITALOCEAN);
+    expect(warnings).toEqual([expect.stringMatching(/^stack\/prod: node groups stack\/prod\/workers join with the cluster's static token.*\(DigitalOcean gives its VMs no identity to read a secret store with\)/)]);
+    expect(synthWarnings([[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AWS, 1]], {}, Cloud.AZURE)).toEqual(expect.arrayContaining([expect.stringMatching(/^stack\/prod: node groups stack\/prod\/workers join .*Add a control-plane group on Azure so its nodes read a 24-hour token/)]));
+  });
+
   test.each<[string, [Cloud, number][], string[]]>([
     ['three control planes on three clouds: none', [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]], []],
     ['five on three clouds: none', [[Cloud.AWS, 2], [Cloud.GCP, 2], [Cloud.AZURE, 1]], []],
     // DigitalOcean has no instance identity: its control planes carry the keys in user-data.
-    ['five on four clouds: the DigitalOcean control plane holds the keys in its user-data', [[Cloud.AWS, 2], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], ["stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 5 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."]],
+    ['five on four clouds: the DigitalOcean control plane holds the keys in its user-data', [[Cloud.AWS, 2], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], ["stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 5 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.", "stack/prod: node groups stack/prod/cp-3 join with the cluster's static token, which is in their user-data and does not expire while any of them exists (DigitalOcean gives its VMs no identity to read a secret store with): anyone who can read those VMs' user-data can join machines to the cluster (docs/security.md, \"Join tokens\"). Accept the exposure, or run these groups on AWS, GCP or Azure beside a control plane there."]],
     ['one control plane', [[Cloud.GCP, 1]], ['stack/prod: control-plane count should be at least 3 (got 1): no etcd quorum survives losing one. Add control-plane nodes until there are 3.']],
     [
       'three on one cloud',
@@ -52,7 +59,7 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
     [
       'four on four clouds',
       [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]],
-      ['stack/prod: control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.', "stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."],
+      ['stack/prod: control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.', "stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.", "stack/prod: node groups stack/prod/cp-3 join with the cluster's static token, which is in their user-data and does not expire while any of them exists (DigitalOcean gives its VMs no identity to read a secret store with): anyone who can read those VMs' user-data can join machines to the cluster (docs/security.md, \"Join tokens\"). Accept the exposure, or run these groups on AWS, GCP or Azure beside a control plane there."],
     ],
   ])('%s', (_name, controlPlanes, warnings) => {
     expect(synthWarnings(controlPlanes)).toEqual(warnings);
@@ -61,6 +68,7 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
   test('etcd timers shorter than the worst round trip between the control planes\' clouds (Azure to DigitalOcean in us-east, 17 ms)', () => {
     expect(synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.DIGITALOCEAN, 1]], { etcd: { heartbeatIntervalMs: 10 } })).toEqual([
       "stack/prod: control planes should run where their cloud can hand them the CA keys (got 1 of 3 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.",
+      expect.stringMatching(/^stack\/prod: node groups stack\/prod\/cp-2 join with the cluster's static token/),
       'stack/prod: etcd.heartbeatIntervalMs should be at least the worst round trip between control planes, 17 ms (got 10): followers miss heartbeats and call elections. Raise it or leave it unset.',
       'stack/prod: etcd.electionTimeoutMs should be at least 10 round trips, 170 ms (got 100): network jitter then starts needless elections. Raise it or leave it unset.',
     ]);

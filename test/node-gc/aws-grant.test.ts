@@ -37,7 +37,7 @@ describe('AWS: the control planes may describe instances', () => {
 
   test('a control plane does not wait for it', () => {
     const policyDependencies = s.store.dependencies.filter((d): d is IamRolePolicy => d instanceof IamRolePolicy);
-    expect(policyDependencies.map((p) => p.nameInput)).toEqual(['read-control-plane-keys']);
+    expect(policyDependencies.map((p) => p.nameInput)).toEqual(['read-control-plane-keys', 'read-write-join-token']);
   });
 
   test('the stack conforms to the provider schemas', () => {

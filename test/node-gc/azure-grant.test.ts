@@ -14,7 +14,7 @@ describe('Azure inventory grant', () => {
     cp: { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE, count: 2 },
     pool: { cloud: Cloud.AZURE, role: NodeRole.WORKER, autoscaling: { maxNodes: 3 } },
   });
-  const identity = logicalId(c.json, 'azurerm_user_assigned_identity', 'control-plane-keys');
+  const identity = logicalId(c.json, 'azurerm_user_assigned_identity', 'control-plane-keys-azure_identity_');
   const principal = `\${azurerm_user_assigned_identity.${identity}.principal_id}`;
 
   test('Reader on the resource group that holds every VM and scale set of the cluster, for the key identity alone', () => {

@@ -40,12 +40,13 @@ describe('GCP: the control planes may read Compute Engine instances, and only th
     expect(types).toEqual(['google_project_iam_member']);
   });
 
-  test('the account holds exactly two grants: the secret\'s and this one', () => {
+  test('the account holds exactly these grants: the bundle\'s, the join token\'s (read, manage versions) and this one', () => {
     const holding = Object.entries(c.json.resource)
       .filter(([type]) => type.includes('iam'))
       .flatMap(([type, named]) => Object.keys(named).filter((id) => JSON.stringify(named[id]).includes(member)).map((id) => `${type}.${id}`))
       .sort();
-    expect(holding).toEqual([`google_project_iam_member.${grant}`, `google_secret_manager_secret_iam_member.${logicalId(c.json, 'google_secret_manager_secret_iam_member', 'control-planes-read')}`].sort());
+    const secretGrants = ['control-planes-read', 'control-planes-join-token-read', 'control-planes-join-token-write'].map((id) => `google_secret_manager_secret_iam_member.${logicalId(c.json, 'google_secret_manager_secret_iam_member', id)}`);
+    expect(holding).toEqual([`google_project_iam_member.${grant}`, ...secretGrants].sort());
   });
 
   test('control planes do not wait for it (cast-node-gc reads a 403 as unknown until it is in effect)', () => {

@@ -17,6 +17,8 @@ function fakeValue(expression: string): string {
   if (/^aws_secretsmanager_secret\.[\w-]+\.arn$/.test(expression)) return 'arn:aws:secretsmanager:us-east-1:123456789012:secret:c1-control-plane-keys-AbCdEf';
   if (/^google_secret_manager_secret\.[\w-]+\.name$/.test(expression)) return 'projects/123456789012/secrets/c1-control-plane-keys-0a1b2c3d';
   if (/^azurerm_key_vault_secret\.[\w-]+\.versionless_id$/.test(expression)) return 'https://cast0a1b2c3d4e5f6a7b.vault.azure.net/secrets/control-plane-keys';
+  // The Azure join-token secret's URL (lib/keys/azure.ts): the vault's URI without its trailing slash.
+  if (/^trimsuffix\(azurerm_key_vault\.[\w-]+\.vault_uri, "\/"\)$/.test(expression)) return 'https://castjoin0a1b2c3d4e5f6a7b.vault.azure.net';
   if (/^random_string\.[\w-]+\.result$/.test(expression)) return 'abc123';
   if (/^random_password\.[\w-]+\.result$/.test(expression)) return '0123456789abcdef';
   // The first control plane's cluster-autoscaler manifests name the scaling groups and the Azure identity.
