@@ -1,5 +1,5 @@
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
+import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
@@ -88,6 +88,11 @@ export class CastCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
     super(scope, id);
+    // The cluster's warnings go into the manifest without the JavaScript stack that added them:
+    // a stack names absolute paths and the caller's lines, so the same app synthesized from
+    // another checkout or call site would differ byte for byte (cdktf Annotations,
+    // DISABLE_STACK_TRACE_IN_METADATA). The message names the construct path, which is enough.
+    this.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
     const clouds = sortClouds(props.clouds ?? []);
     const region = findCastRegion(props.region);
     const uuid = props.clusterUuid ?? deriveClusterUuid(props.name);

@@ -25,6 +25,8 @@ function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClus
     const annotations: { constructPath: string; level: string; message: string }[] = manifest.stacks.stack.annotations;
     expect(annotations.filter((a) => a.level !== '@cdktf/warn')).toEqual([]);
     for (const a of annotations) expect(a.constructPath).toBe('stack/prod');
+    // No JavaScript stack (absolute paths, call sites): the manifest must not depend on where the app runs.
+    for (const a of annotations) expect(Object.keys(a)).not.toContain('stacktrace');
     return annotations.map((a) => a.message);
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
