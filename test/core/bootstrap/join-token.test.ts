@@ -19,7 +19,8 @@ const STORES: Record<'aws' | 'gcp' | 'azure', JoinTokenSource> = {
 };
 const CLOUD_OF = { aws: Cloud.AWS, gcp: Cloud.GCP, azure: Cloud.AZURE } as const;
 const STATIC = `${FAKE_CREDENTIALS.bootstrapTokenId}.${FAKE_CREDENTIALS.bootstrapTokenSecret}`;
-const { bootstrapTokenId: _id, bootstrapTokenSecret: _secret, ...WITHOUT_TOKEN } = FAKE_CREDENTIALS;
+/** Every credential but the static token: a control plane's keys, which a store-reading control plane must not get. */
+const WITHOUT_TOKEN = Object.fromEntries(Object.entries(FAKE_CREDENTIALS).filter(([field]) => !field.startsWith('bootstrapToken'))) as typeof FAKE_CREDENTIALS;
 
 /** A node of `cloud` that reads its token from the store; a control plane reads its keys from the store too. */
 function storeInput(kind: 'worker' | 'control-plane', cloud: keyof typeof STORES, overrides: Partial<NodeBootstrapInput> = {}): NodeBootstrapInput {
