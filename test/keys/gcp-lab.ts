@@ -77,22 +77,31 @@ function googleError(response: ServerResponse, code: number, status: string, mes
 }
 
 /** Starts both services. */
-export async function startFakeGcp(): Promise<FakeGcp> {
-  const requests: LabRequest[] = [];
-  let accesses = 0;
-  const state = { hasServiceAccount: true, answers: [] as AccessAnswer[] };
-
-  const metadata = createServer((request: IncomingMessage, response: ServerResponse) => {
-    requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers });
+/**
+ * The metadata server's token endpoint as Compute Engine documents it ("Authenticate
+ * workloads using service accounts"): the Metadata-Flavor header required, a token for the
+ * VM's default service account, 404 where the VM has none.
+ */
+function fakeMetadataServer(record: (request: IncomingMessage) => void, hasServiceAccount: () => boolean) {
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    record(request);
     if (request.headers['metadata-flavor'] !== 'Google') {
       response.writeHead(403, { 'Content-Type': 'text/html' }).end('Missing Metadata-Flavor:Google header.');
-    } else if (request.method !== 'GET' || request.url !== '/computeMetadata/v1/instance/service-accounts/default/token' || !state.hasServiceAccount) {
+    } else if (request.method !== 'GET' || request.url !== '/computeMetadata/v1/instance/service-accounts/default/token' || !hasServiceAccount()) {
       response.writeHead(404, { 'Content-Type': 'text/html' }).end('Not Found');
     } else {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Metadata-Flavor': 'Google' });
       response.end(JSON.stringify({ access_token: GCP_TOKEN, expires_in: 3599, token_type: 'Bearer' }));
     }
   });
+}
+
+export async function startFakeGcp(): Promise<FakeGcp> {
+  const requests: LabRequest[] = [];
+  let accesses = 0;
+  const state = { hasServiceAccount: true, answers: [] as AccessAnswer[] };
+
+  const metadata = fakeMetadataServer((request) => requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers }), () => state.hasServiceAccount);
 
   const secretManager = createServer((request: IncomingMessage, response: ServerResponse) => {
     requests.push({ service: 'secret-manager', method: request.method ?? '', url: request.url ?? '', headers: request.headers });
@@ -227,17 +236,7 @@ export async function startFakeSecretStore(): Promise<FakeSecretStore> {
   const secretName = `projects/${PROJECT_NUMBER}/secrets/${JOIN_TOKEN_SECRET_ID}`;
   const versionJson = (v: LabVersion) => ({ name: `${secretName}/versions/${v.number}`, createTime: new Date(Date.UTC(2026, 0, 1, 0, v.number)).toISOString(), state: v.state });
 
-  const metadata = createServer((request: IncomingMessage, response: ServerResponse) => {
-    requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: '' });
-    if (request.headers['metadata-flavor'] !== 'Google') {
-      response.writeHead(403, { 'Content-Type': 'text/html' }).end('Missing Metadata-Flavor:Google header.');
-    } else if (request.method !== 'GET' || request.url !== '/computeMetadata/v1/instance/service-accounts/default/token') {
-      response.writeHead(404, { 'Content-Type': 'text/html' }).end('Not Found');
-    } else {
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Metadata-Flavor': 'Google' });
-      response.end(JSON.stringify({ access_token: GCP_TOKEN, expires_in: 3599, token_type: 'Bearer' }));
-    }
-  });
+  const metadata = fakeMetadataServer((request) => requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: '' }), () => true);
 
   const answer = (response: ServerResponse, body: unknown) => {
     response.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });

@@ -68,30 +68,40 @@ function keysApp(keyStore: boolean, protect = true): (app: App) => void {
   };
 }
 
-describeWithTerraform('the GCP key store on an existing cluster, as terraform plans it', () => {
+/**
+ * A cluster applied before the change (`before`), in stand-ins of its own, and the plan of
+ * an app against a copy of its state: what the next deploy would do to it.
+ */
+function appliedBefore(prefix: string, before: (app: App) => void): { planned: (build: (app: App) => void) => Promise<ResourceChange[]> } {
   let standIns: StandIns;
   let env: NodeJS.ProcessEnv;
   let workdir: string;
-  let before: string;
+  let beforeDir: string;
   beforeAll(async () => {
     standIns = await startStandIns();
     env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-gcp-keys-'));
-    before = fs.mkdtempSync(path.join(workdir, 'before-'));
-    const problems = failures(await applyApp(synthesizeApp(keysApp(false), before), env));
+    workdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    beforeDir = fs.mkdtempSync(path.join(workdir, 'before-'));
+    const problems = failures(await applyApp(synthesizeApp(before, beforeDir), env));
     if (problems) throw new Error(problems);
   });
   afterAll(async () => {
     await standIns?.close();
     if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
   });
+  return {
+    planned: async (build) => {
+      const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+      fs.copyFileSync(path.join(beforeDir, STATE_FILE), path.join(root, STATE_FILE));
+      return planChanges(synthesizeApp(build, root).stacks[0], env);
+    },
+  };
+}
 
-  async function planned(build: (app: App) => void): Promise<ResourceChange[]> {
-    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
-    fs.copyFileSync(path.join(before, STATE_FILE), path.join(root, STATE_FILE));
-    return planChanges(synthesizeApp(build, root).stacks[0], env);
-  }
-  const instance = (changes: readonly ResourceChange[], name: string) => changes.find((c) => c.type === 'google_compute_instance' && c.address.includes(name));
+const instance = (changes: readonly ResourceChange[], name: string) => changes.find((c) => c.type === 'google_compute_instance' && c.address.includes(name));
+
+describeWithTerraform('the GCP key store on an existing cluster, as terraform plans it', () => {
+  const { planned } = appliedBefore('cast-gcp-keys-', keysApp(false));
 
   test('the existing control plane is left alone; the new one is created with the account; the store is created', async () => {
     const changes = await planned(keysApp(true));
@@ -160,29 +170,7 @@ function workersApp(after: boolean, protect = true): (app: App) => void {
 }
 
 describeWithTerraform('the workers\' service account on an existing GCP cluster, as terraform plans it', () => {
-  let standIns: StandIns;
-  let env: NodeJS.ProcessEnv;
-  let workdir: string;
-  let before: string;
-  beforeAll(async () => {
-    standIns = await startStandIns();
-    env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-gcp-workers-'));
-    before = fs.mkdtempSync(path.join(workdir, 'before-'));
-    const problems = failures(await applyApp(synthesizeApp(workersApp(false), before), env));
-    if (problems) throw new Error(problems);
-  });
-  afterAll(async () => {
-    await standIns?.close();
-    if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
-  });
-
-  async function planned(build: (app: App) => void): Promise<ResourceChange[]> {
-    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
-    fs.copyFileSync(path.join(before, STATE_FILE), path.join(root, STATE_FILE));
-    return planChanges(synthesizeApp(build, root).stacks[0], env);
-  }
-  const instance = (changes: readonly ResourceChange[], name: string) => changes.find((c) => c.type === 'google_compute_instance' && c.address.includes(name));
+  const { planned } = appliedBefore('cast-gcp-workers-', workersApp(false));
 
   test('the running worker is left alone, the new one gets the account; the group takes a new template in place, no VM replaced', async () => {
     const changes = await planned(workersApp(true));
