@@ -45,18 +45,7 @@ function keysApp(keyStore: boolean, protect = true): (app: App) => void {
     const provider = new GoogleProvider(stack, 'google', { project: 'p', region: scalingSpec(Cloud.GCP, '', undefined).location.region });
     const userData = new TerraformLocal(stack, 'user-data', '#cloud-config\nwrite_files: []\n').asString;
     const group = scalingSpec(Cloud.GCP, userData, undefined);
-    const store = keyStore
-      ? buildKeyStore!(new Construct(stack, 'control-plane-keys-gcp'), {
-          clusterName: CLUSTER,
-          clusterUuid: UUID,
-          labels: LABELS,
-          location: group.location,
-          randomProvider: new RandomProvider(stack, 'random'),
-          network: group.network,
-          provider,
-          bundle: new TerraformLocal(stack, 'bundle', '{"schema":"cast-control-plane-keys/v1","files":{}}').asString,
-        })
-      : undefined;
+    const store = keyStore ? gcpKeyStore(stack, provider, group) : undefined;
     const names = keyStore ? ['c1-cp-1', 'c1-cp-2'] : ['c1-cp-1'];
     for (const name of names) {
       const scope = new Construct(stack, name);
@@ -132,6 +121,20 @@ describeWithTerraform('the GCP key store on an existing cluster, as terraform pl
   });
 });
 
+/** The cluster's GCP key store (with the join token's secret and the workers' account), as CastCluster builds it. */
+function gcpKeyStore(stack: TerraformStack, provider: GoogleProvider, group: ReturnType<typeof scalingSpec>) {
+  return buildKeyStore!(new Construct(stack, 'control-plane-keys-gcp'), {
+    clusterName: CLUSTER,
+    clusterUuid: UUID,
+    labels: LABELS,
+    location: group.location,
+    randomProvider: new RandomProvider(stack, 'random'),
+    network: group.network,
+    provider,
+    bundle: new TerraformLocal(stack, 'bundle', '{"schema":"cast-control-plane-keys/v1","files":{}}').asString,
+  });
+}
+
 /**
  * GCP workers of an existing cluster: before, one static worker `c1-w-1` and an autoscaled group,
  * as the library built them before the join token (no service account, no lifecycle on the
@@ -145,18 +148,7 @@ function workersApp(after: boolean, protect = true): (app: App) => void {
     const provider = new GoogleProvider(stack, 'google', { project: 'p', region: group.location.region });
     const userData = new TerraformLocal(stack, 'user-data', '#cloud-config\nwrite_files: []\n').asString;
     const seeds = new TerraformLocal(stack, 'api-servers', '203.0.113.10').asString;
-    const store = after
-      ? buildKeyStore!(new Construct(stack, 'control-plane-keys-gcp'), {
-          clusterName: CLUSTER,
-          clusterUuid: UUID,
-          labels: LABELS,
-          location: group.location,
-          randomProvider: new RandomProvider(stack, 'random'),
-          network: group.network,
-          provider,
-          bundle: new TerraformLocal(stack, 'bundle', '{"schema":"cast-control-plane-keys/v1","files":{}}').asString,
-        })
-      : undefined;
+    const store = after ? gcpKeyStore(stack, provider, group) : undefined;
     const workerIdentity = store ? () => store.joinToken.workerIdentity : undefined;
     for (const name of after ? ['c1-w-1', 'c1-w-2'] : ['c1-w-1']) {
       const scope = new Construct(stack, name);
