@@ -42,6 +42,7 @@ BACKENDS = {
     'aws-secrets-manager': 'castmesh.keys_aws',
     'gcp-secret-manager': 'castmesh.keys_gcp',
     'azure-key-vault': 'castmesh.keys_azure',
+    'mesh-handoff': 'castmesh.keys_handoff',
 }
 # Between tries: doubling from 2 s up to 30 s. A grant to read the store reaches the cloud's
 # authorization some time after Terraform made it (IAM is eventually consistent on each cloud).
