@@ -1,3 +1,4 @@
+import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
@@ -82,6 +83,8 @@ export class CastCluster extends Construct {
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
   /** Where each cloud's control planes read their keys; made for the cloud's first control-plane group. */
   private readonly keyStores = new Map<Cloud, ControlPlaneKeyStore>();
+  /** By node name, the handoff ticket of each control plane on a cloud without a key store (docs/decisions/0007). */
+  private readonly keyTickets = new Map<string, string>();
   private spotNoticesWired = false;
   private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
@@ -208,6 +211,17 @@ export class CastCluster extends Construct {
         provider: this.provider(Cloud.AWS),
       });
     }
+    // A ticket per control plane of a cloud without a key store: whether it is used (another
+    // cloud's control planes hand the keys over) is the plan's, at synth; it lives in state.
+    if (group.role === NodeRole.CONTROL_PLANE && !KEY_STORE_BUILDERS[group.cloud]) {
+      const tickets = (this.node.tryFindChild('key-tickets') as Construct | undefined) ?? new Construct(this, 'key-tickets');
+      const footprint = this.groups.find((g) => g.group === group)!.footprint;
+      for (const { name } of footprint.nodes) {
+        // 40 letters and digits: node.env quotes nothing, and 238 bits cannot be guessed.
+        const ticket = new Password(tickets, name, { provider: this.credentials!.randomProvider, length: 40, special: false });
+        this.keyTickets.set(name, ticket.result);
+      }
+    }
     const keyStoreBuilder = KEY_STORE_BUILDERS[group.cloud];
     if (group.role === NodeRole.CONTROL_PLANE && keyStoreBuilder && !this.keyStores.has(group.cloud)) {
       const network = this.network(group.cloud);
@@ -222,7 +236,13 @@ export class CastCluster extends Construct {
           provider: this.provider(group.cloud),
           randomProvider: this.credentials!.randomProvider,
           // Read at synth: whether some group joins with the static token is known once every group is.
-          bundle: Lazy.stringValue({ produce: () => Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values, this.planned().staticTokenGroups.length > 0)) }),
+          bundle: Lazy.stringValue({
+            produce: () => {
+              const plan = this.planned();
+              const tickets = Object.fromEntries(Object.entries(plan.keyTickets).map(([node, ticket]) => [node, Fn.sha256(ticket)]));
+              return Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values, plan.staticTokenGroups.length > 0, tickets));
+            },
+          }),
         }),
       );
     }
@@ -304,6 +324,7 @@ export class CastCluster extends Construct {
       autoscalingPolicy: this._autoscalingPolicy,
       phoneHomeUrl: this.phoneHomeUrl,
       credentials: this.credentials!.values,
+      keyTickets: Object.fromEntries(this.keyTickets),
     };
   }
 

@@ -25,9 +25,9 @@
 import { AddressPlan } from './address-plan';
 import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from './autoscaling';
 import { joinApiSeeds } from './api-seeds';
-import { CONTROL_PLANE_ONLY_CREDENTIALS, ControlPlaneKeySource, JoinTokenSource, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
+import { CONTROL_PLANE_ONLY_CREDENTIALS, ControlPlaneKeySource, JoinTokenSource, MeshHandoff, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
-import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint } from './cluster-problems';
+import { clusterProblems, controlPlaneCloudsOf, firstControlPlaneOf, GroupFootprint, handsOffKeys } from './cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimings } from './etcd-timings';
 import { allocateMeshAddresses } from './mesh/allocate-mesh-addresses';
 import { MeshNodeInput } from './mesh/mesh-input';
@@ -147,6 +147,12 @@ export interface ClusterPlanInput {
   readonly phoneHomeUrl?: string;
   /** The cluster's credentials, every field (Terraform references); workers get only the CA certificate and the bootstrap token. */
   readonly credentials: NodeBootstrapCredentials;
+  /**
+   * By control-plane node name, the ticket (a Terraform reference) a control plane without a
+   * key store fetches its keys over the mesh with, where handsOffKeys says it does.
+   * @default - none: such control planes get the keys in their user-data
+   */
+  readonly keyTickets?: Readonly<Record<string, string>>;
 }
 
 /** One static node of the plan. */
@@ -198,6 +204,8 @@ export interface ClusterPlan {
    * their cloud): while there is one, the control planes keep that token in the cluster.
    */
   readonly staticTokenGroups: readonly string[];
+  /** By control-plane node name, the tickets the control planes with a store accept (for the key bundle). */
+  readonly keyTickets: Readonly<Record<string, string>>;
 }
 
 /** kubeadm's own control-plane taint, which the bootstrap does not add by itself. */
@@ -256,6 +264,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     claimBlocks,
     autoscaler,
     staticTokenGroups: input.groups.filter((group) => !input.clouds[group.cloud]?.joinToken).map((group) => group.path),
+    keyTickets: Object.fromEntries(nodes.filter((n) => n.bootstrap.controlPlaneKeys?.store === 'mesh-handoff').map((n) => [n.name, (n.bootstrap.controlPlaneKeys as MeshHandoff).ticket])),
   };
 }
 
@@ -323,6 +332,10 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
   const controlPlane = group.role === NodeRole.CONTROL_PLANE;
   const c = input.credentials;
   const joinToken = controlPlane ? cloud.joinToken?.controlPlane : cloud.joinToken?.worker;
+  // Keys from the cloud's store, else over the mesh with the node's ticket, else in the user-data.
+  const ticket = identity.nodeName !== undefined ? input.keyTickets?.[identity.nodeName] : undefined;
+  const handoff = ticket !== undefined && handsOffKeys(input.groups, group, identity.nodeName!) ? { store: 'mesh-handoff' as const, ticket } : undefined;
+  const keySource = controlPlane ? (cloud.controlPlaneKeys ?? handoff) : undefined;
   return {
     kind: controlPlane ? 'control-plane' : 'worker',
     ...identity,
@@ -337,8 +350,8 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     nodeLabels: nodeLabelsOf(group.labels, group.cloud, cloud.location),
     nodeTaints: nodeTaintsOf(group.role, group.taints),
     // Keys reach a control plane through its cloud's secret store where there is one; workers never get them.
-    credentials: credentialsOf(c, controlPlane && !cloud.controlPlaneKeys, !joinToken),
-    controlPlaneKeys: controlPlane ? cloud.controlPlaneKeys : undefined,
+    credentials: credentialsOf(c, controlPlane && !keySource, !joinToken),
+    controlPlaneKeys: keySource,
     joinToken,
     phoneHomeUrl: input.phoneHomeUrl,
     spot: group.spot,

@@ -110,7 +110,7 @@ export function clusterProblems(groups: readonly GroupFootprint[]): string[] {
 /** Soft problems once every group is known: control planes too few, on too few clouds, or an even count (etcd-timings.ts). */
 export function clusterWarnings(groups: readonly GroupFootprint[]): string[] {
   const clouds = controlPlaneCloudsOf(groups);
-  return [...controlPlaneProblems(clouds), ...keyDeliveryWarnings(clouds)];
+  return [...controlPlaneProblems(clouds), ...keyDeliveryWarnings(groups)];
 }
 
 /**
@@ -134,18 +134,35 @@ export function staticTokenWarnings(groups: readonly GroupFootprint[]): string[]
 }
 
 /**
- * A control plane on a cloud without a key store (DigitalOcean: no instance identity, no
- * secret store) finds the CA keys in its user-data; the user may accept that, so it warns.
+ * Whether a control plane on a cloud without a key store (DigitalOcean) gets the keys over the
+ * mesh, with a ticket, from a control plane that has a store (docs/decisions/0007): when the
+ * cluster has such a control plane, for every one of them but the first, which founds the
+ * cluster and so must hold the keys when nothing else runs yet.
  */
-function keyDeliveryWarnings(controlPlaneClouds: readonly Cloud[]): string[] {
-  const exposed = [...new Set(controlPlaneClouds.filter((cloud) => KEY_STORE_OF_CLOUD[cloud] === undefined))];
+export function handsOffKeys(groups: readonly GroupFootprint[], group: GroupFootprint, nodeName: string): boolean {
+  if (group.role !== NodeRole.CONTROL_PLANE || KEY_STORE_OF_CLOUD[group.cloud] !== undefined) return false;
+  const withStore = groups.some((g) => g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0 && KEY_STORE_OF_CLOUD[g.cloud] !== undefined);
+  return withStore && firstControlPlaneOf(groups)?.node.name !== nodeName;
+}
+
+/**
+ * A control plane that finds the CA keys in its user-data (DigitalOcean, unless another cloud's
+ * control plane hands them over: handsOffKeys); the user may accept that, so it warns.
+ */
+function keyDeliveryWarnings(groups: readonly GroupFootprint[]): string[] {
+  const controlPlaneClouds = controlPlaneCloudsOf(groups);
+  const exposedNodes = groups.filter((g) => g.role === NodeRole.CONTROL_PLANE && KEY_STORE_OF_CLOUD[g.cloud] === undefined).flatMap((g) => g.nodes.filter((n) => !handsOffKeys(groups, g, n.name)).map(() => g.cloud));
+  const exposed = [...new Set(exposedNodes)];
+  const handoff = groups.some((g) => g.role === NodeRole.CONTROL_PLANE && KEY_STORE_OF_CLOUD[g.cloud] !== undefined);
   return exposed.map((cloud) => {
-    const count = controlPlaneClouds.filter((c) => c === cloud).length;
-    return (
-      `control planes should run where their cloud can hand them the CA keys (got ${count} of ${controlPlaneClouds.length} on ${CLOUD_DISPLAY_NAME[cloud]}, which gives its VMs no identity to read a secret store with): ` +
-      `their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the ${CLOUD_DISPLAY_NAME[cloud]} API and by any process on them (docs/security.md). ` +
-      `Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.`
-    );
+    const count = exposedNodes.filter((c) => c === cloud).length;
+    return handoff
+      ? `the first control-plane group should run where its cloud can hand it the CA keys (got ${CLOUD_DISPLAY_NAME[cloud]}, which gives its VMs no identity to read a secret store with): ` +
+          `the first control plane founds the cluster, so it holds the cluster's CA and service-account keys in its user-data, readable through the ${CLOUD_DISPLAY_NAME[cloud]} API and by any process on it (docs/security.md); ` +
+          `the other ${CLOUD_DISPLAY_NAME[cloud]} control planes get them over the mesh. Add the AWS, GCP or Azure control-plane group first.`
+      : `control planes should run where their cloud can hand them the CA keys (got ${count} of ${controlPlaneClouds.length} on ${CLOUD_DISPLAY_NAME[cloud]}, which gives its VMs no identity to read a secret store with): ` +
+          `their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the ${CLOUD_DISPLAY_NAME[cloud]} API and by any process on them (docs/security.md). ` +
+          `Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.`;
   });
 }
 

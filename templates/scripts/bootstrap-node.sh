@@ -19,7 +19,9 @@
 #     plane over the mesh, and only then joins etcd and the control plane (kubeadm's
 #     control-plane-prepare and control-plane-join phases): etcd members talk over the mesh.
 #   - either reads the CA keys from its cloud's secret store first (cast-control-plane-keys),
-#     where the cloud has one; never from user-data there.
+#     where the cloud has one; never from user-data there. A control plane without a store,
+#     in a cluster whose other control planes have one, never founds: it fetches the keys over
+#     the mesh with its one-time ticket once it has joined as a node (mesh-handoff).
 #
 # Then start the spot handler when it is installed, report to the phone-home URL when set.
 set -euo pipefail
@@ -48,6 +50,7 @@ readonly MANIFESTS=/etc/cast/manifests
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly SPOT_UNIT=/etc/systemd/system/cast-spot-handler.service
 readonly NODE_GC_UNIT=/etc/systemd/system/cast-node-gc.service
+readonly KEY_HANDOFF_UNIT=/etc/systemd/system/cast-key-handoff.service
 readonly JOIN_TOKEN_TIMER=/etc/systemd/system/cast-join-token.timer
 readonly JOIN_TOKEN_FILE=/etc/cast/join-token
 # How long the first seed asks the others before it founds the cluster: long enough for a
@@ -209,6 +212,13 @@ join_control_plane() {
     log "waiting for a control plane over the mesh (the agent publishes this node's record now that it is registered)"
     "$AGENT_DIR/cast-mesh-agent" wait-peer --role control-plane --timeout "$JOIN_WAIT"
   fi
+  # Once: the ticket is spent by the first fetch (a later boot finds the keys on disk).
+  if [ "${CAST_KEYS_STORE:-}" = mesh-handoff ] && [ ! -f /etc/kubernetes/pki/ca.key ]; then
+    # No identity to read a store with: the keys come over the mesh from a control plane
+    # that has one, for this node's one-time ticket (docs/decisions/0007).
+    log "fetching the control-plane keys over the mesh"
+    "$AGENT_DIR/cast-control-plane-keys" fetch --timeout "${CAST_KEYS_WAIT:-900}"
+  fi
   kubeadm join phase control-plane-prepare all --config "$CONTROL_PLANE_CONFIG"
   kubeadm join phase control-plane-join all --config "$CONTROL_PLANE_CONFIG"
 }
@@ -219,7 +229,7 @@ case "$kind" in
     # cloud's secret store, read with this VM's own identity (node.env names the store; none
     # named: they came with the user-data). It retries while the grant reaches the cloud's
     # authorization, and fails the bootstrap with the reason when the store refuses.
-    if [ -n "${CAST_KEYS_STORE:-}" ]; then
+    if [ -n "${CAST_KEYS_STORE:-}" ] && [ "$CAST_KEYS_STORE" != mesh-handoff ]; then
       log "reading the control-plane keys from ${CAST_KEYS_STORE}"
       "$AGENT_DIR/cast-control-plane-keys" fetch --timeout "${CAST_KEYS_WAIT:-900}"
     fi
@@ -231,7 +241,7 @@ case "$kind" in
     elif api_answers "$FOUNDER_WAIT"; then
       log "a control plane answers: joining the cluster"
       join_control_plane
-    elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ]; then
+    elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ] && [ "${CAST_KEYS_STORE:-}" != mesh-handoff ]; then
       log "no control plane answers in ${FOUNDER_WAIT} s and ${CAST_PUBLIC_ADDRESS} is the first seed: founding the cluster"
       if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ]; then
         # The cluster's first join token, made here, published to the store once the cluster exists.
@@ -265,6 +275,13 @@ if [ "$kind" = control-plane ] && [ -f "$NODE_GC_UNIT" ]; then
   log "starting node GC"
   systemctl daemon-reload
   systemctl enable --now cast-node-gc.service
+fi
+
+# Control planes with a store: hand the keys to control planes without one (over the mesh).
+if [ "$kind" = control-plane ] && [ -f "$KEY_HANDOFF_UNIT" ]; then
+  log "starting the key handoff"
+  systemctl daemon-reload
+  systemctl enable --now cast-key-handoff.service
 fi
 
 # Control planes with a store: a new join token every hour (cast-join-token.timer).

@@ -556,3 +556,33 @@ describe('planCluster: join tokens from the clouds (docs/decisions/0006)', () =>
     expect(plan.staticTokenGroups).toEqual(groups.map((g) => g.path));
   });
 });
+
+describe('planCluster: keys over the mesh for control planes without a store (docs/decisions/0007)', () => {
+  const awsKeys = { store: 'aws-secrets-manager' as const, secretId: ref('aws_secretsmanager_secret.keys.arn'), region: 'us-east-1' };
+  const tickets = { 'do-cp-1': ref('random_password.t1.result'), 'do-cp-2': ref('random_password.t2.result') };
+  const withAwsStore = (groups: ClusterGroupInput[]) => {
+    const base = input(groups, { keyTickets: tickets });
+    return { ...base, clouds: { ...base.clouds, [Cloud.AWS]: { ...base.clouds[Cloud.AWS]!, controlPlaneKeys: awsKeys } } };
+  };
+  const byName = (plan: ClusterPlan) => Object.fromEntries(plan.nodes.map((n) => [n.name, n.bootstrap]));
+
+  test('a DigitalOcean control plane fetches the keys with its ticket when another cloud\'s control plane holds them; its user-data has none', () => {
+    const plan = planCluster(withAwsStore([group('s/c1/aws-cp', Cloud.AWS, NodeRole.CONTROL_PLANE, ['aws-cp-1']), group('s/c1/do-cp', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['do-cp-1', 'do-cp-2'])]));
+    const nodes = byName(plan);
+    expect(nodes['do-cp-1'].controlPlaneKeys).toEqual({ store: 'mesh-handoff', ticket: tickets['do-cp-1'] });
+    expect(Object.keys(nodes['do-cp-1'].credentials).sort()).toEqual(['bootstrapTokenId', 'bootstrapTokenSecret', 'caCertB64']);
+    expect(nodes['aws-cp-1'].controlPlaneKeys).toEqual(awsKeys);
+    expect(plan.keyTickets).toEqual(tickets);
+    expect(renderNodeUserData(nodes['do-cp-2'])).not.toContain(CREDENTIALS.caKeyB64);
+  });
+
+  test('the first control plane founds the cluster, so it keeps the keys even on DigitalOcean; without a store anywhere, all do', () => {
+    const doFirst = byName(planCluster(withAwsStore([group('s/c1/do-cp', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['do-cp-1', 'do-cp-2']), group('s/c1/aws-cp', Cloud.AWS, NodeRole.CONTROL_PLANE, ['aws-cp-1'])])));
+    expect(doFirst['do-cp-1'].controlPlaneKeys).toBeUndefined();
+    expect(doFirst['do-cp-1'].credentials.caKeyB64).toBe(CREDENTIALS.caKeyB64);
+    expect(doFirst['do-cp-2'].controlPlaneKeys).toEqual({ store: 'mesh-handoff', ticket: tickets['do-cp-2'] });
+    const noStore = planCluster(input([group('s/c1/do-cp', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['do-cp-1', 'do-cp-2'])], { keyTickets: tickets }));
+    expect(noStore.nodes.map((n) => n.bootstrap.controlPlaneKeys)).toEqual([undefined, undefined]);
+    expect(noStore.keyTickets).toEqual({});
+  });
+});

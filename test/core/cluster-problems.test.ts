@@ -150,17 +150,25 @@ describe('clusterProblems and clusterWarnings: once every group is known', () =>
       ],
     ],
     [
-      'four on four clouds: an even count, and the DigitalOcean one carries the keys in its user-data',
+      'four on four clouds: an even count; the DigitalOcean one gets its keys over the mesh, not in its user-data',
       [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), cp(Cloud.DIGITALOCEAN)],
-      ['control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.', "control planes should run where their cloud can hand them the CA keys (got 1 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store."],
+      ['control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.'],
     ],
     [
-      'DigitalOcean control planes in two groups: one warning with their count',
+      'DigitalOcean control planes first, in two groups: the first founds, so it alone holds the keys; one warning naming the fix',
       [cp(Cloud.DIGITALOCEAN, 2), cp(Cloud.AWS), named('s/c1/cp-do-b', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['cp-do-b'])],
       [
         "control planes on one cloud should be fewer than etcd's quorum of 3 (got 3 of 4 on DigitalOcean): a DigitalOcean outage leaves 1 member, no quorum, and takes the API down. Move control planes to other clouds.",
         'control-plane count should be odd (got 4): 4 members tolerate 1 failure, as 3 do. Add or remove one.',
-        "control planes should run where their cloud can hand them the CA keys (got 3 of 4 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.",
+        "the first control-plane group should run where its cloud can hand it the CA keys (got DigitalOcean, which gives its VMs no identity to read a secret store with): the first control plane founds the cluster, so it holds the cluster's CA and service-account keys in its user-data, readable through the DigitalOcean API and by any process on it (docs/security.md); the other DigitalOcean control planes get them over the mesh. Add the AWS, GCP or Azure control-plane group first.",
+      ],
+    ],
+    [
+      'DigitalOcean control planes only: all hold the keys, one warning with their count',
+      [cp(Cloud.DIGITALOCEAN, 3)],
+      [
+        "control planes should span at least 2 clouds (got all 3 on DigitalOcean): a cloud outage takes the API down. Place control planes on other clouds of the Cast region.",
+        "control planes should run where their cloud can hand them the CA keys (got 3 of 3 on DigitalOcean, which gives its VMs no identity to read a secret store with): their user-data holds the cluster's CA and service-account keys, readable by anyone who can read those VMs through the DigitalOcean API and by any process on them (docs/security.md). Place control planes on AWS, GCP or Azure, whose control planes read the keys from the cloud's secret store.",
       ],
     ],
     ['autoscaled workers do not count as control planes', [cp(Cloud.AWS), cp(Cloud.GCP), cp(Cloud.AZURE), scaled('s/c1/web', Cloud.GCP, 'c1-web', 10)], []],

@@ -141,7 +141,7 @@ describeWithTool('openssl', 'openssl', 'cast-control-plane-keys fetch', () => {
     const node = installReader(pki, { ...STORE_ENV, CAST_KEYS_STORE: 'vault' });
     const run = runReader(node);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("unknown store 'vault' in CAST_KEYS_STORE (known: aws-secrets-manager, azure-key-vault, gcp-secret-manager)");
+    expect(run.stderr).toContain("unknown store 'vault' in CAST_KEYS_STORE (known: aws-secrets-manager, azure-key-vault, gcp-secret-manager, mesh-handoff)");
   });
 });
 

@@ -28,7 +28,7 @@ import { SecretReach, exposingResources, findReachableSecrets, formatReach, unco
 /**
  * What a control plane on DigitalOcean reaches today, by credential (construct id, see
  * lib/cluster/cluster-credentials.ts). Known exposure:
- * docs/security.md#the-ca-keys-of-control-planes-on-digitalocean-are-in-their-user-data
+ * docs/security.md#the-ca-keys-of-some-control-planes-on-digitalocean-are-in-their-user-data
  * (and the bootstrap token, below). A key added here is a new leak: the admin client key,
  * the node SSH key, anything else, must never be.
  */
@@ -142,6 +142,23 @@ describe('private keys reachable from what a VM exposes', () => {
       const { findings } = example(name);
       expect(findings.filter((f) => credentialName(f.secret) === BOOTSTRAP_TOKEN_SECRET).map(formatReach)).toEqual([]);
     });
+  });
+
+  test('DigitalOcean control planes after an AWS one reach their handoff ticket and the static token, no private key; the first keeps the keys only when it is on DigitalOcean', () => {
+    const reachOf = (doFirst: boolean) => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, 's');
+      const cluster = new CastCluster(stack, 'c1', { name: 'c1', region: 'us-east', clouds: [Cloud.AWS, Cloud.DIGITALOCEAN] });
+      const groups = [() => cluster.addNodeGroup('aws-cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE }), () => cluster.addNodeGroup('do-cp', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.CONTROL_PLANE, count: 2 })];
+      (doFirst ? groups.reverse() : groups).forEach((add) => add());
+      const config = JSON.parse(Testing.synth(stack));
+      return controlPlaneKeys(findReachableSecrets(config), [{ id: 's', config }]);
+    };
+    const ticket = (node: string) => `random_password.${node}.result`;
+    const doNodes = (reached: Record<string, string[]>) => Object.entries(reached).filter(([address]) => address.startsWith('digitalocean_')).map(([, keys]) => keys);
+    expect(doNodes(reachOf(false))).toEqual([[BOOTSTRAP_TOKEN_SECRET, ticket('c1-do-cp-1')].sort(), [BOOTSTRAP_TOKEN_SECRET, ticket('c1-do-cp-2')].sort()]);
+    // DigitalOcean first: its first control plane founds the cluster and must hold the keys; the second still fetches them.
+    expect(doNodes(reachOf(true))).toEqual([DIGITALOCEAN_CONTROL_PLANE_KEYS, [BOOTSTRAP_TOKEN_SECRET, ticket('c1-do-cp-2')].sort()]);
   });
 
   test('the finder reports a key planted in a worker\'s user-data through two new locals, with its path', () => {

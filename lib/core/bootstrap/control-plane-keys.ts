@@ -42,6 +42,8 @@ export interface ControlPlaneKeyBundle {
   readonly staticJoinTokenId: string;
   /** The static join token, `<id>.<secret>`, while nodes without a store need it: the control planes keep it (docs/decisions/0006). */
   readonly staticJoinToken?: string;
+  /** By control-plane node name: the SHA-256 (hex) of the ticket a node without a store fetches the keys over the mesh with (docs/decisions/0007). */
+  readonly keyTickets?: Record<string, string>;
 }
 
 /**
@@ -50,8 +52,9 @@ export interface ControlPlaneKeyBundle {
  * Its values are Terraform references (sensitive in state); the document itself never
  * reaches user-data.
  * @param keepStaticToken whether some node joins with the static token (no store on its cloud)
+ * @param keyTickets by control-plane node name, the SHA-256 of its handoff ticket (a Terraform expression)
  */
-export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials, keepStaticToken = false): ControlPlaneKeyBundle {
+export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials, keepStaticToken = false, keyTickets: Record<string, string> = {}): ControlPlaneKeyBundle {
   const files: Record<string, string> = {};
   for (const file of CONTROL_PLANE_KEY_FILES) {
     const value = credentials[file.field];
@@ -61,7 +64,8 @@ export function controlPlaneKeyBundle(credentials: NodeBootstrapCredentials, kee
   const id = credentials.bootstrapTokenId;
   if (id === undefined) throw new Error('controlPlaneKeyBundle: credentials.bootstrapTokenId is missing; pass the cluster\'s full credentials.');
   const staticJoinToken = keepStaticToken ? { staticJoinToken: `${id}.${credentials.bootstrapTokenSecret}` } : {};
-  return { schema: CONTROL_PLANE_KEY_BUNDLE_SCHEMA, files, staticJoinTokenId: id, ...staticJoinToken };
+  const tickets = Object.keys(keyTickets).length > 0 ? { keyTickets } : {};
+  return { schema: CONTROL_PLANE_KEY_BUNDLE_SCHEMA, files, staticJoinTokenId: id, ...staticJoinToken, ...tickets };
 }
 
 /** The store each cloud's control planes read; DigitalOcean has none (no instance identity). */
@@ -76,4 +80,5 @@ export const KEY_STORE_MODULE: Readonly<Record<ControlPlaneKeySource['store'], s
   'aws-secrets-manager': 'keys_aws.py',
   'gcp-secret-manager': 'keys_gcp.py',
   'azure-key-vault': 'keys_azure.py',
+  'mesh-handoff': 'keys_handoff.py',
 };

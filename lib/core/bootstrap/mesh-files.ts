@@ -26,7 +26,7 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
  * | /etc/systemd/system/cast-join-token.service, .timer | cast-join-token.*; control planes that rotate the join token |
  */
 export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
-  const node = { cloud: input.cloud, controlPlane: input.kind === 'control-plane', joinToken: input.joinToken !== undefined };
+  const node = { cloud: input.cloud, controlPlane: input.kind === 'control-plane', joinToken: input.joinToken !== undefined, keySource: input.controlPlaneKeys?.store };
   const nodeGc = wantedOn('cast-node-gc', node);
   const rotates = node.controlPlane && node.joinToken;
   return [
@@ -42,6 +42,8 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
     staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
     // bootstrap-node.sh starts it once the control plane has joined (the unit needs admin.conf).
     ...(nodeGc ? [staticFile(input.cloud, '/etc/systemd/system/cast-node-gc.service', '0644', compactTemplateFile('mesh/cast-node-gc.service'))] : []),
+    // Control planes with a store hand the keys to those without one (started once joined).
+    ...(wantedOn('cast-key-handoff', node) ? [staticFile(input.cloud, '/etc/systemd/system/cast-key-handoff.service', '0644', compactTemplateFile('mesh/cast-key-handoff.service'))] : []),
     // Started by bootstrap-node.sh once the control plane has founded or joined the cluster.
     ...(rotates
       ? ['cast-join-token.service', 'cast-join-token.timer'].map((unit) => staticFile(input.cloud, `/etc/systemd/system/${unit}`, '0644', compactTemplateFile(`mesh/${unit}`)))
@@ -68,7 +70,7 @@ export function meshAgentFiles(node?: AgentFilesFor): { relativePath: string; ex
     .filter((name) => name.endsWith('.py') && wanted(name))
     .sort()
     .map((name) => agent(`castmesh/${name}`, false));
-  const executables = ['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token'].filter(wanted);
+  const executables = ['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token', 'cast-key-handoff'].filter(wanted);
   return [
     ...executables.map((name) => agent(name, true)),
     ...modules,
@@ -83,16 +85,22 @@ export interface AgentFilesFor {
   readonly controlPlane: boolean;
   /** Whether it reads the join token from its cloud's store (NodeBootstrapInput.joinToken). @default false */
   readonly joinToken?: boolean;
+  /** A control plane: where it gets its keys (NodeBootstrapInput.controlPlaneKeys.store). @default - in its user-data */
+  readonly keySource?: string;
 }
 
 /** Whether a file of templates/mesh/agent (an executable, or a module under castmesh/) is one that node runs. */
-function wantedOn(name: string, { cloud, controlPlane, joinToken }: AgentFilesFor): boolean {
+function wantedOn(name: string, { cloud, controlPlane, joinToken, keySource }: AgentFilesFor): boolean {
   const store = KEY_STORE_OF_CLOUD[cloud];
   // The store's client is shared by the key reader (control planes) and the join token's (every node with a store).
   const usesStore = store !== undefined && (controlPlane || joinToken === true);
-  if (name === 'cast-control-plane-keys') return controlPlane && store !== undefined;
+  const handedOver = controlPlane && keySource === 'mesh-handoff';
+  if (name === 'cast-control-plane-keys') return controlPlane && (store !== undefined || handedOver);
   if (name === 'cast-join-token' || name === 'join_token.py') return store !== undefined && joinToken === true;
-  if (name === 'keys.py') return usesStore;
+  // The handoff's server, on control planes with a store: the ones without one fetch from it.
+  if (name === 'cast-key-handoff' || name === 'handoff.py') return controlPlane && store !== undefined;
+  if (name === 'keys.py') return usesStore || handedOver;
+  if (name === 'keys_handoff.py') return handedOver;
   if (name.startsWith('keys_')) return usesStore && name === KEY_STORE_MODULE[store!];
   // Node GC asks the control plane's own cloud, with its identity, as the key reader does:
   // not on DigitalOcean, where control planes of the other clouds collect the claims.

@@ -94,7 +94,19 @@ export interface NodeBootstrapCredentials {
  * `controlPlaneKeyBundle` (lib/core/bootstrap/control-plane-keys.ts); only the
  * cluster's control planes may read it.
  */
-export type ControlPlaneKeySource = StoredSecret;
+export type ControlPlaneKeySource = StoredSecret | MeshHandoff;
+
+/**
+ * A control plane without an identity to read a store with (DigitalOcean), in a cluster with
+ * control planes that have one: it fetches the bundle over the WireGuard mesh from one of
+ * them once it has joined as a node, proving itself with a one-time ticket that only it holds
+ * (its user-data; the bundle holds the ticket's SHA-256). docs/decisions/0007.
+ */
+export interface MeshHandoff {
+  readonly store: 'mesh-handoff';
+  /** The node's ticket: a Terraform reference to its random_password. */
+  readonly ticket: string;
+}
 
 /**
  * One secret of a cloud's secret store, as a node reads (and a control plane writes) it
@@ -116,8 +128,11 @@ export type StoredSecret =
  */
 export type JoinTokenSource = StoredSecret;
 
-/** Every store a control plane can read its keys from. */
+/** Every cloud secret store a node can read (its keys, its join token) with its identity. */
 export const CONTROL_PLANE_KEY_STORES = ['aws-secrets-manager', 'gcp-secret-manager', 'azure-key-vault'] as const;
+
+/** Every way a control plane can get its keys without them in its user-data. */
+export const CONTROL_PLANE_KEY_SOURCES = [...CONTROL_PLANE_KEY_STORES, 'mesh-handoff'] as const;
 
 /** The credential fields only control-plane nodes receive. */
 export const CONTROL_PLANE_ONLY_CREDENTIALS = [

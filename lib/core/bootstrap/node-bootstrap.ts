@@ -5,13 +5,13 @@ import { compactScript, compactTemplateFile } from './compact-script';
 import { CONTROL_PLANE_KEY_FILES } from './control-plane-keys';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
-import { NodeBootstrapInput, StoredSecret } from './node-bootstrap-input';
+import { MeshHandoff, NodeBootstrapInput, StoredSecret } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { nodeBootstrapProblems } from './validate-node-bootstrap';
 import { staticFile, textFile as text, WriteFile } from './write-file';
 
-export type { ControlPlaneKeySource, JoinTokenSource, NodeBootstrapCredentials, StoredSecret, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
+export type { ControlPlaneKeySource, JoinTokenSource, MeshHandoff, NodeBootstrapCredentials, StoredSecret, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
 export { CONTROL_PLANE_KEY_STORES, NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
 export { CONTROL_PLANE_KEY_BUNDLE_SCHEMA, CONTROL_PLANE_KEY_FILES, controlPlaneKeyBundle } from './control-plane-keys';
 
@@ -103,7 +103,7 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
  * user-data) or CAST_JOIN_TOKEN_* (where `cast-join-token` reads the token; empty: the static
  * token is in the user-data).
  */
-function storedSecretEnv(prefix: 'keys' | 'join_token', source: StoredSecret | undefined): Record<string, string> {
+function storedSecretEnv(prefix: 'keys' | 'join_token', source: StoredSecret | MeshHandoff | undefined): Record<string, string> {
   const env = (store: string, secret: string, region = '', clientId = '') => ({
     [`${prefix}_store`]: store,
     [`${prefix}_secret`]: secret,
@@ -119,6 +119,9 @@ function storedSecretEnv(prefix: 'keys' | 'join_token', source: StoredSecret | u
       return env(source.store, source.secretVersion);
     case 'azure-key-vault':
       return env(source.store, source.secretUrl, '', source.identityClientId);
+    case 'mesh-handoff':
+      // The ticket: node.env is 0600, and the ticket is spent once the keys are handed over.
+      return env(source.store, source.ticket);
   }
 }
 

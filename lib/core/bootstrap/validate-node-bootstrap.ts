@@ -1,7 +1,7 @@
 import { ALL_CLOUDS, Cloud } from '../cloud';
 import { cidrProblem } from '../cidr';
 import { kubernetesVersionProblem } from '../kubernetes-version';
-import { CONTROL_PLANE_KEY_STORES, CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
+import { CONTROL_PLANE_KEY_SOURCES, CONTROL_PLANE_KEY_STORES, CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
 import { meshBootstrapProblems } from './validate-mesh-bootstrap';
 
 /** Kubernetes node names are DNS subdomains (the same rule as the mesh planner's). */
@@ -154,8 +154,8 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   }
   if (keyStore !== undefined) {
     if (!controlPlane) add(`controlPlaneKeys must be given only to control-plane nodes (got one for ${input.kind} node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}). Leave it out for workers.`);
-    if (!(CONTROL_PLANE_KEY_STORES as readonly string[]).includes(keyStore.store)) {
-      add(`controlPlaneKeys.store must be one of ${CONTROL_PLANE_KEY_STORES.join(', ')} (got ${JSON.stringify(keyStore.store)}). Use a store the node can read with its cloud identity.`);
+    if (!(CONTROL_PLANE_KEY_SOURCES as readonly string[]).includes(keyStore.store)) {
+      add(`controlPlaneKeys.store must be one of ${CONTROL_PLANE_KEY_SOURCES.join(', ')} (got ${JSON.stringify(keyStore.store)}). Use a store the node can read with its cloud identity, or the mesh handoff.`);
     }
     for (const [prop, value] of Object.entries(keyStore)) {
       if (prop === 'store') continue;

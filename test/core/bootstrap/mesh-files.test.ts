@@ -26,10 +26,13 @@ const AGENT_FILES = [
   '/opt/cast/mesh/10-cast.conflist',
   '/opt/cast/mesh/etcd-remove-member.sh',
 ];
-/** What a control plane on a cloud with an identity gets besides: the key reader and node GC, with their cloud's modules (AWS here). */
+/** What a control plane on a cloud with an identity gets besides: the key reader, node GC and the key handoff's server, with their cloud's modules (AWS here). */
 const CLOUD_READER_FILES = [
   '/opt/cast/mesh/cast-control-plane-keys',
   '/opt/cast/mesh/cast-node-gc',
+  '/opt/cast/mesh/cast-key-handoff',
+  '/opt/cast/mesh/castmesh/handoff.py',
+  '/etc/systemd/system/cast-key-handoff.service',
   '/opt/cast/mesh/castmesh/keys.py',
   '/opt/cast/mesh/castmesh/keys_aws.py',
   '/opt/cast/mesh/castmesh/node_gc.py',
@@ -94,7 +97,7 @@ describe('renderNodeUserData with a mesh', () => {
 
   test('every Python module of templates/mesh/agent/castmesh is shipped, with etcd-remove-member.sh', () => {
     const modules = readdirSync(join(templatesDirectory(), 'mesh/agent/castmesh')).filter((name) => name.endsWith('.py'));
-    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
+    expect(meshAgentFiles().map((f) => f.relativePath)).toEqual(['cast-mesh-agent', 'cast-api-proxy', 'cast-control-plane-keys', 'cast-node-gc', 'cast-join-token', 'cast-key-handoff', ...modules.sort().map((name) => `castmesh/${name}`), '10-cast.conflist', 'etcd-remove-member.sh']);
     expect(meshAgentFiles({ cloud: Cloud.GCP, controlPlane: false }).map((f) => `/opt/cast/mesh/${f.relativePath}`)).toEqual(AGENT_FILES);
   });
 
@@ -150,7 +153,7 @@ describe('renderNodeUserData with a mesh', () => {
     const config = parseUserData(renderNodeUserData(fakeMeshInput('control-plane', Cloud.AWS, { agentUrl: URL, agentSha256: archive.sha256 })));
     expect(config.write_files.filter((f) => f.path.startsWith('/opt/cast/mesh/'))).toEqual([]);
     // The units stay: mesh-up.sh unpacks the archive before bootstrap-node.sh starts the proxy.
-    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd/system/cast-'))).toEqual(['/etc/systemd/system/cast-metadata-guard.service', ...UNITS, '/etc/systemd/system/cast-node-gc.service']);
+    expect(config.write_files.map((f) => f.path).filter((p) => p.startsWith('/etc/systemd/system/cast-'))).toEqual(['/etc/systemd/system/cast-metadata-guard.service', ...UNITS, '/etc/systemd/system/cast-node-gc.service', '/etc/systemd/system/cast-key-handoff.service']);
     expect(meshEnv(fileAt(config, '/etc/cast/mesh.env').content)).toMatchObject({ CAST_MESH_AGENT_URL: URL, CAST_MESH_AGENT_SHA256: archive.sha256 });
   });
 });

@@ -336,6 +336,36 @@ describeIf('bootstrap-node.sh', () => {
     expect(none.output).toContain('no join token published yet');
   });
 
+  /** A DigitalOcean control plane that gets its keys over the mesh (docs/decisions/0007): a ticket, no key, in its user-data. */
+  const handoffInput = () => {
+    const input = fakeMeshInput('control-plane', Cloud.DIGITALOCEAN, {}, { nodeName: 'do-cp-2', publicAddress: '203.0.113.12' });
+    const { caCertB64, bootstrapTokenId, bootstrapTokenSecret } = input.credentials;
+    return { ...input, credentials: { caCertB64, bootstrapTokenId, bootstrapTokenSecret }, controlPlaneKeys: { store: 'mesh-handoff' as const, ticket: 'T1cketT1cketT1cketT1cketT1cketT1cket0042' } };
+  };
+
+  test('a control plane that gets its keys over the mesh joins as a node, waits for a control plane over the mesh, fetches them, then joins etcd', () => {
+    const input = handoffInput();
+    expect(parseUserData(renderNodeUserData(input)).write_files.filter((f) => f.path.startsWith('/etc/kubernetes/pki/')).map((f) => f.path)).toEqual(['/etc/kubernetes/pki/ca.crt']);
+    const run = track(nodeWith(input, { meshHook: true, agent: true }))
+      .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster({ apiUp: true })));
+    expect(run.status).toBe(0);
+    const steps = run.calls.filter((c) => /^(kubeadm|cast-mesh-agent|cast-control-plane-keys) /.test(c));
+    const join = JOIN(1);
+    // The keys after the mesh reaches a control plane, before the phases that need them.
+    expect(steps).toEqual([...join.slice(0, 3), 'cast-control-plane-keys fetch --timeout 900', ...join.slice(3)]);
+    expect(run.output).toContain('cast: fetching the control-plane keys over the mesh');
+  });
+
+  test('a control plane that gets its keys over the mesh never founds, even as the first seed with nothing answering', () => {
+    const run = track(nodeWith(handoffInput(), { meshHook: true, agent: true }))
+      .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_SEEDS: '203.0.113.12 203.0.113.10' }));
+    expect(run.status).toBe(1);
+    expect(kubeadmCalls(run)).toEqual([]);
+    expect(run.calls.filter((c) => c.startsWith('cast-control-plane-keys'))).toEqual([]);
+  });
+
   test('a control plane with node GC installed (AWS, GCP, Azure) starts it once it has joined; a worker never does', () => {
     const controlPlane = track(nodeWith(fakeMeshInput('control-plane', Cloud.GCP), { meshHook: true, agent: true }))
       .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
