@@ -24,7 +24,9 @@ const PUBLIC_KEY = 'bY1m8VfJc8gq8oWfM3vYb0V8fWkYl0m5pYk1Vx9xq2A=';
 const STUBS = {
   kubectl: [
     'case " $* " in',
-    '  *" get nodes "*) if [ -n "${KUBECTL_FAILS:-}" ]; then echo "The connection to the server 127.0.0.1:6444 was refused" >&2; exit 1; fi; cat "$STUB_DIR/nodes.json" ;;',
+    '  *" get nodes "*) if [ -n "${KUBECTL_FAILS:-}" ]; then echo "The connection to the server 127.0.0.1:6444 was refused" >&2; exit 1; fi; cat "$STUB_DIR/nodes.json"',
+    // With STOP_AFTER_GETS=n, the n-th listing stops the agent (its parent): a run of n syncs, however slow the machine.
+    '    if [ -n "${STOP_AFTER_GETS:-}" ]; then echo >>"$STUB_DIR/gets"; [ "$(wc -l <"$STUB_DIR/gets")" -lt "$STOP_AFTER_GETS" ] || kill -TERM "$PPID"; fi ;;',
     // The merge patch is the last argument.
     '  *" patch node "*) for a; do last="$a"; done; printf \'%s\\n\' "$last" >>"$STUB_DIR/patched.jsonl" ;;',
     'esac',
@@ -241,8 +243,9 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent and the Kubernetes API (
     const n = node();
     n.join();
     n.setNodes(nodeObject(PEER), nodeObject({ ...PEER, name: 'evil', role: 'worker', publicKey: 'bad' }, { createdAt: timestamp(9) }));
-    const run = n.s.run(['timeout', '2', 'python3', AGENT, '--node-env', n.s.path('node.env'), '--mesh-env', n.s.path('mesh.env'), 'run', '--interval', '0.1'], { PATH: `${n.s.bin}:${process.env.PATH}` });
-    expect(run.calls.filter((call) => call.endsWith('get nodes -o json')).length).toBeGreaterThan(3);
+    // Five syncs, stopped by the stub at the fifth listing (timeout only guards a hang).
+    const run = n.s.run(['timeout', '30', 'python3', AGENT, '--node-env', n.s.path('node.env'), '--mesh-env', n.s.path('mesh.env'), 'run', '--interval', '0.1'], { PATH: `${n.s.bin}:${process.env.PATH}`, STOP_AFTER_GETS: '5' });
+    expect(run.calls.filter((call) => call.endsWith('get nodes -o json')).length).toBe(5);
     expect(run.output.match(/ignoring record 'evil'/g)).toHaveLength(1);
   });
 });
