@@ -7,9 +7,10 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
-  // Three workers on two cores: much of the suite waits (etcd elections, namespace labs,
-  // terraform and the stand-ins answering each other), so two leave a core idle at times;
-  // jest's default is one worker less than the cores. Measured on this suite's two-core
-  // machine: 191 s with two workers, 168 s with three.
-  maxWorkers: 3,
+  // Four workers on two cores: much of the suite waits (etcd elections, namespace labs,
+  // sandboxed bootstraps, terraform and the stand-ins answering each other), so fewer leave a
+  // core idle at times; jest's default is one worker less than the cores. Measured on this
+  // suite's two-core machine (about 330 CPU-s in all): 191 s with two workers, 184 s with
+  // three, 170 s with four.
+  maxWorkers: 4,
 };
