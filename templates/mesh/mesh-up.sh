@@ -31,6 +31,9 @@ esac
 readonly node_env="${CAST_NODE_ENV:-/etc/cast/node.env}"
 readonly mesh_env="${CAST_MESH_ENV:-/etc/cast/mesh.env}"
 readonly agent="${CAST_MESH_AGENT:-/opt/cast/mesh/cast-mesh-agent}"
+# Where the node's join token goes when it reads it from its cloud's store (cast-join-token).
+readonly join_token_reader="${CAST_JOIN_TOKEN_READER:-$(dirname "$agent")/cast-join-token}"
+readonly join_token_file="${CAST_MESH_TOKEN_FILE:-/etc/cast/join-token}"
 # shellcheck source=/dev/null
 . "$node_env"
 # shellcheck source=/dev/null
@@ -133,6 +136,12 @@ install_agent() {
 # Before the interface: AWS downloads the agent, and the claim needs it.
 install_agent
 if [ -n "${CAST_MESH_CLAIM_CIDR:-}" ] && [ -z "${CAST_MESH_ADDRESS:-}" ]; then
+  # The claim is made with the join token: where node.env names a store, read it first, now
+  # that the agent (and the reader beside it) is installed (docs/decisions/0006).
+  if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ] && [ ! -s "$join_token_file" ]; then
+    log "reading the join token from ${CAST_JOIN_TOKEN_STORE}"
+    "$join_token_reader" fetch --node-env "$node_env" --out "$join_token_file" --timeout "${CAST_JOIN_TOKEN_WAIT:-3600}"
+  fi
   log "claiming a mesh address in ${CAST_MESH_CLAIM_CIDR}"
   address="$(agent claim --timeout "$api_timeout")"
   if ! [[ "$address" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then

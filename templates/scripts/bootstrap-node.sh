@@ -125,17 +125,17 @@ use_join_token() {
     if [ -f "$config" ]; then sed -i "s|@CAST_JOIN_TOKEN@|${token}|g" "$config"; fi
   done
 }
+# With --if-missing, a token read moments ago is used as it is: mesh-up.sh reads it before a
+# node of an autoscaled group claims its mesh address with it.
 fetch_join_token() {
   if [ -n "${CAST_JOIN_TOKEN_STORE:-}" ]; then
-    log "reading the join token from ${CAST_JOIN_TOKEN_STORE}"
-    "$AGENT_DIR/cast-join-token" fetch --out "$JOIN_TOKEN_FILE" --timeout "${CAST_JOIN_TOKEN_WAIT:-3600}"
+    if [ "${1:-}" != --if-missing ] || [ ! -s "$JOIN_TOKEN_FILE" ]; then
+      log "reading the join token from ${CAST_JOIN_TOKEN_STORE}"
+      "$AGENT_DIR/cast-join-token" fetch --out "$JOIN_TOKEN_FILE" --timeout "${CAST_JOIN_TOKEN_WAIT:-3600}"
+    fi
     use_join_token
   fi
 }
-
-# A worker needs it before the mesh: a node of an autoscaled group claims its mesh address with
-# it. A control plane reads it only once it knows it joins: the founder makes the first one.
-if [ "$kind" = worker ]; then fetch_join_token; fi
 
 # The WireGuard mesh (its own component) installs this hook; without it the mesh address
 # must already be on an interface (e.g. it is the node's private address).
@@ -147,6 +147,10 @@ else
 fi
 load_env
 : "${CAST_MESH_ADDRESS:?missing in /etc/cast/node.env}"
+
+# A worker reads its join token now: the mesh hook has installed the reader (on AWS it downloads
+# the node tools). A control plane reads it only once it knows it joins: the founder makes the first.
+if [ "$kind" = worker ]; then fetch_join_token --if-missing; fi
 
 # etcd and the API server bind the mesh address and the kubelet registers with it; fail
 # here with a clear message rather than in etcd's logs.

@@ -30,6 +30,8 @@ const STUBS = {
     '  *" restore "*) [ -z "${RESTORE_FAILS:-}" ] || { echo "cast-mesh-agent: bad cache" >&2; exit 1; } ;;',
     'esac',
   ].join('\n'),
+  // Beside the agent, as on the node: `fetch --node-env E --out F --timeout N` writes a token to F.
+  'cast-join-token': '[ "$1" = fetch ] && echo q7x2mn.k3v9w0z8r2t4y6u1 >"$5"',
 };
 /** What the renderer writes for a node of an autoscaled group (appended: a later line wins). */
 const SCALED = "CAST_MESH_ADDRESS=''\nCAST_MESH_CLAIM_CIDR='10.4.37.0/24'\n";
@@ -158,6 +160,20 @@ describe('mesh-up.sh', () => {
     const again = n.run('interface', { CLAIMED: '10.4.37.200' });
     expect(again.calls.filter((call) => call.includes(' claim '))).toEqual([]);
     expect(again.calls).toContain('ip address replace 10.4.37.9/32 dev wg0');
+  });
+
+  test('a scaled node that reads its join token from a store reads it before it claims (once), a node without one never does', () => {
+    const n = node('worker');
+    const tokenFile = n.s.path('join-token');
+    appendFileSync(n.env.CAST_NODE_ENV, `${SCALED}CAST_JOIN_TOKEN_STORE='aws-secrets-manager'\n`);
+    const run = n.run('worker', { CAST_MESH_TOKEN_FILE: tokenFile });
+    expect(run.status).toBe(0);
+    expect(run.calls.slice(0, 2)).toEqual([`cast-join-token fetch --node-env ${n.env.CAST_NODE_ENV} --out ${tokenFile} --timeout 3600`, `${n.agent} claim --timeout 1800`]);
+    expect(readFileSync(tokenFile, 'utf8')).toBe('q7x2mn.k3v9w0z8r2t4y6u1\n');
+    // A token already on disk is not read again; a node without a store reads none.
+    const m = node('worker');
+    appendFileSync(m.env.CAST_NODE_ENV, SCALED);
+    expect(m.run('worker', { CAST_MESH_TOKEN_FILE: m.s.path('join-token') }).calls.filter((c) => c.startsWith('cast-join-token'))).toEqual([]);
   });
 
   test('a scaled node whose claim fails, or prints no address: no interface, node.env unchanged', () => {
