@@ -367,6 +367,38 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.calls.filter((c) => c.startsWith('cast-control-plane-keys'))).toEqual([]);
   });
 
+  test('AWS with agentUrl: the node tools exist only once the mesh hook has downloaded them, and the bootstrap calls none before (worker and control plane)', () => {
+    const dir = cluster();
+    writeFileSync(join(dir, 'store'), `${FOUNDED_WITH}\n`);
+    writeFileSync(join(dir, 'tokens'), `${FOUNDED_WITH}\n`);
+    writeFileSync(join(dir, 'api-up'), '');
+    // The hook "downloads" the tools: until it runs, /opt/cast/mesh holds nothing.
+    const tools: Record<string, string> = { 'cast-join-token': JOIN_TOKEN_STUB, 'cast-control-plane-keys': KEYS_STUB, 'cast-mesh-agent': AGENT_STUB, 'cast-api-proxy': PROXY_STUB };
+    const hook = [
+      '#!/usr/bin/env bash',
+      'echo "mesh-up $*" >>"$CAST_TEST_LOG"',
+      'mkdir -p /opt/cast/mesh',
+      ...Object.entries(tools).map(([name, body]) => `cat >/opt/cast/mesh/${name} <<'TOOL'\n#!/usr/bin/env bash\necho "${name}\${*:+ $*}" >>"$CAST_TEST_LOG"\n${body}\nTOOL\nchmod 755 /opt/cast/mesh/${name}`),
+    ].join('\n');
+    for (const kind of ['worker', 'control-plane'] as const) {
+      const input = fakeMeshInput(kind, Cloud.AWS, { agentUrl: 'https://agent.example/cast-mesh-agent.tar', agentSha256: 'a'.repeat(64) }, {
+        nodeName: kind === 'worker' ? 'aws-w-9' : 'aws-cp-9',
+        credentials: { caCertB64: fakeInput(kind).credentials.caCertB64 },
+        joinToken: JOIN_STORE,
+        ...(kind === 'control-plane' ? { controlPlaneKeys: keyStoreInput().controlPlaneKeys } : {}),
+      });
+      const sandbox = track(new NodeSandbox())
+        .writeCloudConfig(parseUserData(renderNodeUserData(input)))
+        .writeFile('/opt/cast/bin/install-kubernetes.sh', '#!/usr/bin/env bash\necho "install-kubernetes" >>"$CAST_TEST_LOG"\n', 0o755)
+        .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n')
+        .stubFile('/opt/cast/bin/api-seeds.sh', SEEDS_STUB)
+        .writeFile('/opt/cast/bin/mesh-up.sh', hook, 0o755);
+      const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', kind], NODE_STUBS, { ...controlPlaneEnv(dir), IP_OUTPUT: MESH_UP });
+      expect({ kind, status: run.status, output: run.status === 0 ? '' : run.output }).toEqual({ kind, status: 0, output: '' });
+      expect(run.calls).toContain('cast-join-token fetch --out /etc/cast/join-token --timeout 3600');
+    }
+  });
+
   test('a control plane with node GC installed (AWS, GCP, Azure) starts it once it has joined; a worker never does', () => {
     const controlPlane = track(nodeWith(fakeMeshInput('control-plane', Cloud.GCP), { meshHook: true, agent: true }))
       .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
