@@ -21,6 +21,11 @@ export interface AppliedExample {
   readonly state: string;
   /** terraform's environment, attached to the stand-ins. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * `terraform plan -detailed-exitcode` right after the apply, before any test changes the
+   * world: exit 0 means the stack converged (examples.test.ts leaves these examples to it).
+   */
+  readonly convergence: TerraformRun;
 }
 
 /** One object of the state, found by type and a part of its resource name. */
@@ -37,9 +42,10 @@ export interface RefreshOnlyPlan {
 }
 
 /**
- * Synthesizes a one-stack example and applies it: `terraform init`, `terraform apply`.
- * Only these two: that every example validates and converges is examples.test.ts's
- * judgement, and a plan of the multi-cloud example costs seconds.
+ * Synthesizes a one-stack example and applies it: `terraform init`, `terraform apply`, then
+ * the plan that shows it converged. examples.test.ts judges every other example the same
+ * way; these two it leaves to this apply, which the drift tests need anyway (an apply of
+ * the multi-cloud example costs seconds).
  */
 export async function applyExample(name: string, standIns: StandIns): Promise<AppliedExample> {
   const app = synthesizeApp(exampleApp(name));
@@ -48,7 +54,7 @@ export async function applyExample(name: string, standIns: StandIns): Promise<Ap
   const applied = { app, stack, desired: path.join(stack.dir, 'cdk.tf.json'), state: path.join(app.root, `terraform.${stack.name}.tfstate`), env: quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach }) };
   await terraformIn(applied, ['init', '-input=false']);
   await terraformIn(applied, ['apply', '-input=false', '-auto-approve']);
-  return applied;
+  return { ...applied, convergence: await terraform(stack.dir, ['plan', '-input=false', '-detailed-exitcode'], applied.env) };
 }
 
 /** The managed object of `type` whose resource name contains `namePart` (exactly one, or this throws). */
@@ -62,7 +68,7 @@ export function stateObject(applied: AppliedExample, type: string, namePart: str
 }
 
 /** Runs terraform in the stack's folder; throws with its output when it fails. */
-export async function terraformIn(applied: AppliedExample, args: readonly string[]): Promise<TerraformRun> {
+export async function terraformIn(applied: Pick<AppliedExample, 'stack' | 'env'>, args: readonly string[]): Promise<TerraformRun> {
   const run = await terraform(applied.stack.dir, args, applied.env);
   if (run.code !== 0) throw new Error(describeRun(run));
   return run;

@@ -15,7 +15,7 @@ import { simulateApply } from '../../drift/simulate-apply';
 import { fixture } from '../../drift/helpers';
 import { checkDrift, type DriftReport } from '../../../lib/drift/drift-check';
 import { startStandIns, type StandIns } from '../stand-in/stand-ins';
-import { describeWithTerraform } from '../terraform-cli';
+import { describeRun, describeWithTerraform } from '../terraform-cli';
 import { applyExample, refreshOnlyPlan, stateObject, terraformIn, type AppliedExample } from './applied-example';
 import { resourceObjects, shapeMismatches, typesOnlyIn } from './attribute-shape';
 import { rulesAndAddresses, runCastDrift } from './cast-drift-process';
@@ -39,6 +39,11 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
   afterAll(async () => {
     await standIns?.close();
     for (const applied of [multiCloud, aws]) if (applied) fs.rmSync(applied.app.root, { recursive: true, force: true });
+  });
+
+  test.each(['multi-cloud', 'aws'])('examples/%s converges: the plan after the apply finds nothing to do', (name) => {
+    const applied = name === 'aws' ? aws : multiCloud;
+    expect({ code: applied.convergence.code, output: applied.convergence.code === 0 ? '' : describeRun(applied.convergence) }).toEqual({ code: 0, output: '' });
   });
 
   describe('examples/multi-cloud', () => {
