@@ -80,18 +80,22 @@ function googleError(response: ServerResponse, code: number, status: string, mes
 /**
  * The metadata server's token endpoint as Compute Engine documents it ("Authenticate
  * workloads using service accounts"): the Metadata-Flavor header required, a token for the
- * VM's default service account, 404 where the VM has none.
+ * VM's default service account, 404 where the VM has none; `values` answers other GETs by path
+ * (e.g. `/computeMetadata/v1/project/project-id`) as text.
  */
-function fakeMetadataServer(record: (request: IncomingMessage) => void, hasServiceAccount: () => boolean) {
+export function fakeMetadataServer(record: (request: IncomingMessage) => void, hasServiceAccount: () => boolean, values: Readonly<Record<string, string>> = {}, token = GCP_TOKEN) {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     record(request);
+    const value = request.method === 'GET' ? values[request.url ?? ''] : undefined;
     if (request.headers['metadata-flavor'] !== 'Google') {
       response.writeHead(403, { 'Content-Type': 'text/html' }).end('Missing Metadata-Flavor:Google header.');
+    } else if (value !== undefined) {
+      response.writeHead(200, { 'Content-Type': 'application/text', 'Metadata-Flavor': 'Google' }).end(value);
     } else if (request.method !== 'GET' || request.url !== '/computeMetadata/v1/instance/service-accounts/default/token' || !hasServiceAccount()) {
       response.writeHead(404, { 'Content-Type': 'text/html' }).end('Not Found');
     } else {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Metadata-Flavor': 'Google' });
-      response.end(JSON.stringify({ access_token: GCP_TOKEN, expires_in: 3599, token_type: 'Bearer' }));
+      response.end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }));
     }
   });
 }

@@ -24,6 +24,7 @@
  * (compactScript: full-line comments dropped).
  */
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { fakeMetadataServer } from '../keys/gcp-lab';
 import { listenOnLoopback } from '../support/loopback-http';
 import { installCastmesh, NodeRef, removeCastmesh, vmStates as inventoryStates, VmStateRun } from './inventory-lab';
 export { installCastmesh, removeCastmesh };
@@ -104,15 +105,12 @@ export async function startFakeGcp(): Promise<FakeGcp> {
   const raw = new Map<string, RawAnswer>();
   const state = { hasServiceAccount: true, granted: true };
 
-  const metadata = createServer((request: IncomingMessage, response: ServerResponse) => {
-    requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers });
-    if (request.headers['metadata-flavor'] !== 'Google') return send(response, 403, 'Missing Metadata-Flavor:Google header.', 'text/html');
-    if (request.method === 'GET' && request.url === '/computeMetadata/v1/project/project-id') return send(response, 200, OWN_PROJECT, 'application/text');
-    if (request.method === 'GET' && request.url === '/computeMetadata/v1/instance/service-accounts/default/token' && state.hasServiceAccount) {
-      return send(response, 200, JSON.stringify({ access_token: GCP_TOKEN, expires_in: 3599, token_type: 'Bearer' }), 'application/json');
-    }
-    send(response, 404, 'Not Found', 'text/html');
-  });
+  const metadata = fakeMetadataServer(
+    (request) => requests.push({ service: 'metadata', method: request.method ?? '', url: request.url ?? '', headers: request.headers }),
+    () => state.hasServiceAccount,
+    { '/computeMetadata/v1/project/project-id': OWN_PROJECT },
+    GCP_TOKEN,
+  );
 
   const compute = createServer((request: IncomingMessage, response: ServerResponse) => {
     requests.push({ service: 'compute', method: request.method ?? '', url: request.url ?? '', headers: request.headers });

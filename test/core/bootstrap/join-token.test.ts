@@ -46,7 +46,7 @@ describe('a node that reads its join token from its cloud', () => {
       const all = envOf(text(storeInput('worker', cloud), '/etc/cast/node.env'));
       return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith('CAST_JOIN_TOKEN_')));
     };
-    expect(env('aws')).toEqual({ CAST_JOIN_TOKEN_STORE: 'aws-secrets-manager', CAST_JOIN_TOKEN_SECRET: STORES.aws.store === 'aws-secrets-manager' ? STORES.aws.secretId : '', CAST_JOIN_TOKEN_REGION: 'eu-west-1', CAST_JOIN_TOKEN_CLIENT_ID: '' });
+    expect(env('aws')).toEqual({ CAST_JOIN_TOKEN_STORE: 'aws-secrets-manager', CAST_JOIN_TOKEN_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod-join-token-AbC123', CAST_JOIN_TOKEN_REGION: 'eu-west-1', CAST_JOIN_TOKEN_CLIENT_ID: '' });
     expect(env('gcp')).toEqual({ CAST_JOIN_TOKEN_STORE: 'gcp-secret-manager', CAST_JOIN_TOKEN_SECRET: 'projects/acme/secrets/prod-join-token-1a2b/versions/latest', CAST_JOIN_TOKEN_REGION: '', CAST_JOIN_TOKEN_CLIENT_ID: '' });
     expect(env('azure')).toEqual({
       CAST_JOIN_TOKEN_STORE: 'azure-key-vault',

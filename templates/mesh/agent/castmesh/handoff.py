@@ -34,7 +34,7 @@ import threading
 import time
 
 from castmesh import keys
-from castmesh.node_env import read_env
+from castmesh.node_env import read_env_or_log
 
 # A port of its own on the mesh address, next to the Kubernetes API's 6443.
 HANDOFF_PORT = 6446
@@ -254,10 +254,8 @@ def main(argv):
     command.add_argument('--kubeconfig', default='/etc/kubernetes/admin.conf')
     command.add_argument('--listen', type=listen_address, help=f'host:port (default: CAST_MESH_ADDRESS:{HANDOFF_PORT})')
     a = parser.parse_args(argv)
-    try:
-        env = read_env(a.node_env)
-    except OSError as error:
-        log(f'cannot read {a.node_env}: {error.strerror}')
+    env = read_env_or_log(a.node_env, log)
+    if env is None:
         return 1
     if not env.get('CAST_KEYS_STORE'):
         log(f'no key store in {a.node_env} (CAST_KEYS_STORE): this control plane has no keys to hand over')

@@ -21,7 +21,7 @@ import sys
 import time
 
 from castmesh import keys
-from castmesh.node_env import read_env
+from castmesh.node_env import read_env_or_log
 
 TOKEN = re.compile(r'^[a-z0-9]{6}\.[a-z0-9]{16}$')
 ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -149,10 +149,8 @@ def main(argv):
     if a.command == 'generate':
         print(generate())
         return 0
-    try:
-        env = read_env(a.node_env)
-    except OSError as error:
-        log(f'cannot read {a.node_env}: {error.strerror}')
+    env = read_env_or_log(a.node_env, log)
+    if env is None:
         return 1
     if a.command == 'fetch':
         return fetch(env, a.out, a.timeout, a.first_pause)

@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 
-from castmesh.node_env import read_env
+from castmesh.node_env import read_env_or_log
 
 SCHEMA = 'cast-control-plane-keys/v1'
 # Path under the PKI directory -> mode. The same list as CONTROL_PLANE_KEY_FILES (a test compares them).
@@ -229,9 +229,7 @@ def main(argv):
     command.add_argument('--timeout', type=float, default=900.0, help='seconds to keep trying (default 900)')
     command.add_argument('--first-pause', type=float, default=FIRST_PAUSE, help=f'seconds before the first retry, doubling up to {LONGEST_PAUSE:g} (default {FIRST_PAUSE:g})')
     a = parser.parse_args(argv)
-    try:
-        env = read_env(a.node_env)
-    except OSError as error:
-        log(f'cannot read {a.node_env}: {error.strerror}')
+    env = read_env_or_log(a.node_env, log)
+    if env is None:
         return 1
     return fetch(env, a.pki_dir, a.timeout, a.first_pause)
