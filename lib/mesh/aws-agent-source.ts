@@ -33,12 +33,42 @@ export interface AwsAgentSourceSpec {
   readonly provider?: TerraformProvider;
 }
 
+/**
+ * The bucket's name prefix: `cast-mesh-` and the first 8 hex digits of the cluster UUID.
+ *
+ * S3 bucket names are unique across all AWS accounts of a partition ("Bucket naming
+ * rules", Amazon S3 User Guide), so a name derived from the cluster alone (its UUID is
+ * a UUIDv5 of its name) could be created by only one deployment of a cluster named
+ * `prod` in the world. With `bucket_prefix` the AWS provider makes the name at creation
+ * (the prefix, a UTC timestamp to 0.1 ms and an 8-hex-digit counter: terraform-plugin-sdk
+ * helper/id PrefixedUniqueId, 26 characters) and keeps it in the state: unique per
+ * deployment, and the same synth for the same input. The prefix may have at most 37 characters
+ * (aws_s3_bucket, `bucket_prefix`: "Must be lowercase and less than or equal to 37
+ * characters in length"); this one has 19 and says which cluster the bucket serves.
+ */
+export function meshAgentBucketPrefix(clusterUuid: string): string {
+  return `cast-mesh-${clusterUuid.slice(0, 8)}-`;
+}
+
 /** Creates the bucket, endpoint, policy and object; returns where nodes find the agent. */
 export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec): MeshAgentSource {
   const archive = meshAgentArchive();
   const tags = labelMap(spec.labels);
-  // Bucket names are global: the cluster UUID makes this one the cluster's own.
-  const bucket = new S3Bucket(scope, 'mesh-agent-bucket', { provider: spec.provider, bucket: `cast-mesh-${spec.labels.uuid}`, forceDestroy: true, tags });
+  const bucket = new S3Bucket(scope, 'mesh-agent-bucket', {
+    provider: spec.provider,
+    bucketPrefix: meshAgentBucketPrefix(spec.labels.uuid),
+    forceDestroy: true,
+    tags,
+    lifecycle: {
+      // The name is made once, at creation, and kept in the state. A bucket made by an earlier
+      // version of this library (`cast-mesh-<uuid>`, no prefix) is kept as it is: it is already
+      // the deployment's own, and moving it would gain nothing.
+      ignoreChanges: ['bucket', 'bucket_prefix'],
+      // Replaced anyway (`terraform apply -replace`): the new bucket, whose name differs, holds the
+      // archive before launch templates point at it and before the old one goes.
+      createBeforeDestroy: true,
+    },
+  });
   new S3BucketPublicAccessBlock(scope, 'mesh-agent-public-access', {
     provider: spec.provider,
     bucket: bucket.id,
@@ -73,6 +103,9 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
         },
       ],
     }),
+    // Without it, a replaced bucket's old policy would go first, and a node booting from the
+    // previous launch template could no longer read the old archive (createBeforeDestroy on the bucket).
+    lifecycle: { createBeforeDestroy: true },
   });
   const key = `cast-mesh-agent-${archive.sha256.slice(0, 16)}.tar`;
   const object = new S3Object(scope, 'mesh-agent-archive', {
@@ -82,6 +115,9 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
     contentBase64: archive.bytes.toString('base64'),
     contentType: 'application/x-tar',
     tags,
+    // A new archive (a new key) or a new bucket: uploaded before launch templates point at it,
+    // and the old object stays until they do, for a node that boots from the previous template.
+    lifecycle: { createBeforeDestroy: true },
   });
   return { url: `https://${bucket.bucketRegionalDomainName}/${key}`, sha256: archive.sha256, dependencies: [object, policy, endpoint] };
 }

@@ -236,6 +236,16 @@ describe('mesh-up.sh with agentUrl: downloads the agent and checks its SHA-256',
     expect(readFileSync(n.env.CAST_NODE_ENV, 'utf8').endsWith(`CAST_MESH_ADDRESS='${home}'\n`)).toBe(true);
   });
 
+  test('a reboot: the agent already on disk is not downloaded again, so a bucket that is gone (404) does not matter', () => {
+    const { result, agent, s, run } = downloadNode(archive.sha256);
+    expect(result.status).toBe(0);
+    // A deleted bucket or object: curl -f exits 22 on an HTTP error.
+    s.add('curl', 'echo "curl: (22) The requested URL returned error: 404" >&2; exit 22');
+    const reboot = run('interface', { CAST_MESH_AGENT: agent, CAST_MESH_SYSTEMD: 'no' });
+    expect(reboot.status).toBe(0);
+    expect(reboot.calls.filter((call) => call.startsWith('curl'))).toEqual([]);
+  });
+
   test('another archive: refused, nothing extracted', () => {
     const { result, agent } = downloadNode('0'.repeat(64));
     expect(result.status).toBe(1);
