@@ -9,6 +9,7 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
@@ -34,6 +35,38 @@ export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): Sca
   return { groupName: scaleSet.name, groupAddress: resourceAddress(scaleSet), autoscalerRef: scaleSet.name };
 }
 
+/**
+ * What cluster-autoscaler's Azure provider calls with `ARM_VM_TYPE=vmss` on Uniform scale sets, in the
+ * releases this library runs (v1.31.3 to v1.35.2, autoscaler-images.ts), as Azure RBAC actions. Its README
+ * documents only "Contributor" on the subscription ("Permissions", cluster-autoscaler/cloudprovider/azure/README.md),
+ * so the list is read from the calls in cloudprovider/azure at those tags:
+ * - azure_cache.go fetchScaleSets, VirtualMachineScaleSetsClient.List(resourceGroup), and azure_scale_set.go
+ *   getCurSize, VirtualMachineScaleSetsClient.Get: virtualMachineScaleSets/read;
+ * - azure_cache.go fetchVirtualMachines, VirtualMachinesClient.List(resourceGroup), on every refresh (a failure
+ *   aborts it): virtualMachines/read;
+ * - azure_scale_set.go createOrUpdateInstances (IncreaseSize), a PUT of the scale set with its new capacity:
+ *   virtualMachineScaleSets/write;
+ * - azure_scale_set.go DeleteInstances and azure_force_delete_scale_set.go, VirtualMachineScaleSets_DeleteInstances
+ *   (POST .../virtualMachineScaleSets/{name}/delete): virtualMachineScaleSets/delete/action;
+ * - azure_scale_set.go GetScaleSetVms, VirtualMachineScaleSetVMsClient.List with the instance view:
+ *   virtualMachineScaleSets/virtualMachines/read.
+ * A scale set's new instances join the subnet and NSG its model names, which Azure checks against the caller
+ * ("LinkedAuthorizationFailed ... has permission to perform action 'Microsoft.Compute/virtualMachineScaleSets/write'
+ * ...; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action'",
+ * a VMSS CreateOrUpdate quoted in Azure/aad-pod-identity#550): the two join actions. Virtual Machine Contributor, the
+ * role this grant replaces, holds every one of them; none runs anything on a VM (no virtualMachines/write,
+ * runCommand or extensions).
+ */
+export const AZURE_AUTOSCALER_ACTIONS: readonly string[] = [
+  'Microsoft.Compute/virtualMachineScaleSets/read',
+  'Microsoft.Compute/virtualMachineScaleSets/write',
+  'Microsoft.Compute/virtualMachineScaleSets/delete/action',
+  'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
+  'Microsoft.Compute/virtualMachines/read',
+  'Microsoft.Network/virtualNetworks/subnets/join/action',
+  'Microsoft.Network/networkSecurityGroups/join/action',
+];
+
 export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): AutoscalerIdentity | undefined {
   const name = `${spec.clusterName}-autoscaler`;
   const client = new DataAzurermClientConfig(scope, `${name}-client`, { provider: spec.provider });
@@ -44,12 +77,25 @@ export function grantAutoscaler(scope: Construct, spec: AutoscalerGrantSpec): Au
     location: spec.location.region,
     tags: labelMap(spec.labels),
   });
-  new RoleAssignment(scope, `${name}-vm-contributor`, {
+  // The resource group id spelled from the subscription the provider works in: no second data
+  // source, and nothing read before the group exists on the first apply.
+  const resourceGroupId = `/subscriptions/${client.subscriptionId}/resourceGroups/${spec.network.resourceGroupName!}`;
+  // The resource group, not each scale set: the two List calls above are authorized on the group
+  // (their URL is the group's), and the cluster's own group holds no scale set but its autoscaled groups.
+  const role = new RoleDefinition(scope, `${name}-role`, {
     provider: spec.provider,
-    // The resource group id spelled from the subscription the provider works in: no second data
-    // source, and nothing read before the group exists on the first apply.
-    scope: `/subscriptions/${client.subscriptionId}/resourceGroups/${spec.network.resourceGroupName!}`,
-    roleDefinitionName: 'Virtual Machine Contributor',
+    // A custom role's name must be unique in the Microsoft Entra tenant ("Azure custom roles", learn.microsoft.com):
+    // the group's name is unique in its subscription, and the subscription in the tenant.
+    name: `${name} ${spec.network.resourceGroupName!} ${client.subscriptionId}`,
+    scope: resourceGroupId,
+    description: 'cluster-autoscaler (cdktf-cast-cluster): list the scale sets and VMs of the cluster\'s resource group, resize its scale sets and delete their instances.',
+    permissions: [{ actions: [...AZURE_AUTOSCALER_ACTIONS] }],
+    assignableScopes: [resourceGroupId],
+  });
+  new RoleAssignment(scope, `${name}-scaling`, {
+    provider: spec.provider,
+    scope: resourceGroupId,
+    roleDefinitionId: role.roleDefinitionResourceId,
     principalId: identity.principalId,
     // Skips the directory lookup a brand-new identity may not pass yet.
     principalType: 'ServicePrincipal',

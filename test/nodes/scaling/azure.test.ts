@@ -1,5 +1,6 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { computerNamePrefix, encodeTagKey, scaleSetTags } from '../../../lib/nodes/scaling/azure';
+import { MAX_CLUSTER_NAME_LENGTH } from '../../../lib/core/cluster-identity';
+import { AZURE_AUTOSCALER_ACTIONS, computerNamePrefix, encodeTagKey, scaleSetTags } from '../../../lib/nodes/scaling/azure';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../../support/schema-conformance';
 import { CLUSTER, LABELS, literalSecrets, resourcesWithoutClusterLabels, scalingSpec, synthScaling } from './scaling-fixture';
 import { SEEDS } from '../api-servers-fixture';
@@ -86,24 +87,103 @@ describe('Azure scaling group', () => {
 
 describe('Azure autoscaler grant', () => {
   const s = synthScaling(Cloud.AZURE);
+  const client = Object.keys(s.json.data.azurerm_client_config);
+  const identity = s.logicalId('azurerm_user_assigned_identity');
+  const resourceGroupId = `/subscriptions/\${data.azurerm_client_config.${client[0]}.subscription_id}/resourceGroups/c1`;
+  const role = s.resource('azurerm_role_definition');
 
-  test('a user-assigned identity in the cluster resource group, Virtual Machine Contributor on that group', () => {
-    const identity = s.logicalId('azurerm_user_assigned_identity');
-    const client = Object.keys(s.json.data.azurerm_client_config);
-    expect(client).toHaveLength(1);
-    expect(s.json.data.azurerm_resource_group).toBeUndefined();
-    expect(s.resource('azurerm_user_assigned_identity')).toMatchObject({ name: 'c1-autoscaler', resource_group_name: 'c1', location: 'eastus' });
+  /**
+   * What cluster-autoscaler's Azure provider (vmType vmss, Uniform scale sets) calls, releases
+   * v1.31.3 to v1.35.2, as RBAC actions: written out here so that a change to the role is a change
+   * to this list too (the sources are in AZURE_AUTOSCALER_ACTIONS' comment).
+   */
+  const DOCUMENTED = [
+    'Microsoft.Compute/virtualMachineScaleSets/read', // List in the group (cache refresh), Get (current size)
+    'Microsoft.Compute/virtualMachineScaleSets/write', // PUT with the new capacity (scale up)
+    'Microsoft.Compute/virtualMachineScaleSets/delete/action', // DeleteInstances (scale down)
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read', // the scale set's instances and their instance view
+    'Microsoft.Compute/virtualMachines/read', // List of the group's VMs (cache refresh)
+    'Microsoft.Network/virtualNetworks/subnets/join/action', // linked check: new instances join the subnet
+    'Microsoft.Network/networkSecurityGroups/join/action', // linked check: new instances' NICs join the worker NSG
+  ];
+
+  /**
+   * Actions that run code as root on a VM or a scale set's instance, or widen what the identity may
+   * do: none may be granted, not even through a wildcard.
+   */
+  const DANGEROUS = [
+    'Microsoft.Compute/virtualMachines/runCommand/action',
+    'Microsoft.Compute/virtualMachines/runCommands/write',
+    'Microsoft.Compute/virtualMachines/extensions/write',
+    'Microsoft.Compute/virtualMachines/write',
+    'Microsoft.Compute/virtualMachines/login/action',
+    'Microsoft.Compute/virtualMachines/loginAsAdmin/action',
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommand/action',
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommands/write',
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write',
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/extensions/write',
+    'Microsoft.Compute/virtualMachineScaleSets/extensions/write',
+    'Microsoft.Compute/virtualMachineScaleSets/manualUpgrade/action',
+    'Microsoft.Compute/virtualMachineScaleSets/reimage/action',
+    'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/reimage/action',
+    'Microsoft.Compute/disks/beginGetAccess/action',
+    'Microsoft.Authorization/roleAssignments/write',
+    'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
+    'Microsoft.KeyVault/vaults/write',
+    'Microsoft.Network/networkSecurityGroups/securityRules/write',
+  ];
+
+  /** Azure's action matching: case-insensitive, `*` for any characters. */
+  const grants = (pattern: string, action: string) =>
+    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.?+^$()[\]{}|/\\]/g, '\\$&')).join('.*')}$`, 'i').test(action);
+
+  test('one custom role with exactly the actions the autoscaler calls, and nothing in the other lists', () => {
+    expect(AZURE_AUTOSCALER_ACTIONS).toEqual(DOCUMENTED);
+    expect(role.permissions).toEqual([{ actions: DOCUMENTED }]);
+    expect(Object.keys(s.resources('azurerm_role_definition'))).toHaveLength(1);
+  });
+
+  test.each(DANGEROUS)('%s is not granted', (action) => {
+    expect(DOCUMENTED.filter((pattern) => grants(pattern, action))).toEqual([]);
+  });
+
+  test('the matcher sees through wildcards (what Virtual Machine Contributor, the role this replaces, granted)', () => {
+    expect(grants('Microsoft.Compute/virtualMachines/*', 'Microsoft.Compute/virtualMachines/runCommand/action')).toBe(true);
+    expect(grants('Microsoft.Compute/virtualMachineScaleSets/*', 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/runCommand/action')).toBe(true);
+    expect(grants('Microsoft.Compute/virtualMachineScaleSets/read', 'Microsoft.Compute/virtualMachineScaleSets/write')).toBe(false);
+  });
+
+  test('defined, assignable and assigned on the cluster\'s resource group only, to the autoscaler\'s identity', () => {
+    expect(role).toMatchObject({ scope: resourceGroupId, assignable_scopes: [resourceGroupId] });
     expect(s.resource('azurerm_role_assignment')).toEqual({
-      scope: `/subscriptions/\${data.azurerm_client_config.${client[0]}.subscription_id}/resourceGroups/c1`,
-      role_definition_name: 'Virtual Machine Contributor',
+      scope: resourceGroupId,
+      role_definition_id: `\${azurerm_role_definition.${s.logicalId('azurerm_role_definition')}.role_definition_resource_id}`,
       principal_id: `\${azurerm_user_assigned_identity.${identity}.principal_id}`,
       principal_type: 'ServicePrincipal',
     });
+    expect(Object.keys(s.resources('azurerm_role_assignment'))).toHaveLength(1);
+  });
+
+  test('the role\'s name is unique in the tenant: it names the resource group and the subscription', () => {
+    expect(role.name).toBe(`c1-autoscaler c1 \${data.azurerm_client_config.${client[0]}.subscription_id}`);
+    // Within Azure's 128 characters for the longest cluster name (its resource group has the same name) and a subscription id.
+    const longest = `${'a'.repeat(MAX_CLUSTER_NAME_LENGTH)}-autoscaler ${'a'.repeat(MAX_CLUSTER_NAME_LENGTH)} ${'0'.repeat(36)}`;
+    expect(longest.length).toBeLessThanOrEqual(128);
+  });
+
+  test('a user-assigned identity in the cluster resource group; the control planes get its ids', () => {
+    expect(client).toHaveLength(1);
+    expect(s.json.data.azurerm_resource_group).toBeUndefined();
+    expect(s.resource('azurerm_user_assigned_identity')).toMatchObject({ name: 'c1-autoscaler', resource_group_name: 'c1', location: 'eastus' });
     expect(s.identity).toEqual({
       azureIdentityId: `\${azurerm_user_assigned_identity.${identity}.id}`,
       azureClientId: `\${azurerm_user_assigned_identity.${identity}.client_id}`,
       azureSubscriptionId: `\${data.azurerm_client_config.${client[0]}.subscription_id}`,
     });
+  });
+
+  test('the grant conforms to the provider schemas (azurerm 4.54.0)', () => {
+    expect(formatProblems(checkStackConformance(s.json, loadVendoredSchemas()))).toBe('');
   });
 });
 

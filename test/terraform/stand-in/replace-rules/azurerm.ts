@@ -43,6 +43,7 @@ const DNS_A_RECORD = `${AZURERM} internal/services/dns/dns_a_record_resource.go`
 const DNS_ZONE = `${AZURERM} internal/services/dns/dns_zone_resource.go`;
 const MONITOR_AUTOSCALE_SETTING = `${AZURERM} internal/services/monitor/monitor_autoscale_setting_resource.go`;
 const ROLE_ASSIGNMENT = `${AZURERM} internal/services/authorization/role_assignment_resource.go`;
+const ROLE_DEFINITION = `${AZURERM} internal/services/authorization/role_definition_resource.go`;
 const USER_ASSIGNED_IDENTITY = `${AZURERM} internal/services/managedidentity/user_assigned_identity_resource_gen.go`;
 
 /** Force-new attributes of registry.terraform.io/hashicorp/azurerm 4.54.0, by resource type. */
@@ -254,6 +255,11 @@ export const AZURERM_REPLACE_RULES: ReplaceTable = {
     { path: ['description'], source: `${ROLE_ASSIGNMENT}:134 "description" ForceNew` },
     { path: ['condition'], source: `${ROLE_ASSIGNMENT}:141 "condition" ForceNew` },
     { path: ['condition_version'], source: `${ROLE_ASSIGNMENT}:148 "condition_version" ForceNew` },
+  ],
+  azurerm_role_definition: [
+    // name, description, permissions and assignable_scopes are updated in place (Update() of the same file).
+    { path: ['role_definition_id'], source: `${ROLE_DEFINITION}:54 "role_definition_id" ForceNew` },
+    { path: ['scope'], source: `${ROLE_DEFINITION}:67 "scope" ForceNew` },
   ],
   azurerm_route: [
     { path: ['name'], source: `${ROUTE}:50 "name" ForceNew` },
