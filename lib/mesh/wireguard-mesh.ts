@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { DEFAULT_GATEWAYS_PER_CLOUD, DEFAULT_LISTEN_PORT, DEFAULT_MTU, DEFAULT_PERSISTENT_KEEPALIVE } from '../core/mesh/mesh-defaults';
+import { ALL_CLOUDS } from '../core/cloud';
+import { DEFAULT_GATEWAYS_PER_CLOUD, DEFAULT_LISTEN_PORT, DEFAULT_PERSISTENT_KEEPALIVE } from '../core/mesh/mesh-defaults';
 import { MeshNodeInput, PlanMeshInput } from '../core/mesh/mesh-input';
 import { MeshMode } from '../core/mesh/mesh-mode';
+import { defaultWireGuardMtu } from '../core/mesh/mesh-mtu';
 import { MeshPlan } from '../core/mesh/mesh-plan';
 import { planMesh, planMeshProblems } from '../core/mesh/plan-mesh';
 import { renderMeshDiagram } from '../core/mesh/render-mesh-diagram';
@@ -22,8 +24,11 @@ export interface WireGuardMeshOptions {
    */
   readonly listenPort?: number;
   /**
-   * MTU of the WireGuard interface.
-   * @default 1420
+   * MTU of the WireGuard interface, on every node. Set it only for a network the library
+   * does not know (an IPv6 endpoint adds 20 bytes; a GCP network with another MTU): the
+   * default fits every cloud's network and the internet between them, and the pods' MTU
+   * and each cloud's tunnel MTU follow from it (docs/mesh.md, "MTU").
+   * @default - 1400, which fits every cloud (GCP's network MTU of 1460 minus WireGuard's 60 bytes)
    */
   readonly mtu?: number;
   /**
@@ -78,7 +83,8 @@ export class WireGuardMesh extends Construct {
     super(scope, id);
     this.mode = props.mode ?? (props.multiCloud ? MeshMode.FULL_MESH : MeshMode.CLOUD_NETWORK);
     this.listenPort = props.listenPort ?? DEFAULT_LISTEN_PORT;
-    this.mtu = props.mtu ?? DEFAULT_MTU;
+    // The MTU every cloud carries; nodes get the explicit one or this in mesh.env.
+    this.mtu = props.mtu ?? defaultWireGuardMtu(ALL_CLOUDS);
     this.persistentKeepalive = props.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE;
     this.gatewaysPerCloud = props.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD;
     this.meshCidr = props.meshCidr;

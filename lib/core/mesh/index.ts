@@ -4,10 +4,11 @@
  * Mermaid diagram. No cdktf import; the construct only wires the results.
  */
 export * from './allocate-mesh-addresses';
-export * from './ipip';
+export * from './encapsulation';
 export * from './mesh-defaults';
 export * from './mesh-input';
 export * from './mesh-mode';
+export * from './mesh-mtu';
 export * from './mesh-plan';
 export * from './mesh-record';
 export * from './plan-mesh';

@@ -5,12 +5,6 @@ export const DEFAULT_MESH_CIDR = '10.4.0.0/16';
 export const DEFAULT_LISTEN_PORT = 51820;
 
 /**
- * 1500 minus WireGuard's worst-case overhead (80 bytes: outer IPv6 header 40,
- * UDP 8, WireGuard header 16, authentication tag 16); the value wg-quick uses.
- */
-export const DEFAULT_MTU = 1420;
-
-/**
  * Seconds between keepalives. Cloud firewalls and 1:1 NAT (AWS, GCP and Azure
  * public addresses) forget an idle UDP flow after a minute or more; 25 s is the
  * value wg(8) suggests for peers behind NAT.

@@ -1,5 +1,6 @@
 import { Cloud } from '../cloud';
 import { NodeRole } from '../node-role';
+import { Encapsulation } from './encapsulation';
 import { MeshMode } from './mesh-mode';
 
 /**
@@ -65,8 +66,9 @@ export interface PlanMeshInput {
    */
   readonly listenPort?: number;
   /**
-   * MTU of the WireGuard interface.
-   * @default 1420
+   * MTU of the WireGuard interface, on every node.
+   * @default - the smallest over the clouds of the nodes of (their network's MTU, at most
+   * 1500, minus WireGuard's 60 bytes): 1400 with a GCP node, 1440 otherwise (`defaultWireGuardMtu`)
    */
   readonly mtu?: number;
   /**
@@ -86,12 +88,11 @@ export interface PlanMeshInput {
    */
   readonly otherRanges?: readonly NamedRange[];
   /**
-   * Cross-location and cloud-network modes: clouds whose nodes reach
-   * same-cloud peers (and, cross-location, their gateway) through an IPIP tunnel between private addresses, because the
-   * cloud network drops packets to addresses the receiving VM does not own
-   * (see `DEFAULT_IPIP_CLOUDS`). Nodes of other clouds route via private
-   * addresses. IP protocol 4 must be allowed between the nodes of such a cloud.
-   * @default DEFAULT_IPIP_CLOUDS (GCP, Azure, DigitalOcean)
+   * Cross-location and cloud-network modes: the encapsulation of the `via` routes of the
+   * nodes of a cloud, for the clouds given; the others keep `DEFAULT_ENCAPSULATION` (none
+   * on AWS, IPIP on GCP, VXLAN on Azure and DigitalOcean). The cloud network must carry it
+   * between the nodes (IP protocol 4 for IPIP, UDP port 4789 for VXLAN).
+   * @default - DEFAULT_ENCAPSULATION
    */
-  readonly ipipClouds?: readonly Cloud[];
+  readonly encapsulation?: Readonly<Partial<Record<Cloud, Encapsulation>>>;
 }

@@ -1,5 +1,6 @@
 import { Cloud } from '../cloud';
 import { NodeRole } from '../node-role';
+import { Encapsulation } from './encapsulation';
 import { MeshMode } from './mesh-mode';
 
 /**
@@ -17,7 +18,10 @@ export interface MeshPlan {
   readonly meshCidr: string;
   /** WireGuard listen port of every node. */
   readonly listenPort: number;
-  /** MTU of every WireGuard interface. */
+  /**
+   * MTU of every WireGuard interface: the input's `mtu`, else `defaultWireGuardMtu` of the
+   * clouds of the nodes (1400 with a GCP node, 1440 otherwise).
+   */
   readonly mtu: number;
   /** Keepalive interval in seconds on every peer; 0 means none. */
   readonly persistentKeepalive: number;
@@ -62,13 +66,23 @@ export interface MeshNodePlan {
    */
   readonly routes: readonly MeshRoute[];
   /**
-   * Cross-location or cloud-network mode, a node of `ipipClouds`: its routes with `via` go
-   * through the IPIP device (`IPIP_DEVICE`, local end the node's private
-   * address) to the `via` address, instead of straight onto the cloud network.
-   * Present only when true.
-   * @default false
+   * Cross-location or cloud-network mode, a node of a cloud whose encapsulation is not
+   * `none` (IPIP on GCP, VXLAN on Azure and DigitalOcean by default): its routes with `via`
+   * go through the tunnel device (`tunnelDevice`, local end the node's private address) to
+   * the `via` address, instead of straight onto the cloud network. Absent otherwise.
    */
-  readonly ipip?: boolean;
+  readonly encapsulation?: Encapsulation.IPIP | Encapsulation.VXLAN;
+  /**
+   * MTU of the tunnel device: the cloud network's MTU minus the encapsulation's overhead
+   * (`tunnelMtu`). Present with `encapsulation`.
+   */
+  readonly tunnelMtu?: number;
+  /**
+   * MTU of the node's pods (the CNI bridge's): the smallest of the paths their packets take
+   * (`podMtu`): out of the VPC, through WireGuard when the plan runs it, through the tunnel
+   * when the node has one.
+   */
+  readonly podMtu: number;
 }
 
 /** One `[Peer]` section. */
@@ -90,8 +104,8 @@ export interface MeshPeer {
 /**
  * A route on the node. Without `via` the destination is reached through the
  * WireGuard interface (which then picks the peer by AllowedIPs); with `via` it
- * is reached through the cloud network (inside an IPIP packet to `via` on an
- * `ipip` node), and in WireGuard modes the node's mesh address is the source,
+ * is reached through the cloud network (inside a tunnel packet to `via` on a
+ * node with an `encapsulation`), and in WireGuard modes the node's mesh address is the source,
  * so that the far gateway's AllowedIPs accept the reply.
  */
 export interface MeshRoute {

@@ -1,15 +1,11 @@
+import { Cloud } from '../cloud';
 import { allocateMeshAddresses } from './allocate-mesh-addresses';
 import { compareNames } from './compare-names';
-import {
-  DEFAULT_GATEWAYS_PER_CLOUD,
-  DEFAULT_LISTEN_PORT,
-  DEFAULT_MESH_CIDR,
-  DEFAULT_MTU,
-  DEFAULT_PERSISTENT_KEEPALIVE,
-} from './mesh-defaults';
-import { DEFAULT_IPIP_CLOUDS } from './ipip';
+import { DEFAULT_ENCAPSULATION, Encapsulation } from './encapsulation';
+import { DEFAULT_GATEWAYS_PER_CLOUD, DEFAULT_LISTEN_PORT, DEFAULT_MESH_CIDR, DEFAULT_PERSISTENT_KEEPALIVE } from './mesh-defaults';
 import { MeshNodeInput, PlanMeshInput } from './mesh-input';
 import { MeshMode } from './mesh-mode';
+import { cloudsOf, defaultWireGuardMtu, podMtu, tunnelMtu } from './mesh-mtu';
 import { MeshNodePlan, MeshPeer, MeshPlan, MeshRoute } from './mesh-plan';
 import { selectGateways } from './select-gateways';
 import { meshInputProblems, ResolvedMeshInput } from './validate-mesh-input';
@@ -27,14 +23,17 @@ import { meshInputProblems, ResolvedMeshInput } from './validate-mesh-input';
  *   gateway's AllowedIPs are the mesh /32s and pod CIDRs of all nodes it
  *   carries (Kilo's location granularity). Other nodes route other clouds'
  *   destinations via their gateway's private address and have no peers.
- *   Nodes of `ipipClouds` (GCP, Azure, DigitalOcean by default) take those
- *   `via` routes through their IPIP device (`ipip: true`), since their cloud
- *   network drops packets to addresses the receiving VM does not own.
+ *   Nodes of a cloud whose encapsulation is not `none` (IPIP on GCP, VXLAN on
+ *   Azure and DigitalOcean by default; `encapsulation` overrides it) take those
+ *   `via` routes through their tunnel device (`encapsulation` in the node's
+ *   plan), since their cloud network drops packets to addresses the receiving
+ *   VM does not own.
  * - cloud-network: no WireGuard; each node routes the pod CIDRs of the others
- *   via their private addresses, through the IPIP device on nodes of
- *   `ipipClouds` (`ipip: true`) as in cross-location mode. Only for
- *   single-cloud clusters.
+ *   via their private addresses, through the tunnel device as in
+ *   cross-location mode. Only for single-cloud clusters.
  *
+ * MTUs: the WireGuard MTU is `mtu`, else `defaultWireGuardMtu` of the nodes'
+ * clouds; each node gets its tunnel's MTU and its pods' (`mesh-mtu.ts`).
  * Mesh addresses come from allocateMeshAddresses (stable per node name).
  * Throws a plain Error listing every problem of the input.
  */
@@ -46,17 +45,19 @@ export function planMesh(input: PlanMeshInput): MeshPlan {
   const addresses = new Map(allocateMeshAddresses(resolved.nodes, resolved.meshCidr).map((a) => [a.name, a.address]));
   const nodes = [...resolved.nodes].sort((a, b) => compareNames(a.name, b.name));
   const destinations = nodes.map((node) => destinationsOf(node, addresses.get(node.name)!));
+  const mtu = resolved.mtu ?? defaultWireGuardMtu(cloudsOf(nodes));
+  const paths: Paths = { addresses, encapsulation: { ...DEFAULT_ENCAPSULATION, ...resolved.encapsulation }, wireGuardMtu: resolved.mode === MeshMode.CLOUD_NETWORK ? undefined : mtu };
   const planned =
     resolved.mode === MeshMode.FULL_MESH
-      ? planFullMesh(nodes, destinations, addresses, resolved)
+      ? planFullMesh(nodes, destinations, paths, resolved)
       : resolved.mode === MeshMode.CROSS_LOCATION
-        ? planCrossLocation(nodes, destinations, addresses, resolved)
-        : planCloudNetwork(nodes, addresses, resolved);
+        ? planCrossLocation(nodes, destinations, paths, resolved)
+        : planCloudNetwork(nodes, paths);
   return {
     mode: resolved.mode,
     meshCidr: resolved.meshCidr,
     listenPort: resolved.listenPort,
-    mtu: resolved.mtu,
+    mtu,
     persistentKeepalive: resolved.persistentKeepalive,
     wireGuard: resolved.mode !== MeshMode.CLOUD_NETWORK,
     nodes: planned,
@@ -77,24 +78,32 @@ function resolveMeshInput(input: PlanMeshInput): ResolvedMeshInput {
     mode: input.mode,
     meshCidr: input.meshCidr ?? DEFAULT_MESH_CIDR,
     listenPort: input.listenPort ?? DEFAULT_LISTEN_PORT,
-    mtu: input.mtu ?? DEFAULT_MTU,
+    mtu: input.mtu,
     gatewaysPerCloud: input.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD,
     persistentKeepalive: input.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE,
     otherRanges: input.otherRanges ?? [],
-    ipipClouds: input.ipipClouds ?? DEFAULT_IPIP_CLOUDS,
+    encapsulation: input.encapsulation ?? {},
   };
 }
 
-type Addresses = ReadonlyMap<string, string>;
+/** What every node's plan is made with besides its connectivity. */
+interface Paths {
+  /** Mesh address by node name. */
+  readonly addresses: ReadonlyMap<string, string>;
+  /** Every cloud's encapsulation (the defaults with the input's overrides). */
+  readonly encapsulation: Readonly<Record<Cloud, Encapsulation>>;
+  /** The WireGuard MTU; undefined in cloud-network mode (no WireGuard). */
+  readonly wireGuardMtu: number | undefined;
+}
 
-function planFullMesh(nodes: readonly MeshNodeInput[], destinations: readonly string[][], addresses: Addresses, input: ResolvedMeshInput): MeshNodePlan[] {
+function planFullMesh(nodes: readonly MeshNodeInput[], destinations: readonly string[][], paths: Paths, input: ResolvedMeshInput): MeshNodePlan[] {
   const peers = nodes.map((node, i) => peerOf(node, destinations[i], input));
   // All routes in node order; node i's own destinations sit at [starts[i], starts[i + 1]) and are cut out for node i.
   const routes = destinations.flatMap((list) => list.map((destination): MeshRoute => ({ destination })));
   const starts = [0];
   for (const list of destinations) starts.push(starts[starts.length - 1] + list.length);
   return nodes.map((node, i) =>
-    nodePlan(node, addresses, {
+    nodePlan(node, paths, {
       gateway: true,
       gatewayName: node.name,
       peers: [...peers.slice(0, i), ...peers.slice(i + 1)],
@@ -106,7 +115,7 @@ function planFullMesh(nodes: readonly MeshNodeInput[], destinations: readonly st
 function planCrossLocation(
   nodes: readonly MeshNodeInput[],
   destinations: readonly string[][],
-  addresses: Addresses,
+  paths: Paths,
   input: ResolvedMeshInput,
 ): MeshNodePlan[] {
   const gatewayOf = new Map<string, string>();
@@ -146,18 +155,18 @@ function planCrossLocation(
       else routes.push(...(gateway ? throughWireGuard[j] : viaGateway.get(gatewayName)![j]));
     });
     const peers = gateway ? gatewayPeers.filter((peer) => byName.get(peer.name)!.cloud !== node.cloud) : [];
-    return nodePlan(node, addresses, { gateway, gatewayName, peers, routes, ipip: input.ipipClouds.includes(node.cloud) });
+    return nodePlan(node, paths, { gateway, gatewayName, peers, routes, tunnelled: true });
   });
 }
 
-function planCloudNetwork(nodes: readonly MeshNodeInput[], addresses: Addresses, input: ResolvedMeshInput): MeshNodePlan[] {
+function planCloudNetwork(nodes: readonly MeshNodeInput[], paths: Paths): MeshNodePlan[] {
   const podRoutes = nodes.map((node): MeshRoute[] => (node.podCidr === undefined ? [] : [{ destination: node.podCidr, via: node.privateAddress }]));
   return nodes.map((node, i) =>
-    nodePlan(node, addresses, {
+    nodePlan(node, paths, {
       gateway: false,
       peers: [],
       routes: podRoutes.flatMap((list, j) => (j === i ? [] : list)),
-      ipip: input.ipipClouds.includes(node.cloud),
+      tunnelled: true,
     }),
   );
 }
@@ -167,15 +176,18 @@ interface Connectivity {
   readonly gatewayName?: string;
   readonly peers: readonly MeshPeer[];
   readonly routes: readonly MeshRoute[];
-  readonly ipip?: boolean;
+  /** Whether the mode routes via private addresses (cross-location, cloud-network), so the node's cloud's encapsulation applies. */
+  readonly tunnelled?: boolean;
 }
 
-function nodePlan(node: MeshNodeInput, addresses: Addresses, connectivity: Connectivity): MeshNodePlan {
+function nodePlan(node: MeshNodeInput, paths: Paths, connectivity: Connectivity): MeshNodePlan {
+  const encapsulation = connectivity.tunnelled ? paths.encapsulation[node.cloud] : Encapsulation.NONE;
+  const tunnel = encapsulation === Encapsulation.NONE ? undefined : { encapsulation, tunnelMtu: tunnelMtu(node.cloud, encapsulation) };
   return {
     name: node.name,
     cloud: node.cloud,
     role: node.role,
-    meshAddress: addresses.get(node.name)!,
+    meshAddress: paths.addresses.get(node.name)!,
     publicAddress: node.publicAddress,
     privateAddress: node.privateAddress,
     ...(node.podCidr === undefined ? {} : { podCidr: node.podCidr }),
@@ -183,7 +195,8 @@ function nodePlan(node: MeshNodeInput, addresses: Addresses, connectivity: Conne
     ...(connectivity.gatewayName === undefined ? {} : { gatewayName: connectivity.gatewayName }),
     peers: connectivity.peers,
     routes: connectivity.routes,
-    ...(connectivity.ipip ? { ipip: true } : {}),
+    ...tunnel,
+    podMtu: podMtu(node.cloud, paths.wireGuardMtu, tunnel?.tunnelMtu),
   };
 }
 

@@ -3,6 +3,7 @@ import { ALL_CLOUDS, Cloud, CLOUD_DISPLAY_NAME } from '../cloud';
 import { ALL_NODE_ROLES } from '../node-role';
 import { isToken, meshAddressProblems } from './allocate-mesh-addresses';
 import { compareNames } from './compare-names';
+import { ALL_ENCAPSULATIONS, Encapsulation } from './encapsulation';
 import { MeshNodeInput, NamedRange } from './mesh-input';
 import { ALL_MESH_MODES, MeshMode } from './mesh-mode';
 import { gatewayProblems } from './select-gateways';
@@ -17,16 +18,16 @@ export interface ResolvedMeshInput {
   readonly meshCidr: string;
   /** WireGuard port. */
   readonly listenPort: number;
-  /** Interface MTU. */
-  readonly mtu: number;
+  /** WireGuard MTU, when given (else computed from the clouds). */
+  readonly mtu?: number;
   /** Gateways per cloud (cross-location). */
   readonly gatewaysPerCloud: number;
   /** Keepalive seconds, 0 for none. */
   readonly persistentKeepalive: number;
   /** Ranges the mesh range must not overlap. */
   readonly otherRanges: readonly NamedRange[];
-  /** Clouds whose nodes tunnel same-cloud traffic (cross-location). */
-  readonly ipipClouds: readonly Cloud[];
+  /** Encapsulation overrides per cloud, as given. */
+  readonly encapsulation: Readonly<Partial<Record<Cloud, Encapsulation>>>;
 }
 
 /** Kubernetes node names are DNS subdomains; the planner also relies on it (config comments, diagram ids). */
@@ -44,12 +45,18 @@ export function meshInputProblems(input: ResolvedMeshInput): string[] {
   if (!ALL_MESH_MODES.includes(input.mode)) {
     problems.push(`mode must be one of ${ALL_MESH_MODES.join(', ')} (got "${input.mode}"). Use a MeshMode value.`);
   }
-  for (const cloud of input.ipipClouds.filter((c) => !ALL_CLOUDS.includes(c))) {
-    problems.push(`ipipClouds must list only ${ALL_CLOUDS.join(', ')} (got "${cloud}"). Use Cloud values.`);
+  for (const [cloud, encapsulation] of Object.entries(input.encapsulation)) {
+    if (!ALL_CLOUDS.includes(cloud as Cloud)) {
+      problems.push(`encapsulation must be keyed by ${ALL_CLOUDS.join(', ')} (got "${cloud}"). Use Cloud values.`);
+    } else if (!ALL_ENCAPSULATIONS.includes(encapsulation)) {
+      problems.push(`encapsulation.${cloud} must be one of ${ALL_ENCAPSULATIONS.join(', ')} (got "${encapsulation}"). Use an Encapsulation value.`);
+    }
   }
   checkWhole(problems, 'listenPort', input.listenPort, 1, 65535, 'Use a free UDP port; WireGuard registers 51820.');
   // 576: the smallest datagram every IPv4 host must accept (RFC 791).
-  checkWhole(problems, 'mtu', input.mtu, 576, 65535, 'Use 1420 (WireGuard over a 1500-byte network) unless the clouds allow jumbo frames.');
+  if (input.mtu !== undefined) {
+    checkWhole(problems, 'mtu', input.mtu, 576, 65535, 'Leave it unset (1400 with a GCP node, 1440 otherwise), or use 1440 (WireGuard over a 1500-byte network) unless the clouds allow jumbo frames.');
+  }
   checkWhole(problems, 'persistentKeepalive', input.persistentKeepalive, 0, 65535, 'Use 25 (seconds), or 0 to turn keepalives off.');
 
   const sorted = [...input.nodes].sort((a, b) => compareNames(a.name, b.name));

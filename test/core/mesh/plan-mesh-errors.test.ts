@@ -1,5 +1,5 @@
 import { Cloud } from '../../../lib/core/cloud';
-import { MeshMode, MeshNodeInput, planMesh, PlanMeshInput } from '../../../lib/core/mesh';
+import { Encapsulation, MeshMode, MeshNodeInput, planMesh, PlanMeshInput } from '../../../lib/core/mesh';
 import { NodeRole } from '../../../lib/core/node-role';
 import { meshNode, meshNodes } from './mesh-nodes';
 
@@ -93,12 +93,22 @@ const cases: [string, PlanMeshInput, string][] = [
   [
     'an MTU too small',
     { nodes: two, mode: MeshMode.FULL_MESH, mtu: 100 },
-    'mtu must be a whole number from 576 to 65535 (got 100). Use 1420 (WireGuard over a 1500-byte network) unless the clouds allow jumbo frames.',
+    'mtu must be a whole number from 576 to 65535 (got 100). Leave it unset (1400 with a GCP node, 1440 otherwise), or use 1440 (WireGuard over a 1500-byte network) unless the clouds allow jumbo frames.',
   ],
   [
     'a negative keepalive',
     { nodes: two, mode: MeshMode.FULL_MESH, persistentKeepalive: -1 },
     'persistentKeepalive must be a whole number from 0 to 65535 (got -1). Use 25 (seconds), or 0 to turn keepalives off.',
+  ],
+  [
+    'an encapsulation for an unknown cloud',
+    { nodes: two, mode: MeshMode.CROSS_LOCATION, encapsulation: { hetzner: Encapsulation.VXLAN } as Partial<Record<Cloud, Encapsulation>> },
+    'encapsulation must be keyed by aws, gcp, azure, digitalocean (got "hetzner"). Use Cloud values.',
+  ],
+  [
+    'an unknown encapsulation',
+    { nodes: two, mode: MeshMode.CROSS_LOCATION, encapsulation: { [Cloud.AZURE]: 'gre' as Encapsulation } },
+    'encapsulation.azure must be one of none, ipip, vxlan (got "gre"). Use an Encapsulation value.',
   ],
   [
     'an unknown mode',
