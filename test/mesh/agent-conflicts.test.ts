@@ -75,7 +75,7 @@ function syncVictim(others: readonly Registered[], mode = MeshMode.FULL_MESH, ex
     CAST_MESH_RECORDS_DIR: api.path,
     CAST_MESH_KEY_FILE: s.path('wg.key'),
     CAST_MESH_PRIVATE_ADDRESS: '10.10.0.3',
-    CAST_MESH_IPIP_CLOUDS: '',
+    CAST_MESH_ENCAPSULATION: 'aws=none gcp=none azure=none digitalocean=none',
     CAST_MESH_CNI_CONFIG: s.path('cni/10-cast.conflist'),
     CAST_MESH_RECORDS_CACHE: s.path('state/mesh-records.json'),
     CAST_MESH_API_SERVERS_FILE: s.path('state/api-servers'),

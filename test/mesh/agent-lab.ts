@@ -135,9 +135,10 @@ export class AgentLab {
         CAST_MESH_CNI_CONFIG: join(dir, 'cni/10-cast.conflist'),
         CAST_MESH_RECORDS_CACHE: this.cachePath(node.name),
         CAST_MESH_API_SERVERS_FILE: join(dir, 'state/api-servers'),
-        // The lab's clouds are L2 bridges that deliver any destination: plain routing, no IPIP devices
-        // (ipip-namespaces.test.ts shows the tunnel, where the kernel has the ipip driver).
-        CAST_MESH_IPIP_CLOUDS: '',
+        // The lab's clouds are L2 bridges that deliver any destination. GCP routes plainly (this
+        // kernel may have no ipip driver; ipip-namespaces.test.ts shows that tunnel); Azure and
+        // DigitalOcean keep their VXLAN device, which the agent makes in cross-location mode.
+        CAST_MESH_ENCAPSULATION: 'gcp=none',
       };
       const lines = Object.entries(overrides).map(([key, value]) => `${key}='${value}'`);
       writeFileSync(join(dir, 'mesh.env'), `${contentOf(fileAt(config, '/etc/cast/mesh.env'))}# lab overrides\n${lines.join('\n')}\n`, { mode: 0o600 });

@@ -203,7 +203,8 @@ describeIf('the mesh agent in network namespaces', () => {
     const node = lab.node('azure-w-1');
     const conflist = JSON.parse(readFileSync(join(lab.nodeDir(node.name), 'cni/10-cast.conflist'), 'utf8'));
     expect(conflist.plugins.map((p: { type: string }) => p.type)).toEqual(['bridge', 'portmap']);
-    expect(conflist.plugins[0]).toMatchObject({ bridge: 'cni0', isGateway: true, ipMasq: false, ipam: { type: 'host-local', ranges: [[{ subnet: node.podCidr }]] } });
+    // The pods' MTU: the smallest path, here the lab's WireGuard MTU (its mesh.env says 1420).
+    expect(conflist.plugins[0]).toMatchObject({ bridge: 'cni0', isGateway: true, ipMasq: false, mtu: 1420, ipam: { type: 'host-local', ranges: [[{ subnet: node.podCidr }]] } });
     if (!HAS_IPTABLES) {
       console.warn('Skipping the masquerade check: iptables is not installed (apt-get install iptables).');
       return;
@@ -265,6 +266,10 @@ describeIf('the mesh agent in network namespaces', () => {
     const routeTo = async (from: LabNode, to: string) => (await run('ip', ['-n', from.ns, 'route', 'get', lab.meshAddress(to)])).stdout;
     expect(await routeTo(awsWorker, 'aws-cp-1')).toContain(`via ${lab.node('aws-cp-1').privateAddress} dev eth0`);
     expect(await routeTo(awsWorker, gcpWorker.name)).toContain(`via ${lab.node('aws-cp-1').privateAddress} dev eth0`);
+    // Azure's nodes reach each other through the VXLAN device the agent made (UDP between private addresses).
+    const azureWorker = lab.node('azure-w-1');
+    expect(await routeTo(azureWorker, 'azure-cp-1')).toContain(`via ${lab.node('azure-cp-1').privateAddress} dev cast-vxlan`);
+    expect(await routeTo(azureWorker, gcpWorker.name)).toContain(`via ${lab.node('azure-cp-1').privateAddress} dev cast-vxlan`);
     // The full-mesh routes into the WireGuard interface are gone from the non-gateways.
     expect(await lab.agentRoutes(awsWorker.name)).toHaveLength(2 * (first.length - 1));
     expect((await run('ip', ['-n', awsWorker.ns, 'route', 'show', 'dev', awsWorker.ifname])).stdout.trim()).toBe('');

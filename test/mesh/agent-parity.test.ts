@@ -1,30 +1,44 @@
 /**
  * The node agent is the run-time twin of planMesh: for the same records and
  * settings, `cast-mesh-agent render` must print exactly what
- * renderWireGuardConfig and renderInterfaceSetup render from planMesh. Random
- * record sets (fast-check) go to one `render-batch` call, so python3 starts
- * once per batch.
+ * renderWireGuardConfig and renderInterfaceSetup render from planMesh, and its
+ * plan must give the node the pod MTU planMesh gives it (what the agent writes
+ * into the CNI configuration). Random record sets (fast-check) go to one
+ * `render-batch` call, so python3 starts once per batch.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
-import { allocateMeshAddresses, ALL_MESH_MODES, MeshMode, MeshRecord, meshNodeInputOfRecord, planMesh, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import {
+  allocateMeshAddresses,
+  ALL_ENCAPSULATIONS,
+  ALL_MESH_MODES,
+  Encapsulation,
+  MeshMode,
+  MeshRecord,
+  meshNodeInputOfRecord,
+  planMesh,
+  renderInterfaceSetup,
+  renderWireGuardConfig,
+} from '../../lib/core/mesh';
 import { describeWithTool } from '../core/bootstrap/node-tools';
-import { runAgent } from './agent-cli';
+import { AGENT, runAgent } from './agent-cli';
 import { RecordsDir, timestamp } from './records-dir';
 
 interface Settings {
   readonly mode: MeshMode;
   readonly meshCidr: string;
   readonly listenPort: number;
-  readonly mtu: number;
+  /** Absent: from the clouds of the records (defaultWireGuardMtu). */
+  readonly mtu?: number;
   readonly persistentKeepalive: number;
   readonly gatewaysPerCloud: number;
-  /** Absent: the default (DEFAULT_IPIP_CLOUDS, the agent's IPIP_CLOUDS). */
-  readonly ipipClouds?: Cloud[];
+  /** Absent: the default table (DEFAULT_ENCAPSULATION, the agent's ENCAPSULATION); else overrides of some clouds. */
+  readonly encapsulation?: Partial<Record<Cloud, Encapsulation>>;
 }
 
 /** One render-batch case: what the agent is given. */
@@ -50,12 +64,16 @@ const settingsArb = (mode: MeshMode): fc.Arbitrary<Settings> =>
     mode: fc.constant(mode),
     meshCidr: fc.constantFrom(...MESH_CIDRS),
     listenPort: fc.integer({ min: 1, max: 65535 }),
-    mtu: fc.integer({ min: 576, max: 9000 }),
+    // Unset half of the time (then it follows the clouds of the records), else any.
+    mtu: fc.option(fc.integer({ min: 576, max: 9000 }), { nil: undefined }),
     persistentKeepalive: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120 })),
     gatewaysPerCloud: fc.integer({ min: 1, max: 3 }),
-    // The default table half of the time, else any subset (the CAST_MESH_IPIP_CLOUDS override).
-    ipipClouds: fc.option(fc.subarray([...ALL_CLOUDS]), { nil: undefined }),
-  });
+    // The default table half of the time, else overrides of some clouds (CAST_MESH_ENCAPSULATION).
+    encapsulation: fc.option(
+      fc.subarray([...ALL_CLOUDS]).chain((clouds) => fc.tuple(...clouds.map(() => fc.constantFrom(...ALL_ENCAPSULATIONS))).map((kinds) => Object.fromEntries(clouds.map((cloud, i) => [cloud, kinds[i]])))),
+      { nil: undefined },
+    ),
+  }).map(({ mtu, encapsulation, ...settings }) => ({ ...settings, ...(mtu === undefined ? {} : { mtu }), ...(encapsulation === undefined ? {} : { encapsulation }) }));
 
 /** 1-40 nodes over 1-4 clouds (one for cloud-network), roles, gateway pins, pod CIDRs for some. */
 const caseArb = (mode: MeshMode): fc.Arbitrary<Case> =>
@@ -136,6 +154,27 @@ function renderBatch(cases: readonly Case[]): Rendered[] {
   return JSON.parse(run.stdout);
 }
 
+/** The pod MTU the agent's plan gives the node of each case (castmesh.plan.plan_node, what node.py writes into the CNI configuration); null where it refuses the records. */
+function agentPodMtus(cases: readonly Case[]): (number | null)[] {
+  const script = [
+    'import json, sys',
+    'from castmesh import plan, records',
+    'out = []',
+    'for c in json.load(sys.stdin):',
+    "    nodes = [records.parse(d, c['settings']) for d in c['records']]",
+    "    bad = any(isinstance(n, str) for n in nodes) or plan.problems(nodes, c['settings'])",
+    "    out.append(None if bad else plan.plan_node(nodes, c['self'], c['settings'])['podMtu'])",
+    'json.dump(out, sys.stdout)',
+  ].join('\n');
+  const run = spawnSync('python3', ['-B', '-c', script], { input: JSON.stringify(cases), encoding: 'utf8', cwd: dirname(AGENT), maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`castmesh.plan pod MTUs failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+function podMtuOf(c: Case): number {
+  return planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.find((node) => node.name === c.self)!.podMtu;
+}
+
 describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical to planMesh + renderWireGuardConfig + renderInterfaceSetup', () => {
   const RUNS_PER_MODE = 400;
 
@@ -151,6 +190,9 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
       return JSON.stringify(agent[i]) === JSON.stringify(expected) ? [] : [{ case: c, expected, agent: agent[i] }];
     });
     expect(mismatches.slice(0, 1)).toEqual([]);
+    const podMtus = agentPodMtus(cases);
+    const podMismatches = cases.flatMap((c, i) => (podMtus[i] === podMtuOf(c) ? [] : [{ case: c, expected: podMtuOf(c), agent: podMtus[i] }]));
+    expect(podMismatches.slice(0, 1)).toEqual([]);
     const nodes = cases.reduce((sum, c) => sum + c.records.length, 0);
     const peers = agent.reduce((sum, r) => sum + ('config' in r && r.config ? r.config.split('[Peer]').length - 1 : 0), 0);
     console.log(`parity ${mode}: ${cases.length} cases, ${nodes} records, ${peers} peer sections, identical; python3 render-batch ${Math.round(elapsed)} ms`);
@@ -165,17 +207,24 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
     expect(cases.some((c) => c.settings.gatewaysPerCloud > 1 && c.records.length > 20)).toBe(true);
     expect(cases.some((c) => new Set(c.records.map((r) => r.cloud)).size === 4)).toBe(true);
     expect(cases.some((c) => c.settings.persistentKeepalive === 0)).toBe(true);
-    expect(cases.some((c) => c.settings.ipipClouds === undefined) && cases.some((c) => c.settings.ipipClouds?.length === 0)).toBe(true);
-    // Tunnelled and plain nodes, gateways and not, with and without same-cloud peers.
+    expect(cases.some((c) => c.settings.encapsulation === undefined) && cases.some((c) => c.settings.encapsulation?.[Cloud.GCP] === Encapsulation.NONE)).toBe(true);
+    expect(cases.some((c) => c.settings.mtu === undefined) && cases.some((c) => c.settings.mtu !== undefined)).toBe(true);
+    // Tunnelled (IPIP and VXLAN) and plain nodes, gateways and not, with and without same-cloud peers.
     const planned = cases.flatMap((c, i) => {
       const plan = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) });
-      return [c.self, someGateway(c, i)].map((self) => ({ node: plan.nodes.find((n) => n.name === self)!, setup: renderInterfaceSetup(plan, self) }));
+      return [c.self, someGateway(c, i)].map((self) => ({ c, plan, node: plan.nodes.find((n) => n.name === self)!, setup: renderInterfaceSetup(plan, self) }));
     });
-    const tunnelled = planned.filter(({ node }) => node.ipip);
-    expect(tunnelled.some(({ node }) => node.gateway) && tunnelled.some(({ node }) => !node.gateway)).toBe(true);
-    expect(tunnelled.every(({ setup }) => setup.some((line) => line.startsWith('ip link replace cast-ipip type ipip local ')))).toBe(true);
-    expect(tunnelled.some(({ setup }) => setup.filter((line) => line.includes(' dev cast-ipip onlink src ')).length > 10)).toBe(true);
-    expect(planned.some(({ node }) => !node.ipip && node.routes.some((r) => r.via !== undefined))).toBe(true);
+    for (const kind of [Encapsulation.IPIP, Encapsulation.VXLAN]) {
+      const tunnelled = planned.filter(({ node }) => node.encapsulation === kind);
+      const device = kind === Encapsulation.IPIP ? 'cast-ipip' : 'cast-vxlan';
+      expect(tunnelled.some(({ node }) => node.gateway) && tunnelled.some(({ node }) => !node.gateway)).toBe(true);
+      expect(tunnelled.some(({ setup }) => setup.filter((line) => line.includes(` dev ${device} onlink src `)).length > 10)).toBe(true);
+    }
+    expect(planned.some(({ setup }) => setup.filter((line) => line.startsWith('bridge fdb replace ')).length > 10)).toBe(true);
+    expect(planned.some(({ node }) => !node.encapsulation && node.routes.some((r) => r.via !== undefined))).toBe(true);
+    // The WireGuard MTU both with a GCP node (1400) and without (1440), and pod MTUs below it (a tunnel) and equal.
+    expect(new Set(planned.filter(({ c }) => c.settings.mtu === undefined).map(({ plan }) => plan.mtu))).toEqual(new Set([1400, 1440]));
+    expect(planned.some(({ plan, node }) => node.podMtu < plan.mtu) && planned.some(({ plan, node }) => node.podMtu === plan.mtu)).toBe(true);
     // Gateways carrying several nodes, with and without pod CIDRs, behind more than one gateway of their cloud.
     const carried = cases.map((c, i) => planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) }).nodes.find((n) => n.name === someGateway(c, i))!);
     expect(carried.some((node) => node.peers.some((peer) => peer.allowedIps.length > 10))).toBe(true);
@@ -184,10 +233,10 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
       const plan = planMesh({ ...c.settings, nodes: c.records.map(meshNodeInputOfRecord) });
       return { c, node: plan.nodes.find((n) => n.name === c.self)!, setup: renderInterfaceSetup(plan, c.self) };
     });
-    const tunnelledPods = single.filter(({ node, setup }) => node.ipip && setup.some((line) => line.endsWith(' dev cast-ipip onlink')));
+    const tunnelledPods = single.filter(({ node, setup }) => node.encapsulation && setup.some((line) => / dev cast-(ipip|vxlan) onlink$/.test(line)));
     expect([...new Set(tunnelledPods.map(({ node }) => node.cloud))]).toEqual(expect.arrayContaining([Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN]));
-    expect(tunnelledPods.some(({ c }) => c.settings.ipipClouds === undefined) && tunnelledPods.some(({ c }) => c.settings.ipipClouds !== undefined)).toBe(true);
-    expect(single.some(({ node, setup }) => !node.ipip && node.cloud !== Cloud.AWS && setup.some((line) => line.includes(' via ')))).toBe(true);
+    expect(tunnelledPods.some(({ c }) => c.settings.encapsulation === undefined) && tunnelledPods.some(({ c }) => c.settings.encapsulation !== undefined)).toBe(true);
+    expect(single.some(({ node, setup }) => !node.encapsulation && node.cloud !== Cloud.AWS && setup.some((line) => line.includes(' via ')))).toBe(true);
   });
 
   test('`render --records-dir` prints the same config and lines (the CLI a person runs on a node)', () => {
@@ -203,11 +252,12 @@ describeWithTool('python3', 'python3', 'cast-mesh-agent render is byte-identical
       const keyFile = join(dir, 'key');
       const privateKey = randomBytes(32).toString('base64');
       writeFileSync(keyFile, `${privateKey}\n`);
-      const s = c.settings;
+      // The CLI takes an MTU (1420 unless given) and no encapsulation (full mesh has none).
+      const s = { ...c.settings, mtu: c.settings.mtu ?? 1420 };
       const args = ['--records-dir', dir, 'render', '--self', c.self, '--private-key-file', keyFile, '--interface', c.interface, '--mode', s.mode, '--mesh-cidr', s.meshCidr];
       const numbers = ['--listen-port', s.listenPort, '--mtu', s.mtu, '--persistent-keepalive', s.persistentKeepalive, '--gateways-per-cloud', s.gatewaysPerCloud].map(String);
       const run = runAgent([...args, ...numbers]);
-      const expected = renderTypeScript({ ...c, privateKey }) as { config: string; setup: string[] };
+      const expected = renderTypeScript({ ...c, settings: s, privateKey }) as { config: string; setup: string[] };
       expect(run).toEqual({ status: 0, stdout: `${expected.config}${expected.setup.join('\n')}\n`, stderr: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -23,10 +23,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cloud } from '../../lib/core/cloud';
-import { MeshNodeInput, MeshPlan, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
+import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
+import { Encapsulation, MeshNodeInput, MeshPlan, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { READY_LIMIT_MS, sleep, waitFor } from './lab-waits';
+
+/** planMesh's `encapsulation` for plain routing on every cloud: the lab's bridges deliver any destination, as AWS does. */
+export const PLAIN_ROUTING: Readonly<Record<Cloud, Encapsulation>> = Object.fromEntries(ALL_CLOUDS.map((cloud) => [cloud, Encapsulation.NONE])) as Record<Cloud, Encapsulation>;
 
 /** A simulated node. */
 export interface LabNode {
@@ -65,6 +68,17 @@ export interface LabOptions {
    * cloud's private and public /24 (mesh and pod addresses, say). Needs `nft`.
    */
   readonly l3Clouds?: readonly Cloud[];
+  /**
+   * IP protocol numbers a cloud's network drops between its nodes (Azure's virtual networks
+   * drop IPIP, protocol 4): counted with the l3Clouds filter. Needs `nft`.
+   */
+  readonly droppedProtocols?: Readonly<Partial<Record<Cloud, readonly number[]>>>;
+  /**
+   * Clouds whose network drops frames from a node whose IPv4 source is not the cloud's
+   * (DigitalOcean restricts "traffic not matching a Droplet's IP address/MAC address"):
+   * counted with the l3Clouds filter. Needs `nft`.
+   */
+  readonly sourceChecked?: readonly Cloud[];
   /**
    * For kernels without the ipip driver: `apply` runs test/mesh/userspace-ipip.py
    * (python3) as the node's `cast-ipip` device instead of the rendered `ip link
@@ -145,7 +159,7 @@ export class NamespaceLab {
     const lab = new NamespaceLab(options.userspaceIpip ?? false);
     try {
       await lab.build(specs);
-      await lab.dropForeignDestinations(specs, options.l3Clouds ?? []);
+      await lab.dropForeignDestinations(specs, options);
     } catch (error) {
       await lab.cleanup();
       throw error;
@@ -235,9 +249,11 @@ export class NamespaceLab {
   /**
    * Applies the plan's views to every node of the plan, exactly as rendered:
    * the WireGuard text through `wg <command>` and the interface setup lines
-   * through `ip -batch` (each line minus its leading `ip`). Routes left from a
-   * previous plan are flushed first. `publicKeyOf` may lie about a key.
-   * Cloud-network plans get only their interface setup (no WireGuard).
+   * through `ip -batch` (the `ip` lines minus their leading `ip`), then
+   * `bridge -batch` (the `bridge` lines minus theirs); an `ip link add` line
+   * only when its device is missing (renderInterfaceSetup's contract). Routes
+   * left from a previous plan are flushed first. `publicKeyOf` may lie about a
+   * key. Cloud-network plans get only their interface setup (no WireGuard).
    */
   async apply(
     plan: MeshPlan,
@@ -260,13 +276,19 @@ export class NamespaceLab {
         // Rendered routes carry the default `proto boot`; the lab's own default route is `proto static`.
         await must('ip', ['-n', node.ns, 'route', 'flush', 'proto', 'boot']);
         let lines = renderInterfaceSetup(plan, node.name, { interfaceName: node.ifname });
-        if (lines.some((line) => !line.startsWith('ip '))) throw new Error(`not an ip command: ${lines.join('\n')}`);
+        if (lines.some((line) => !line.startsWith('ip ') && !line.startsWith('bridge '))) throw new Error(`not an ip or bridge command: ${lines.join('\n')}`);
         const tunnel = lines.find((line) => line.startsWith('ip link replace cast-ipip type ipip local '));
         if (tunnel && this.userspaceIpip) {
           await this.startUserspaceIpip(node, tunnel.split(' ')[7]);
           lines = lines.filter((line) => line !== tunnel);
         }
-        await must('ip', ['-n', node.ns, '-batch', '-'], lines.map((line) => line.slice(3)).join('\n') + '\n');
+        for (const add of lines.filter((line) => line.startsWith('ip link add '))) {
+          if ((await run('ip', ['-n', node.ns, 'link', 'show', 'dev', add.split(' ')[3]])).code === 0) lines = lines.filter((line) => line !== add);
+        }
+        const ipLines = lines.filter((line) => line.startsWith('ip ')).map((line) => line.slice(3));
+        const bridgeLines = lines.filter((line) => line.startsWith('bridge ')).map((line) => line.slice(7));
+        await must('ip', ['-n', node.ns, '-batch', '-'], ipLines.join('\n') + '\n');
+        if (bridgeLines.length > 0) await must('bridge', ['-n', node.ns, '-batch', '-'], bridgeLines.join('\n') + '\n');
         if (plan.wireGuard) await this.waitForListener(node, plan.listenPort);
       }),
     );
@@ -428,16 +450,37 @@ export class NamespaceLab {
     );
   }
 
-  /** The l3Clouds filter: one nftables bridge rule per cloud, on the router's ports of that cloud's nodes. */
-  private async dropForeignDestinations(specs: readonly LabNodeSpec[], clouds: readonly Cloud[]): Promise<void> {
-    if (clouds.length === 0) return;
-    const rules = clouds.map((cloud) => {
-      const k = CLOUD_INDEX[cloud];
-      const ports = specs.flatMap((spec, i) => (spec.cloud === cloud ? [`"n${i}"`] : []));
-      return `    iifname { ${ports.join(', ')} } ip daddr != { 10.${10 + k}.0.0/24, 198.18.${k}.0/24 } counter drop`;
-    });
+  /** The l3Clouds and droppedProtocols filters: nftables bridge rules per cloud, on the router's ports of that cloud's nodes. */
+  private async dropForeignDestinations(specs: readonly LabNodeSpec[], options: LabOptions): Promise<void> {
+    const portsOf = (cloud: Cloud) => specs.flatMap((spec, i) => (spec.cloud === cloud ? [`"n${i}"`] : []));
+    const own = (cloud: Cloud) => `{ 10.${10 + CLOUD_INDEX[cloud]}.0.0/24, 198.18.${CLOUD_INDEX[cloud]}.0/24 }`;
+    const rules = [
+      ...Object.entries(options.droppedProtocols ?? {}).map(([cloud, numbers]) => `    iifname { ${portsOf(cloud as Cloud).join(', ')} } ip protocol { ${numbers!.join(', ')} } counter drop`),
+      ...(options.sourceChecked ?? []).map((cloud) => `    iifname { ${portsOf(cloud).join(', ')} } ip saddr != ${own(cloud)} counter drop`),
+      ...(options.l3Clouds ?? []).map((cloud) => `    iifname { ${portsOf(cloud).join(', ')} } ip daddr != ${own(cloud)} counter drop`),
+    ];
+    if (rules.length === 0) return;
     const ruleset = ['table bridge cast {', '  chain forward {', '    type filter hook forward priority 0; policy accept;', ...rules, '  }', '}', ''].join('\n');
     await must('ip', ['netns', 'exec', this.routerNs, 'nft', '-f', '-'], ruleset);
+  }
+
+  /**
+   * The node's reverse-path filter, as a guest image sets it in /etc/sysctl.d: conf.all,
+   * conf.default and its eth0 (GCE images: 1, strict; Ubuntu's default: 2, loose).
+   */
+  async setRpFilter(node: LabNode, value: 0 | 1 | 2): Promise<void> {
+    await must('ip', ['netns', 'exec', node.ns, 'sh', '-c', ['all', 'default', 'eth0'].map((conf) => `echo ${value} > /proc/sys/net/ipv4/conf/${conf}/rp_filter`).join('; ')]);
+  }
+
+  /** The MTU of the node's pod link (both ends of its veth), as the CNI bridge plugin sets it from its `mtu`. */
+  async setPodMtu(node: LabNode, mtu: number): Promise<void> {
+    await must('ip', ['-n', node.ns, 'link', 'set', 'dev', 'pod0', 'mtu', String(mtu)]);
+    await must('ip', ['-n', node.podNs, 'link', 'set', 'dev', 'eth0', 'mtu', String(mtu)]);
+  }
+
+  /** One ICMP echo of `size` data bytes with Don't Fragment set (`ping -M do`): whether it came back. */
+  async pingWhole(ns: string, address: string, size: number): Promise<boolean> {
+    return (await run('ip', ['netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', '-M', 'do', '-s', String(size), address])).code === 0;
   }
 
   /** Frames the l3Clouds filter dropped so far. */

@@ -14,7 +14,7 @@ import { Cloud } from '../../lib/core/cloud';
 import { MeshMode, MeshPlan, planMesh } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS } from './lab-waits';
-import { LabNode, NamespaceLab, run } from './namespace-lab';
+import { LabNode, NamespaceLab, PLAIN_ROUTING, run } from './namespace-lab';
 
 const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping'];
 const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
@@ -138,7 +138,7 @@ describeIf('WireGuard mesh in network namespaces', () => {
   test('cross-location: gateways peer across clouds, other nodes use the cloud network and their gateway', async () => {
     // The lab's clouds are L2 bridges that deliver any destination (as AWS does with source/destination
     // check off), so plain routing is what this test shows; ipip-namespaces.test.ts shows the tunnel.
-    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION, ipipClouds: [] });
+    const plan = planMesh({ nodes: lab.meshNodes(), mode: MeshMode.CROSS_LOCATION, encapsulation: PLAIN_ROUTING });
     const gateways = lab.nodes.filter((node) => plan.nodes.find((p) => p.name === node.name)!.gateway);
     expect(gateways.map((node) => node.name)).toEqual(['aws-cp-1', 'gcp-cp-1', 'azure-cp-1', 'do-cp-1']);
     await lab.apply(plan);

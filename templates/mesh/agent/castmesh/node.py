@@ -37,10 +37,14 @@ class Node:
         self.name, self.dev = e['CAST_NODE_NAME'], e.get('CAST_MESH_INTERFACE') or 'wg0'
         self.settings = {
             'mode': e['CAST_MESH_MODE'], 'meshCidr': e['CAST_MESH_CIDR'], 'listenPort': int(e['CAST_MESH_LISTEN_PORT']),
-            'mtu': int(e['CAST_MESH_MTU']), 'persistentKeepalive': int(e['CAST_MESH_PERSISTENT_KEEPALIVE']),
-            'gatewaysPerCloud': int(e['CAST_MESH_GATEWAYS_PER_CLOUD'])}
-        if 'CAST_MESH_IPIP_CLOUDS' in e:
-            self.settings['ipipClouds'] = e['CAST_MESH_IPIP_CLOUDS'].split()
+            'persistentKeepalive': int(e['CAST_MESH_PERSISTENT_KEEPALIVE']), 'gatewaysPerCloud': int(e['CAST_MESH_GATEWAYS_PER_CLOUD'])}
+        # Empty: the WireGuard MTU follows the clouds of the records (plan.plan_node), which may
+        # change long after this node's user-data was written.
+        if e.get('CAST_MESH_MTU'):
+            self.settings['mtu'] = int(e['CAST_MESH_MTU'])
+        # Overrides of plan.ENCAPSULATION, as `cloud=kind` words (docs/mesh.md, "mesh.env overrides").
+        if e.get('CAST_MESH_ENCAPSULATION'):
+            self.settings['encapsulation'] = dict(word.split('=', 1) for word in e['CAST_MESH_ENCAPSULATION'].split())
         if e.get('CAST_POD_CIDR'):
             # A Node's spec.podCIDR is no more trusted than this: a kubelet may set it itself
             # before the controller manager does (API validation allows "" to any value).
@@ -152,7 +156,7 @@ class Node:
             records.write_atomically(self.cache, text, 0o600)
         if me.get('podCidr'):
             try:
-                self.write_cni(me['podCidr'])
+                self.write_cni(me['podCidr'], p['podMtu'])
             except (OSError, RuntimeError) as error:
                 # E.g. no iptables: say so once, not on every sync.
                 if str(error) != self.pod_error:
@@ -181,11 +185,11 @@ class Node:
         if self.wg:
             # Without a PrivateKey line, wg syncconf would clear the interface's key.
             sh(['wg', 'syncconf', self.dev, '/dev/stdin'], plan.render_config(p, self.settings, open(self.key_file).read().strip()))
-        lines = [line[3:] + (' proto ' + PROTO if line.startswith('ip route') else '') for line in plan.render_setup(p, self.settings, self.dev)]
+        setup = plan.render_setup(p, self.settings, self.dev)
+        lines = [line[3:] + (' proto ' + PROTO if line.startswith('ip route') else '') for line in setup if line.startswith('ip ') and self.needed(line)]
         # -force goes on after a failing line: a route the kernel refuses (a peer's private
         # address that is not on this network, say) costs that route, not the others.
-        done = sh(['ip', '-force', '-batch', '-'], '\n'.join(lines) + '\n', check=False)
-        failed = done.stderr.strip() if done.returncode else ''
+        failed = '\n'.join(f for f in (self.batch('ip', lines), self.batch('bridge', [line[7:] for line in setup if line.startswith('bridge ')])) if f)
         if failed and failed != self.failed_lines:
             log(f'some ip lines failed: {failed}')
         self.failed_lines = failed
@@ -194,12 +198,52 @@ class Node:
             d = line.split()[0]
             if (d if '/' in d else d + '/32') not in wanted:
                 sh(['ip', 'route', 'del', d, 'proto', PROTO], check=False)
+        if p['encapsulation'] == 'vxlan':
+            self.forget_hops({via for _, via in p['routes'] if via})
 
-    # The bridge CNI configuration on this node's pod CIDR: written once, atomically.
-    def write_cni(self, pod_cidr):
-        if not os.path.exists(self.cni):
-            records.write_atomically(self.cni, open(os.path.join(HERE, '10-cast.conflist')).read().replace('{{pod_cidr}}', pod_cidr))
-            log(f'wrote {self.cni} for pods in {pod_cidr}')
+    # Runs `lines` through `<tool> -force -batch -`; returns what failed ('' when nothing did).
+    def batch(self, tool, lines):
+        if not lines:
+            return ''
+        done = sh([tool, '-force', '-batch', '-'], '\n'.join(lines) + '\n', check=False)
+        return done.stderr.strip() if done.returncode else ''
+
+    # `ip link add DEV type vxlan … local L …` makes the tunnel device, which the kernel will not
+    # change in place ("Cannot change VxLAN port"): run it when DEV is missing, after deleting a
+    # DEV of other settings, and skip it when DEV is that device already.
+    def needed(self, line):
+        words = line.split()
+        if words[1:3] != ['link', 'add']:
+            return True
+        dev, want = words[3], {k: words[words.index(k) + 1] for k in ('id', 'dstport', 'local')}
+        shown = sh(['ip', '-d', '-j', 'link', 'show', 'dev', dev], check=False)
+        if shown.returncode:
+            return True
+        info = json.loads(shown.stdout)[0].get('linkinfo', {})
+        data = info.get('info_data', {})
+        if info.get('info_kind') == words[5] and (str(data.get('id')), str(data.get('port')), data.get('local')) == (want.get('id'), want.get('dstport'), want.get('local')):
+            return False
+        sh(['ip', 'link', 'del', 'dev', dev], check=False)
+        return True
+
+    # Removes the VXLAN device's neighbour and forwarding entries of next hops no route names any more.
+    def forget_hops(self, hops):
+        dev = plan.DEVICE['vxlan']
+        for line in sh(['ip', 'neigh', 'show', 'dev', dev], check=False).stdout.splitlines():
+            if line.split() and line.split()[0] not in hops:
+                sh(['ip', 'neigh', 'del', line.split()[0], 'dev', dev], check=False)
+        macs = {plan.vxlan_mac(h) for h in hops}
+        for line in sh(['bridge', 'fdb', 'show', 'dev', dev], check=False).stdout.splitlines():
+            words = line.split()
+            if words and words[0] not in macs and 'dst' in words:
+                sh(['bridge', 'fdb', 'del', words[0], 'dev', dev, 'dst', words[words.index('dst') + 1], 'self'], check=False)
+
+    # The bridge CNI configuration on this node's pod CIDR and pod MTU: written atomically when
+    # either changes (new pods take the new MTU; running pods keep theirs until they restart).
+    def write_cni(self, pod_cidr, pod_mtu):
+        text = open(os.path.join(HERE, '10-cast.conflist')).read().replace('{{pod_cidr}}', pod_cidr).replace('{{pod_mtu}}', str(pod_mtu))
+        if records.write_atomically(self.cni, text):
+            log(f'wrote {self.cni} for pods in {pod_cidr}, MTU {pod_mtu}')
         # Pods keep their addresses towards pods and mesh addresses (the bridge's ipMasq would
         # hide them behind the node's); anything else leaves with the node's address.
         jump = ['POSTROUTING', '-s', pod_cidr, '-j', 'CAST-MASQ']

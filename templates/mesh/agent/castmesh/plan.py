@@ -11,15 +11,31 @@ import ipaddress
 # The library's cloud order (ALL_CLOUDS): gateways are picked cloud by cloud in it.
 CLOUDS = ('aws', 'gcp', 'azure', 'digitalocean')
 WIREGUARD_MODES = ('full-mesh', 'cross-location')
-# DEFAULT_IPIP_CLOUDS (lib/core/mesh/ipip.ts, where the reasons are): their networks drop
-# packets to addresses the receiving VM does not own, so cross-location and cloud-network
-# nodes there take their via routes through the IPIP device cast-ipip. settings['ipipClouds'] overrides it.
-IPIP_CLOUDS = 'gcp', 'azure', 'digitalocean'
+# DEFAULT_ENCAPSULATION and ENCAPSULATION_OVERHEAD (lib/core/mesh/encapsulation.ts, where the
+# reasons and sources are): how cross-location and cloud-network nodes of each cloud send their
+# via routes. settings['encapsulation'] ({cloud: kind}) overrides clouds of it.
+ENCAPSULATION = {'aws': 'none', 'gcp': 'ipip', 'azure': 'vxlan', 'digitalocean': 'vxlan'}
+OVERHEAD = {'none': 0, 'ipip': 20, 'vxlan': 50}
+DEVICE = {'ipip': 'cast-ipip', 'vxlan': 'cast-vxlan'}
+VXLAN_ID, VXLAN_PORT = 1, 4789
+# CLOUD_NETWORK_MTU, INTERNET_MTU, WIREGUARD_OVERHEAD (lib/core/mesh/mesh-mtu.ts, with sources).
+NETWORK_MTU = {'aws': 9001, 'gcp': 1460, 'azure': 1500, 'digitalocean': 1500}
+INTERNET_MTU, WIREGUARD_OVERHEAD = 1500, 60
 
 
 # nameHash: the first 4 bytes of SHA-256, big-endian.
 def name_hash(text):
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], 'big')
+
+
+# directMtu: the largest packet that leaves the node's VPC whole.
+def direct_mtu(cloud):
+    return min(NETWORK_MTU[cloud], INTERNET_MTU)
+
+
+# vxlanMac: 02:ca and the four bytes of the address, in hex.
+def vxlan_mac(address):
+    return '02:ca:' + ':'.join(f'{b:02x}' for b in ipaddress.ip_address(address).packed)
 
 
 def destinations(n):
@@ -43,8 +59,9 @@ def gateways_of(nodes, per_cloud):
     return gateway_of
 
 
-# The plan of node `me_name` among `nodes`: {'node', 'peers', 'routes'}, a route being
-# (destination, via), via None for "into WireGuard".
+# The plan of node `me_name` among `nodes`: {'node', 'peers', 'routes', 'mtu', 'encapsulation',
+# 'tunnelMtu', 'podMtu'}, a route being (destination, via), via None for "into WireGuard". The
+# MTUs are planMesh's: s['mtu'] or defaultWireGuardMtu of the clouds, tunnelMtu, podMtu.
 def plan_node(nodes, me_name, s):
     nodes = sorted(nodes, key=lambda n: n['name'])
     me = next(n for n in nodes if n['name'] == me_name)
@@ -69,7 +86,12 @@ def plan_node(nodes, me_name, s):
             routes += [(d, via) for d in destinations(n)]
     else:
         routes = [(n['podCidr'], n['privateAddress']) for n in others if n.get('podCidr')]
-    return {'node': me, 'peers': peers, 'routes': routes}
+    wg = s['mode'] in WIREGUARD_MODES
+    mtu = s['mtu'] if s.get('mtu') is not None else min([INTERNET_MTU - WIREGUARD_OVERHEAD] + [direct_mtu(n['cloud']) - WIREGUARD_OVERHEAD for n in nodes])
+    kind = 'none' if s['mode'] == 'full-mesh' else (s.get('encapsulation') or {}).get(me['cloud'], ENCAPSULATION[me['cloud']])
+    tunnel_mtu = NETWORK_MTU[me['cloud']] - OVERHEAD[kind] if kind != 'none' else None
+    pod_mtu = min(m for m in (direct_mtu(me['cloud']), mtu if wg else None, tunnel_mtu) if m is not None)
+    return {'node': me, 'peers': peers, 'routes': routes, 'mtu': mtu, 'encapsulation': kind, 'tunnelMtu': tunnel_mtu, 'podMtu': pod_mtu}
 
 
 def peer(n, allowed_ips, s):
@@ -93,17 +115,27 @@ def render_config(p, s, private_key=None):
     return '\n'.join(lines) + '\n'
 
 
-# renderInterfaceSetup: `ip` lines for the mesh address, MTU, up state and routes.
+# renderInterfaceSetup: `ip` lines (WireGuard interface, tunnel device, routes), then `bridge`
+# lines (the VXLAN device's forwarding entries). The first address of the pod CIDR goes on the
+# tunnel device, so that what the node sends into it comes back through it.
 def render_setup(p, s, dev):
-    me, t, tunnel = p['node'], '', []
-    if s['mode'] != 'full-mesh' and me['cloud'] in s.get('ipipClouds', IPIP_CLOUDS):
-        t = ' dev cast-ipip onlink'
-        tunnel = [f"ip link replace cast-ipip type ipip local {me['privateAddress']} ttl 64", f"ip link set dev cast-ipip mtu {s['mtu']} up"]
-    if s['mode'] not in WIREGUARD_MODES:
-        return tunnel + [f'ip route replace {d} via {via}{t}' for d, via in p['routes']]
-    mesh = me['meshAddress']
-    up = [f"ip link set dev {dev} mtu {s['mtu']}", f'ip address replace {mesh}/32 dev {dev}', f'ip link set dev {dev} up']
-    return up + tunnel + [f'ip route replace {d} dev {dev}' if via is None else f'ip route replace {d} via {via}{t} src {mesh}' for d, via in p['routes']]
+    me, kind, before, after, onto = p['node'], p['encapsulation'], [], [], ''
+    if kind != 'none':
+        t, local = DEVICE[kind], me['privateAddress']
+        onto = f' dev {t} onlink'
+        address = [f"ip address replace {ipaddress.ip_network(me['podCidr']).network_address}/32 dev {t}"] if me.get('podCidr') else []
+        if kind == 'ipip':
+            before = [f'ip link replace {t} type ipip local {local} ttl 64', f"ip link set dev {t} mtu {p['tunnelMtu']} up"] + address
+        else:
+            hops = list(dict.fromkeys(via for _, via in p['routes'] if via is not None))
+            before = [f'ip link add {t} type vxlan id {VXLAN_ID} dstport {VXLAN_PORT} local {local} nolearning ttl 64',
+                      f"ip link set dev {t} address {vxlan_mac(local)} mtu {p['tunnelMtu']} up", *address,
+                      *(f'ip neigh replace {h} lladdr {vxlan_mac(h)} dev {t} nud permanent' for h in hops)]
+            after = [f'bridge fdb replace {vxlan_mac(h)} dev {t} dst {h} self permanent' for h in hops]
+    wg = s['mode'] in WIREGUARD_MODES
+    src = f" src {me['meshAddress']}" if wg else ''
+    up = [f"ip link set dev {dev} mtu {p['mtu']}", f"ip address replace {me['meshAddress']}/32 dev {dev}", f'ip link set dev {dev} up'] if wg else []
+    return up + before + [f'ip route replace {d} dev {dev}' if via is None else f'ip route replace {d} via {via}{onto}{src}' for d, via in p['routes']] + after
 
 
 # What planMesh would refuse in a set of well-formed records (duplicate mesh addresses,
