@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
-import { MeshMode } from '../../lib/core/mesh';
+import { MeshMode, vxlanMac } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries, onPath } from './agent-lab';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, sleep } from './lab-waits';
@@ -270,6 +270,11 @@ describeIf('the mesh agent in network namespaces', () => {
     const azureWorker = lab.node('azure-w-1');
     expect(await routeTo(azureWorker, 'azure-cp-1')).toContain(`via ${lab.node('azure-cp-1').privateAddress} dev cast-vxlan`);
     expect(await routeTo(azureWorker, gcpWorker.name)).toContain(`via ${lab.node('azure-cp-1').privateAddress} dev cast-vxlan`);
+    // One next hop (its gateway, the only other Azure node): one permanent neighbour and forwarding entry, the MAC from its address.
+    const hop = lab.node('azure-cp-1').privateAddress;
+    const mac = vxlanMac(hop);
+    expect((await run('ip', ['-n', azureWorker.ns, 'neigh', 'show', 'dev', 'cast-vxlan'])).stdout.trim()).toBe(`${hop} lladdr ${mac} PERMANENT`);
+    expect((await run('bridge', ['-n', azureWorker.ns, 'fdb', 'show', 'dev', 'cast-vxlan'])).stdout.trim()).toBe(`${mac} dst ${hop} self permanent`);
     // The full-mesh routes into the WireGuard interface are gone from the non-gateways.
     expect(await lab.agentRoutes(awsWorker.name)).toHaveLength(2 * (first.length - 1));
     expect((await run('ip', ['-n', awsWorker.ns, 'route', 'show', 'dev', awsWorker.ifname])).stdout.trim()).toBe('');
