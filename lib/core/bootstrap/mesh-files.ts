@@ -114,7 +114,8 @@ function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): stri
     mode: mesh.mode,
     mesh_cidr: mesh.meshCidr,
     listen_port: String(mesh.listenPort),
-    mtu: String(mesh.mtu),
+    // Empty: the agent computes the WireGuard MTU from the clouds of the records (docs/mesh.md, "MTU").
+    mtu: mesh.mtu === undefined ? '' : String(mesh.mtu),
     persistent_keepalive: String(mesh.persistentKeepalive),
     gateways_per_cloud: String(mesh.gatewaysPerCloud),
     gateway: mesh.gateway === undefined ? '' : String(mesh.gateway),
