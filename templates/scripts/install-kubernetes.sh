@@ -2,7 +2,9 @@
 # Installs what kubeadm needs on Ubuntu: kernel modules and sysctls, containerd with the
 # systemd cgroup driver, and kubelet, kubeadm, kubectl pinned to the cluster's exact
 # Kubernetes version (plus the reference CNI plugins). Idempotent: bootstrap-node.sh runs
-# it on first boot, and running it again changes nothing.
+# it on first boot, again after a failure until its deadline (on AWS a node has no way out to
+# the mirrors until its Elastic IP association lands), and after a reboot in the middle;
+# running it again changes nothing, and it finishes what an interrupted run left.
 set -euo pipefail
 
 # shellcheck source=/dev/null
@@ -17,6 +19,11 @@ apt_get() {
   # On first boot unattended-upgrades often holds the dpkg lock: wait for it, do not fail.
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q "$@"
 }
+
+# A run stopped half-way (a reboot, a kill) leaves packages unpacked and not configured, and
+# apt refuses to install until `dpkg --configure -a` has run: dpkg keeps them in its updates
+# directory until then (dpkg(1), --configure; apt's "dpkg was interrupted" check).
+[ -z "$(ls -A /var/lib/dpkg/updates)" ] || DEBIAN_FRONTEND=noninteractive dpkg --configure -a
 
 echo "cast: kernel modules and sysctls for Kubernetes"
 # br_netfilter makes bridged pod traffic visible to iptables (kube-proxy, the bridge CNI);
@@ -52,7 +59,7 @@ systemctl restart containerd
 echo "cast: kubelet, kubeadm, kubectl ${CAST_KUBERNETES_VERSION} from ${K8S_REPO}"
 # pkgs.k8s.io has one repository per minor version, each signed with its own key.
 install -d -m 0755 /etc/apt/keyrings
-curl -fsSL --retry 5 "${K8S_REPO}Release.key" | gpg --dearmor --yes -o "$K8S_KEYRING"
+curl -fsSL --retry 5 --max-time 60 "${K8S_REPO}Release.key" | gpg --dearmor --yes -o "$K8S_KEYRING"
 echo "deb [signed-by=${K8S_KEYRING}] ${K8S_REPO} /" >/etc/apt/sources.list.d/kubernetes.list
 apt_get update
 # Package versions are <version>-<revision> (1.34.2-1.1): pin the version, take any revision.

@@ -6,7 +6,9 @@
  * what it does when the mesh is missing or kubeadm fails; and how spot-handler.sh
  * reacts to GCP's and Azure's notices. install-kubernetes.sh is replaced by a stub
  * (it installs packages), and so are the API proxy, the mesh agent and api-seeds.sh
- * (each has its own tests); shellcheck covers them all.
+ * (each has its own tests); shellcheck covers them all. A node that fails here is given one
+ * attempt per step (CAST_BOOTSTRAP_TIMEOUT=0); the retries, the deadline and the re-runs are
+ * bootstrap-retry.test.ts's.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -66,7 +68,11 @@ const NODE_STUBS: Stubs = {
   systemctl: '',
   curl: '',
   ip: 'echo "${IP_OUTPUT:-}"',
+  // The journal (logger -t cast-bootstrap): a failure is reported there too.
+  logger: '',
 };
+/** A failing node's steps are tried once: no retries, no pauses (bootstrap-retry.test.ts has those). */
+const ONE_ATTEMPT = { CAST_BOOTSTRAP_TIMEOUT: '0' };
 
 /** cast-api-proxy probe --timeout N: some control plane answers once the cluster's API is up (the marker), asked every 0.1 s for N s. */
 const PROXY_STUB = [
@@ -110,8 +116,11 @@ function newCluster(options: { apiUp?: boolean } = {}): string {
 }
 const clusterLog = (dir: string) => readFileSync(join(dir, 'kubeadm.log'), 'utf8').split('\n').filter((line) => line !== '');
 
-const phoneHome = (status: string) =>
-  `curl -fsS --retry 10 --retry-connrefused --max-time 30 -o /dev/null --data-urlencode instance_id=i-0123456789abcdef0 --data-urlencode hostname=${hostname()} --data-urlencode node_name=%NODE% --data-urlencode status=${status} https://hooks.example.com/cast?cluster=prod`;
+/** The phone-home POST: `joined`, or `failed` with the step that failed. */
+const phoneHome = (status: 'joined' | 'failed', step?: string) =>
+  `curl -fsS --retry 10 --retry-connrefused --max-time 30 -o /dev/null --data-urlencode instance_id=i-0123456789abcdef0 --data-urlencode hostname=${hostname()} --data-urlencode node_name=%NODE% --data-urlencode status=${status}${step ? ` --data-urlencode step=${step}` : ''} https://hooks.example.com/cast?cluster=prod`;
+/** The failure as the journal gets it, then the phone-home POST: the last two calls of a failed node. */
+const failedAt = (step: string, node: string, exit = 1) => [`logger -t cast-bootstrap bootstrap failed at step ${step} (exit ${exit})`, phoneHome('failed', step).replace('%NODE%', node)];
 
 /** What every node does before it asks anyone: install, guard the metadata service, mesh, check the mesh address, start the API proxy. */
 const BOOT = (kind: string, meshHook = true) => [
@@ -326,14 +335,14 @@ describeIf('bootstrap-node.sh', () => {
     const dir = cluster();
     expect(storeNode('control-plane', 'aws-cp-1').run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir)).status).toBe(0);
     writeFileSync(join(dir, 'store'), 'zzzzzz.zzzzzzzzzzzzzzzz\n');
-    const stale = storeNode('worker', 'aws-w-1').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: dir });
+    const stale = storeNode('worker', 'aws-w-1').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: dir, ...ONE_ATTEMPT });
     expect(stale.status).toBe(1);
     expect(stale.output).toContain('error: the bootstrap token zzzzzz.zzzzzzzzzzzzzzzz is not known to the cluster');
 
-    const none = storeNode('worker', 'aws-w-2').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: cluster(), CAST_TEST_TOKEN_FAIL: '1' });
+    const none = storeNode('worker', 'aws-w-2').run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, CAST_TEST_CLUSTER: cluster(), CAST_TEST_TOKEN_FAIL: '1', ...ONE_ATTEMPT });
     expect(none.status).toBe(1);
     expect(none.calls.filter((c) => c.startsWith('kubeadm'))).toEqual([]);
-    expect(none.calls.slice(-2)).toEqual(['cast-join-token fetch --out /etc/cast/join-token --timeout 3600', phoneHome('failed').replace('%NODE%', 'aws-w-2')]);
+    expect(none.calls.slice(-3)).toEqual(['cast-join-token fetch --out /etc/cast/join-token --timeout 3600', ...failedAt('join-token', 'aws-w-2')]);
     expect(none.output).toContain('no join token published yet');
   });
 
@@ -361,7 +370,7 @@ describeIf('bootstrap-node.sh', () => {
   test('a control plane that gets its keys over the mesh never founds, even as the first seed with nothing answering', () => {
     const run = track(nodeWith(handoffInput(), { meshHook: true, agent: true }))
       .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
-      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_SEEDS: '203.0.113.12 203.0.113.10' }));
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_SEEDS: '203.0.113.12 203.0.113.10', ...ONE_ATTEMPT }));
     expect(run.status).toBe(1);
     expect(kubeadmCalls(run)).toEqual([]);
     expect(run.calls.filter((c) => c.startsWith('cast-control-plane-keys'))).toEqual([]);
@@ -414,10 +423,10 @@ describeIf('bootstrap-node.sh', () => {
   test('a control plane whose key store refuses: fails before kubeadm, says why, reports failed', () => {
     const run = track(nodeWith(keyStoreInput()))
       .stubFile('/opt/cast/mesh/cast-control-plane-keys', KEYS_STUB)
-      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_KEYS_FAIL: '1' }));
+      .run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_TEST_KEYS_FAIL: '1', ...ONE_ATTEMPT }));
     expect(run.status).toBe(1);
     expect(kubeadmCalls(run)).toEqual([]);
-    expect(run.calls.slice(-2)).toEqual(['cast-control-plane-keys fetch --timeout 900', phoneHome('failed').replace('%NODE%', 'aws-cp-1')]);
+    expect(run.calls.slice(-3)).toEqual(['cast-control-plane-keys fetch --timeout 900', ...failedAt('control-plane-keys', 'aws-cp-1')]);
     expect(run.output).toContain('cast-control-plane-keys: aws-secrets-manager: gave up after 900 s: AccessDeniedException');
   });
 
@@ -429,14 +438,14 @@ describeIf('bootstrap-node.sh', () => {
 
   test('not the first seed and nothing answers: fails after both waits, says why, never runs kubeadm, reports failed', () => {
     const input = fakeInput('control-plane', Cloud.AWS, { nodeName: 'aws-cp-2', publicAddress: '203.0.113.11' });
-    const run = track(nodeWith(input, { agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_JOIN_WAIT: '2' }));
+    const run = track(nodeWith(input, { agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { CAST_JOIN_WAIT: '2', ...ONE_ATTEMPT }));
     expect(run.status).toBe(1);
     expect(run.calls).toEqual([
       ...BOOT('control-plane', false),
       'api-seeds.sh',
       'cast-api-proxy probe --timeout 1',
       'cast-api-proxy probe --timeout 2',
-      phoneHome('failed').replace('%NODE%', 'aws-cp-2'),
+      ...failedAt('found-or-join', 'aws-cp-2'),
     ]);
     expect(run.output).toContain(
       'cast: no control plane answered in 3 s, and only the first seed founds the cluster (this node: 203.0.113.11; seeds: 203.0.113.10 203.0.113.11 203.0.113.12)',
@@ -447,7 +456,7 @@ describeIf('bootstrap-node.sh', () => {
     ['api-seeds.sh fails (the metadata service does not answer)', { CAST_TEST_SEEDS_FAIL: '1' }],
     ['api-seeds.sh finds no seeds (no tag)', { CAST_TEST_SEEDS: '' }],
   ])('%s: even the first control plane does not found a cluster; it asks, then fails', (_what, env) => {
-    const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS))).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), env));
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS))).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), { ...env, ...ONE_ATTEMPT }));
     expect(run.status).toBe(1);
     expect(kubeadmCalls(run)).toEqual([]);
     expect(run.calls.filter((c) => c.startsWith('cast-api-proxy'))).toEqual(['cast-api-proxy probe --timeout 1', 'cast-api-proxy probe --timeout 1']);
@@ -464,7 +473,7 @@ describeIf('bootstrap-node.sh', () => {
 
   test("the stub's kubeadm preflight has teeth: a node joined without controlPlane over a CA already on disk fails", () => {
     const sandbox = track(nodeWith(fakeInput('worker', Cloud.AWS))).writeFile('/etc/kubernetes/pki/ca.crt', 'CA\n');
-    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
+    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, ...ONE_ATTEMPT });
     expect(run.status).toBe(1);
     expect(run.output).toContain('[ERROR FileAvailable--etc-kubernetes-pki-ca.crt]: /etc/kubernetes/pki/ca.crt already exists');
   });
@@ -473,11 +482,11 @@ describeIf('bootstrap-node.sh', () => {
     const run = track(nodeWith(fakeInput('control-plane', Cloud.AWS), { meshHook: true, agent: true })).run(
       ['/opt/cast/bin/bootstrap-node.sh', 'control-plane'],
       NODE_STUBS,
-      controlPlaneEnv(cluster({ apiUp: true }), { CAST_TEST_NO_PEER: '1' }),
+      controlPlaneEnv(cluster({ apiUp: true }), { CAST_TEST_NO_PEER: '1', ...ONE_ATTEMPT }),
     );
     expect(run.status).toBe(1);
     expect(run.calls.filter((c) => c.startsWith('kubeadm') || c.startsWith('cast-mesh-agent') || c.startsWith('kubectl'))).toEqual(JOIN(1).slice(0, 3));
-    expect(run.calls.at(-1)).toBe(phoneHome('failed').replace('%NODE%', 'aws-cp-1'));
+    expect(run.calls.slice(-2)).toEqual(failedAt('found-or-join', 'aws-cp-1'));
   });
 
   test('spot worker on GCP: kubeadm join, then the spot handler service is started', () => {
@@ -491,29 +500,25 @@ describeIf('bootstrap-node.sh', () => {
     const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: '2: eth0    inet 10.4.17.30/24 scope global eth0' });
     expect(run.status).toBe(1);
     expect(run.output).toContain('mesh address 10.4.17.3 is on no interface: the mesh did not come up');
-    expect(run.calls).toEqual([...BOOT('worker', false).slice(0, -1), phoneHome('failed').replace('%NODE%', 'aws-w-1')]);
+    expect(run.calls).toEqual([...BOOT('worker', false).slice(0, -1), ...failedAt('mesh', 'aws-w-1')]);
   });
 
   test('kubeadm fails: the script fails and reports failed', () => {
-    const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, KUBEADM_FAILS: '1' });
+    const run = track(nodeWith(fakeInput('worker'))).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP, KUBEADM_FAILS: '1', ...ONE_ATTEMPT });
     expect(run.status).toBe(1);
-    expect(run.calls.slice(-2)).toEqual(['kubeadm join --config /etc/cast/kubeadm.yaml', phoneHome('failed').replace('%NODE%', 'aws-w-1')]);
+    expect(run.calls.slice(-3)).toEqual(['kubeadm join --config /etc/cast/kubeadm.yaml', ...failedAt('kubeadm-join', 'aws-w-1')]);
   });
 
-  test('a control plane that has joined already (kubelet registered, etcd running) does nothing', () => {
-    const sandbox = track(nodeWith(fakeInput('control-plane')))
-      .writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600)
-      .writeFile('/etc/kubernetes/manifests/etcd.yaml', 'apiVersion: v1\n', 0o600);
-    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster()));
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual([]);
-  });
-
-  test('a worker whose kubelet is registered does nothing', () => {
-    const sandbox = track(nodeWith(fakeInput('worker'))).writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600);
-    const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], NODE_STUBS, { IP_OUTPUT: MESH_UP });
-    expect(run.status).toBe(0);
-    expect(run.calls).toEqual([]);
+  test('a node whose bootstrap has finished (its done marker) does nothing, control plane or worker', () => {
+    for (const kind of ['control-plane', 'worker'] as const) {
+      const sandbox = track(nodeWith(fakeInput(kind)))
+        .writeFile('/etc/kubernetes/kubelet.conf', 'apiVersion: v1\n', 0o600)
+        .writeFile('/var/lib/cast/bootstrap/done', '');
+      const run = sandbox.run(['/opt/cast/bin/bootstrap-node.sh', kind], NODE_STUBS, controlPlaneEnv(cluster()));
+      expect(run.status).toBe(0);
+      expect(run.calls).toEqual([]);
+      expect(run.output).toContain('cast: joined already: nothing to do');
+    }
   });
 
   test('a control plane registered as a node but without etcd (an earlier boot stopped) goes on with the control-plane join, never init', () => {
@@ -661,11 +666,11 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
   });
 
   test('the metadata service has no usable name: stops before installing and reports failed', () => {
-    const run = scaledWorker(Cloud.AWS, '10.4.200.0/24', CLAIMING_MESH_UP).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs({ ...AWS_METADATA, 'latest/meta-data/instance-id': 'I_BAD' }));
+    const run = scaledWorker(Cloud.AWS, '10.4.200.0/24', CLAIMING_MESH_UP).run(['/opt/cast/bin/bootstrap-node.sh', 'worker'], stubs({ ...AWS_METADATA, 'latest/meta-data/instance-id': 'I_BAD' }), ONE_ATTEMPT);
     expect(run.status).toBe(1);
     expect(run.output).toContain('node name "prod-aws-pool-i_bad" from the aws metadata service is not a lowercase DNS label');
     expect(run.calls).not.toContain('install-kubernetes');
-    expect(run.calls.at(-1)).toContain('--data-urlencode status=failed');
+    expect(run.calls.at(-1)).toContain('--data-urlencode status=failed --data-urlencode step=identity');
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(SCALED_KUBEADM);
   });
 
