@@ -18,7 +18,7 @@
  * 2. Cloud-network mode on a GCP-only lab, with GCE's strict reverse-path
  *    filter: plain routing drops pod to pod; the tunnel carries every pod
  *    pair, and a node reaches another node's pod because its tunnel holds
- *    its pod CIDR's first address (without it, the answer is filtered).
+ *    its pod CIDR's network address (without it, the answer is filtered).
  * 3. Cloud-network mode on a DigitalOcean-only lab: the same with VXLAN; a
  *    connection the node opened from its private address and that is
  *    masqueraded into the tunnel (kube-proxy, for a Service) is answered; the
@@ -257,7 +257,7 @@ function describeCloudNetwork(cloud: Cloud, encapsulation: Encapsulation, option
       // No WireGuard interface in this mode.
       expect((await run('ip', ['-n', a.ns, 'link', 'show', 'dev', a.ifname])).code).not.toBe(0);
 
-      // Without the pod CIDR's first address on its tunnel, the node sends from its private
+      // Without the pod CIDR's network address on its tunnel, the node sends from its private
       // address: the peer's strict filter drops it (no route back through the tunnel). The
       // kernel drops a device's routes with its last address: the route goes back as rendered.
       const tunnelAddress = `${a.podCidr.replace(/\/\d+$/, '')}/32`;

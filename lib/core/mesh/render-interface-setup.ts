@@ -57,7 +57,7 @@ export interface InterfaceSetupOptions {
  * bridge fdb replace 02:ca:0a:1e:00:0c dev cast-vxlan dst 10.30.0.12 self permanent
  * ```
  *
- * The tunnel device holds the first address of the node's pod CIDR (when the node has a
+ * The tunnel device holds the network address of the node's pod CIDR (when the node has a
  * concrete one), as flannel's VXLAN device does ("just used as a source address for host
  * to workload traffic, so the return path for the traffic has an address on the flannel
  * network", flannel-io/flannel pkg/backend/vxlan/vxlan.go): a packet the node itself sends

@@ -47,7 +47,7 @@ describe('renderInterfaceSetup', () => {
     ]);
   });
 
-  test('cross-location on GCP: same-cloud peers and the gateway through the IPIP device, which holds the pod CIDR\'s first address', () => {
+  test('cross-location on GCP: same-cloud peers and the gateway through the IPIP device, which holds the pod CIDR\'s network address', () => {
     const gcp = [...nodes, meshNode('gcp-cp-0', Cloud.GCP, 20, NodeRole.CONTROL_PLANE), meshNode('gcp-w-2', Cloud.GCP, 22)];
     const plan = planMesh({ nodes: gcp, mode: MeshMode.CROSS_LOCATION });
     const byName = (name: string) => plan.nodes.find((n) => n.name === name)!;

@@ -116,7 +116,7 @@ def render_config(p, s, private_key=None):
 
 
 # renderInterfaceSetup: `ip` lines (WireGuard interface, tunnel device, routes), then `bridge`
-# lines (the VXLAN device's forwarding entries). The first address of the pod CIDR goes on the
+# lines (the VXLAN device's forwarding entries). The network address of the pod CIDR goes on the
 # tunnel device, so that what the node sends into it comes back through it.
 def render_setup(p, s, dev):
     me, kind, before, after, onto = p['node'], p['encapsulation'], [], [], ''
