@@ -48,7 +48,7 @@ export interface CastClusterProps {
    * How nodes reach each other: WireGuard between every pair (full mesh), WireGuard
    * between a few gateways per cloud (cross-location), or only the cloud network
    * (single-cloud clusters), and the WireGuard settings.
-   * @default - full mesh across several clouds, the cloud network on one; port 51820, MTU 1420
+   * @default - full mesh across several clouds, the cloud network on one; port 51820, MTU 1400 with a GCP node and 1440 otherwise
    */
   readonly mesh?: WireGuardMeshOptions;
   /**

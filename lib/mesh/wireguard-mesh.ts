@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
-import { ALL_CLOUDS } from '../core/cloud';
 import { DEFAULT_GATEWAYS_PER_CLOUD, DEFAULT_LISTEN_PORT, DEFAULT_PERSISTENT_KEEPALIVE } from '../core/mesh/mesh-defaults';
 import { MeshNodeInput, PlanMeshInput } from '../core/mesh/mesh-input';
 import { MeshMode } from '../core/mesh/mesh-mode';
-import { defaultWireGuardMtu } from '../core/mesh/mesh-mtu';
 import { MeshPlan } from '../core/mesh/mesh-plan';
 import { planMesh, planMeshProblems } from '../core/mesh/plan-mesh';
 import { renderMeshDiagram } from '../core/mesh/render-mesh-diagram';
@@ -28,7 +26,7 @@ export interface WireGuardMeshOptions {
    * does not know (an IPv6 endpoint adds 20 bytes; a GCP network with another MTU): the
    * default fits every cloud's network and the internet between them, and the pods' MTU
    * and each cloud's tunnel MTU follow from it (docs/mesh.md, "MTU").
-   * @default - 1400, which fits every cloud (GCP's network MTU of 1460 minus WireGuard's 60 bytes)
+   * @default - each node's agent computes it from the clouds of the cluster's nodes: 1400 with a GCP node, 1440 otherwise
    */
   readonly mtu?: number;
   /**
@@ -68,8 +66,8 @@ export class WireGuardMesh extends Construct {
   public readonly mode: MeshMode;
   /** WireGuard listen port. */
   public readonly listenPort: number;
-  /** WireGuard interface MTU. */
-  public readonly mtu: number;
+  /** WireGuard interface MTU, when set; undefined: each node's agent computes it from the clouds of the cluster. */
+  public readonly mtu?: number;
   /** Keepalive interval in seconds. */
   public readonly persistentKeepalive: number;
   /** Gateways per cloud in cross-location mode. */
@@ -83,8 +81,7 @@ export class WireGuardMesh extends Construct {
     super(scope, id);
     this.mode = props.mode ?? (props.multiCloud ? MeshMode.FULL_MESH : MeshMode.CLOUD_NETWORK);
     this.listenPort = props.listenPort ?? DEFAULT_LISTEN_PORT;
-    // The MTU every cloud carries; nodes get the explicit one or this in mesh.env.
-    this.mtu = props.mtu ?? defaultWireGuardMtu(ALL_CLOUDS);
+    this.mtu = props.mtu;
     this.persistentKeepalive = props.persistentKeepalive ?? DEFAULT_PERSISTENT_KEEPALIVE;
     this.gatewaysPerCloud = props.gatewaysPerCloud ?? DEFAULT_GATEWAYS_PER_CLOUD;
     this.meshCidr = props.meshCidr;

@@ -77,7 +77,8 @@ wireguard_up() {
   fi
   wg set "$iface" listen-port "$CAST_MESH_LISTEN_PORT" private-key "$key_file"
   # The first three lines renderInterfaceSetup renders; the agent repeats them on every sync.
-  ip link set dev "$iface" mtu "$CAST_MESH_MTU"
+  # Empty: the agent's first restore or sync sets the MTU it computes from the records.
+  [ -z "$CAST_MESH_MTU" ] || ip link set dev "$iface" mtu "$CAST_MESH_MTU"
   ip address replace "${CAST_MESH_ADDRESS}/32" dev "$iface"
   ip link set dev "$iface" up
 }

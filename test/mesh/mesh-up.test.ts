@@ -98,6 +98,14 @@ describe('mesh-up.sh', () => {
     for (const arg of ['control-plane', 'init', 'join-control-plane']) expect({ arg, calls: calls(n, arg) }).toEqual({ arg, calls: worker });
   });
 
+  test('no MTU in mesh.env: the interface keeps the kernel\'s until the agent sets the one it computes from the records', () => {
+    const n = node('worker', { mtu: undefined });
+    const run = n.run();
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => call.startsWith('ip link set dev wg0'))).toEqual(['ip link set dev wg0 up']);
+    expect(run.calls).toContain(`${n.agent} restore`);
+  });
+
   test('a failing restore (a damaged copy) is reported and does not stop the interface or the service', () => {
     const n = node('worker');
     const run = n.run('worker', { RESTORE_FAILS: '1' });

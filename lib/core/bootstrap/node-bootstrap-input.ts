@@ -158,8 +158,11 @@ export interface NodeBootstrapMesh {
   readonly meshCidr: string;
   /** WireGuard UDP port, on every node. */
   readonly listenPort: number;
-  /** MTU of the WireGuard interface. */
-  readonly mtu: number;
+  /**
+   * MTU of the WireGuard interface, when the cluster sets one.
+   * @default - the agent's: the smallest over the clouds of the records of (network MTU, at most 1500, minus 60): 1400 with a GCP node, 1440 otherwise
+   */
+  readonly mtu?: number;
   /** Seconds between keepalives to each peer; 0 turns them off. */
   readonly persistentKeepalive: number;
   /** Cross-location mode: gateways per cloud (the agent's `selectGateways`). */

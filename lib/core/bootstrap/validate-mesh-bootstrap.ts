@@ -23,7 +23,7 @@ export function meshBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (cidr) problems.push(`mesh.${cidr}`);
   whole('listenPort', mesh.listenPort, 1, 65535, 'Use the cluster mesh port (51820 by default).');
   // 576: the smallest datagram every IPv4 host must accept (RFC 791), as planMesh checks.
-  whole('mtu', mesh.mtu, 576, 65535, 'Use the cluster mesh MTU (1420 by default).');
+  if (mesh.mtu !== undefined) whole('mtu', mesh.mtu, 576, 65535, 'Use the cluster mesh MTU, or leave it out for the per-cloud default.');
   whole('persistentKeepalive', mesh.persistentKeepalive, 0, 65535, 'Use 25 (seconds), or 0 for none.');
   whole('gatewaysPerCloud', mesh.gatewaysPerCloud, 1, 65535, 'Use the cluster value (1 by default).');
   if (mesh.gateway !== undefined && typeof mesh.gateway !== 'boolean') {

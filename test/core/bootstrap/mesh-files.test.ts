@@ -138,6 +138,8 @@ describe('renderNodeUserData with a mesh', () => {
     // Nothing in it tells one control plane from another: the first one's is everyone's.
     const second = env(fakeMeshInput('control-plane', Cloud.AWS, {}, { nodeName: 'aws-cp-2', publicAddress: '203.0.113.11', meshAddress: '10.4.17.4' }));
     expect(second).toEqual(controlPlane);
+    // No MTU set: an empty value, and the agent computes it from the clouds of the records.
+    expect(env(fakeMeshInput('worker', Cloud.GCP, { mtu: undefined })).CAST_MESH_MTU).toBe('');
   });
 
   test('Terraform expressions reach mesh.env verbatim (the token and a subnet reference)', () => {

@@ -12,7 +12,7 @@ describe('renderNodeUserData: bad mesh input', () => {
       'mesh.meshCidr must be a concrete IPv4 CIDR (got the token ${var.mesh}). Pass the literal range; the planner allocates addresses from it.',
     ],
     ['port 0', fakeMeshInput('worker', Cloud.AWS, { listenPort: 0 }), 'mesh.listenPort must be a whole number from 1 to 65535 (got 0). Use the cluster mesh port (51820 by default).'],
-    ['an MTU too small for IPv4', fakeMeshInput('worker', Cloud.AWS, { mtu: 500 }), 'mesh.mtu must be a whole number from 576 to 65535 (got 500). Use the cluster mesh MTU (1420 by default).'],
+    ['an MTU too small for IPv4', fakeMeshInput('worker', Cloud.AWS, { mtu: 500 }), 'mesh.mtu must be a whole number from 576 to 65535 (got 500). Use the cluster mesh MTU, or leave it out for the per-cloud default.'],
     ['no gateway per cloud', fakeMeshInput('worker', Cloud.AWS, { gatewaysPerCloud: 0 }), 'mesh.gatewaysPerCloud must be a whole number from 1 to 65535 (got 0). Use the cluster value (1 by default).'],
     [
       'a private subnet with host bits',
