@@ -8,7 +8,7 @@ export function buildApp(app: App): void {
     name: 'aws-only',
     region: 'us-east',
     clouds: [Cloud.AWS],
-    // The API server only from the office; SSH opened for the same range.
+    // The API server only from the office (the cluster's own nodes are let in by the library); SSH opened for the same range.
     firewall: { apiSourceRanges: ['203.0.113.0/24'], sshSourceRanges: ['203.0.113.0/24'] },
     // Spot interruption warnings go to this SNS topic, whose subscriber drains the node.
     awsSpotInterruptionTarget: 'arn:aws:sns:us-east-1:123456789012:cast-spot-notices',

@@ -11,7 +11,8 @@ import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
-import { DEFAULT_NODE_PORT_RANGE, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
+import { joinApiSeeds, SeedControlPlane, workerApiSeeds } from '../core/api-seeds';
+import { apiOpenToAll, DEFAULT_NODE_PORT_RANGE, NodeSource, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { NodeRole } from '../core/node-role';
 import { CastRegionInfo, findCastRegion } from '../core/regions';
@@ -77,8 +78,10 @@ export class CastCluster extends Construct {
   private readonly etcd?: EtcdTimingOptions;
   private readonly apiSourceRanges?: readonly string[];
   private credentials?: ClusterCredentials;
-  /** The API seeds, a reference to one local: a template with references inlined into a function call (DigitalOcean's tags) would be emitted as bare expressions. */
+  /** The control planes' API seeds, a reference to one local: a template with references inlined into a function call (DigitalOcean's tags) would be emitted as bare expressions. */
   private apiServers?: string;
+  /** By cloud, the API seeds of its workers (its control planes' private addresses first), each a reference to one local. */
+  private readonly workerApiServers = new Map<Cloud, string>();
   private nodeSshKey?: PrivateKey;
   private readonly autoscalerIdentities = new Map<Cloud, AutoscalerIdentity | undefined>();
   /** Where each cloud's control planes read their keys; made for the cloud's first control-plane group. */
@@ -190,7 +193,27 @@ export class CastCluster extends Construct {
     this.plan = undefined;
     this.prepareFor(group);
     if (footprint.scaled) this.grantAutoscaler(footprint.cloud);
-    return this.wiringFor(footprint.cloud);
+    this.allowNodes(footprint);
+    return this.wiringFor(footprint.cloud, footprint.role);
+  }
+
+  /**
+   * Every cloud's firewall lets the group's static nodes through the rules that let the
+   * cluster's nodes in (the API rule, when apiSourceRanges is narrowed), each by the address
+   * its connections leave from, read at synth once its group has built it.
+   */
+  private allowNodes(footprint: GroupFootprint): void {
+    for (const { name } of footprint.nodes) {
+      const node: NodeSource = { name, address: Lazy.stringValue({ produce: () => this.egressAddressOf(name) }) };
+      for (const network of this.networks.values()) network._allowNode(node);
+    }
+  }
+
+  /** The public address a static node's connections leave from (a Terraform reference). */
+  private egressAddressOf(name: string): string {
+    const node = this.groups.flatMap((g) => g.group._nodes).find((n) => n.plan.name === name);
+    if (!node) throw new Error(`${this.node.path}: node ${name} was admitted but never built.`);
+    return node.attachment.egressAddress ?? node.attachment.publicAddress;
   }
 
   /** Credentials, outputs, the AWS agent download and spot notices: made once, for the first group that needs them. */
@@ -200,6 +223,8 @@ export class CastCluster extends Construct {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
       addNodeOutputs(this, this.name, () => this.planned(), this.credentials);
       this.apiServers = new TerraformLocal(this, 'api-servers', Lazy.stringValue({ produce: () => this.planned().apiServers })).asString;
+      // Every cloud's workers' seeds, made with the first group: a later group on a new cloud adds no local.
+      for (const cloud of this.clouds) this.workerApiServersOf(cloud);
     }
     if (group.cloud === Cloud.AWS && !this.awsMeshAgent) {
       const network = this.network(Cloud.AWS);
@@ -282,8 +307,8 @@ export class CastCluster extends Construct {
     }
   }
 
-  /** What a group on `cloud` builds its resources with. */
-  private wiringFor(cloud: Cloud): NodeGroupWiring {
+  /** What a group of `role` on `cloud` builds its resources with. */
+  private wiringFor(cloud: Cloud, role: NodeRole): NodeGroupWiring {
     const network = this.network(cloud);
     return {
       clusterName: this.name,
@@ -293,13 +318,28 @@ export class CastCluster extends Construct {
       network: network._attachment,
       dependsOn: cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [],
       utilizationTargets: utilizationTargets(this._autoscalingPolicy),
-      apiServers: this.apiServers!,
+      apiServers: role === NodeRole.CONTROL_PLANE ? this.apiServers! : this.workerApiServersOf(cloud),
       sshPublicKey: () => this.nodeSshPublicKey(),
       autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
       controlPlaneKeyStore: () => this.keyStores.get(cloud),
       nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),
       scaledUserData: (scope, id, groupName) => userDataLocal(scope, id, () => this.planned().scaledGroups.find((g) => g.name === groupName)!.bootstrap),
     };
+  }
+
+  /**
+   * The seeds of the workers on `cloud` (lib/core/api-seeds.ts), one local per cloud, rendered at
+   * synth: its control planes' private addresses first, which no narrowed API rule can shut
+   * out (cluster-internal lets the cloud's network in), then the others' public addresses.
+   */
+  private workerApiServersOf(cloud: Cloud): string {
+    let seeds = this.workerApiServers.get(cloud);
+    if (seeds === undefined) {
+      const produce = () => joinApiSeeds(workerApiSeeds(seedControlPlanesOf(this.planned()), cloud));
+      seeds = new TerraformLocal(this, `worker-api-servers-${cloud}`, Lazy.stringValue({ produce })).asString;
+      this.workerApiServers.set(cloud, seeds);
+    }
+    return seeds;
   }
 
   /** The cluster plan over every group; made at synth, when every group is known, and kept until another is added. */
@@ -406,17 +446,26 @@ export class CastCluster extends Construct {
   }
 }
 
+/** The control planes of the plan, in the cluster's order, as the seeds name them. */
+function seedControlPlanesOf(plan: ClusterPlan): SeedControlPlane[] {
+  return plan.nodes.filter((n) => n.role === NodeRole.CONTROL_PLANE).map((n) => ({ cloud: n.cloud, publicAddress: n.publicAddress, privateAddress: n.privateAddress }));
+}
+
 /**
- * Until it has joined, a node reaches the API at the control planes' public addresses
- * on 6443 from its own public address (its proxy's seeds): a narrowed API source range
- * that leaves nodes out keeps them from joining.
+ * Until it has joined, a node reaches the API through its seeds. With narrowed API ranges,
+ * every static node is let in by its own address, and a worker reaches its own cloud's
+ * control planes over the cloud network; an autoscaled group on a cloud without a control
+ * plane has neither: the cloud picks its nodes' public addresses at boot.
  */
 function apiSourceWarnings(ranges: readonly string[] | undefined, groups: readonly GroupFootprint[]): string[] {
-  if (ranges === undefined || ranges.includes('0.0.0.0/0') || !groups.some((g) => g.nodes.length > 0 || g.scaled)) return [];
-  const scaled = groups.some((g) => g.scaled) ? ' Autoscaled nodes get addresses no range can name in advance: leave the API open to them.' : '';
-  return [
-    `firewall.apiSourceRanges should hold every node's public address (got ${ranges.join(', ')}): a node reaches the API at the control planes' public addresses on tcp 6443 until it has joined, and cannot join from outside these ranges. Add the nodes' addresses, or leave apiSourceRanges out.${scaled}`,
-  ];
+  if (apiOpenToAll(ranges)) return [];
+  const controlPlaneClouds = new Set(groups.filter((g) => g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0).map((g) => g.cloud));
+  return groups
+    .filter((g) => g.scaled && !controlPlaneClouds.has(g.cloud))
+    .map((g) => {
+      const cloud = CLOUD_DISPLAY_NAME[g.cloud];
+      return `firewall.apiSourceRanges should let in the autoscaled nodes of ${g.path} (got ${ranges!.join(', ')}): ${cloud} runs no control plane they could reach over its network, and ${cloud} gives them public addresses at boot that no rule can name, so they cannot join. Add a control-plane node group on ${cloud}, or leave apiSourceRanges out.`;
+    });
 }
 
 /** Two clusters of one name would share resource names and the same UUID. */

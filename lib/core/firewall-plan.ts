@@ -3,7 +3,8 @@
  * the in-cluster traffic Kubernetes needs, limited to the cluster's own ranges.
  * Pure: each cloud's network turns these into its own firewall resources.
  *
- *   control plane  tcp 6443          API sources       (seed: 0.0.0.0/0)
+ *   control plane  tcp 6443          API sources       (seed: 0.0.0.0/0), and every
+ *                                    node's own address when they are narrowed
  *                  udp 51820         WireGuard sources (seed: 0.0.0.0/0, if used)
  *   workers        udp 51820         WireGuard sources (seed: 0.0.0.0/0, if used)
  *                  tcp+udp NodePorts NodePort sources  (seed: 0.0.0.0/0)
@@ -11,6 +12,7 @@
  *   both           tcp 22            only the SSH sources the user opts in to
  */
 import { cidrProblem } from './cidr';
+import { compareNames } from './mesh/compare-names';
 import { NodeRole } from './node-role';
 import { ProblemList } from './plan-error';
 
@@ -30,6 +32,22 @@ export interface InboundRule {
   readonly toPort?: number;
   /** Source CIDRs, sorted. */
   readonly sources: readonly string[];
+  /**
+   * Whether the cluster's nodes are let in too, each by the address its connections leave
+   * from (`nodeSources`): set on the API rule when its sources do not already hold
+   * everywhere, because a node reaches the API at the control planes' public addresses
+   * until it has joined.
+   * @default false
+   */
+  readonly clusterNodes?: boolean;
+}
+
+/** One of the cluster's nodes as a source of traffic. */
+export interface NodeSource {
+  /** The node name: unique in the cluster, so a stable key for resource names. */
+  readonly name: string;
+  /** The public address the node's own connections leave from (a Terraform reference at synth). */
+  readonly address: string;
 }
 
 /** The inbound rules of one role. */
@@ -74,6 +92,25 @@ export const WIREGUARD_PORT = 51820;
 export const DEFAULT_NODE_PORT_RANGE: PortRange = { from: 30000, to: 32767 };
 const ANYWHERE = ['0.0.0.0/0'];
 
+/** Whether API source ranges (absent: the default) already let in every address. */
+export function apiOpenToAll(apiSourceRanges: readonly string[] | undefined): boolean {
+  return (apiSourceRanges ?? ANYWHERE).includes('0.0.0.0/0');
+}
+
+/**
+ * A rule's sources with the cluster's nodes when the rule lets them in: its ranges, then
+ * each node's address as a /32, by node name (addresses are references, names are stable).
+ */
+export function nodeSources(rule: InboundRule, nodes: readonly NodeSource[]): string[] {
+  if (!rule.clusterNodes) return [...rule.sources];
+  return [...rule.sources, ...[...nodes].sort((a, b) => compareNames(a.name, b.name)).map(nodeCidr)];
+}
+
+/** The CIDR of one node's address: a /32, the address alone. */
+export function nodeCidr(node: NodeSource): string {
+  return `${node.address}/32`;
+}
+
 // Ports the nodes themselves listen on; a NodePort range over them would
 // publish etcd or the kubelet to the world.
 const RESERVED_NODE_PORTS: readonly { port: number; what: string }[] = [
@@ -110,6 +147,10 @@ export function planFirewall(input: FirewallPlanInput): RoleFirewallPlan[] {
 
   const rule = (key: string, description: string, protocol: RuleProtocol, ruleSources: string[], ports?: PortRange): InboundRule =>
     ports ? { key, description, protocol, fromPort: ports.from, toPort: ports.to, sources: ruleSources } : { key, description, protocol, sources: ruleSources };
+  // Until it has joined, a node's API proxy knows only its seeds: the control planes' public
+  // addresses (a worker's own cloud's by their private ones, which cluster-internal lets in).
+  // It reaches them from its own public address, which narrowed ranges would leave out.
+  const apiRule = { ...rule('kube-apiserver', 'Kubernetes API server', 'tcp', api, { from: KUBE_APISERVER_PORT, to: KUBE_APISERVER_PORT }), ...(apiOpenToAll(api) ? {} : { clusterNodes: true }) };
   const wireguardPort = { from: input.wireguardPort, to: input.wireguardPort };
   const shared: InboundRule[] = [rule('cluster-internal', 'Traffic between the cluster nodes and pods', 'all', internal)];
   if (ssh.length > 0) shared.push(rule('ssh', 'SSH from the ranges the user opted in', 'tcp', ssh, { from: 22, to: 22 }));
@@ -118,7 +159,7 @@ export function planFirewall(input: FirewallPlanInput): RoleFirewallPlan[] {
   return [
     {
       role: NodeRole.CONTROL_PLANE,
-      inbound: [rule('kube-apiserver', 'Kubernetes API server', 'tcp', api, { from: KUBE_APISERVER_PORT, to: KUBE_APISERVER_PORT }), ...mesh, ...shared],
+      inbound: [apiRule, ...mesh, ...shared],
     },
     {
       role: NodeRole.WORKER,

@@ -10,17 +10,21 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { InboundRule, RoleFirewallPlan } from '../core/firewall-plan';
+import { InboundRule, NodeSource, nodeCidr, RoleFirewallPlan } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
-import { NetworkAttachment, NetworkSpec, roleResourceName, sourceId, terraformAddress } from './network-spec';
+import { BuiltNetwork, NetworkSpec, roleResourceName, sourceId, terraformAddress } from './network-spec';
 
-export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttachment {
+export function buildNetwork(scope: Construct, spec: NetworkSpec): BuiltNetwork {
   const vpc = createNetwork(scope, spec);
   const subnet = createSubnet(scope, spec, vpc);
   const routeTable = createRouting(scope, spec, vpc, subnet);
-  const roleFirewall = {} as Record<NodeRole, string>;
-  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, vpc, plan).id;
-  return { networkId: vpc.id, networkAddress: terraformAddress(vpc), subnetId: subnet.id, roleFirewall, vpcId: vpc.id, routeTableId: routeTable.id };
+  const groups = {} as Record<NodeRole, SecurityGroup>;
+  for (const plan of spec.firewall) groups[plan.role] = createRoleFirewall(scope, spec, vpc, plan);
+  const roleFirewall = { [NodeRole.CONTROL_PLANE]: groups[NodeRole.CONTROL_PLANE].id, [NodeRole.WORKER]: groups[NodeRole.WORKER].id };
+  return {
+    attachment: { networkId: vpc.id, networkAddress: terraformAddress(vpc), subnetId: subnet.id, roleFirewall, vpcId: vpc.id, routeTableId: routeTable.id },
+    allowNode: (node) => allowNode(scope, spec, groups, node),
+  };
 }
 
 function createNetwork(scope: Construct, spec: NetworkSpec): Vpc {
@@ -102,6 +106,30 @@ function createRoleFirewall(scope: Construct, spec: NetworkSpec, vpc: Vpc, plan:
     tags: labelMap(spec.labels),
   });
   return group;
+}
+
+/**
+ * An ingress rule holds one CIDR ("aws_vpc_security_group_ingress_rule ... with one CIDR
+ * block per rule", the provider's aws_security_group_rule page), so each node gets its own on
+ * every rule that lets the cluster's nodes in, named after the node: adding or removing a
+ * node adds or removes its rules only. A new cidr_ipv4 (a replaced DigitalOcean droplet) is
+ * an update in place: only security_group_id replaces (vpc_security_group_ingress_rule.go).
+ * Each counts against the group's 60 inbound rules (docs.aws.amazon.com/vpc/latest/userguide/
+ * amazon-vpc-limits.html, "Inbound or outbound rules per security group", adjustable).
+ */
+function allowNode(scope: Construct, spec: NetworkSpec, groups: Record<NodeRole, SecurityGroup>, node: NodeSource): void {
+  for (const plan of spec.firewall) {
+    for (const rule of plan.inbound.filter((r) => r.clusterNodes)) {
+      new VpcSecurityGroupIngressRule(scope, `${plan.role}-${rule.key}-node-${node.name}`, {
+        provider: spec.provider,
+        securityGroupId: groups[plan.role].id,
+        description: `${rule.description} from node ${node.name}`,
+        cidrIpv4: nodeCidr(node),
+        ...ruleProtocol(rule),
+        tags: labelMap(spec.labels),
+      });
+    }
+  }
 }
 
 /** AWS spells "every protocol" -1 and takes no ports with it. */

@@ -6,9 +6,9 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { InboundRule, RoleFirewallPlan } from '../core/firewall-plan';
+import { InboundRule, NodeSource, RoleFirewallPlan } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
-import { NetworkAttachment, NetworkSpec, roleResourceName, terraformAddress } from './network-spec';
+import { BuiltNetwork, NetworkSpec, roleResourceName, ruleSources, terraformAddress } from './network-spec';
 
 // NSG rule priorities (100..4096, lower first; Azure's own defaults start at
 // 65000), fixed per rule so that adding or dropping one rule moves no other.
@@ -21,7 +21,7 @@ const RULE_PRIORITY: Readonly<Record<string, number>> = {
   'ssh': 300,
 };
 
-export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttachment {
+export function buildNetwork(scope: Construct, spec: NetworkSpec): BuiltNetwork {
   const group = new ResourceGroup(scope, 'ResourceGroup', {
     provider: spec.provider,
     name: spec.clusterName,
@@ -31,14 +31,12 @@ export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttach
   const network = createNetwork(scope, spec, group);
   const subnet = createSubnet(scope, spec, group, network);
   // Azure's system routes already reach the internet: no routing step.
+  const nodes: NodeSource[] = [];
   const roleFirewall = {} as Record<NodeRole, string>;
-  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, group, plan).id;
+  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, group, plan, nodes).id;
   return {
-    networkId: network.id,
-    networkAddress: terraformAddress(network),
-    subnetId: subnet.id,
-    roleFirewall,
-    resourceGroupName: group.name,
+    attachment: { networkId: network.id, networkAddress: terraformAddress(network), subnetId: subnet.id, roleFirewall, resourceGroupName: group.name },
+    allowNode: (node) => void nodes.push(node),
   };
 }
 
@@ -63,8 +61,13 @@ function createSubnet(scope: Construct, spec: NetworkSpec, group: ResourceGroup,
   });
 }
 
-/** The role's NSG with one rule per inbound rule; nodes associate it to their NICs. */
-function createRoleFirewall(scope: Construct, spec: NetworkSpec, group: ResourceGroup, plan: RoleFirewallPlan): NetworkSecurityGroup {
+/**
+ * The role's NSG with one rule per inbound rule; nodes associate it to their NICs. A rule
+ * that lets the cluster's nodes in lists their addresses in its source_address_prefixes,
+ * read at synth from `nodes`; only name, the NSG and the resource group replace a rule
+ * (network_security_rule_resource.go), so a new list is an update in place.
+ */
+function createRoleFirewall(scope: Construct, spec: NetworkSpec, group: ResourceGroup, plan: RoleFirewallPlan, nodes: readonly NodeSource[]): NetworkSecurityGroup {
   const nsg = new NetworkSecurityGroup(scope, `SecurityGroup-${plan.role}`, {
     provider: spec.provider,
     name: roleResourceName(spec.clusterName, plan.role),
@@ -85,7 +88,7 @@ function createRoleFirewall(scope: Construct, spec: NetworkSpec, group: Resource
       protocol: ruleProtocol(rule),
       sourcePortRange: '*',
       destinationPortRange: rulePorts(rule),
-      sourceAddressPrefixes: [...rule.sources],
+      sourceAddressPrefixes: ruleSources(rule, nodes),
       destinationAddressPrefix: '*',
     });
   }

@@ -4,12 +4,12 @@ import { planAddresses } from '../core/address-plan';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
 import { clusterNameProblem, clusterUuidProblem } from '../core/cluster-identity';
 import { userTagProblems } from '../core/cluster-labels';
-import { planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
+import { NodeSource, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
 import { findCastRegion, locationIn } from '../core/regions';
 import { FirewallOptions } from '../cluster/options';
 import { planAt, throwProblems } from '../private/validation-error';
-import { NETWORK_BUILDERS, NetworkAttachment } from './index';
+import { BuiltNetwork, NETWORK_BUILDERS, NetworkAttachment } from './index';
 
 /** Properties of a CloudNetwork. */
 export interface CloudNetworkProps {
@@ -87,6 +87,8 @@ export class CloudNetwork extends Construct {
   /** @internal what nodes need to join this network. */
   public readonly _attachment: NetworkAttachment;
 
+  private readonly built: BuiltNetwork;
+
   constructor(scope: Construct, id: string, props: CloudNetworkProps) {
     super(scope, id);
     const region = findCastRegion(props.region);
@@ -126,7 +128,7 @@ export class CloudNetwork extends Construct {
     this.zone = location!.zone;
     this.vpcCidr = network.vpcCidr;
     this.subnetCidr = network.subnetCidr;
-    this._attachment = NETWORK_BUILDERS[props.cloud](this, {
+    this.built = NETWORK_BUILDERS[props.cloud](this, {
       clusterName: props.clusterName,
       labels: { uuid: props.clusterUuid, name: props.clusterName, extra: tags },
       location: location!,
@@ -135,6 +137,7 @@ export class CloudNetwork extends Construct {
       firewall,
       provider: props.provider,
     });
+    this._attachment = this.built.attachment;
     this.networkId = this._attachment.networkId;
     this.subnetId = this._attachment.subnetId;
   }
@@ -145,5 +148,15 @@ export class CloudNetwork extends Construct {
    */
   public firewallFor(role: NodeRole): string {
     return this._attachment.roleFirewall[role];
+  }
+
+  /**
+   * @internal lets one of the cluster's nodes, of any cloud, through the rules that let the
+   * cluster's nodes in: the API rule when `firewall.apiSourceRanges` is narrowed (a node
+   * reaches the API at the control planes' public addresses until it has joined); nothing
+   * when the rules already let in everyone.
+   */
+  public _allowNode(node: NodeSource): void {
+    this.built.allowNode(node);
   }
 }

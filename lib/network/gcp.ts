@@ -3,17 +3,21 @@ import { ComputeFirewall, ComputeFirewallAllow } from '@cdktf/provider-google/li
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { Construct } from 'constructs';
-import { InboundRule, RoleFirewallPlan } from '../core/firewall-plan';
+import { InboundRule, NodeSource, RoleFirewallPlan } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
-import { NetworkAttachment, NetworkSpec, roleResourceName, terraformAddress } from './network-spec';
+import { BuiltNetwork, NetworkSpec, roleResourceName, ruleSources, terraformAddress } from './network-spec';
 
-export function buildNetwork(scope: Construct, spec: NetworkSpec): NetworkAttachment {
+export function buildNetwork(scope: Construct, spec: NetworkSpec): BuiltNetwork {
   const network = createNetwork(scope, spec);
   const subnet = createSubnet(scope, spec, network);
   // GCP creates the default internet route with every network: no routing step.
+  const nodes: NodeSource[] = [];
   const roleFirewall = {} as Record<NodeRole, string>;
-  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, network, plan);
-  return { networkId: network.id, networkAddress: terraformAddress(network), subnetId: subnet.id, roleFirewall };
+  for (const plan of spec.firewall) roleFirewall[plan.role] = createRoleFirewall(scope, spec, network, plan, nodes);
+  return {
+    attachment: { networkId: network.id, networkAddress: terraformAddress(network), subnetId: subnet.id, roleFirewall },
+    allowNode: (node) => void nodes.push(node),
+  };
 }
 
 function createNetwork(scope: Construct, spec: NetworkSpec): ComputeNetwork {
@@ -38,8 +42,12 @@ function createSubnet(scope: Construct, spec: NetworkSpec, network: ComputeNetwo
   });
 }
 
-/** One firewall rule per inbound rule, all targeting the role's network tag; returns the tag. */
-function createRoleFirewall(scope: Construct, spec: NetworkSpec, network: ComputeNetwork, plan: RoleFirewallPlan): string {
+/**
+ * One firewall rule per inbound rule, all targeting the role's network tag; returns the tag.
+ * A rule that lets the cluster's nodes in lists their addresses in its source_ranges, read
+ * at synth from `nodes`; source_ranges is updated in place (resource_compute_firewall.go).
+ */
+function createRoleFirewall(scope: Construct, spec: NetworkSpec, network: ComputeNetwork, plan: RoleFirewallPlan, nodes: readonly NodeSource[]): string {
   const tag = roleResourceName(spec.clusterName, plan.role);
   for (const rule of plan.inbound) {
     new ComputeFirewall(scope, `${plan.role}-${rule.key}`, {
@@ -48,7 +56,7 @@ function createRoleFirewall(scope: Construct, spec: NetworkSpec, network: Comput
       description: rule.description,
       network: network.id,
       direction: 'INGRESS',
-      sourceRanges: [...rule.sources],
+      sourceRanges: ruleSources(rule, nodes),
       targetTags: [tag],
       allow: [ruleAllow(rule)],
     });

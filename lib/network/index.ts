@@ -9,12 +9,12 @@ import * as aws from './aws';
 import * as azure from './azure';
 import * as digitalocean from './digitalocean';
 import * as gcp from './gcp';
-import { NetworkAttachment, NetworkSpec } from './network-spec';
+import { BuiltNetwork, NetworkSpec } from './network-spec';
 
 export * from './network-spec';
 
 /** The per-cloud builders, keyed by cloud. */
-export const NETWORK_BUILDERS: Readonly<Record<Cloud, (scope: Construct, spec: NetworkSpec) => NetworkAttachment>> = {
+export const NETWORK_BUILDERS: Readonly<Record<Cloud, (scope: Construct, spec: NetworkSpec) => BuiltNetwork>> = {
   [Cloud.AWS]: aws.buildNetwork,
   [Cloud.GCP]: gcp.buildNetwork,
   [Cloud.AZURE]: azure.buildNetwork,

@@ -1,7 +1,7 @@
 /** The contract between the CloudNetwork construct and each cloud's builder. */
-import { TerraformProvider } from 'cdktf';
+import { Lazy, TerraformProvider } from 'cdktf';
 import { ClusterLabels } from '../core/cluster-labels';
-import { RoleFirewallPlan } from '../core/firewall-plan';
+import { InboundRule, NodeSource, nodeSources, RoleFirewallPlan } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
 
@@ -34,6 +34,27 @@ export interface NetworkAttachment {
   /** AWS only: the VPC id and the subnet's route table (for gateway endpoints). */
   readonly vpcId?: string;
   readonly routeTableId?: string;
+}
+
+/** What a cloud's network builder hands back. */
+export interface BuiltNetwork {
+  /** What nodes need from the network. */
+  readonly attachment: NetworkAttachment;
+  /**
+   * Lets one more of the cluster's nodes through the rules that let the cluster's nodes in
+   * (`InboundRule.clusterNodes`: the API rule when apiSourceRanges is narrowed; nothing
+   * otherwise). Called when the node's group is admitted; its address is read at synth.
+   */
+  allowNode(node: NodeSource): void;
+}
+
+/**
+ * A rule's sources as a resource takes them: its ranges, and for a rule that lets the
+ * cluster's nodes in, each node of `nodes` (filled while groups are admitted) at synth.
+ */
+export function ruleSources(rule: InboundRule, nodes: readonly NodeSource[]): string[] {
+  if (!rule.clusterNodes) return [...rule.sources];
+  return Lazy.listValue({ produce: () => nodeSources(rule, nodes) });
 }
 
 /** The name of a role's firewall / security group / tag: `<cluster>-<role>`. */

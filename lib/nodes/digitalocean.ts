@@ -26,7 +26,17 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const droplet = createInstance(scope, spec, address.ipAddress);
   new ReservedIpAssignment(scope, `${spec.name}-ip-assignment`, { provider: spec.provider, ipAddress: address.ipAddress, dropletId: Token.asNumber(droplet.id) });
-  return { publicAddress: address.ipAddress, privateAddress: droplet.ipv4AddressPrivate, instanceAddress: resourceAddress(droplet), targetId: droplet.id };
+  return {
+    publicAddress: address.ipAddress,
+    // A reserved IP receives only: "Assigning a reserved IP to a Droplet doesn't replace or change
+    // its original public IP address" (docs.digitalocean.com/products/networking/reserved-ips/details/features),
+    // and outbound traffic leaves from that address unless routed through the anchor gateway
+    // (reserved-ips/how-to/outbound-traffic), which nodes here are not.
+    egressAddress: droplet.ipv4Address,
+    privateAddress: droplet.ipv4AddressPrivate,
+    instanceAddress: resourceAddress(droplet),
+    targetId: droplet.id,
+  };
 }
 
 /** The current Ubuntu LTS image: a slug needs no lookup. */

@@ -85,6 +85,12 @@ export interface NodeAttachment {
   /** The static public address (EIP, static external address, public IP, reserved IP). */
   readonly publicAddress: string;
   /**
+   * The public address the node's own connections leave from, which other clouds' firewalls
+   * see: the node's API rule source when apiSourceRanges is narrowed.
+   * @default - publicAddress (AWS, GCP and Azure send from the static address they receive on)
+   */
+  readonly egressAddress?: string;
+  /**
    * The address on the cloud network. An attribute of the node's own VM (Azure: its NIC),
    * so never part of the node's own user-data, which would make a Terraform cycle; the
    * node reads it from the metadata service at boot (node-private-address.sh).

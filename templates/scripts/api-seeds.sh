@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Prints this node's API seeds: the control planes' static public addresses, in the
-# cluster's order, separated by single spaces, on one line. The node finds the API with
-# them the first time (docs/decisions/0002). They come from the cloud's metadata service,
-# never from user-data, so that adding or removing a control plane changes them in place:
+# Prints this node's API seeds: the control planes' addresses, in the cluster's order,
+# separated by single spaces, on one line: on a control plane their static public
+# addresses; on a worker its own cloud's control planes' private addresses first, then the
+# others' public ones (lib/core/api-seeds.ts). The node finds the API with them the first
+# time (docs/decisions/0002). They come from the cloud's metadata service, never from
+# user-data, so that adding or removing a control plane changes them in place:
 #
 #   cloud         where                                                  what
 #   aws           meta-data/tags/instance/cast-api-servers (IMDSv2)     instance tag, "a b c"

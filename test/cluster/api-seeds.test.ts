@@ -1,9 +1,11 @@
 /**
- * The API seeds and the endpoint, as a cluster synthesizes them: every node, static or
- * autoscaled, on every cloud, carries every control plane's public address, in the
- * order the control planes were added, where its cloud changes it in place (AWS and
- * Azure tag, GCP metadata key, DigitalOcean tags; docs/decisions/0002). The kubeconfig
- * and API endpoint outputs name apiServerDnsName when it is set, else the first
+ * The API seeds and the endpoint, as a cluster synthesizes them. Every node, static or
+ * autoscaled, on every cloud, carries its seeds where its cloud changes them in place (AWS
+ * and Azure tag, GCP metadata key, DigitalOcean tags; docs/decisions/0002): a control plane
+ * every control plane's public address, in the order the control planes were added; a
+ * worker its own cloud's control planes by their private addresses first (the cloud
+ * network, which no narrowed API rule shuts), then the others' public addresses. The
+ * kubeconfig and API endpoint outputs name apiServerDnsName when it is set, else the first
  * control plane. DigitalOcean's tags are built by Terraform, so `terraform console`
  * evaluates them.
  */
@@ -19,7 +21,7 @@ import { NodeRole } from '../../lib/core/node-role';
 import { describeWithTool } from '../core/bootstrap/node-tools';
 import { logicalId, StackJson } from '../nodes/node-fixture';
 
-/** The control planes in the order their groups are added (not the clouds' order), and their public address resources. */
+/** The control planes in the order their groups are added (not the clouds' order), and their address resources. */
 const CONTROL_PLANES: [string, Cloud][] = [
   ['c1-cp-azure-1', Cloud.AZURE],
   ['c1-cp-azure-2', Cloud.AZURE],
@@ -27,11 +29,18 @@ const CONTROL_PLANES: [string, Cloud][] = [
   ['c1-cp-aws-1', Cloud.AWS],
   ['c1-cp-gcp-1', Cloud.GCP],
 ];
-const PUBLIC_ADDRESS: Record<Cloud, [string, string]> = {
-  [Cloud.AWS]: ['aws_eip', 'public_ip'],
-  [Cloud.GCP]: ['google_compute_address', 'address'],
-  [Cloud.AZURE]: ['azurerm_public_ip', 'ip_address'],
-  [Cloud.DIGITALOCEAN]: ['digitalocean_reserved_ip', 'ip_address'],
+const PUBLIC_ADDRESS: Record<Cloud, [string, string, string]> = {
+  [Cloud.AWS]: ['aws_eip', '-ip', 'public_ip'],
+  [Cloud.GCP]: ['google_compute_address', '-ip', 'address'],
+  [Cloud.AZURE]: ['azurerm_public_ip', '-ip', 'ip_address'],
+  [Cloud.DIGITALOCEAN]: ['digitalocean_reserved_ip', '-ip', 'ip_address'],
+};
+/** The private address: an attribute of the VM (Azure: its interface), which only workers' seeds name. */
+const PRIVATE_ADDRESS: Record<Cloud, [string, string, string]> = {
+  [Cloud.AWS]: ['aws_instance', '_', 'private_ip'],
+  [Cloud.GCP]: ['google_compute_instance', '_', 'network_interface[0].network_ip'],
+  [Cloud.AZURE]: ['azurerm_network_interface', '-nic', 'private_ip_address'],
+  [Cloud.DIGITALOCEAN]: ['digitalocean_droplet', '_', 'ipv4_address_private'],
 };
 
 /** Control planes, static workers and an autoscaled group on every cloud. */
@@ -62,27 +71,71 @@ const CHANNEL: Record<string, (body: Record<string, any>) => unknown> = {
   digitalocean_droplet_autoscale: (body) => body.droplet_template.tags,
 };
 
+/** The cloud a resource of CHANNEL belongs to. */
+const cloudOf = (type: string): Cloud => ALL_CLOUDS.find((cloud) => type.startsWith({ aws: 'aws_', gcp: 'google_', azure: 'azurerm_', digitalocean: 'digitalocean_' }[cloud]))!;
+
 describe('the API seeds on every node of every cloud', () => {
   const { cluster, json } = synth();
-  const seedsLocals = Object.keys(json.locals ?? {}).filter((name) => name.startsWith('c1_api-servers'));
-  const local = `local.${seedsLocals[0]}`;
-  /** A made-up address per control plane, in their order: what Terraform would fill in. */
-  const fake = new Map(CONTROL_PLANES.map(([name, cloud], i) => {
-    const [type, attribute] = PUBLIC_ADDRESS[cloud];
-    return [`\${${type}.${logicalId(json, type, `${name}-ip`)}.${attribute}}`, `192.0.2.${i + 1}`];
-  }));
-  const expected = [...fake.values()];
+  const locals = Object.keys(json.locals ?? {});
+  const controlPlaneLocal = locals.filter((name) => name.startsWith('c1_api-servers'));
+  const workerLocal = (cloud: Cloud) => locals.filter((name) => name.startsWith(`c1_worker-api-servers-${cloud}_`));
+  /** A reference to one of a control plane's addresses, as the synthesized JSON writes it. */
+  const reference = ([type, separator, attribute]: [string, string, string], node: string) => {
+    const ids = Object.keys(json.resource[type]).filter((id) => id.includes(`_${node}${separator}`));
+    if (ids.length !== 1) throw new Error(`expected one ${type} of ${node}, found ${ids.join(', ') || 'none'}`);
+    return `\${${type}.${ids[0]}.${attribute}}`;
+  };
+  /** Made-up addresses per control plane, in their order: what Terraform would fill in. */
+  const fake = new Map(
+    CONTROL_PLANES.flatMap(([name, cloud], i) => [
+      [reference(PUBLIC_ADDRESS[cloud], name), `192.0.2.${i + 1}`],
+      [reference(PRIVATE_ADDRESS[cloud], name), `10.9.0.${i + 1}`],
+    ]),
+  );
+  const publicSeeds = CONTROL_PLANES.map(([name, cloud]) => reference(PUBLIC_ADDRESS[cloud], name));
+  /** What a worker on `cloud` must carry: its cloud's control planes privately first, in order, then the others' public addresses. */
+  const workerSeeds = (cloud: Cloud) => [
+    ...CONTROL_PLANES.filter(([, c]) => c === cloud).map(([name]) => reference(PRIVATE_ADDRESS[cloud], name)),
+    ...CONTROL_PLANES.filter(([, c]) => c !== cloud).map(([name, c]) => reference(PUBLIC_ADDRESS[c], name)),
+  ];
+  const description = JSON.parse(json.output.cast_cluster_c1.value);
+  const controlPlaneNodes: string[] = description.nodes.filter((n: { role: string }) => n.role === 'control-plane').map((n: { address: string }) => n.address);
   const carriers = Object.entries(CHANNEL).flatMap(([type, channel]) =>
-    Object.entries(json.resource[type] ?? {}).map(([id, body]) => ({ address: `${type}.${id}`, type, value: channel(body) })),
+    Object.entries(json.resource[type] ?? {}).map(([id, body]) => {
+      const address = `${type}.${id}`;
+      const cloud = cloudOf(type);
+      const local = `local.${controlPlaneNodes.includes(address) ? controlPlaneLocal[0] : workerLocal(cloud)[0]}`;
+      return { address, type, cloud, local, value: channel(body) };
+    }),
   );
 
-  test('one local holds them: every control plane\'s public address, in the order the groups were added, and nothing else', () => {
-    expect(seedsLocals).toHaveLength(1);
-    expect(json.locals![seedsLocals[0]]).toBe([...fake.keys()].join(' '));
+  test('control planes: one local holds them, every control plane\'s public address in the order the groups were added, and nothing else', () => {
+    expect(controlPlaneLocal).toHaveLength(1);
+    expect(json.locals![controlPlaneLocal[0]]).toBe(publicSeeds.join(' '));
+  });
+
+  test.each(ALL_CLOUDS)('workers on %s: one local, its control planes\' private addresses first, then the other control planes\' public addresses', (cloud) => {
+    expect(workerLocal(cloud)).toHaveLength(1);
+    expect(json.locals![workerLocal(cloud)[0]]).toBe(workerSeeds(cloud).join(' '));
+    // Each control plane once: no list is longer than the control planes (MAX_API_SERVER_SEEDS holds).
+    expect(workerSeeds(cloud)).toHaveLength(CONTROL_PLANES.length);
+  });
+
+  test('workers on a cloud without a control plane carry every control plane\'s public address', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    const small = new CastCluster(stack, 'c1', { name: 'c1', region: 'us-east', clouds: [Cloud.AWS, Cloud.GCP] });
+    small.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    small.addNodeGroup('workers', { cloud: Cloud.GCP, role: NodeRole.WORKER });
+    const synthesized = JSON.parse(Testing.synth(stack)) as StackJson;
+    const seeds = (prefix: string) => Object.entries(synthesized.locals!).filter(([name]) => name.startsWith(prefix)).map(([, value]) => value);
+    const controlPlane = `\${aws_eip.${logicalId(synthesized, 'aws_eip', 'c1-cp-1-ip')}.public_ip}`;
+    expect(seeds('c1_api-servers_')).toEqual([controlPlane]);
+    expect(seeds('c1_worker-api-servers-gcp_')).toEqual([controlPlane]);
+    // Every cloud of the cluster has its workers' local from the first group on, used or not: a later group adds none.
+    expect(seeds('c1_worker-api-servers-aws_')).toEqual([`\${aws_instance.${logicalId(synthesized, 'aws_instance', 'c1-cp-1_')}.private_ip}`]);
   });
 
   test('every node carries them: each static node, and the template of each autoscaled group, of every cloud', () => {
-    const description = JSON.parse(json.output.cast_cluster_c1.value);
     const staticNodes: string[] = description.nodes.map((n: { address: string }) => n.address);
     const groups: string[] = description.scalingGroups.map((g: { name: string }) => g.name);
     expect([staticNodes.length, groups.length]).toEqual([CONTROL_PLANES.length + 2 + 4, 4]);
@@ -93,10 +146,11 @@ describe('the API seeds on every node of every cloud', () => {
     expect(addresses).toHaveLength(staticNodes.length + groups.length);
   });
 
-  test('AWS, GCP and Azure: the key cast-api-servers names the local, so it resolves to the seeds in order', () => {
+  test('AWS, GCP and Azure: the key cast-api-servers names the local of the node\'s role and cloud, so it resolves to its seeds in order', () => {
     const keyed = carriers.filter((c) => !c.type.startsWith('digitalocean_'));
     expect(new Set(keyed.map((c) => c.type))).toEqual(new Set(Object.keys(CHANNEL).filter((type) => !type.startsWith('digitalocean_'))));
-    for (const c of keyed) expect({ address: c.address, value: c.value }).toEqual({ address: c.address, value: `\${${local}}` });
+    expect(keyed.filter((c) => c.local.includes('worker-api-servers')).length).toBeGreaterThan(keyed.length / 2);
+    for (const c of keyed) expect({ address: c.address, value: c.value }).toEqual({ address: c.address, value: `\${${c.local}}` });
   });
 
   test('AWS: instances show their tags in IMDS, where the node reads the seeds', () => {
@@ -108,16 +162,18 @@ describe('the API seeds on every node of every cloud', () => {
   describeWithTool('terraform', 'terraform', 'DigitalOcean: terraform console evaluates the tags', () => {
     const droplets = carriers.filter((c) => c.type.startsWith('digitalocean_'));
 
-    test.each(droplets.map((c) => [c.address, c.value as string] as const))('%s: cast-api:<index>:<a-b-c-d>, one per seed, in order, beside the fixed tags', (_address, tags) => {
-      const seeds = [...fake.keys()].map((reference) => fake.get(reference)).join(' ');
+    test.each(droplets.map((c) => [c.address, c] as const))('%s: cast-api:<index>:<a-b-c-d>, one per seed, in order, beside the fixed tags', (_address, c) => {
+      const seeds = json.locals![c.local.slice('local.'.length)].split(' ').map((seed) => fake.get(seed)!);
       // The seeds local resolved, every other reference (the firewall tag's name) a placeholder.
-      const expression = (tags as string)
+      const expression = (c.value as string)
         .replace(/^\$\{([\s\S]*)\}$/, '$1')
-        .split(local)
-        .join(JSON.stringify(seeds))
+        .split(c.local)
+        .join(JSON.stringify(seeds.join(' ')))
         .replace(/\b(digitalocean_tag\.[\w-]+\.name)\b/g, '"$1"');
       const evaluated: string[] = JSON.parse(JSON.parse(terraformConsole(`jsonencode(${expression})`)));
-      expect(evaluated.filter((tag) => tag.startsWith('cast-api:'))).toEqual(expected.map((address, i) => `cast-api:${i}:${address.replace(/\./g, '-')}`));
+      expect(evaluated.filter((tag) => tag.startsWith('cast-api:'))).toEqual(seeds.map((address, i) => `cast-api:${i}:${address.replace(/\./g, '-')}`));
+      // A DigitalOcean worker's first seed is the DigitalOcean control plane's private address.
+      if (!controlPlaneNodes.includes(c.address)) expect(seeds[0]).toBe(fake.get(reference(PRIVATE_ADDRESS[Cloud.DIGITALOCEAN], 'c1-cp-do-1')));
       expect(evaluated).toContain(`cast-cluster-uuid:${cluster.uuid}`);
       expect(evaluated[0]).toMatch(/^digitalocean_tag\./);
     });
@@ -126,10 +182,11 @@ describe('the API seeds on every node of every cloud', () => {
   test('no user-data names the seeds: they change in place, user-data would replace Azure and DigitalOcean VMs', () => {
     const userData = Object.entries(json.locals!).filter(([name]) => name.includes('user-data'));
     expect(userData.length).toBe(carriers.length);
+    const seedLocals = [...controlPlaneLocal, ...ALL_CLOUDS.flatMap(workerLocal)];
     for (const [name, template] of userData) {
       // A control plane's user-data names its own public address, as every static node's does; no other.
-      const others = [...fake.keys()].filter((reference) => template.includes(reference) && !reference.includes(`_${nodeOf(name)}-ip_`));
-      expect({ name, local: template.includes(local), others }).toEqual({ name, local: false, others: [] });
+      const others = [...fake.keys()].filter((ref) => template.includes(ref) && !ref.includes(`_${nodeOf(name)}-ip_`));
+      expect({ name, locals: seedLocals.filter((local) => template.includes(`local.${local}`)), others }).toEqual({ name, locals: [], others: [] });
     }
   });
 });
@@ -153,8 +210,7 @@ describe('the endpoint users reach: the kubeconfig and API endpoint outputs', ()
     const controlPlanes = Object.entries(json.locals!).filter(([name]) => /_c1-cp-[a-z]+-\d-user-data_/.test(name));
     expect(controlPlanes).toHaveLength(CONTROL_PLANES.length);
     for (const [name, template] of controlPlanes) expect({ name, names: template.includes('api.example.com') }).toEqual({ name, names: true });
-    const seeds = Object.entries(json.locals!).find(([name]) => name.startsWith('c1_api-servers'))![1];
-    expect(seeds).not.toContain('api.example.com');
+    for (const [name, seeds] of Object.entries(json.locals!).filter(([local]) => /^c1_(worker-)?api-servers/.test(local))) expect({ name, seeds }).not.toEqual({ name, seeds: expect.stringContaining('api.example.com') });
   });
 });
 

@@ -12,7 +12,7 @@ import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 
 /** The warnings a real synth records for a cluster with one control-plane group per entry of `controlPlanes`. */
-function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClusterProps> = {}, workersCloud?: Cloud): string[] {
+function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClusterProps> = {}, workersCloud?: Cloud, more?: (cluster: CastCluster) => void): string[] {
   const app = Testing.app();
   try {
     const stack = new TerraformStack(app, 'stack');
@@ -20,6 +20,7 @@ function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClus
     controlPlanes.forEach(([cloud, count], i) => cluster.addNodeGroup(`cp-${i}`, { cloud, role: NodeRole.CONTROL_PLANE, count }));
     // Beside the first control plane: workers there read their join token from its cloud's store.
     cluster.addNodeGroup('workers', { cloud: workersCloud ?? controlPlanes[0][0], role: NodeRole.WORKER, count: 3 });
+    more?.(cluster);
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'manifest.json'), 'utf8'));
     const annotations: { constructPath: string; level: string; message: string }[] = manifest.stacks.stack.annotations;
@@ -87,18 +88,32 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
   });
 });
 
-describe('synth warnings: an API source range that leaves the nodes out', () => {
+describe('synth warnings: an API source range that leaves nodes out', () => {
   const threeClouds: [Cloud, number][] = [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]];
+  const narrowed = { firewall: { apiSourceRanges: ['203.0.113.0/24'] } };
+  /** An autoscaled worker group on each of `clouds`. */
+  const scaledOn = (...clouds: Cloud[]) => (cluster: CastCluster) => {
+    for (const cloud of clouds) cluster.addNodeGroup(`scaled-${cloud}`, { cloud, role: NodeRole.WORKER, autoscaling: { maxNodes: 3 } });
+  };
 
-  test('a narrowed range warns that nodes join through the control planes\' public addresses, and how to fix it', () => {
-    const warnings = synthWarnings(threeClouds, { firewall: { apiSourceRanges: ['203.0.113.0/24'] } });
-    expect(warnings).toEqual([
-      "stack/prod: firewall.apiSourceRanges should hold every node's public address (got 203.0.113.0/24): a node reaches the API at the control planes' public addresses on tcp 6443 until it has joined, and cannot join from outside these ranges. Add the nodes' addresses, or leave apiSourceRanges out.",
-    ]);
+  test('static nodes on every cloud, and autoscaled groups beside a control plane: nothing (the firewall lets in their addresses; the groups reach their cloud\'s control planes over its network)', () => {
+    expect(synthWarnings(threeClouds, narrowed, Cloud.DIGITALOCEAN, scaledOn(Cloud.AWS, Cloud.GCP, Cloud.AZURE)).filter((w) => w.includes('apiSourceRanges'))).toEqual([]);
+  });
+
+  test('an autoscaled group on a cloud without a control plane: one warning per group, naming it, its cloud and the fix', () => {
+    const warnings = synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.AWS, 1]], narrowed, Cloud.AWS, scaledOn(Cloud.GCP, Cloud.AWS, Cloud.DIGITALOCEAN)).filter((w) => w.includes('apiSourceRanges'));
+    expect(warnings).toEqual(
+      [Cloud.GCP, Cloud.DIGITALOCEAN].map((cloud) => {
+        const name = { gcp: 'GCP', digitalocean: 'DigitalOcean' }[cloud as 'gcp' | 'digitalocean'];
+        return `stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-${cloud} (got 203.0.113.0/24): ${name} runs no control plane they could reach over its network, and ${name} gives them public addresses at boot that no rule can name, so they cannot join. Add a control-plane node group on ${name}, or leave apiSourceRanges out.`;
+      }),
+    );
   });
 
   test('the default (anywhere), or a list that holds it, warns nothing', () => {
-    expect(synthWarnings(threeClouds)).toEqual([]);
-    expect(synthWarnings(threeClouds, { firewall: { apiSourceRanges: ['203.0.113.0/24', '0.0.0.0/0'] } })).toEqual([]);
+    const apiWarnings = (props: Partial<CastClusterProps>) => synthWarnings(threeClouds, props, undefined, scaledOn(Cloud.DIGITALOCEAN)).filter((w) => w.includes('apiSourceRanges'));
+    expect(apiWarnings({})).toEqual([]);
+    expect(apiWarnings({ firewall: { apiSourceRanges: ['203.0.113.0/24', '0.0.0.0/0'] } })).toEqual([]);
+    expect(apiWarnings(narrowed)).toHaveLength(1);
   });
 });

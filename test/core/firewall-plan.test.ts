@@ -1,4 +1,4 @@
-import { planFirewall, RoleFirewallPlan } from '../../lib/core/firewall-plan';
+import { apiOpenToAll, nodeSources, planFirewall, RoleFirewallPlan } from '../../lib/core/firewall-plan';
 import { NodeRole } from '../../lib/core/node-role';
 import { PlanError } from '../../lib/core/plan-error';
 
@@ -70,5 +70,44 @@ describe('planFirewall', () => {
       problems = (error as PlanError).problems;
     }
     expect(problems).toEqual([message]);
+  });
+
+  test('the API rule lets the cluster\'s nodes in once its ranges are narrowed, and no other rule ever does', () => {
+    const flagged = (plan: RoleFirewallPlan[]) => plan.flatMap((role) => role.inbound.filter((rule) => rule.clusterNodes).map((rule) => `${role.role} ${rule.key}`));
+    expect(flagged(planFirewall(base))).toEqual([]);
+    expect(flagged(planFirewall({ ...base, apiSourceRanges: ['203.0.113.0/24', '0.0.0.0/0'] }))).toEqual([]);
+    const narrowed = { ...base, apiSourceRanges: ['203.0.113.0/24'], wireguardSourceRanges: ['198.51.100.0/24'], nodePortSourceRanges: ['198.51.100.0/24'], sshSourceRanges: ['203.0.113.0/24'] };
+    expect(flagged(planFirewall(narrowed))).toEqual(['control-plane kube-apiserver']);
+  });
+});
+
+describe('apiOpenToAll', () => {
+  test.each<[readonly string[] | undefined, boolean]>([
+    [undefined, true],
+    [['0.0.0.0/0'], true],
+    [['203.0.113.0/24', '0.0.0.0/0'], true],
+    [['203.0.113.0/24'], false],
+    [[], false],
+  ])('%j: %s', (ranges, open) => {
+    expect(apiOpenToAll(ranges)).toBe(open);
+  });
+});
+
+describe('nodeSources', () => {
+  const [controlPlane] = planFirewall({ ...base, apiSourceRanges: ['203.0.113.0/24'] });
+  const api = controlPlane.inbound.find((rule) => rule.key === 'kube-apiserver')!;
+  const internal = controlPlane.inbound.find((rule) => rule.key === 'cluster-internal')!;
+  const nodes = [
+    { name: 'prod-2', address: '${aws_eip.cp_1.public_ip}' },
+    { name: 'prod-1', address: '${google_compute_address.gcp_1.address}' },
+  ];
+
+  test('a rule that lets the nodes in: its ranges, then each node\'s address as a /32 in node-name order (not the order nodes came, not the references\' order)', () => {
+    expect(nodeSources(api, nodes)).toEqual(['203.0.113.0/24', '${google_compute_address.gcp_1.address}/32', '${aws_eip.cp_1.public_ip}/32']);
+    expect(nodeSources(api, [...nodes].reverse())).toEqual(nodeSources(api, nodes));
+  });
+
+  test('any other rule: its ranges only', () => {
+    expect(nodeSources(internal, nodes)).toEqual(CLUSTER_RANGES);
   });
 });

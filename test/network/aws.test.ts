@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
-import { bodies, synthNetwork, UUID } from './network-fixture';
+import { bodies, NODES, synthNetwork, UUID } from './network-fixture';
 
 describe('AWS network', () => {
   const net = synthNetwork(Cloud.AWS, '10.10.0.0/16');
@@ -56,5 +56,20 @@ describe('AWS network', () => {
     expect(rules.filter((r) => r.from_port === 22).map((r) => r.cidr_ipv4)).toEqual(['198.51.100.0/24', '198.51.100.0/24']);
     expect(rules.filter((r) => r.from_port === 51820)).toEqual([]);
     expect(Testing.synth(custom.stack)).toHaveResource({ tfResourceType: 'aws_vpc' });
+  });
+
+  test('narrowed API ranges: each node gets an API rule of its own, named after it; open ranges: nodes add nothing', () => {
+    const narrowed = synthNetwork(Cloud.AWS, '10.10.0.0/16', { firewall: { apiSourceRanges: ['203.0.113.0/24'] } }, NODES);
+    const api = Object.entries(narrowed.resources('aws_vpc_security_group_ingress_rule')).filter(([, r]) => r.from_port === 6443);
+    expect(api.map(([id, r]) => `${id.replace(/_[0-9A-F]{8}$/, '')} ${r.cidr_ipv4}`).sort()).toEqual([
+      'aws_control-plane-kube-apiserver-203-0-113-0-24 203.0.113.0/24',
+      'aws_control-plane-kube-apiserver-node-demo-cp-1 192.0.2.10/32',
+      'aws_control-plane-kube-apiserver-node-demo-cp-2 198.51.100.20/32',
+    ]);
+    const controlPlane = narrowed.resolve(narrowed.network.firewallFor(NodeRole.CONTROL_PLANE));
+    expect(api.every(([, r]) => r.security_group_id === controlPlane && r.ip_protocol === 'tcp' && r.to_port === 6443)).toBe(true);
+    expect(api.map(([, r]) => r.description)).toContain('Kubernetes API server from node demo-cp-1');
+    const open = synthNetwork(Cloud.AWS, '10.10.0.0/16', {}, NODES);
+    expect(bodies(open.resources('aws_vpc_security_group_ingress_rule'))).toEqual(bodies(net.resources('aws_vpc_security_group_ingress_rule')));
   });
 });

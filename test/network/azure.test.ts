@@ -1,5 +1,5 @@
 import { Cloud } from '../../lib/core/cloud';
-import { bodies, synthNetwork, UUID } from './network-fixture';
+import { bodies, NODES, synthNetwork, UUID } from './network-fixture';
 
 describe('Azure network', () => {
   const net = synthNetwork(Cloud.AZURE, '10.20.0.0/16');
@@ -37,5 +37,14 @@ describe('Azure network', () => {
     const after = priorities(withSsh);
     for (const [rule, priority] of Object.entries(before)) expect(after[rule]).toBe(priority);
     expect(Object.keys(after).length - Object.keys(before).length).toBe(2);
+  });
+
+  test('narrowed API ranges: the API rule lists each node\'s address after them, by node name, at its fixed priority; open ranges: nodes add nothing', () => {
+    const rules = (n: typeof net) => Object.fromEntries(bodies(n.resources('azurerm_network_security_rule')).map((r) => [`${r.network_security_group_name}/${r.name}`, r]));
+    const narrowed = rules(synthNetwork(Cloud.AZURE, '10.20.0.0/16', { firewall: { apiSourceRanges: ['203.0.113.0/24'] } }, NODES));
+    const api = Object.entries(narrowed).filter(([, r]) => r.destination_port_range === '6443');
+    expect(api.map(([, r]) => [r.priority, r.source_address_prefixes])).toEqual([[100, ['203.0.113.0/24', '192.0.2.10/32', '198.51.100.20/32']]]);
+    expect(Object.keys(narrowed).sort()).toEqual(Object.keys(rules(net)).sort());
+    expect(rules(synthNetwork(Cloud.AZURE, '10.20.0.0/16', {}, NODES))).toEqual(rules(net));
   });
 });

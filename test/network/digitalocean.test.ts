@@ -1,6 +1,6 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
-import { bodies, synthNetwork, UUID } from './network-fixture';
+import { bodies, NODES, synthNetwork, UUID } from './network-fixture';
 
 describe('DigitalOcean network', () => {
   const net = synthNetwork(Cloud.DIGITALOCEAN, '10.150.16.0/20');
@@ -47,5 +47,19 @@ describe('DigitalOcean network', () => {
     for (const firewall of bodies(net.resources('digitalocean_firewall'))) {
       expect((firewall.outbound_rule as { protocol: string }[]).map((r) => r.protocol)).toEqual(['tcp', 'udp', 'icmp']);
     }
+  });
+
+  test('"all protocols" between droplets of the VPC holds UDP on every port: VXLAN (udp 4789) passes', () => {
+    const controlPlane = bodies(net.resources('digitalocean_firewall')).find((f) => f.name === 'demo-control-plane')!;
+    const udp = (controlPlane.inbound_rule as { protocol: string; port_range?: string; source_addresses: string[] }[]).filter((r) => r.protocol === 'udp' && r.source_addresses.includes('10.150.16.0/20'));
+    expect(udp.map((r) => r.port_range)).toEqual(['1-65535']);
+  });
+
+  test('narrowed API ranges: the API rule lists each node\'s address after them, by node name; open ranges: nodes add nothing', () => {
+    const inbound = (n: typeof net) => Object.fromEntries(bodies(n.resources('digitalocean_firewall')).map((f) => [f.name, f.inbound_rule]));
+    const narrowed = inbound(synthNetwork(Cloud.DIGITALOCEAN, '10.150.16.0/20', { firewall: { apiSourceRanges: ['203.0.113.0/24'] } }, NODES));
+    expect((narrowed['demo-control-plane'] as { port_range?: string; source_addresses: string[] }[]).find((r) => r.port_range === '6443')!.source_addresses).toEqual(['203.0.113.0/24', '192.0.2.10/32', '198.51.100.20/32']);
+    expect(narrowed['demo-worker']).toEqual(inbound(net)['demo-worker']);
+    expect(inbound(synthNetwork(Cloud.DIGITALOCEAN, '10.150.16.0/20', {}, NODES))).toEqual(inbound(net));
   });
 });

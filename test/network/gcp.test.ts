@@ -1,6 +1,6 @@
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
-import { bodies, synthNetwork, UUID } from './network-fixture';
+import { bodies, NODES, synthNetwork, UUID } from './network-fixture';
 
 describe('GCP network', () => {
   const net = synthNetwork(Cloud.GCP, '10.0.0.0/16');
@@ -30,5 +30,14 @@ describe('GCP network', () => {
     );
     expect(rules.every((r) => r.direction === 'INGRESS' && (r.name as string).length <= 63)).toBe(true);
     expect(net.network.firewallFor(NodeRole.CONTROL_PLANE)).toBe('demo-control-plane');
+  });
+
+  test('narrowed API ranges: the API rule lists each node\'s address after them, by node name; open ranges: nodes add nothing', () => {
+    const sources = (n: typeof net) => Object.fromEntries(bodies(n.resources('google_compute_firewall')).map((r) => [r.name, r.source_ranges]));
+    const narrowed = sources(synthNetwork(Cloud.GCP, '10.0.0.0/16', { firewall: { apiSourceRanges: ['203.0.113.0/24'] } }, NODES));
+    expect(narrowed['demo-control-plane-kube-apiserver']).toEqual(['203.0.113.0/24', '192.0.2.10/32', '198.51.100.20/32']);
+    const others = { ...narrowed, 'demo-control-plane-kube-apiserver': undefined };
+    expect(others).toEqual({ ...sources(net), 'demo-control-plane-kube-apiserver': undefined });
+    expect(sources(synthNetwork(Cloud.GCP, '10.0.0.0/16', {}, NODES))).toEqual(sources(net));
   });
 });

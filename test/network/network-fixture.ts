@@ -1,6 +1,7 @@
 /** A stack holding one CloudNetwork, synthesized to parsed JSON. */
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Cloud } from '../../lib/core/cloud';
+import { NodeSource } from '../../lib/core/firewall-plan';
 import { CloudNetwork, CloudNetworkProps } from '../../lib/network/cloud-network';
 
 export const UUID = '0c9a3f5e-2b7d-5e1a-8f4c-6d2b9e7a1c30';
@@ -16,10 +17,18 @@ export interface SynthesizedNetwork {
   resolve(value: string): string;
 }
 
-export function synthNetwork(cloud: Cloud, vpcCidr: string, overrides: Partial<CloudNetworkProps> = {}): SynthesizedNetwork {
+/** Two of a cluster's nodes, as a cluster lets them through its networks' firewalls (by address). */
+export const NODES: readonly NodeSource[] = [
+  { name: 'demo-cp-2', address: '198.51.100.20' },
+  { name: 'demo-cp-1', address: '192.0.2.10' },
+];
+
+/** One CloudNetwork, with `nodes` let through the rules that let the cluster's nodes in. */
+export function synthNetwork(cloud: Cloud, vpcCidr: string, overrides: Partial<CloudNetworkProps> = {}, nodes: readonly NodeSource[] = []): SynthesizedNetwork {
   const app: App = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const network = new CloudNetwork(stack, cloud, { cloud, clusterName: 'demo', clusterUuid: UUID, region: 'us-east', vpcCidr, ...overrides });
+  for (const node of nodes) network._allowNode(node);
   const synthesized = Testing.synth(stack);
   const json = JSON.parse(synthesized);
   const resolve = (value: string) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });

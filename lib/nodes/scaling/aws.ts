@@ -37,7 +37,9 @@ export function ownershipTag(clusterName: string): string {
 export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
   const template = createLaunchTemplate(scope, spec);
   const group = createGroup(scope, spec, template);
-  return { groupName: group.name, groupAddress: resourceAddress(group), autoscalerRef: group.name };
+  // The name as written, not a reference to the group: the first control plane's user-data names it (the
+  // autoscaler's --nodes), and the group names that control plane's private address (its workers' seeds).
+  return { groupName: group.name, groupAddress: resourceAddress(group), autoscalerRef: spec.name };
 }
 
 /**

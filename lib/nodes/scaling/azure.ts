@@ -32,7 +32,9 @@ export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): Sca
     // Asked for at synth: the cloud's first control-plane group may be added after this one. None: no attribute.
     scaleSet.addOverride('identity', Lazy.anyValue({ produce: () => identityBlock([spec.workerIdentity?.()?.azureIdentityId]) }));
   }
-  return { groupName: scaleSet.name, groupAddress: resourceAddress(scaleSet), autoscalerRef: scaleSet.name };
+  // The name as written, not a reference to the scale set: the first control plane's user-data names it (the
+  // autoscaler's --nodes), and the scale set names that control plane's private address (its workers' seeds).
+  return { groupName: scaleSet.name, groupAddress: resourceAddress(scaleSet), autoscalerRef: spec.name };
 }
 
 /**
