@@ -60,7 +60,8 @@ export interface PortRange {
 export interface FirewallOptions {
   /**
    * Source ranges allowed to reach the Kubernetes API (tcp 6443 on control-plane nodes),
-   * e.g. only an office CIDR.
+   * e.g. only an office CIDR. The cluster's own nodes get in whatever this says: each static
+   * node by its own address, workers to their cloud's control planes over its network.
    * @default ["0.0.0.0/0"]
    */
   readonly apiSourceRanges?: string[];

@@ -41,11 +41,12 @@ describe('adding or removing one node changes only that node', () => {
 });
 
 /**
- * Control planes come and go through one channel every node shares: the seeds, one local
- * (`<cluster>_api-servers`) that every node's tags or metadata reference. A control plane
- * added or removed changes that local, so at apply every node's seeds tag or metadata key
- * changes in place (test/nodes/api-servers-in-place.test.ts: no provider replaces a VM for
- * it). That local, and only it, may change here. User-data stays strict, because a changed
+ * Control planes come and go through one channel every node shares: the seeds, a local
+ * (`<cluster>_api-servers`, the control planes'; `<cluster>_worker-api-servers-<cloud>`, each
+ * cloud's workers') that every node's tags or metadata reference. A control plane added or
+ * removed changes those locals, so at apply every node's seeds tag or metadata key changes
+ * in place (test/nodes/api-servers-in-place.test.ts: no provider replaces a VM for it).
+ * Those locals, and only they, may change here. User-data stays strict, because a changed
  * user-data is what makes Azure and DigitalOcean replace a VM: no node's user-data local,
  * and no resource, may change.
  */
@@ -59,7 +60,8 @@ describe('adding, removing or replacing a control plane changes only that node, 
   const seedsLocal = (json: StackJson) => Object.keys(json.locals ?? {}).filter((name) => /^c1_api-servers_[0-9A-F]{8}$/.test(name));
   /** The seeds, as the public-address resources they name, in order. */
   const seeds = (json: StackJson) => [...json.locals![seedsLocal(json)[0]].matchAll(/\$\{([a-z_]+\.[\w-]+)\.(?:public_ip|address|ip_address)\}/g)].map((m) => m[1]);
-  const seedsChange = (json: StackJson) => [`local.${seedsLocal(json)[0]}`];
+  const workerSeedsLocals = (json: StackJson) => Object.keys(json.locals ?? {}).filter((name) => /^c1_worker-api-servers-[a-z]+_[0-9A-F]{8}$/.test(name));
+  const seedsChange = (json: StackJson) => [seedsLocal(json)[0], ...workerSeedsLocals(json)].map((name) => `local.${name}`).sort();
 
   test.each<[string, Record<string, NodeGroupOptions>, Record<string, NodeGroupOptions>, string[], string[]]>([
     ['adding a control plane', groups(['cp-1', 'cp-2']), groups(['cp-1', 'cp-2'], 2), ['c1-gcp-cp-2'], []],
@@ -69,8 +71,9 @@ describe('adding, removing or replacing a control plane changes only that node, 
   ])('%s', (_name, before, after, addedNodes, removedNodes) => {
     const [a, b] = [synth(before), synth(after)];
     const { added, removed, changed } = diff(a, b);
-    expect(changed).toEqual(seedsChange(a));
-    expect(seedsLocal(a)).toEqual(seedsLocal(b));
+    expect([...changed].sort()).toEqual(seedsChange(a));
+    expect(workerSeedsLocals(a)).toHaveLength(ALL_CLOUDS.length);
+    expect([...seedsLocal(a), ...workerSeedsLocals(a)]).toEqual([...seedsLocal(b), ...workerSeedsLocals(b)]);
     expect(added.filter((address) => !addedNodes.some((node) => address.includes(node)))).toEqual([]);
     expect(removed.filter((address) => !removedNodes.some((node) => address.includes(node)))).toEqual([]);
     // The seeds: what stayed, in the order it had, with what came after it.

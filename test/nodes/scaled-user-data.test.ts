@@ -93,8 +93,8 @@ describe('the first control plane applies the cluster-autoscalers', () => {
 
   test('flags: the group limits, the whole cluster core range, the removal delay', () => {
     const args = (cloud: string) => deployments.find((d) => d.spec.template.spec.nodeSelector['cast-cluster/cloud'] === cloud)!.spec.template.spec.containers[0].args as string[];
-    expect(args('aws')).toEqual(expect.arrayContaining(['--cloud-provider=aws', '--nodes=0:20:elastic-group', '--cores-total=0:256', '--scale-down-unneeded-time=15m']));
-    expect(args('azure')).toEqual(expect.arrayContaining(['--cloud-provider=azure', '--nodes=0:8:elastic-group', '--cores-total=0:256']));
+    expect(args('aws')).toEqual(expect.arrayContaining(['--cloud-provider=aws', '--nodes=0:20:elastic-burst-aws', '--cores-total=0:256', '--scale-down-unneeded-time=15m']));
+    expect(args('azure')).toEqual(expect.arrayContaining(['--cloud-provider=azure', '--nodes=0:8:elastic-batch-azure', '--cores-total=0:256']));
   });
 
   test('no other node carries the manifests, the other control planes included', () => {

@@ -23,7 +23,8 @@ describe('AWS scaling group', () => {
     expect(group.launch_template).toEqual({ id: `\${aws_launch_template.${template}.id}`, version: `\${aws_launch_template.${template}.latest_version}` });
     expect(s.resource('aws_autoscaling_group', 'c1-ondemand')).toMatchObject({ min_size: 0, max_size: 3 });
     expect(s.attachments[0]).toMatchObject({ groupAddress: `aws_autoscaling_group.${s.logicalId('aws_autoscaling_group', 'c1-pool')}` });
-    expect(s.attachments[0].autoscalerRef).toBe(s.attachments[0].groupName);
+    // The name as written, not a reference: the first control plane's user-data names it, and the group names that control plane (its seeds).
+    expect(s.attachments[0].autoscalerRef).toBe('c1-pool');
   });
 
   test('discovery and node-template tags on the group, cluster tags propagated to instances', () => {
