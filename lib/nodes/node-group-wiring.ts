@@ -5,10 +5,14 @@
  * renders every user-data at synth from its plan (lib/core/cluster-plan.ts);
  * the group only puts it where its cloud reads it.
  */
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformLocal, TerraformProvider, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { UtilizationTargets } from '../core/autoscaling';
 import { NodeBootstrapTaint } from '../core/bootstrap/node-bootstrap-input';
+import { userDataSizeProblems } from '../core/bootstrap/user-data-size';
+import { Cloud } from '../core/cloud';
+import { PlanError } from '../core/plan-error';
+import { CastValidationError } from '../private/validation-error';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeGroupInput } from '../core/node-plan';
 import { CloudLocation } from '../core/regions';
@@ -61,4 +65,53 @@ export interface NodeGroupWiring {
   nodeUserData(scope: Construct, id: string, nodeName: string): string;
   /** The user-data of every node of an autoscaled group: a reference to a local made in `scope`, rendered at synth. */
   scaledUserData(scope: Construct, id: string, groupName: string): string;
+}
+
+/** A user-data local a group's wiring made, and what receives the document. */
+export interface UserDataLocal {
+  /** `node <name>`, or `the nodes of autoscaled group <name>`. */
+  readonly receiver: string;
+  readonly scope: Construct;
+  readonly id: string;
+}
+
+/** The wiring, with every user-data local it makes recorded in `made` (for `userDataProblems`). */
+export function recordingUserData(wiring: NodeGroupWiring, made: UserDataLocal[]): NodeGroupWiring {
+  return {
+    ...wiring,
+    nodeUserData: (scope, id, nodeName) => {
+      made.push({ receiver: `node ${nodeName}`, scope, id });
+      return wiring.nodeUserData(scope, id, nodeName);
+    },
+    scaledUserData: (scope, id, groupName) => {
+      made.push({ receiver: `the nodes of autoscaled group ${groupName}`, scope, id });
+      return wiring.scaledUserData(scope, id, groupName);
+    },
+  };
+}
+
+/**
+ * Every problem of the recorded user-data on `cloud`, at synth (a validation): each document is
+ * rendered as Terraform will receive it (its local resolved) and checked against the cloud's
+ * limit with every reference at its longest (userDataSizeProblems); a bootstrap input the
+ * renderer refuses gives its own problems, once each.
+ */
+export function userDataProblems(cloud: Cloud, made: readonly UserDataLocal[]): string[] {
+  const problems = new Set<string>();
+  const documents = [];
+  for (const { receiver, scope, id } of made) {
+    const local = scope.node.findChild(id) as TerraformLocal;
+    try {
+      // The local's value (its `expression` is a reference to it), resolved as the stack resolves it at synth.
+      const value = (local.toTerraform() as { locals: Record<string, unknown> }).locals[local.friendlyUniqueId];
+      const template = Tokenization.resolve(value, { scope: TerraformStack.of(scope), resolver: new DefaultTokenResolver(new StringConcat()) }) as string;
+      documents.push({ receiver, cloud, template });
+    } catch (error) {
+      // A cluster plan that fails is the cluster's to report (its own validation); nothing to measure then.
+      if (error instanceof CastValidationError) continue;
+      if (!(error instanceof PlanError)) throw error;
+      error.problems.forEach((problem) => problems.add(problem));
+    }
+  }
+  return [...problems, ...userDataSizeProblems(documents)];
 }

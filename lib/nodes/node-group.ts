@@ -11,7 +11,7 @@ import { planAt, throwProblems, tryPlan } from '../private/validation-error';
 // A type only, so no code of lib/cluster loads from here: the public props name the cluster.
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
-import { NodeGroupSettings } from './node-group-wiring';
+import { NodeGroupSettings, recordingUserData, UserDataLocal, userDataProblems } from './node-group-wiring';
 import { buildScaledGroup, ScaledGroupState } from './scaling/scaled-group';
 
 /** What a taint does to pods that do not tolerate it. */
@@ -152,6 +152,8 @@ export class NodeGroup extends Construct {
   public readonly _scaled?: ScaledGroupState;
 
   private readonly settings: NodeGroupSettings;
+  /** The user-data locals made for this group's nodes, measured at synth. */
+  private readonly userData: UserDataLocal[] = [];
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
@@ -161,10 +163,12 @@ export class NodeGroup extends Construct {
     this.cloud = settings.cloud;
     this.role = settings.role;
     this.spot = settings.spot;
+    // Each document against its cloud's limit, once every group is known (the first control plane carries the autoscaler manifests).
+    this.node.addValidation({ validate: () => userDataProblems(this.cloud, this.userData) });
     if (settings.autoscaling) {
       const { name, minNodes, maxNodes } = settings.autoscaling;
       const instanceType = this.checkScaled(props, settings, cluster);
-      const wiring = cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } });
+      const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } }), this.userData);
       this._scaled = buildScaledGroup(this, settings, instanceType, wiring);
       this.autoscaling = { minNodes, maxNodes };
       this.nodeNames = [];
@@ -177,7 +181,7 @@ export class NodeGroup extends Construct {
       ...spotPolicyProblems(this.cloud, this.spot, cluster._autoscalingPolicy),
       ...strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
     ]);
-    const wiring = cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: planned });
+    const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: planned }), this.userData);
 
     const builder = NODE_BUILDERS[this.cloud];
     const image = settings.image ?? builder.lookupImage(this, wiring.provider);

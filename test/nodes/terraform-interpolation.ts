@@ -8,6 +8,24 @@
 const FAKE_PEM = '-----BEGIN TEST CERTIFICATE-----\nMIIBfake\n-----END TEST CERTIFICATE-----\n';
 
 function fakeValue(expression: string): string {
+  // A value single-quoted for a shell at apply time (render-template.ts, shellSingleQuoted): replace() of each ' by '\''.
+  const quoted = /^replace\((.*), "'", "'\\\\''"\)$/s.exec(expression);
+  if (quoted) return fakeValue(quoted[1]).replace(/'/g, "'\\''");
+  // An expression checked at apply time (phoneHomeUrl: regex() with the synth-time rule), failing the apply when it does not match.
+  const checked = /^regex\(("(?:[^"\\]|\\.)*"), (.*)\)$/s.exec(expression);
+  if (checked) {
+    const value = fakeValue(checked[2]);
+    if (!new RegExp(JSON.parse(checked[1])).test(value)) throw new Error(`regex() fails the apply: ${JSON.stringify(value)} does not match ${checked[1]}`);
+    return value;
+  }
+  // The phone-home check's length guard: [E][length(E) > N ? 1 : 0] fails the apply when E is longer than N.
+  const guarded = /^\[(.+)\]\[length\(\1\) > (\d+) \? 1 : 0\]$/s.exec(expression);
+  if (guarded) {
+    const value = fakeValue(guarded[1]);
+    if (value.length > Number(guarded[2])) throw new Error(`the index fails the apply: ${value.length} characters, more than ${guarded[2]}`);
+    return value;
+  }
+  if (expression === 'var.phone_home_url') return 'https://hooks.example.com/cast?cluster=prod';
   const pem = /^base64encode\(([a-z_]+\.[\w-]+\.(private_key_pem|public_key_pem|cert_pem))\)$/.exec(expression);
   if (pem) return Buffer.from(FAKE_PEM).toString('base64');
   if (/^(aws_eip\.[\w-]+\.public_ip|google_compute_address\.[\w-]+\.address|azurerm_public_ip\.[\w-]+\.ip_address|digitalocean_reserved_ip\.[\w-]+\.ip_address)$/.test(expression)) return '203.0.113.10';
@@ -35,6 +53,18 @@ export function interpolate(template: string): string {
     if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
       out += template[i + 1] + '{';
       i += 3;
+    } else if (template.startsWith('${replace(', i)) {
+      // Quoted at apply time: the expression inside may hold braces of its own (a regex's {1,1000}), inside strings.
+      let end = i + 2;
+      for (let depth = 1, inString = false; depth > 0; end++) {
+        const c = template[end];
+        if (inString && c === '\\') end++;
+        else if (c === '"') inString = !inString;
+        else if (!inString && c === '{') depth++;
+        else if (!inString && c === '}') depth--;
+      }
+      out += fakeValue(template.slice(i + 2, end - 1));
+      i = end;
     } else if (template.startsWith('${', i)) {
       const end = template.indexOf('}', i);
       out += fakeValue(template.slice(i + 2, end));

@@ -199,10 +199,13 @@ export interface NodeBootstrapMesh {
  * Everything one node's user-data depends on, and nothing about other nodes:
  * adding or removing a node changes no other node's user-data.
  *
- * Strings may be Terraform expressions (`${aws_eip.n1.public_ip}`); they are
- * copied into the user-data verbatim and resolved by Terraform at apply time.
+ * Strings may be Terraform expressions (`${aws_eip.n1.public_ip}`), resolved by
+ * Terraform at apply time. They are copied into the user-data verbatim, except in
+ * the env files the node's scripts source (node.env, mesh.env), where every value
+ * is single-quoted and an expression is wrapped so that Terraform quotes its value
+ * (`${replace(E, "'", "'\\''")}`; render-template.ts, shellSingleQuoted).
  * Concrete values are checked; expressions are checked by Terraform's types
- * and by the node at boot.
+ * and by the node at boot (the phone-home URL by Terraform at apply time).
  */
 export interface NodeBootstrapInput {
   /** What the node does at boot. */
@@ -286,7 +289,11 @@ export interface NodeBootstrapInput {
   /**
    * URL the node POSTs to once it has joined (`status=joined`) or when its
    * bootstrap fails (`status=failed`), as a form with `instance_id`,
-   * `hostname`, `node_name` and `status`.
+   * `hostname`, `node_name` and `status`: http(s), no whitespace, quote or
+   * backslash, at most PHONE_HOME_URL_MAX_LENGTH characters. A plain URL is
+   * checked at synth; one whole Terraform expression (`${var.phone_home_url}`)
+   * is checked by Terraform at apply time with the same rule (`regex()`), which
+   * fails the apply otherwise.
    * @default - no report
    */
   readonly phoneHomeUrl?: string;

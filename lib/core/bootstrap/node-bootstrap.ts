@@ -8,7 +8,8 @@ import { renderMeshFiles } from './mesh-files';
 import { MeshHandoff, NodeBootstrapInput, StoredSecret } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
-import { nodeBootstrapProblems } from './validate-node-bootstrap';
+import { TemplateInterpolation, terraformTemplateParts } from './terraform-template';
+import { isTerraformExpression, nodeBootstrapProblems, PHONE_HOME_URL_MAX_LENGTH, PHONE_HOME_URL_PATTERN } from './validate-node-bootstrap';
 import { staticFile, textFile as text, WriteFile } from './write-file';
 
 export type { ControlPlaneKeySource, JoinTokenSource, MeshHandoff, NodeBootstrapCredentials, StoredSecret, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
@@ -92,10 +93,31 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     mesh_address: input.meshAddress ?? '',
     pod_cidr: input.podCidr,
     service_cidr: input.serviceCidr,
-    phone_home_url: input.phoneHomeUrl ?? '',
+    phone_home_url: phoneHomeUrlValue(input.phoneHomeUrl),
     ...storedSecretEnv('keys', input.controlPlaneKeys),
     ...storedSecretEnv('join_token', input.joinToken),
   });
+}
+
+/**
+ * The phone-home URL as node.env gets it. A Terraform expression (validation has checked it is
+ * one whole `${...}`) is checked by Terraform at apply time with the rule a plain URL meets at
+ * synth: `regex()` fails the apply unless the value matches PHONE_HOME_URL_PATTERN, and indexing
+ * a one-element list with 1 fails it when the value is longer than PHONE_HOME_URL_MAX_LENGTH
+ * (Terraform language, "regex" and "Indices and Attributes"). The value is then known to hold no
+ * quote, and the size check counts it at that length.
+ */
+export function phoneHomeUrlValue(url: string | undefined): string {
+  if (url === undefined || !isTerraformExpression(url)) return url ?? '';
+  // A cdktf token stays whole inside (terraform-template.ts).
+  const [whole] = terraformTemplateParts(url) as TemplateInterpolation[];
+  const e = whole.token ? url : whole.expression;
+  return `\${${phoneHomeUrlCheck(e)}}`;
+}
+
+/** The apply-time check of a phone-home URL expression `e` (user-data-size.ts recognises it). */
+export function phoneHomeUrlCheck(e: string): string {
+  return `regex(${JSON.stringify(PHONE_HOME_URL_PATTERN)}, [${e}][length(${e}) > ${PHONE_HOME_URL_MAX_LENGTH} ? 1 : 0])`;
 }
 
 /**

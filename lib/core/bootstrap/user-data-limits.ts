@@ -11,17 +11,50 @@ export interface UserDataLimit {
   readonly bytes: number;
   /** `gzip`: the wiring gzips the whole document, so its gzip counts; `raw`: the document as text. */
   readonly counts: 'gzip' | 'raw';
+  /** What the limit is, in the cloud's words, for messages. */
+  readonly what: string;
+  /** What makes a node's document smaller on this cloud, for messages. */
+  readonly fix: string;
 }
 
+/** What shrinks a document on every cloud: the first control plane carries the cluster-autoscaler manifests. */
+const SHRINK =
+  "give the group fewer or shorter labels and taints, or use a shorter phoneHomeUrl; the cluster's first control plane also carries the cluster-autoscaler manifests, which grow with every autoscaled group: use fewer autoscaled groups, or add a control-plane group on GCP (256 KiB) first";
+
 export const USER_DATA_LIMITS: Readonly<Record<Cloud, UserDataLimit>> = {
-  // EC2: 16 KB of user data, before base64 (docs.aws.amazon.com, "Run commands when you launch an EC2 instance with user data input").
-  [Cloud.AWS]: { bytes: 16 * 1024, counts: 'gzip' },
-  // Compute Engine: 256 KB per metadata value.
-  [Cloud.GCP]: { bytes: 256 * 1024, counts: 'raw' },
-  // Azure: custom data decodes to at most 65,535 bytes (VirtualMachineOSProfile.CustomData).
-  [Cloud.AZURE]: { bytes: 64 * 1024, counts: 'gzip' },
-  // DigitalOcean: 64 KiB of user data.
-  [Cloud.DIGITALOCEAN]: { bytes: 64 * 1024, counts: 'raw' },
+  // EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (docs.aws.amazon.com,
+  // AWSEC2/latest/UserGuide/instancedata-add-user-data.html); launch templates alike (RequestLaunchTemplateData.UserData).
+  [Cloud.AWS]: {
+    bytes: 16 * 1024,
+    counts: 'gzip',
+    what: '16 KB of user data before base64; the wiring sends base64gzip, so its gzip counts',
+    fix: `AWS nodes already download the node tools (mesh agentUrl); ${SHRINK}`,
+  },
+  // Compute Engine metadata: a value's "size must be less than or equal to 262144 bytes (256 KiB)", and
+  // all keys and values together "less than 512 KB" (Compute API, Metadata.items). The node's other keys
+  // (cast-api-servers: at most MAX_API_SERVER_SEEDS addresses) are a few hundred bytes, so the value binds.
+  [Cloud.GCP]: {
+    bytes: 256 * 1024,
+    counts: 'raw',
+    what: '256 KiB per metadata value (user-data), counted as text',
+    fix: SHRINK,
+  },
+  // Azure: customData "is decoded to a binary array ... The maximum length of the binary array is 65535
+  // bytes" (Compute REST API, OSProfile.customData; VirtualMachineScaleSetOSProfile alike).
+  [Cloud.AZURE]: {
+    bytes: 65535,
+    counts: 'gzip',
+    what: '65,535 bytes of custom data once base64-decoded; the wiring sends base64gzip, so its gzip counts',
+    fix: SHRINK,
+  },
+  // DigitalOcean: user_data "must be plain text and may not exceed 64 KiB in size" (DigitalOcean API,
+  // Droplets: Create a New Droplet; autoscale pools take the same droplet template).
+  [Cloud.DIGITALOCEAN]: {
+    bytes: 64 * 1024,
+    counts: 'raw',
+    what: '64 KiB of user data, counted as text',
+    fix: `DigitalOcean control planes carry the CA keys, having no key store; ${SHRINK}`,
+  },
 };
 
 /** Clouds whose nodes get the whole document gzipped (`base64gzip` in the wiring). */

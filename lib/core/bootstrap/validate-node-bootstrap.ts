@@ -2,6 +2,8 @@ import { ALL_CLOUDS, Cloud } from '../cloud';
 import { cidrProblem } from '../cidr';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import { CONTROL_PLANE_KEY_SOURCES, CONTROL_PLANE_KEY_STORES, CONTROL_PLANE_ONLY_CREDENTIALS, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput } from './node-bootstrap-input';
+import { shellSingleQuoted } from './render-template';
+import { isInterpolation, terraformTemplateParts } from './terraform-template';
 import { meshBootstrapProblems } from './validate-mesh-bootstrap';
 
 /** Kubernetes node names are DNS subdomains (the same rule as the mesh planner's). */
@@ -12,7 +14,16 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-
 const TOKEN_ID = /^[a-z0-9]{6}$/;
 const TOKEN_SECRET = /^[a-z0-9]{16}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const URL = /^https?:\/\/[^\s'"\\]+$/;
+/**
+ * The phone-home URL's rule, the same at synth (a plain URL, with JavaScript) and at apply (an
+ * expression, with Terraform's `regex()`, which is RE2): http(s), then no whitespace, quote or
+ * backslash. Written without braces: cdktf reads a `}` inside an interpolation as its end.
+ */
+export const PHONE_HOME_URL_PATTERN = "^https?://[^\\s'\"\\\\]+$";
+/** The longest phone-home URL, at synth and at apply (a bound for the user-data size check). */
+export const PHONE_HOME_URL_MAX_LENGTH = 1024;
+
+const URL = new RegExp(PHONE_HOME_URL_PATTERN);
 // Label and taint syntax (k8s.io/apimachinery validation: qualified names and label values).
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -89,7 +100,15 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
     if (input.meshAddress !== undefined) checkConcrete('meshAddress', input.meshAddress, (v) => IPV4.test(v), 'an IPv4 address', "Use the node's address from allocateMeshAddresses.");
   }
   if (input.phoneHomeUrl !== undefined) {
-    checkConcrete('phoneHomeUrl', input.phoneHomeUrl, (v) => URL.test(v), 'an http(s) URL without spaces or quotes', 'Fix the URL or leave phoneHomeUrl out.');
+    const url = input.phoneHomeUrl;
+    checkConcrete('phoneHomeUrl', url, (v) => URL.test(v), 'an http(s) URL without spaces or quotes', 'Fix the URL or leave phoneHomeUrl out.');
+    if (!isTerraformExpression(url) && url.length > PHONE_HOME_URL_MAX_LENGTH) {
+      add(`phoneHomeUrl must be at most ${PHONE_HOME_URL_MAX_LENGTH} characters (got ${url.length}). Use a shorter URL.`);
+    } else if (isTerraformExpression(url) && !isWholeExpression(url)) {
+      add(
+        `phoneHomeUrl must be a plain URL or one whole Terraform expression (got ${JSON.stringify(url)}): the node checks an expression's value at apply time, with Terraform's regex(). Build the URL in one expression (Fn.format, Fn.join), or pass it as a plain string.`,
+      );
+    }
   }
 
   for (const [key, value] of Object.entries(input.nodeLabels ?? {})) {
@@ -170,6 +189,7 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
     add(`autoscalerConfig must be given only to control-plane nodes (got one for ${input.kind} node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}). Pass it to the control planes alone.`);
   }
   problems.push(...meshBootstrapProblems(input));
+  problems.push(...scriptValueProblems(input, problems));
   return problems;
 
   /** A concrete value must satisfy `valid`; an expression must at least be one line. */
@@ -184,6 +204,81 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
       add(`credentials.${field} must be base64 of a PEM on one line (got ${describeSecret(value)}). Pass base64encode(<the PEM>) from the cluster credentials.`);
     }
   }
+}
+
+/** True when `value` is exactly one `${...}` interpolation. */
+function isWholeExpression(value: string): boolean {
+  try {
+    const parts = terraformTemplateParts(value);
+    return parts.length === 1 && isInterpolation(parts[0]);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every input value that reaches a file the node's scripts source as root (/etc/cast/node.env,
+ * /etc/cast/mesh.env), by prop. Each is single-quoted there (`shellSingleQuoted`, a Terraform
+ * expression at apply time); the list is what docs/bootstrap.md's audit and the tests walk.
+ * Numbers and booleans are written by the library (String()), and the fixed values (the
+ * kubeconfig path, the identity kind) are not props.
+ */
+export function scriptValues(input: NodeBootstrapInput): [prop: string, value: string | undefined, secret: boolean][] {
+  const stored = (prefix: string, source: object | undefined): [string, string | undefined, boolean][] =>
+    Object.entries(source ?? {})
+      .filter(([key]) => key !== 'store')
+      .map(([key, value]) => [`${prefix}.${key}`, value as string, key === 'ticket']);
+  const mesh = input.mesh;
+  return [
+    ['kind', input.kind, false],
+    ['nodeName', input.nodeName, false],
+    ['scaledIdentity.namePrefix', input.scaledIdentity?.namePrefix, false],
+    ['scaledIdentity.meshClaimCidr', input.scaledIdentity?.meshClaimCidr, false],
+    ['cloud', input.cloud, false],
+    ['clusterName', input.clusterName, false],
+    ['kubernetesVersion', input.kubernetesVersion, false],
+    ['publicAddress', input.publicAddress, false],
+    ['meshAddress', input.meshAddress, false],
+    ['podCidr', input.podCidr, false],
+    ['serviceCidr', input.serviceCidr, false],
+    ['phoneHomeUrl', input.phoneHomeUrl, false],
+    ['controlPlaneKeys.store', input.controlPlaneKeys?.store, false],
+    ...stored('controlPlaneKeys', input.controlPlaneKeys),
+    ['joinToken.store', input.joinToken?.store, false],
+    ...stored('joinToken', input.joinToken),
+    // mesh.env: the static join token, `<id>.<secret>`.
+    ...(mesh && !input.joinToken
+      ? ([
+          ['credentials.bootstrapTokenId', input.credentials?.bootstrapTokenId, false],
+          ['credentials.bootstrapTokenSecret', input.credentials?.bootstrapTokenSecret, true],
+        ] as [string, string | undefined, boolean][])
+      : []),
+    ['mesh.mode', mesh?.mode, false],
+    ['mesh.meshCidr', mesh?.meshCidr, false],
+    ['mesh.privateCidr', mesh?.privateCidr, false],
+    ['mesh.agentUrl', mesh?.agentUrl, false],
+    ['mesh.agentSha256', mesh?.agentSha256, false],
+  ];
+}
+
+/**
+ * A value of `scriptValues` that cannot be single-quoted (a line break, a template directive...),
+ * one problem each; a prop `reported` names already is left to that problem.
+ */
+function scriptValueProblems(input: NodeBootstrapInput, reported: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const [prop, value, secret] of scriptValues(input)) {
+    if (typeof value !== 'string' || reported.some((problem) => problem.startsWith(`${prop} `))) continue;
+    try {
+      shellSingleQuoted(value);
+    } catch (error) {
+      const got = secret ? describeSecret(value) : JSON.stringify(value);
+      problems.push(
+        `${prop} must be text the node's env files can quote: no line break, carriage return or NUL, and Terraform only as whole \${...} expressions (got ${got}, which ${(error as Error).message}). Pass the plain value, or one reference.`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** Longest AWS scaled-node name prefix: `<prefix>-i-<17 hex>` must stay a 63-character DNS label. */
