@@ -32,7 +32,8 @@ export const USER_DATA_LIMITS: Readonly<Record<Cloud, UserDataLimit>> = {
   },
   // Compute Engine metadata: a value's "size must be less than or equal to 262144 bytes (256 KiB)", and
   // all keys and values together "less than 512 KB" (Compute API, Metadata.items). The node's other keys
-  // (cast-api-servers: at most MAX_API_SERVER_SEEDS addresses) are a few hundred bytes, so the value binds.
+  // (block-project-ssh-keys; cast-api-servers, at most MAX_API_SERVER_SEEDS addresses) are a few hundred
+  // bytes, so the value's limit is the one reached.
   [Cloud.GCP]: {
     bytes: 256 * 1024,
     counts: 'raw',
