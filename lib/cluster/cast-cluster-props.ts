@@ -68,7 +68,10 @@ export interface CastClusterProps {
    */
   readonly etcd?: EtcdTimingOptions;
   /**
-   * A URL every node POSTs to (cloud-init phone_home) once it has joined the cluster.
+   * A URL every node POSTs to once it has joined the cluster, or when its bootstrap fails
+   * (with the failed step). http or https, no whitespace, quote or backslash, at most 1,024
+   * characters: a plain string is checked at synth; one whole Terraform expression is checked
+   * by Terraform at apply time (the apply fails otherwise).
    * @default - nodes report to no one
    */
   readonly phoneHomeUrl?: string;

@@ -15,6 +15,9 @@ import { literalSecrets, resourcesWithoutClusterLabels } from '../nodes/scaling/
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 import { synthAwsKeyStore } from './aws-key-store-stack';
 
+/** A reference as node.env holds it: quoted for the shell at apply time (render-template.ts, shellSingleQuoted). */
+const shellQuoted = (reference: string): string => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+
 /** The store alone, and its one resource of a type (whose logical id contains `fragment`, when given). */
 function synthStore() {
   const { text, json, store } = synthAwsKeyStore();
@@ -125,7 +128,7 @@ describe('AWS control planes in a cluster', () => {
     expect(userData).not.toMatch(/private_key_pem|PRIVATE KEY/);
     const secretId = logicalId(c.json, 'aws_secretsmanager_secret', '_secret_');
     expect(userData).toContain("CAST_KEYS_STORE='aws-secrets-manager'");
-    expect(userData).toContain(`CAST_KEYS_SECRET='\${aws_secretsmanager_secret.${secretId}.arn}'`);
+    expect(userData).toContain(`CAST_KEYS_SECRET='${shellQuoted(`\${aws_secretsmanager_secret.${secretId}.arn}`)}'`);
     expect(userData).toContain("CAST_KEYS_REGION='us-east-1'");
     // ca.crt is still there: the reader checks ca.key against it.
     expect(userData).toMatch(/ca-cert_[0-9A-F]+\.cert_pem/);

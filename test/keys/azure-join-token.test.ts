@@ -48,6 +48,9 @@ except keys.Refused as error:
     print(json.dumps({'refused': str(error)}))
 `;
 
+/** A reference as node.env holds it: quoted for the shell at apply time (render-template.ts, shellSingleQuoted). */
+const shellQuoted = (reference: string): string => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+
 let lab: AzureLab;
 let mesh: string;
 
@@ -260,13 +263,13 @@ describe('the Azure join token as synthesized', () => {
   });
 
   test('node.env names the join-token secret as vault_uri + secrets/join-token, with the reading identity of each role', () => {
-    const secretUrl = `\${trimsuffix(${ref(c, 'azurerm_key_vault', JOIN_VAULT, 'vault_uri').slice(2, -1)}, "/")}/secrets/join-token`;
+    const secretUrl = `${shellQuoted(`\${trimsuffix(${ref(c, 'azurerm_key_vault', JOIN_VAULT, 'vault_uri').slice(2, -1)}, "/")}`)}/secrets/join-token`;
     const worker = c.userData(c.resource('azurerm_linux_virtual_machine', 'c1-workers-1_').custom_data);
     expect(worker).toContain(`CAST_JOIN_TOKEN_SECRET='${secretUrl}'`);
-    expect(worker).toContain(`CAST_JOIN_TOKEN_CLIENT_ID='${ref(c, 'azurerm_user_assigned_identity', WORKER_IDENTITY, 'client_id')}'`);
+    expect(worker).toContain(`CAST_JOIN_TOKEN_CLIENT_ID='${shellQuoted(ref(c, 'azurerm_user_assigned_identity', WORKER_IDENTITY, 'client_id'))}'`);
     const cp = c.userData(c.resource('azurerm_linux_virtual_machine', 'c1-cp-1_').custom_data);
     expect(cp).toContain(`CAST_JOIN_TOKEN_SECRET='${secretUrl}'`);
-    expect(cp).toContain(`CAST_JOIN_TOKEN_CLIENT_ID='${ref(c, 'azurerm_user_assigned_identity', CP_IDENTITY, 'client_id')}'`);
+    expect(cp).toContain(`CAST_JOIN_TOKEN_CLIENT_ID='${shellQuoted(ref(c, 'azurerm_user_assigned_identity', CP_IDENTITY, 'client_id'))}'`);
   });
 
   test('control planes are created after their grant to write the join token (the founder publishes the first one at once)', () => {

@@ -10,6 +10,9 @@ import { CONTROL_PLANE_SECRET_PERMISSIONS, DEPLOYER_SECRET_PERMISSIONS, KEY_VAUL
 import { logicalId, synthCluster, SynthesizedCluster } from '../nodes/node-fixture';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
+/** A reference as node.env holds it: quoted for the shell at apply time (render-template.ts, shellSingleQuoted). */
+const shellQuoted = (reference: string): string => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+
 const ref = (c: SynthesizedCluster, type: string, fragment: string, attribute: string) => `\${${type}.${logicalId(c.json, type, fragment)}.${attribute}}`;
 // The key store's own identity and vault (its scope also holds the join token's vault and the workers' identity).
 const IDENTITY = 'control-plane-keys-azure_identity_';
@@ -96,8 +99,8 @@ describe('Azure key store', () => {
   test("a control plane's custom data names the store and holds no private key; a worker's names none", () => {
     const cp = c.userData(c.resource('azurerm_linux_virtual_machine', 'c1-cp-1_').custom_data);
     expect(cp).toContain("CAST_KEYS_STORE='azure-key-vault'");
-    expect(cp).toContain(`CAST_KEYS_SECRET='${ref(c, 'azurerm_key_vault_secret', 'control-plane-keys', 'versionless_id')}'`);
-    expect(cp).toContain(`CAST_KEYS_CLIENT_ID='${ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'client_id')}'`);
+    expect(cp).toContain(`CAST_KEYS_SECRET='${shellQuoted(ref(c, 'azurerm_key_vault_secret', 'control-plane-keys', 'versionless_id'))}'`);
+    expect(cp).toContain(`CAST_KEYS_CLIENT_ID='${shellQuoted(ref(c, 'azurerm_user_assigned_identity', IDENTITY, 'client_id'))}'`);
     expect(cp).not.toMatch(/private_key_pem/);
     // cloud-init writes the CA certificate alone (bootstrap-node.sh may name ca.key: it checks for the fetched one).
     expect(cp).not.toContain('- path: /etc/kubernetes/pki/ca.key');

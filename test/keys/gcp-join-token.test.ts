@@ -47,6 +47,9 @@ except keys.Refused as error:
     print(json.dumps({'refused': str(error)}))
 `;
 
+/** A reference as node.env holds it: quoted for the shell at apply time (render-template.ts, shellSingleQuoted). */
+const shellQuoted = (reference: string): string => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+
 let store: FakeSecretStore;
 let node: KeysNode;
 
@@ -288,7 +291,7 @@ describe('the GCP join-token store as a cluster synthesizes it', () => {
   });
 
   test('every node\'s node.env names the token\'s `latest`', () => {
-    const latest = `CAST_JOIN_TOKEN_SECRET='${ref('google_secret_manager_secret', secret, 'name')}/versions/latest'`;
+    const latest = `CAST_JOIN_TOKEN_SECRET='${shellQuoted(ref('google_secret_manager_secret', secret, 'name'))}/versions/latest'`;
     expect(c.userData(c.resource('google_compute_instance', 'c1-workers-1_').metadata['user-data'])).toContain(latest);
     expect(c.userData(c.resource('google_compute_instance', 'c1-cp-1_').metadata['user-data'])).toContain(latest);
   });

@@ -12,6 +12,9 @@ import { logicalId, synthCluster, SynthesizedCluster } from '../nodes/node-fixtu
 import { findReachableSecrets, formatReach } from '../security/secret-reach';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
 
+/** A reference as node.env holds it: quoted for the shell at apply time (render-template.ts, shellSingleQuoted). */
+const shellQuoted = (reference: string): string => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+
 /** One control plane and one worker on GCP. */
 const gcpCluster = (name = 'c1'): SynthesizedCluster =>
   synthCluster([Cloud.GCP], { cp: { cloud: Cloud.GCP, role: NodeRole.CONTROL_PLANE }, workers: { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 1 } }, { name });
@@ -95,7 +98,7 @@ describe('GCP control-plane key store', () => {
   test('node.env names the store and the secret\'s latest version; the control plane\'s user-data holds no key file', () => {
     const userData = c.userData(controlPlane.metadata['user-data']);
     expect(userData).toContain("CAST_KEYS_STORE='gcp-secret-manager'");
-    expect(userData).toContain(`CAST_KEYS_SECRET='${ref('google_secret_manager_secret', secret, 'name')}/versions/latest'`);
+    expect(userData).toContain(`CAST_KEYS_SECRET='${shellQuoted(ref('google_secret_manager_secret', secret, 'name'))}/versions/latest'`);
     expect(userData).not.toMatch(/private_key_pem/);
     expect(userData).not.toMatch(/\/etc\/kubernetes\/pki\/(ca|sa|front-proxy-ca|etcd\/ca)\.key/);
     expect(c.userData(worker.metadata['user-data'])).toContain("CAST_KEYS_STORE=''");

@@ -45,7 +45,8 @@ describe('AWS nodes', () => {
     const eip = logicalId(c.json, 'aws_eip', 'c1-workers-1-ip');
     expect(worker.user_data_base64).toMatch(/^\$\{base64gzip\(/);
     expect(worker.user_data_base64).toMatch(/^\$\{base64gzip\(local\.[\w-]+\)\}$/);
-    expect(c.userData(worker.user_data_base64)).toContain(`\${aws_eip.${eip}.public_ip}`);
+    // node.env quotes it for the shell at apply time (render-template.ts, shellSingleQuoted).
+    expect(c.userData(worker.user_data_base64)).toContain(`CAST_PUBLIC_ADDRESS='\${replace(aws_eip.${eip}.public_ip, "'", "'\\\\''")}'`);
   });
 });
 

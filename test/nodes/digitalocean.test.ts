@@ -29,7 +29,8 @@ describe('DigitalOcean nodes', () => {
     expect(droplet.tags).toContain(`formatlist("cast-api:%d:%s"`);
     expect(droplet).toMatchObject({ image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb' });
     expect(droplet.vpc_uuid).toMatch(/^\$\{digitalocean_vpc\.[^.]+\.id\}$/);
-    expect(c.userData(droplet.user_data)).toContain(`\${digitalocean_reserved_ip.${logicalId(c.json, 'digitalocean_reserved_ip', 'c1-workers-1-ip')}.ip_address}`);
+    // node.env quotes it for the shell at apply time (render-template.ts, shellSingleQuoted).
+    expect(c.userData(droplet.user_data)).toContain(`CAST_PUBLIC_ADDRESS='\${replace(digitalocean_reserved_ip.${logicalId(c.json, 'digitalocean_reserved_ip', 'c1-workers-1-ip')}.ip_address, "'", "'\\\\''")}'`);
   });
 });
 

@@ -15,7 +15,8 @@ describe('GCP nodes', () => {
     const worker = c.resource('google_compute_instance', 'c1-workers-1_');
     expect(c.resource('google_compute_address', 'c1-workers-1-ip')).toMatchObject({ name: 'c1-workers-1', address_type: 'EXTERNAL', region: 'us-east4' });
     expect(worker.network_interface[0].access_config[0].nat_ip).toBe(`\${google_compute_address.${address}.address}`);
-    expect(c.userData(worker.metadata['user-data'])).toContain(`\${google_compute_address.${address}.address}`);
+    // node.env quotes it for the shell at apply time (render-template.ts, shellSingleQuoted).
+    expect(c.userData(worker.metadata['user-data'])).toContain(`CAST_PUBLIC_ADDRESS='\${replace(google_compute_address.${address}.address, "'", "'\\\\''")}'`);
   });
 
   test('role network tag, labels with the cluster UUID, shielded VM, the workers\' service account', () => {

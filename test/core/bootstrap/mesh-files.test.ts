@@ -142,12 +142,13 @@ describe('renderNodeUserData with a mesh', () => {
     expect(env(fakeMeshInput('worker', Cloud.GCP, { mtu: undefined })).CAST_MESH_MTU).toBe('');
   });
 
-  test('Terraform expressions reach mesh.env verbatim (the token and a subnet reference)', () => {
+  test('Terraform expressions reach mesh.env quoted for the shell at apply time (the token and a subnet reference)', () => {
     const input = { ...expressionInput('worker'), mesh: { ...FAKE_MESH, privateCidr: '${aws_subnet.main.cidr_block}' } };
     const text = fileAt(parseUserData(renderNodeUserData(input)), '/etc/cast/mesh.env').content;
-    // parseUserData unescapes as Terraform would for concrete values; expressions stay as written.
-    expect(text).toContain(`CAST_MESH_TOKEN='${EXPRESSION_CREDENTIALS.bootstrapTokenId}.${EXPRESSION_CREDENTIALS.bootstrapTokenSecret}'`);
-    expect(text).toContain("CAST_MESH_PRIVATE_CIDR='${aws_subnet.main.cidr_block}'");
+    // parseUserData unescapes as Terraform would for concrete values; each expression is wrapped in replace() of its quotes (shellSingleQuoted).
+    const quoted = (reference: string) => `\${replace(${reference.slice(2, -1)}, "'", "'\\\\''")}`;
+    expect(text).toContain(`CAST_MESH_TOKEN='${quoted(EXPRESSION_CREDENTIALS.bootstrapTokenId)}.${quoted(EXPRESSION_CREDENTIALS.bootstrapTokenSecret)}'`);
+    expect(text).toContain(`CAST_MESH_PRIVATE_CIDR='${quoted('${aws_subnet.main.cidr_block}')}'`);
   });
 
   test('with agentUrl the agent is not in the document; mesh.env pins its URL and SHA-256', () => {

@@ -5,12 +5,16 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { Cloud } from '../../../lib/core/cloud';
-import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NODE_BOOTSTRAP_KINDS, phoneHomeUrlValue, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { shellSingleQuoted } from '../../../lib/core/bootstrap/render-template';
 import { EXPRESSION_CREDENTIALS, expressionInput } from './bootstrap-fixtures';
 import { fileAt, parseUserData } from './user-data-files';
 
 /** The public address (with the quotes of a for_each key), the API DNS name and the phone-home URL. */
 const ADDRESS_EXPRESSIONS = ['${google_compute_address.node["gcp-w-1"].address}', '${aws_route53_record.api.fqdn}', '${var.phone_home_url}'];
+
+/** An expression as node.env holds it: the phone-home URL checked at apply time, every one quoted for the shell (shellSingleQuoted). */
+const inEnvFile = (expression: string): string => shellSingleQuoted(expression === '${var.phone_home_url}' ? phoneHomeUrlValue(expression) : expression);
 
 /** The text with every given expression cut out. */
 function withoutExpressions(text: string, expressions: readonly string[]): string {
@@ -18,15 +22,17 @@ function withoutExpressions(text: string, expressions: readonly string[]): strin
 }
 
 describe('renderNodeUserData with Terraform expressions', () => {
-  test.each(NODE_BOOTSTRAP_KINDS.flatMap((kind) => [Cloud.AWS, Cloud.GCP].map((cloud) => [kind, cloud] as const)))('%s on %s: expressions verbatim, everything else escaped', (kind, cloud) => {
+  test.each(NODE_BOOTSTRAP_KINDS.flatMap((kind) => [Cloud.AWS, Cloud.GCP].map((cloud) => [kind, cloud] as const)))('%s on %s: expressions verbatim (in env files quoted at apply time), everything else escaped', (kind, cloud) => {
     const input = { ...expressionInput(kind, cloud), spot: true, apiServerDnsName: '${aws_route53_record.api.fqdn}' };
     const rendered = renderNodeUserData(input);
     const credentials = Object.values(input.credentials);
     // Workers render no ClusterConfiguration, so no SAN: the DNS name reaches control planes only.
     const expected = kind === 'worker' ? ADDRESS_EXPRESSIONS.filter((e) => !e.includes('route53')) : ADDRESS_EXPRESSIONS;
-    for (const expression of [...expected, ...credentials]) expect(rendered).toContain(expression);
+    for (const expression of [...expected, ...credentials]) expect({ expression, found: rendered.includes(expression) || rendered.includes(inEnvFile(expression)) }).toEqual({ expression, found: true });
+    // The phone-home URL reaches node.env alone, and there only checked and quoted.
+    expect(rendered).not.toContain('${var.phone_home_url}');
 
-    const rest = withoutExpressions(rendered, [...ADDRESS_EXPRESSIONS, ...credentials]);
+    const rest = withoutExpressions(rendered, [...ADDRESS_EXPRESSIONS.map(inEnvFile), ...ADDRESS_EXPRESSIONS, ...credentials]);
     // Every remaining "${" is the tail of an escaped "$${"; the same for "%{". (An expression
     // mangled on its way in, e.g. its quotes escaped, is left here unescaped and fails this.)
     expect(rest.match(/(^|[^$])\$\{/g)).toBeNull();
