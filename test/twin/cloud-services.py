@@ -1,12 +1,17 @@
 # The services a cloud runs beside its VMs, for the twin (test/twin/twin-lab.ts): a DNS
-# resolver (udp and tcp 53) that answers every A question with 192.0.2.53, and an HTTP
-# server on port 80 that answers every GET with 200 "metadata" (the metadata service).
+# resolver (udp and tcp 53) that answers every A question with 192.0.2.53, and the metadata
+# service on port 80, answering the paths the node scripts read (templates/scripts/
+# cloud-metadata.sh) the way each cloud documents them: the caller's private address (the
+# source of its request: VMs reach the service from their VPC address), its API seeds from
+# SEEDS (a JSON object of private address -> list of addresses, as the stack's tags or
+# metadata give them), AWS's IMDSv2 token; any other GET answers 200 "metadata".
 # The twin puts the cloud's metadata and resolver addresses in the VPC namespace and names
 # them as arguments: DNS over udp binds each (so that answers leave from the address asked),
 # the tcp listeners every address. Prints "ready" once all listen; runs until killed.
 #
-#   python3 cloud-services.py ADDRESS...
+#   python3 cloud-services.py SEEDS ADDRESS...
 import http.server
+import json
 import socket
 import struct
 import sys
@@ -52,11 +57,40 @@ def tcp(listener):
         threading.Thread(target=tcp_client, args=(c,), daemon=True).start()
 
 
+SEEDS = json.load(open(sys.argv[1]))
+# Paths of the caller's private address: AWS, GCP, Azure, DigitalOcean.
+PRIVATE_ADDRESS = ('/latest/meta-data/local-ipv4', '/computeMetadata/v1/instance/network-interfaces/0/ip',
+                   '/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress',
+                   '/metadata/v1/interfaces/private/0/ipv4/address')
+
+
 class Metadata(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
+    def answer(self, body, status=200):
+        self.send_response(status)
         self.end_headers()
-        self.wfile.write(b'metadata')
+        self.wfile.write(body.encode())
+
+    def do_PUT(self):
+        self.answer('twin-imds-token' if self.path == '/latest/api/token' else 'metadata')
+
+    def do_GET(self):
+        path = self.path.split('?')[0]
+        caller = self.client_address[0]
+        seeds = SEEDS.get(caller, [])
+        if path in PRIVATE_ADDRESS:
+            self.answer(caller)
+        elif path == '/latest/meta-data/tags/instance':
+            self.answer('Name\ncast-api-servers' if seeds else 'Name')
+        elif path in ('/latest/meta-data/tags/instance/cast-api-servers', '/computeMetadata/v1/instance/attributes/cast-api-servers'):
+            self.answer(' '.join(seeds), 200 if seeds else 404)
+        elif path == '/computeMetadata/v1/instance/attributes/':
+            self.answer('user-data\n' + ('cast-api-servers\n' if seeds else ''))
+        elif path == '/metadata/instance/compute/tagsList':
+            self.answer(json.dumps([{'name': 'cast-api-servers', 'value': ' '.join(seeds)}] if seeds else []))
+        elif path == '/metadata/v1/tags/':
+            self.answer(''.join(f"cast-api:{i}:{seed.replace('.', '-')}\n" for i, seed in enumerate(seeds)))
+        else:
+            self.answer('metadata')
 
     def log_message(self, *args):
         pass
@@ -67,7 +101,7 @@ listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(('0.0.0.0', 53))
 listener.listen(16)
 server = http.server.ThreadingHTTPServer(('0.0.0.0', 80), Metadata)
-for address in sys.argv[1:]:
+for address in sys.argv[2:]:
     threading.Thread(target=udp, args=(address,), daemon=True).start()
 threading.Thread(target=tcp, args=(listener,), daemon=True).start()
 print('ready', flush=True)

@@ -1,39 +1,19 @@
 /**
- * The clouds' networks as the nodes meet them (twin-lab.ts), driven by a synthesized
- * four-cloud cluster in cross-location mode with the API narrowed to a range no node is in:
- * each cloud's own firewall resources, its documented carriage rules (protocols, MTU,
- * destinations a VM does not own, reverse-path filtering of its image, metadata and DNS
- * addresses, public addresses as 1:1 NAT), and the nodes' rendered files.
- *
- * Needs root (namespaces), /dev/net/tun, wireguard-go, wg, ip, nft, ping, python3 (CI fails
- * without them; elsewhere the suite is skipped with the reason).
+ * A four-cloud cluster in cross-location mode, with the API narrowed to a range no node is in,
+ * in the twin of its clouds (twin-lab.ts, checks in twin-checks.ts): each cloud's own firewall
+ * resources, its documented carriage rules (protocols, MTU, destinations a VM does not own,
+ * reverse-path filtering of its image, metadata and DNS addresses, public addresses as 1:1 NAT),
+ * and the nodes' rendered files. Every cloud has a gateway and a node it carries.
  */
-import { App, TerraformStack } from 'cdktf';
-import { existsSync } from 'node:fs';
+import { TerraformStack } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeShape } from '../../lib/core/shapes';
-import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS } from '../mesh/lab-waits';
-import { inParallel } from '../mesh/namespace-lab';
-import { missingLabBinaries, onPath } from '../mesh/agent-lab';
-import { CloudTwin, DNS_ANSWER } from './twin-lab';
-import { TWIN_MODELS, twinFirewall } from './twin-models';
-import { synthTwinStack } from './twin-stack';
+import { describeTwin, FOREIGN_RANGE } from './twin-checks';
 
-const FOREIGN_RANGE = '192.0.2.0/24';
-const missing = [...missingLabBinaries(), ...(onPath('nft') ? [] : ['nft'])];
-const reasons = [
-  ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-  ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
-  ...(missing.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missing.join(', ')}`] : []),
-];
-const describeTwin = reasons.length === 0 ? describe : describe.skip;
-if (reasons.length > 0) console.warn(`Skipping the cloud twin: ${reasons.join('; ')}.`);
-
-/** Three control planes (AWS, GCP, Azure), a worker on each, two on DigitalOcean: every cloud has a gateway and a carried node. */
-function buildCluster(app: App): void {
+describeTwin('a four-cloud cluster in the twin of its clouds', (app) => {
   const stack = new TerraformStack(app, 'twin');
   const cluster = new CastCluster(stack, 'twin', {
     name: 'twin',
@@ -45,66 +25,4 @@ function buildCluster(app: App): void {
   for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) cluster.addNodeGroup(`${cloud}-cp`, { cloud, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
   for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) cluster.addNodeGroup(`${cloud}-w`, { cloud, role: NodeRole.WORKER, shape: NodeShape.SMALL });
   cluster.addNodeGroup('do-w', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, shape: NodeShape.SMALL, count: 2 });
-}
-
-const pairs = <T,>(items: readonly T[]): [T, T][] => items.flatMap((a) => items.filter((b) => b !== a).map((b): [T, T] => [a, b]));
-
-describeTwin('a four-cloud cluster in the twin of its clouds', () => {
-  let twin: CloudTwin;
-
-  beforeAll(async () => {
-    if (missing.length > 0) throw new Error(`missing binaries on CI: ${missing.join(', ')} (.ci/run installs them)`);
-    twin = await CloudTwin.create(synthTwinStack(buildCluster), TWIN_MODELS, twinFirewall);
-    await twin.bringUp();
-  }, jestTimeout(BUILD_LIMIT_MS, PATH_LIMIT_MS));
-
-  afterAll(async () => {
-    await twin?.cleanup();
-  }, jestTimeout(BUILD_LIMIT_MS));
-
-  test('every pod reaches every other pod, and every node every other node’s pod', async () => {
-    const checks = pairs(twin.nodes).flatMap(([a, b]) => [
-      { what: `pod ${a.name} → pod ${b.name}`, ns: a.podNs, address: b.podAddress },
-      { what: `node ${a.name} → pod ${b.name}`, ns: a.ns, address: b.podAddress },
-    ]);
-    expect((await twin.unreachable(checks, PATH_LIMIT_MS)).map((check) => check.what).sort()).toEqual([]);
-  }, jestTimeout(PATH_LIMIT_MS * 2));
-
-  test('full-size packets with DF set pass on every path, and no cloud network sees a fragment', async () => {
-    const checks = pairs(twin.nodes).map(([a, b]) => {
-      const size = twin.podMtu(a.name) - 28;
-      return { what: `pod ${a.name} → pod ${b.name} at ${size + 28} bytes`, ns: a.podNs, address: b.podAddress, size };
-    });
-    expect((await twin.unreachable(checks, PATH_LIMIT_MS)).map((check) => check.what).sort()).toEqual([]);
-    expect(Object.fromEntries(await twin.fragments())).toEqual(Object.fromEntries(twin.clouds.map((cloud) => [cloud, 0])));
-  }, jestTimeout(PATH_LIMIT_MS * 2));
-
-  test('every pod resolves names at its cloud’s resolver (udp and tcp), and cannot read the metadata service', async () => {
-    const failed: string[] = [];
-    await inParallel(twin.nodes, 4, async (node) => {
-      const model = TWIN_MODELS[node.cloud];
-      const resolver = model.resolvers[0];
-      for (const tcp of [false, true]) {
-        if ((await twin.resolveName(node.podNs, resolver, tcp)) !== DNS_ANSWER) failed.push(`${node.name}: no ${tcp ? 'tcp' : 'udp'} answer from ${resolver}`);
-      }
-      if (await twin.connects(node.podNs, model.metadataAddress, 80, 1)) failed.push(`${node.name}: a pod reached the metadata service at ${model.metadataAddress}:80`);
-      if (!(await twin.connects(node.ns, model.metadataAddress, 80))) failed.push(`${node.name}: the node cannot reach its metadata service`);
-    });
-    expect(failed.sort()).toEqual([]);
-  }, jestTimeout(PATH_LIMIT_MS));
-
-  test(`with the API narrowed to ${FOREIGN_RANGE}, every node reaches every API seed it has, and a host on the internet reaches none`, async () => {
-    const controlPlanes = twin.nodes.filter((node) => node.role === NodeRole.CONTROL_PLANE);
-    for (const node of controlPlanes) await twin.listen(node.name, 6443);
-    const failed: string[] = [];
-    await inParallel(twin.nodes, 4, async (node) => {
-      const seeds = twin.seeds(node.name);
-      if (seeds.length === 0) failed.push(`${node.name}: no seeds`);
-      for (const seed of seeds) if (!(await twin.connects(node.ns, seed, 6443))) failed.push(`${node.name} → ${seed}:6443`);
-    });
-    await inParallel(controlPlanes, 4, async (node) => {
-      if (await twin.connects(twin.internetNs, node.publicAddress, 6443, 1)) failed.push(`the internet reached ${node.name}'s API`);
-    });
-    expect(failed.sort()).toEqual([]);
-  }, jestTimeout(PATH_LIMIT_MS));
 });

@@ -206,6 +206,11 @@ export class CloudTwin {
     return undefined;
   };
 
+  /** The API seeds the node's rendered api-seeds.sh prints, reading the twin's metadata service. */
+  async apiSeeds(name: string): Promise<string[]> {
+    return (await this.mustInNode(name, [join(this.nodeDir(name), 'bin/api-seeds.sh')])).split(/\s+/).filter((seed) => seed !== '');
+  }
+
   /** The node's API seeds, from its VM's tags or metadata in the stack. */
   seeds(name: string): string[] {
     return twinSeeds(this.stack, this.node(name), this.resolve);
@@ -289,7 +294,9 @@ ${owned.map((line) => `    ${line}`).join('\n')}
 }
 `,
     );
-    await this.startDaemon(ns, ['python3', join(__dirname, 'cloud-services.py'), ...new Set([model.metadataAddress, ...model.resolvers])], `${cloud} services`);
+    const seeds = join(this.dir, `seeds-${cloud}.json`);
+    writeFileSync(seeds, JSON.stringify(Object.fromEntries(members.map((node) => [node.privateAddress, this.seeds(node.name)]))));
+    await this.startDaemon(ns, ['python3', join(__dirname, 'cloud-services.py'), seeds, ...new Set([model.metadataAddress, ...model.resolvers])], `${cloud} services`);
   }
 
   private async buildNode(node: TwinNode, firewallOf: FirewallOf): Promise<void> {
@@ -343,8 +350,11 @@ ${owned.map((line) => `    ${line}`).join('\n')}
     };
     const lines = Object.entries(overrides).map(([key, value]) => `${key}='${value}'`);
     writeFileSync(join(dir, 'mesh.env'), `${file('/etc/cast/mesh.env')}# twin overrides\n${lines.join('\n')}\n`, { mode: 0o600 });
-    const guard = node.config.write_files.find((f) => f.path.endsWith('/metadata-guard.sh'));
-    if (guard) writeFileSync(join(dir, 'bin/metadata-guard.sh'), contentOf(guard).replace(/\/etc\/cast\/node\.env/g, join(dir, 'node.env')), { mode: 0o755 });
+    // The node scripts the twin runs, with /etc/cast/node.env moved (they read CAST_NODE_ENV too, the guard does not).
+    for (const script of ['metadata-guard.sh', 'node-private-address.sh', 'api-seeds.sh', 'cloud-metadata.sh']) {
+      const found = node.config.write_files.find((f) => f.path === `/opt/cast/bin/${script}`);
+      if (found) writeFileSync(join(dir, 'bin', script), contentOf(found).replace(/\/etc\/cast\/node\.env/g, join(dir, 'node.env')), { mode: 0o755 });
+    }
     const meshUp = node.config.write_files.find((f) => f.path === '/opt/cast/bin/mesh-up.sh');
     if (!meshUp) throw new Error(`${node.name}: no mesh-up.sh in its user-data`);
     writeFileSync(join(dir, 'bin/mesh-up.sh'), contentOf(meshUp), { mode: 0o755 });
@@ -400,7 +410,9 @@ ${owned.map((line) => `    ${line}`).join('\n')}
    */
   async bringUp(): Promise<void> {
     await inParallel(this.nodes, 4, async (node) => {
-      if (existsSync(join(this.nodeDir(node.name), 'bin/metadata-guard.sh'))) await this.mustInNode(node.name, [join(this.nodeDir(node.name), 'bin/metadata-guard.sh')]);
+      const bin = join(this.nodeDir(node.name), 'bin');
+      // As bootstrap-node.sh: the guard, then (cloud-network mode) the private address from the metadata service.
+      for (const script of ['metadata-guard.sh', 'node-private-address.sh']) if (existsSync(join(bin, script))) await this.mustInNode(node.name, [join(bin, script)]);
       const kind = node.role === NodeRole.CONTROL_PLANE ? 'control-plane' : 'worker';
       await this.mustInNode(node.name, [join(this.nodeDir(node.name), 'bin/mesh-up.sh'), kind], scaled(300_000));
     });
