@@ -11,7 +11,7 @@ import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
-import { joinApiSeeds, SeedControlPlane, workerApiSeeds } from '../core/api-seeds';
+import { joinApiSeeds, SeedControlPlane, workerApiSeeds, WORKERS_SEED_PRIVATELY } from '../core/api-seeds';
 import { apiOpenToAll, DEFAULT_NODE_PORT_RANGE, NodeSource, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
 import { NodeRole } from '../core/node-role';
@@ -453,18 +453,32 @@ function seedControlPlanesOf(plan: ClusterPlan): SeedControlPlane[] {
 
 /**
  * Until it has joined, a node reaches the API through its seeds. With narrowed API ranges,
- * every static node is let in by its own address, and a worker reaches its own cloud's
- * control planes over the cloud network; an autoscaled group on a cloud without a control
- * plane has neither: the cloud picks its nodes' public addresses at boot.
+ * every static node is let in by its own address, and a worker on AWS, GCP or Azure reaches
+ * its own cloud's control planes over the cloud network. Two kinds of autoscaled group have
+ * neither, since the cloud picks their nodes' public addresses at boot: one on a cloud
+ * without a control plane, and a DigitalOcean pool, whose seeds are public addresses only
+ * (WORKERS_SEED_PRIVATELY in lib/core/api-seeds.ts says why).
  */
 function apiSourceWarnings(ranges: readonly string[] | undefined, groups: readonly GroupFootprint[]): string[] {
   if (apiOpenToAll(ranges)) return [];
   const controlPlaneClouds = new Set(groups.filter((g) => g.role === NodeRole.CONTROL_PLANE && g.nodes.length > 0).map((g) => g.cloud));
+  const shutOut = (g: GroupFootprint, why: string, fix: string) =>
+    `firewall.apiSourceRanges should let in the autoscaled nodes of ${g.path} (got ${ranges!.join(', ')}): ${why}, so they cannot join. ${fix}, or leave apiSourceRanges out.`;
   return groups
-    .filter((g) => g.scaled && !controlPlaneClouds.has(g.cloud))
-    .map((g) => {
+    .filter((g) => g.scaled)
+    .flatMap((g) => {
       const cloud = CLOUD_DISPLAY_NAME[g.cloud];
-      return `firewall.apiSourceRanges should let in the autoscaled nodes of ${g.path} (got ${ranges!.join(', ')}): ${cloud} runs no control plane they could reach over its network, and ${cloud} gives them public addresses at boot that no rule can name, so they cannot join. Add a control-plane node group on ${cloud}, or leave apiSourceRanges out.`;
+      if (!WORKERS_SEED_PRIVATELY[g.cloud]) {
+        return [
+          shutOut(
+            g,
+            `they reach the API at the control planes' public addresses only (a ${cloud} pool's droplet template names no private address: a change to it replaces every droplet of the pool), from public addresses ${cloud} gives them at boot that no rule can name`,
+            'Give the group count or nodeNames instead of autoscaling (the API rule lets each static node in by its own address)',
+          ),
+        ];
+      }
+      if (controlPlaneClouds.has(g.cloud)) return [];
+      return [shutOut(g, `${cloud} runs no control plane they could reach over its network, and ${cloud} gives them public addresses at boot that no rule can name`, `Add a control-plane node group on ${cloud}`)];
     });
 }
 

@@ -4,15 +4,18 @@
  * carries them where they change in place (docs/decisions/0002-control-plane-survives-node-loss.md).
  *
  *   control plane                 every control plane's static public address
- *   worker on a cloud with        its cloud's control planes' private addresses (the cloud
- *   control planes                network, which the cluster-internal rule lets in), then
+ *   worker on AWS, GCP or Azure   its cloud's control planes' private addresses (the cloud
+ *   with control planes there     network, which the cluster-internal rule lets in), then
  *                                 the other control planes' public addresses
- *   worker elsewhere              every control plane's static public address
+ *   worker on DigitalOcean, or    every control plane's static public address
+ *   on a cloud without one
  *
  * A worker's private seeds are why an autoscaled node, whose public address the cloud picks
  * at boot, still reaches its cloud's control planes when `firewall.apiSourceRanges` is
  * narrowed. Only workers name another node's private address: a control plane naming one
- * would make a Terraform cycle between control planes.
+ * would make a Terraform cycle between control planes. DigitalOcean's workers name none
+ * (WORKERS_SEED_PRIVATELY says why), so narrowed ranges shut its autoscale pools out
+ * (the cluster warns at synth).
  */
 import { Cloud } from './cloud';
 
@@ -42,11 +45,39 @@ export function joinApiSeeds(addresses: readonly string[]): string {
 }
 
 /**
- * A worker's seeds on `cloud`, from the control planes in the cluster's order: its cloud's
- * by their private addresses first, so that its proxy prefers them (it takes the first
- * ready one), then the others by their public addresses.
+ * Whether a cloud's workers name its control planes by their private addresses.
+ *
+ * Not on DigitalOcean, whose autoscale pool carries the seeds in its droplet template (its
+ * tags; a pool has no other place for them) and replaces its droplets whenever that template
+ * changes: the cooldown "prevents downtime during configuration changes by giving new
+ * Droplets time to boot before destroying the old ones"
+ * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration").
+ * A control plane's private address belongs to its droplet, which a replaced droplet does
+ * not keep; its reserved IP stays (lib/nodes/digitalocean.ts). With public seeds only, a
+ * replaced DigitalOcean control plane changes no pool template, and neither does upgrading
+ * from a version whose seeds were all public. DigitalOcean's static workers share the
+ * cloud's seeds; a narrowed API rule lets them in by their own address.
+ *
+ * The other clouds' groups keep their running VMs when the seeds change: AWS launch templates
+ * get a new version and the group has no instance refresh (lib/nodes/scaling/aws.ts), GCP
+ * groups update OPPORTUNISTIC (lib/nodes/scaling/gcp.ts), Azure scale sets take new tags
+ * without updating any instance (lib/nodes/scaling/azure.ts).
+ */
+export const WORKERS_SEED_PRIVATELY: Readonly<Record<Cloud, boolean>> = {
+  [Cloud.AWS]: true,
+  [Cloud.GCP]: true,
+  [Cloud.AZURE]: true,
+  [Cloud.DIGITALOCEAN]: false,
+};
+
+/**
+ * A worker's seeds on `cloud`, from the control planes in the cluster's order: where its cloud's
+ * workers seed privately (WORKERS_SEED_PRIVATELY), its cloud's control planes by their private
+ * addresses first, so that its proxy prefers them (it takes the first ready one), then the
+ * others by their public addresses; elsewhere every control plane's public address, in order.
  */
 export function workerApiSeeds(controlPlanes: readonly SeedControlPlane[], cloud: Cloud): string[] {
+  if (!WORKERS_SEED_PRIVATELY[cloud]) return controlPlanes.map((cp) => cp.publicAddress);
   return [
     ...controlPlanes.filter((cp) => cp.cloud === cloud).map((cp) => cp.privateAddress),
     ...controlPlanes.filter((cp) => cp.cloud !== cloud).map((cp) => cp.publicAddress),

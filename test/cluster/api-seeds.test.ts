@@ -3,8 +3,11 @@
  * autoscaled, on every cloud, carries its seeds where its cloud changes them in place (AWS
  * and Azure tag, GCP metadata key, DigitalOcean tags; docs/decisions/0002): a control plane
  * every control plane's public address, in the order the control planes were added; a
- * worker its own cloud's control planes by their private addresses first (the cloud
- * network, which no narrowed API rule shuts), then the others' public addresses. The
+ * worker on AWS, GCP or Azure its own cloud's control planes by their private addresses
+ * first (the cloud network, which no narrowed API rule shuts), then the others' public
+ * addresses; a DigitalOcean worker, static or in a pool, the control planes' public addresses
+ * only (a pool's droplet template that named a private address would change, and the pool
+ * replace its droplets, whenever a control-plane droplet is replaced). The
  * kubeconfig and API endpoint outputs name apiServerDnsName when it is set, else the first
  * control plane. DigitalOcean's tags are built by Terraform, so `terraform console`
  * evaluates them.
@@ -93,11 +96,14 @@ describe('the API seeds on every node of every cloud', () => {
     ]),
   );
   const publicSeeds = CONTROL_PLANES.map(([name, cloud]) => reference(PUBLIC_ADDRESS[cloud], name));
-  /** What a worker on `cloud` must carry: its cloud's control planes privately first, in order, then the others' public addresses. */
-  const workerSeeds = (cloud: Cloud) => [
-    ...CONTROL_PLANES.filter(([, c]) => c === cloud).map(([name]) => reference(PRIVATE_ADDRESS[cloud], name)),
-    ...CONTROL_PLANES.filter(([, c]) => c !== cloud).map(([name, c]) => reference(PUBLIC_ADDRESS[c], name)),
-  ];
+  /** What a worker on `cloud` must carry: its cloud's control planes privately first, in order, then the others' public addresses; on DigitalOcean the public addresses only. */
+  const workerSeeds = (cloud: Cloud) =>
+    cloud === Cloud.DIGITALOCEAN
+      ? publicSeeds
+      : [
+        ...CONTROL_PLANES.filter(([, c]) => c === cloud).map(([name]) => reference(PRIVATE_ADDRESS[cloud], name)),
+        ...CONTROL_PLANES.filter(([, c]) => c !== cloud).map(([name, c]) => reference(PUBLIC_ADDRESS[c], name)),
+      ];
   const description = JSON.parse(json.output.cast_cluster_c1.value);
   const controlPlaneNodes: string[] = description.nodes.filter((n: { role: string }) => n.role === 'control-plane').map((n: { address: string }) => n.address);
   const carriers = Object.entries(CHANNEL).flatMap(([type, channel]) =>
@@ -114,7 +120,7 @@ describe('the API seeds on every node of every cloud', () => {
     expect(json.locals![controlPlaneLocal[0]]).toBe(publicSeeds.join(' '));
   });
 
-  test.each(ALL_CLOUDS)('workers on %s: one local, its control planes\' private addresses first, then the other control planes\' public addresses', (cloud) => {
+  test.each(ALL_CLOUDS)('workers on %s: one local, its control planes\' private addresses first (DigitalOcean: none), then the other control planes\' public addresses', (cloud) => {
     expect(workerLocal(cloud)).toHaveLength(1);
     expect(json.locals![workerLocal(cloud)[0]]).toBe(workerSeeds(cloud).join(' '));
     // Each control plane once: no list is longer than the control planes (MAX_API_SERVER_SEEDS holds).
@@ -172,8 +178,8 @@ describe('the API seeds on every node of every cloud', () => {
         .replace(/\b(digitalocean_tag\.[\w-]+\.name)\b/g, '"$1"');
       const evaluated: string[] = JSON.parse(JSON.parse(terraformConsole(`jsonencode(${expression})`)));
       expect(evaluated.filter((tag) => tag.startsWith('cast-api:'))).toEqual(seeds.map((address, i) => `cast-api:${i}:${address.replace(/\./g, '-')}`));
-      // A DigitalOcean worker's first seed is the DigitalOcean control plane's private address.
-      if (!controlPlaneNodes.includes(c.address)) expect(seeds[0]).toBe(fake.get(reference(PRIVATE_ADDRESS[Cloud.DIGITALOCEAN], 'c1-cp-do-1')));
+      // Every DigitalOcean droplet and pool, worker or control plane: the control planes' reserved and static public addresses, no private one.
+      expect(seeds).toEqual(publicSeeds.map((seed) => fake.get(seed)));
       expect(evaluated).toContain(`cast-cluster-uuid:${cluster.uuid}`);
       expect(evaluated[0]).toMatch(/^digitalocean_tag\./);
     });

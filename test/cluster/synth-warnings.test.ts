@@ -96,18 +96,25 @@ describe('synth warnings: an API source range that leaves nodes out', () => {
     for (const cloud of clouds) cluster.addNodeGroup(`scaled-${cloud}`, { cloud, role: NodeRole.WORKER, autoscaling: { maxNodes: 3 } });
   };
 
-  test('static nodes on every cloud, and autoscaled groups beside a control plane: nothing (the firewall lets in their addresses; the groups reach their cloud\'s control planes over its network)', () => {
+  test('static nodes on every cloud, and AWS, GCP and Azure groups beside a control plane: nothing (the firewall lets in their addresses; the groups reach their cloud\'s control planes over its network)', () => {
     expect(synthWarnings(threeClouds, narrowed, Cloud.DIGITALOCEAN, scaledOn(Cloud.AWS, Cloud.GCP, Cloud.AZURE)).filter((w) => w.includes('apiSourceRanges'))).toEqual([]);
   });
 
+  /** The warning for a DigitalOcean pool, which no control plane anywhere lets in. */
+  const doPoolWarning = `stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-digitalocean (got 203.0.113.0/24): they reach the API at the control planes' public addresses only (a DigitalOcean pool's droplet template names no private address: a change to it replaces every droplet of the pool), from public addresses DigitalOcean gives them at boot that no rule can name, so they cannot join. Give the group count or nodeNames instead of autoscaling (the API rule lets each static node in by its own address), or leave apiSourceRanges out.`;
+
   test('an autoscaled group on a cloud without a control plane: one warning per group, naming it, its cloud and the fix', () => {
     const warnings = synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.AWS, 1]], narrowed, Cloud.AWS, scaledOn(Cloud.GCP, Cloud.AWS, Cloud.DIGITALOCEAN)).filter((w) => w.includes('apiSourceRanges'));
-    expect(warnings).toEqual(
-      [Cloud.GCP, Cloud.DIGITALOCEAN].map((cloud) => {
-        const name = { gcp: 'GCP', digitalocean: 'DigitalOcean' }[cloud as 'gcp' | 'digitalocean'];
-        return `stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-${cloud} (got 203.0.113.0/24): ${name} runs no control plane they could reach over its network, and ${name} gives them public addresses at boot that no rule can name, so they cannot join. Add a control-plane node group on ${name}, or leave apiSourceRanges out.`;
-      }),
-    );
+    expect(warnings).toEqual([
+      'stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-gcp (got 203.0.113.0/24): GCP runs no control plane they could reach over its network, and GCP gives them public addresses at boot that no rule can name, so they cannot join. Add a control-plane node group on GCP, or leave apiSourceRanges out.',
+      // Not "add a control plane on DigitalOcean": its pools would still name public addresses only.
+      doPoolWarning,
+    ]);
+  });
+
+  test('a DigitalOcean pool beside a DigitalOcean control plane: warned all the same, with the fix that lets it in', () => {
+    const warnings = synthWarnings([[Cloud.DIGITALOCEAN, 1], [Cloud.AWS, 1]], narrowed, Cloud.DIGITALOCEAN, scaledOn(Cloud.DIGITALOCEAN, Cloud.AWS)).filter((w) => w.includes('apiSourceRanges'));
+    expect(warnings).toEqual([doPoolWarning]);
   });
 
   test('the default (anywhere), or a list that holds it, warns nothing', () => {

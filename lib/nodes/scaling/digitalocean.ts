@@ -82,10 +82,13 @@ function createPool(scope: Construct, spec: ScalingGroupSpec, key: SshKey): Drop
       vpcUuid: spec.network.networkId,
       // The role tag puts the droplets behind the worker firewall. The API seeds are tags as on a
       // static droplet (lib/nodes/digitalocean.ts), and a pool has no other place for them: its
-      // droplets are not Terraform's to tag one by one. Known gap: the pool rolls its droplets on
-      // any template change ("giving new Droplets time to boot before destroying the old ones",
-      // docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration"),
-      // so adding or removing a control plane replaces the pool's droplets, as a new user-data does.
+      // droplets are not Terraform's to tag one by one. The pool rolls its droplets on any template
+      // change ("giving new Droplets time to boot before destroying the old ones",
+      // docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration"), so
+      // its seeds are the control planes' reserved IPs only (WORKERS_SEED_PRIVATELY,
+      // lib/core/api-seeds.ts): a replaced control-plane droplet keeps its reserved IP and changes
+      // no template. Known gap: adding or removing a control plane changes them, and replaces the
+      // pool's droplets, as a new user-data does.
       tags: dropletTags([spec.network.roleFirewall.worker, ...digitalOceanTags(spec.labels), 'cast-node-role:worker'], spec.apiServers),
       sshKeys: [key.id],
       userData: spec.userData,
