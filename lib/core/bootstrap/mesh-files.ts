@@ -6,7 +6,7 @@ import { KEY_STORE_MODULE, KEY_STORE_OF_CLOUD } from './control-plane-keys';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
 import { renderTemplateFile } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
-import { staticFile, textFile, WriteFile } from './write-file';
+import { NodeFile, staticFile, textFile } from './write-file';
 
 /** Where the agent lives on the node: the same layout as `templates/mesh/agent`, so it imports its modules from beside itself. */
 export const MESH_AGENT_DIR = '/opt/cast/mesh';
@@ -25,28 +25,28 @@ export const MESH_AGENT_DIR = '/opt/cast/mesh';
  * | /etc/systemd/system/cast-node-gc.service | cast-node-gc.service; control planes on AWS, GCP, Azure |
  * | /etc/systemd/system/cast-join-token.service, .timer | cast-join-token.*; control planes that rotate the join token |
  */
-export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): WriteFile[] {
+export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): NodeFile[] {
   const node = { cloud: input.cloud, controlPlane: input.kind === 'control-plane', joinToken: input.joinToken !== undefined, keySource: input.controlPlaneKeys?.store };
   const nodeGc = wantedOn('cast-node-gc', node);
   const rotates = node.controlPlane && node.joinToken;
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
-    staticFile(input.cloud, '/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
+    staticFile('/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
       : meshAgentFiles(node).map(({ relativePath, executable, template }) => {
-          return staticFile(input.cloud, `${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? readTemplateFile(template) : compactTemplateFile(template));
+          return staticFile(`${MESH_AGENT_DIR}/${relativePath}`, executable ? '0755' : '0644', relativePath.endsWith('.conflist') ? readTemplateFile(template) : compactTemplateFile(template));
         })),
-    staticFile(input.cloud, '/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
-    staticFile(input.cloud, '/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
+    staticFile('/etc/systemd/system/cast-mesh-agent.service', '0644', compactTemplateFile('mesh/cast-mesh-agent.service')),
+    staticFile('/etc/systemd/system/cast-api-proxy.service', '0644', compactTemplateFile('mesh/cast-api-proxy.service')),
     // bootstrap-node.sh starts it once the control plane has joined (the unit needs admin.conf).
-    ...(nodeGc ? [staticFile(input.cloud, '/etc/systemd/system/cast-node-gc.service', '0644', compactTemplateFile('mesh/cast-node-gc.service'))] : []),
+    ...(nodeGc ? [staticFile('/etc/systemd/system/cast-node-gc.service', '0644', compactTemplateFile('mesh/cast-node-gc.service'))] : []),
     // Control planes with a store hand the keys to those without one (started once joined).
-    ...(wantedOn('cast-key-handoff', node) ? [staticFile(input.cloud, '/etc/systemd/system/cast-key-handoff.service', '0644', compactTemplateFile('mesh/cast-key-handoff.service'))] : []),
+    ...(wantedOn('cast-key-handoff', node) ? [staticFile('/etc/systemd/system/cast-key-handoff.service', '0644', compactTemplateFile('mesh/cast-key-handoff.service'))] : []),
     // Started by bootstrap-node.sh once the control plane has founded or joined the cluster.
     ...(rotates
-      ? ['cast-join-token.service', 'cast-join-token.timer'].map((unit) => staticFile(input.cloud, `/etc/systemd/system/${unit}`, '0644', compactTemplateFile(`mesh/${unit}`)))
+      ? ['cast-join-token.service', 'cast-join-token.timer'].map((unit) => staticFile(`/etc/systemd/system/${unit}`, '0644', compactTemplateFile(`mesh/${unit}`)))
       : []),
   ];
 }

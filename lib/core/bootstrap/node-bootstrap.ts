@@ -10,7 +10,7 @@ import { renderTemplateFile } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { TemplateInterpolation, terraformTemplateParts } from './terraform-template';
 import { isTerraformExpression, nodeBootstrapProblems, PHONE_HOME_URL_MAX_LENGTH, PHONE_HOME_URL_PATTERN } from './validate-node-bootstrap';
-import { staticFile, textFile as text, WriteFile } from './write-file';
+import { cloudInitFiles, NodeFile, staticFile, textFile as text, WriteFile } from './write-file';
 
 export type { ControlPlaneKeySource, JoinTokenSource, MeshHandoff, NodeBootstrapCredentials, StoredSecret, NodeBootstrapInput, NodeBootstrapKind, NodeBootstrapMesh, NodeBootstrapTaint } from './node-bootstrap-input';
 export { CONTROL_PLANE_KEY_STORES, NODE_BOOTSTRAP_KINDS } from './node-bootstrap-input';
@@ -39,7 +39,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   if (problems.length > 0) throw new PlanError(problems);
 
   const kubeadm = renderKubeadmFiles(input);
-  const files: WriteFile[] = [
+  const files: NodeFile[] = [
     text(`${CAST_DIR}/node.env`, '0600', renderNodeEnv(input)),
     ...pkiFiles(input),
     ...Object.entries(kubeadm).map(([name, content]) => text(`${CAST_DIR}/${name}`, '0600', compactScript(content as string))),
@@ -47,7 +47,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   ];
   if (input.kind === 'control-plane') {
     // Every control plane applies them as it comes up: no node is special after the first boot.
-    files.push(staticFile(input.cloud, `${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactStaticTemplate('kubernetes/cast-rbac.yaml')));
+    files.push(staticFile(`${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactStaticTemplate('kubernetes/cast-rbac.yaml')));
     // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
     if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
@@ -57,8 +57,8 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   // would be a Terraform dependency cycle (VM -> user-data -> VM).
   // The seeds (the control planes' public addresses) come from metadata too: they change
   // in place when control planes come and go, and user-data holding them would not.
-  const script = (name: string): WriteFile => staticFile(input.cloud, `${BIN_DIR}/${name}`, '0755', compactStaticTemplate(`scripts/${name}`));
-  const unit = (name: string): WriteFile => staticFile(input.cloud, `/etc/systemd/system/${name}`, '0644', compactStaticTemplate(`systemd/${name}`));
+  const script = (name: string): NodeFile => staticFile(`${BIN_DIR}/${name}`, '0755', compactStaticTemplate(`scripts/${name}`));
+  const unit = (name: string): NodeFile => staticFile(`/etc/systemd/system/${name}`, '0644', compactStaticTemplate(`systemd/${name}`));
   files.push(script('cloud-metadata.sh'), script('api-seeds.sh'));
   if (input.scaledIdentity) files.push(script('node-identity.sh'));
   if (input.meshAddress === undefined && input.scaledIdentity?.meshClaimCidr === undefined) files.push(script('node-private-address.sh'));
@@ -69,9 +69,11 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   }
   if (input.mesh) files.push(...renderMeshFiles(input, input.mesh));
 
+  // On GCP and DigitalOcean the static files come as one archive, which runcmd unpacks first.
+  const { writeFiles, runFirst } = cloudInitFiles(input.cloud, files);
   const document: YamlValue = {
-    write_files: files.map(({ path, permissions, encoding, content }): YamlValue => (encoding ? { path, permissions, encoding, content } : { path, permissions, content })),
-    runcmd: [[`${BIN_DIR}/bootstrap-node.sh`, input.kind]],
+    write_files: writeFiles.map(({ path, permissions, encoding, content }): YamlValue => (encoding ? { path, permissions, encoding, content } : { path, permissions, content })),
+    runcmd: [...runFirst, [`${BIN_DIR}/bootstrap-node.sh`, input.kind]],
   };
   return `#cloud-config\n${renderYaml(document)}`;
 }

@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
 import { Cloud } from '../cloud';
+import { nodeFilesArchive, UNPACK_NODE_FILES } from './node-files-archive';
 import { escapeTerraformTemplate } from './render-template';
 import { GZIPPED_USER_DATA_CLOUDS } from './user-data-limits';
 
@@ -12,38 +12,61 @@ export interface WriteFile {
   readonly content: string;
 }
 
+/** A file whose bytes are known at synth (a script, the agent, a unit): `cloudInitFiles` decides how it travels. */
+export interface StaticFile {
+  readonly path: string;
+  readonly permissions: string;
+  /** The file exactly as the node gets it (not Terraform-escaped). */
+  readonly nodeText: string;
+}
+
+/** What a node's document writes: entries as they are, and static files. */
+export type NodeFile = WriteFile | StaticFile;
+
 /** A text file (content as it is, or a Terraform template string). */
 export function textFile(path: string, permissions: string, content: string): WriteFile {
   return { path, permissions, content };
 }
 
-/**
- * A file whose bytes are known at synth (a script, the agent, a unit) on a node
- * of `cloud`. Where the cloud takes user-data as text (GCP, DigitalOcean: 64 KB
- * on DigitalOcean), it is gzipped and base64-encoded, which cloud-init undoes
- * (`encoding: gz+b64`): that is what lets the agent travel inline; the base64
- * alphabet holds no `${` or `%{`, so Terraform leaves it alone. Where the whole
- * document is gzipped, plain text compresses better.
- *
- * @param nodeText the file exactly as the node gets it (not Terraform-escaped)
- */
-export function staticFile(cloud: Cloud, path: string, permissions: string, nodeText: string): WriteFile {
-  if (GZIPPED_USER_DATA_CLOUDS.includes(cloud)) return { path, permissions, content: escapeTerraformTemplate(nodeText) };
-  let content = COMPRESSED.get(nodeText);
-  if (content === undefined) COMPRESSED.set(nodeText, (content = gzipDeterministic(nodeText).toString('base64')));
-  return { path, permissions, encoding: 'gz+b64', content };
+/** A file whose bytes are known at synth. @param nodeText the file exactly as the node gets it (not Terraform-escaped) */
+export function staticFile(path: string, permissions: string, nodeText: string): StaticFile {
+  return { path, permissions, nodeText };
 }
 
-/** The same few dozen files go to every node: each is compressed once per process. */
-const COMPRESSED = new Map<string, string>();
+function isStatic(file: NodeFile): file is StaticFile {
+  return 'nodeText' in file;
+}
+
+/** A node's write_files entries, and the commands runcmd runs before the bootstrap. */
+export interface CloudInitFiles {
+  readonly writeFiles: WriteFile[];
+  readonly runFirst: string[][];
+}
 
 /**
- * gzip at the highest level with a fixed header: zlib writes mtime 0, and the OS
- * byte (RFC 1952 section 2.3, offset 9), which zlib sets from the build platform,
- * becomes 255 ("unknown"), so every machine synthesizes the same bytes.
+ * How `files` travel to a node of `cloud`.
+ *
+ * Where the wiring gzips the whole document (AWS, Azure), each static file is
+ * plain text in its place: one gzip over the document compresses them together.
+ *
+ * Where the cloud counts the document as text (GCP, DigitalOcean: 64 KiB), the
+ * static files travel together as one gzipped tar (nodeFilesArchive), in the
+ * place of the first, which runcmd unpacks before the bootstrap: one gzip over
+ * all of them is smaller than one per file, since the scripts, the agent's
+ * modules and the units share most of their words. Nothing needs a static file
+ * earlier: cloud-init writes write_files in its Network stage
+ * (cloud_init_modules) and runs runcmd's script in its Final stage
+ * (cloud_final_modules, scripts_user; docs.cloud-init.io, "Boot stages"); the
+ * units are enabled by bootstrap-node.sh, and the per-boot re-run it installs
+ * uses files the first boot unpacked. The archive stays on disk.
  */
-function gzipDeterministic(text: string): Buffer {
-  const gz = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
-  gz[9] = 255;
-  return gz;
+export function cloudInitFiles(cloud: Cloud, files: readonly NodeFile[]): CloudInitFiles {
+  if (GZIPPED_USER_DATA_CLOUDS.includes(cloud)) {
+    return { writeFiles: files.map((file) => (isStatic(file) ? textFile(file.path, file.permissions, escapeTerraformTemplate(file.nodeText)) : file)), runFirst: [] };
+  }
+  const statics = files.filter(isStatic);
+  if (statics.length === 0) return { writeFiles: files as WriteFile[], runFirst: [] };
+  const first = files.findIndex(isStatic);
+  const others = files.filter((file): file is WriteFile => !isStatic(file));
+  return { writeFiles: [...others.slice(0, first), nodeFilesArchive(statics), ...others.slice(first)], runFirst: [[...UNPACK_NODE_FILES]] };
 }

@@ -11,7 +11,7 @@ import { NODE_BOOTSTRAP_KINDS, renderNodeUserData } from '../../../lib/core/boot
 import { readTemplateFile, templatesDirectory } from '../../../lib/core/bootstrap/template-files';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { EXPRESSION_CREDENTIALS, expressionInput, fakeInput, fakeMeshInput, FAKE_MESH } from './bootstrap-fixtures';
-import { contentOf, fileAt, parseUserData } from './user-data-files';
+import { contentOf, fileAt, parseCloudConfig, parseUserData } from './user-data-files';
 
 // By hand, so that a file added to the agent (or dropped) is a decision this test sees.
 const AGENT_FILES = [
@@ -84,10 +84,13 @@ describe('renderNodeUserData with a mesh', () => {
   });
 
   test.each([Cloud.AWS, Cloud.DIGITALOCEAN])('on %s the agent, the proxy, mesh-up.sh and the units land on disk as the template files without comment lines (the CNI template as it is: it keeps its run-time placeholder)', (cloud) => {
-    const config = parseUserData(renderNodeUserData(fakeMeshInput('worker', cloud)));
+    const rendered = renderNodeUserData(fakeMeshInput('worker', cloud));
+    const config = parseUserData(rendered);
+    // On DigitalOcean they come in the node-files archive.
+    const sentPaths = parseCloudConfig(rendered).write_files.map((f) => f.path);
     for (const path of MESH_FILES.filter((p) => p !== '/etc/cast/mesh.env')) {
       const template = readTemplateFile(templateOf(path));
-      expect(fileAt(config, path).encoding).toBe(cloud === Cloud.AWS ? undefined : 'gz+b64');
+      expect({ path, sentAsItself: sentPaths.includes(path) }).toEqual({ path, sentAsItself: cloud === Cloud.AWS });
       expect(contentOf(fileAt(config, path))).toBe(path.endsWith('.conflist') ? template : compactScript(template));
     }
     expect(contentOf(fileAt(config, '/opt/cast/mesh/10-cast.conflist'))).toContain('"subnet": "{{pod_cidr}}"');

@@ -3,12 +3,12 @@
  * verbatim, and every other `${` / `%{` of the document must be escaped so that
  * Terraform interpolates only what we mean.
  */
-import { gunzipSync } from 'node:zlib';
 import { Cloud } from '../../../lib/core/cloud';
 import { NODE_BOOTSTRAP_KINDS, phoneHomeUrlValue, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NODE_FILES_ARCHIVE } from '../../../lib/core/bootstrap/node-files-archive';
 import { shellSingleQuoted } from '../../../lib/core/bootstrap/render-template';
 import { EXPRESSION_CREDENTIALS, expressionInput } from './bootstrap-fixtures';
-import { fileAt, parseUserData } from './user-data-files';
+import { contentOf, fileAt, parseCloudConfig, parseUserData } from './user-data-files';
 
 /** The public address (with the quotes of a for_each key), the API DNS name and the phone-home URL. */
 const ADDRESS_EXPRESSIONS = ['${google_compute_address.node["gcp-w-1"].address}', '${aws_route53_record.api.fqdn}', '${var.phone_home_url}'];
@@ -41,11 +41,10 @@ describe('renderNodeUserData with Terraform expressions', () => {
       // The scripts do use ${...}: on AWS they are text, escaped.
       expect(rest).toContain('$${CAST_NODE_NAME');
     } else {
-      // Elsewhere they are gzip in base64, which Terraform leaves alone: the node gets the script's own ${...}.
+      // Elsewhere they are a gzipped tar in base64, which Terraform leaves alone: the node gets the script's own ${...}.
       expect(rest).not.toContain('$${CAST_NODE_NAME');
-      const script = fileAt(parseUserData(rendered), '/opt/cast/bin/bootstrap-node.sh');
-      expect(script.encoding).toBe('gz+b64');
-      expect(gunzipSync(Buffer.from(script.content, 'base64')).toString('utf8')).toContain('"node_name=${CAST_NODE_NAME:-}"');
+      expect(fileAt(parseCloudConfig(rendered), NODE_FILES_ARCHIVE).encoding).toBe('gz+b64');
+      expect(contentOf(fileAt(parseUserData(rendered), '/opt/cast/bin/bootstrap-node.sh'))).toContain('"node_name=${CAST_NODE_NAME:-}"');
     }
   });
 

@@ -1,10 +1,12 @@
+import { gunzipSync } from 'node:zlib';
 import { Cloud } from '../../../lib/core/cloud';
 import { compactScript } from '../../../lib/core/bootstrap/compact-script';
 import { NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { LOCAL_API_ENDPOINT } from '../../../lib/core/bootstrap/node-bootstrap-input';
+import { NODE_FILES_ARCHIVE, UNPACK_NODE_FILES } from '../../../lib/core/bootstrap/node-files-archive';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { b64, FAKE_CREDENTIALS, fakeInput } from './bootstrap-fixtures';
-import { CloudConfig, contentOf, fileAt, KubeDocument, parseDocuments, parseUserData } from './user-data-files';
+import { CloudConfig, contentOf, fileAt, filesOfArchive, KubeDocument, parseCloudConfig, parseDocuments, parseUserData } from './user-data-files';
 
 const PKI = [
   '/etc/kubernetes/pki/ca.crt',
@@ -51,18 +53,32 @@ describe('renderNodeUserData: the document', () => {
     for (const cloud of [Cloud.AWS, Cloud.GCP]) expect(renderNodeUserData(fakeInput('control-plane', cloud))).toBe(renderNodeUserData(fakeInput('control-plane', cloud)));
   });
 
-  // AWS and Azure gzip the whole document; GCP and DigitalOcean take it as text (lib/core/bootstrap/write-file.ts).
+  // AWS and Azure gzip the whole document; GCP and DigitalOcean take it as text and get the static
+  // files as one gzipped tar, which runcmd unpacks first (lib/core/bootstrap/write-file.ts).
   test.each([
-    [Cloud.AWS, 'plain text', undefined],
-    [Cloud.GCP, 'gz+b64', 'gz+b64'],
-    [Cloud.AZURE, 'plain text', undefined],
-    [Cloud.DIGITALOCEAN, 'gz+b64', 'gz+b64'],
-  ])('on %s static files are %s; what lands on disk is the template without its comment lines', (cloud, _how, encoding) => {
-    const config = render(fakeInput('control-plane', cloud));
-    const statics = config.write_files.filter((f) => f.path.startsWith('/opt/cast/bin/') || f.path.startsWith('/etc/systemd/') || f.path.includes('/manifests/'));
-    expect(statics.map((f) => f.encoding)).toEqual(statics.map(() => encoding));
+    [Cloud.AWS, 'plain text in their places', false],
+    [Cloud.GCP, 'one gz+b64 tar', true],
+    [Cloud.AZURE, 'plain text in their places', false],
+    [Cloud.DIGITALOCEAN, 'one gz+b64 tar', true],
+  ])('on %s static files are %s; what lands on disk is the template without its comment lines', (cloud, _how, packed) => {
+    const rendered = renderNodeUserData(fakeInput('control-plane', cloud));
+    const sent = parseCloudConfig(rendered);
+    const config = parseUserData(rendered);
+    const isStatic = (path: string) => path.startsWith('/opt/cast/bin/') || path.startsWith('/etc/systemd/') || path.includes('/manifests/');
+    const statics = config.write_files.filter((f) => isStatic(f.path));
+    expect(statics.length).toBeGreaterThan(5);
+    if (packed) {
+      expect(sent.write_files.filter((f) => isStatic(f.path))).toEqual([]);
+      expect(fileAt(sent, NODE_FILES_ARCHIVE)).toMatchObject({ permissions: '0600', encoding: 'gz+b64' });
+      expect(filesOfArchive(fileAt(sent, NODE_FILES_ARCHIVE)).map((f) => f.path)).toEqual(statics.map((f) => f.path));
+      expect(sent.runcmd).toEqual([UNPACK_NODE_FILES, ['/opt/cast/bin/bootstrap-node.sh', 'control-plane']]);
+    } else {
+      expect(sent.write_files.filter((f) => isStatic(f.path))).toEqual(statics.map((f) => ({ path: f.path, permissions: f.permissions, content: f.content })));
+      expect(sent.write_files.map((f) => f.path)).not.toContain(NODE_FILES_ARCHIVE);
+      expect(sent.runcmd).toEqual([['/opt/cast/bin/bootstrap-node.sh', 'control-plane']]);
+    }
     // Files with node-specific values stay plain text everywhere (Terraform fills them).
-    for (const path of ['/etc/cast/node.env', ...CONTROL_PLANE_KUBEADM, '/etc/cast/discovery.conf']) expect(fileAt(config, path).encoding).toBeUndefined();
+    for (const path of ['/etc/cast/node.env', ...CONTROL_PLANE_KUBEADM, '/etc/cast/discovery.conf']) expect(fileAt(sent, path).encoding).toBeUndefined();
     for (const name of ['cloud-metadata.sh', 'api-seeds.sh', 'install-kubernetes.sh', 'bootstrap-node.sh', 'metadata-guard.sh']) {
       const template = readTemplateFile(`scripts/${name}`);
       const onNode = contentOf(fileAt(config, `/opt/cast/bin/${name}`));
@@ -75,12 +91,16 @@ describe('renderNodeUserData: the document', () => {
     expect(contentOf(fileAt(config, '/etc/cast/manifests/cast-rbac.yaml'))).toBe(compactScript(readTemplateFile('kubernetes/cast-rbac.yaml')));
   });
 
-  test('gz+b64 is deterministic gzip: no timestamp, OS byte 255 ("unknown")', () => {
-    const file = fileAt(render(fakeInput('worker', Cloud.DIGITALOCEAN)), '/opt/cast/bin/bootstrap-node.sh');
-    const gz = Buffer.from(file.content, 'base64');
+  test('the archive is deterministic gzip (no timestamp, OS byte 255 "unknown") of a deterministic tar (owner root, mtime 0)', () => {
+    const archive = fileAt(parseCloudConfig(renderNodeUserData(fakeInput('worker', Cloud.DIGITALOCEAN))), NODE_FILES_ARCHIVE);
+    const gz = Buffer.from(archive.content, 'base64');
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
     expect(gz.readUInt32LE(4)).toBe(0);
     expect(gz[9]).toBe(255);
+    const tar = gunzipSync(gz);
+    const field = (offset: number, length: number) => tar.toString('latin1', offset, offset + length).replace(/\0.*$/s, '');
+    // The first member's uid, gid, mtime and owner names.
+    expect([field(108, 8), field(116, 8), field(136, 12), field(265, 32), field(297, 32)]).toEqual(['0000000', '0000000', '00000000000', 'root', 'root']);
   });
 
   test('compactScript keeps the shebang, shellcheck directives and every # inside a line', () => {

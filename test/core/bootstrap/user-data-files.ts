@@ -1,6 +1,7 @@
 /** Reads a rendered user-data document the way a node would: Terraform first, then cloud-init's YAML. */
 import { gunzipSync } from 'node:zlib';
 import { parse, parseAllDocuments } from 'yaml';
+import { NODE_FILES_ARCHIVE } from '../../../lib/core/bootstrap/node-files-archive';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 
 export interface WrittenFile {
@@ -16,11 +17,42 @@ export interface CloudConfig {
   readonly [key: string]: unknown;
 }
 
-/** The cloud-config a node receives from a rendered document whose values are concrete. */
+/**
+ * The files a node has once cloud-init has written them and runcmd has unpacked the
+ * node-files archive (GCP and DigitalOcean, lib/core/bootstrap/write-file.ts): the
+ * archive's entry is replaced by its files, in their order, as plain text with their
+ * modes, so tests find every file by its path whatever the cloud. runcmd is as sent.
+ * `parseCloudConfig` gives the document as it is.
+ */
 export function parseUserData(rendered: string): CloudConfig {
+  return unpackNodeFiles(parseCloudConfig(rendered));
+}
+
+/** `config` (a parsed document) with the node-files archive's entry replaced by its files, as `parseUserData` gives them. */
+export function unpackNodeFiles<T extends { readonly write_files: readonly WrittenFile[] }>(config: T): T {
+  return { ...config, write_files: config.write_files.flatMap((file) => (file.path === NODE_FILES_ARCHIVE ? filesOfArchive(file) : [file])) };
+}
+
+/** The cloud-config a node receives from a rendered document whose values are concrete, entries as sent. */
+export function parseCloudConfig(rendered: string): CloudConfig {
   const text = unescapeTerraformTemplate(rendered);
   expect(text.startsWith('#cloud-config\n')).toBe(true);
   return parse(text) as CloudConfig;
+}
+
+/** The regular files of the node-files archive (a ustar tar once cloud-init has undone gz+b64), as write_files entries at their absolute paths. */
+export function filesOfArchive(archive: WrittenFile): WrittenFile[] {
+  expect(archive.encoding).toBe('gz+b64');
+  const tar = gunzipSync(Buffer.from(archive.content, 'base64'));
+  const files: WrittenFile[] = [];
+  const text = (offset: number, length: number) => tar.toString('latin1', offset, offset + length).replace(/\0.*$/s, '');
+  for (let offset = 0; offset + 512 <= tar.length && tar[offset] !== 0; ) {
+    const size = parseInt(text(offset + 124, 12), 8);
+    expect(text(offset + 156, 1)).toBe('0');
+    files.push({ path: `/${text(offset, 100)}`, permissions: `0${text(offset + 100, 8).slice(-3)}`, content: tar.toString('utf8', offset + 512, offset + 512 + size) });
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
 }
 
 /** One written file by path; fails the test when it is missing. */

@@ -9,6 +9,8 @@
  * With the mesh, the agent (about 10 KB of gzip) travels in the user-data on
  * GCP, Azure and DigitalOcean; on AWS it is downloaded (`mesh.agentUrl`, pinned
  * by SHA-256), since inline it pushes the control-plane documents past 16 KB.
+ * On GCP and DigitalOcean, whose limits count the text, the static files (scripts,
+ * units, the agent) travel as one gzipped tar in base64 (the node-files archive).
  *
  * The cluster's first control plane also carries the cluster-autoscaler
  * manifests; on AWS they are measured as the library renders them for a
@@ -22,11 +24,12 @@ import { ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } fro
 import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
 import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
 import { NODE_BOOTSTRAP_KINDS, NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { NODE_FILES_ARCHIVE } from '../../../lib/core/bootstrap/node-files-archive';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { USER_DATA_LIMITS } from '../../../lib/core/bootstrap/user-data-limits';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { FAKE_MESH, fakeInput, realSizedCredentials, workerCredentials } from './bootstrap-fixtures';
-import { parseDocuments } from './user-data-files';
+import { fileAt, filesOfArchive, parseCloudConfig, parseDocuments } from './user-data-files';
 
 /** Bytes of user data each cloud accepts, and what the limit counts: the library's one table. */
 const LIMITS = USER_DATA_LIMITS;
@@ -131,6 +134,21 @@ describe('user-data size (credentials as ClusterCredentials makes them)', () => 
     expect(docs.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name)).toEqual(['cluster-autoscaler-aws', 'cluster-autoscaler-azure', 'cast-overprovisioning', 'cast-overprovisioning-autoscaler']);
     const flags = docs.filter((d) => d.kind === 'Deployment').flatMap((d) => d.spec.template.spec.containers[0].args ?? []);
     for (const group of AUTOSCALER_INPUT.clouds.flatMap((c) => c.groups)) expect(flags).toContain(`--nodes=${group.minNodes}:${group.maxNodes}:${group.autoscalerRef}`);
+  });
+
+  // Why GCP and DigitalOcean nodes get their static files as one archive: one gzip over all of
+  // them (the scripts, the agent's modules and the units share most of their words) is smaller
+  // than one per file, each a write_files entry of its own (gz+b64, as before the archive).
+  const packing = [Cloud.GCP, Cloud.DIGITALOCEAN].map((cloud) => {
+    const sent = parseCloudConfig(renderNodeUserData(fakeInput('control-plane', cloud, { credentials, mesh: cloudNetworkAsSent(cloud), meshAddress: undefined })));
+    const archive = fileAt(sent, NODE_FILES_ARCHIVE);
+    const entry = (path: string, permissions: string, content: string) => Buffer.byteLength(`  - path: ${path}\n    permissions: '${permissions}'\n    encoding: gz+b64\n    content: ${content}\n`);
+    const packed = entry(archive.path, archive.permissions, archive.content);
+    const oneByOne = filesOfArchive(archive).reduce((sum, f) => sum + entry(f.path, f.permissions, gzipSync(f.content, { level: 9 }).toString('base64')), 0);
+    return { cloud, packed, oneByOne, files: filesOfArchive(archive).length };
+  });
+  test.each(packing)('why $cloud gets one archive: its $files static files take $packed B of the document, $oneByOne B one by one', ({ packed, oneByOne }) => {
+    expect(packed).toBeLessThan(0.85 * oneByOne);
   });
 
   // Why every AWS node downloads the agent: inline, the agent, the API proxy and their
