@@ -20,6 +20,27 @@ const DEFAULT_COOLDOWN_MINUTES = 5;
 const MIN_POOL_INSTANCES = 1;
 const MIN_UTILIZATION = 0.05;
 
+/**
+ * The pool's lifecycle as to its droplet template. DigitalOcean replaces every droplet of a
+ * pool when its template changes: the cooldown "prevents downtime during configuration
+ * changes by giving new Droplets time to boot before destroying the old ones"
+ * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration").
+ * The template holds what a new library version, a Kubernetes version or the seeds change
+ * (user data, tags), so any of them would replace every worker of the pool in one apply, as
+ * a new user data would replace every static droplet (userDataLifecycle, lib/nodes/node-spec.ts).
+ * Terraform plans an ignored attribute at its value in the state
+ * (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle, `ignore_changes`), and
+ * the provider's update puts the pool's whole state, template included, to the pool API
+ * (terraform-provider-digitalocean, resource_droplet_autoscale.go,
+ * resourceDigitalOceanDropletAutoscaleUpdate): `config` (the size limits and utilisation
+ * targets) still changes in place. The price: a change the user makes to the template (the
+ * group's instance type, image or labels) waits as well. A pool is rolled on purpose with
+ * `terraform apply -replace=<pool>`, which deletes the pool with all its droplets at once
+ * (resourceDigitalOceanDropletAutoscaleDelete calls DeleteDangerous) and creates it from the
+ * current template (docs/lifecycle.md, "Autoscaled groups").
+ */
+const KEEP_DROPLET_TEMPLATE = { ignoreChanges: ['droplet_template'] };
+
 export function buildScalingGroup(scope: Construct, spec: ScalingGroupSpec): ScalingGroupAttachment {
   const key = clusterSshKey(scope, spec);
   const pool = createPool(scope, spec, key);
@@ -82,19 +103,18 @@ function createPool(scope: Construct, spec: ScalingGroupSpec, key: SshKey): Drop
       vpcUuid: spec.network.networkId,
       // The role tag puts the droplets behind the worker firewall. The API seeds are tags as on a
       // static droplet (lib/nodes/digitalocean.ts), and a pool has no other place for them: its
-      // droplets are not Terraform's to tag one by one. The pool rolls its droplets on any template
-      // change ("giving new Droplets time to boot before destroying the old ones",
-      // docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration"), so
-      // its seeds are the control planes' reserved IPs only (WORKERS_SEED_PRIVATELY,
-      // lib/core/api-seeds.ts): a replaced control-plane droplet keeps its reserved IP and changes
-      // no template. Known gap: adding or removing a control plane changes them, and replaces the
-      // pool's droplets, as a new user-data does.
+      // droplets are not Terraform's to tag one by one. They are the control planes' reserved IPs
+      // only (WORKERS_SEED_PRIVATELY, lib/core/api-seeds.ts), which a replaced control-plane droplet
+      // keeps. The pool keeps the template it was created with (KEEP_DROPLET_TEMPLATE): a control
+      // plane added or removed later reaches its new droplets only once the pool is replaced.
       tags: dropletTags([spec.network.roleFirewall.worker, ...digitalOceanTags(spec.labels), 'cast-node-role:worker'], spec.apiServers),
       sshKeys: [key.id],
       userData: spec.userData,
       // As doctl and DigitalOcean's own example do: the pool scales on the droplets' utilisation.
       withDropletAgent: true,
     },
+    // A running pool keeps the droplet template it was created with (KEEP_DROPLET_TEMPLATE).
+    lifecycle: KEEP_DROPLET_TEMPLATE,
     dependsOn: spec.dependsOn,
   });
 }

@@ -30,6 +30,13 @@ describe('DigitalOcean scaling group', () => {
     expect(template.tags).toEqual(['c1-worker', 'cast-cluster-name:c1', `cast-cluster-uuid:${LABELS.uuid}`, 'team:infra', 'cast-node-role:worker']);
   });
 
+  test('every pool keeps the droplet template it was created with: lifecycle ignore_changes names the schema\'s droplet_template block, nothing else', () => {
+    for (const fragment of ['c1-pool', 'c1-small']) expect(pool(fragment).lifecycle).toEqual({ ignore_changes: ['droplet_template'] });
+    // A name the provider does not have would make terraform refuse the stack; `config` stays out, so the limits still apply.
+    const schema = loadVendoredSchemas()['registry.terraform.io/digitalocean/digitalocean'].resource_schemas!.digitalocean_droplet_autoscale.block;
+    expect(Object.keys(schema.block_types ?? {}).sort()).toEqual(['config', 'droplet_template']);
+  });
+
   test('one SSH key for every pool of the cluster, made from the generated public key', () => {
     const keys = s.resources('digitalocean_ssh_key');
     expect(Object.keys(keys)).toHaveLength(1);
