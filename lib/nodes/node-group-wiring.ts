@@ -56,9 +56,9 @@ export interface NodeGroupWiring {
   /** The cloud's control-plane key store (made when the cloud's first control-plane group is admitted); undefined on DigitalOcean and while the cloud has no control plane. */
   controlPlaneKeyStore(): ControlPlaneKeyStore | undefined;
   /**
-   * The API seeds every node carries in place (NodeSpec.apiServers): a reference to the cluster's one
-   * seeds local, whose value is rendered at synth, when every control plane is known. A reference, not
-   * the template itself: DigitalOcean's builders pass it into Terraform functions (its tags).
+   * The API seeds every node carries in place (NodeSpec.apiServers): a reference to the seeds local
+   * of the group's role and cloud, whose value is rendered at synth, when every control plane is known.
+   * A reference, not the template itself: DigitalOcean's builders pass it into Terraform functions (its tags).
    */
   readonly apiServers: string;
   /** The user-data of one static node: a reference to a local made in `scope`, rendered at synth. */
@@ -107,10 +107,16 @@ export function userDataProblems(cloud: Cloud, made: readonly UserDataLocal[]): 
       const template = Tokenization.resolve(value, { scope: TerraformStack.of(scope), resolver: new DefaultTokenResolver(new StringConcat()) }) as string;
       documents.push({ receiver, cloud, template });
     } catch (error) {
-      // A cluster plan that fails is the cluster's to report (its own validation); nothing to measure then.
-      if (error instanceof CastValidationError) continue;
-      if (!(error instanceof PlanError)) throw error;
-      error.problems.forEach((problem) => problems.add(problem));
+      // The renderer's refusal of this document's input: reported here, with the group's path.
+      if (error instanceof PlanError) {
+        error.problems.forEach((problem) => problems.add(problem));
+        continue;
+      }
+      // A cluster plan that fails is the cluster's (or its mesh's) to report in its own validation;
+      // nothing to measure then. cdktf prefixes what a nested token's producer throws with
+      // "Resolution error: " and rethrows it; the synth that follows would stop on it too.
+      if (error instanceof CastValidationError || (error instanceof Error && error.message.startsWith('Resolution error: '))) continue;
+      throw error;
     }
   }
   return [...problems, ...userDataSizeProblems(documents)];

@@ -9,6 +9,7 @@ import { USER_DATA_LIMITS, userDataSize } from '../../lib/core/bootstrap/user-da
 import { parse } from 'yaml';
 import { Cloud } from '../../lib/core/cloud';
 import { synthExampleStacks } from '../support/example-stacks';
+import { unpackNodeFiles } from '../core/bootstrap/user-data-files';
 import { interpolate } from './terraform-interpolation';
 
 const EXAMPLES: readonly [string, Cloud][] = [
@@ -24,7 +25,8 @@ const documents = EXAMPLES.flatMap(([example, cloud]) => {
     .filter(([name]) => /-user-data_[0-9A-F]{8}$/.test(name))
     .map(([name, template]) => ({ example, cloud, name, template, final: interpolate(template) }));
 });
-const fileOf = (document: string, path: string) => (parse(document).write_files as { path: string; content: string }[]).find((f) => f.path === path)?.content;
+// On GCP and DigitalOcean the scripts come in the node-files archive, which runcmd unpacks first.
+const fileOf = (document: string, path: string) => (unpackNodeFiles(parse(document)).write_files as { path: string; content: string }[]).find((f) => f.path === path)?.content;
 
 describe('cloud-network nodes find their private address at boot', () => {
   test('three nodes per single-cloud example', () => {

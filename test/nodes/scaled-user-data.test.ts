@@ -16,6 +16,7 @@ import { buildApp } from '../../examples/autoscaling/app';
 import { contains, parseCidr } from '../../lib/core/cidr';
 import { meshScalingZone } from '../../lib/core/mesh/scaling-zone';
 import { describeWithTool } from '../core/bootstrap/node-tools';
+import { unpackNodeFiles } from '../core/bootstrap/user-data-files';
 import { interpolate } from './terraform-interpolation';
 
 const app = Testing.app();
@@ -28,7 +29,8 @@ const locals = Object.entries(json.locals as Record<string, string>)
   .map(([name, template]) => ({ name, final: interpolate(template) }));
 const scaled = locals.filter((l) => /^elastic_[a-z-]+_user-data_[0-9A-F]{8}$/.test(l.name)).map((l) => ({ ...l, group: /^elastic_([a-z-]+)_user-data/.exec(l.name)![1] }));
 const first = locals.find((l) => l.name.includes('elastic-cp-aws-1-user-data'))!;
-const files = (document: string) => parse(document).write_files as { path: string; content: string }[];
+// On GCP and DigitalOcean the scripts come in the node-files archive, which runcmd unpacks first.
+const files = (document: string) => unpackNodeFiles(parse(document)).write_files as { path: string; content: string }[];
 const fileOf = (document: string, p: string) => files(document).find((f) => f.path === p)?.content;
 
 describe('autoscaled groups: one worker document per group, identity found at boot', () => {

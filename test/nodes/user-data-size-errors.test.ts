@@ -45,9 +45,9 @@ describe('a document over its cloud limit fails the synth, naming the node, the 
     c.addNodeGroup('cp-azure', { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE });
     // About 90 bytes of label per entry in the kubelet's flags: enough to pass each cloud's limit.
     c.addNodeGroup('big-aws', { cloud: Cloud.AWS, role: NodeRole.WORKER, labels: bulkyLabels(250), autoscaling: { minNodes: 0, maxNodes: 3 } });
-    c.addNodeGroup('big-gcp', { cloud: Cloud.GCP, role: NodeRole.WORKER, labels: bulkyLabels(2600) });
+    c.addNodeGroup('big-gcp', { cloud: Cloud.GCP, role: NodeRole.WORKER, labels: bulkyLabels(2800) });
     c.addNodeGroup('big-azure', { cloud: Cloud.AZURE, role: NodeRole.WORKER, labels: bulkyLabels(700), autoscaling: { minNodes: 0, maxNodes: 3 } });
-    c.addNodeGroup('big-do', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, labels: bulkyLabels(300), count: 2 });
+    c.addNodeGroup('big-do', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, labels: bulkyLabels(400), count: 2 });
     c.addNodeGroup('small', { cloud: Cloud.GCP, role: NodeRole.WORKER });
     const errors = validationErrors(stack);
     const line = (path: string, receiver: string, cloud: Cloud) => {
