@@ -329,8 +329,9 @@ export class CastCluster extends Construct {
 
   /**
    * The seeds of the workers on `cloud` (lib/core/api-seeds.ts), one local per cloud, rendered at
-   * synth: its control planes' private addresses first, which no narrowed API rule can shut
-   * out (cluster-internal lets the cloud's network in), then the others' public addresses.
+   * synth: its control planes' private addresses first (not on DigitalOcean: WORKERS_SEED_PRIVATELY),
+   * which no narrowed API rule can shut out (cluster-internal lets the cloud's network in), then
+   * the others' public addresses.
    */
   private workerApiServersOf(cloud: Cloud): string {
     let seeds = this.workerApiServers.get(cloud);

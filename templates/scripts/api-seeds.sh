@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints this node's API seeds: the control planes' addresses, in the cluster's order,
 # separated by single spaces, on one line: on a control plane their static public
-# addresses; on a worker its own cloud's control planes' private addresses first, then the
-# others' public ones (lib/core/api-seeds.ts). The node finds the API with them the first
-# time (docs/decisions/0002). They come from the cloud's metadata service, never from
+# addresses; on an AWS, GCP or Azure worker its own cloud's control planes' private
+# addresses first, then the others' public ones; on DigitalOcean the public addresses only
+# (lib/core/api-seeds.ts). The node finds the API with them the first time
+# (docs/decisions/0002). They come from the cloud's metadata service, never from
 # user-data, so that adding or removing a control plane changes them in place:
 #
 #   cloud         where                                                  what

@@ -63,15 +63,15 @@ export interface ScalingGroupSpec {
   /** GCP and DigitalOcean: minutes between scaling actions (the policy's empty-node removal delay). */
   readonly cooldownMinutes?: number;
   /**
-   * The control planes' static public addresses ("seeds"), in the cluster's order,
-   * joined by single spaces: a Terraform expression, as NodeSpec.apiServers. They go on
-   * the template the group's instances start from, outside user-data (AWS: the launch
-   * template's instance tags; GCP: the instance template's metadata; Azure: the scale
-   * set's tags; DigitalOcean: the pool's droplet tags). New seeds reach the nodes the
-   * group starts from then on. A running node keeps the seeds it started with (it has
-   * learned the control planes from the cluster by then) on AWS and GCP; Azure's see the
-   * new tags after a reboot; DigitalOcean's pool replaces its droplets, as it does for
-   * any change of its template.
+   * The seeds of a worker on the group's cloud (lib/core/api-seeds.ts), joined by single
+   * spaces: a Terraform expression, as NodeSpec.apiServers. They go on the template the
+   * group's instances start from, outside user-data (AWS: the launch template's instance
+   * tags; GCP: the instance template's metadata; Azure: the scale set's tags; DigitalOcean:
+   * the pool's droplet tags). New seeds reach the nodes the group starts from then on. A
+   * running node keeps the seeds it started with (it has learned the control planes from
+   * the cluster by then) on AWS and GCP; Azure's see the new tags after a reboot. A
+   * DigitalOcean pool keeps the droplet template it was created with, seeds included,
+   * until it is replaced (lib/nodes/scaling/digitalocean.ts).
    * @default - no seeds: nothing is added, and api-seeds.sh on the node prints nothing
    */
   readonly apiServers?: string;
