@@ -473,7 +473,7 @@ function apiSourceWarnings(ranges: readonly string[] | undefined, groups: readon
         return [
           shutOut(
             g,
-            `they reach the API at the control planes' public addresses only (a ${cloud} pool's droplet template names no private address: a change to it replaces every droplet of the pool), from public addresses ${cloud} gives them at boot that no rule can name`,
+            `they reach the API at the control planes' public addresses only (a ${cloud} pool keeps the droplet template it was created with, so its seeds name no private address, which a replaced control-plane droplet would not keep), from public addresses ${cloud} gives them at boot that no rule can name`,
             'Give the group count or nodeNames instead of autoscaling (the API rule lets each static node in by its own address)',
           ),
         ];

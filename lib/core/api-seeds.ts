@@ -51,9 +51,10 @@ export function joinApiSeeds(addresses: readonly string[]): string {
  * tags; a pool has no other place for them) and replaces its droplets whenever that template
  * changes: the cooldown "prevents downtime during configuration changes by giving new
  * Droplets time to boot before destroying the old ones"
- * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration").
- * A control plane's private address belongs to its droplet, which a replaced droplet does
- * not keep; its reserved IP stays (lib/nodes/digitalocean.ts). With public seeds only, a
+ * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration"),
+ * so a pool keeps its droplet template, seeds included, from its creation
+ * (lib/nodes/scaling/digitalocean.ts): a private address would go stale when a DigitalOcean
+ * control-plane droplet is replaced; its reserved IP stays (lib/nodes/digitalocean.ts). With public seeds only, a
  * replaced DigitalOcean control plane changes no pool template, and neither does upgrading
  * from a version whose seeds were all public. DigitalOcean's static workers share the
  * cloud's seeds; a narrowed API rule lets them in by their own address.

@@ -101,7 +101,7 @@ describe('synth warnings: an API source range that leaves nodes out', () => {
   });
 
   /** The warning for a DigitalOcean pool, which no control plane anywhere lets in. */
-  const doPoolWarning = `stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-digitalocean (got 203.0.113.0/24): they reach the API at the control planes' public addresses only (a DigitalOcean pool's droplet template names no private address: a change to it replaces every droplet of the pool), from public addresses DigitalOcean gives them at boot that no rule can name, so they cannot join. Give the group count or nodeNames instead of autoscaling (the API rule lets each static node in by its own address), or leave apiSourceRanges out.`;
+  const doPoolWarning = `stack/prod: firewall.apiSourceRanges should let in the autoscaled nodes of stack/prod/scaled-digitalocean (got 203.0.113.0/24): they reach the API at the control planes' public addresses only (a DigitalOcean pool keeps the droplet template it was created with, so its seeds name no private address, which a replaced control-plane droplet would not keep), from public addresses DigitalOcean gives them at boot that no rule can name, so they cannot join. Give the group count or nodeNames instead of autoscaling (the API rule lets each static node in by its own address), or leave apiSourceRanges out.`;
 
   test('an autoscaled group on a cloud without a control plane: one warning per group, naming it, its cloud and the fix', () => {
     const warnings = synthWarnings([[Cloud.AWS, 1], [Cloud.AZURE, 1], [Cloud.AWS, 1]], narrowed, Cloud.AWS, scaledOn(Cloud.GCP, Cloud.AWS, Cloud.DIGITALOCEAN)).filter((w) => w.includes('apiSourceRanges'));
