@@ -22,6 +22,8 @@ export interface ScenarioShape {
   readonly autoscaling?: AutoscalingPolicyOptions;
   /** The cluster's Kubernetes version. @default - the library's default */
   readonly kubernetesVersion?: string;
+  /** firewall.apiSourceRanges. @default - open to all */
+  readonly apiSourceRanges?: string[];
 }
 
 /** The policy of the scenarios' clusters (examples/autoscaling's). */
@@ -50,6 +52,7 @@ export function scenarioApp(shape: ScenarioShape = {}): BuildApp {
       clouds: CLOUDS,
       kubernetesVersion: shape.kubernetesVersion,
       autoscaling: shape.autoscaling ?? SCENARIO_POLICY,
+      firewall: shape.apiSourceRanges ? { apiSourceRanges: shape.apiSourceRanges } : undefined,
     });
     const controlPlanes = shape.withoutFirstControlPlane ? CONTROL_PLANE_CLOUDS.slice(1) : CONTROL_PLANE_CLOUDS;
     for (const cloud of controlPlanes) {
