@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { renderYaml, YamlValue } from '../../../lib/core/bootstrap/render-yaml';
 
 describe('renderYaml', () => {
-  test('block style, literal block scalars for multi-line text, quotes only where needed', () => {
+  test('block style, literal block scalars for multi-line text with a Terraform expression, quotes only where needed', () => {
     expect(
       renderYaml({
         write_files: [{ path: '/opt/cast/bin/x.sh', permissions: '0755', content: '#!/bin/bash\necho "${HOME}"\n' }],
@@ -35,11 +35,14 @@ describe('renderYaml', () => {
   test.each([
     ['nothing but white space', ' \n\t\n', '" \\n\\t\\n"'],
     ['a leading space and a line of spaces', ' a\n \n', '" a\\n \\n"'],
-    ['no final line feed', 'a\nb', '|-'],
-    ['one final line feed', 'a\nb\n', '|'],
-    ['several final line feeds', 'a\n\n\n', '|+'],
-    ['a leading space', '  indented\nb\n', '|2'],
-    ['a leading empty line', '\nb\n', '|2'],
+    // Text with a Terraform expression goes in a block scalar (JSON's escapes would break the expression's quotes).
+    ['no final line feed', 'a\n${x.y}', '|-'],
+    ['one final line feed', 'a\n${x.y}\n', '|'],
+    ['several final line feeds', '${x.y}\n\n\n', '|+'],
+    ['a leading space', '  indented\n${x.y}\n', '|2'],
+    ['a leading empty line', '\n${x.y}\n', '|2'],
+    // Any other text on one double-quoted line; Terraform's escapes ($${, %%{) stay as they are.
+    ['no expression', '#!/bin/bash\necho "$${HOME}" \\ %%{x}\n', '"#!/bin/bash\\necho \\"$${HOME}\\" \\\\ %%{x}\\n"'],
   ])('keeps text with %s exactly', (_what, text, header) => {
     const out = renderYaml({ content: text });
     expect(out.split('\n')[0]).toBe(`content: ${header}`);
