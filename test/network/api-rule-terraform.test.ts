@@ -7,12 +7,11 @@
  * and a reference cycle with autoscaled groups would stop its plan).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { applyApp, failures, planChanges, type ResourceChange } from '../terraform/harness';
-import { startStandIns, type StandIns } from '../terraform/stand-in/stand-ins';
+import { useStandInTerraform } from '../terraform/stand-in/use-stand-ins';
 import { synthesizeApp } from '../terraform/synthesized-app';
-import { describeWithTerraform, quietEnvironment } from '../terraform/terraform-cli';
+import { describeWithTerraform } from '../terraform/terraform-cli';
 import { API_RULE_STACK, apiRuleApp, ApiRuleShape } from './api-rule-app';
 
 /** What stands for VMs: a node, a group, or the template a group starts its VMs from. */
@@ -25,31 +24,20 @@ const MACHINES = [
 const STATE_FILE = `terraform.${API_RULE_STACK}.tfstate`;
 
 describeWithTerraform('the API rule and the seeds, as terraform plans them', () => {
-  let standIns: StandIns;
-  let env: NodeJS.ProcessEnv;
-  let workdir: string;
-  beforeAll(async () => {
-    standIns = await startStandIns();
-    env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-api-rule-'));
-  });
-  afterAll(async () => {
-    await standIns?.close();
-    fs.rmSync(workdir, { recursive: true, force: true });
-  });
+  const terraform = useStandInTerraform('cast-api-rule-');
 
   async function planned(base: string, shape: ApiRuleShape, replace: readonly string[] = []): Promise<ResourceChange[]> {
-    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'after-'));
     fs.copyFileSync(path.join(base, STATE_FILE), path.join(root, STATE_FILE));
-    return planChanges(synthesizeApp(apiRuleApp(shape), root).stacks[0], env, replace);
+    return planChanges(synthesizeApp(apiRuleApp(shape), root).stacks[0], terraform.env, replace);
   }
 
   test('upgrading from every seed public (each worker\'s seeds local holding the control planes\' value): seeds change in place on AWS, GCP and Azure; no DigitalOcean droplet or pool changes', async () => {
     const SHAPE: ApiRuleShape = { autoscaled: true };
-    const root = fs.mkdtempSync(path.join(workdir, 'previous-'));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'previous-'));
     const app = synthesizeApp(apiRuleApp(SHAPE), root);
     asPublicSeedsOnly(path.join(app.stacks[0].dir, 'cdk.tf.json'));
-    const problems = failures(await applyApp(app, env));
+    const problems = failures(await applyApp(app, terraform.env));
     if (problems) throw new Error(problems);
     const changes = await planned(root, SHAPE);
     const machines = changes.filter((c) => MACHINES.includes(c.type));

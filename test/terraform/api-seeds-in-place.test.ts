@@ -9,13 +9,12 @@
  * seed list, the upgrade that wires them in.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { seedsApp, SEEDS } from '../nodes/api-servers-fixture';
 import { applyApp, failures, planChanges, type ResourceChange } from './harness';
-import { startStandIns, type StandIns } from './stand-in/stand-ins';
+import { useStandInTerraform } from './stand-in/use-stand-ins';
 import { synthesizeApp } from './synthesized-app';
-import { describeWithTerraform, quietEnvironment } from './terraform-cli';
+import { describeWithTerraform } from './terraform-cli';
 
 /** A fourth control plane joins, the second leaves. */
 const AFTER = '203.0.113.10 192.0.2.30 198.51.100.44';
@@ -35,32 +34,21 @@ const EXPECTED: Record<string, ResourceChange['action']> = {
 };
 
 describeWithTerraform('the API seeds change in place, as terraform plans it', () => {
-  let standIns: StandIns;
-  let env: NodeJS.ProcessEnv;
-  let workdir: string;
-  beforeAll(async () => {
-    standIns = await startStandIns();
-    env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-seeds-'));
-  });
-  afterAll(async () => {
-    await standIns?.close();
-    fs.rmSync(workdir, { recursive: true, force: true });
-  });
+  const terraform = useStandInTerraform('cast-seeds-');
 
   /** The app with `seeds` (undefined: none) applied in a folder of its own. */
   async function applied(seeds: string | undefined): Promise<string> {
-    const root = fs.mkdtempSync(path.join(workdir, 'before-'));
-    const problems = failures(await applyApp(synthesizeApp(seedsApp(seeds), root), env));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'before-'));
+    const problems = failures(await applyApp(synthesizeApp(seedsApp(seeds), root), terraform.env));
     if (problems) throw new Error(problems);
     return root;
   }
 
   /** The plan of the app with `seeds` against the state applied in `base`. */
   async function planned(base: string, seeds: string): Promise<ResourceChange[]> {
-    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'after-'));
     fs.copyFileSync(path.join(base, STATE_FILE), path.join(root, STATE_FILE));
-    return planChanges(synthesizeApp(seedsApp(seeds), root).stacks[0], env);
+    return planChanges(synthesizeApp(seedsApp(seeds), root).stacks[0], terraform.env);
   }
 
   const actions = (changes: readonly ResourceChange[]) => Object.fromEntries(changes.map((c) => [c.type, c.action]));

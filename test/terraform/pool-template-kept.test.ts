@@ -8,15 +8,14 @@
  * which plans `update droplet_template`: the change the pool is kept from is real.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { CastCluster, Cloud, NodeRole } from '../../lib';
 import { DEFAULT_KUBERNETES_VERSION } from '../../lib/core/kubernetes-version';
 import { applyApp, failures, planChanges, type ResourceChange } from './harness';
-import { startStandIns, type StandIns } from './stand-in/stand-ins';
+import { useStandInTerraform } from './stand-in/use-stand-ins';
 import { synthesizeApp, type BuildApp } from './synthesized-app';
-import { describeWithTerraform, quietEnvironment } from './terraform-cli';
+import { describeWithTerraform } from './terraform-cli';
 
 interface PoolShape {
   /** Control-plane droplets. @default 1 */
@@ -52,24 +51,13 @@ function withoutPoolLifecycle(file: string): void {
 }
 
 describeWithTerraform('a DigitalOcean autoscale pool keeps its droplet template, as terraform plans it', () => {
-  let standIns: StandIns;
-  let env: NodeJS.ProcessEnv;
-  let workdir: string;
-  beforeAll(async () => {
-    standIns = await startStandIns();
-    env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
-    workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-pool-'));
-  });
-  afterAll(async () => {
-    await standIns?.close();
-    fs.rmSync(workdir, { recursive: true, force: true });
-  });
+  const terraform = useStandInTerraform('cast-pool-');
 
   // The cluster as first deployed, applied once, on first use.
   let appliedBase: Promise<string> | undefined;
   const applied = () => (appliedBase ??= (async () => {
-    const root = fs.mkdtempSync(path.join(workdir, 'before-'));
-    const problems = failures(await applyApp(synthesizeApp(poolApp(), root), env));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'before-'));
+    const problems = failures(await applyApp(synthesizeApp(poolApp(), root), terraform.env));
     if (problems) throw new Error(problems);
     return root;
   })());
@@ -77,12 +65,12 @@ describeWithTerraform('a DigitalOcean autoscale pool keeps its droplet template,
   /** The plan of `shape` against the applied cluster; `old`: synthesized without the pool's lifecycle. */
   async function planned(shape: PoolShape, options: { old?: boolean; replace?: (state: any) => string[] } = {}): Promise<ResourceChange[]> {
     const base = await applied();
-    const root = fs.mkdtempSync(path.join(workdir, 'after-'));
+    const root = fs.mkdtempSync(path.join(terraform.workdir, 'after-'));
     fs.copyFileSync(path.join(base, STATE_FILE), path.join(root, STATE_FILE));
     const stack = synthesizeApp(poolApp(shape), root).stacks[0];
     if (options.old) withoutPoolLifecycle(path.join(stack.dir, 'cdk.tf.json'));
     const state = JSON.parse(fs.readFileSync(path.join(root, STATE_FILE), 'utf8'));
-    return planChanges(stack, env, options.replace?.(state) ?? []);
+    return planChanges(stack, terraform.env, options.replace?.(state) ?? []);
   }
 
   const pool = (changes: readonly ResourceChange[]) => changes.filter((c) => c.type === POOL).map((c) => `${c.action} ${c.action === 'replace' ? c.replacePaths.join(',') : c.changed.join(',')}`.trim());
