@@ -79,7 +79,7 @@ export function twinNodes(stack: TerraformJson): TwinNodeSpec[] {
       nodes.push({
         name,
         cloud,
-        role: /(^|-)cp(-|$)|control-plane/.test(vm.tags?.['cast-role'] ?? vm.labels?.['cast-role'] ?? '') ? NodeRole.CONTROL_PLANE : roleOf(stack, cloud, vm),
+        role: roleOf(stack, cloud, vm),
         resource: `${type}.${id}`,
         publicAddressExpression: `${address.type}.${ipId}.${address.attribute}`,
         userDataTemplate: localValue(stack, userData(vm), `${type}.${id} user-data`),
@@ -90,7 +90,7 @@ export function twinNodes(stack: TerraformJson): TwinNodeSpec[] {
   return nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The role the node's user-data bootstraps (its kubeadm document: init or a control-plane join, else worker). */
+/** The role the node's user-data gives it (CAST_NODE_ROLE in its node.env). */
 function roleOf(stack: TerraformJson, cloud: Cloud, vm: any): NodeRole {
   const template = localValue(stack, VMS[cloud].userData(vm), 'user-data');
   return /CAST_NODE_ROLE='?control-plane/.test(template) ? NodeRole.CONTROL_PLANE : NodeRole.WORKER;
