@@ -14,10 +14,13 @@
  *          counters of IP fragments; cloud-services.py answers DNS (53) and metadata (80)
  *       │
  *   <p>-n<i> (node)  eth0: the next private address of the subnet, MTU of the cloud, default via .1;
- *                    its firewall, translated from the stack (firewall/*.ts), on eth0 in table
- *                    inet cloud-firewall, which nothing on the node touches;
- *                    the image's rp_filter; the rendered node files: node.env, mesh.env,
- *                    mesh-up.sh, the agent, metadata-guard.sh
+ *                    its firewall, translated from the stack (firewall/*.ts), on eth0 in a table
+ *                    of its own that nothing on the node touches: clouds enforce firewalls at
+ *                    the NIC, and a stateful rule cannot live on the VPC's bridge here (the
+ *                    kernel has no bridge conntrack, nf_conntrack_bridge);
+ *                    the image's rp_filter, then the sysctls install-kubernetes.sh writes;
+ *                    the rendered node files: node.env, mesh.env, mesh-up.sh, the agent,
+ *                    metadata-guard.sh, node-private-address.sh, api-seeds.sh
  *       │ cni0 (the pod CIDR's .1, MTU of the rendered CNI config)
  *   <p>-p<i> (pod)   eth0 .10
  * ```
@@ -310,20 +313,22 @@ ${owned.map((line) => `    ${line}`).join('\n')}
     await must('ip', ['-n', node.ns, 'link', 'set', 'lo', 'up']);
     await must('ip', ['-n', node.ns, 'address', 'add', `${node.privateAddress}/${subnet.split('/')[1]}`, 'dev', 'eth0']);
     await must('ip', ['-n', node.ns, 'route', 'add', 'default', 'via', hostOf(subnet, 1), 'proto', 'static']);
-    // kubeadm's preflight requires forwarding; the image sets reverse-path filtering.
+    // The image: reverse-path filtering as its cloud's image sets it, no forwarding (the kernel's default).
     await must('ip', [
       'netns',
       'exec',
       node.ns,
       'sysctl',
       '-qw',
-      'net.ipv4.ip_forward=1',
+      'net.ipv4.ip_forward=0',
       `net.ipv4.conf.all.rp_filter=${model.rpFilter}`,
       `net.ipv4.conf.default.rp_filter=${model.rpFilter}`,
       `net.ipv4.conf.eth0.rp_filter=${model.rpFilter}`,
     ]);
     await must('ip', ['netns', 'exec', node.ns, 'nft', '-f', '-'], firewallOf(this.stack, node, this.resolve, 'eth0'));
     this.writeNodeFiles(node);
+    // Then the node's own sysctls, as its rendered install-kubernetes.sh writes them.
+    await must('ip', ['netns', 'exec', node.ns, 'sysctl', '-qw', ...renderedSysctls(node)]);
   }
 
   /** node.env, mesh.env (with the twin's overrides) and metadata-guard.sh, from the node's user-data. */
@@ -587,6 +592,15 @@ print(socket.inet_ntoa(r[-4:]))
     for (const ns of [...this.namespaces].reverse()) spawnSync('ip', ['netns', 'del', ns]);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The `key = value` lines install-kubernetes.sh writes to /etc/sysctl.d/99-cast-kubernetes.conf, as `key=value`. */
+function renderedSysctls(node: TwinNode): string[] {
+  const script = node.config.write_files.find((f) => f.path === '/opt/cast/bin/install-kubernetes.sh');
+  if (!script) throw new Error(`${node.name}: no install-kubernetes.sh in its user-data`);
+  const body = /cat >\/etc\/sysctl\.d\/99-cast-kubernetes\.conf <<'EOF'\n([^]*?)\nEOF\n/.exec(contentOf(script));
+  if (!body) throw new Error(`${node.name}: install-kubernetes.sh writes no 99-cast-kubernetes.conf`);
+  return body[1].split('\n').filter((line) => /^[\w.-]+\s*=/.test(line)).map((line) => line.replace(/\s*=\s*/, '='));
 }
 
 async function forwarding(ns: string): Promise<void> {
