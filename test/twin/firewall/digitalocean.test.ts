@@ -2,7 +2,7 @@ import { digitalOceanNodeFirewalls } from './digitalocean';
 import { FirewallLab } from './firewall-lab';
 import { renderNodeFirewall } from './rules';
 import { resourcesOf } from './stack-json';
-import { AddressBook, API_SOURCE, copyStack, firewallOf, hostIn, synthCluster } from './synth-cluster';
+import { AddressBook, copyStack, firewallOf, hostIn, synthCluster, testRoleRules } from './synth-cluster';
 import { verdictOf } from './verdict';
 import { Cloud } from '../../../lib/core/cloud';
 
@@ -16,6 +16,8 @@ const outsider = '198.51.100.7';
 const cpFirewall = resourcesOf(stack, 'digitalocean_firewall').find((firewall) => firewall.name.includes('control-plane'))!;
 
 describe('digitalOceanNodeFirewalls on a synthesized cluster', () => {
+  testRoleRules(cp, worker);
+
   test('one firewall per droplet, chosen by the role tag inside its computed tags', () => {
     expect(typeof stack.resource!.digitalocean_droplet[cp.resource.split('.')[1]].tags).toBe('string');
     expect(firewalls.map((firewall) => [firewall.resource.split('.')[0], firewall.vmName])).toEqual([
@@ -23,19 +25,6 @@ describe('digitalOceanNodeFirewalls on a synthesized cluster', () => {
       ['digitalocean_droplet', 'prod-w-1'],
     ]);
     expect(cp.rules.every((rule) => rule.why.startsWith(cpFirewall.address))).toBe(true);
-  });
-
-  test('the API port is open to apiSourceRanges on the control plane only', () => {
-    expect(verdictOf(cp, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('accept');
-    expect(verdictOf(cp, { source: outsider, protocol: 'tcp', port: 6443 }).action).toBe('drop');
-    expect(verdictOf(worker, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('drop');
-    expect(cp.rules.find((rule) => rule.fromPort === 6443)).toMatchObject({ action: 'accept', protocol: 'tcp', sources: expect.arrayContaining([API_SOURCE]) });
-  });
-
-  test("WireGuard's UDP port is open on both roles; NodePorts on workers only", () => {
-    for (const firewall of [cp, worker]) expect(verdictOf(firewall, { source: outsider, protocol: 'udp', port: 51820 }).action).toBe('accept');
-    expect(verdictOf(worker, { source: outsider, protocol: 'tcp', port: 30080 }).action).toBe('accept');
-    expect(verdictOf(cp, { source: outsider, protocol: 'tcp', port: 30080 }).action).toBe('drop');
   });
 
   test('the VPC reaches every tcp and udp port and icmp, but IP-in-IP (4) has no rule: it is dropped', () => {

@@ -2,7 +2,7 @@ import { FirewallLab } from './firewall-lab';
 import { gcpNodeFirewalls } from './gcp';
 import { renderNodeFirewall } from './rules';
 import { resourcesOf } from './stack-json';
-import { AddressBook, API_SOURCE, copyStack, firewallOf, hostIn, synthCluster } from './synth-cluster';
+import { AddressBook, copyStack, firewallOf, hostIn, synthCluster, testRoleRules } from './synth-cluster';
 import { verdictOf } from './verdict';
 import { Cloud } from '../../../lib/core/cloud';
 
@@ -16,22 +16,13 @@ const outsider = '198.51.100.7';
 const network = resourcesOf(stack, 'google_compute_network')[0];
 
 describe('gcpNodeFirewalls on a synthesized cluster', () => {
+  testRoleRules(cp, worker);
+
   test('one firewall per google_compute_instance, named by its name', () => {
     expect(firewalls.map((firewall) => [firewall.resource.split('.')[0], firewall.vmName])).toEqual([
       ['google_compute_instance', 'prod-cp-1'],
       ['google_compute_instance', 'prod-w-1'],
     ]);
-  });
-
-  test('the API port is open to apiSourceRanges on the control plane only (its network tag)', () => {
-    expect(verdictOf(cp, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('accept');
-    expect(verdictOf(cp, { source: outsider, protocol: 'tcp', port: 6443 }).action).toBe('drop');
-    expect(verdictOf(worker, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('drop');
-    expect(cp.rules.find((rule) => rule.fromPort === 6443)).toMatchObject({ action: 'accept', protocol: 'tcp', sources: expect.arrayContaining([API_SOURCE]) });
-  });
-
-  test("WireGuard's UDP port is open on both roles, from anywhere", () => {
-    for (const firewall of [cp, worker]) expect(verdictOf(firewall, { source: outsider, protocol: 'udp', port: 51820 }).action).toBe('accept');
   });
 
   test('the VPC reaches every port with every protocol ("all"), IP-in-IP (4) included', () => {

@@ -4,7 +4,8 @@
  * is asked for an address of its own, so tests see which addresses a translator asked for.
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { Resolve, TerraformJson } from './rules';
+import { NodeFirewall, Resolve, TerraformJson } from './rules';
+import { verdictOf } from './verdict';
 import { CastCluster } from '../../../lib/cluster/cast-cluster';
 import { formatAddress, parseCidr } from '../../../lib/core/cidr';
 import { Cloud } from '../../../lib/core/cloud';
@@ -62,4 +63,27 @@ export function firewallOf<T extends { vmName: string }>(firewalls: readonly T[]
 export function hostIn(cidr: unknown, host: number): string {
   if (typeof cidr !== 'string') throw new Error(`not a CIDR: ${JSON.stringify(cidr)}`);
   return formatAddress(parseCidr(cidr).network + host);
+}
+
+/** An address in no range of the synthesized clusters (TEST-NET-2). */
+export const OUTSIDER = '198.51.100.7';
+
+/**
+ * The tests every cloud's translation must pass on a synthesized cluster's two roles: the API
+ * port from apiSourceRanges on the control plane only, WireGuard's port from anywhere on both,
+ * NodePorts on workers only.
+ */
+export function testRoleRules(cp: NodeFirewall, worker: NodeFirewall): void {
+  test('the API port is open to apiSourceRanges on the control plane only', () => {
+    expect(verdictOf(cp, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('accept');
+    expect(verdictOf(cp, { source: OUTSIDER, protocol: 'tcp', port: 6443 }).action).toBe('drop');
+    expect(verdictOf(worker, { source: '203.0.113.7', protocol: 'tcp', port: 6443 }).action).toBe('drop');
+    expect(cp.rules.find((rule) => rule.fromPort === 6443)).toMatchObject({ action: 'accept', protocol: 'tcp', sources: expect.arrayContaining([API_SOURCE]) });
+  });
+
+  test("WireGuard's UDP port is open on both roles from anywhere; NodePorts on workers only", () => {
+    for (const firewall of [cp, worker]) expect(verdictOf(firewall, { source: OUTSIDER, protocol: 'udp', port: 51820 }).action).toBe('accept');
+    expect(verdictOf(worker, { source: OUTSIDER, protocol: 'tcp', port: 30080 }).action).toBe('accept');
+    expect(verdictOf(cp, { source: OUTSIDER, protocol: 'tcp', port: 30080 }).action).toBe('drop');
+  });
 }
