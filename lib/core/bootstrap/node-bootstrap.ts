@@ -69,7 +69,7 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   }
   if (input.mesh) files.push(...renderMeshFiles(input, input.mesh));
 
-  // On GCP and DigitalOcean the static files come as one archive, which runcmd unpacks first.
+  // Except on AWS, the static files come as one archive, which runcmd unpacks first.
   const { writeFiles, runFirst } = cloudInitFiles(input.cloud, files);
   const document: YamlValue = {
     write_files: writeFiles.map(({ path, permissions, encoding, content }): YamlValue => (encoding ? { path, permissions, encoding, content } : { path, permissions, content })),

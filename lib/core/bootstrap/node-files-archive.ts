@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { tarArchive } from './tar-archive';
 import type { StaticFile, WriteFile } from './write-file';
 
-/** Where a node of GCP or DigitalOcean keeps its static files as they came (cloudInitFiles). */
+/** Where a node of GCP, Azure or DigitalOcean keeps its static files as they came (cloudInitFiles). */
 export const NODE_FILES_ARCHIVE = '/opt/cast/node-files.tar';
 
 /**

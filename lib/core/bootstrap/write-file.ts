@@ -1,7 +1,6 @@
 import { Cloud } from '../cloud';
 import { nodeFilesArchive, UNPACK_NODE_FILES } from './node-files-archive';
 import { escapeTerraformTemplate } from './render-template';
-import { GZIPPED_USER_DATA_CLOUDS } from './user-data-limits';
 
 /** One cloud-init `write_files` entry. */
 export interface WriteFile {
@@ -46,22 +45,26 @@ export interface CloudInitFiles {
 /**
  * How `files` travel to a node of `cloud`.
  *
- * Where the wiring gzips the whole document (AWS, Azure), each static file is
- * plain text in its place: one gzip over the document compresses them together.
+ * On every cloud but AWS the static files travel together as one gzipped tar
+ * (nodeFilesArchive), in the place of the first, which runcmd unpacks before
+ * the bootstrap. Where the cloud counts the document as text (GCP,
+ * DigitalOcean: 64 KiB), one gzip over all of them is smaller than one per
+ * file, since the scripts, the agent's modules and the units share most of
+ * their words. Where the wiring gzips the whole document as well (Azure), the
+ * archive's base64 costs a few percent of the gzipped size and buys a document
+ * under half the size for Terraform to parse and plan on every run (an Azure
+ * control plane's: 59 KB instead of 146 KB). AWS keeps each static file as
+ * plain text in its place: its limit (16 KB of gzip) has no room for those few
+ * percent, and its nodes download the agent, so its documents are small.
  *
- * Where the cloud counts the document as text (GCP, DigitalOcean: 64 KiB), the
- * static files travel together as one gzipped tar (nodeFilesArchive), in the
- * place of the first, which runcmd unpacks before the bootstrap: one gzip over
- * all of them is smaller than one per file, since the scripts, the agent's
- * modules and the units share most of their words. Nothing needs a static file
- * earlier: cloud-init writes write_files in its Network stage
- * (cloud_init_modules) and runs runcmd's script in its Final stage
+ * Nothing needs a static file earlier: cloud-init writes write_files in its
+ * Network stage (cloud_init_modules) and runs runcmd's script in its Final stage
  * (cloud_final_modules, scripts_user; docs.cloud-init.io, "Boot stages"); the
  * units are enabled by bootstrap-node.sh, and the per-boot re-run it installs
  * uses files the first boot unpacked. The archive stays on disk.
  */
 export function cloudInitFiles(cloud: Cloud, files: readonly NodeFile[]): CloudInitFiles {
-  if (GZIPPED_USER_DATA_CLOUDS.includes(cloud)) {
+  if (cloud === Cloud.AWS) {
     return { writeFiles: files.map((file) => (isStatic(file) ? textFile(file.path, file.permissions, escapeTerraformTemplate(file.nodeText)) : file)), runFirst: [] };
   }
   const statics = files.filter(isStatic);

@@ -21,7 +21,7 @@ import { NodeSandbox, sandboxSkipReason } from './node-sandbox';
 import { describeWithTool, onPath } from './node-tools';
 import { filesOfArchive, parseCloudConfig, parseUserData, WrittenFile } from './user-data-files';
 
-const PACKED = [Cloud.GCP, Cloud.DIGITALOCEAN];
+const PACKED = [Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
 const BOOTSTRAP = '/opt/cast/bin/bootstrap-node.sh';
 /** Where the static files land: nothing else there comes as a write_files entry of its own on GCP and DigitalOcean. */
 const STATIC_PLACES = /^(\/opt\/cast\/|\/etc\/systemd\/|\/etc\/cast\/manifests\/cast-rbac\.yaml$)/;
