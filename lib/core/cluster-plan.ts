@@ -23,7 +23,7 @@
  * claim blocks, a control plane) are in cluster-problems.ts.
  */
 import { AddressPlan } from './address-plan';
-import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from './autoscaling';
+import { AutoscaledCloud, AutoscalingPolicy, AzureAutoscalerFacts, CLUSTER_AUTOSCALER_CLOUDS, ClusterAutoscalerManifestsInput } from './autoscaling';
 import { joinApiSeeds } from './api-seeds';
 import { CONTROL_PLANE_ONLY_CREDENTIALS, ControlPlaneKeySource, JoinTokenSource, MeshHandoff, NodeBootstrapCredentials, NodeBootstrapEtcd, NodeBootstrapInput, NodeBootstrapMesh, NodeBootstrapTaint } from './bootstrap/node-bootstrap-input';
 import { Cloud } from './cloud';
@@ -231,7 +231,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   const autoscaler = autoscalerInputOf(input);
   const timers = etcdTimings(etcdInput);
   const etcd = { heartbeatIntervalMs: timers.heartbeatIntervalMs, electionTimeoutMs: timers.electionTimeoutMs };
-  const shared: SharedBootstrap = { etcd, firstControlPlane: first.node.name, autoscalerConfig: autoscaler && renderClusterAutoscalerManifests(autoscaler) };
+  const shared: SharedBootstrap = { etcd, firstControlPlane: first.node.name };
   const controlPlaneAddresses = input.groups.filter((group) => group.role === NodeRole.CONTROL_PLANE).flatMap((group) => group.nodes.map((node) => node.publicAddress));
 
   const nodes = input.groups.flatMap((group) =>
@@ -302,10 +302,8 @@ export function nodeTaintsOf(role: NodeRole, taints: readonly NodeBootstrapTaint
 interface SharedBootstrap {
   /** etcd's timers, for control planes. */
   readonly etcd: NodeBootstrapEtcd;
-  /** The first control plane, which carries the cluster-autoscaler manifests. */
+  /** The first control plane: the one that runs `kubeadm init`. */
   readonly firstControlPlane: string;
-  /** The rendered cluster-autoscaler manifests. */
-  readonly autoscalerConfig?: string;
 }
 
 /**
@@ -358,7 +356,6 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     // On one control plane only: a policy change must not reach every control plane's
     // user-data (Azure and DigitalOcean replace a VM whose user-data changes). It applies
     // them when it founds the cluster, and again whenever it is replaced and joins.
-    autoscalerConfig: identity.nodeName === shared.firstControlPlane ? shared.autoscalerConfig : undefined,
     mesh: {
       mode: input.mesh.mode,
       meshCidr: input.addresses.meshCidr,

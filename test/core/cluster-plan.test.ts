@@ -292,15 +292,18 @@ describe('planCluster: what a change to the cluster changes in the other nodes\'
    * on Azure or DigitalOcean replaces it (docs/lifecycle.md). Pinned here so that a change
    * to either side of the trade-off is made on purpose.
    */
-  describe('with AWS or Azure autoscaled groups, the first control plane carries the cluster-autoscaler manifests', () => {
+  // cluster-autoscaler and the headroom are the in-cluster stack's (lib/core/in-cluster): no node carries them.
+  describe('with AWS or Azure autoscaled groups, no node carries the autoscaling', () => {
     const elastic = [...BASE, scaled('s/c1/burst', Cloud.AWS, 'c1-burst'), scaled('s/c1/batch', Cloud.AZURE, 'c1-batch')];
 
     test.each<[string, ClusterGroupInput[], Partial<ClusterPlanInput>]>([
       ['adding an AWS autoscaled group', [...elastic, scaled('s/c1/burst2', Cloud.AWS, 'c1-burst2')], {}],
       ['removing the Azure autoscaled group', elastic.filter((g) => g.path !== 's/c1/batch'), {}],
       ['a policy change', elastic, { autoscalingPolicy: { ...AUTOSCALING_POLICY_DEFAULTS, maxCores: 64 } }],
-    ])('%s changes the first control plane\'s manifests and nothing else', (_name, after, more) => {
-      expect(changedInputs(planCluster(input(elastic)), planCluster(input(after, more)))).toEqual({ 'cp-g1': ['autoscalerConfig'] });
+    ])('%s changes no node\'s input, and the autoscaler input', (_name, after, more) => {
+      const [a, b] = [planCluster(input(elastic)), planCluster(input(after, more))];
+      expect(changedInputs(a, b)).toEqual({});
+      expect(b.autoscaler).not.toEqual(a.autoscaler);
     });
 
     test('removing, adding or replacing any other node changes nothing', () => {
@@ -310,10 +313,10 @@ describe('planCluster: what a change to the cluster changes in the other nodes\'
       }
     });
 
-    test('removing the first control plane hands the manifests to the next one: its input, and no other', () => {
+    test('removing the first control plane changes no other node\'s input', () => {
       const [a, b] = [planCluster(input(elastic)), planCluster(input(withNodes('s/c1/cp-gcp', undefined, elastic)))];
-      expect(changedInputs(a, b)).toEqual({ 'cp-a1': ['autoscalerConfig'] });
-      expect(inputsOf(b).get('cp-a1')!.autoscalerConfig).toBe(inputsOf(a).get('cp-g1')!.autoscalerConfig);
+      expect(b.firstControlPlane).not.toBe(a.firstControlPlane);
+      expect(changedInputs(a, b)).toEqual({});
     });
   });
 });
@@ -440,10 +443,6 @@ describe('planCluster: autoscaled groups', () => {
   ])('autoscaler input only for a cloud whose groups cluster-autoscaler resizes: %s', (_name, groupList, clouds) => {
     const plan = planCluster(input([...groupList, workers(['w-1'], Cloud.GCP)]));
     expect(plan.autoscaler?.clouds.map((c) => c.cloud) ?? []).toEqual(clouds);
-    // The first control plane alone applies them (when it founds the cluster, or joins as its
-    // replacement): a policy change then reaches one node's user-data, not every control plane's.
-    for (const node of plan.nodes) expect({ node: node.name, carries: node.bootstrap.autoscalerConfig !== undefined }).toEqual({ node: node.name, carries: node.name === plan.firstControlPlane && clouds.length > 0 });
-    for (const group of plan.scaledGroups) expect(group.bootstrap.autoscalerConfig).toBeUndefined();
   });
 
   test('the autoscaler input: each cloud\'s groups and facts, placeholders sized by the smallest scaled node of any cloud', () => {
@@ -466,7 +465,6 @@ describe('planCluster: autoscaled groups', () => {
       ],
       smallestScaledNode: { vcpu: 2, memoryGiB: 4 },
     });
-    expect(plan.nodes.find((n) => n.name === 'cpz-1')!.bootstrap.autoscalerConfig).toContain('c1-burst');
   });
 });
 

@@ -305,14 +305,6 @@ export interface NodeBootstrapInput {
    */
   readonly spot?: boolean;
   /**
-   * A Kubernetes manifest (YAML) the control plane applies once it is up (the
-   * cluster gives it to its first control plane only),
-   * as a Terraform template string (escape literal `${` with
-   * `escapeTerraformTemplate`). Control-plane kinds only.
-   * @default - nothing applied
-   */
-  readonly autoscalerConfig?: string;
-  /**
    * The node mesh: with it the user-data also carries `/etc/cast/mesh.env`, the
    * hook `/opt/cast/bin/mesh-up.sh` (key and WireGuard interface) and the node
    * agent `cast-mesh-agent` with its systemd unit (records, peers, routes, CNI).

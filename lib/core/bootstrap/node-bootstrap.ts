@@ -48,8 +48,6 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   if (input.kind === 'control-plane') {
     // Every control plane applies them as it comes up: no node is special after the first boot.
     files.push(staticFile(`${CAST_DIR}/manifests/cast-rbac.yaml`, '0644', compactStaticTemplate('kubernetes/cast-rbac.yaml')));
-    // A value, so verbatim: the caller has escaped what Terraform must not interpolate.
-    if (input.autoscalerConfig) files.push(text(`${CAST_DIR}/manifests/cluster-autoscaler.yaml`, '0600', input.autoscalerConfig));
   }
   // What the user-data cannot hold is read from the metadata service first: a scaled node's
   // name, public address and provider id; the private address of a node without a mesh

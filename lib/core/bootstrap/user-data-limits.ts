@@ -17,9 +17,8 @@ export interface UserDataLimit {
   readonly fix: string;
 }
 
-/** What shrinks a document on every cloud: the first control plane carries the cluster-autoscaler manifests. */
-const SHRINK =
-  "give the group fewer or shorter labels and taints, or use a shorter phoneHomeUrl; the cluster's first control plane also carries the cluster-autoscaler manifests, which grow with every autoscaled group: use fewer autoscaled groups, or add a control-plane group on GCP (256 KiB) first";
+/** What shrinks a document on every cloud. */
+const SHRINK = 'give the group fewer or shorter labels and taints, or use a shorter phoneHomeUrl';
 
 export const USER_DATA_LIMITS: Readonly<Record<Cloud, UserDataLimit>> = {
   // EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (docs.aws.amazon.com,

@@ -185,9 +185,6 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (input.spot && input.cloud === Cloud.DIGITALOCEAN) {
     add(`spot must be false on DigitalOcean (got true for node ${JSON.stringify(input.nodeName)}): DigitalOcean has no spot droplets. Remove spot from the node group.`);
   }
-  if (present(input.autoscalerConfig) && !controlPlane) {
-    add(`autoscalerConfig must be given only to control-plane nodes (got one for ${input.kind} node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}). Pass it to the control planes alone.`);
-  }
   problems.push(...meshBootstrapProblems(input));
   problems.push(...scriptValueProblems(input, problems));
   return problems;

@@ -64,7 +64,6 @@ describe('renderNodeUserData: bad input', () => {
     ],
     ['an unknown taint effect', fakeInput('worker', Cloud.AWS, { nodeTaints: [{ key: 'a', effect: 'NoWay' }] }), 'nodeTaints[0].effect must be one of NoSchedule, PreferNoSchedule, NoExecute (got "NoWay"). Use the TaintEffect enum.'],
     ['spot on DigitalOcean', fakeInput('worker', Cloud.DIGITALOCEAN, { spot: true }), 'spot must be false on DigitalOcean (got true for node "digitalocean-w-1"): DigitalOcean has no spot droplets. Remove spot from the node group.'],
-    ['an autoscaler manifest for a worker', fakeInput('worker', Cloud.AWS, { autoscalerConfig: 'kind: List\n' }), 'autoscalerConfig must be given only to control-plane nodes (got one for worker node "aws-w-1"). Pass it to the control planes alone.'],
   ])('%s', (_what, input, message) => {
     expect(problemsOf(input)).toEqual([message]);
   });

@@ -365,11 +365,10 @@ describe('renderNodeUserData: options', () => {
     expect(paths.filter((p) => /node-(identity|private-address)\.sh$/.test(p))).toEqual([]);
   });
 
-  test('a control plane writes the autoscaler manifest when one is given, verbatim (it is a Terraform template already)', () => {
-    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-autoscaler-status\n';
-    const config = render(fakeInput('control-plane', Cloud.AWS, { autoscalerConfig: manifest }));
-    expect(fileAt(config, '/etc/cast/manifests/cluster-autoscaler.yaml')).toEqual({ path: '/etc/cast/manifests/cluster-autoscaler.yaml', permissions: '0600', content: manifest });
-    expect(render(fakeInput('control-plane')).write_files.map((f) => f.path)).not.toContain('/etc/cast/manifests/cluster-autoscaler.yaml');
+  test('a control plane applies the cast RBAC alone: the cluster\'s other manifests are the in-cluster stack\'s', () => {
+    const manifests = (kind: NodeBootstrapInput['kind']) => render(fakeInput(kind, Cloud.AWS)).write_files.map((f) => f.path).filter((path) => path.startsWith('/etc/cast/manifests/'));
+    expect(manifests('control-plane')).toEqual(['/etc/cast/manifests/cast-rbac.yaml']);
+    expect(manifests('worker')).toEqual([]);
   });
 
   test('cast-rbac.yaml: the bootstrap group may only claim mesh addresses (ConfigMaps in cast-mesh); nodes may read Nodes and DaemonSets', () => {

@@ -168,7 +168,7 @@ describeIf('bootstrap-node.sh', () => {
   });
 
   test('the first seed, when nothing answers: founds the cluster (its own certificate, kubeadm init), applies the manifests server-side, phones home', () => {
-    const input = fakeInput('control-plane', Cloud.AWS, { autoscalerConfig: 'kind: List\n' });
+    const input = fakeInput('control-plane', Cloud.AWS);
     const dir = cluster();
     const run = track(nodeWith(input, { meshHook: true, agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir));
     expect(run.output).not.toContain('failed');

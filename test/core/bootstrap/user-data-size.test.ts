@@ -9,18 +9,12 @@
  * With the mesh, the agent (about 10 KB of gzip) travels in the user-data on
  * GCP, Azure and DigitalOcean; on AWS it is downloaded (`mesh.agentUrl`, pinned
  * by SHA-256), since inline it pushes the control-plane documents past 16 KB.
- * On GCP and DigitalOcean, whose limits count the text, the static files (scripts,
- * units, the agent) travel as one gzipped tar in base64 (the node-files archive).
- *
- * The cluster's first control plane also carries the cluster-autoscaler
- * manifests; on AWS they are measured as the library renders them for a
- * realistic cluster, not guessed.
+ * On GCP, Azure and DigitalOcean the static files (scripts, units, the agent)
+ * travel as one gzipped tar in base64 (the node-files archive).
  *
  * The test names carry the measured sizes: `npx jest test/core/bootstrap/user-data-size --verbose`.
  */
 import { gzipSync } from 'node:zlib';
-import { resolveAutoscalingPolicy } from '../../../lib/core/autoscaling/autoscaling-policy';
-import { ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from '../../../lib/core/autoscaling/cluster-autoscaler-manifests';
 import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
 import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
 import { NODE_BOOTSTRAP_KINDS, NodeBootstrapKind, NodeBootstrapMesh, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
@@ -29,7 +23,7 @@ import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-te
 import { USER_DATA_LIMITS } from '../../../lib/core/bootstrap/user-data-limits';
 import { MeshMode } from '../../../lib/core/mesh/mesh-mode';
 import { FAKE_MESH, fakeInput, realSizedCredentials, workerCredentials } from './bootstrap-fixtures';
-import { fileAt, filesOfArchive, parseCloudConfig, parseDocuments } from './user-data-files';
+import { fileAt, filesOfArchive, parseCloudConfig } from './user-data-files';
 
 /** Bytes of user data each cloud accepts, and what the limit counts: the library's one table. */
 const LIMITS = USER_DATA_LIMITS;
@@ -51,40 +45,7 @@ function cloudNetworkAsSent(cloud: Cloud): NodeBootstrapMesh {
   return { ...meshAsSent(cloud), mode: MeshMode.CLOUD_NETWORK };
 }
 
-/**
- * A realistic cluster's cluster-autoscaler manifests, with its input built as planCluster
- * builds it (autoscalerInputOf, lib/core/cluster-plan.ts): autoscaled groups on AWS and on
- * Azure (one instance each, named by the group's `<cluster>-<id>`), groups on the other
- * clouds only sizing the headroom, the default policy (its headroom renders the
- * overprovisioning too), and the Terraform references resolved to what they become.
- */
-const AUTOSCALER_INPUT: ClusterAutoscalerManifestsInput = {
-  kubernetesVersion: '1.34.2',
-  policy: resolveAutoscalingPolicy({}).policy!,
-  clouds: [
-    {
-      cloud: Cloud.AWS,
-      aws: { region: 'eu-west-1' },
-      groups: [
-        { name: 'acme-prod-general', minNodes: 1, maxNodes: 10, autoscalerRef: 'acme-prod-general' },
-        { name: 'acme-prod-spot', minNodes: 0, maxNodes: 30, autoscalerRef: 'acme-prod-spot' },
-        { name: 'acme-prod-memory', minNodes: 0, maxNodes: 6, autoscalerRef: 'acme-prod-memory' },
-      ],
-    },
-    {
-      cloud: Cloud.AZURE,
-      azure: { subscriptionId: '3f2b8c1e-6a4d-4f0b-9c2e-7d1a5b8e4f60', resourceGroup: 'acme-prod', clientId: '9a7c3e52-1b8f-4d6a-a0e3-5c2f7b9d1e84' },
-      groups: [
-        { name: 'acme-prod-az-general', minNodes: 0, maxNodes: 10, autoscalerRef: 'acme-prod-az-general' },
-        { name: 'acme-prod-az-spot', minNodes: 0, maxNodes: 20, autoscalerRef: 'acme-prod-az-spot' },
-      ],
-    },
-  ],
-  smallestScaledNode: { vcpu: 2, memoryGiB: 4 },
-};
-const AUTOSCALER_CONFIG = renderClusterAutoscalerManifests(AUTOSCALER_INPUT);
-
-function measure(cloud: Cloud, kind: NodeBootstrapKind, mesh?: NodeBootstrapMesh, autoscalerConfig?: string) {
+function measure(cloud: Cloud, kind: NodeBootstrapKind, mesh?: NodeBootstrapMesh) {
   // The largest document of the kind: spot handler where there is one, a phone-home URL, an API DNS name.
   const cloudNetwork = mesh?.mode === MeshMode.CLOUD_NETWORK;
   const input = fakeInput(kind, cloud, {
@@ -93,7 +54,6 @@ function measure(cloud: Cloud, kind: NodeBootstrapKind, mesh?: NodeBootstrapMesh
     mesh,
     meshAddress: cloudNetwork ? undefined : '10.4.17.3',
     apiServerDnsName: 'api.acme-prod.k8s.example.com',
-    autoscalerConfig,
   });
   const text = unescapeTerraformTemplate(renderNodeUserData(input));
   const what = mesh ? `${cloudNetwork ? 'cloud network' : 'mesh'}, agent ${mesh.agentUrl ? 'by URL' : 'inline'}` : 'no mesh';
@@ -108,32 +68,6 @@ describe('user-data size (credentials as ClusterCredentials makes them)', () => 
   test.each(rows)('$kind on $cloud, $mesh: $raw B raw, $gzip B gzip', ({ cloud, raw, gzip }) => {
     const limit = LIMITS[cloud];
     expect(limit.counts === 'gzip' ? gzip : raw).toBeLessThan(limit.bytes);
-  });
-
-  // The first control plane carries the manifests. On AWS, with the mesh as sent (either mode), it must still fit its 16 KB of gzip.
-  const manifestsGzip = gzipSync(unescapeTerraformTemplate(AUTOSCALER_CONFIG)).length;
-  const firstControlPlane = (cloud: Cloud) =>
-    [meshAsSent(cloud), cloudNetworkAsSent(cloud)].map((mesh) => {
-      const row = measure(cloud, 'control-plane', mesh, AUTOSCALER_CONFIG);
-      const limit = LIMITS[cloud];
-      return { ...row, manifests: manifestsGzip, margin: limit.bytes - (limit.counts === 'gzip' ? row.gzip : row.raw) };
-    });
-  test.each(firstControlPlane(Cloud.AWS))(
-    "AWS's first control plane with the cluster-autoscaler manifests (AWS and Azure instances, headroom; $manifests B gzip alone), $mesh: $gzip B gzip, $margin B under 16 KB",
-    ({ gzip }) => {
-      expect(gzip).toBeLessThan(LIMITS[Cloud.AWS].bytes);
-    },
-  );
-  // Elsewhere: Azure's whole document is gzipped too; on GCP and DigitalOcean the manifests are plain text (a value) beside the gzipped files.
-  test.each([Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap(firstControlPlane))('$cloud\'s first control plane with the manifests, $mesh: $raw B raw, $gzip B gzip, $margin B under the limit', ({ margin }) => {
-    expect(margin).toBeGreaterThan(0);
-  });
-
-  test('the manifests measured are the realistic ones: both instances with every group, the overprovisioning', () => {
-    const docs = parseDocuments(unescapeTerraformTemplate(AUTOSCALER_CONFIG));
-    expect(docs.filter((d) => d.kind === 'Deployment').map((d) => d.metadata.name)).toEqual(['cluster-autoscaler-aws', 'cluster-autoscaler-azure', 'cast-overprovisioning', 'cast-overprovisioning-autoscaler']);
-    const flags = docs.filter((d) => d.kind === 'Deployment').flatMap((d) => d.spec.template.spec.containers[0].args ?? []);
-    for (const group of AUTOSCALER_INPUT.clouds.flatMap((c) => c.groups)) expect(flags).toContain(`--nodes=${group.minNodes}:${group.maxNodes}:${group.autoscalerRef}`);
   });
 
   // Why GCP and DigitalOcean nodes get their static files as one archive: one gzip over all of
