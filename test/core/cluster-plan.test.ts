@@ -418,7 +418,6 @@ describe('planCluster: autoscaled groups', () => {
       cloud: Cloud.GCP,
       spot: true,
       etcd: undefined,
-      autoscalerConfig: undefined,
       nodeLabels: { pool: 'web', 'cast-cluster/cloud': 'gcp', 'topology.kubernetes.io/region': 'us-east4', 'topology.kubernetes.io/zone': 'us-east4-a' },
       nodeTaints: [{ key: 'example.com/web', effect: 'NoSchedule' }],
       credentials: { caCertB64: CREDENTIALS.caCertB64, bootstrapTokenId: CREDENTIALS.bootstrapTokenId, bootstrapTokenSecret: CREDENTIALS.bootstrapTokenSecret },
