@@ -1,0 +1,2 @@
+export * from './upgrade-manifests';
+export * from './upgrade-skew';

@@ -1,0 +1,41 @@
+/**
+ * Which Kubernetes version may follow which: kubeadm's upgrade path. "Upgrading kubeadm
+ * clusters" (kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade) covers
+ * 1.y.x to 1.(y+1).x and 1.y.x to 1.y.z with z > x, and says "Skipping MINOR versions when
+ * upgrading is unsupported"; no page describes going down. So: patch upgrades, or the next
+ * minor, never lower. Pure; no cdktf import.
+ *
+ * The rolling upgrade's script (templates/upgrade/cast-upgrade.sh, `skew_problem`) applies
+ * the same rules with the same words to the version the cluster runs; a test runs both over
+ * one table.
+ */
+
+const RELEASE = /^v?(\d+)\.(\d+)\.(\d+)$/;
+
+/**
+ * Why the cluster cannot go from `from` (the version it runs, as kubeadm's
+ * ClusterConfiguration or a kubelet reports it, with or without `v`) to `to` (the
+ * kubernetesVersion asked for) in one upgrade, or undefined when it can (equal versions
+ * included). Each message reads `<prop> must <rule> (got <value>)...<fix>`.
+ */
+export function upgradeSkewProblem(from: string, to: string): string | undefined {
+  const f = RELEASE.exec(from);
+  if (!f) return `the running version "${from}" is not a Kubernetes release x.y.z. Check the kubeadm-config ConfigMap in kube-system.`;
+  const [fromMajor, fromMinor, fromPatch] = f.slice(1).map(Number);
+  const bare = from.replace(/^v/, '');
+  const t = RELEASE.exec(to);
+  if (!t) return `kubernetesVersion must be a Kubernetes release x.y.z (got "${to}"). Use e.g. "${bare}".`;
+  const [toMajor, toMinor, toPatch] = t.slice(1).map(Number);
+  const bareTo = to.replace(/^v/, '');
+  const next = `${fromMajor}.${fromMinor + 1}`;
+  if (toMajor !== fromMajor) {
+    return `kubernetesVersion must keep the major version of the running ${bare} (got ${bareTo}). Set kubernetesVersion to a ${fromMajor}.${fromMinor}.x or ${next}.x release.`;
+  }
+  if (toMinor < fromMinor || (toMinor === fromMinor && toPatch < fromPatch)) {
+    return `kubernetesVersion must not be lower than the running ${bare} (got ${bareTo}): kubeadm upgrades only go up. Set kubernetesVersion to ${bare} or a later release.`;
+  }
+  if (toMinor > fromMinor + 1) {
+    return `kubernetesVersion must not skip a minor version (got ${bareTo}, running ${bare}): kubeadm upgrades one minor at a time. Set kubernetesVersion to a ${next}.x release, deploy and wait for phase Done, then go on.`;
+  }
+  return undefined;
+}
