@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { upgradeSkewProblem } from '../../lib/core/upgrade';
+import { upgradeSkewCondition, upgradeSkewProblem } from '../../lib/core/upgrade';
+import { describeWithTerraform, quietEnvironment } from '../terraform/terraform-cli';
 import { parsedManifests } from './fake-cluster';
 
 const TABLE: [from: string, to: string, allowed: boolean][] = [
@@ -53,4 +54,29 @@ test('the rendered cast-upgrade.sh refuses exactly what upgradeSkewProblem refus
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describeWithTerraform('upgradeSkewCondition, for a Terraform precondition on the running version', () => {
+  const runningVersions = TABLE.filter(([, to]) => to === '1.35.0').map(([from]) => from).concat(['1.35.0', '1.35.1', 'v1.34.0', '1.33.9', '', '1.350.0']);
+
+  test('reads the same as upgradeSkewProblem', () => {
+    const condition = upgradeSkewCondition('var.running', '1.35.0');
+    expect(condition).toContain('var.running');
+    // Evaluated by terraform console: one list (console reads its whole input as one expression).
+    const dir = mkdtempSync(join(tmpdir(), 'cast-upgrade-tf-'));
+    try {
+      const input = `jsonencode([${runningVersions.map((r) => upgradeSkewCondition(JSON.stringify(r), '1.35.0')).join(', ')}])\n`;
+      const result = spawnSync('terraform', ['console'], { cwd: dir, input, encoding: 'utf8', env: quietEnvironment({}) });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(JSON.parse(JSON.parse(result.stdout.trim()))).toEqual(runningVersions.map((r) => upgradeSkewProblem(r, '1.35.0') === undefined));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+});
+
+test('upgradeSkewCondition refuses a target that is no release', () => {
+  expect(() => upgradeSkewCondition('var.running', '1.35')).toThrow('kubernetesVersion must be a Kubernetes release x.y.z (got "1.35")');
 });

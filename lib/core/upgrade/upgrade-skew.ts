@@ -39,3 +39,27 @@ export function upgradeSkewProblem(from: string, to: string): string | undefined
   }
   return undefined;
 }
+
+/**
+ * The same rule as a Terraform condition, for a `precondition` in the in-cluster stack: true
+ * when the cluster may go from the version it runs to `target`. Synth cannot know the running
+ * version (it is in the cluster); a plan can, with a data source such as kube-system's
+ * kubeadm-config ConfigMap, whose ClusterConfiguration names it:
+ *
+ * ```
+ * yamldecode(data.kubernetes_config_map_v1.kubeadm_config.data["ClusterConfiguration"]).kubernetesVersion
+ * ```
+ *
+ * @param running an HCL expression (without `${}`) for the running version, `v` or not
+ * @param target a concrete release x.y.z (kubernetesVersion)
+ * @returns an HCL expression (without `${}`); a running version that is no release is refused
+ */
+export function upgradeSkewCondition(running: string, target: string): string {
+  const t = RELEASE.exec(target);
+  if (!t) throw new Error(`kubernetesVersion must be a Kubernetes release x.y.z (got "${target}"). Use e.g. "1.35.0".`);
+  const [major, minor, patch] = t.slice(1).map(Number);
+  // `for r in [...]` names the running version once; && does not short-circuit in HCL, hence try().
+  const sameMinor = `(can(regex("^${major}\\\\.${minor}\\\\.[0-9]+$", r)) && try(tonumber(split(".", r)[2]) <= ${patch}, false))`;
+  const previousMinor = `can(regex("^${major}\\\\.${minor - 1}\\\\.[0-9]+$", r))`;
+  return `alltrue([for r in [trimprefix(${running}, "v")] : ${previousMinor} || ${sameMinor}])`;
+}
