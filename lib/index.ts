@@ -18,3 +18,4 @@ export { DnsService } from './core/ingress/dns-service';
 export { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './ingress/options';
 export { IngressStack, IngressStackOptions, IngressStackProps } from './ingress/ingress-stack';
 export { IngressInClusterStack, IngressInClusterStackProps } from './ingress/ingress-in-cluster-stack';
+export { InClusterStack, InClusterStackProps } from './cluster/in-cluster-stack';

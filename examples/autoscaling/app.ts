@@ -1,10 +1,11 @@
 /**
  * Autoscaled workers on all four clouds: static control planes on AWS and Azure
  * (where cluster-autoscaler runs with the cloud's instance identity), one
- * autoscaled worker group per cloud, and a cluster-wide policy.
+ * autoscaled worker group per cloud, and a cluster-wide policy. The in-cluster
+ * stack runs cluster-autoscaler and keeps its flags current on every deploy.
  */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, NodeRole, NodeShape, TaintEffect } from '../../lib';
+import { CastCluster, Cloud, InClusterStack, NodeRole, NodeShape, TaintEffect } from '../../lib';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'autoscaling');
@@ -37,4 +38,6 @@ export function buildApp(app: App): void {
     autoscaling: { minNodes: 0, maxNodes: 8 },
   });
   cluster.addNodeGroup('web-do', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 6 } });
+  // After the node groups: it installs what they need.
+  new InClusterStack(app, 'autoscaling-in-cluster', { cluster });
 }

@@ -9,6 +9,9 @@ import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
+import { InClusterRelease, planInClusterReleases } from '../core/in-cluster/in-cluster-releases';
+import { CLUSTER_AUTOSCALER_CLOUDS } from '../core/autoscaling/validate-cluster-autoscaler-input';
+import { InClusterStack } from './in-cluster-stack';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
 import { joinApiSeeds, SeedControlPlane, workerApiSeeds, WORKERS_SEED_PRIVATELY } from '../core/api-seeds';
@@ -343,6 +346,11 @@ export class CastCluster extends Construct {
     return seeds;
   }
 
+  /** @internal the Helm releases the cluster's InClusterStack installs (lib/core/in-cluster), from the plan over every group. */
+  public _inClusterReleases(): InClusterRelease[] {
+    return planInClusterReleases({ autoscaler: this.planned().autoscaler });
+  }
+
   /** The cluster plan over every group; made at synth, when every group is known, and kept until another is added. */
   private planned(): ClusterPlan {
     this.plan ??= planAt(this, () => planCluster(this.planInput()));
@@ -393,9 +401,21 @@ export class CastCluster extends Construct {
     // etcd's checks wait for a control plane: a cluster without nodes is valid, and one of
     // workers only gets clusterProblems' message, not a second one about etcd.
     const checkEtcd = etcd.controlPlaneClouds.length > 0;
-    const warnings = [...clusterWarnings(footprints), ...staticTokenWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : []), ...apiSourceWarnings(this.apiSourceRanges, footprints)];
+    const warnings = [
+      ...clusterWarnings(footprints), ...staticTokenWarnings(footprints), ...(checkEtcd ? etcdTimingWarnings(etcd) : []), ...apiSourceWarnings(this.apiSourceRanges, footprints),
+      ...this.inClusterStackWarnings(footprints),
+    ];
     for (const warning of warnings) Annotations.of(this).addWarning(`${this.node.path}: ${warning}`);
     return [...clusterProblems(footprints), ...(checkEtcd ? etcdTimingProblems(etcd) : [])];
+  }
+
+  /** Autoscaled AWS or Azure groups scale only once an InClusterStack runs their cluster-autoscaler. */
+  private inClusterStackWarnings(footprints: readonly GroupFootprint[]): string[] {
+    const clouds = CLUSTER_AUTOSCALER_CLOUDS.filter((cloud) => footprints.some((f) => f.scaled && f.cloud === cloud));
+    if (clouds.length === 0) return [];
+    const stacks = this.node.root.node.findAll().filter((c): c is InClusterStack => c instanceof InClusterStack && c.cluster === this);
+    if (stacks.length > 0) return [];
+    return [`the autoscaled groups on ${clouds.map((c) => CLOUD_DISPLAY_NAME[c]).join(' and ')} never scale without an InClusterStack, which runs their cluster-autoscaler. Add one after the node groups: new InClusterStack(app, '${this.name}-in-cluster', { cluster }).`];
   }
 
   /**

@@ -44,7 +44,12 @@ export function addNodeOutputs(cluster: Construct, clusterName: string, plan: ()
 }
 
 function output(cluster: Construct, clusterName: string, id: string, suffix: string, config: ConstructorParameters<typeof TerraformOutput>[2]): void {
-  new TerraformOutput(cluster, id, config).overrideLogicalId(`cast_cluster_${clusterName.replace(/-/g, '_')}${suffix}`);
+  new TerraformOutput(cluster, id, config).overrideLogicalId(clusterOutputId(clusterName, suffix));
+}
+
+/** `cast_cluster_<name><suffix>`: the name of each of a cluster's outputs. */
+export function clusterOutputId(clusterName: string, suffix: string): string {
+  return `cast_cluster_${clusterName.replace(/-/g, '_')}${suffix}`;
 }
 
 /** The kubeconfig as an object that Terraform serializes (`yamlencode`) once the references are known. */

@@ -4,6 +4,7 @@
  */
 import { TerraformOutput } from 'cdktf';
 import type { CastCluster } from '../cluster/cast-cluster';
+import { clusterOutputId } from '../cluster/cluster-outputs';
 import { ALL_CLOUDS, Cloud } from '../core/cloud';
 import { PortRange } from '../core/firewall-plan';
 import { NodeRole } from '../core/node-role';
@@ -26,9 +27,9 @@ export function clusterNodePortRange(cluster: CastCluster): PortRange {
   return cluster.nodePortRange;
 }
 
-/** `cast_cluster_<name><suffix>`: how the cluster names its outputs (lib/cluster/cluster-outputs.ts). */
+/** `cast_cluster_<name><suffix>`: how the cluster names its outputs. */
 export function clusterOutputName(cluster: CastCluster, suffix: string): string {
-  return `cast_cluster_${cluster.name.replace(/-/g, '_')}${suffix}`;
+  return clusterOutputId(cluster.name, suffix);
 }
 
 /** The cluster's output of that name, if it has one. */

@@ -11,7 +11,7 @@ import { throwProblems } from '../private/validation-error';
 import { clusterNodePortRange, workersByCloud } from './cluster-view';
 import { DnsAttachment, DNS_BUILDERS } from './dns';
 import { LOAD_BALANCER_BUILDERS, WorkerTarget } from './index';
-import { IngressInClusterStack } from './ingress-in-cluster-stack';
+import { InClusterStack } from '../cluster/in-cluster-stack';
 import { addIngressOutputs } from './ingress-outputs';
 import { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './options';
 
@@ -142,12 +142,13 @@ export class IngressStack extends Construct {
   }
 
   /**
-   * Adds the in-cluster part in a stack of its own, under `scope` (the App):
-   * ingress-nginx on the fixed NodePorts, cert-manager and the ClusterIssuer,
-   * Prometheus. Deploy it after the cluster's stack.
+   * Adds the cluster's in-cluster stack under `scope` (the App), with this
+   * ingress: ingress-nginx on the fixed NodePorts, cert-manager and the
+   * ClusterIssuer, Prometheus, besides the cluster's own in-cluster
+   * configuration (InClusterStack). Deploy it after the cluster's stack.
    */
-  public addInClusterStack(scope: Construct, id: string): IngressInClusterStack {
-    return new IngressInClusterStack(scope, id, { ingress: this });
+  public addInClusterStack(scope: Construct, id: string): InClusterStack {
+    return new InClusterStack(scope, id, { cluster: this.cluster, ingress: this });
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
+import { InClusterStack } from '../../lib/cluster/in-cluster-stack';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 
@@ -74,6 +75,21 @@ describe('synth warnings: a trade-off the user may choose, not an error', () => 
       'stack/prod: etcd.heartbeatIntervalMs should be at least the worst round trip between control planes, 17 ms (got 10): followers miss heartbeats and call elections. Raise it or leave it unset.',
       'stack/prod: etcd.electionTimeoutMs should be at least 10 round trips, 170 ms (got 100): network jitter then starts needless elections. Raise it or leave it unset.',
     ]);
+  });
+
+  test('autoscaled AWS or Azure groups without an InClusterStack: a warning saying how to add one; with one, none', () => {
+    const scaled = (cluster: CastCluster) => {
+      cluster.addNodeGroup('burst', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 0, maxNodes: 3 } });
+      cluster.addNodeGroup('batch', { cloud: Cloud.AZURE, role: NodeRole.WORKER, autoscaling: { minNodes: 0, maxNodes: 3 } });
+    };
+    const controlPlanes: [Cloud, number][] = [[Cloud.AWS, 1], [Cloud.GCP, 1], [Cloud.AZURE, 1]];
+    expect(synthWarnings(controlPlanes, {}, undefined, scaled)).toEqual([
+      "stack/prod: the autoscaled groups on AWS and Azure never scale without an InClusterStack, which runs their cluster-autoscaler. Add one after the node groups: new InClusterStack(app, 'prod-in-cluster', { cluster }).",
+    ]);
+    expect(synthWarnings(controlPlanes, {}, undefined, (cluster) => {
+      scaled(cluster);
+      new InClusterStack(cluster.node.root as App, 'in-cluster', { cluster });
+    })).toEqual([]);
   });
 
   test('the placement warnings and the timers\' warnings together', () => {

@@ -4,7 +4,7 @@ import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { Cloud } from '../../lib/core/cloud';
 import { DnsService } from '../../lib/core/ingress/dns-service';
 import { NodeRole } from '../../lib/core/node-role';
-import { IngressInClusterStack } from '../../lib/ingress/ingress-in-cluster-stack';
+import { InClusterStack } from '../../lib/cluster/in-cluster-stack';
 import { IngressStack, IngressStackOptions } from '../../lib/ingress/ingress-stack';
 import { NodeGroupOptions } from '../../lib/nodes/node-group';
 
@@ -56,7 +56,7 @@ export interface BuiltIngress {
   readonly stack: TerraformStack;
   readonly cluster: CastCluster;
   readonly ingress: IngressStack;
-  readonly inCluster?: IngressInClusterStack;
+  readonly inCluster?: InClusterStack;
   /** The cluster stack (cluster and ingress). */
   readonly synth: StackJson;
   /** The in-cluster stack, when asked for. */

@@ -2,7 +2,8 @@
  * What the nodes of autoscaled groups receive (examples/autoscaling), once
  * Terraform has filled in the references: one worker document per group with
  * the identity left to the node, valid cloud-config within the cloud's size
- * limit; and the cluster-autoscaler manifests, on the first control plane only.
+ * limit; the cluster-autoscaler manifests on no node (the in-cluster stack
+ * applies them: test/cluster/in-cluster-stack.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -83,25 +84,9 @@ describe('autoscaled groups: one worker document per group, identity found at bo
   });
 });
 
-describe('the first control plane applies the cluster-autoscalers', () => {
-  const manifest = fileOf(first.final, '/etc/cast/manifests/cluster-autoscaler.yaml')!;
-  const documents = parseAllDocuments(manifest).map((d) => d.toJSON());
-  const deployments = documents.filter((d) => d?.kind === 'Deployment' && String(d.metadata.name).startsWith('cluster-autoscaler'));
-
-  test('one cluster-autoscaler per cloud it serves (AWS and Azure), on that cloud\'s control plane', () => {
-    expect(deployments.map((d) => d.spec.template.spec.nodeSelector['cast-cluster/cloud']).sort()).toEqual(['aws', 'azure']);
-    for (const d of deployments) expect(d.spec.template.spec.hostNetwork).toBe(true);
+describe('no node carries the cluster-autoscaler manifests: the in-cluster stack applies them', () => {
+  test('no user-data holds them', () => {
+    for (const l of locals) expect({ node: l.name, manifests: fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml') }).toEqual({ node: l.name, manifests: undefined });
   });
-
-  test('flags: the group limits, the whole cluster core range, the removal delay', () => {
-    const args = (cloud: string) => deployments.find((d) => d.spec.template.spec.nodeSelector['cast-cluster/cloud'] === cloud)!.spec.template.spec.containers[0].args as string[];
-    expect(args('aws')).toEqual(expect.arrayContaining(['--cloud-provider=aws', '--nodes=0:20:elastic-burst-aws', '--cores-total=0:256', '--scale-down-unneeded-time=15m']));
-    expect(args('azure')).toEqual(expect.arrayContaining(['--cloud-provider=azure', '--nodes=0:8:elastic-batch-azure', '--cores-total=0:256']));
-  });
-
-  test('no other node carries the manifests, the other control planes included', () => {
-    const others = locals.filter((l) => l !== first);
-    expect(others.filter((l) => /elastic-cp-(gcp|azure)-1-user-data/.test(l.name))).toHaveLength(2);
-    for (const l of others) expect({ node: l.name, manifests: fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml') }).toEqual({ node: l.name, manifests: undefined });
-  });
+});
 });

@@ -1,0 +1,91 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { InClusterRelease } from '../core/in-cluster/in-cluster-releases';
+import { addIngressReleases } from '../ingress/ingress-releases';
+import type { IngressStack } from '../ingress/ingress-stack';
+import { throwProblems } from '../private/validation-error';
+import type { CastCluster } from './cast-cluster';
+import { manifestsRelease } from './cast-manifests-chart';
+import { connectToCluster, kubeconfigOutputName } from './in-cluster-connection';
+import { findClusterOutput } from '../ingress/cluster-view';
+
+/** Properties of an InClusterStack. */
+export interface InClusterStackProps {
+  /** The cluster whose in-cluster configuration this stack applies. */
+  readonly cluster: CastCluster;
+  /**
+   * An ingress of the cluster whose controller, certificates and metrics this
+   * stack installs as well.
+   * @default - no ingress
+   */
+  readonly ingress?: IngressStack;
+}
+
+/**
+ * What runs inside the cluster and must stay current while its machines keep
+ * running: the cast RBAC, cluster-autoscaler with its per-cloud flags and the
+ * headroom, the cluster's day-two jobs, and (given an ingress) the ingress
+ * controller, cert-manager and Prometheus. Applied on every `cdktf deploy`,
+ * after the cluster's own stack.
+ *
+ * Running VMs keep the user-data they were created with, so a change to any of
+ * this (an autoscaling policy, a new group, a new Kubernetes version) changes
+ * this stack's plan only, never a VM. Deploy both stacks, in order:
+ * `cdktf deploy <cluster stack> <this stack>` (cdktf orders them by their
+ * dependency; `cdktf deploy '*'` does too).
+ *
+ * Create it after the cluster's node groups: it installs what they need.
+ */
+export class InClusterStack extends TerraformStack {
+  /** The cluster configured. */
+  public readonly cluster: CastCluster;
+
+  constructor(scope: Construct, id: string, props: InClusterStackProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    this.cluster = cluster;
+    const kubeconfig = kubeconfigOutputName(cluster);
+    throwProblems(this, [
+      ...(findClusterOutput(cluster, kubeconfig) ? [] : [
+        `cluster must have node groups before its InClusterStack is created (got ${cluster.node.path}, which has no ${kubeconfig} output yet). Add the node groups first.`,
+      ]),
+      ...(props.ingress && props.ingress.cluster !== cluster ? [
+        `ingress must belong to the cluster (got ${props.ingress.node.path}, of ${props.ingress.cluster.node.path}, for cluster ${cluster.node.path}). Pass that cluster's IngressStack, or make a second InClusterStack.`,
+      ] : []),
+    ]);
+    const connection = connectToCluster(this, cluster);
+
+    // The set of releases is fixed now; their contents are made at synth, from the final plan.
+    const planned = () => cluster._inClusterReleases();
+    const names = planned().map((release) => release.name);
+    let previous: ReturnType<typeof manifestsRelease> | undefined;
+    for (const name of names) {
+      const first = planned().find((r) => r.name === name)!;
+      previous = manifestsRelease(this, `release-${name}`, {
+        name,
+        namespace: first.namespace,
+        manifests: () => releaseNamed(planned(), name)?.manifests ?? [],
+        connection,
+        // One at a time, in the order planned: the RBAC first.
+        dependsOn: previous ? [previous] : undefined,
+      });
+    }
+    this.node.addValidation({
+      validate: () => {
+        const now = planned().map((release) => release.name);
+        return sameList(now, names) ? [] : [
+          `${this.node.path}: the cluster's in-cluster releases changed after this stack was created (then: ${names.join(', ')}; now: ${now.join(', ')}). Create the InClusterStack after every node group of ${cluster.node.path}.`,
+        ];
+      },
+    });
+    if (props.ingress) addIngressReleases(this, props.ingress, connection);
+  }
+}
+
+function releaseNamed(releases: readonly InClusterRelease[], name: string): InClusterRelease | undefined {
+  return releases.find((release) => release.name === name);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
