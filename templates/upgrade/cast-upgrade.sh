@@ -86,16 +86,15 @@ if [ "${1:-}" = skew ]; then
   exit 0
 fi
 
-# The time in UTC, from bash itself (TZ is set above): no process per status write.
-now() { printf '%(%Y-%m-%dT%H:%M:%SZ)T' -1; }
-
-json_string() {
-  local s="$1"
+# json_field KEY VALUE: appends "KEY":"VALUE", JSON-escaped, to $fields (no subshell: a step
+# writes its status a few times per node).
+json_field() {
+  local s="$2"
   s="${s//\\/\\\\}"
   s="${s//\"/\\\"}"
   s="${s//$'\n'/ }"
   s="${s//$'\t'/ }"
-  printf '"%s"' "$s"
+  fields+="${fields:+,}\"$1\":\"$s\""
 }
 
 # Status fields of this run, written by save_status.
@@ -121,9 +120,18 @@ save_status() {
     kubectl -n "$NS" create configmap "$STATUS_CONFIG_MAP" >/dev/null
     status_exists=1
   fi
-  local patch
-  patch="{\"data\":{\"phase\":$(json_string "$phase"),\"target\":$(json_string "$target"),\"current\":$(json_string "$current"),\"node\":$(json_string "$node"),\"step\":$(json_string "$step"),\"keepCordoned\":$(json_string "$keep_cordoned"),\"message\":$(json_string "$message"),\"time\":$(json_string "$(now)")}}"
-  kubectl -n "$NS" patch configmap "$STATUS_CONFIG_MAP" --type merge -p "$patch" >/dev/null
+  # The time in UTC (TZ is set above), from bash itself.
+  local fields='' time
+  printf -v time '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+  json_field phase "$phase"
+  json_field target "$target"
+  json_field current "$current"
+  json_field node "$node"
+  json_field step "$step"
+  json_field keepCordoned "$keep_cordoned"
+  json_field message "$message"
+  json_field time "$time"
+  kubectl -n "$NS" patch configmap "$STATUS_CONFIG_MAP" --type merge -p "{\"data\":{$fields}}" >/dev/null
 }
 
 # fail STEP MESSAGE: stop here, leaving the node as it is (cordoned) for the user to look at.
@@ -217,7 +225,9 @@ acquire_lock() {
   [ -n "$lock_rv" ] || return 0
   if [ -n "$lock_value" ]; then lock_is_ours && return 0 || return 1; fi
   local value
-  value="{\"nodeID\":\"$LOCK_HOLDER\",\"metadata\":{\"unschedulable\":false},\"created\":\"$(now)\",\"TTL\":0}"
+  local created
+  printf -v created '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+  value="{\"nodeID\":\"$LOCK_HOLDER\",\"metadata\":{\"unschedulable\":false},\"created\":\"$created\",\"TTL\":0}"
   kubectl -n "$LOCK_NAMESPACE" annotate daemonset "$LOCK_DAEMON_SET" --resource-version "$lock_rv" \
     "weave.works/kured-node-lock=$value" >/dev/null 2>&1
 }
