@@ -6,6 +6,7 @@ export { CastRegionInfo, CloudLocation } from './core/regions';
 export { AddressPlan, CloudAddressPlan } from './core/address-plan';
 export { CastRegions } from './regions/cast-regions';
 export { AutoscalingPolicyOptions } from './core/autoscaling/autoscaling-policy';
+export { OsPatchingOptions } from './core/os-patching/os-patching';
 export { EtcdTimingOptions } from './core/etcd-timings';
 export { AddressPlanOptions, CloudProviders, CloudRangeOptions, FirewallOptions, PortRange } from './cluster/options';
 export { CastCluster } from './cluster/cast-cluster';

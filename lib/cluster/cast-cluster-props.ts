@@ -6,6 +6,7 @@ import { kubernetesVersionProblem } from '../core/kubernetes-version';
 import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
 import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
 import { AutoscalingPolicyOptions } from '../core/autoscaling/autoscaling-policy';
+import { OsPatchingOptions } from '../core/os-patching/os-patching';
 import { EtcdTimingOptions } from '../core/etcd-timings';
 import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
 
@@ -89,6 +90,14 @@ export interface CastClusterProps {
    * @default - see AutoscalingPolicyOptions
    */
   readonly autoscaling?: AutoscalingPolicyOptions;
+  /**
+   * OS updates: security updates install on every node (Ubuntu's
+   * unattended-upgrades), and the cluster's InClusterStack runs kured, which
+   * reboots a node that needs it in this window, one node at a time, drained
+   * first.
+   * @default - reboots every day from 01:00 to 05:00 UTC
+   */
+  readonly osPatching?: OsPatchingOptions;
   /**
    * GCP project for the provider the cluster configures.
    * @default - the provider's own default (GOOGLE_PROJECT and friends)

@@ -9,7 +9,8 @@ import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
-import { InClusterRelease, planInClusterReleases } from '../core/in-cluster/in-cluster-releases';
+import { CLUSTER_RELEASE_NAMESPACE, InClusterRelease, planInClusterReleases } from '../core/in-cluster/in-cluster-releases';
+import { OS_PATCHING_RELEASE, OsPatchingPlan, planOsPatching, renderOsPatchingManifests } from '../core/os-patching/os-patching';
 import { CLUSTER_AUTOSCALER_CLOUDS } from '../core/autoscaling/validate-cluster-autoscaler-input';
 import { InClusterStack } from './in-cluster-stack';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
@@ -69,6 +70,7 @@ export class CastCluster extends Construct {
   public readonly _labels: ClusterLabels;
   /** @internal the autoscaling policy with its defaults. */
   public readonly _autoscalingPolicy: AutoscalingPolicy;
+  private readonly osPatching: OsPatchingPlan;
 
   private readonly networks = new Map<Cloud, CloudNetwork>();
   private readonly providers = new Map<Cloud, TerraformProvider>();
@@ -120,14 +122,17 @@ export class CastCluster extends Construct {
     // so that every problem of the props is reported together.
     const firewall = tryPlan(() => planFirewall({ wireguard: true, wireguardPort: WIREGUARD_PORT, clusterRanges: [], ...props.firewall, propPrefix: 'firewall' }));
     const autoscaling = resolveAutoscalingPolicy(props.autoscaling ?? {}, 'autoscaling');
+    const osPatching = planOsPatching(props.osPatching, 'osPatching');
     throwProblems(this, [
       ...propProblems(props, clouds, region, uuid),
       ...duplicateNameProblems(this, props.name),
       ...addresses.problems,
       ...firewall.problems,
       ...autoscaling.problems,
+      ...osPatching.problems,
     ]);
     this._autoscalingPolicy = autoscaling.policy!;
+    this.osPatching = osPatching.plan!;
 
     this.name = props.name;
     this.uuid = uuid;
@@ -348,7 +353,9 @@ export class CastCluster extends Construct {
 
   /** @internal the Helm releases the cluster's InClusterStack installs (lib/core/in-cluster), from the plan over every group. */
   public _inClusterReleases(): InClusterRelease[] {
-    return planInClusterReleases({ autoscaler: this.planned().autoscaler });
+    const extra: InClusterRelease[] = [];
+    if (this.osPatching.rebootNodes) extra.push({ name: OS_PATCHING_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderOsPatchingManifests(this.osPatching) });
+    return planInClusterReleases({ autoscaler: this.planned().autoscaler, extra });
   }
 
   /** The cluster plan over every group; made at synth, when every group is known, and kept until another is added. */

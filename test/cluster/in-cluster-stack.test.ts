@@ -16,6 +16,7 @@ import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-templ
 import { readTemplateFile } from '../../lib/core/bootstrap/template-files';
 import { AUTOSCALING_RELEASE, CAST_RBAC_RELEASE, CLUSTER_RELEASE_NAMESPACE, splitDocuments } from '../../lib/core/in-cluster/in-cluster-releases';
 import type { AutoscalingPolicyOptions } from '../../lib';
+import { OS_PATCHING_RELEASE } from '../../lib/core/os-patching/os-patching';
 
 /** Every stack of the app as `cdktf synth` writes it (cross-stack references resolved), by id. */
 function synthAll(build: (app: App) => void): Record<string, any> {
@@ -37,10 +38,11 @@ const inCluster = stacks['autoscaling-in-cluster'];
 const releases = inCluster.resource.helm_release as Record<string, any>;
 
 describe('the cluster\'s releases', () => {
-  test('the cast RBAC, then cluster-autoscaler and the headroom, one after the other, in kube-system', () => {
-    expect(Object.values(releases).map((r) => [r.name, r.namespace]).sort()).toEqual([[AUTOSCALING_RELEASE, CLUSTER_RELEASE_NAMESPACE], [CAST_RBAC_RELEASE, CLUSTER_RELEASE_NAMESPACE]]);
+  test('the cast RBAC, then cluster-autoscaler and the headroom, then OS patching, one after the other, in kube-system', () => {
+    const order = [CAST_RBAC_RELEASE, AUTOSCALING_RELEASE, OS_PATCHING_RELEASE];
+    expect(Object.values(releases).map((r) => [r.name, r.namespace]).sort()).toEqual(order.map((name) => [name, CLUSTER_RELEASE_NAMESPACE]).sort());
     expect(releases[`release-${CAST_RBAC_RELEASE}`].depends_on).toBeUndefined();
-    expect(releases[`release-${AUTOSCALING_RELEASE}`].depends_on).toEqual([`helm_release.release-${CAST_RBAC_RELEASE}`]);
+    order.slice(1).forEach((name, i) => expect(releases[`release-${name}`].depends_on).toEqual([`helm_release.release-${order[i]}`]));
     for (const r of Object.values(releases)) expect({ name: r.name, wait: r.wait, chart: r.chart }).toEqual({ name: r.name, wait: true, chart: expect.stringMatching(/^\.\/assets\/cast-manifests-chart\/[0-9A-F]+$/) });
   });
 
@@ -123,6 +125,6 @@ describe('bad input', () => {
     cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
     const inCluster = new InClusterStack(app, 'in-cluster', { cluster });
     cluster.addNodeGroup('scaled', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 3 } });
-    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac; now: cast-rbac, cast-autoscaling\)\. Create the InClusterStack after every node group of prod\/prod\./);
+    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching; now: cast-rbac, cast-autoscaling, cast-os-patching\)\. Create the InClusterStack after every node group of prod\/prod\./);
   });
 });

@@ -13,6 +13,9 @@
 import { ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from '../autoscaling/cluster-autoscaler-manifests';
 import { readTemplateFile } from '../bootstrap/template-files';
 import { escapeTerraformTemplate } from '../bootstrap/render-template';
+import { splitDocuments } from './documents';
+
+export { splitDocuments };
 
 /** One Helm release of the cast-manifests chart. */
 export interface InClusterRelease {
@@ -59,12 +62,4 @@ export function planInClusterReleases(input: InClusterInput): InClusterRelease[]
   }
   releases.push(...(input.extra ?? []));
   return releases;
-}
-
-/** The documents of a multi-document YAML text, each without leading comment lines; empty ones dropped. */
-export function splitDocuments(text: string): string[] {
-  return text
-    .split(/^---[ \t]*$/m)
-    .map((doc) => doc.replace(/^(\s*#[^\n]*\n|\s*\n)+/, '').replace(/\s+$/, '\n'))
-    .filter((doc) => doc.trim() !== '');
 }
