@@ -49,6 +49,12 @@ readonly IMAGE='{{image}}'
 readonly LOCK_NAMESPACE='{{reboot_lock_namespace}}'
 readonly LOCK_DAEMON_SET='{{reboot_lock_daemon_set}}'
 readonly LOCK_HOLDER=cast-upgrade
+# The TTL written with the lock, in nanoseconds (kured's JSON for a Go time.Duration): kured
+# judges a lock by the TTL it carries, and by its own --lock-ttl only when that is 0
+# (effectiveTTL), so a lock of ours outlives no node's upgrade (at most the drain, Job and
+# Ready timeouts below) even when kured's TTL is shorter, and frees itself 3 hours after a
+# failure, when kured may reboot other nodes again.
+readonly LOCK_TTL_NS=10800000000000
 readonly POLL="${CAST_UPGRADE_POLL_SECONDS:-10}"
 readonly DRAIN_TIMEOUT="${CAST_UPGRADE_DRAIN_TIMEOUT:-900}"
 readonly JOB_TIMEOUT="${CAST_UPGRADE_JOB_TIMEOUT:-1800}"
@@ -217,18 +223,28 @@ lock_state() {
 
 lock_is_ours() { [[ $lock_value == *"\"nodeID\":\"$LOCK_HOLDER\""* ]]; }
 
-# Takes the lock (0), or finds it held by someone else (1). The annotation is written only
-# against the resourceVersion just read, so a kured pod that takes it in between wins and
-# this run waits (kubectl annotate --resource-version).
+# A lock whose TTL has run out counts as free, as kured counts it (ttlExpired); one without
+# a TTL never runs out here (kured would then use its own --lock-ttl, which this cannot see).
+lock_expired() {
+  local re='"created":"([^"]+)".*"TTL":([0-9]+)' created ttl
+  [[ $lock_value =~ $re ]] || return 1
+  ttl=$((BASH_REMATCH[2] / 1000000000))
+  [ "$ttl" -gt 0 ] || return 1
+  created="$(date -u -d "${BASH_REMATCH[1]}" +%s 2>/dev/null)" || return 1
+  [ "$(printf '%(%s)T' -1)" -ge $((created + ttl)) ]
+}
+
+# Takes the lock, or renews ours (0), or finds it held by someone else (1). The annotation is
+# written only against the resourceVersion just read, so a kured pod that takes it in
+# between wins and this run waits (kubectl annotate --resource-version).
 acquire_lock() {
   lock_state
   [ -n "$lock_rv" ] || return 0
-  if [ -n "$lock_value" ]; then lock_is_ours && return 0 || return 1; fi
-  local value
-  local created
+  if [ -n "$lock_value" ] && ! lock_is_ours && ! lock_expired; then return 1; fi
+  local value created
   printf -v created '%(%Y-%m-%dT%H:%M:%SZ)T' -1
-  value="{\"nodeID\":\"$LOCK_HOLDER\",\"metadata\":{\"unschedulable\":false},\"created\":\"$created\",\"TTL\":0}"
-  kubectl -n "$LOCK_NAMESPACE" annotate daemonset "$LOCK_DAEMON_SET" --resource-version "$lock_rv" \
+  value="{\"nodeID\":\"$LOCK_HOLDER\",\"metadata\":{\"unschedulable\":false},\"created\":\"$created\",\"TTL\":$LOCK_TTL_NS}"
+  kubectl -n "$LOCK_NAMESPACE" annotate daemonset "$LOCK_DAEMON_SET" --overwrite --resource-version "$lock_rv" \
     "weave.works/kured-node-lock=$value" >/dev/null 2>&1
 }
 
@@ -295,6 +311,19 @@ spec:
 EOF
 }
 
+# wait_here STEP MESSAGE: nothing to do in this run. A node already under way (or being
+# retried) stays the one the next run continues; a node not started yet is picked again.
+wait_here() {
+  local waiting_phase=Upgrading
+  if [ "$node" = "$old_node" ] && [ -n "$node" ]; then
+    [ "$old_phase" != Retry ] || waiting_phase=Retry
+  else
+    node='' keep_cordoned=''
+  fi
+  save_status "$waiting_phase" "$1" "$2 (this run tries again later)"
+  exit 0
+}
+
 # finish_node: uncordon (unless the user had cordoned it), release the lock, record it.
 finish_node() {
   if [ "$keep_cordoned" != true ]; then
@@ -309,11 +338,7 @@ finish_node() {
 
 upgrade_node() { # MODE (apply | node)
   local mode="$1" state job_node job_version
-  if ! acquire_lock; then
-    node='' keep_cordoned=''
-    save_status Upgrading lock "waiting for the reboot lock, held by $lock_value (kured reboots one node at a time; this run tries again later)"
-    exit 0
-  fi
+  acquire_lock || wait_here lock "waiting for the reboot lock, held by $lock_value (kured reboots one node at a time)"
   # A node this run did not start on: remember whether someone else had cordoned it, to leave
   # it so. Saved before the cordon, so a run that dies after it still knows.
   if [ "$node" != "$old_node" ]; then
@@ -383,6 +408,10 @@ if [ -n "$problem" ]; then
 fi
 
 read_nodes
+if [ -z "${node_names[0]:-}" ]; then
+  log "no nodes listed; nothing done"
+  exit 1
+fi
 # Every node must reach the target in one kubeadm step too: a kubelet of the target's minor
 # or the one before, and not above the target.
 for name in "${node_names[@]}"; do
@@ -439,14 +468,8 @@ if [ "$current" != "$target" ]; then
   # "How it works").
   not_ready=''
   for name in "${node_names[@]}"; do [ "${node_ready[$name]}" = True ] || not_ready+="$name "; done
-  if [ -n "$not_ready" ]; then
-    node='' keep_cordoned=''
-    save_status Upgrading waiting "kubeadm upgrade apply needs every node Ready; not Ready: $not_ready(this run tries again later)"
-    exit 0
-  fi
+  [ -z "$not_ready" ] || wait_here waiting "kubeadm upgrade apply needs every node Ready; not Ready: ${not_ready% }"
 elif [ "$node" != "$old_node" ] && [ "${node_ready[$node]}" != True ]; then
-  node='' keep_cordoned=''
-  save_status Upgrading waiting "$next is not Ready; it is upgraded once it is (this run tries again later)"
-  exit 0
+  wait_here waiting "$node is not Ready; it is upgraded once it is"
 fi
 upgrade_node "$mode"

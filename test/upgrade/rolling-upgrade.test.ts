@@ -76,7 +76,7 @@ describe('a minor upgrade of three control planes and two workers', () => {
 
     for (const name of c.nodeNames()) {
       const order = [
-        at(calls, 'cluster', /^kubectl -n kube-system annotate daemonset kured --resource-version \d+ weave\.works\/kured-node-lock=\{"nodeID":"cast-upgrade"/),
+        at(calls, 'cluster', /^kubectl -n kube-system annotate daemonset kured --overwrite --resource-version \d+ weave\.works\/kured-node-lock=\{"nodeID":"cast-upgrade"/),
         at(calls, 'cluster', new RegExp(`^kubectl cordon ${name}$`)),
         at(calls, 'cluster', new RegExp(`^kubectl drain ${name} `)),
         at(calls, name, /^curl .* https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.35\/deb\/Release\.key$/),
@@ -93,7 +93,7 @@ describe('a minor upgrade of three control planes and two workers', () => {
       expect(c.node(name)).toEqual({ version: 'v1.35.0', unschedulable: false, aptSource: sourceLine(`${c.state}/nodes/${name}/keyring.gpg`, '1.35') });
     }
     // The reboot lock: taken before each node and given back after it.
-    expect(cluterSide(calls, /annotate daemonset kured --resource-version/).length).toBe(5);
+    expect(cluterSide(calls, /annotate daemonset kured --overwrite --resource-version/).length).toBe(5);
     expect(cluterSide(calls, /annotate daemonset kured weave\.works\/kured-node-lock-$/).length).toBe(5);
     expect(c.read('kured/lock')).toBe('');
 
@@ -183,6 +183,26 @@ describe('failures', () => {
     for (const name of c.nodeNames()) expect(c.node(name)).toMatchObject({ version: 'v1.35.0', unschedulable: false });
   });
 
+  test('a Retry that has to wait stays a Retry of the same node', () => {
+    const c = fake({ nodes: nodes('1.34.2', ['cp-1'], ['w-1']), clusterVersion: '1.34.2', etcdLeader: 'cp-1', target: '1.35.0' });
+    c.write('fail/cp-1', 'an image could not be pulled');
+    expect(c.step().status).toBe(1);
+    expect(c.status()).toMatchObject({ phase: 'Failed', node: 'cp-1', step: 'upgrade' });
+
+    c.remove('fail/cp-1');
+    c.write('nodes/w-1/ready', 'False');
+    expect(c.kubectl(RETRY)).toBe(0);
+    const waiting = c.step();
+    expect(waiting.status).toBe(0);
+    expect(c.status()).toMatchObject({ phase: 'Retry', node: 'cp-1', step: 'waiting' });
+    expect(touches(waiting.calls)).toEqual([]);
+
+    c.write('nodes/w-1/ready', 'True');
+    const resumed = c.step();
+    expect(cluterSide(resumed.calls, /delete job cast-upgrade-node/)).toHaveLength(1);
+    expect(c.node('cp-1')).toMatchObject({ version: 'v1.35.0', unschedulable: false });
+  });
+
   test('a drain that cannot finish stops with the node cordoned', () => {
     const c = fake({ nodes: nodes('1.34.2', ['cp-1'], ['w-1', 'w-2']), clusterVersion: '1.34.2', etcdLeader: 'cp-1', target: '1.34.3' });
     c.write('drain-fails/w-1', '');
@@ -232,13 +252,24 @@ test('waits while kured holds the reboot lock, then takes it', () => {
   const waiting = [c.step(), c.step()];
   expect(waiting.map((r) => r.status)).toEqual([0, 0]);
   expect(touches(all(waiting))).toEqual([]);
-  expect(c.status()).toMatchObject({ phase: 'Upgrading', step: 'lock' });
+  expect(c.status()).toMatchObject({ phase: 'Upgrading', step: 'lock', node: '' });
   expect(c.status().message).toContain('"nodeID":"w-1"');
   expect(c.read('kured/lock')).toBe(held);
 
   c.write('kured/lock', '');
-  c.stepUntilSettled();
-  expect(c.status().phase).toBe('Done');
+  const run = c.step();
+  expect(c.node('cp-1').version).toBe('v1.34.3');
+  // Held with a TTL of 3 hours while the node is upgraded, given back after.
+  const taken = cluterSide(run.calls, /annotate daemonset kured --overwrite/)[0].line;
+  expect(JSON.parse(taken.slice(taken.indexOf('=') + 1))).toMatchObject({ nodeID: 'cast-upgrade', TTL: 3 * 3600 * 1e9 });
+  expect(c.read('kured/lock')).toBe('');
+});
+
+test('a lock whose TTL has run out is taken over, as kured takes it over', () => {
+  const expired = '{"nodeID":"w-1","metadata":{"unschedulable":false},"created":"2026-01-01T00:00:00Z","TTL":3600000000000}';
+  const c = fake({ nodes: nodes('1.34.2', ['cp-1'], []), clusterVersion: '1.34.2', etcdLeader: 'cp-1', target: '1.34.3', kuredLock: expired });
+  expect(c.step().status).toBe(0);
+  expect(c.node('cp-1').version).toBe('v1.34.3');
 });
 
 test('a node cordoned before the upgrade is upgraded and left cordoned', () => {
