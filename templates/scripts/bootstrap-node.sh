@@ -7,12 +7,16 @@
 #
 # Order: find in the metadata service what the user-data cannot hold (node-identity.sh: an
 # autoscaled node's identity; node-private-address.sh: a cloud-network node's private
-# address), install Kubernetes, bring up the mesh (mesh-up.sh, when installed) and the local
-# API proxy, check that the mesh address is up, fill the kubeadm placeholders, then:
+# address), install Kubernetes at the release the cluster runs (install-kubernetes.sh asks
+# the API servers: kubernetes-version.sh; a joining node waits there for the cluster, and only
+# the control plane that may found it falls back to the release in its user-data), bring up
+# the mesh (mesh-up.sh, when installed) and the local API proxy, check that the mesh address
+# is up, fill the kubeadm placeholders (the installed release among them), then:
 #
 #   - a control plane asks every seed (the control planes' public addresses, api-seeds.sh)
 #     for the API. One answers: there is a cluster, and it joins it. None answers: only the
-#     control plane whose own public address is the first seed founds the cluster
+#     control plane whose own public address is the first seed, and whose user-data names the
+#     release to found with (CAST_FOUNDING_KUBERNETES_VERSION), founds the cluster
 #     (kubeadm init); the others keep asking. So `kubeadm init` runs once in a cluster's
 #     life, whichever node is replaced later.
 #   - a joining control plane first joins as a node (kubelet registered, control-plane
@@ -244,7 +248,7 @@ step=kubeadm-files
 readonly PLACEHOLDER='@CAST_[A-Z_]+@'
 for config in "$INIT_CONFIG" "$JOIN_CONFIG" "$CONTROL_PLANE_CONFIG" "$APISERVER_CERT_CONFIG"; do
   if [ -f "$config" ] && grep -qE "$PLACEHOLDER" "$config"; then
-    for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID; do
+    for key in CAST_NODE_NAME CAST_MESH_ADDRESS CAST_PROVIDER_ID CAST_KUBERNETES_VERSION; do
       if [[ "${!key:-}" =~ ^[A-Za-z0-9._:/()_-]+$ ]]; then sed -i "s|@${key}@|${!key}|g" "$config"; fi
     done
     # A control plane's join token is filled once it knows whether it founds or joins.
@@ -355,14 +359,14 @@ found_or_join() {
   if api_answers "$FOUNDER_WAIT"; then
     log "a control plane answers: joining the cluster"
     join_control_plane
-  elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ] && [ "${CAST_KEYS_STORE:-}" != mesh-handoff ]; then
+  elif [ -n "$first_seed" ] && [ "$first_seed" = "${CAST_PUBLIC_ADDRESS:-}" ] && [ -n "${CAST_FOUNDING_KUBERNETES_VERSION:-}" ] && [ "${CAST_KEYS_STORE:-}" != mesh-handoff ]; then
     log "no control plane answers in ${FOUNDER_WAIT} s and ${CAST_PUBLIC_ADDRESS} is the first seed: founding the cluster"
     found_cluster
   elif api_answers "$JOIN_WAIT"; then
     log "a control plane answers: joining the cluster"
     join_control_plane
   else
-    log "no control plane answered in $((FOUNDER_WAIT + JOIN_WAIT)) s, and only the first seed founds the cluster (this node: ${CAST_PUBLIC_ADDRESS:-no public address}; seeds: ${seeds:-none})" >&2
+    log "no control plane answered in $((FOUNDER_WAIT + JOIN_WAIT)) s, and only the first seed founds the cluster, when its user-data names the release (this node: ${CAST_PUBLIC_ADDRESS:-no public address}, release: ${CAST_FOUNDING_KUBERNETES_VERSION:-none}; seeds: ${seeds:-none})" >&2
     return 1
   fi
 }

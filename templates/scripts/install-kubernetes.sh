@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Installs what kubeadm needs on Ubuntu: kernel modules and sysctls, containerd with the
-# systemd cgroup driver, and kubelet, kubeadm, kubectl pinned to the cluster's exact
-# Kubernetes version (plus the reference CNI plugins). Idempotent: bootstrap-node.sh runs
-# it on first boot, again after a failure until its deadline (on AWS a node has no way out to
-# the mirrors until its Elastic IP association lands), and after a reboot in the middle;
-# running it again changes nothing, and it finishes what an interrupted run left.
+# systemd cgroup driver, and kubelet, kubeadm, kubectl at the Kubernetes release the cluster
+# runs (kubernetes-version.sh: read from its API servers; the founding control plane's own
+# release while none answers), with the cri-tools and CNI plugins pinned for that minor
+# (lib/core/supply.ts). The packages that must not move by themselves are held. Idempotent:
+# bootstrap-node.sh runs it on first boot, again after a failure until its deadline (on AWS
+# a node has no way out to the mirrors until its Elastic IP association lands; a joining
+# node waits here for the cluster to answer), and after a reboot in the middle; running it
+# again changes nothing, and it finishes what an interrupted run left.
 set -euo pipefail
 
+readonly NODE_ENV=/etc/cast/node.env
 # shellcheck source=/dev/null
-. /etc/cast/node.env
-: "${CAST_KUBERNETES_VERSION:?missing in /etc/cast/node.env}"
-: "${CAST_KUBERNETES_MINOR:?missing in /etc/cast/node.env}"
+. "$NODE_ENV"
 
-readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${CAST_KUBERNETES_MINOR}/deb/"
+readonly BIN=/opt/cast/bin
 readonly K8S_KEYRING=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
+# The one key that signs every pkgs.k8s.io repository (lib/core/supply.ts has its source).
+readonly K8S_KEY_FINGERPRINT='{{kubernetes_apt_key_fingerprint}}'
+# Per Kubernetes minor, the cri-tools and kubernetes-cni it installs: "<minor> <package>=<version> ...".
+readonly K8S_TOOL_PINS='{{kubernetes_tool_pins}}'
+# What must not move with a routine apt upgrade or unattended-upgrades: upgrades move them on purpose.
+readonly HELD_PACKAGES='{{held_packages}}'
 
 apt_get() {
   # On first boot unattended-upgrades often holds the dpkg lock: wait for it, do not fail.
@@ -28,20 +36,21 @@ apt_get() {
 echo "cast: kernel modules and sysctls for Kubernetes"
 # br_netfilter makes bridged pod traffic visible to iptables (kube-proxy, the bridge CNI);
 # overlay is containerd's snapshotter. Persisted so a reboot loads them again.
-cat >/etc/modules-load.d/cast-kubernetes.conf <<'EOF'
+cat >/etc/modules-load.d/cast-kubernetes.conf <<'CONF'
 overlay
 br_netfilter
-EOF
+CONF
 modprobe overlay
 modprobe br_netfilter
-cat >/etc/sysctl.d/99-cast-kubernetes.conf <<'EOF'
+cat >/etc/sysctl.d/99-cast-kubernetes.conf <<'CONF'
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 net.ipv4.ip_forward = 1
-EOF
+CONF
 sysctl --system >/dev/null
 
 echo "cast: containerd from Ubuntu"
+# Ubuntu's builds, unpinned on purpose (lib/core/supply.ts, UNPINNED_PACKAGES says why for each).
 apt_get update
 apt_get install --no-install-recommends ca-certificates curl gpg containerd conntrack socat
 install -d -m 0755 /etc/containerd
@@ -56,20 +65,43 @@ fi
 systemctl enable containerd
 systemctl restart containerd
 
-echo "cast: kubelet, kubeadm, kubectl ${CAST_KUBERNETES_VERSION} from ${K8S_REPO}"
-# pkgs.k8s.io has one repository per minor version, each signed with its own key.
+# Now that apt reached the mirrors, the node reaches the API seeds as well as it ever will.
+version="$("$BIN/kubernetes-version.sh")"
+minor="${version%.*}"
+read -r -a tool_pins <<<"$(awk -v minor="$minor" '$1 == minor { $1 = ""; print }' <<<"$K8S_TOOL_PINS")" || true
+if [ "${#tool_pins[@]}" -eq 0 ]; then
+  echo "cast: Kubernetes ${version} is not a release this cdktf-cast-cluster installs (minors: $(cut -d' ' -f1 <<<"$K8S_TOOL_PINS" | xargs))" >&2
+  exit 1
+fi
+# bootstrap-node.sh fills the kubeadm files with it (a later line of node.env wins).
+if [ "${CAST_KUBERNETES_VERSION:-}" != "$version" ]; then echo "CAST_KUBERNETES_VERSION='${version}'" >>"$NODE_ENV"; fi
+
+readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${minor}/deb/"
+echo "cast: kubelet, kubeadm, kubectl ${version} from ${K8S_REPO}"
 install -d -m 0755 /etc/apt/keyrings
-curl -fsSL --retry 5 --max-time 60 "${K8S_REPO}Release.key" | gpg --dearmor --yes -o "$K8S_KEYRING"
+# Trust the downloaded key only if it is exactly the one key whose fingerprint this script
+# holds: one primary key (a "pub" record), and the "fpr" record right after it (gpg's
+# DETAILS file, --with-colons: field 10 of fpr is the fingerprint). A key that a CDN or a
+# man in the middle swapped would sign a repository apt then believes.
+key="$(mktemp)"
+trap 'rm -f "$key"' EXIT
+curl -fsSL --retry 5 --max-time 60 -o "$key" "${K8S_REPO}Release.key"
+fingerprints="$(gpg --batch --show-keys --with-colons "$key" | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }' | xargs)"
+if [ "$fingerprints" != "$K8S_KEY_FINGERPRINT" ]; then
+  echo "cast: ${K8S_REPO}Release.key holds the key(s) \"${fingerprints}\", not ${K8S_KEY_FINGERPRINT}: not trusting it" >&2
+  exit 1
+fi
+gpg --batch --dearmor --yes -o "$K8S_KEYRING" "$key"
 echo "deb [signed-by=${K8S_KEYRING}] ${K8S_REPO} /" >/etc/apt/sources.list.d/kubernetes.list
 apt_get update
 # Package versions are <version>-<revision> (1.34.2-1.1): pin the version, take any revision.
 # kubernetes-cni puts bridge, host-local, portmap and loopback in /opt/cni/bin, where
 # containerd looks for them; Ubuntu's own CNI package installs elsewhere.
 apt_get install --no-install-recommends --allow-change-held-packages \
-  "kubelet=${CAST_KUBERNETES_VERSION}-*" \
-  "kubeadm=${CAST_KUBERNETES_VERSION}-*" \
-  "kubectl=${CAST_KUBERNETES_VERSION}-*" \
-  kubernetes-cni cri-tools
-# A routine apt upgrade must not move the cluster to another version: upgrades go through kubeadm.
-apt-mark hold kubelet kubeadm kubectl >/dev/null
+  "kubelet=${version}-*" \
+  "kubeadm=${version}-*" \
+  "kubectl=${version}-*" \
+  "${tool_pins[@]}"
+read -r -a held <<<"$HELD_PACKAGES"
+apt-mark hold "${held[@]}" >/dev/null
 systemctl enable kubelet

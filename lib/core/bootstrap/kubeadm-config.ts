@@ -16,6 +16,8 @@ export const BOOT_MESH_ADDRESS = '@CAST_MESH_ADDRESS@';
  * (`cast-join-token generate`): never in user-data (docs/decisions/0006).
  */
 export const BOOT_JOIN_TOKEN = '@CAST_JOIN_TOKEN@';
+/** The Kubernetes release the node installed (install-kubernetes.sh appends it to node.env), filled in at boot. */
+export const BOOT_KUBERNETES_VERSION = '@CAST_KUBERNETES_VERSION@';
 
 /**
  * How long a rotated join token is valid: a control plane makes one every hour
@@ -119,11 +121,14 @@ function clusterSans(input: NodeBootstrapInput): string[] {
   return input.apiServerDnsName === undefined ? [] : [input.apiServerDnsName];
 }
 
-/** The ClusterConfiguration document, with `sans` as the API server's extra SANs. */
+/**
+ * The ClusterConfiguration document, with `sans` as the API server's extra SANs. Its
+ * kubernetesVersion is `@CAST_KUBERNETES_VERSION@`, the release the node installed, which
+ * bootstrap-node.sh fills in at boot: no kubeadm file depends on the cluster's version.
+ */
 function renderClusterConfiguration(input: NodeBootstrapInput, sans: readonly string[]): string {
   return renderTemplateFile('kubeadm/cluster-configuration.yaml', {
     cluster_name: input.clusterName,
-    kubernetes_version: input.kubernetesVersion,
     control_plane_endpoint: LOCAL_API_ENDPOINT,
     api_server_sans: formatSans(sans),
     pod_cidr: input.podCidr,

@@ -216,8 +216,22 @@ export interface NodeBootstrapInput {
   readonly cloud: Cloud;
   /** The cluster name (ClusterConfiguration `clusterName`). */
   readonly clusterName: string;
-  /** Exact Kubernetes release without "v", e.g. `1.34.2`: the apt pin and `kubernetesVersion`. Concrete. */
+  /**
+   * Exact Kubernetes release without "v", e.g. `1.34.2`, concrete: the release `kubeadm init`
+   * founds the cluster with, on a control plane that may found it (`mayFound`). No other
+   * node's user-data holds it: every node installs the release the cluster's API servers
+   * run, read at boot (templates/scripts/kubernetes-version.sh), so a version bump changes
+   * no joining node's user-data and no autoscaled group's template.
+   */
   readonly kubernetesVersion: string;
+  /**
+   * Control planes: whether this one may found the cluster (`kubeadm init` with
+   * `kubernetesVersion`) when no API server answers at boot and its public address is the
+   * first seed. Give it to the cluster's first control plane alone, so that
+   * `kubernetesVersion` reaches only that node's user-data. Workers never found a cluster.
+   * @default - true on control planes
+   */
+  readonly mayFound?: boolean;
   /** The cluster's pod range (kube-controller-manager hands each node a /24 of it). */
   readonly podCidr: string;
   /**

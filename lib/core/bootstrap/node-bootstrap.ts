@@ -1,12 +1,12 @@
 import { Cloud } from '../cloud';
-import { kubernetesMinor } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
+import { HELD_PACKAGES, KUBERNETES_APT_KEY_FINGERPRINT, renderKubernetesToolPins } from '../supply';
 import { compactScript, compactTemplateFile } from './compact-script';
 import { CONTROL_PLANE_KEY_FILES } from './control-plane-keys';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
 import { renderMeshFiles } from './mesh-files';
 import { MeshHandoff, NodeBootstrapInput, StoredSecret } from './node-bootstrap-input';
-import { renderTemplateFile } from './render-template';
+import { renderTemplateFile, unescapeTerraformTemplate } from './render-template';
 import { renderYaml, YamlValue } from './render-yaml';
 import { TemplateInterpolation, terraformTemplateParts } from './terraform-template';
 import { isTerraformExpression, nodeBootstrapProblems, PHONE_HOME_URL_MAX_LENGTH, PHONE_HOME_URL_PATTERN } from './validate-node-bootstrap';
@@ -60,7 +60,8 @@ export function renderNodeUserData(input: NodeBootstrapInput): string {
   files.push(script('cloud-metadata.sh'), script('api-seeds.sh'));
   if (input.scaledIdentity) files.push(script('node-identity.sh'));
   if (input.meshAddress === undefined && input.scaledIdentity?.meshClaimCidr === undefined) files.push(script('node-private-address.sh'));
-  files.push(script('install-kubernetes.sh'), script('bootstrap-node.sh'));
+  files.push(script('kubernetes-version.sh'), staticFile(`${BIN_DIR}/install-kubernetes.sh`, '0755', installKubernetesScript()), script('bootstrap-node.sh'));
+  files.push(staticFile(UNATTENDED_UPGRADES_FILE, '0644', unattendedUpgradesConfig()));
   files.push(script('metadata-guard.sh'), unit('cast-metadata-guard.service'));
   if (input.spot && IN_NODE_SPOT_NOTICE.includes(input.cloud)) {
     files.push(script('spot-handler.sh'), unit('cast-spot-handler.service'));
@@ -87,8 +88,7 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     node_role: input.kind,
     cloud: input.cloud,
     cluster_name: input.clusterName,
-    kubernetes_version: input.kubernetesVersion,
-    kubernetes_minor: kubernetesMinor(input.kubernetesVersion),
+    founding_kubernetes_version: mayFound(input) ? input.kubernetesVersion : '',
     public_address: input.publicAddress ?? '',
     mesh_address: input.meshAddress ?? '',
     pod_cidr: input.podCidr,
@@ -97,6 +97,35 @@ function renderNodeEnv(input: NodeBootstrapInput): string {
     ...storedSecretEnv('keys', input.controlPlaneKeys),
     ...storedSecretEnv('join_token', input.joinToken),
   });
+}
+
+/** Whether the node may found the cluster, and so carries the release it founds it with. */
+function mayFound(input: NodeBootstrapInput): boolean {
+  return input.kind === 'control-plane' && input.mayFound !== false;
+}
+
+/** Where a node's unattended-upgrades settings go (apt reads /etc/apt/apt.conf.d in name order; 50unattended-upgrades is the image's). */
+export const UNATTENDED_UPGRADES_FILE = '/etc/apt/apt.conf.d/52cast-unattended-upgrades';
+
+/** The values of install-kubernetes.sh's placeholders: the pins of lib/core/supply.ts. */
+export function installKubernetesValues(): Record<string, string> {
+  return {
+    kubernetes_apt_key_fingerprint: KUBERNETES_APT_KEY_FINGERPRINT,
+    kubernetes_tool_pins: renderKubernetesToolPins(),
+    held_packages: HELD_PACKAGES.join(' '),
+  };
+}
+
+/** install-kubernetes.sh as every node gets it: the pins rendered in, full-line comments dropped. */
+export function installKubernetesScript(): string {
+  INSTALL_KUBERNETES ??= compactScript(unescapeTerraformTemplate(renderTemplateFile('scripts/install-kubernetes.sh', installKubernetesValues())));
+  return INSTALL_KUBERNETES;
+}
+let INSTALL_KUBERNETES: string | undefined;
+
+/** /etc/apt/apt.conf.d/52cast-unattended-upgrades: security updates on, no reboot, the held packages never upgraded. */
+export function unattendedUpgradesConfig(): string {
+  return unescapeTerraformTemplate(renderTemplateFile('apt/52cast-unattended-upgrades', { package_blacklist: HELD_PACKAGES.map((name) => `  "${name}";`).join('\n') }));
 }
 
 /**

@@ -185,6 +185,9 @@ export function nodeBootstrapProblems(input: NodeBootstrapInput): string[] {
   if (input.spot && input.cloud === Cloud.DIGITALOCEAN) {
     add(`spot must be false on DigitalOcean (got true for node ${JSON.stringify(input.nodeName)}): DigitalOcean has no spot droplets. Remove spot from the node group.`);
   }
+  if (input.mayFound !== undefined && !controlPlane) {
+    add(`mayFound must be left out on a worker (got ${JSON.stringify(input.mayFound)} for node ${JSON.stringify(input.nodeName ?? input.scaledIdentity?.namePrefix)}): only a control plane founds the cluster. Remove it.`);
+  }
   problems.push(...meshBootstrapProblems(input));
   problems.push(...scriptValueProblems(input, problems));
   return problems;

@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cloud } from '../../../lib/core/cloud';
 import { NodeBootstrapKind, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { KUBERNETES_APT_KEY_FINGERPRINT } from '../../../lib/core/supply';
 import { fakeInput } from './bootstrap-fixtures';
+import { CURL_STUB, GPG_STUB } from './install-stubs';
 import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
 import { parseUserData } from './user-data-files';
 
@@ -74,9 +76,10 @@ const STUBS: Stubs = {
   modprobe: '',
   sysctl: '',
   containerd: 'echo "            SystemdCgroup = false"',
-  gpg: 'cat >/dev/null',
+  gpg: GPG_STUB,
   systemctl: '',
-  curl: '',
+  // The API servers' /version (install-stubs.ts), the Release.key, the phone-home POST.
+  curl: CURL_STUB,
   logger: '',
   kubectl: '',
   kubeadm: KUBEADM,
@@ -118,13 +121,18 @@ describeIf('bootstrap-node.sh: retries, the deadline, the failure report, re-run
     const fake = mkdtempSync(join(tmpdir(), 'cast-retry-'));
     dirs.push(fake);
     writeFileSync(join(fake, 'clock'), `${CLOCK_START}\n`);
+    // A worker joins a cluster that runs: its API servers answer /version. A control plane's
+    // tests decide (release-<seed> files); with none, the founder installs its own release.
+    if (kind === 'worker') writeFileSync(join(fake, 'release-203.0.113.10'), '1.34.2');
     const sandbox = new NodeSandbox()
       .writeCloudConfig(parseUserData(renderNodeUserData(fakeInput(kind, Cloud.AWS))))
       .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n')
       .stubFile('/opt/cast/bin/api-seeds.sh', 'echo 203.0.113.10 203.0.113.11 203.0.113.12')
       .stubFile('/opt/cast/mesh/cast-api-proxy', '[ -e "$FAKE_DIR/api-up" ]');
     sandboxes.push(sandbox);
-    const run = (env: Record<string, string> = {}, stubs: Stubs = STUBS, command: string[] = [BOOTSTRAP, kind]) => sandbox.run(command, stubs, { FAKE_DIR: fake, ...env });
+    // CAST_VERSION_WAIT=0: a founder that no API server answers takes its own release at once.
+    const run = (env: Record<string, string> = {}, stubs: Stubs = STUBS, command: string[] = [BOOTSTRAP, kind]) =>
+      sandbox.run(command, stubs, { FAKE_DIR: fake, FAKE_KEY_FPR: KUBERNETES_APT_KEY_FINGERPRINT, CAST_VERSION_WAIT: '0', ...env });
     return { sandbox, fake, run, clock: () => Number(readFileSync(join(fake, 'clock'), 'utf8')) - CLOCK_START };
   }
 
@@ -223,6 +231,7 @@ describeIf('bootstrap-node.sh: retries, the deadline, the failure report, re-run
   test('a control plane whose join as a node stops half-way: reset with another --cert-dir, so its CA keys stay, then it joins and becomes a control plane', () => {
     const { run, fake } = node('control-plane');
     writeFileSync(join(fake, 'api-up'), '');
+    writeFileSync(join(fake, 'release-203.0.113.11'), '1.34.2');
     const result = run({ JOIN_FAILS: '1', CAST_FOUNDER_WAIT: '1' });
     expect(result.output).not.toContain('bootstrap failed');
     expect(result.status).toBe(0);
@@ -250,7 +259,8 @@ describeIf('bootstrap-node.sh: retries, the deadline, the failure report, re-run
     const init = 'kubeadm init --config /etc/cast/kubeadm-init.yaml';
     // The second attempt asks no seed: this node began founding, and only it can go on.
     expect(named(result, 'kubeadm')).toEqual([certs, init, certs, init]);
-    expect(result.calls.filter((c) => c === 'api-seeds.sh')).toHaveLength(1);
+    // (Once for the release to install, kubernetes-version.sh; once to decide to found.)
+    expect(result.calls.filter((c) => c === 'api-seeds.sh')).toHaveLength(2);
     expect(sleeps(result)).toEqual([5]);
     expect(phoneHomes(result)).toEqual(['status=joined']);
   });

@@ -64,6 +64,7 @@ describe('renderNodeUserData: bad input', () => {
     ],
     ['an unknown taint effect', fakeInput('worker', Cloud.AWS, { nodeTaints: [{ key: 'a', effect: 'NoWay' }] }), 'nodeTaints[0].effect must be one of NoSchedule, PreferNoSchedule, NoExecute (got "NoWay"). Use the TaintEffect enum.'],
     ['spot on DigitalOcean', fakeInput('worker', Cloud.DIGITALOCEAN, { spot: true }), 'spot must be false on DigitalOcean (got true for node "digitalocean-w-1"): DigitalOcean has no spot droplets. Remove spot from the node group.'],
+    ['mayFound on a worker', fakeInput('worker', Cloud.AWS, { mayFound: true }), 'mayFound must be left out on a worker (got true for node "aws-w-1"): only a control plane founds the cluster. Remove it.'],
   ])('%s', (_what, input, message) => {
     expect(problemsOf(input)).toEqual([message]);
   });

@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
 import { Cloud } from '../../../lib/core/cloud';
 import { compactScript } from '../../../lib/core/bootstrap/compact-script';
-import { NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { installKubernetesValues, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { LOCAL_API_ENDPOINT } from '../../../lib/core/bootstrap/node-bootstrap-input';
 import { NODE_FILES_ARCHIVE, UNPACK_NODE_FILES } from '../../../lib/core/bootstrap/node-files-archive';
+import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { b64, FAKE_CREDENTIALS, fakeInput } from './bootstrap-fixtures';
 import { CloudConfig, contentOf, fileAt, filesOfArchive, KubeDocument, parseCloudConfig, parseDocuments, parseUserData } from './user-data-files';
@@ -37,8 +38,10 @@ describe('renderNodeUserData: the document', () => {
       ...(kind === 'worker' ? [] : ['/etc/cast/manifests/cast-rbac.yaml']),
       '/opt/cast/bin/cloud-metadata.sh',
       '/opt/cast/bin/api-seeds.sh',
+      '/opt/cast/bin/kubernetes-version.sh',
       '/opt/cast/bin/install-kubernetes.sh',
       '/opt/cast/bin/bootstrap-node.sh',
+      '/etc/apt/apt.conf.d/52cast-unattended-upgrades',
       '/opt/cast/bin/metadata-guard.sh',
       '/etc/systemd/system/cast-metadata-guard.service',
     ]);
@@ -65,7 +68,7 @@ describe('renderNodeUserData: the document', () => {
     const rendered = renderNodeUserData(fakeInput('control-plane', cloud));
     const sent = parseCloudConfig(rendered);
     const config = parseUserData(rendered);
-    const isStatic = (path: string) => path.startsWith('/opt/cast/bin/') || path.startsWith('/etc/systemd/') || path.includes('/manifests/');
+    const isStatic = (path: string) => path.startsWith('/opt/cast/bin/') || path.startsWith('/etc/systemd/') || path.startsWith('/etc/apt/') || path.includes('/manifests/');
     const statics = config.write_files.filter((f) => isStatic(f.path));
     expect(statics.length).toBeGreaterThan(5);
     if (packed) {
@@ -80,8 +83,10 @@ describe('renderNodeUserData: the document', () => {
     }
     // Files with node-specific values stay plain text everywhere (Terraform fills them).
     for (const path of ['/etc/cast/node.env', ...CONTROL_PLANE_KUBEADM, '/etc/cast/discovery.conf']) expect(fileAt(sent, path).encoding).toBeUndefined();
-    for (const name of ['cloud-metadata.sh', 'api-seeds.sh', 'install-kubernetes.sh', 'bootstrap-node.sh', 'metadata-guard.sh']) {
-      const template = readTemplateFile(`scripts/${name}`);
+    // install-kubernetes.sh has the pins of lib/core/supply.ts rendered in (test/supply checks them).
+    const installScript = (text: string) => (text.includes('{{') ? unescapeTerraformTemplate(renderTemplateFile('scripts/install-kubernetes.sh', installKubernetesValues())) : text);
+    for (const name of ['cloud-metadata.sh', 'api-seeds.sh', 'kubernetes-version.sh', 'install-kubernetes.sh', 'bootstrap-node.sh', 'metadata-guard.sh']) {
+      const template = name === 'install-kubernetes.sh' ? installScript(readTemplateFile(`scripts/${name}`)) : readTemplateFile(`scripts/${name}`);
       const onNode = contentOf(fileAt(config, `/opt/cast/bin/${name}`));
       expect(onNode).toBe(compactScript(template));
       // Something was dropped, and only comment lines: every code line is there, in order.
@@ -156,7 +161,8 @@ describe('renderNodeUserData: kubeadm files', () => {
       apiVersion: 'kubeadm.k8s.io/v1beta4',
       kind: 'ClusterConfiguration',
       clusterName: 'prod',
-      kubernetesVersion: 'v1.34.2',
+      // The release the node installed, filled in at boot (the founding one when it founds).
+      kubernetesVersion: 'v@CAST_KUBERNETES_VERSION@',
       // Every node's own API proxy: no node owns the endpoint.
       controlPlaneEndpoint: '127.0.0.1:6444',
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
@@ -309,8 +315,8 @@ describe('renderNodeUserData: options', () => {
       "CAST_NODE_ROLE='control-plane'",
       "CAST_CLOUD='azure'",
       "CAST_CLUSTER_NAME='prod'",
-      "CAST_KUBERNETES_VERSION='1.34.2'",
-      "CAST_KUBERNETES_MINOR='1.34'",
+      // The release it founds the cluster with (it may found it); the one it installs is appended at boot.
+      "CAST_FOUNDING_KUBERNETES_VERSION='1.34.2'",
       // What bootstrap-node.sh compares with the first seed.
       "CAST_PUBLIC_ADDRESS='203.0.113.10'",
       "CAST_MESH_ADDRESS='10.4.17.3'",
@@ -358,7 +364,8 @@ describe('renderNodeUserData: options', () => {
       const text = contentOf(fileAt(config, path));
       expect(text).toContain("'@CAST_MESH_ADDRESS@'");
       // Nothing else is found at boot on a static node.
-      expect(text.match(/@CAST_[A-Z_]+@/g)!.every((p) => p === '@CAST_MESH_ADDRESS@')).toBe(true);
+      // (and the release it installs, in every ClusterConfiguration).
+      expect(text.match(/@CAST_[A-Z_]+@/g)!.every((p) => p === '@CAST_MESH_ADDRESS@' || p === '@CAST_KUBERNETES_VERSION@')).toBe(true);
     }
     // With its mesh address a node carries neither script.
     const paths = render(fakeInput(kind, Cloud.GCP)).write_files.map((f) => f.path);

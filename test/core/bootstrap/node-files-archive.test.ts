@@ -24,7 +24,7 @@ import { filesOfArchive, parseCloudConfig, parseUserData, WrittenFile } from './
 const PACKED = [Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN];
 const BOOTSTRAP = '/opt/cast/bin/bootstrap-node.sh';
 /** Where the static files land: nothing else there comes as a write_files entry of its own on GCP and DigitalOcean. */
-const STATIC_PLACES = /^(\/opt\/cast\/|\/etc\/systemd\/|\/etc\/cast\/manifests\/cast-rbac\.yaml$)/;
+const STATIC_PLACES = /^(\/opt\/cast\/|\/etc\/systemd\/|\/etc\/apt\/apt\.conf\.d\/|\/etc\/cast\/manifests\/cast-rbac\.yaml$)/;
 
 /** Every shape of document: each kind, without the mesh, with it in both modes, spot; an autoscaled worker. */
 function inputs(cloud: Cloud): [string, NodeBootstrapInput][] {

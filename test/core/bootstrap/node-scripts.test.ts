@@ -91,6 +91,22 @@ const SEEDS_STUB = [
 /** cast-mesh-agent wait-peer: a control plane is reachable over the mesh, unless told otherwise. */
 const AGENT_STUB = '[ "$1" = wait-peer ] || exit 2\n[ -z "${CAST_TEST_NO_PEER:-}" ] || { echo "cast-mesh-agent: no control plane over the mesh" >&2; exit 1; }';
 
+/** The release the stub cluster runs (the fixtures' founding release is 1.34.2). */
+const CLUSTER_RELEASE = '1.33.7';
+/**
+ * install-kubernetes.sh (install-kubernetes.test.ts runs the real one): records its call and
+ * appends the release it installed to node.env as the real one does: the cluster's once its API
+ * is up, else the founding release of a node that may found it (kubernetes-version.sh's rule).
+ */
+const INSTALL_STUB = [
+  '#!/usr/bin/env bash',
+  'echo "install-kubernetes" >>"$CAST_TEST_LOG"',
+  '. /etc/cast/node.env',
+  `release="\${CAST_FOUNDING_KUBERNETES_VERSION:-${CLUSTER_RELEASE}}"`,
+  `if [ -e "\${CAST_TEST_CLUSTER:-/nonexistent}/api-up" ]; then release=${CLUSTER_RELEASE}; fi`,
+  'echo "CAST_KUBERNETES_VERSION=\'$release\'" >>/etc/cast/node.env',
+].join('\n');
+
 /**
  * A sandbox holding the node's user-data files, a stubbed install script and an
  * instance id, and stubs for the API proxy and api-seeds.sh; optionally a mesh hook
@@ -99,7 +115,7 @@ const AGENT_STUB = '[ "$1" = wait-peer ] || exit 2\n[ -z "${CAST_TEST_NO_PEER:-}
 function nodeWith(input: NodeBootstrapInput, options: { meshHook?: boolean; agent?: boolean } = {}): NodeSandbox {
   const sandbox = new NodeSandbox()
     .writeCloudConfig(parseUserData(renderNodeUserData(input)))
-    .writeFile('/opt/cast/bin/install-kubernetes.sh', '#!/usr/bin/env bash\necho "install-kubernetes" >>"$CAST_TEST_LOG"\n', 0o755)
+    .writeFile('/opt/cast/bin/install-kubernetes.sh', INSTALL_STUB, 0o755)
     .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n')
     .stubFile('/opt/cast/mesh/cast-api-proxy', PROXY_STUB)
     .stubFile('/opt/cast/bin/api-seeds.sh', SEEDS_STUB);
@@ -182,6 +198,16 @@ describeIf('bootstrap-node.sh', () => {
       phoneHome('joined').replace('%NODE%', 'aws-cp-1'),
     ]);
     expect(run.output).toContain('cast: no control plane answers in 1 s and 203.0.113.10 is the first seed: founding the cluster');
+    // It founds with the release of its user-data, which it installed.
+    for (const path of ['/etc/cast/kubeadm-init.yaml', '/etc/cast/apiserver-cert.yaml']) expect(run.fileAfter(path)).toContain("\nkubernetesVersion: 'v1.34.2'\n");
+  });
+
+  test('the first seed that may not found (mayFound false: not the cluster\'s first control plane) never inits, with nothing answering', () => {
+    const input = fakeInput('control-plane', Cloud.AWS, { mayFound: false });
+    const run = track(nodeWith(input)).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(cluster(), ONE_ATTEMPT));
+    expect(run.status).toBe(1);
+    expect(kubeadmCalls(run)).toEqual([]);
+    expect(run.output).toContain('only the first seed founds the cluster, when its user-data names the release (this node: 203.0.113.10, release: none;');
   });
 
   test('a fresh cluster of three control planes booting at once inits exactly once: the first seed founds it, the others wait for its API and join in two steps', async () => {
@@ -398,7 +424,7 @@ describeIf('bootstrap-node.sh', () => {
       });
       const sandbox = track(new NodeSandbox())
         .writeCloudConfig(parseUserData(renderNodeUserData(input)))
-        .writeFile('/opt/cast/bin/install-kubernetes.sh', '#!/usr/bin/env bash\necho "install-kubernetes" >>"$CAST_TEST_LOG"\n', 0o755)
+        .writeFile('/opt/cast/bin/install-kubernetes.sh', INSTALL_STUB, 0o755)
         .writeFile('/var/lib/cloud/data/instance-id', 'i-0123456789abcdef0\n')
         .stubFile('/opt/cast/bin/api-seeds.sh', SEEDS_STUB)
         .writeFile('/opt/cast/bin/mesh-up.sh', hook, 0o755);
@@ -448,7 +474,7 @@ describeIf('bootstrap-node.sh', () => {
       ...failedAt('found-or-join', 'aws-cp-2'),
     ]);
     expect(run.output).toContain(
-      'cast: no control plane answered in 3 s, and only the first seed founds the cluster (this node: 203.0.113.11; seeds: 203.0.113.10 203.0.113.11 203.0.113.12)',
+      'cast: no control plane answered in 3 s, and only the first seed founds the cluster, when its user-data names the release (this node: 203.0.113.11, release: 1.34.2; seeds: 203.0.113.10 203.0.113.11 203.0.113.12)',
     );
   });
 
@@ -460,7 +486,7 @@ describeIf('bootstrap-node.sh', () => {
     expect(run.status).toBe(1);
     expect(kubeadmCalls(run)).toEqual([]);
     expect(run.calls.filter((c) => c.startsWith('cast-api-proxy'))).toEqual(['cast-api-proxy probe --timeout 1', 'cast-api-proxy probe --timeout 1']);
-    expect(run.output).toContain('(this node: 203.0.113.10; seeds: none)');
+    expect(run.output).toContain('(this node: 203.0.113.10, release: 1.34.2; seeds: none)');
   });
 
   test('a worker never inits, even when nothing answers: it asks no seed and leaves the waiting to kubeadm join', () => {
@@ -559,8 +585,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
       "CAST_NODE_ROLE='worker'",
       `CAST_CLOUD='${cloud}'`,
       "CAST_CLUSTER_NAME='prod'",
-      "CAST_KUBERNETES_VERSION='1.34.2'",
-      "CAST_KUBERNETES_MINOR='1.34'",
+      "CAST_FOUNDING_KUBERNETES_VERSION=''",
       "CAST_PUBLIC_ADDRESS=''",
       "CAST_MESH_ADDRESS=''",
       `CAST_MESH_CLAIM_CIDR='${claimCidr}'`,
@@ -662,7 +687,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
     expect(run.status).toBe(0);
     expect(run.calls.filter((c) => !c.startsWith('curl'))).toEqual([...BOOT('worker', false), 'kubeadm join --config /etc/cast/kubeadm.yaml']);
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled('prod-gcp-pool-x7k2', '10.132.0.7', 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2'));
-    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\n$/);
+    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\nCAST_KUBERNETES_VERSION='1.33.7'\n$/);
   });
 
   test('the metadata service has no usable name: stops before installing and reports failed', () => {
@@ -744,9 +769,10 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
       for (const path of ['/etc/cast/kubeadm.yaml', '/etc/cast/kubeadm-init.yaml', '/etc/cast/kubeadm-control-plane.yaml', '/etc/cast/apiserver-cert.yaml']) {
         const before = contentOf(fileAt(rendered, path));
         expect(before).toContain("'@CAST_MESH_ADDRESS@'");
-        expect(run.fileAfter(path)).toBe(before.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'"));
+        // The cluster answers: the release it runs, not this node's founding one.
+        expect(run.fileAfter(path)).toBe(before.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'").replace("'v@CAST_KUBERNETES_VERSION@'", `'v${CLUSTER_RELEASE}'`));
       }
-      expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\n$/);
+      expect(run.fileAfter('/etc/cast/node.env')).toMatch(new RegExp(`\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\nCAST_KUBERNETES_VERSION='${CLUSTER_RELEASE}'\n$`));
       expect(kubeadmCalls(run)).toEqual(JOIN(1, false));
     } finally {
       rmSync(dir, { recursive: true, force: true });
