@@ -9,10 +9,13 @@
 # kubeadm/kubeadm-upgrade): the package repository of the new minor ("Changing The Kubernetes
 # Package Repository": pkgs.k8s.io has one repository per minor), kubeadm first, then
 # `kubeadm upgrade apply vX.Y.Z` (-y: no prompt) or `kubeadm upgrade node`, then kubelet and
-# kubectl, then `systemctl daemon-reload` and `systemctl restart kubelet`. Packages are
-# pinned to the exact version (any package revision) and held again, as
-# install-kubernetes.sh leaves them. Idempotent: `kubeadm upgrade` may be run again after a
-# failure ("Recovering from a failure state", ibid.), and so may everything else here.
+# kubectl, then `systemctl daemon-reload` and `systemctl restart kubelet`. As
+# install-kubernetes.sh does (lib/core/supply.ts): the repository's key is trusted only with
+# the pinned fingerprint, kubelet/kubeadm/kubectl are pinned to the exact release (any
+# package revision), cri-tools (with kubeadm, which runs crictl) and kubernetes-cni (with the
+# kubelet) to the new minor's pins, and all of them are held again. Idempotent: `kubeadm
+# upgrade` may be run again after a failure ("Recovering from a failure state", ibid.), and
+# so may everything else here.
 #
 # Overridable for tests: CAST_K8S_APT_LIST, CAST_K8S_KEYRING, CAST_DPKG_UPDATES_DIR.
 set -euo pipefail
@@ -27,6 +30,10 @@ readonly MINOR="${VERSION%.*}"
 readonly APT_LIST="${CAST_K8S_APT_LIST:-/etc/apt/sources.list.d/kubernetes.list}"
 readonly KEYRING="${CAST_K8S_KEYRING:-/etc/apt/keyrings/kubernetes-apt-keyring.gpg}"
 readonly DPKG_UPDATES="${CAST_DPKG_UPDATES_DIR:-/var/lib/dpkg/updates}"
+# The one key that signs every pkgs.k8s.io repository (lib/core/supply.ts has its source).
+readonly K8S_KEY_FINGERPRINT='{{kubernetes_apt_key_fingerprint}}'
+# Per Kubernetes minor, the cri-tools and kubernetes-cni it installs: "<minor> <package>=<version> ...".
+readonly K8S_TOOL_PINS='{{kubernetes_tool_pins}}'
 readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${MINOR}/deb/"
 readonly SOURCE_LINE="deb [signed-by=${KEYRING}] ${K8S_REPO} /"
 
@@ -40,18 +47,38 @@ echo "cast-upgrade-node: $(hostname) to v${VERSION} (kubeadm upgrade ${MODE})"
 # A dpkg run stopped half-way must be finished before apt installs anything (dpkg(1), --configure).
 [ -z "$(ls -A "$DPKG_UPDATES" 2>/dev/null)" ] || DEBIAN_FRONTEND=noninteractive dpkg --configure -a
 
-# A new minor: its repository, signed with the key it publishes (as install-kubernetes.sh does).
+cri_tools='' kubernetes_cni=''
+read -r -a tool_pins <<<"$(awk -v minor="$MINOR" '$1 == minor { $1 = ""; print }' <<<"$K8S_TOOL_PINS")" || true
+for pin in "${tool_pins[@]}"; do
+  case "$pin" in cri-tools=*) cri_tools="$pin" ;; kubernetes-cni=*) kubernetes_cni="$pin" ;; esac
+done
+if [ -z "$cri_tools" ] || [ -z "$kubernetes_cni" ]; then
+  echo "cast-upgrade-node: Kubernetes ${VERSION} is not a release this cdktf-cast-cluster installs (minors: $(cut -d' ' -f1 <<<"$K8S_TOOL_PINS" | xargs))" >&2
+  exit 1
+fi
+
+# A new minor: its repository, whose Release.key is trusted only if it is exactly the one key
+# of the pinned fingerprint (gpg's DETAILS, --with-colons: field 10 of the "fpr" record after
+# the "pub" one), as install-kubernetes.sh trusts it.
 if [ "$(cat "$APT_LIST" 2>/dev/null)" != "$SOURCE_LINE" ]; then
   echo "cast-upgrade-node: package repository ${K8S_REPO}"
+  key="$(mktemp)"
+  trap 'rm -f "$key"' EXIT
+  curl -fsSL --retry 5 --max-time 60 -o "$key" "${K8S_REPO}Release.key"
+  fingerprints="$(gpg --batch --show-keys --with-colons "$key" | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }' | xargs)"
+  if [ "$fingerprints" != "$K8S_KEY_FINGERPRINT" ]; then
+    echo "cast-upgrade-node: ${K8S_REPO}Release.key holds the key(s) \"${fingerprints}\", not ${K8S_KEY_FINGERPRINT}: not trusting it" >&2
+    exit 1
+  fi
   install -d -m 0755 "$(dirname "$KEYRING")"
-  curl -fsSL --retry 5 --max-time 60 "${K8S_REPO}Release.key" | gpg --dearmor --yes -o "$KEYRING"
+  gpg --batch --dearmor --yes -o "$KEYRING" "$key"
   echo "$SOURCE_LINE" >"$APT_LIST"
 fi
 apt_get update
 
 # kubeadm first: the new kubeadm does the upgrade.
-apt_get install --no-install-recommends --allow-change-held-packages "kubeadm=${VERSION}-*"
-apt-mark hold kubeadm >/dev/null
+apt_get install --no-install-recommends --allow-change-held-packages "kubeadm=${VERSION}-*" "$cri_tools"
+apt-mark hold kubeadm cri-tools >/dev/null
 
 if [ "$MODE" = apply ]; then
   kubeadm upgrade apply -y "v${VERSION}"
@@ -59,8 +86,8 @@ else
   kubeadm upgrade node
 fi
 
-apt_get install --no-install-recommends --allow-change-held-packages "kubelet=${VERSION}-*" "kubectl=${VERSION}-*"
-apt-mark hold kubelet kubectl >/dev/null
+apt_get install --no-install-recommends --allow-change-held-packages "kubelet=${VERSION}-*" "kubectl=${VERSION}-*" "$kubernetes_cni"
+apt-mark hold kubelet kubectl kubernetes-cni >/dev/null
 systemctl daemon-reload
 # Last: the kubelet reports the new version once restarted, which is what cast-upgrade.sh waits for.
 systemctl restart kubelet

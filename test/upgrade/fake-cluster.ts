@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
+import { KUBERNETES_APT_KEY_FINGERPRINT, KUBERNETES_TOOL_PINS } from '../../lib/core/supply';
 import { renderUpgradeManifests } from '../../lib/core/upgrade';
 
 export const STUBS = join(__dirname, 'stubs');
@@ -84,6 +85,7 @@ export class FakeCluster {
       this.write(`nodes/${node.name}/ready`, 'True');
       this.write(`nodes/${node.name}/unschedulable`, node.unschedulable ? 'true' : '');
       for (const pkg of ['kubeadm', 'kubelet', 'kubectl']) this.write(`nodes/${node.name}/pkg-${pkg}`, node.version);
+      for (const [pkg, pin] of Object.entries(toolPins(minor))) this.write(`nodes/${node.name}/pkg-${pkg}`, pin);
       // As install-kubernetes.sh leaves it (its keyring path is the node's own here).
       this.write(`nodes/${node.name}/kubernetes.list`, `${sourceLine(join(d, 'keyring.gpg'), minor)}\n`);
     }
@@ -92,6 +94,8 @@ export class FakeCluster {
     this.write('configmaps/cast-upgrade/version', target.data.version);
     this.write('cluster-version', spec.clusterVersion);
     this.write('etcd-leader', spec.etcdLeader);
+    // What pkgs.k8s.io's Release.key holds (a test may swap it).
+    this.write('release-key-fingerprint', KUBERNETES_APT_KEY_FINGERPRINT);
     if (spec.kuredLock !== undefined) {
       this.write('kured/rv', '100');
       this.write('kured/lock', spec.kuredLock);
@@ -165,6 +169,11 @@ export class FakeCluster {
     };
   }
 
+  /** The versions of a node's Kubernetes packages, as its apt would list them. */
+  packages(name: string): Record<string, string> {
+    return Object.fromEntries(['kubeadm', 'kubelet', 'kubectl', 'cri-tools', 'kubernetes-cni'].map((pkg) => [pkg, this.read(`nodes/${name}/pkg-${pkg}`).trim()]));
+  }
+
   nodeNames(): string[] {
     return readdirSync(join(this.state, 'nodes')).sort();
   }
@@ -187,6 +196,12 @@ export class FakeCluster {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The cri-tools and kubernetes-cni versions lib/core/supply.ts pins for a minor. */
+export function toolPins(minor: string): Record<string, string> {
+  const row = KUBERNETES_TOOL_PINS[minor];
+  return { 'cri-tools': row.criTools.version, 'kubernetes-cni': row.kubernetesCni.version };
 }
 
 /** The apt source line install-kubernetes.sh writes for a minor. */

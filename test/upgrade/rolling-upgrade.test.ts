@@ -6,7 +6,7 @@
  * did is read back from the recorded calls and the fake cluster's state.
  */
 import { upgradeSkewProblem } from '../../lib/core/upgrade';
-import { Call, FakeCluster, FakeClusterSpec, FakeNode, sourceLine, StepRun, touches } from './fake-cluster';
+import { Call, FakeCluster, FakeClusterSpec, FakeNode, sourceLine, StepRun, toolPins, touches } from './fake-cluster';
 
 const RETRY = ['-n', 'kube-system', 'patch', 'configmap', 'cast-upgrade-status', '--type', 'merge', '-p', '{"data":{"phase":"Retry"}}'];
 
@@ -80,17 +80,22 @@ describe('a minor upgrade of three control planes and two workers', () => {
         at(calls, 'cluster', new RegExp(`^kubectl cordon ${name}$`)),
         at(calls, 'cluster', new RegExp(`^kubectl drain ${name} `)),
         at(calls, name, /^curl .* https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.35\/deb\/Release\.key$/),
-        at(calls, name, /^apt-get .* install .* kubeadm=1\.35\.0-\*$/),
+        at(calls, name, /^gpg --batch --show-keys --with-colons /),
+        at(calls, name, /^gpg --batch --dearmor /),
+        at(calls, name, /^apt-get .* install .* kubeadm=1\.35\.0-\* cri-tools=/),
+        at(calls, name, /^apt-mark hold kubeadm cri-tools$/),
         at(calls, name, /^kubeadm upgrade /),
-        at(calls, name, /^apt-get .* install .* kubelet=1\.35\.0-\* kubectl=1\.35\.0-\*$/),
+        at(calls, name, /^apt-get .* install .* kubelet=1\.35\.0-\* kubectl=1\.35\.0-\* kubernetes-cni=/),
+        at(calls, name, /^apt-mark hold kubelet kubectl kubernetes-cni$/),
         at(calls, name, /^systemctl daemon-reload$/),
         at(calls, name, /^systemctl restart kubelet$/),
         at(calls, 'cluster', new RegExp(`^kubectl uncordon ${name}$`)),
       ];
       expect(order.every((i) => i >= 0)).toBe(true);
-      expect([...order].sort((a, b) => a - b)).toEqual(order.slice(0, 1).concat(order.slice(1)).sort((a, b) => a - b));
       expect(order.slice(1)).toEqual([...order.slice(1)].sort((a, b) => a - b));
       expect(c.node(name)).toEqual({ version: 'v1.35.0', unschedulable: false, aptSource: sourceLine(`${c.state}/nodes/${name}/keyring.gpg`, '1.35') });
+      // The new minor's pinned tools, from lib/core/supply.ts.
+      expect(c.packages(name)).toEqual({ kubeadm: '1.35.0', kubelet: '1.35.0', kubectl: '1.35.0', ...toolPins('1.35') });
     }
     // The reboot lock: taken before each node and given back after it.
     expect(cluterSide(calls, /annotate daemonset kured --overwrite --resource-version/).length).toBe(5);
@@ -201,6 +206,16 @@ describe('failures', () => {
     const resumed = c.step();
     expect(cluterSide(resumed.calls, /delete job cast-upgrade-node/)).toHaveLength(1);
     expect(c.node('cp-1')).toMatchObject({ version: 'v1.35.0', unschedulable: false });
+  });
+
+  test('a Release.key that is not the pinned key stops the upgrade before any package moves', () => {
+    const c = fake({ nodes: nodes('1.34.2', ['cp-1'], ['w-1']), clusterVersion: '1.34.2', etcdLeader: 'cp-1', target: '1.35.0' });
+    c.write('release-key-fingerprint', '0000000000000000000000000000000000000000');
+    expect(c.step().status).toBe(1);
+    expect(c.status()).toMatchObject({ phase: 'Failed', step: 'upgrade', node: 'cp-1' });
+    expect(c.read('nodes/cp-1/job.log')).toContain('not trusting it');
+    expect(c.packages('cp-1')).toEqual({ kubeadm: '1.34.2', kubelet: '1.34.2', kubectl: '1.34.2', ...toolPins('1.34') });
+    expect(c.node('cp-1').aptSource).toContain('/v1.34/deb/');
   });
 
   test('a drain that cannot finish stops with the node cordoned', () => {

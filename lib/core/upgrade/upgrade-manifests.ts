@@ -12,6 +12,7 @@
 import { escapeTerraformTemplate, renderTemplateFile } from '../bootstrap/render-template';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
+import { KUBERNETES_APT_KEY_FINGERPRINT, renderKubernetesToolPins } from '../supply';
 
 /** The ConfigMap (kube-system) holding the target version, key `version`. */
 export const UPGRADE_TARGET_CONFIG_MAP = 'cast-upgrade';
@@ -72,7 +73,11 @@ export function renderUpgradeManifests(input: UpgradeManifestsInput): string[] {
     reboot_lock_namespace: lock.namespace,
     reboot_lock_daemon_set: lock.name,
   });
-  const nodeScript = renderTemplateFile('upgrade/cast-upgrade-node.sh', {});
+  // The node's packages come from the same pinned, verified supply as a new node's.
+  const nodeScript = renderTemplateFile('upgrade/cast-upgrade-node.sh', {
+    kubernetes_apt_key_fingerprint: KUBERNETES_APT_KEY_FINGERPRINT,
+    kubernetes_tool_pins: renderKubernetesToolPins(),
+  });
   return [
     renderTemplateFile('upgrade/cast-upgrade-target.yaml', { version: literal(input.kubernetesVersion) }),
     // The scripts are already escaped for Terraform (renderTemplateFile); JSON quoting keeps that.
