@@ -14,6 +14,9 @@ import { kubernetesVersionProblem } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
 import { KUBERNETES_APT_KEY_FINGERPRINT, renderKubernetesToolPins } from '../supply';
 
+/** The in-cluster release (Helm, cast-manifests chart) that installs these manifests. */
+export const UPGRADE_RELEASE = 'cast-upgrade';
+
 /** The ConfigMap (kube-system) holding the target version, key `version`. */
 export const UPGRADE_TARGET_CONFIG_MAP = 'cast-upgrade';
 /**
