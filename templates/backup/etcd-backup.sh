@@ -2,7 +2,7 @@
 # Uploads one etcd snapshot to every backup target, then keeps the newest CAST_BACKUP_KEEP
 # snapshots of each target and deletes the older ones. Runs in the upload container of the
 # cast-etcd-backup CronJob, after its init containers saved the snapshot (etcdctl snapshot
-# save) and checked it (etcdutl snapshot status).
+# save) and checked it (etcdctl snapshot status).
 #
 # The snapshot is named after the time it was taken (its file's modification time, UTC):
 #   <prefix>etcd-snapshot-<YYYYMMDD>T<HHMMSS>Z.db
@@ -25,7 +25,7 @@
 set -euo pipefail
 export LC_ALL=C
 
-# shellcheck source=object-store.sh
+# shellcheck source=object-store.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/object-store.sh"
 
 log() { echo "etcd-backup: $*"; }

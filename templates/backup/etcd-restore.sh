@@ -29,7 +29,7 @@
 set -euo pipefail
 export LC_ALL=C
 
-# shellcheck source=object-store.sh
+# shellcheck source=object-store.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/object-store.sh"
 
 fail() {

@@ -18,11 +18,11 @@
 import * as aws4 from 'aws4';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { onPath } from '../mesh/agent-lab';
 import { READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
 import { run, RunResult } from '../mesh/namespace-lab';
@@ -50,15 +50,8 @@ const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 const SAS_VERSION = '2018-11-09';
 
 export class BackupLab {
-  static async create(): Promise<BackupLab> {
-    const lab = new BackupLab(mkdtempSync(join(tmpdir(), 'cast-backup-')));
-    try {
-      lab.writeEtcdutlStandIn();
-    } catch (error) {
-      await lab.cleanup();
-      throw error;
-    }
-    return lab;
+  static create(): BackupLab {
+    return new BackupLab(mkdtempSync(join(tmpdir(), 'cast-backup-')));
   }
 
   /** By member name, its client and peer ports. */
@@ -72,23 +65,6 @@ export class BackupLab {
   readonly refusedS3: string[] = [];
 
   private constructor(readonly dir: string) {}
-
-  /** PATH for the scripts: the lab's bin/ (an etcdutl stand-in when etcdutl is missing), then the machine's. */
-  get path(): string {
-    return [join(this.dir, 'bin'), process.env.PATH ?? ''].join(delimiter);
-  }
-
-  /**
-   * Debian's etcd 3.4 has no etcdutl: its etcdctl has the snapshot commands that etcd 3.5 moved
-   * to etcdutl (same arguments). The stand-in runs it; a real etcdutl on PATH is used instead.
-   */
-  private writeEtcdutlStandIn(): void {
-    mkdirSync(join(this.dir, 'bin'));
-    if (onPath('etcdutl')) return;
-    const file = join(this.dir, 'bin', 'etcdutl');
-    writeFileSync(file, '#!/bin/sh\nETCDCTL_API=3 exec etcdctl "$@"\n');
-    chmodSync(file, 0o755);
-  }
 
   /** Starts a new member set of `names` on fresh loopback ports, each in `<dir>/<data>/<name>`, and waits until all are healthy. */
   async startEtcd(names: readonly string[], data = 'etcd', state: 'new' | 'restored' = 'new'): Promise<void> {
@@ -243,9 +219,9 @@ export class BackupLab {
     return `http://127.0.0.1:${await this.listen(server)}`;
   }
 
-  /** Runs a command with the lab's PATH and `env` on top of the test's environment. */
+  /** Runs a command with `env` on top of the test's environment, its home the lab's folder. */
   run(command: string, args: readonly string[], env: Record<string, string>): Promise<RunResult> {
-    return run(command, args, undefined, { ...env, PATH: this.path, HOME: this.dir });
+    return run(command, args, undefined, { ...env, HOME: this.dir });
   }
 
   /** Ends every process and server the lab started, and removes its folder. Safe to call twice. */

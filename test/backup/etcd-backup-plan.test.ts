@@ -2,6 +2,9 @@
  * The pure side of etcd backups (lib/core/backup): the options' defaults and checks, cron
  * schedules, where each cloud's target is, and what the rendered manifests hold. No App.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   BackupTarget, backupTarget, cronScheduleProblem, ETCD_BACKUP_SECRET_NAME, ETCD_BACKUP_STATUS_CONFIGMAP, planEtcdBackup, renderEtcdBackupManifests, spacesRegionFor,
@@ -9,6 +12,7 @@ import {
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
 import { Cloud } from '../../lib/core/cloud';
 import { PlanError } from '../../lib/core/plan-error';
+import { describeWithTool, runTool } from '../core/bootstrap/node-tools';
 
 const NOW = new Date('2026-12-05T09:00:00Z');
 const FOUR = [Cloud.DIGITALOCEAN, Cloud.AZURE, Cloud.GCP, Cloud.AWS];
@@ -163,5 +167,23 @@ describe('renderEtcdBackupManifests', () => {
     expect(() => renderEtcdBackupManifests({ clusterName: 'Prod', schedule: '@hourly', keep: 0, targets: [] })).toThrow(
       'clusterName must be lowercase letters, digits and dashes (got "Prod").\ntargets must hold at least one target.\nkeep must be a whole number of at least 1 (got 0).',
     );
+  });
+});
+
+describeWithTool('shellcheck', 'shellcheck', 'the scripts in the rendered ConfigMap', () => {
+  test('pass shellcheck, following what they source', () => {
+    const [scriptsMap] = renderEtcdBackupManifests({ clusterName: 'prod', schedule: '@hourly', keep: 5, targets: [{ cloud: Cloud.GCP, kind: 's3', url: 'https://x', region: 'auto' }] });
+    const scripts = parse(unescapeTerraformTemplate(scriptsMap)).data as Record<string, string>;
+    expect(Object.keys(scripts).sort()).toEqual(['etcd-backup.sh', 'etcd-restore.sh', 'object-store.sh']);
+    const dir = mkdtempSync(join(tmpdir(), 'cast-backup-sc-'));
+    try {
+      const files = Object.entries(scripts).map(([name, text]) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      });
+      expect(runTool('shellcheck', ['-x', ...files])).toEqual({ status: 0, output: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The rendered etcd backup against real etcd and real object stores (backup-lab.ts): a
  * three-member etcd holding known keys; the CronJob's containers run as the manifests say
- * (etcdctl snapshot save, etcdutl snapshot status, etcd-backup.sh from the scripts ConfigMap)
+ * (etcdctl snapshot save and snapshot status, etcd-backup.sh from the scripts ConfigMap)
  * against S3 (s3rver behind a SigV4 check) and Azure Blob (azurite, SAS); retention; a failing
  * target; then etcd-restore.sh brings a fresh member set back from the newest snapshot.
  */
@@ -93,7 +93,7 @@ describeBackupLab('etcd backup lab')('the rendered etcd backup and restore, on r
   }
 
   beforeAll(async () => {
-    lab = await BackupLab.create();
+    lab = BackupLab.create();
     try {
       await lab.startEtcd(MEMBERS);
       for (const [key, value] of KEYS) expect(await lab.etcdctl(['put', key, value])).toMatchObject({ code: 0 });

@@ -81,8 +81,8 @@ export function renderEtcdBackupManifests(input: EtcdBackupManifestsInput): stri
       upload_image: literal(ETCD_BACKUP_UPLOAD_IMAGE),
       snapshot_command: literal(['etcdctl', 'snapshot', 'save', SNAPSHOT_FILE]),
       etcdctl_env: literal(ETCDCTL_ENV),
-      // etcdutl reads the file's own hash and fails on a damaged one (etcd, "Disaster recovery": snapshot status).
-      verify_command: literal(['etcdutl', 'snapshot', 'status', SNAPSHOT_FILE, '--write-out', 'table']),
+      // A file that is not a readable snapshot fails here, before any upload (etcd, "Disaster recovery": snapshot status).
+      verify_command: literal(['etcdctl', 'snapshot', 'status', SNAPSHOT_FILE, '--write-out', 'table']),
       upload_command: literal(['bash', `${SCRIPTS_DIR}/etcd-backup.sh`]),
       upload_env: uploadEnv(input, targets),
       snapshot_dir: literal(SNAPSHOT_DIR),
