@@ -19,8 +19,8 @@ export interface EtcdBackupOptions {
    */
   readonly targets?: Cloud[];
   /**
-   * When snapshots are taken: a CronJob schedule in the control planes' time zone (UTC on
-   * the library's images), five fields or a macro such as `@hourly`.
+   * When snapshots are taken: a CronJob schedule in UTC, five fields or a macro such as
+   * `@hourly`.
    * @default "17 * * * *" (hourly, at minute 17)
    */
   readonly schedule?: string;

@@ -128,8 +128,8 @@ describe('renderEtcdBackupManifests', () => {
   });
 
   test('the CronJob: one run at a time, on a control plane, on the host network, with images by digest', () => {
-    expect(cronJob.spec).toMatchObject({ schedule: '@hourly', concurrencyPolicy: 'Forbid' });
-    expect(pod).toMatchObject({ hostNetwork: true, nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, serviceAccountName: 'cast-etcd-backup', restartPolicy: 'Never' });
+    expect(cronJob.spec).toMatchObject({ schedule: '@hourly', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+    expect(pod).toMatchObject({ hostNetwork: true, dnsPolicy: 'Default', nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, serviceAccountName: 'cast-etcd-backup', restartPolicy: 'Never' });
     expect(pod.tolerations).toContainEqual({ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' });
     for (const container of [...pod.initContainers, ...pod.containers]) expect(container.image).toMatch(/^registry\.k8s\.io\/[a-z0-9/-]+:[^@]+@sha256:[0-9a-f]{64}$/);
     expect(pod.volumes).toContainEqual({ name: 'etcd-certs', hostPath: { path: '/etc/kubernetes/pki/etcd', type: 'Directory' } });
