@@ -1,0 +1,1 @@
+export * from './cert-renewal-manifests';
