@@ -50,6 +50,11 @@ export function upgradeSkewProblem(from: string, to: string): string | undefined
  * yamldecode(data.kubernetes_config_map_v1.kubeadm_config.data["ClusterConfiguration"]).kubernetesVersion
  * ```
  *
+ * An empty running version passes (wrap the read in `try(..., "")`): a cluster whose
+ * ClusterConfiguration cannot be read yet (a first deploy racing the first control plane) has
+ * nothing to compare, and the upgrade in the cluster checks the same rule again before it
+ * touches a node.
+ *
  * @param running an HCL expression (without `${}`) for the running version, `v` or not
  * @param target a concrete release x.y.z (kubernetesVersion)
  * @returns an HCL expression (without `${}`); a running version that is no release is refused
@@ -61,5 +66,5 @@ export function upgradeSkewCondition(running: string, target: string): string {
   // `for r in [...]` names the running version once; && does not short-circuit in HCL, hence try().
   const sameMinor = `(can(regex("^${major}\\\\.${minor}\\\\.[0-9]+$", r)) && try(tonumber(split(".", r)[2]) <= ${patch}, false))`;
   const previousMinor = `can(regex("^${major}\\\\.${minor - 1}\\\\.[0-9]+$", r))`;
-  return `alltrue([for r in [trimprefix(${running}, "v")] : ${previousMinor} || ${sameMinor}])`;
+  return `alltrue([for r in [trimprefix(${running}, "v")] : r == "" || ${previousMinor} || ${sameMinor}])`;
 }
