@@ -8,7 +8,8 @@
 # In the order of "Upgrading kubeadm clusters" (kubernetes.io/docs/tasks/administer-cluster/
 # kubeadm/kubeadm-upgrade): the package repository of the new minor ("Changing The Kubernetes
 # Package Repository": pkgs.k8s.io has one repository per minor), kubeadm first, then
-# `kubeadm upgrade apply vX.Y.Z` (-y: no prompt) or `kubeadm upgrade node`, then kubelet and
+# `kubeadm upgrade apply vX.Y.Z` (-y, --yes: "do not prompt for confirmation", the kubeadm
+# upgrade apply reference) or `kubeadm upgrade node`, then kubelet and
 # kubectl, then `systemctl daemon-reload` and `systemctl restart kubelet`. As
 # install-kubernetes.sh does (lib/core/supply.ts): the repository's key is trusted only with
 # the pinned fingerprint, kubelet/kubeadm/kubectl are pinned to the exact release (any
