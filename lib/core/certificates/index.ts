@@ -1,1 +1,2 @@
 export * from './cert-renewal-manifests';
+export * from './kubelet-serving-approver';

@@ -178,7 +178,8 @@ describe('renderNodeUserData: kubeadm files', () => {
       etcd: { local: { extraArgs: [{ name: 'heartbeat-interval', value: '250' }, { name: 'election-timeout', value: '2500' }] } },
     });
     expect(LOCAL_API_ENDPOINT).toBe('127.0.0.1:6444');
-    expect(byKind(docs, 'KubeletConfiguration')).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
+    // Client and serving certificates from the cluster CA, each renewed by the kubelet itself.
+    expect(byKind(docs, 'KubeletConfiguration')).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd', rotateCertificates: true, serverTLSBootstrap: true });
   });
 
   test("apiserver-cert.yaml: the node's own serving certificate, the cluster's ClusterConfiguration with its public address as an extra SAN, no token", () => {
