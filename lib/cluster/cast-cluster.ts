@@ -11,6 +11,7 @@ import { ClusterLabels } from '../core/cluster-labels';
 import { ClusterCloudInput, ClusterPlan, ClusterPlanInput, meshNodesOf, planCluster } from '../core/cluster-plan';
 import { CLUSTER_RELEASE_NAMESPACE, InClusterRelease, planInClusterReleases } from '../core/in-cluster/in-cluster-releases';
 import { OS_PATCHING_RELEASE, OsPatchingPlan, planOsPatching, renderOsPatchingManifests } from '../core/os-patching/os-patching';
+import { renderUpgradeManifests, UPGRADE_RELEASE } from '../core/upgrade';
 import { CLUSTER_AUTOSCALER_CLOUDS } from '../core/autoscaling/validate-cluster-autoscaler-input';
 import { InClusterStack } from './in-cluster-stack';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
@@ -355,6 +356,8 @@ export class CastCluster extends Construct {
   public _inClusterReleases(): InClusterRelease[] {
     const extra: InClusterRelease[] = [];
     if (this.osPatching.rebootNodes) extra.push({ name: OS_PATCHING_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderOsPatchingManifests(this.osPatching) });
+    // The rolling upgrade (docs/upgrades.md): a kubernetesVersion change changes its target ConfigMap only.
+    extra.push({ name: UPGRADE_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderUpgradeManifests({ kubernetesVersion: this.kubernetesVersion }) });
     return planInClusterReleases({ autoscaler: this.planned().autoscaler, extra });
   }
 

@@ -1,6 +1,8 @@
+import { DataKubernetesConfigMapV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { InClusterRelease } from '../core/in-cluster/in-cluster-releases';
+import { UPGRADE_RELEASE, upgradeSkewCondition } from '../core/upgrade';
 import { addIngressReleases } from '../ingress/ingress-releases';
 import type { IngressStack } from '../ingress/ingress-stack';
 import { throwProblems } from '../private/validation-error';
@@ -69,6 +71,7 @@ export class InClusterStack extends TerraformStack {
         // One at a time, in the order planned: the RBAC first.
         dependsOn: previous ? [previous] : undefined,
       });
+      if (name === UPGRADE_RELEASE) refuseSkippedUpgrades(this, previous, cluster, connection.kubernetes);
     }
     this.node.addValidation({
       validate: () => {
@@ -80,6 +83,26 @@ export class InClusterStack extends TerraformStack {
     });
     if (props.ingress) addIngressReleases(this, props.ingress, connection);
   }
+}
+
+/**
+ * A version that skips a minor or goes down stops the plan of this stack, before anything is
+ * applied (the cluster stack's apply changes no node for a version change). The version the
+ * cluster runs is read at plan time from kubeadm's ClusterConfiguration; the rule is
+ * upgradeSkewProblem's (lib/core/upgrade/upgrade-skew.ts), which the upgrade itself applies
+ * again in the cluster.
+ */
+function refuseSkippedUpgrades(stack: TerraformStack, release: ReturnType<typeof manifestsRelease>, cluster: CastCluster, provider: DataKubernetesConfigMapV1['provider']): void {
+  const kubeadmConfig = new DataKubernetesConfigMapV1(stack, 'kubeadm-config', { provider, metadata: { name: 'kubeadm-config', namespace: 'kube-system' } });
+  // "" while the ConfigMap cannot be read (a first deploy racing the first control plane): allowed.
+  const running = `try(yamldecode(data.${kubeadmConfig.terraformResourceType}.${kubeadmConfig.friendlyUniqueId}.data["ClusterConfiguration"]).kubernetesVersion, "")`;
+  const target = cluster.kubernetesVersion;
+  release.lifecycle = {
+    precondition: [{
+      condition: `\${${upgradeSkewCondition(running, target)}}`,
+      errorMessage: `${cluster.node.path}: kubernetesVersion ${target} cannot follow the version the cluster runs (kubectl -n kube-system get configmap kubeadm-config): kubeadm upgrades go to a later patch of the running minor or to the next minor, never down and never past a minor. Set kubernetesVersion to such a release and deploy; to cross several minors, deploy one minor at a time (docs/upgrades.md).`,
+    }],
+  };
 }
 
 function releaseNamed(releases: readonly InClusterRelease[], name: string): InClusterRelease | undefined {

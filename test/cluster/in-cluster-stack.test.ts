@@ -17,6 +17,7 @@ import { readTemplateFile } from '../../lib/core/bootstrap/template-files';
 import { AUTOSCALING_RELEASE, CAST_RBAC_RELEASE, CLUSTER_RELEASE_NAMESPACE, splitDocuments } from '../../lib/core/in-cluster/in-cluster-releases';
 import type { AutoscalingPolicyOptions } from '../../lib';
 import { OS_PATCHING_RELEASE } from '../../lib/core/os-patching/os-patching';
+import { UPGRADE_RELEASE, upgradeSkewCondition } from '../../lib/core/upgrade';
 
 /** Every stack of the app as `cdktf synth` writes it (cross-stack references resolved), by id. */
 function synthAll(build: (app: App) => void): Record<string, any> {
@@ -38,8 +39,8 @@ const inCluster = stacks['autoscaling-in-cluster'];
 const releases = inCluster.resource.helm_release as Record<string, any>;
 
 describe('the cluster\'s releases', () => {
-  test('the cast RBAC, then cluster-autoscaler and the headroom, then OS patching, one after the other, in kube-system', () => {
-    const order = [CAST_RBAC_RELEASE, AUTOSCALING_RELEASE, OS_PATCHING_RELEASE];
+  test('the cast RBAC, then cluster-autoscaler and the headroom, then OS patching, then the upgrade, one after the other, in kube-system', () => {
+    const order = [CAST_RBAC_RELEASE, AUTOSCALING_RELEASE, OS_PATCHING_RELEASE, UPGRADE_RELEASE];
     expect(Object.values(releases).map((r) => [r.name, r.namespace]).sort()).toEqual(order.map((name) => [name, CLUSTER_RELEASE_NAMESPACE]).sort());
     expect(releases[`release-${CAST_RBAC_RELEASE}`].depends_on).toBeUndefined();
     order.slice(1).forEach((name, i) => expect(releases[`release-${name}`].depends_on).toEqual([`helm_release.release-${order[i]}`]));
@@ -72,6 +73,15 @@ describe('the cluster\'s releases', () => {
         annotations: { 'meta.helm.sh/release-name': CAST_RBAC_RELEASE, 'meta.helm.sh/release-namespace': CLUSTER_RELEASE_NAMESPACE },
       });
     }
+  });
+
+  test('the upgrade release holds the target version, and a plan refuses a version the running cluster cannot reach', () => {
+    const upgrade = releases[`release-${UPGRADE_RELEASE}`];
+    const target = manifestsOf(upgrade).find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'cast-upgrade');
+    const version = target.data.version as string;
+    expect(inCluster.data.kubernetes_config_map_v1['kubeadm-config'].metadata).toEqual({ name: 'kubeadm-config', namespace: 'kube-system' });
+    const running = 'try(yamldecode(data.kubernetes_config_map_v1.kubeadm-config.data["ClusterConfiguration"]).kubernetesVersion, "")';
+    expect(upgrade.lifecycle.precondition).toEqual([{ condition: `\${${upgradeSkewCondition(running, version)}}`, error_message: expect.stringContaining(`kubernetesVersion ${version} cannot follow`) }]);
   });
 
   test('splitDocuments drops comment headers and empty documents', () => {
@@ -125,6 +135,6 @@ describe('bad input', () => {
     cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
     const inCluster = new InClusterStack(app, 'in-cluster', { cluster });
     cluster.addNodeGroup('scaled', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 3 } });
-    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching; now: cast-rbac, cast-autoscaling, cast-os-patching\)\. Create the InClusterStack after every node group of prod\/prod\./);
+    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching, cast-upgrade; now: cast-rbac, cast-autoscaling, cast-os-patching, cast-upgrade\)\. Create the InClusterStack after every node group of prod\/prod\./);
   });
 });

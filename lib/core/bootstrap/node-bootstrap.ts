@@ -125,7 +125,8 @@ let INSTALL_KUBERNETES: string | undefined;
 
 /** /etc/apt/apt.conf.d/52cast-unattended-upgrades: security updates on, no reboot, the held packages never upgraded. */
 export function unattendedUpgradesConfig(): string {
-  return unescapeTerraformTemplate(renderTemplateFile('apt/52cast-unattended-upgrades', { package_blacklist: HELD_PACKAGES.map((name) => `  "${name}";`).join('\n') }));
+  // Entries are Python regular expressions matched at the start of a name: `$` ends them.
+  return unescapeTerraformTemplate(renderTemplateFile('apt/52cast-unattended-upgrades', { package_blacklist: HELD_PACKAGES.map((name) => `  "${name}$";`).join('\n') }));
 }
 
 /**
