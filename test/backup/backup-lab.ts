@@ -113,7 +113,7 @@ export class BackupLab {
   async waitHealthy(names: readonly string[]): Promise<void> {
     await waitFor(`etcd ${names.join(', ')} not healthy`, async () => (await this.etcdctl(['endpoint', 'health'], names)).code === 0, {
       limitMs: READY_LIMIT_MS,
-      pollMs: 50,
+      pollMs: 200,
       gaveUp: () => {
         const dead = names.filter((name) => this.etcds.get(name)?.exitCode !== null);
         return dead.length > 0 ? `exited: ${dead.map((name) => `${name}: ${this.logTail(name)}`).join('\n')}` : undefined;
@@ -126,9 +126,9 @@ export class BackupLab {
     return existsSync(file) ? readFileSync(file, 'utf8').slice(-1500) : '(no log)';
   }
 
-  /** Stops every member (SIGTERM), waiting for each to exit. */
+  /** Kills every member (SIGKILL: the cluster is lost, as in the disasters a restore is for), waiting for each to exit. */
   async stopEtcd(): Promise<void> {
-    await Promise.all([...this.etcds.values()].map((child) => stopChild(child)));
+    await Promise.all([...this.etcds.values()].map((child) => stopChild(child, 'SIGKILL')));
     this.etcds.clear();
   }
 
@@ -170,7 +170,7 @@ export class BackupLab {
     const base = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
     await waitFor('azurite did not answer', async () => (await fetch(`${base}?comp=list`).catch(() => undefined)) !== undefined, {
       limitMs: READY_LIMIT_MS,
-      pollMs: 50,
+      pollMs: 200,
       gaveUp: () => (child.exitCode === null ? undefined : `azurite exited: ${readFileSync(join(this.dir, 'azurite.log'), 'utf8').slice(-1500)}`),
     });
     // Creating a container needs an account SAS (a container SAS only reaches its blobs).
@@ -226,7 +226,7 @@ export class BackupLab {
 
   /** Ends every process and server the lab started, and removes its folder. Safe to call twice. */
   async cleanup(): Promise<void> {
-    await Promise.all(this.children.splice(0).map((child) => stopChild(child)));
+    await Promise.all(this.children.splice(0).map((child) => stopChild(child, 'SIGKILL')));
     this.etcds.clear();
     await Promise.all(this.servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     rmSync(this.dir, { recursive: true, force: true });
@@ -277,10 +277,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
