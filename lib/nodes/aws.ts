@@ -10,37 +10,19 @@
  * `tags` nor `metadata_options` is ForceNew in hashicorp/aws 6.25.0's ec2_instance.go
  * (test/terraform/stand-in/replace-rules/aws.ts), so a new seed list is an in-place update.
  */
-import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
-
-// Canonical's account; the name filter picks Ubuntu 24.04 LTS on gp3 for x86_64.
-const CANONICAL_OWNER = '099720109477';
-const UBUNTU_NAME_FILTER = 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, runningVmLifecycle } from './node-spec';
 
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
   const instance = createInstance(scope, spec, address.publicIp);
   new EipAssociation(scope, `${spec.name}-ip-association`, { provider: spec.provider, instanceId: instance.id, allocationId: address.allocationId });
   return { publicAddress: address.publicIp, privateAddress: instance.privateIp, instanceAddress: resourceAddress(instance), targetId: instance.id };
-}
-
-/** The current Ubuntu LTS image, looked up once per node group. */
-export function lookupImage(scope: Construct, provider: NodeSpec['provider']): string {
-  return new DataAwsAmi(scope, 'ubuntu', {
-    provider,
-    mostRecent: true,
-    owners: [CANONICAL_OWNER],
-    filter: [
-      { name: 'name', values: [UBUNTU_NAME_FILTER] },
-      { name: 'virtualization-type', values: ['hvm'] },
-    ],
-  }).id;
 }
 
 /**
@@ -66,15 +48,16 @@ function createAddress(scope: Construct, spec: NodeSpec): Eip {
 function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string): Instance {
   const instance = new Instance(scope, spec.name, {
     provider: spec.provider,
-    ami: spec.image!,
+    ami: spec.image,
     instanceType: spec.instanceType,
     availabilityZone: spec.location.zone,
     subnetId: spec.network.subnetId,
     vpcSecurityGroupIds: [spec.network.roleFirewall[spec.role]],
     // cloud-init accepts gzip; AWS caps raw user data at 16 KB.
     userDataBase64: Fn.base64gzip(spec.userData(publicAddress)),
-    // A running node keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle('user_data_base64'),
+    // A running node keeps its user data and its image (runningVmLifecycle): a change to user_data_base64
+    // stops and starts the instance, a change to ami replaces it (ForceNew, test/terraform/stand-in/replace-rules/aws.ts).
+    lifecycle: runningVmLifecycle(spec, ['user_data_base64', 'ami']),
     // Pod traffic is routed through nodes, so packets to and from pod addresses must pass.
     sourceDestCheck: false,
     metadataOptions: instanceMetadataOptions(spec.apiServers !== undefined),

@@ -18,10 +18,9 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, runningVmLifecycle } from './node-spec';
 
 const ADMIN_USER = 'cast';
-const UBUNTU_IMAGE = 'Canonical:ubuntu-24_04-lts:server:latest';
 
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
@@ -36,11 +35,6 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
     }));
   }
   return { publicAddress: address.ipAddress, privateAddress: nic.privateIpAddress, instanceAddress: resourceAddress(vm), targetId: nic.id };
-}
-
-/** The current Ubuntu LTS image, as a marketplace reference `publisher:offer:sku:version`. */
-export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
-  return UBUNTU_IMAGE;
 }
 
 /**
@@ -103,7 +97,7 @@ function createInterface(scope: Construct, spec: NodeSpec, address: PublicIp): N
 }
 
 function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface, publicAddress: string): LinuxVirtualMachine {
-  const [publisher, offer, sku, version] = spec.image!.split(':');
+  const [publisher, offer, sku, version] = spec.image.split(':');
   return new LinuxVirtualMachine(scope, spec.name, {
     provider: spec.provider,
     name: spec.name,
@@ -124,8 +118,9 @@ function createInstance(scope: Construct, spec: NodeSpec, nic: NetworkInterface,
     // (learn.microsoft.com, VirtualMachineOSProfile.CustomData), and cloud-init
     // uncompresses gzip user-data by itself (cloud-init docs, "User-Data Formats").
     customData: Fn.base64gzip(spec.userData(publicAddress)),
-    // A running node keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle('custom_data'),
+    // A running node keeps its user data and its image (runningVmLifecycle): a change to either replaces
+    // the VM (ForceNew, test/terraform/stand-in/replace-rules/azurerm.ts).
+    lifecycle: runningVmLifecycle(spec, ['custom_data', 'source_image_reference']),
     priority: spec.spot ? 'Spot' : 'Regular',
     evictionPolicy: spec.spot ? 'Delete' : undefined,
     // -1: pay up to the on-demand price, never evicted for price.

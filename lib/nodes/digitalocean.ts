@@ -18,9 +18,7 @@ import { ReservedIpAssignment } from '@cdktf/provider-digitalocean/lib/reserved-
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { digitalOceanTags } from '../core/cluster-labels';
-import { NodeAttachment, NodeSpec, resourceAddress, userDataLifecycle } from './node-spec';
-
-const UBUNTU_IMAGE = 'ubuntu-24-04-x64';
+import { NodeAttachment, NodeSpec, resourceAddress, runningVmLifecycle } from './node-spec';
 
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
@@ -37,11 +35,6 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
     instanceAddress: resourceAddress(droplet),
     targetId: droplet.id,
   };
-}
-
-/** The current Ubuntu LTS image: a slug needs no lookup. */
-export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
-  return UBUNTU_IMAGE;
 }
 
 /** What every seed tag starts with (api-seeds.sh reads the tags that do). */
@@ -76,15 +69,16 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
   return new Droplet(scope, spec.name, {
     provider: spec.provider,
     name: spec.name,
-    image: spec.image!,
+    image: spec.image,
     region: spec.location.region,
     size: spec.instanceType,
     vpcUuid: spec.network.networkId,
     // The role tag puts the droplet behind its role's firewall.
     tags: dropletTags([spec.network.roleFirewall[spec.role], ...digitalOceanTags(spec.labels), `cast-node-role:${spec.role}`], spec.apiServers),
     userData: spec.userData(publicAddress),
-    // A running node keeps the user data it was created with (userDataLifecycle).
-    lifecycle: userDataLifecycle('user_data'),
+    // A running node keeps its user data and its image (runningVmLifecycle): a change to either replaces
+    // the droplet (ForceNew, test/terraform/stand-in/replace-rules/digitalocean.ts).
+    lifecycle: runningVmLifecycle(spec, ['user_data', 'image']),
     monitoring: true,
     dependsOn: spec.dependsOn,
   });

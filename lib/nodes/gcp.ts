@@ -17,10 +17,17 @@ import { ComputeInstance, ComputeInstanceConfig } from '@cdktf/provider-google/l
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { labelMap } from '../core/cluster-labels';
-import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress } from './node-spec';
+import { API_SERVERS_KEY, NodeAttachment, NodeSpec, resourceAddress, runningVmLifecycle } from './node-spec';
 
-// The image family always points at the newest Ubuntu 24.04 LTS build.
-const UBUNTU_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
+/**
+ * What a running VM keeps (runningVmLifecycle): the metadata key `user-data` only, written as a map
+ * element in index notation, which Terraform takes in ignore_changes (the lifecycle tests plan it with
+ * terraform: `cast-api-servers` beside it still changes in place, test/terraform/lifecycle); and the
+ * boot disk's image, which replaces the VM (ForceNew, test/terraform/stand-in/replace-rules/google.ts).
+ * A running node never reads its user data again (cloud-init runs the bootstrap once); a new or
+ * replaced one gets both.
+ */
+const KEPT_BY_RUNNING_VMS = ['metadata["user-data"]', 'boot_disk[0].initialize_params[0].image'];
 
 export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
   const address = createAddress(scope, spec);
@@ -37,11 +44,6 @@ export function buildNode(scope: Construct, spec: NodeSpec): NodeAttachment {
     instanceAddress: resourceAddress(instance),
     targetId: instance.selfLink,
   };
-}
-
-/** The current Ubuntu LTS image: an image family needs no lookup. */
-export function lookupImage(_scope: Construct, _provider: NodeSpec['provider']): string {
-  return UBUNTU_IMAGE;
 }
 
 /** The VM's metadata: its user-data, no project-wide SSH keys, and the API seeds when there are any. */
@@ -68,7 +70,7 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     tags: [spec.network.roleFirewall[spec.role]],
     labels: { ...labelMap(spec.labels), 'cast-node-role': spec.role },
     // Persistent disks are always encrypted at rest by Google-managed keys.
-    bootDisk: { initializeParams: { image: spec.image!, size: spec.diskSizeGb, type: 'pd-balanced' } },
+    bootDisk: { initializeParams: { image: spec.image, size: spec.diskSizeGb, type: 'pd-balanced' } },
     networkInterface: [{ subnetwork: spec.network.subnetId, accessConfig: [{ natIp: publicAddress }] }],
     metadata: instanceMetadata(spec.userData(publicAddress), spec.apiServers),
     // Pod traffic is routed through nodes.
@@ -77,7 +79,9 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
     scheduling: spec.spot
       ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, onHostMaintenance: 'TERMINATE', instanceTerminationAction: 'DELETE' }
       : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
-    ...nodeServiceAccount(spec),
+    serviceAccount: nodeServiceAccount(spec),
+    // service_account: see nodeServiceAccount.
+    lifecycle: runningVmLifecycle(spec, [...KEPT_BY_RUNNING_VMS, ...(keepsServiceAccount(spec) ? ['service_account'] : [])]),
     dependsOn: spec.dependsOn,
   });
 }
@@ -110,11 +114,13 @@ function createInstance(scope: Construct, spec: NodeSpec, publicAddress: string)
  * alone). To attach it to an old one, replace that one, one at a time (docs/lifecycle.md).
  * allow_stopping_for_update stays unset, so no other change stops a node either.
  */
-function nodeServiceAccount(spec: NodeSpec): Pick<ComputeInstanceConfig, 'serviceAccount' | 'lifecycle'> {
-  const email = spec.controlPlaneIdentity?.gcpServiceAccountEmail;
-  if (email !== undefined) return { serviceAccount: serviceAccountBlock(email), lifecycle: { ignoreChanges: ['service_account'] } };
-  // A worker's account is added by buildNode (lazily); ignore_changes holds from its first synth on.
-  return spec.workerIdentity !== undefined ? { lifecycle: { ignoreChanges: ['service_account'] } } : {};
+function nodeServiceAccount(spec: NodeSpec): ComputeInstanceConfig['serviceAccount'] {
+  return serviceAccountBlock(spec.controlPlaneIdentity?.gcpServiceAccountEmail);
+}
+
+/** Whether the VM has, or may get, a service account, which a running one keeps (nodeServiceAccount); a worker's is added by buildNode, lazily. */
+function keepsServiceAccount(spec: NodeSpec): boolean {
+  return spec.controlPlaneIdentity?.gcpServiceAccountEmail !== undefined || spec.workerIdentity !== undefined;
 }
 
 /**

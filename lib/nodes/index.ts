@@ -1,7 +1,8 @@
 /**
  * One interface, four clouds. Each cloud file (aws.ts, gcp.ts, azure.ts,
  * digitalocean.ts) exports `buildNode(scope, spec)` (static public address,
- * instance, and what ties them) and `lookupImage(scope, provider)`.
+ * instance, and what ties them). The image each node boots is the cloud's pinned
+ * one (os-image.ts) or its group's override.
  */
 import { Construct } from 'constructs';
 import { Cloud } from '../core/cloud';
@@ -12,11 +13,11 @@ import * as gcp from './gcp';
 import { NodeAttachment, NodeSpec } from './node-spec';
 
 export * from './node-spec';
+export { OsImageOptions } from './os-image';
 
 /** Per-cloud node builders. */
 export interface NodeBuilder {
   buildNode(scope: Construct, spec: NodeSpec): NodeAttachment;
-  lookupImage(scope: Construct, provider: NodeSpec['provider']): string;
 }
 
 /** The per-cloud node builders, keyed by cloud. */

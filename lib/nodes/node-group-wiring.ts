@@ -18,6 +18,7 @@ import { NodeGroupInput } from '../core/node-plan';
 import { CloudLocation } from '../core/regions';
 import { ControlPlaneKeyStore } from '../keys';
 import { NetworkAttachment } from '../network/network-spec';
+import { OsImageOptions } from './os-image';
 import { AutoscalerIdentity } from './scaling/scaling-spec';
 
 /**
@@ -30,8 +31,10 @@ export interface NodeGroupSettings extends Omit<NodeGroupInput, 'clusterName' | 
   readonly taints: readonly NodeBootstrapTaint[];
   /** Pinned mesh addresses, by node name (static groups). */
   readonly meshAddresses: Readonly<Record<string, string>>;
-  /** Image override; absent: the cloud's current Ubuntu LTS, looked up once per group. */
+  /** Image override; absent: the cloud's pinned Ubuntu LTS (os-image.ts). */
   readonly image?: string;
+  /** Replacement stamps, by node name (static groups). */
+  readonly replacements: Readonly<Record<string, string>>;
   /** An autoscaled group: its name on the cloud (`<cluster>-<id>`) and its limits. */
   readonly autoscaling?: { readonly name: string; readonly minNodes: number; readonly maxNodes: number };
 }
@@ -44,6 +47,12 @@ export interface NodeGroupWiring {
   readonly provider: TerraformProvider;
   /** The cloud region and zone of the cluster's network. */
   readonly location: CloudLocation;
+  /**
+   * The Ubuntu releases the user named per cloud (CastClusterProps.osImage), which the cloud's
+   * pinned image follows (os-image.ts).
+   * @default - each cloud's image as first deployed
+   */
+  readonly osImage?: OsImageOptions;
   readonly network: NetworkAttachment;
   /** What the group's instances must be created after (AWS: the mesh agent download). */
   readonly dependsOn: ITerraformDependable[];

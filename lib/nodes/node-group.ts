@@ -11,7 +11,9 @@ import { planAt, throwProblems, tryPlan } from '../private/validation-error';
 // A type only, so no code of lib/cluster loads from here: the public props name the cluster.
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
-import { NodeGroupSettings, recordingUserData, UserDataLocal, userDataProblems } from './node-group-wiring';
+import { NodeGroupSettings, NodeGroupWiring, recordingUserData, UserDataLocal, userDataProblems } from './node-group-wiring';
+import { pinnedImage } from './os-image';
+import { TerraformData } from './terraform-data';
 import { buildScaledGroup, ScaledGroupState } from './scaling/scaled-group';
 
 /** What a taint does to pods that do not tolerate it. */
@@ -110,10 +112,22 @@ export interface NodeGroupOptions {
    */
   readonly autoscaling?: NodeGroupAutoscaling;
   /**
-   * Image override: an AMI id, a GCP image, an Azure `publisher:offer:sku:version`, or a DigitalOcean slug.
-   * @default - the current Ubuntu 24.04 LTS of the cloud
+   * Image override: an AMI id, a GCP image, an Azure `publisher:offer:sku:version`, or a DigitalOcean
+   * image id or slug. Running VMs keep the image they were created with: a change reaches the nodes
+   * created or replaced from then on (see `replacements`) and the template of an autoscaled group.
+   * @default - the cloud's Ubuntu 24.04 LTS as the cluster pinned it (CastClusterProps.osImage)
    */
   readonly image?: string;
+  /**
+   * Replacement stamps, by node name: any string. A change of a node's stamp (setting it, changing
+   * it or removing it) replaces that node's VM on the next deploy: a new machine under the same
+   * name, keeping its static public address and mesh address, booting the group's image (the
+   * cloud's pinned one unless `image` is set) and the current user data. No other node changes.
+   * Change one node's stamp per deploy and wait for that node to be Ready before the next, control
+   * planes first, one at a time (etcd keeps its quorum). Static groups only.
+   * @default - no stamps: a running VM is replaced only by a change its cloud forces
+   */
+  readonly replacements?: { [nodeName: string]: string };
 }
 
 /** Properties of a NodeGroup. */
@@ -169,22 +183,25 @@ export class NodeGroup extends Construct {
       const { name, minNodes, maxNodes } = settings.autoscaling;
       const instanceType = this.checkScaled(props, settings, cluster);
       const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } }), this.userData);
-      this._scaled = buildScaledGroup(this, settings, instanceType, wiring);
+      this._scaled = buildScaledGroup(this, settings, instanceType, groupImage(cluster, settings, wiring), wiring);
       this.autoscaling = { minNodes, maxNodes };
       this.nodeNames = [];
       return;
     }
     const planned = planAt(this, () => planNodeGroup(plannerInput(settings, cluster)));
     this.nodeNames = planned.map((node) => node.name);
-    const strangers = Object.keys(settings.meshAddresses).filter((name) => !planned.some((node) => node.name === name));
+    const strangers = (prop: string, byNode: Readonly<Record<string, string>>) => Object.keys(byNode)
+      .filter((name) => !planned.some((node) => node.name === name))
+      .map((name) => `${prop} must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`);
     throwProblems(this, [
       ...spotPolicyProblems(this.cloud, this.spot, cluster._autoscalingPolicy),
-      ...strangers.map((name) => `meshAddresses must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`),
+      ...strangers('meshAddresses', settings.meshAddresses),
+      ...strangers('replacements', settings.replacements),
     ]);
     const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: planned }), this.userData);
 
     const builder = NODE_BUILDERS[this.cloud];
-    const image = settings.image ?? builder.lookupImage(this, wiring.provider);
+    const image = groupImage(cluster, settings, wiring);
     const keyStore = this.role === NodeRole.CONTROL_PLANE ? wiring.controlPlaneKeyStore() : undefined;
     for (const node of planned) {
       const attachment = builder.buildNode(this, {
@@ -209,6 +226,7 @@ export class NodeGroup extends Construct {
         controlPlaneIdentity: keyStore?.identity,
         // Read at synth: the cloud's first control-plane group may be added after this one.
         workerIdentity: node.role === NodeRole.WORKER ? () => wiring.controlPlaneKeyStore()?.joinToken.workerIdentity : undefined,
+        replacement: replacementStamp(this, node.name, settings.replacements[node.name]),
       });
       this._nodes.push({ plan: node, attachment, meshAddress: settings.meshAddresses[node.name] });
     }
@@ -254,6 +272,9 @@ export class NodeGroup extends Construct {
     if (props.meshAddresses !== undefined) {
       problems.push('meshAddresses must be left out of an autoscaled group (got a map): its nodes claim their mesh addresses at boot. Remove meshAddresses.');
     }
+    if (props.replacements !== undefined) {
+      problems.push("replacements must be left out of an autoscaled group (got a map): the cloud names and replaces its nodes. Remove replacements; the group's new nodes boot from its current template.");
+    }
     throwProblems(this, problems);
     return planned.result![0].instanceType;
   }
@@ -276,8 +297,25 @@ function resolveSettings(id: string, props: NodeGroupOptions, cluster: CastClust
     kubernetesVersion: props.kubernetesVersion ?? cluster.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
     meshAddresses: props.meshAddresses ?? {},
     image: props.image,
+    replacements: props.replacements ?? {},
     autoscaling: props.autoscaling && { name: `${cluster.name}-${id}`, minNodes: props.autoscaling.minNodes ?? 1, maxNodes: props.autoscaling.maxNodes },
   };
+}
+
+/** The image the group's nodes boot: its override, or the cloud's image as the cluster pinned it. */
+function groupImage(cluster: CastCluster, settings: NodeGroupSettings, wiring: NodeGroupWiring): string {
+  return settings.image ?? pinnedImage(settings.cloud, { home: cluster, provider: wiring.provider, region: wiring.location.region, osImage: wiring.osImage });
+}
+
+/**
+ * A node's replacement stamp: one `terraform_data` per static node, whose `input` is the stamp, made
+ * for every node so that setting a stamp the first time is a change. Its VM is replaced when it
+ * changes (`replace_triggered_by`); creating it replaces nothing (Terraform triggers on an update or
+ * replacement of the referenced resource, not its creation: test/terraform/lifecycle, "Upgrade the
+ * library"), so a cluster deployed before stamps existed gets them with no VM replaced.
+ */
+function replacementStamp(group: Construct, nodeName: string, stamp: string | undefined): TerraformData {
+  return new TerraformData(group, `${nodeName}-replacement`, { input: stamp === undefined ? {} : { stamp } });
 }
 
 /** What the node planner checks and names the nodes from. */

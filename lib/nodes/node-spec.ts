@@ -1,5 +1,5 @@
 /** The contract between NodeGroup and each cloud's node builder. */
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { ITerraformDependable, TerraformProvider, TerraformResource, TerraformResourceLifecycle } from 'cdktf';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeRole } from '../core/node-role';
 import { CloudLocation } from '../core/regions';
@@ -13,8 +13,12 @@ export interface NodeSpec {
   readonly name: string;
   readonly role: NodeRole;
   readonly instanceType: string;
-  /** Image override (AMI id, GCP image, Azure `publisher:offer:sku:version`, DigitalOcean slug). */
-  readonly image?: string;
+  /**
+   * The image (AMI id, GCP image, Azure `publisher:offer:sku:version`, DigitalOcean image id or slug):
+   * the group's override, or the cloud's pinned image (lib/nodes/os-image.ts). A running VM keeps the
+   * image it was created with (runningVmLifecycle).
+   */
+  readonly image: string;
   readonly diskSizeGb: number;
   readonly spot: boolean;
   readonly labels: ClusterLabels;
@@ -60,24 +64,32 @@ export interface NodeSpec {
    * @default - no seeds: nothing is added, and api-seeds.sh on the node prints nothing
    */
   readonly apiServers?: string;
+  /**
+   * The node's replacement stamp (NodeGroupOptions.replacements): a `terraform_data` whose change
+   * replaces the VM (`replace_triggered_by`).
+   * @default - nothing replaces the VM but a change the cloud forces
+   */
+  readonly replacement?: TerraformResource;
 }
 
 export { API_SERVERS_KEY, MAX_API_SERVER_SEEDS } from '../core/api-seeds';
 
 /**
- * The lifecycle of a static node's VM as to its user data, given the attribute that holds it.
- * A node reads its user data once, at its first boot; after that a change to it (a new
- * library version, a Kubernetes version, an autoscaling policy, a join-token store appearing
- * or going) would only restart every AWS node of the cluster (a stop and start) or replace
- * every Azure and DigitalOcean one in the same apply: for control planes etcd would lose its
- * quorum, or every member at once, and the new VMs would found an empty cluster; for workers
- * every workload would move at once. So a running node keeps the user data it was created
- * with; a new or replaced one gets the current user data, and replacing nodes one per apply
- * rolls a change out (docs/lifecycle.md, "A node's user data"). GCP needs none: its user data
- * is a metadata key, changed in place without a restart.
+ * The lifecycle of a static node's VM, given its attributes that hold the user data and the
+ * image (docs/decisions/0004, 0009). A node reads its user data once, at its first boot, and
+ * boots its image once; after that a change to either (a new library version, a Kubernetes
+ * version, an autoscaling policy, a newer pinned image) would only restart every AWS node of
+ * the cluster (a stop and start) or replace every node whose attribute forces a new VM, in the
+ * same apply: for control planes etcd would lose its quorum, or every member at once, and the
+ * new VMs would found an empty cluster; for workers every workload would move at once. So a
+ * running node keeps both; a new or replaced one gets the current ones, and the node's
+ * replacement stamp, when it changes, replaces that one VM (`replace_triggered_by`), which
+ * rolls a change out one node per deploy (docs/lifecycle.md).
  */
-export function userDataLifecycle(attribute: string): { ignoreChanges: string[] } {
-  return { ignoreChanges: [attribute] };
+export function runningVmLifecycle(spec: Pick<NodeSpec, 'replacement'>, kept: readonly string[]): TerraformResourceLifecycle {
+  // The stamp's bare address: cdktf would write a resource as "${type.name}", which Terraform's JSON
+  // syntax refuses in replace_triggered_by ("Invalid character"), where it takes references as written.
+  return { ignoreChanges: [...kept], ...(spec.replacement ? { replaceTriggeredBy: [resourceAddress(spec.replacement)] } : {}) };
 }
 
 /** What the cluster learns about a built node, as Terraform references. */

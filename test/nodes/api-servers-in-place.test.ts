@@ -70,12 +70,13 @@ function bothSides(cloud: Cloud, from: string | undefined, to: string): Map<stri
 }
 
 /**
- * The first seed list (the upgrade that wires them in) also allows tags in AWS's IMDS and
- * gives GCP's groups their update policy.
+ * What the first seed list (the upgrade that wires them in) changes beside the channels: nothing
+ * more (AWS's IMDS tags are in the channel; GCP's groups always have their update policy, since
+ * their template changes with the user data and the pinned image too).
  */
 const FIRST_TIME: Record<Cloud, Record<string, string[][]>> = {
   [Cloud.AWS]: {},
-  [Cloud.GCP]: { google_compute_instance_group_manager: [['update_policy']] },
+  [Cloud.GCP]: {},
   [Cloud.AZURE]: {},
   [Cloud.DIGITALOCEAN]: {},
 };

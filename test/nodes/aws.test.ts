@@ -31,13 +31,13 @@ describe('AWS nodes', () => {
     expect(c.resource('aws_instance', 'c1-cp-1').vpc_security_group_ids).toEqual([`\${aws_security_group.${logicalId(c.json, 'aws_security_group', 'SecurityGroup-control-plane')}.id}`]);
   });
 
-  test('shape, spot, zone and the current Ubuntu LTS image', () => {
+  test('shape, spot, zone and the pinned Ubuntu LTS image (test/nodes/os-image.test.ts)', () => {
     const worker = c.resource('aws_instance', 'c1-workers-1');
     expect(worker).toMatchObject({ instance_type: 'm6i.2xlarge', availability_zone: 'us-east-1a', instance_market_options: { market_type: 'spot' } });
     expect(c.resource('aws_instance', 'c1-cp-1').instance_market_options).toBeUndefined();
     const ami = Object.values(c.json.data!.aws_ami);
     expect(ami.map((a) => [a.owners, a.filter[0].values])).toContainEqual([['099720109477'], ['ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*']]);
-    expect(worker.ami).toMatch(/^\$\{data\.aws_ami\.[^.]+\.id\}$/);
+    expect(worker.ami).toMatch(/^\$\{terraform_data\.[^.]*os-image-aws[^.]*\.output\.image\}$/);
   });
 
   test('user data is gzipped cloud-init that knows the node\'s own Elastic IP', () => {

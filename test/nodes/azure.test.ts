@@ -24,7 +24,8 @@ describe('Azure nodes', () => {
     expect(vm.disable_password_authentication).toBe(true);
     expect(vm.admin_password).toBeUndefined();
     expect(vm.admin_ssh_key[0].public_key).toMatch(/^\$\{tls_private_key\.[^.]+\.public_key_openssh\}$/);
-    expect(vm.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
+    // The pinned version (test/nodes/os-image.test.ts).
+    expect(vm.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: expect.stringMatching(/^\$\{terraform_data\.[^.]*os-image-azure[^.]*\.output\.image\}$/) });
     expect(vm.custom_data).toMatch(/^\$\{base64gzip\(local\.[\w-]+\)\}$/);
     // node.env quotes it for the shell at apply time (render-template.ts, shellSingleQuoted).
     expect(c.userData(vm.custom_data)).toContain(`CAST_PUBLIC_ADDRESS='\${replace(azurerm_public_ip.${logicalId(c.json, 'azurerm_public_ip', 'c1-workers-1-ip')}.ip_address, "'", "'\\\\''")}'`);

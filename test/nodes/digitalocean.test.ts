@@ -27,7 +27,8 @@ describe('DigitalOcean nodes', () => {
     expect(fixed[0]).toMatch(/^digitalocean_tag\.[^.]+\.name$/);
     expect(fixed).toContain(`"cast-cluster-uuid:${c.cluster.uuid}"`);
     expect(droplet.tags).toContain(`formatlist("cast-api:%d:%s"`);
-    expect(droplet).toMatchObject({ image: 'ubuntu-24-04-x64', region: 'nyc1', size: 'g-2vcpu-8gb' });
+    // The pinned image (test/nodes/os-image.test.ts).
+    expect(droplet).toMatchObject({ image: expect.stringMatching(/^\$\{terraform_data\.[^.]*os-image-digitalocean[^.]*\.output\.image\}$/), region: 'nyc1', size: 'g-2vcpu-8gb' });
     expect(droplet.vpc_uuid).toMatch(/^\$\{digitalocean_vpc\.[^.]+\.id\}$/);
     // node.env quotes it for the shell at apply time (render-template.ts, shellSingleQuoted).
     expect(c.userData(droplet.user_data)).toContain(`CAST_PUBLIC_ADDRESS='\${replace(digitalocean_reserved_ip.${logicalId(c.json, 'digitalocean_reserved_ip', 'c1-workers-1-ip')}.ip_address, "'", "'\\\\''")}'`);

@@ -27,7 +27,8 @@ describe('GCP nodes', () => {
     expect(worker.shielded_instance_config).toEqual({ enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true });
     // The key store's workers' account, which reads the join token (test/keys/gcp-join-token.test.ts).
     expect(worker.service_account).toEqual({ email: `\${google_service_account.${logicalId(c.json, 'google_service_account', '_workers_')}.email}`, scopes: ['cloud-platform'] });
-    expect(worker.boot_disk.initialize_params.image).toBe('ubuntu-os-cloud/ubuntu-2404-lts-amd64');
+    // The pinned image (test/nodes/os-image.test.ts).
+    expect(worker.boot_disk.initialize_params.image).toMatch(/^\$\{terraform_data\.[^.]*os-image-gcp[^.]*\.output\.image\}$/);
   });
 
   test('spot workers are SPOT and deleted on preemption; the control plane is standard', () => {

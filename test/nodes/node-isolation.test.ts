@@ -33,8 +33,8 @@ describe('adding or removing one node changes only that node', () => {
     const after = synthCluster([...ALL_CLOUDS], groups(['do-a', 'do-c'])).json;
     const { added, removed, changed } = diff(before, after);
     expect({ added, changed }).toEqual({ added: [], changed: [] });
-    // Its reserved IP, droplet and IP assignment, and its user-data local.
-    expect(removed.length).toBe(4);
+    // Its reserved IP, droplet and IP assignment, its replacement stamp and its user-data local.
+    expect(removed.length).toBe(5);
     expect(removed.filter((address) => !address.includes('do-b'))).toEqual([]);
   });
 

@@ -45,7 +45,8 @@ const INITIALIZATION_PERIOD_SECONDS = 300;
  * resource_compute_instance_group_manager.go, update_policy.type; left out, it is Compute
  * Engine's default, which the provider only reads back). OPPORTUNISTIC: running VMs stay
  * (as on AWS, whose groups have no instance refresh, and Azure, whose scale sets upgrade
- * manually), new ones start from the new template; `update_policy` changes in place.
+ * manually), new ones start from the new template; `update_policy` changes in place. The user data
+ * and the pinned image (lib/nodes/os-image.ts) are in the template as well, so every group has it.
  *
  * The workers' service account is in the template too (ScalingGroupSpec.workerIdentity), and
  * `service_account` is ForceNew on google_compute_instance_template (hashicorp/google 6.50.0,
@@ -121,8 +122,8 @@ function createGroup(scope: Construct, spec: ScalingGroupSpec, template: Compute
     version: [{ instanceTemplate: template.selfLinkUnique }],
     // The provider defaults an unset target_size to 0; start at min and let the MIG's autoscaler own it.
     targetSize: spec.minNodes,
-    // Whatever may change the template from outside the group (the seeds, the workers' account).
-    updatePolicy: spec.apiServers === undefined && spec.workerIdentity === undefined ? undefined : KEEP_RUNNING_VMS,
+    // Always: the template changes with the user data, the pinned image, the seeds and the workers' account.
+    updatePolicy: KEEP_RUNNING_VMS,
     lifecycle: { ignoreChanges: ['target_size'] },
     dependsOn: spec.dependsOn,
   });

@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { Cloud } from '../../core/cloud';
 import { nodeLabelsOf, nodeTaintsOf } from '../../core/cluster-plan';
 import { SHAPES } from '../../core/shapes';
-import { NODE_BUILDERS } from '../index';
 import { NodeGroupSettings, NodeGroupWiring } from '../node-group-wiring';
 import { SCALING_BUILDERS } from './index';
 import { ScalingGroupAttachment } from './scaling-spec';
@@ -28,10 +27,12 @@ export interface ScaledGroupState {
 /** The tag/label every instance of a scaled group carries: the drift check knows them by it. */
 export const SCALING_GROUP_TAG = 'cast-scaling-group';
 
-/** Builds the group's template and scaling group; `instanceType` is the checked stand-in node's. */
-export function buildScaledGroup(scope: Construct, settings: NodeGroupSettings, instanceType: string, wiring: NodeGroupWiring): ScaledGroupState {
+/**
+ * Builds the group's template and scaling group; `instanceType` is the checked stand-in node's,
+ * `image` the group's override or the cloud's pinned image.
+ */
+export function buildScaledGroup(scope: Construct, settings: NodeGroupSettings, instanceType: string, image: string, wiring: NodeGroupWiring): ScaledGroupState {
   const { name, minNodes, maxNodes } = settings.autoscaling!;
-  const image = settings.image ?? NODE_BUILDERS[settings.cloud].lookupImage(scope, wiring.provider);
   const targets = wiring.utilizationTargets;
   const attachment = SCALING_BUILDERS[settings.cloud].buildScalingGroup(scope, {
     name,

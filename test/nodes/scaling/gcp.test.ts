@@ -127,10 +127,10 @@ describe('GCP scaling group: the API seeds', () => {
     expect(s.resource('google_compute_instance_group_manager').update_policy).toEqual({ type: 'OPPORTUNISTIC', minimal_action: 'REPLACE' });
   });
 
-  test('without seeds: no key, and the update policy is left as it was', () => {
+  test('without seeds: no key, and still the update policy that keeps running VMs (the user data and the image are in the template too)', () => {
     const none = synthScaling(Cloud.GCP);
     expect(Object.keys(none.resource('google_compute_instance_template').metadata).sort()).toEqual(['block-project-ssh-keys', 'user-data']);
-    expect(none.resource('google_compute_instance_group_manager').update_policy).toBeUndefined();
+    expect(none.resource('google_compute_instance_group_manager').update_policy).toEqual({ type: 'OPPORTUNISTIC', minimal_action: 'REPLACE' });
   });
 
   test('the stack conforms to the provider schemas', () => {
