@@ -1,8 +1,8 @@
 /**
  * A DigitalOcean autoscale pool keeps the droplet template it was created with, as terraform
  * plans it with the stand-in providers: DigitalOcean replaces every droplet of a pool whose
- * template changes, so a change of the pool's user data (a Kubernetes version, a new library
- * version) or of its seed tags (a control plane added) plans no change to the pool, while its
+ * template changes, so a change of the pool's image (a release named in osImage), of its user
+ * data (a new library version) or of its seed tags (a control plane added) plans no change to the pool, while its
  * limits still change in place and `terraform apply -replace=<pool>` still rolls it on purpose.
  * Each "no change" is checked against the same stack without the pool's `ignore_changes`,
  * which plans `update droplet_template`: the change the pool is kept from is real.
@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { CastCluster, Cloud, NodeRole } from '../../lib';
-import { DEFAULT_KUBERNETES_VERSION } from '../../lib/core/kubernetes-version';
+import type { OsImageOptions } from '../../lib/nodes/os-image';
 import { applyApp, failures, planChanges, type ResourceChange } from './harness';
 import { useStandInTerraform } from './stand-in/use-stand-ins';
 import { synthesizeApp, type BuildApp } from './synthesized-app';
@@ -22,24 +22,24 @@ interface PoolShape {
   readonly controlPlanes?: number;
   /** The pool's maxNodes. @default 5 */
   readonly maxNodes?: number;
-  /** @default - the library's default */
-  readonly kubernetesVersion?: string;
+  /** CastClusterProps.osImage. @default - each cloud's image as first deployed */
+  readonly osImage?: OsImageOptions;
+  /** The pool's own image (NodeGroupOptions.image). @default - the cloud's pinned image */
+  readonly poolImage?: string;
 }
 
 const STACK = 'pool';
 const STATE_FILE = `terraform.${STACK}.tfstate`;
 const POOL = 'digitalocean_droplet_autoscale';
-/** One patch release after the default. */
-const NEXT_PATCH = DEFAULT_KUBERNETES_VERSION.replace(/\.(\d+)$/, (_, patch: string) => `.${Number(patch) + 1}`);
 
 /** A DigitalOcean cluster: control-plane droplets, one static worker, one autoscale pool. */
 function poolApp(shape: PoolShape = {}): BuildApp {
   return (app: App) => {
     const stack = new TerraformStack(app, STACK);
-    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.DIGITALOCEAN], kubernetesVersion: shape.kubernetesVersion });
+    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.DIGITALOCEAN], osImage: shape.osImage });
     cluster.addNodeGroup('cp', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.CONTROL_PLANE, count: shape.controlPlanes ?? 1 });
     cluster.addNodeGroup('workers', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 1 });
-    cluster.addNodeGroup('scaled', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: shape.maxNodes ?? 5 } });
+    cluster.addNodeGroup('scaled', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: shape.maxNodes ?? 5 }, image: shape.poolImage });
   };
 }
 
@@ -81,13 +81,13 @@ describeWithTerraform('a DigitalOcean autoscale pool keeps its droplet template,
   }, 180_000);
 
   test.each([
-    ['a Kubernetes version bump (the pool\'s user data)', { kubernetesVersion: NEXT_PATCH }],
+    ['a DigitalOcean image named in osImage (the pool\'s image)', { osImage: { digitalocean: '171495395' } }],
     ['two control planes added (the pool\'s seed tags)', { controlPlanes: 3 }],
   ] as const)('%s: no change to the pool; without ignore_changes, update droplet_template', async (_title, shape) => {
     expect(pool(await planned(shape, { old: true }))).toEqual(['update droplet_template']);
     const changes = await planned(shape);
     expect(pool(changes)).toEqual([]);
-    // The static nodes' fates are theirs (userDataLifecycle): no droplet is replaced either.
+    // The static nodes keep their image and user data (runningVmLifecycle): no droplet is replaced either.
     expect(changes.filter((c) => c.type === 'digitalocean_droplet' && c.action === 'replace')).toEqual([]);
   }, 300_000);
 
@@ -100,11 +100,12 @@ describeWithTerraform('a DigitalOcean autoscale pool keeps its droplet template,
   }, 180_000);
 
   test('terraform apply -replace=<pool> rolls it on purpose: the pool is replaced, with the template the stack now has', async () => {
-    const changes = await planned({ kubernetesVersion: NEXT_PATCH }, { replace: poolAddress });
+    const changes = await planned({ poolImage: 'ubuntu-24-04-x64' }, { replace: poolAddress });
     expect(pool(changes)).toEqual(['replace']);
     const change = changes.find((c) => c.type === POOL)!;
-    const userData = (side: 'before' | 'after') => ((change[side]?.droplet_template as any[])[0].user_data as string);
-    expect(userData('before')).toContain(DEFAULT_KUBERNETES_VERSION);
-    expect(userData('after')).toContain(NEXT_PATCH);
+    const image = (side: 'before' | 'after') => (change[side]?.droplet_template as any[])[0].image as string;
+    // Before: the image the cluster pinned (an image id); after: the group's own image.
+    expect(image('before')).not.toBe('ubuntu-24-04-x64');
+    expect(image('after')).toBe('ubuntu-24-04-x64');
   }, 180_000);
 });

@@ -2,19 +2,28 @@
  * Runs the lifecycle scenarios through Terraform with the stand-in providers: each
  * distinct "before" cluster is applied once (init and apply; that such clusters
  * validate and converge is the examples' test), its state is copied into a folder
- * of its own per scenario, the "after" cluster is synthesized there and planned
- * against it, all scenarios at once. A
- * scenario that publishes something newer (a new image) plans with stand-ins of its
- * own, since what a data source answers is the same for every plan of one world.
+ * of its own per scenario, the "after" cluster is synthesized there (once per distinct
+ * shape: a scenario whose "after" is its "before" reuses that synthesis) and planned
+ * against it without a refresh (no scenario changes the world's objects, so reading
+ * them back would find the state) and without an init of its own (the state's path is
+ * relative, so the "before" folder's `.terraform` serves every copy), all scenarios at once. A scenario that publishes
+ * something newer (a new image) plans with stand-ins of its own, since what a data
+ * source answers is the same for every plan of one world; data sources are read on
+ * every plan, refresh or not.
+ *
+ * Only the cluster stack is planned. The in-cluster stack (the cluster's own manifests,
+ * applied through the cluster's API after it) would be planned here too, from the same
+ * folder, once scenarios say what it must carry.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyApp, countByType, failures, planChanges, type ResourceChange } from '../harness';
+import { applyApp, countByType, failures, readChanges, type ResourceChange } from '../harness';
 import { startStandIns, type StandIns } from '../stand-in/stand-ins';
-import { synthesizeApp } from '../synthesized-app';
-import { quietEnvironment } from '../terraform-cli';
+import { synthesizeApp, type SynthesizedStack } from '../synthesized-app';
+import { describeRun, quietEnvironment, terraform } from '../terraform-cli';
 import { groupOutcomes, machineName, machineOutcomes, VM_TYPES, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
+import { asPreviousLibrary } from './previous-library';
 import { SCENARIO_STACK, scenarioApp, type ScenarioShape } from './scenario-app';
 import type { Scenario } from './scenarios';
 
@@ -28,6 +37,11 @@ export interface ScenarioResult {
 }
 
 const STATE_FILE = `terraform.${SCENARIO_STACK}.tfstate`;
+const PLAN_FILE = 'cast.tfplan';
+/** Where synthesizeApp puts the scenario stack's configuration under a run's folder. */
+const STACK_CONFIG = path.join('cdktf.out', 'stacks', SCENARIO_STACK, 'cdk.tf.json');
+/** The run's state, from the stack's folder (terraform resolves a local backend's path from its working folder). */
+const RELATIVE_STATE = path.join('..', '..', '..', STATE_FILE);
 
 /** Every scenario's result, by title; `workdir` (made and removed by the caller) holds every run's folder. */
 export async function runScenarios(scenarios: readonly Scenario[], standIns: StandIns, workdir: string): Promise<Map<string, ScenarioResult>> {
@@ -38,6 +52,21 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
     if (!bases.has(key)) bases.set(key, applyBase(shape, fs.mkdtempSync(path.join(workdir, 'before-')), env));
     return bases.get(key)!;
   };
+  // One synthesis per distinct "after" shape (an applied "before" is one too), copied into each run's folder.
+  const syntheses = new Map<string, string>();
+  const synthesized = (shape: ScenarioShape, root: string): SynthesizedStack => {
+    const key = JSON.stringify(shape);
+    const from = syntheses.get(key);
+    if (from === undefined) {
+      syntheses.set(key, root);
+      const stack = scenarioStack(synthesizeApp(scenarioApp(shape), root).stacks);
+      withRelativeState(root);
+      return stack;
+    }
+    fs.mkdirSync(path.dirname(path.join(root, STACK_CONFIG)), { recursive: true });
+    fs.copyFileSync(path.join(from, STACK_CONFIG), path.join(root, STACK_CONFIG));
+    return { name: SCENARIO_STACK, dir: path.dirname(path.join(root, STACK_CONFIG)) };
+  };
   const run = async (scenario: Scenario): Promise<ScenarioResult> => {
     const base = await applied(scenario.before);
     const started = Date.now();
@@ -47,10 +76,15 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
     const own = scenario.publish?.length ? await startStandIns() : undefined;
     try {
       for (const dataType of scenario.publish ?? []) own!.world.publishNewer(dataType);
-      const app = synthesizeApp(scenarioApp(scenario.after), root);
+      const stack = synthesized(scenario.after, root);
+      // What init made in the "before" folder: the backend (the same relative state path) and the provider selections.
+      const initialized = path.dirname(path.join(base, STACK_CONFIG));
+      fs.cpSync(path.join(initialized, '.terraform'), path.join(stack.dir, '.terraform'), { recursive: true });
+      const lock = path.join(initialized, '.terraform.lock.hcl');
+      if (fs.existsSync(lock)) fs.copyFileSync(lock, path.join(stack.dir, '.terraform.lock.hcl'));
       const state = readState(path.join(root, STATE_FILE));
       const replace = (scenario.replaceNodes ?? []).map((node) => vmAddressOf(state, node));
-      const changes = await planChanges(app.stacks[0], own ? quietEnvironment({ TF_REATTACH_PROVIDERS: own.reattach }) : env, replace);
+      const changes = await planWithoutRefresh(stack, own ? quietEnvironment({ TF_REATTACH_PROVIDERS: own.reattach }) : env, replace);
       return { scenario, changes, machines: machineOutcomes(state, changes), groups: groupOutcomes(state, changes), seconds: (Date.now() - started) / 1000 };
     } finally {
       await own?.close();
@@ -59,13 +93,42 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
   const results = new Map<string, ScenarioResult>();
   for (const result of await Promise.all(scenarios.map(run))) results.set(result.scenario.title, result);
   return results;
+
+  async function applyBase(shape: ScenarioShape, root: string, applyEnv: NodeJS.ProcessEnv): Promise<string> {
+    const app = synthesizeApp(scenarioApp(shape), root);
+    if (shape.previousLibrary) asPreviousLibrary(path.join(root, STACK_CONFIG));
+    else syntheses.set(JSON.stringify(shape), root);
+    withRelativeState(root);
+    const problems = failures(await applyApp(app, applyEnv));
+    if (problems) throw new Error(`the "before" cluster ${JSON.stringify(shape)} did not apply:\n${problems}`);
+    return root;
+  }
 }
 
-async function applyBase(shape: ScenarioShape, root: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const app = synthesizeApp(scenarioApp(shape), root);
-  const problems = failures(await applyApp(app, env));
-  if (problems) throw new Error(`the "before" cluster ${JSON.stringify(shape)} did not apply:\n${problems}`);
-  return root;
+/** The run's stack configuration with its state's path relative to the stack's folder, so that any run's folder can take it. */
+function withRelativeState(root: string): void {
+  const file = path.join(root, STACK_CONFIG);
+  const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  config.terraform.backend = { local: { path: RELATIVE_STATE } };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+function scenarioStack(stacks: readonly SynthesizedStack[]): SynthesizedStack {
+  const stack = stacks.find((s) => s.name === SCENARIO_STACK);
+  if (!stack) throw new Error(`the scenario app has no stack ${SCENARIO_STACK} (got ${stacks.map((s) => s.name).join(', ')})`);
+  return stack;
+}
+
+/**
+ * The plan of `stack` against its state, with `-refresh=false` (harness.ts planChanges refreshes:
+ * for tests that change the world between apply and plan), read from `terraform show -json`.
+ */
+async function planWithoutRefresh(stack: SynthesizedStack, env: NodeJS.ProcessEnv, replace: readonly string[]): Promise<ResourceChange[]> {
+  const plan = await terraform(stack.dir, ['plan', '-input=false', '-refresh=false', ...replace.map((address) => `-replace=${address}`), `-out=${PLAN_FILE}`], env);
+  if (plan.code !== 0) throw new Error(describeRun(plan));
+  const show = await terraform(stack.dir, ['show', '-json', PLAN_FILE], env);
+  if (show.code !== 0) throw new Error(describeRun(show));
+  return readChanges(JSON.parse(show.stdout));
 }
 
 /** The managed resources of a local state file, one entry per instance. */

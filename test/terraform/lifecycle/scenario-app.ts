@@ -1,7 +1,7 @@
 /**
  * The cluster every lifecycle scenario changes, modelled on examples/multi-cloud:
  * one control-plane node on each of AWS, GCP and Azure (AWS first, so its node runs
- * `kubeadm init` and its address is the API endpoint), two static workers on every
+ * `kubeadm init` and its address is the API endpoint), static workers on every
  * cloud, and, when asked, one autoscaled worker group per cloud (AWS and Azure
  * autoscaling needs a control-plane node there, which this shape has; GCP and
  * DigitalOcean groups keep at least one node). A scenario is a pair of shapes.
@@ -9,10 +9,11 @@
 import { App, TerraformStack } from 'cdktf';
 import { CastCluster, Cloud, NodeRole, NodeShape } from '../../../lib';
 import type { AutoscalingPolicyOptions } from '../../../lib';
+import type { OsImageOptions } from '../../../lib/nodes/os-image';
 import type { BuildApp } from '../synthesized-app';
 
 export interface ScenarioShape {
-  /** Static workers in each cloud's worker group. @default 2 */
+  /** Static workers in each cloud's worker group. @default 1 */
   readonly workersPerCloud?: number;
   /** Leave out the AWS control-plane group: its node is the first control-plane node. @default false */
   readonly withoutFirstControlPlane?: boolean;
@@ -24,6 +25,15 @@ export interface ScenarioShape {
   readonly kubernetesVersion?: string;
   /** firewall.apiSourceRanges. @default - open to all */
   readonly apiSourceRanges?: string[];
+  /** CastClusterProps.osImage. @default - each cloud's image as first deployed */
+  readonly osImage?: OsImageOptions;
+  /** Replacement stamps (NodeGroupOptions.replacements), by node name, of whichever group has the node. @default - none */
+  readonly replacements?: Readonly<Record<string, string>>;
+  /**
+   * The cluster as the library version before pinned images and replacement stamps synthesized it
+   * (previous-library.ts): for a "before" only, to plan upgrading the library. @default false
+   */
+  readonly previousLibrary?: boolean;
 }
 
 /** The policy of the scenarios' clusters (examples/autoscaling's). */
@@ -53,13 +63,20 @@ export function scenarioApp(shape: ScenarioShape = {}): BuildApp {
       kubernetesVersion: shape.kubernetesVersion,
       autoscaling: shape.autoscaling ?? SCENARIO_POLICY,
       firewall: shape.apiSourceRanges ? { apiSourceRanges: shape.apiSourceRanges } : undefined,
+      osImage: shape.osImage,
     });
+    // A group takes the stamps of its own nodes only (`<cluster>-<group id>-<n>`).
+    const stampsOf = (id: string) => {
+      const own = Object.entries(shape.replacements ?? {}).filter(([node]) => node.startsWith(`prod-${id}-`));
+      return own.length > 0 ? Object.fromEntries(own) : undefined;
+    };
     const controlPlanes = shape.withoutFirstControlPlane ? CONTROL_PLANE_CLOUDS.slice(1) : CONTROL_PLANE_CLOUDS;
     for (const cloud of controlPlanes) {
-      cluster.addNodeGroup(`${SHORT[cloud]}-cp`, { cloud, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
+      cluster.addNodeGroup(`${SHORT[cloud]}-cp`, { cloud, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL, replacements: stampsOf(`${SHORT[cloud]}-cp`) });
     }
     for (const cloud of CLOUDS) {
-      cluster.addNodeGroup(`${SHORT[cloud]}-workers`, { cloud, role: NodeRole.WORKER, shape: NodeShape.MEDIUM, count: shape.workersPerCloud ?? 2 });
+      const id = `${SHORT[cloud]}-workers`;
+      cluster.addNodeGroup(id, { cloud, role: NodeRole.WORKER, shape: NodeShape.MEDIUM, count: shape.workersPerCloud ?? 1, replacements: stampsOf(id) });
     }
     if (shape.autoscaledGroups) {
       for (const cloud of CLOUDS) {

@@ -49,6 +49,7 @@ function providerService(): grpc.ServiceDefinition {
     const definition = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, enums: Number, defaults: true, oneofs: true });
     const loaded = grpc.loadPackageDefinition(definition) as any;
     service = loaded.tfplugin6.Provider.service as grpc.ServiceDefinition;
+    memoizeResponses(service, 'GetProviderSchema');
   }
   return service;
 }
@@ -79,5 +80,26 @@ export async function startStandIns(world: CloudWorld = new CloudWorld()): Promi
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Serializes each distinct response object of `method` once: a provider answers GetProviderSchema
+ * with the same object every time (StandInProvider.schemaResponse), and terraform asks for it in every
+ * command (init, plan, show), for every provider; proto-loader's encoding of a whole schema is most
+ * of what the stand-ins spend on a plan.
+ */
+function memoizeResponses(definition: grpc.ServiceDefinition, method: string): void {
+  const rpc = (definition as unknown as Record<string, { responseSerialize: (value: unknown) => Buffer }>)[method];
+  const serialize = rpc.responseSerialize;
+  const encoded = new WeakMap<object, Buffer>();
+  rpc.responseSerialize = (value: unknown) => {
+    if (value === null || typeof value !== 'object') return serialize(value);
+    let bytes = encoded.get(value);
+    if (!bytes) {
+      bytes = serialize(value);
+      encoded.set(value, bytes);
+    }
+    return bytes;
   };
 }
