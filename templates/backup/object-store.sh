@@ -106,7 +106,8 @@ store_delete() {
 }
 
 # store_list PREFIX: every key that starts with PREFIX, one a line, page after page
-# (ListObjectsV2 answers at most 1,000 keys a page, List Blobs 5,000). Keys are read from
+# (ListObjectsV2 answers at most 1,000 keys a page, List Blobs 5,000; GCS's XML API takes
+# list-type=2 and continuation-token too: Cloud Storage XML API, "List objects"). Keys are read from
 # the XML with grep and sed: the keys this library writes hold no XML-escaped character.
 store_list() {
   local prefix=$1 token='' page query

@@ -51,6 +51,9 @@ const SAS_VERSION = '2018-11-09';
 
 export class BackupLab {
   static create(): BackupLab {
+    // On CI a missing tool fails the suite here, by name (describeBackupLab runs it there).
+    const missing = BACKUP_LAB_BINARIES.filter((binary) => !onPath(binary));
+    if (missing.length > 0) throw new Error(`the backup lab needs ${missing.join(', ')} on PATH: .ci/run installs them (apt-get install etcd-server etcd-client curl).`);
     return new BackupLab(mkdtempSync(join(tmpdir(), 'cast-backup-')));
   }
 
