@@ -36,6 +36,9 @@ const ELBV2_TARGET_GROUP_ATTACHMENT = `${AWS} internal/service/elbv2/target_grou
 const EVENTS_RULE = `${AWS} internal/service/events/rule.go`;
 const EVENTS_TARGET = `${AWS} internal/service/events/target.go`;
 const IAM_INSTANCE_PROFILE = `${AWS} internal/service/iam/instance_profile.go`;
+const IAM_ACCESS_KEY = `${AWS} internal/service/iam/access_key.go`;
+const IAM_USER_POLICY = `${AWS} internal/service/iam/user_policy.go`;
+const S3_BUCKET_LIFECYCLE_CONFIGURATION = `${AWS} internal/service/s3/bucket_lifecycle_configuration.go`;
 const IAM_ROLE = `${AWS} internal/service/iam/role.go`;
 const IAM_ROLE_POLICY = `${AWS} internal/service/iam/role_policy.go`;
 const IAM_ROLE_POLICY_ATTACHMENT = `${AWS} internal/service/iam/role_policy_attachment.go`;
@@ -98,6 +101,11 @@ export const AWS_REPLACE_RULES: ReplaceTable = {
     // Injected by the provider for every regional resource; no replacement between unset and the provider region.
     { path: ['region'], source: `${AWS} internal/provider/sdkv2/region.go forceNewIfRegionChanges() "region" CustomizeDiff ForceNew` },
   ],
+  aws_iam_access_key: [
+    // status is updated in place.
+    { path: ['pgp_key'], source: `${IAM_ACCESS_KEY} resourceAccessKey() "pgp_key" ForceNew` },
+    { path: ['user'], source: `${IAM_ACCESS_KEY} resourceAccessKey() "user" ForceNew` },
+  ],
   aws_iam_instance_profile: [
     { path: ['name'], source: `${IAM_INSTANCE_PROFILE} "name" ForceNew` },
     { path: ['name_prefix'], source: `${IAM_INSTANCE_PROFILE} "name_prefix" ForceNew` },
@@ -116,6 +124,13 @@ export const AWS_REPLACE_RULES: ReplaceTable = {
   aws_iam_role_policy_attachment: [
     { path: ['policy_arn'], source: `${IAM_ROLE_POLICY_ATTACHMENT} "policy_arn" ForceNew` },
     { path: ['role'], source: `${IAM_ROLE_POLICY_ATTACHMENT} "role" ForceNew` },
+  ],
+  // No ForceNew in resourceUser() (internal/service/iam/user.go): name, path, permissions_boundary, force_destroy and tags are updated in place (a rename calls UpdateUser).
+  aws_iam_user: [],
+  aws_iam_user_policy: [
+    { path: ['name'], source: `${IAM_USER_POLICY} resourceUserPolicy() "name" ForceNew` },
+    { path: ['name_prefix'], source: `${IAM_USER_POLICY} resourceUserPolicy() "name_prefix" ForceNew` },
+    { path: ['user'], source: `${IAM_USER_POLICY} resourceUserPolicy() "user" ForceNew` },
   ],
   aws_instance: [
     // root_block_device volume_size, volume_type, iops, throughput, delete_on_termination and tags are modified in place; only encrypted and kms_key_id replace.
@@ -284,6 +299,13 @@ export const AWS_REPLACE_RULES: ReplaceTable = {
     { path: ['bucket'], source: `${S3_BUCKET_POLICY} "bucket" ForceNew` },
     // Injected by the provider for every regional resource; no replacement between unset and the provider region.
     { path: ['region'], source: `${AWS} internal/provider/sdkv2/region.go forceNewIfRegionChanges() "region" CustomizeDiff ForceNew` },
+  ],
+  aws_s3_bucket_lifecycle_configuration: [
+    // The rules are updated in place (PutBucketLifecycleConfiguration replaces the whole configuration).
+    { path: ['bucket'], source: `${S3_BUCKET_LIFECYCLE_CONFIGURATION} bucketLifecycleConfigurationResource.Schema() "bucket" RequiresReplace` },
+    { path: ['expected_bucket_owner'], source: `${S3_BUCKET_LIFECYCLE_CONFIGURATION} bucketLifecycleConfigurationResource.Schema() "expected_bucket_owner" RequiresReplace` },
+    // Injected by the provider for every regional resource; no replacement between unset and the provider region.
+    { path: ['region'], source: `${AWS} internal/provider/framework/region.go resourceForceNewIfRegionChanges() "region" RequiresReplace` },
   ],
   aws_s3_bucket_public_access_block: [
     { path: ['bucket'], source: `${S3_BUCKET_PUBLIC_ACCESS_BLOCK} "bucket" ForceNew` },

@@ -42,6 +42,9 @@ const RESOURCE_ID_REFERENCE = `${AZURERM} vendor/github.com/hashicorp/go-azure-h
 const DNS_A_RECORD = `${AZURERM} internal/services/dns/dns_a_record_resource.go`;
 const DNS_ZONE = `${AZURERM} internal/services/dns/dns_zone_resource.go`;
 const MONITOR_AUTOSCALE_SETTING = `${AZURERM} internal/services/monitor/monitor_autoscale_setting_resource.go`;
+const STORAGE_ACCOUNT = `${AZURERM} internal/services/storage/storage_account_resource.go`;
+const STORAGE_CONTAINER = `${AZURERM} internal/services/storage/storage_container_resource.go`;
+const STORAGE_MANAGEMENT_POLICY = `${AZURERM} internal/services/storage/storage_management_policy_resource.go`;
 const ROLE_ASSIGNMENT = `${AZURERM} internal/services/authorization/role_assignment_resource.go`;
 const ROLE_DEFINITION = `${AZURERM} internal/services/authorization/role_definition_resource.go`;
 const USER_ASSIGNED_IDENTITY = `${AZURERM} internal/services/managedidentity/user_assigned_identity_resource_gen.go`;
@@ -270,6 +273,35 @@ export const AZURERM_REPLACE_RULES: ReplaceTable = {
     { path: ['name'], source: `${ROUTE_TABLE}:54 "name" ForceNew` },
     { path: ['location'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/location.go:15 Location() "location" ForceNew` },
     { path: ['resource_group_name'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/resource_group_name.go:15 ResourceGroupName() "resource_group_name" ForceNew` },
+  ],
+  azurerm_storage_account: [
+    // Not modelled (CustomizeDiff, lines 1113-1202): account_kind replaces unless Storage becomes StorageV2; large_file_share_enabled
+    // replaces when turned off; immutability_policy.0.state replaces once Locked; account_replication_type replaces between the
+    // locally or geo-redundant kinds (LRS, GRS, RAGRS) and the zone-redundant ones (ZRS, GZRS, RAGZRS), in either direction.
+    { path: ['name'], source: `${STORAGE_ACCOUNT}:103 "name" ForceNew` },
+    { path: ['resource_group_name'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/resource_group_name.go:15 ResourceGroupName() "resource_group_name" ForceNew` },
+    { path: ['location'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/location.go:15 Location() "location" ForceNew` },
+    { path: ['account_tier'], source: `${STORAGE_ACCOUNT}:121 "account_tier" ForceNew` },
+    { path: ['provisioned_billing_model_version'], source: `${STORAGE_ACCOUNT}:127 "provisioned_billing_model_version" ForceNew` },
+    { path: ['edge_zone'], source: `${AZURERM} vendor/github.com/hashicorp/go-azure-helpers/resourcemanager/commonschema/edge_zone.go:36 EdgeZoneOptionalForceNew() "edge_zone" ForceNew` },
+    { path: ['immutability_policy'], source: `${STORAGE_ACCOUNT}:302 "immutability_policy" ForceNew` },
+    { path: ['is_hns_enabled'], source: `${STORAGE_ACCOUNT}:335 "is_hns_enabled" ForceNew` },
+    { path: ['nfsv3_enabled'], source: `${STORAGE_ACCOUNT}:342 "nfsv3_enabled" ForceNew` },
+    { path: ['dns_endpoint_type'], source: `${STORAGE_ACCOUNT}:366 "dns_endpoint_type" ForceNew` },
+    { path: ['queue_encryption_key_type'], source: `${STORAGE_ACCOUNT}:671 "queue_encryption_key_type" ForceNew` },
+    { path: ['table_encryption_key_type'], source: `${STORAGE_ACCOUNT}:679 "table_encryption_key_type" ForceNew` },
+    { path: ['infrastructure_encryption_enabled'], source: `${STORAGE_ACCOUNT}:688 "infrastructure_encryption_enabled" ForceNew` },
+  ],
+  azurerm_storage_container: [
+    // container_access_type and metadata are updated in place. Not modelled: storage_account_name (deprecated) replaces when it changes (CustomizeDiff, line 160).
+    { path: ['name'], source: `${STORAGE_CONTAINER}:78 "name" ForceNew` },
+    { path: ['storage_account_id'], source: `${STORAGE_CONTAINER}:85 "storage_account_id" ForceNew` },
+    { path: ['default_encryption_scope'], source: `${STORAGE_CONTAINER}:104 "default_encryption_scope" ForceNew` },
+    { path: ['encryption_scope_override_enabled'], source: `${STORAGE_CONTAINER}:112 "encryption_scope_override_enabled" ForceNew` },
+  ],
+  azurerm_storage_management_policy: [
+    // The rules are updated in place.
+    { path: ['storage_account_id'], source: `${STORAGE_MANAGEMENT_POLICY}:48 "storage_account_id" ForceNew` },
   ],
   azurerm_subnet: [
     // address_prefixes is updated in place.

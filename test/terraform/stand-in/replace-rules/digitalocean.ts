@@ -16,6 +16,7 @@ const DOMAIN = `${DO} digitalocean/domain/resource_domain.go`;
 const RECORD = `${DO} digitalocean/domain/resource_record.go`;
 const SSH_KEY = `${DO} digitalocean/sshkey/resource_ssh_key.go`;
 const TAG = `${DO} digitalocean/tag/resource_tag.go`;
+const SPACES_BUCKET = `${DO} digitalocean/spaces/resource_spaces_bucket.go`;
 
 /** Force-new attributes of registry.terraform.io/digitalocean/digitalocean 2.79.0, by resource type. */
 export const DIGITALOCEAN_REPLACE_RULES: ReplaceTable = {
@@ -61,6 +62,12 @@ export const DIGITALOCEAN_REPLACE_RULES: ReplaceTable = {
     { path: ['ip_address'], source: `${RESERVED_IP_ASSIGNMENT}:33 "ip_address" ForceNew` },
     { path: ['droplet_id'], source: `${RESERVED_IP_ASSIGNMENT}:39 "droplet_id" ForceNew` },
   ],
+  digitalocean_spaces_bucket: [
+    // name, acl, cors_rule, lifecycle_rule, versioning and force_destroy are not ForceNew.
+    { path: ['region'], source: `${SPACES_BUCKET}:48 "region" ForceNew` },
+  ],
+  // No ForceNew in spacesKeyResourceSchema() (digitalocean/spaces/spaces_entities.go, v2.79.0): name and grant are updated in place.
+  digitalocean_spaces_key: [],
   digitalocean_ssh_key: [
     // name is updated in place.
     { path: ['public_key'], source: `${SSH_KEY}:40 "public_key" ForceNew` },

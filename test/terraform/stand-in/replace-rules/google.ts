@@ -36,6 +36,9 @@ const SECRET_MANAGER_SECRET_VERSION = `${GOOGLE} google/services/secretmanager/r
 const IAM_SECRET_MANAGER_SECRET = `${GOOGLE} google/services/secretmanager/iam_secret_manager_secret.go`;
 const SERVICE_ACCOUNT = `${GOOGLE} google/services/resourcemanager/resource_google_service_account.go`;
 const IAM_MEMBER = `${GOOGLE} google/tpgiamresource/resource_iam_member.go`;
+const STORAGE_BUCKET = `${GOOGLE} google/services/storage/resource_storage_bucket.go`;
+const IAM_STORAGE_BUCKET = `${GOOGLE} google/services/storage/iam_storage_bucket.go`;
+const STORAGE_HMAC_KEY = `${GOOGLE} google/services/storage/resource_storage_hmac_key.go`;
 const IAM_PROJECT = `${GOOGLE} google/services/resourcemanager/iam_project.go`;
 
 /** Force-new attributes of registry.terraform.io/hashicorp/google 6.50.0, by resource type. */
@@ -430,5 +433,30 @@ export const GOOGLE_REPLACE_RULES: ReplaceTable = {
   google_service_account: [
     { path: ['account_id'], source: `${SERVICE_ACCOUNT}:72 "account_id" ForceNew` },
     { path: ['project'], source: `${SERVICE_ACCOUNT}:97 "project" ForceNew` },
+  ],
+  google_storage_bucket: [
+    // Not modelled: retention_policy.0.is_locked replaces only when a locked policy is unlocked (CustomizeDiff ForceNewIfChange isPolicyLocked, line 55).
+    { path: ['name'], source: `${STORAGE_BUCKET}:88 "name" ForceNew` },
+    { path: ['location'], source: `${STORAGE_BUCKET}:146 "location" ForceNew` },
+    { path: ['project'], source: `${STORAGE_BUCKET}:157 "project" ForceNew` },
+    { path: ['enable_object_retention'], source: `${STORAGE_BUCKET}:315 "enable_object_retention" ForceNew` },
+    { path: ['custom_placement_config', '*', 'data_locations'], source: `${STORAGE_BUCKET}:517 "custom_placement_config.data_locations" ForceNew` },
+    { path: ['hierarchical_namespace'], source: `${STORAGE_BUCKET}:569 "hierarchical_namespace" ForceNew` },
+    { path: ['hierarchical_namespace', '*', 'enabled'], source: `${STORAGE_BUCKET}:577 "hierarchical_namespace.enabled" ForceNew` },
+  ],
+  google_storage_bucket_iam_member: [
+    // IAM members have no update (ResourceIamMember defines no Update): every field is ForceNew.
+    { path: ['role'], source: `${IAM_MEMBER}:66 "role" ForceNew` },
+    { path: ['member'], source: `${IAM_MEMBER}:71 "member" ForceNew` },
+    { path: ['condition'], source: `${IAM_MEMBER}:79 "condition" ForceNew` },
+    { path: ['condition', '*', 'expression'], source: `${IAM_MEMBER}:85 "condition.expression" ForceNew` },
+    { path: ['condition', '*', 'title'], source: `${IAM_MEMBER}:90 "condition.title" ForceNew` },
+    { path: ['condition', '*', 'description'], source: `${IAM_MEMBER}:95 "condition.description" ForceNew` },
+    { path: ['bucket'], source: `${IAM_STORAGE_BUCKET}:37 StorageBucketIamSchema "bucket" ForceNew` },
+  ],
+  google_storage_hmac_key: [
+    // state is updated in place.
+    { path: ['service_account_email'], source: `${STORAGE_HMAC_KEY}:62 "service_account_email" ForceNew` },
+    { path: ['project'], source: `${STORAGE_HMAC_KEY}:97 "project" ForceNew` },
   ],
 };
