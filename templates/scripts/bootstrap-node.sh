@@ -292,6 +292,17 @@ join_control_plane() {
   if [ -f /etc/kubernetes/kubelet.conf ]; then
     log "registered as a node earlier: going on with the control-plane join"
   else
+    # Installed while no API server answered, with the release it would found the cluster with:
+    # one answers now, so the release the cluster runs (kubeadm join refuses a kubelet newer
+    # than the cluster's: cmd/kubeadm/app/preflight/checks.go, KubeletVersionCheck).
+    if [ "${CAST_KUBERNETES_VERSION_FROM:-}" = founding ]; then
+      log "installed Kubernetes ${CAST_KUBERNETES_VERSION} to found the cluster, which runs already: installing its release"
+      "$BIN/install-kubernetes.sh"
+      load_env
+      for config in "$INIT_CONFIG" "$APISERVER_CERT_CONFIG"; do
+        if [ -f "$config" ]; then sed -i "s|^kubernetesVersion: 'v[0-9.]*'\$|kubernetesVersion: 'v${CAST_KUBERNETES_VERSION}'|" "$config"; fi
+      done
+    fi
     # Not /etc/kubernetes/pki: the CA keys there came with the user-data or from the store.
     reset_unfinished_join --cert-dir "$STATE/reset-pki"
     # This node's API serving certificate, with its own public address as a SAN, before

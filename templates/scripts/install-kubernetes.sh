@@ -66,15 +66,18 @@ systemctl enable containerd
 systemctl restart containerd
 
 # Now that apt reached the mirrors, the node reaches the API seeds as well as it ever will.
-version="$("$BIN/kubernetes-version.sh")"
+read -r version source < <("$BIN/kubernetes-version.sh")
 minor="${version%.*}"
 read -r -a tool_pins <<<"$(awk -v minor="$minor" '$1 == minor { $1 = ""; print }' <<<"$K8S_TOOL_PINS")" || true
 if [ "${#tool_pins[@]}" -eq 0 ]; then
   echo "cast: Kubernetes ${version} is not a release this cdktf-cast-cluster installs (minors: $(cut -d' ' -f1 <<<"$K8S_TOOL_PINS" | xargs))" >&2
   exit 1
 fi
-# bootstrap-node.sh fills the kubeadm files with it (a later line of node.env wins).
-if [ "${CAST_KUBERNETES_VERSION:-}" != "$version" ]; then echo "CAST_KUBERNETES_VERSION='${version}'" >>"$NODE_ENV"; fi
+# bootstrap-node.sh fills the kubeadm files with it (a later line of node.env wins); a control
+# plane that installed its founding release and then joins installs the cluster's instead.
+if [ "${CAST_KUBERNETES_VERSION:-}" != "$version" ] || [ "${CAST_KUBERNETES_VERSION_FROM:-}" != "$source" ]; then
+  printf "CAST_KUBERNETES_VERSION='%s'\nCAST_KUBERNETES_VERSION_FROM='%s'\n" "$version" "$source" >>"$NODE_ENV"
+fi
 
 readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${minor}/deb/"
 echo "cast: kubelet, kubeadm, kubectl ${version} from ${K8S_REPO}"
@@ -97,7 +100,8 @@ apt_get update
 # Package versions are <version>-<revision> (1.34.2-1.1): pin the version, take any revision.
 # kubernetes-cni puts bridge, host-local, portmap and loopback in /opt/cni/bin, where
 # containerd looks for them; Ubuntu's own CNI package installs elsewhere.
-apt_get install --no-install-recommends --allow-change-held-packages \
+# (Downgrades too: a control plane that installed its founding release may join an older cluster.)
+apt_get install --no-install-recommends --allow-change-held-packages --allow-downgrades \
   "kubelet=${version}-*" \
   "kubeadm=${version}-*" \
   "kubectl=${version}-*" \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the Kubernetes release this node installs, x.y.z (install-kubernetes.sh):
+# Prints the Kubernetes release this node installs and where it comes from, `<x.y.z> cluster`
+# or `<x.y.z> founding` (install-kubernetes.sh):
 #
 #   - the release the cluster runs: the lowest that any of its API servers reports (GET
 #     /version on each seed, api-seeds.sh), since a kubelet must not be newer than any API
@@ -63,7 +64,7 @@ while :; do
   release="$(lowest_release)"
   if [ -n "$release" ]; then
     log "the cluster runs Kubernetes ${release}"
-    echo "$release"
+    echo "$release cluster"
     exit 0
   fi
   [ "$(date +%s)" -lt "$deadline" ] || break
@@ -71,7 +72,7 @@ while :; do
 done
 if [ -n "${CAST_FOUNDING_KUBERNETES_VERSION:-}" ]; then
   log "no API server answers: Kubernetes ${CAST_FOUNDING_KUBERNETES_VERSION}, the release this node founds the cluster with"
-  echo "$CAST_FOUNDING_KUBERNETES_VERSION"
+  echo "$CAST_FOUNDING_KUBERNETES_VERSION founding"
   exit 0
 fi
 log "no API server answers in ${WAIT} s: this node installs the release the cluster runs, and asks again"

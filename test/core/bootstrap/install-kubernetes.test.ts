@@ -74,7 +74,7 @@ describeIf('install-kubernetes.sh: the release the cluster runs, from the pinned
     ]);
     expect(result.fileAfter('/etc/apt/sources.list.d/kubernetes.list')).toBe('deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.33/deb/ /\n');
     expect(named(result, 'curl').filter((c) => c.includes('Release.key'))[0]).toMatch(/ https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.33\/deb\/Release\.key$/);
-    expect(result.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_KUBERNETES_VERSION='1\.33\.6'\n$/);
+    expect(result.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_KUBERNETES_VERSION='1\.33\.6'\nCAST_KUBERNETES_VERSION_FROM='cluster'\n$/);
     expect(named(result, 'apt-mark')).toEqual(['apt-mark hold kubelet kubeadm kubectl cri-tools kubernetes-cni containerd']);
   });
 
@@ -85,7 +85,7 @@ describeIf('install-kubernetes.sh: the release the cluster runs, from the pinned
     expect(elapsed(result)).toBe(20);
     expect(installs(result)[1]).toEqual(['kubelet=1.34.2-*', 'kubeadm=1.34.2-*', 'kubectl=1.34.2-*', 'cri-tools=1.34.0-1.1', 'kubernetes-cni=1.7.1-1.1']);
     expect(result.output).toContain('cast-kubernetes-version: no API server answers: Kubernetes 1.34.2, the release this node founds the cluster with');
-    expect(result.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_KUBERNETES_VERSION='1\.34\.2'\n$/);
+    expect(result.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_KUBERNETES_VERSION='1\.34\.2'\nCAST_KUBERNETES_VERSION_FROM='founding'\n$/);
   });
 
   test('that control plane, replaced while the cluster runs 1.33.6: installs the cluster\'s release, not its own, and asks with its own CA copy', () => {

@@ -102,9 +102,14 @@ const INSTALL_STUB = [
   '#!/usr/bin/env bash',
   'echo "install-kubernetes" >>"$CAST_TEST_LOG"',
   '. /etc/cast/node.env',
-  `release="\${CAST_FOUNDING_KUBERNETES_VERSION:-${CLUSTER_RELEASE}}"`,
-  `if [ -e "\${CAST_TEST_CLUSTER:-/nonexistent}/api-up" ]; then release=${CLUSTER_RELEASE}; fi`,
-  'echo "CAST_KUBERNETES_VERSION=\'$release\'" >>/etc/cast/node.env',
+  `release=${CLUSTER_RELEASE} from=cluster`,
+  // No API up (or, once, $CAST_TEST_CLUSTER/version-unreachable): the founding release, where there is one.
+  'cluster="${CAST_TEST_CLUSTER:-/nonexistent}"',
+  'if [ -n "${CAST_FOUNDING_KUBERNETES_VERSION:-}" ] && { [ ! -e "$cluster/api-up" ] || [ -e "$cluster/version-unreachable" ]; }; then',
+  '  release="$CAST_FOUNDING_KUBERNETES_VERSION" from=founding',
+  '  rm -f "$cluster/version-unreachable"',
+  'fi',
+  'printf "CAST_KUBERNETES_VERSION=\'%s\'\\nCAST_KUBERNETES_VERSION_FROM=\'%s\'\\n" "$release" "$from" >>/etc/cast/node.env',
 ].join('\n');
 
 /**
@@ -276,6 +281,21 @@ describeIf('bootstrap-node.sh', () => {
     ]);
     expect(clusterLog(dir).filter((line) => line.includes(' init --config'))).toEqual([]);
     expect(run.output).toContain('cast: a control plane answers: joining the cluster');
+  });
+
+  test('the first seed that installed its founding release while no API server answered, then finds one: installs the cluster\'s release before it joins', () => {
+    const dir = cluster({ apiUp: true });
+    writeFileSync(join(dir, 'version-unreachable'), '');
+    const run = track(nodeWith(fakeInput('control-plane', Cloud.GCP), { meshHook: true, agent: true })).run(['/opt/cast/bin/bootstrap-node.sh', 'control-plane'], NODE_STUBS, controlPlaneEnv(dir));
+    expect(run.output).not.toContain('failed');
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => c === 'install-kubernetes')).toHaveLength(2);
+    // The second install comes after the API answered, before any kubeadm join.
+    expect(run.calls.indexOf('install-kubernetes', 1)).toBeGreaterThan(run.calls.indexOf('cast-api-proxy probe --timeout 1'));
+    expect(run.calls.indexOf('install-kubernetes', 1)).toBeLessThan(run.calls.findIndex((c) => c.startsWith('kubeadm ')));
+    expect(run.output).toContain('cast: installed Kubernetes 1.34.2 to found the cluster, which runs already: installing its release');
+    expect(run.fileAfter('/etc/cast/apiserver-cert.yaml')).toContain(`\nkubernetesVersion: 'v${CLUSTER_RELEASE}'\n`);
+    expect(clusterLog(dir).filter((line) => line.includes(' init --config'))).toEqual([]);
   });
 
   /** A control plane that reads its keys from AWS Secrets Manager: only the CA certificate and the token in its user-data. */
@@ -687,7 +707,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
     expect(run.status).toBe(0);
     expect(run.calls.filter((c) => !c.startsWith('curl'))).toEqual([...BOOT('worker', false), 'kubeadm join --config /etc/cast/kubeadm.yaml']);
     expect(run.fileAfter('/etc/cast/kubeadm.yaml')).toBe(filled('prod-gcp-pool-x7k2', '10.132.0.7', 'gce://cast-prod-4711/europe-west1-c/prod-gcp-pool-x7k2'));
-    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\nCAST_KUBERNETES_VERSION='1.33.7'\n$/);
+    expect(run.fileAfter('/etc/cast/node.env')).toMatch(/\nCAST_NODE_NAME='prod-gcp-pool-x7k2'\nCAST_PUBLIC_ADDRESS='34.77.8.9'\nCAST_PROVIDER_ID='gce:\/\/cast-prod-4711\/europe-west1-c\/prod-gcp-pool-x7k2'\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='10.132.0.7'\nCAST_KUBERNETES_VERSION='1.33.7'\nCAST_KUBERNETES_VERSION_FROM='cluster'\n$/);
   });
 
   test('the metadata service has no usable name: stops before installing and reports failed', () => {
@@ -772,7 +792,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
         // The cluster answers: the release it runs, not this node's founding one.
         expect(run.fileAfter(path)).toBe(before.replace(/'@CAST_MESH_ADDRESS@'/g, "'172.31.5.6'").replace("'v@CAST_KUBERNETES_VERSION@'", `'v${CLUSTER_RELEASE}'`));
       }
-      expect(run.fileAfter('/etc/cast/node.env')).toMatch(new RegExp(`\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\nCAST_KUBERNETES_VERSION='${CLUSTER_RELEASE}'\n$`));
+      expect(run.fileAfter('/etc/cast/node.env')).toMatch(new RegExp(`\n# Found at boot by node-private-address.sh.\nCAST_MESH_ADDRESS='172.31.5.6'\nCAST_KUBERNETES_VERSION='${CLUSTER_RELEASE}'\nCAST_KUBERNETES_VERSION_FROM='cluster'\n$`));
       expect(kubeadmCalls(run)).toEqual(JOIN(1, false));
     } finally {
       rmSync(dir, { recursive: true, force: true });
