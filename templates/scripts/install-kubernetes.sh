@@ -36,17 +36,17 @@ apt_get() {
 echo "cast: kernel modules and sysctls for Kubernetes"
 # br_netfilter makes bridged pod traffic visible to iptables (kube-proxy, the bridge CNI);
 # overlay is containerd's snapshotter. Persisted so a reboot loads them again.
-cat >/etc/modules-load.d/cast-kubernetes.conf <<'CONF'
+cat >/etc/modules-load.d/cast-kubernetes.conf <<'EOF'
 overlay
 br_netfilter
-CONF
+EOF
 modprobe overlay
 modprobe br_netfilter
-cat >/etc/sysctl.d/99-cast-kubernetes.conf <<'CONF'
+cat >/etc/sysctl.d/99-cast-kubernetes.conf <<'EOF'
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 net.ipv4.ip_forward = 1
-CONF
+EOF
 sysctl --system >/dev/null
 
 echo "cast: containerd from Ubuntu"
