@@ -6,6 +6,7 @@ import { kubernetesVersionProblem } from '../core/kubernetes-version';
 import { CastRegionInfo, castRegionIds, locationIn } from '../core/regions';
 import { WireGuardMeshOptions } from '../mesh/wireguard-mesh';
 import { AutoscalingPolicyOptions } from '../core/autoscaling/autoscaling-policy';
+import { EtcdBackupOptions } from '../backup/options';
 import { OsPatchingOptions } from '../core/os-patching/os-patching';
 import { EtcdTimingOptions } from '../core/etcd-timings';
 import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
@@ -103,6 +104,13 @@ export interface CastClusterProps {
    * @default - the provider's own default (GOOGLE_PROJECT and friends)
    */
   readonly gcpProject?: string;
+  /**
+   * Scheduled etcd snapshots to object storage on one or two of the cluster's clouds, each
+   * written with credentials that reach its bucket only (docs/etcd-backup.md). Made with the
+   * first control-plane group.
+   * @default - hourly snapshots, 48 kept, on the first two of the cluster's clouds
+   */
+  readonly etcdBackup?: EtcdBackupOptions;
 }
 
 /** A lowercase DNS name of at least two labels (a certificate SAN and a kubeconfig host). */

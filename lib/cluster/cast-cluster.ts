@@ -2,9 +2,12 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { EtcdBackup } from '../backup/etcd-backup';
 import { AddressPlan, planAddresses } from '../core/address-plan';
 import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
 import { controlPlaneKeyBundle, NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
+import { ETCD_BACKUP_NAMESPACE, ETCD_BACKUP_RELEASE, ETCD_BACKUP_SECRET_NAME } from '../core/backup/backup-secret';
+import { EtcdBackupPlan, planEtcdBackup } from '../core/backup/etcd-backup-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
 import { ClusterLabels } from '../core/cluster-labels';
@@ -67,6 +70,9 @@ export class CastCluster extends Construct {
   /** The NodePort range the worker firewalls open (firewall.nodePortRange). */
   public readonly nodePortRange: PortRange;
 
+  /** The etcd backup: its buckets, the CronJob's manifests and Secret data; made with the first control-plane group, unless etcdBackup.enabled is false. */
+  public etcdBackup?: EtcdBackup;
+
   /** @internal tags/labels every resource carries. */
   public readonly _labels: ClusterLabels;
   /** @internal the autoscaling policy with its defaults. */
@@ -97,6 +103,7 @@ export class CastCluster extends Construct {
   private spotNoticesWired = false;
   private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
+  private readonly etcdBackupPlan?: EtcdBackupPlan;
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
     super(scope, id);
@@ -124,15 +131,19 @@ export class CastCluster extends Construct {
     const firewall = tryPlan(() => planFirewall({ wireguard: true, wireguardPort: WIREGUARD_PORT, clusterRanges: [], ...props.firewall, propPrefix: 'firewall' }));
     const autoscaling = resolveAutoscalingPolicy(props.autoscaling ?? {}, 'autoscaling');
     const osPatching = planOsPatching(props.osPatching, 'osPatching');
+    // The Azure SAS's default expiry counts from the year of the synth (planEtcdBackup).
+    const etcdBackup = tryPlan(() => planEtcdBackup(props.etcdBackup ?? {}, clouds, new Date()));
     throwProblems(this, [
       ...propProblems(props, clouds, region, uuid),
       ...duplicateNameProblems(this, props.name),
       ...addresses.problems,
       ...firewall.problems,
       ...autoscaling.problems,
+      ...etcdBackup.problems,
       ...osPatching.problems,
     ]);
     this._autoscalingPolicy = autoscaling.policy!;
+    this.etcdBackupPlan = etcdBackup.result;
     this.osPatching = osPatching.plan!;
 
     this.name = props.name;
@@ -280,6 +291,10 @@ export class CastCluster extends Construct {
         }),
       );
     }
+    if (group.role === NodeRole.CONTROL_PLANE && this.etcdBackupPlan?.enabled && !this.etcdBackup) {
+      const clouds = this.clouds.map((cloud) => ({ cloud, provider: this.provider(cloud), location: { region: this.network(cloud).cloudRegion, zone: this.network(cloud).zone }, network: this.network(cloud)._attachment }));
+      this.etcdBackup = new EtcdBackup(this, 'etcd-backup', { clusterName: this.name, labels: this._labels, plan: this.etcdBackupPlan, clouds, randomProvider: this.credentials!.randomProvider });
+    }
     if (group.cloud === Cloud.AWS && group.spot && this.awsSpotInterruptionTarget && !this.spotNoticesWired) {
       wireSpotInterruptionNotices(this, this.name, this._labels, this.awsSpotInterruptionTarget, this.provider(Cloud.AWS));
       this.spotNoticesWired = true;
@@ -356,6 +371,14 @@ export class CastCluster extends Construct {
   public _inClusterReleases(): InClusterRelease[] {
     const extra: InClusterRelease[] = [];
     if (this.osPatching.rebootNodes) extra.push({ name: OS_PATCHING_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderOsPatchingManifests(this.osPatching) });
+    if (this.etcdBackup) {
+      extra.push({
+        name: ETCD_BACKUP_RELEASE,
+        namespace: ETCD_BACKUP_NAMESPACE,
+        manifests: this.etcdBackup.manifests(),
+        secrets: [{ name: ETCD_BACKUP_SECRET_NAME, namespace: ETCD_BACKUP_NAMESPACE, data: this.etcdBackup.secretData }],
+      });
+    }
     // The rolling upgrade (docs/upgrades.md): a kubernetesVersion change changes its target ConfigMap only.
     extra.push({ name: UPGRADE_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderUpgradeManifests({ kubernetesVersion: this.kubernetesVersion }) });
     return planInClusterReleases({ autoscaler: this.planned().autoscaler, extra });

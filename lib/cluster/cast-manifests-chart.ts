@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { AssetType, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
+import { AssetType, ITerraformDependable, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { templatesDirectory } from '../core/bootstrap/template-files';
 import { renderManifestsChartValues } from '../core/ingress/render-in-cluster';
@@ -30,7 +30,7 @@ export interface ManifestsReleaseProps {
   /** One YAML document per entry, escaped for a Terraform template string; may be computed at synth. */
   readonly manifests: () => readonly string[];
   readonly connection: ClusterConnection;
-  readonly dependsOn?: Release[];
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** One release of the chart, waiting until its objects are ready (Helm's `--wait`). */
@@ -44,7 +44,7 @@ export function manifestsRelease(scope: Construct, id: string, props: ManifestsR
     values: [Lazy.stringValue({ produce: () => renderManifestsChartValues(props.manifests()) })],
     wait: true,
     timeout: 600,
-    dependsOn: props.dependsOn,
+    dependsOn: props.dependsOn?.length ? props.dependsOn : undefined,
   });
   return release;
 }

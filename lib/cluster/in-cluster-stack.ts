@@ -1,6 +1,8 @@
 import { DataKubernetesConfigMapV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { labelMap } from '../core/cluster-labels';
 import { InClusterRelease } from '../core/in-cluster/in-cluster-releases';
 import { UPGRADE_RELEASE, upgradeSkewCondition } from '../core/upgrade';
 import { addIngressReleases } from '../ingress/ingress-releases';
@@ -63,13 +65,19 @@ export class InClusterStack extends TerraformStack {
     let previous: ReturnType<typeof manifestsRelease> | undefined;
     for (const name of names) {
       const first = planned().find((r) => r.name === name)!;
+      // Its Secrets first: Terraform values, sensitive in both stacks' state.
+      const secrets = (first.secrets ?? []).map((secret) => new SecretV1(this, `secret-${secret.namespace}-${secret.name}`, {
+        provider: connection.kubernetes,
+        metadata: { name: secret.name, namespace: secret.namespace, labels: labelMap(cluster._labels) },
+        data: { ...secret.data },
+      }));
       previous = manifestsRelease(this, `release-${name}`, {
         name,
         namespace: first.namespace,
         manifests: () => releaseNamed(planned(), name)?.manifests ?? [],
         connection,
         // One at a time, in the order planned: the RBAC first.
-        dependsOn: previous ? [previous] : undefined,
+        dependsOn: [...(previous ? [previous] : []), ...secrets],
       });
       if (name === UPGRADE_RELEASE) refuseSkippedUpgrades(this, previous, cluster, connection.kubernetes);
     }

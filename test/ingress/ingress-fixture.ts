@@ -1,4 +1,6 @@
 /** A cluster with workers, its IngressStack and (optionally) the in-cluster stack, synthesized to parsed JSON. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, TerraformProvider, TerraformStack, Testing } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { Cloud } from '../../lib/core/cloud';
@@ -87,9 +89,20 @@ export function buildIngress(build: BuildOptions = {}): BuiltIngress {
     cluster,
     ingress,
     inCluster,
-    synth: new StackJson(JSON.parse(Testing.synth(stack))),
-    inClusterSynth: inCluster ? new StackJson(JSON.parse(Testing.synth(inCluster))) : undefined,
+    synth: new StackJson(synthesized(stack)),
+    inClusterSynth: inCluster ? new StackJson(synthesized(inCluster)) : undefined,
   };
+}
+
+/**
+ * A stack as `cdktf synth` writes it: the whole app is synthesized, so that references
+ * across stacks become remote-state reads and outputs (Testing.synth of one stack leaves
+ * them as references to the other stack's resources).
+ */
+function synthesized(stack: TerraformStack): any {
+  const app = stack.node.root as App;
+  app.synth();
+  return JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
 }
 
 /** `${type.id.attr}` → `id`. */

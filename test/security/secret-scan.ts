@@ -28,7 +28,10 @@ export function findSecrets(json: unknown, path = ''): SecretFinding[] {
     return Object.entries(json).flatMap(([key, value]) => {
       const here = path ? `${path}.${key}` : key;
       const literal = typeof value === 'string' && value !== '' && !ONLY_EXPRESSIONS.test(value);
-      const named = SECRET_NAMES.test(key) && literal ? [{ path: here, why: `a literal value for "${key}"` }] : [];
+      // cdktf's metadata ("//") maps names to names (its cross-stack outputs are named after the
+      // attribute they carry, e.g. `…aws_iam_access_key.x.secret`): no value of a resource is there.
+      const metadata = path === '/' || path.startsWith('//');
+      const named = SECRET_NAMES.test(key) && literal && !metadata ? [{ path: here, why: `a literal value for "${key}"` }] : [];
       return [...named, ...findSecrets(value, here)];
     });
   }

@@ -7,6 +7,9 @@
 import { Cloud } from '../cloud';
 import { BACKUP_STORE_KIND, BackupStoreKind } from './backup-targets';
 
+/** The Helm release of the backup's objects (lib/core/in-cluster). */
+export const ETCD_BACKUP_RELEASE = 'cast-etcd-backup';
+
 /** Where the CronJob, its Secret and its status live. */
 export const ETCD_BACKUP_NAMESPACE = 'kube-system';
 

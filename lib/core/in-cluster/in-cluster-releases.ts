@@ -25,6 +25,19 @@ export interface InClusterRelease {
   readonly namespace: string;
   /** One YAML document per entry, escaped for a Terraform template string. */
   readonly manifests: readonly string[];
+  /**
+   * Secrets the release's objects mount, made before it from Terraform values
+   * (sensitive in state, never in a manifest).
+   */
+  readonly secrets?: readonly InClusterSecret[];
+}
+
+/** A Kubernetes Secret an in-cluster release needs. */
+export interface InClusterSecret {
+  readonly name: string;
+  readonly namespace: string;
+  /** Key to value (plain text; Terraform references are fine). */
+  readonly data: Readonly<Record<string, string>>;
 }
 
 /** What the cluster's releases are made from: the cluster plan's parts. */
