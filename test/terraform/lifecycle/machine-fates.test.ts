@@ -1,5 +1,6 @@
 /** The fate of each VM and group from a plan's changes, and the doc's tables as data; no Terraform. */
-import { Cloud, NodeRole } from '../../../lib';
+import { Cloud } from '../../../lib/core/cloud';
+import { NodeRole } from '../../../lib/core/node-role';
 import type { ResourceChange } from '../harness';
 import { readTable } from './lifecycle-doc';
 import { groupOutcomes, machineOutcomes, machineRole, summarizeGroups, summarizeMachines, type StateResource } from './machine-fates';

@@ -5,7 +5,8 @@
  * template (what its next members boot from) or new limits, or left alone. Pure: it
  * reads the plan's resource changes and the applied state's resources, nothing else.
  */
-import { Cloud, NodeRole } from '../../../lib';
+import { Cloud } from '../../../lib/core/cloud';
+import { NodeRole } from '../../../lib/core/node-role';
 import type { ResourceChange } from '../harness';
 
 /** The fate of one static VM, from the least to the most disruptive. */

@@ -1,57 +1,89 @@
 /**
- * A synthesized cluster as the library version before pinned images and replacement stamps wrote
- * it, so that "Upgrade the library" can apply it and plan this version against its state. What
- * that version put into the state differently, and nothing else, is put back:
- * - every node and template booted the image its cloud named at that plan: the newest Canonical
- *   AMI (the same `aws_ami` lookup, read on every plan), GCP's image family
+ * The state a cluster's apply by the library version before pinned images and replacement stamps
+ * left, so that "Upgrade the library" can plan this version against it. It is made from this
+ * version's applied state of the same cluster (one apply fewer), with what that version wrote
+ * differently put back, and nothing else:
+ * - every node and template booted the image its cloud named at that apply: the newest Canonical
+ *   AMI (the same `aws_ami` lookup's answer, so no AWS value changes), GCP's image family
  *   `ubuntu-os-cloud/ubuntu-2404-lts-amd64`, Azure's version `latest`, DigitalOcean's slug
  *   `ubuntu-24-04-x64`; there was no `terraform_data` holding the image;
- * - no node had a replacement stamp (`terraform_data` `<node>-replacement`, `replace_triggered_by`);
- * - every node's user data differed from this version's (any library upgrade may change the
- *   bootstrap): each user-data local gets one more comment line.
- * Lifecycle blocks (ignore_changes) are left as they are: they are not in the state.
+ * - no node had a replacement stamp (`terraform_data` `<node>-replacement`);
+ * - every node's and template's user data differed from this version's (any library upgrade may
+ *   change the bootstrap).
  */
 import * as fs from 'fs';
 
 type Json = { [key: string]: any };
 
-/** What the previous version wrote where this one writes a pinned image's output, per cloud. */
-const PREVIOUS_IMAGE: Readonly<Record<string, (config: Json, pin: string) => string>> = {
-  // The pin's own lookup is the query the previous version ran per node group.
-  aws: (config, pin) => `\${data.aws_ami.${lookupOf(config, 'aws_ami', pin)}.id}`,
-  gcp: () => 'ubuntu-os-cloud/ubuntu-2404-lts-amd64',
-  azure: () => 'latest',
-  digitalocean: () => 'ubuntu-24-04-x64',
+/** What the previous version wrote where this one writes a pinned image, per cloud (undefined: the same value). */
+const PREVIOUS_IMAGE: Readonly<Record<string, string | undefined>> = {
+  aws: undefined,
+  gcp: 'ubuntu-os-cloud/ubuntu-2404-lts-amd64',
+  azure: 'latest',
+  digitalocean: 'ubuntu-24-04-x64',
 };
 
-/** Rewrites the synthesized stack `file` (cdk.tf.json) in place, as the previous version synthesized it. */
-export function asPreviousLibrary(file: string): void {
-  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
-  let text = JSON.stringify(config);
-  const data = (config.resource?.terraform_data ?? {}) as Json;
-  for (const id of Object.keys(data)) {
-    const cloud = /os-image-(aws|gcp|azure|digitalocean)/.exec(id)?.[1];
-    if (cloud) text = text.split(`\${terraform_data.${id}.output.image}`).join(PREVIOUS_IMAGE[cloud](config, id));
+/** Where each VM and template type keeps its user data in state: an attribute path, '*' for every element of a list. */
+const USER_DATA: Readonly<Record<string, readonly string[]>> = {
+  aws_instance: ['user_data_base64'],
+  aws_launch_template: ['user_data'],
+  google_compute_instance: ['metadata', 'user-data'],
+  google_compute_instance_template: ['metadata', 'user-data'],
+  azurerm_linux_virtual_machine: ['custom_data'],
+  azurerm_linux_virtual_machine_scale_set: ['custom_data'],
+  digitalocean_droplet: ['user_data'],
+  digitalocean_droplet_autoscale: ['droplet_template', '*', 'user_data'],
+};
+
+const PIN = /os-image-(aws|gcp|azure|digitalocean)/;
+const STAMP = /-replacement_/;
+
+/** Rewrites the local state `file` in place, as the previous version's apply of the same cluster left it. */
+export function asPreviousLibraryState(file: string): void {
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+  const resources = state.resources as Json[];
+  // The value each pin gave out, and what the previous version had there instead.
+  const previous = new Map<string, string>();
+  for (const pin of resources.filter((r) => r.mode === 'managed' && r.type === 'terraform_data' && PIN.test(r.name))) {
+    const image = pin.instances[0].attributes.output.value.image as string;
+    const was = PREVIOUS_IMAGE[PIN.exec(pin.name)![1]];
+    if (was !== undefined) previous.set(image, was);
   }
-  const previous = JSON.parse(text) as Json;
-  const kept = Object.fromEntries(Object.entries(previous.resource.terraform_data as Json).filter(([id]) => !/os-image-|-replacement_/.test(id)));
-  if (Object.keys(kept).length > 0) previous.resource.terraform_data = kept;
-  else delete previous.resource.terraform_data;
-  for (const byName of Object.values<Json>(previous.resource)) {
-    for (const body of Object.values<Json>(byName)) {
-      if (!body.lifecycle?.replace_triggered_by) continue;
-      delete body.lifecycle.replace_triggered_by;
-    }
-  }
-  for (const name of Object.keys(previous.locals ?? {}).filter((local) => local.includes('user-data'))) {
-    previous.locals[name] = `${previous.locals[name]}\n# written by the previous library version\n`;
-  }
-  fs.writeFileSync(file, JSON.stringify(previous, null, 2));
+  const gone = (r: Json) => r.mode === 'managed' && r.type === 'terraform_data' && (PIN.test(r.name) || STAMP.test(r.name));
+  const goneAddresses = new Set(resources.filter(gone).map((r) => `${r.type}.${r.name}`));
+  state.resources = resources.filter((r) => !gone(r)).map((r) => r.mode !== 'managed' ? r : ({
+    ...r,
+    instances: r.instances.map((instance: Json) => {
+      const attributes = replaceStrings(instance.attributes, previous) as Json;
+      const userData = USER_DATA[r.type];
+      if (userData) changeAt(attributes, userData, (value) => `${value}\n# written by the previous library version\n`);
+      const dependencies = (instance.dependencies as string[] | undefined)?.filter((d) => !goneAddresses.has(d));
+      return { ...instance, attributes, ...(dependencies ? { dependencies } : {}) };
+    }),
+  }));
+  state.serial = (state.serial ?? 0) + 1;
+  fs.writeFileSync(file, JSON.stringify(state, null, 2));
 }
 
-/** The logical id of the `dataType` lookup that the pin `pin` reads. */
-function lookupOf(config: Json, dataType: string, pin: string): string {
-  const id = Object.keys(config.data?.[dataType] ?? {}).find((name) => JSON.stringify(config.resource.terraform_data[pin].input).includes(`data.${dataType}.${name}.`));
-  if (!id) throw new Error(`no ${dataType} lookup behind ${pin}`);
-  return id;
+function replaceStrings(value: unknown, replacements: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return replacements.get(value) ?? value;
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, replacements));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceStrings(v, replacements)]));
+  }
+  return value;
+}
+
+function changeAt(value: Json, path: readonly string[], change: (value: string) => string): void {
+  const [step, ...rest] = path;
+  const targets = step === '*' ? (Array.isArray(value) ? value.map((_, i) => i) : []) : [step];
+  for (const key of targets) {
+    const inner = (value as any)?.[key];
+    if (rest.length === 0) {
+      if (typeof inner !== 'string') throw new Error(`no user data at ${path.join('.')} (got ${JSON.stringify(inner)?.slice(0, 80)})`);
+      (value as any)[key] = change(inner);
+    } else {
+      changeAt(inner, rest, change);
+    }
+  }
 }

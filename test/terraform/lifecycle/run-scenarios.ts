@@ -23,7 +23,7 @@ import { startStandIns, type StandIns } from '../stand-in/stand-ins';
 import { synthesizeApp, type SynthesizedStack } from '../synthesized-app';
 import { describeRun, quietEnvironment, terraform } from '../terraform-cli';
 import { groupOutcomes, machineName, machineOutcomes, VM_TYPES, type GroupOutcome, type MachineOutcome, type StateResource } from './machine-fates';
-import { asPreviousLibrary } from './previous-library';
+import { asPreviousLibraryState } from './previous-library';
 import { SCENARIO_STACK, scenarioApp, type ScenarioShape } from './scenario-app';
 import type { Scenario } from './scenarios';
 
@@ -49,8 +49,21 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
   const bases = new Map<string, Promise<string>>();
   const applied = (shape: ScenarioShape): Promise<string> => {
     const key = JSON.stringify(shape);
-    if (!bases.has(key)) bases.set(key, applyBase(shape, fs.mkdtempSync(path.join(workdir, 'before-')), env));
+    if (!bases.has(key)) {
+      const root = fs.mkdtempSync(path.join(workdir, 'before-'));
+      bases.set(key, shape.previousLibrary ? previousBase(shape, root) : applyBase(shape, root, env));
+    }
     return bases.get(key)!;
+  };
+  // The previous version's state of a shape: this version's applied state of it, as that version left it (previous-library.ts).
+  const previousBase = async (shape: ScenarioShape, root: string): Promise<string> => {
+    const current = await applied({ ...shape, previousLibrary: undefined });
+    fs.copyFileSync(path.join(current, STATE_FILE), path.join(root, STATE_FILE));
+    asPreviousLibraryState(path.join(root, STATE_FILE));
+    // Its init: the same providers and the same relative state path.
+    const initialized = path.dirname(STACK_CONFIG);
+    fs.cpSync(path.join(current, initialized, '.terraform'), path.join(root, initialized, '.terraform'), { recursive: true });
+    return root;
   };
   // One synthesis per distinct "after" shape (an applied "before" is one too), copied into each run's folder.
   const syntheses = new Map<string, string>();
@@ -96,8 +109,7 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
 
   async function applyBase(shape: ScenarioShape, root: string, applyEnv: NodeJS.ProcessEnv): Promise<string> {
     const app = synthesizeApp(scenarioApp(shape), root);
-    if (shape.previousLibrary) asPreviousLibrary(path.join(root, STACK_CONFIG));
-    else syntheses.set(JSON.stringify(shape), root);
+    syntheses.set(JSON.stringify(shape), root);
     withRelativeState(root);
     const problems = failures(await applyApp(app, applyEnv));
     if (problems) throw new Error(`the "before" cluster ${JSON.stringify(shape)} did not apply:\n${problems}`);

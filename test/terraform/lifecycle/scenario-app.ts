@@ -30,8 +30,8 @@ export interface ScenarioShape {
   /** Replacement stamps (NodeGroupOptions.replacements), by node name, of whichever group has the node. @default - none */
   readonly replacements?: Readonly<Record<string, string>>;
   /**
-   * The cluster as the library version before pinned images and replacement stamps synthesized it
-   * (previous-library.ts): for a "before" only, to plan upgrading the library. @default false
+   * The cluster's state as the library version before pinned images and replacement stamps left
+   * it (previous-library.ts): for a "before" only, to plan upgrading the library. @default false
    */
   readonly previousLibrary?: boolean;
 }
