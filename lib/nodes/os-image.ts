@@ -84,14 +84,19 @@ const RELEASE_FORMAT: Readonly<Record<Cloud, { pattern: RegExp; rule: string; ex
   [Cloud.DIGITALOCEAN]: { pattern: /^\d+$/, rule: 'a DigitalOcean image id (digits)', example: '171495395' },
 };
 
-/** Problems with `osImage`, each `<prop> must be <rule> (got <value>). <fix>`. */
-export function osImageProblems(osImage: OsImageOptions | undefined, prop = 'osImage'): string[] {
+/**
+ * Problems with `osImage`, each `<prop> must be <rule> (got <value>). <fix>`; `clouds`: the clouds
+ * the cluster spans (a release for another cloud would be ignored, which hides a typo).
+ */
+export function osImageProblems(osImage: OsImageOptions | undefined, clouds?: readonly Cloud[], prop = 'osImage'): string[] {
   const problems: string[] = [];
   for (const cloud of Object.keys(FIELD) as Cloud[]) {
     const value = osImage?.[FIELD[cloud]];
     if (value === undefined) continue;
     const format = RELEASE_FORMAT[cloud];
-    if (Token.isUnresolved(value)) {
+    if (clouds !== undefined && !clouds.includes(cloud)) {
+      problems.push(`${prop}.${FIELD[cloud]} must name a release for a cloud the cluster spans (got ${JSON.stringify(value)}; the cluster spans ${clouds.join(', ')}). Remove it, or add ${CLOUD_DISPLAY_NAME[cloud]} to clouds.`);
+    } else if (Token.isUnresolved(value)) {
       problems.push(`${prop}.${FIELD[cloud]} must be known at synth, to name the ${CLOUD_DISPLAY_NAME[cloud]} image (got a Token). Pass the release as a plain string, e.g. "${format.example}".`);
     } else if (!format.pattern.test(value)) {
       problems.push(`${prop}.${FIELD[cloud]} must be ${format.rule} (got ${JSON.stringify(value)}). Use e.g. "${format.example}", or leave it out to keep the image the cluster was deployed with.`);

@@ -125,6 +125,12 @@ describe('osImage: bad input', () => {
     );
   });
 
+  test('a release for a cloud the cluster does not span', () => {
+    expect(osImageProblems({ azure: '24.04.202501150' }, [Cloud.AWS, Cloud.GCP])).toEqual([
+      'osImage.azure must name a release for a cloud the cluster spans (got "24.04.202501150"; the cluster spans aws, gcp). Remove it, or add Azure to clouds.',
+    ]);
+  });
+
   test('good releases pass', () => {
     expect(osImageProblems({ aws: '20250115', gcp: '20250115', azure: '24.04.202501150', digitalocean: '171495395' })).toEqual([]);
     expect(osImageProblems({ aws: '20240423.1' })).toEqual([]);
