@@ -121,7 +121,7 @@ describe('osImage: bad input', () => {
   test('every problem at once, with the cluster path', () => {
     const stack = new TerraformStack(Testing.app(), 's');
     expect(() => new CastCluster(stack, 'c1', { name: 'c1', region: 'us-east', clouds: [Cloud.AWS], osImage: { aws: 'x', azure: 'latest' } })).toThrow(
-      /^s\/c1: osImage\.aws must be .*\ns\/c1: osImage\.azure must be /,
+      /^s\/c1: osImage\.aws must be .*\ns\/c1: osImage\.azure must name a release for a cloud the cluster spans /,
     );
   });
 
