@@ -3,8 +3,10 @@
 # cast-cert-renewal DaemonSet runs it through nsenter on every control plane, every few hours):
 #
 #   1. the soonest expiry of the certificates kubeadm manages here (`kubeadm certs
-#      check-expiration`; the CAs are not renewed by kubeadm and not counted, nor externally
-#      managed certificates);
+#      check-expiration`, its output API's Certificate: name, expirationDate, externallyManaged,
+#      missing; cmd/kubeadm/app/apis/output/v1alpha3). The CAs are not renewed by kubeadm and
+#      not counted, nor externally managed certificates, nor missing ones (super-admin.conf is
+#      on the control plane that ran kubeadm init only);
 #   2. more than CAST_RENEW_BEFORE_DAYS (30) days left: nothing but the status;
 #   3. else, one control plane at a time (the Lease kube-system/cast-cert-renewal; one whose
 #      holder stopped renewing it for CAST_LOCK_SECONDS is taken over): `kubeadm certs renew
@@ -50,12 +52,12 @@ status() {
 
 # Epoch seconds of the soonest expiry among the certificates kubeadm renews here.
 soonest_expiry() {
-  local _name date managed soonest=''
-  while read -r _name date managed; do
-    if [ -z "$date" ] || [ "$managed" = true ]; then continue; fi
+  local _name date managed missing soonest=''
+  while read -r _name date managed missing; do
+    if [ -z "$date" ] || [ "$managed" = true ] || [ "$missing" = true ]; then continue; fi
     date="$(date -u -d "$date" +%s)"
     if [ -z "$soonest" ] || [ "$date" -lt "$soonest" ]; then soonest="$date"; fi
-  done < <(kubeadm certs check-expiration -o 'jsonpath={range .certificates[*]}{.name} {.expirationDate} {.externallyManaged}{"\n"}{end}')
+  done < <(kubeadm certs check-expiration -o 'jsonpath={range .certificates[*]}{.name} {.expirationDate} {.externallyManaged} {.missing}{"\n"}{end}')
   [ -n "$soonest" ] || { log "kubeadm certs check-expiration listed no certificate" >&2; return 1; }
   echo "$soonest"
 }

@@ -78,11 +78,13 @@ const KUBEADM = [
   'case "$1 $2" in',
   '  "certs check-expiration")',
   '    e="$(cat "$FAKE_DIR/expiry")"',
-  '    for name in admin.conf apiserver apiserver-etcd-client apiserver-kubelet-client controller-manager.conf etcd-server front-proxy-client scheduler.conf super-admin.conf; do',
-  '      echo "$name $(/usr/bin/date -u -d "@$e" +%Y-%m-%dT%H:%M:%SZ) false"',
+  '    for name in admin.conf apiserver apiserver-etcd-client apiserver-kubelet-client controller-manager.conf etcd-server front-proxy-client scheduler.conf; do',
+  '      echo "$name $(/usr/bin/date -u -d "@$e" +%Y-%m-%dT%H:%M:%SZ) false false"',
   '    done',
-  // An externally managed certificate expiring soon never counts.
-  '    echo "external-client $(/usr/bin/date -u -d "@$(cat "$FAKE_DIR/clock")" +%Y-%m-%dT%H:%M:%SZ) true" ;;',
+  // An externally managed certificate expiring soon never counts, nor a missing one (a joined
+  // control plane has no super-admin.conf: its date is the zero time).
+  '    echo "external-client $(/usr/bin/date -u -d "@$(cat "$FAKE_DIR/clock")" +%Y-%m-%dT%H:%M:%SZ) true false"',
+  '    echo "super-admin.conf 0001-01-01T00:00:00Z false true" ;;',
   '  "certs renew") echo $(($(cat "$FAKE_DIR/clock") + 365 * 86400)) >"$FAKE_DIR/expiry" ;;',
   '  *) exit 2 ;;',
   'esac',
@@ -154,7 +156,7 @@ const skipReason = sandboxSkipReason();
     const result = run();
     expect(result.output).toContain('cast-cert-renewal: the soonest certificate expires in 300 days: nothing to do');
     expect(result.status).toBe(0);
-    expect(kubeadm(result)).toEqual([`kubeadm certs check-expiration -o jsonpath={range .certificates[*]}{.name} {.expirationDate} {.externallyManaged}{"\\n"}{end}`]);
+    expect(kubeadm(result)).toEqual([`kubeadm certs check-expiration -o jsonpath={range .certificates[*]}{.name} {.expirationDate} {.externallyManaged} {.missing}{"\\n"}{end}`]);
     expect(named(result, 'kubectl').filter((c) => c.includes('lease') || c.includes(' -f -'))).toEqual([]);
     expect(read('status').trim()).toBe(`{"data":{"cp-1":"checked=${micro(CLOCK_START)} soonest=${micro(CLOCK_START + 300 * DAY)}"}}`);
     expect(result.output).not.toContain('restarting');
