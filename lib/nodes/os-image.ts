@@ -35,19 +35,19 @@ export interface OsImageOptions {
    */
   readonly aws?: string;
   /**
-   * GCP: the serial of the image `ubuntu-os-cloud/ubuntu-2404-noble-amd64-v<serial>`, e.g. `20250115`.
+   * GCP: the serial of the image `ubuntu-os-cloud/ubuntu-2404-noble-amd64-v<serial>`, e.g. `20250214`.
    * @default - the image of the family `ubuntu-2404-lts-amd64` when the cluster's first GCP node group is deployed, kept from then on
    */
   readonly gcp?: string;
   /**
    * Azure: the version of the platform image `Canonical:ubuntu-24_04-lts:server`, Major.Minor.Build,
-   * e.g. `24.04.202501150` (`az vm image list --publisher Canonical --offer ubuntu-24_04-lts --sku server --all`).
+   * e.g. `24.04.202411030` (`az vm image list --publisher Canonical --offer ubuntu-24_04-lts --sku server --all`).
    * @default - the latest version when the cluster's first Azure node group is deployed, kept from then on
    */
   readonly azure?: string;
   /**
    * DigitalOcean: the id of a DigitalOcean image, e.g. the one the slug `ubuntu-24-04-x64` names
-   * (`doctl compute image get ubuntu-24-04-x64`).
+   * (`doctl compute image get ubuntu-24-04-x64` shows it).
    * @default - the image of the slug `ubuntu-24-04-x64` when the cluster's first DigitalOcean node group is deployed, kept from then on
    */
   readonly digitalocean?: string;
@@ -78,10 +78,10 @@ const DIGITALOCEAN_SLUG = 'ubuntu-24-04-x64';
 
 /** What each cloud's release looks like, and an example for the message. */
 const RELEASE_FORMAT: Readonly<Record<Cloud, { pattern: RegExp; rule: string; example: string }>> = {
-  [Cloud.AWS]: { pattern: /^\d{8}(\.\d+)?$/, rule: "Canonical's build serial (8 digits, maybe .N)", example: '20250115' },
-  [Cloud.GCP]: { pattern: /^\d{8}$/, rule: "the image's serial (8 digits)", example: '20250115' },
-  [Cloud.AZURE]: { pattern: /^\d+\.\d+\.\d+$/, rule: 'a platform image version Major.Minor.Build (not "latest")', example: '24.04.202501150' },
-  [Cloud.DIGITALOCEAN]: { pattern: /^\d+$/, rule: 'a DigitalOcean image id (digits)', example: '171495395' },
+  [Cloud.AWS]: { pattern: /^\d{8}$/, rule: "Canonical's build serial (8 digits)", example: '20250115' },
+  [Cloud.GCP]: { pattern: /^\d{8}$/, rule: "the image's serial (8 digits)", example: '20250214' },
+  [Cloud.AZURE]: { pattern: /^\d+\.\d+\.\d+$/, rule: 'a platform image version Major.Minor.Build (not "latest")', example: '24.04.202411030' },
+  [Cloud.DIGITALOCEAN]: { pattern: /^\d+$/, rule: 'a DigitalOcean image id (digits)', example: '386734086' },
 };
 
 /**

@@ -21,7 +21,12 @@ const IMAGE_OF: Record<Cloud, { vm: string; image: (vm: any) => string; template
   [Cloud.DIGITALOCEAN]: { vm: 'digitalocean_droplet', image: (vm) => vm.image, template: 'digitalocean_droplet_autoscale', templateImage: (t) => t.droplet_template.image },
 };
 
-/** What each cloud's lookup asks, without and with a named release. */
+/**
+ * What each cloud's lookup asks, without and with a named release. The releases are published ones
+ * (AMI ubuntu-noble-24.04-amd64-server-20250115, GCP ubuntu-2404-noble-amd64-v20250214 and Azure
+ * 24.04.202411030, as named in public configurations; DigitalOcean image 386734086, the id in doctl's
+ * own `compute image get` example); the stand-ins answer for any.
+ */
 const LOOKUP: Record<Cloud, { data: string; newest: Record<string, unknown>; named: [string, Record<string, unknown>] }> = {
   [Cloud.AWS]: {
     data: 'aws_ami',
@@ -31,17 +36,17 @@ const LOOKUP: Record<Cloud, { data: string; newest: Record<string, unknown>; nam
   [Cloud.GCP]: {
     data: 'google_compute_image',
     newest: { project: 'ubuntu-os-cloud', family: 'ubuntu-2404-lts-amd64' },
-    named: ['20250115', { project: 'ubuntu-os-cloud', name: 'ubuntu-2404-noble-amd64-v20250115' }],
+    named: ['20250214', { project: 'ubuntu-os-cloud', name: 'ubuntu-2404-noble-amd64-v20250214' }],
   },
   [Cloud.AZURE]: {
     data: 'azurerm_platform_image',
     newest: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', location: 'eastus' },
-    named: ['24.04.202501150', { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: '24.04.202501150' }],
+    named: ['24.04.202411030', { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: '24.04.202411030' }],
   },
   [Cloud.DIGITALOCEAN]: {
     data: 'digitalocean_image',
     newest: { slug: 'ubuntu-24-04-x64' },
-    named: ['171495395', { id: 171495395 }],
+    named: ['386734086', { id: 386734086 }],
   },
 };
 
@@ -104,16 +109,16 @@ describe.each(ALL_CLOUDS)('%s: one pinned image', (cloud) => {
 const IMAGE_OVERRIDE: Record<Cloud, string> = {
   [Cloud.AWS]: 'ami-0123456789abcdef0',
   [Cloud.GCP]: 'projects/my-project/global/images/my-image',
-  [Cloud.AZURE]: 'Canonical:ubuntu-24_04-lts:server:24.04.202501150',
+  [Cloud.AZURE]: 'Canonical:ubuntu-24_04-lts:server:24.04.202411030',
   [Cloud.DIGITALOCEAN]: 'my-snapshot-slug',
 };
 
 describe('osImage: bad input', () => {
   test.each<[string, OsImageOptions, string]>([
-    ['an AWS serial with letters', { aws: 'noble' }, `osImage.aws must be Canonical's build serial (8 digits, maybe .N) (got "noble"). Use e.g. "20250115", or leave it out to keep the image the cluster was deployed with.`],
-    ['a GCP image name instead of its serial', { gcp: 'ubuntu-2404-noble-amd64-v20250115' }, `osImage.gcp must be the image's serial (8 digits) (got "ubuntu-2404-noble-amd64-v20250115"). Use e.g. "20250115", or leave it out to keep the image the cluster was deployed with.`],
-    ['Azure "latest", which pins nothing', { azure: 'latest' }, 'osImage.azure must be a platform image version Major.Minor.Build (not "latest") (got "latest"). Use e.g. "24.04.202501150", or leave it out to keep the image the cluster was deployed with.'],
-    ['a DigitalOcean slug instead of an image id', { digitalocean: 'ubuntu-24-04-x64' }, 'osImage.digitalocean must be a DigitalOcean image id (digits) (got "ubuntu-24-04-x64"). Use e.g. "171495395", or leave it out to keep the image the cluster was deployed with.'],
+    ['an AWS serial with letters', { aws: 'noble' }, `osImage.aws must be Canonical's build serial (8 digits) (got "noble"). Use e.g. "20250115", or leave it out to keep the image the cluster was deployed with.`],
+    ['a GCP image name instead of its serial', { gcp: 'ubuntu-2404-noble-amd64-v20250214' }, `osImage.gcp must be the image's serial (8 digits) (got "ubuntu-2404-noble-amd64-v20250214"). Use e.g. "20250214", or leave it out to keep the image the cluster was deployed with.`],
+    ['Azure "latest", which pins nothing', { azure: 'latest' }, 'osImage.azure must be a platform image version Major.Minor.Build (not "latest") (got "latest"). Use e.g. "24.04.202411030", or leave it out to keep the image the cluster was deployed with.'],
+    ['a DigitalOcean slug instead of an image id', { digitalocean: 'ubuntu-24-04-x64' }, 'osImage.digitalocean must be a DigitalOcean image id (digits) (got "ubuntu-24-04-x64"). Use e.g. "386734086", or leave it out to keep the image the cluster was deployed with.'],
   ])('%s', (_what, osImage, message) => {
     expect(osImageProblems(osImage)).toEqual([message]);
   });
@@ -126,14 +131,13 @@ describe('osImage: bad input', () => {
   });
 
   test('a release for a cloud the cluster does not span', () => {
-    expect(osImageProblems({ azure: '24.04.202501150' }, [Cloud.AWS, Cloud.GCP])).toEqual([
-      'osImage.azure must name a release for a cloud the cluster spans (got "24.04.202501150"; the cluster spans aws, gcp). Remove it, or add Azure to clouds.',
+    expect(osImageProblems({ azure: '24.04.202411030' }, [Cloud.AWS, Cloud.GCP])).toEqual([
+      'osImage.azure must name a release for a cloud the cluster spans (got "24.04.202411030"; the cluster spans aws, gcp). Remove it, or add Azure to clouds.',
     ]);
   });
 
   test('good releases pass', () => {
-    expect(osImageProblems({ aws: '20250115', gcp: '20250115', azure: '24.04.202501150', digitalocean: '171495395' })).toEqual([]);
-    expect(osImageProblems({ aws: '20240423.1' })).toEqual([]);
+    expect(osImageProblems({ aws: '20250115', gcp: '20250214', azure: '24.04.202411030', digitalocean: '386734086' })).toEqual([]);
     expect(osImageProblems(undefined)).toEqual([]);
   });
 });

@@ -81,7 +81,7 @@ describeWithTerraform('a DigitalOcean autoscale pool keeps its droplet template,
   }, 180_000);
 
   test.each([
-    ['a DigitalOcean image named in osImage (the pool\'s image)', { osImage: { digitalocean: '171495395' } }],
+    ['a DigitalOcean image named in osImage (the pool\'s image)', { osImage: { digitalocean: '386734086' } }],
     ['two control planes added (the pool\'s seed tags)', { controlPlanes: 3 }],
   ] as const)('%s: no change to the pool; without ignore_changes, update droplet_template', async (_title, shape) => {
     expect(pool(await planned(shape, { old: true }))).toEqual(['update droplet_template']);

@@ -36,8 +36,8 @@ export const NEXT_MINOR = '1.35.0';
 /** Each cloud's image lookup, all of which answer with a newer image in "A newer Ubuntu image is published". */
 export const IMAGE_LOOKUPS = ['aws_ami', 'google_compute_image', 'azurerm_platform_image', 'digitalocean_image'] as const;
 
-/** Releases the user names in "Roll a newer image to one node" (formats of lib/nodes/os-image.ts). */
-const NAMED_IMAGES = { aws: '20250115', gcp: '20250115', azure: '24.04.202501150', digitalocean: '171495395' };
+/** Releases the user names in "Roll a newer image to one node" (the published ones of test/nodes/os-image.test.ts). */
+const NAMED_IMAGES = { aws: '20250115', gcp: '20250214', azure: '24.04.202411030', digitalocean: '386734086' };
 /** The node that scenario replaces. */
 export const ROLLED_NODE = 'prod-aws-workers-1';
 
