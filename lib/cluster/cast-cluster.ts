@@ -7,6 +7,7 @@ import { AddressPlan, planAddresses } from '../core/address-plan';
 import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
 import { controlPlaneKeyBundle, NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { ETCD_BACKUP_NAMESPACE, ETCD_BACKUP_RELEASE, ETCD_BACKUP_SECRET_NAME } from '../core/backup/backup-secret';
+import { CERT_RENEWAL_RELEASE, KUBELET_SERVING_APPROVER_RELEASE, renderCertRenewalManifests, renderKubeletServingApproverManifests } from '../core/certificates';
 import { EtcdBackupPlan, planEtcdBackup } from '../core/backup/etcd-backup-plan';
 import { Cloud, CLOUD_DISPLAY_NAME, sortClouds } from '../core/cloud';
 import { deriveClusterUuid } from '../core/cluster-identity';
@@ -371,6 +372,12 @@ export class CastCluster extends Construct {
   public _inClusterReleases(): InClusterRelease[] {
     const extra: InClusterRelease[] = [];
     if (this.osPatching.rebootNodes) extra.push({ name: OS_PATCHING_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderOsPatchingManifests(this.osPatching) });
+    // Certificates: kubeadm's renewed on control planes before they expire, and the kubelets'
+    // serving certificates approved (kubeadm approves none).
+    extra.push(
+      { name: CERT_RENEWAL_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderCertRenewalManifests() },
+      { name: KUBELET_SERVING_APPROVER_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderKubeletServingApproverManifests() },
+    );
     if (this.etcdBackup) {
       extra.push({
         name: ETCD_BACKUP_RELEASE,

@@ -340,6 +340,10 @@ function bootstrapInputOf(input: ClusterPlanInput, shared: SharedBootstrap, grou
     cloud: group.cloud,
     clusterName: input.clusterName,
     kubernetesVersion: group.kubernetesVersion,
+    // Only the first control plane runs kubeadm init, so only its user-data holds the release:
+    // every other node installs the release the cluster runs (kubernetes-version.sh), and a
+    // version bump changes no other node's user-data and no template.
+    mayFound: controlPlane ? identity.nodeName === shared.firstControlPlane : undefined,
     podCidr: input.addresses.podCidr,
     serviceCidr: input.addresses.serviceCidr,
     nodePortRange: `${input.nodePortRange.from}-${input.nodePortRange.to}`,

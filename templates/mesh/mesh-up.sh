@@ -56,7 +56,8 @@ agent() { "$agent" --node-env "$node_env" --mesh-env "$mesh_env" "$@"; }
 wireguard_up() {
   if ! command -v wg >/dev/null; then
     log "installing wireguard-tools"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q install --no-install-recommends wireguard-tools
+    # Pinned to Ubuntu 24.04's build (lib/core/supply.ts, WIREGUARD_TOOLS_PIN, rendered in by mesh-files.ts).
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q install --no-install-recommends 'wireguard-tools={{wireguard_tools_version}}'
   fi
   umask 077
   if [ ! -s "$key_file" ]; then

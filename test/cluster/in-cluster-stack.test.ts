@@ -18,6 +18,7 @@ import { AUTOSCALING_RELEASE, CAST_RBAC_RELEASE, CLUSTER_RELEASE_NAMESPACE, spli
 import type { AutoscalingPolicyOptions } from '../../lib';
 import { OS_PATCHING_RELEASE } from '../../lib/core/os-patching/os-patching';
 import { ETCD_BACKUP_RELEASE, ETCD_BACKUP_SECRET_NAME } from '../../lib/core/backup/backup-secret';
+import { CERT_RENEWAL_RELEASE, KUBELET_SERVING_APPROVER_RELEASE } from '../../lib/core/certificates';
 import { UPGRADE_RELEASE, upgradeSkewCondition } from '../../lib/core/upgrade';
 
 /** Every stack of the app as `cdktf synth` writes it (cross-stack references resolved), by id. */
@@ -40,8 +41,8 @@ const inCluster = stacks['autoscaling-in-cluster'];
 const releases = inCluster.resource.helm_release as Record<string, any>;
 
 describe('the cluster\'s releases', () => {
-  test('the cast RBAC, then cluster-autoscaler and the headroom, then OS patching, etcd backups and the upgrade, one after the other, in kube-system', () => {
-    const order = [CAST_RBAC_RELEASE, AUTOSCALING_RELEASE, OS_PATCHING_RELEASE, ETCD_BACKUP_RELEASE, UPGRADE_RELEASE];
+  test('the cast RBAC, then cluster-autoscaler and the headroom, OS patching, certificates, etcd backups and the upgrade, one after the other, in kube-system', () => {
+    const order = [CAST_RBAC_RELEASE, AUTOSCALING_RELEASE, OS_PATCHING_RELEASE, CERT_RENEWAL_RELEASE, KUBELET_SERVING_APPROVER_RELEASE, ETCD_BACKUP_RELEASE, UPGRADE_RELEASE];
     expect(Object.values(releases).map((r) => [r.name, r.namespace]).sort()).toEqual(order.map((name) => [name, CLUSTER_RELEASE_NAMESPACE]).sort());
     expect(releases[`release-${CAST_RBAC_RELEASE}`].depends_on).toBeUndefined();
     order.slice(1).forEach((name, i) => expect(releases[`release-${name}`].depends_on).toEqual([`helm_release.release-${order[i]}`, ...(name === ETCD_BACKUP_RELEASE ? [`kubernetes_secret_v1.secret-kube-system-${ETCD_BACKUP_SECRET_NAME}`] : [])]));
@@ -136,6 +137,6 @@ describe('bad input', () => {
     cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
     const inCluster = new InClusterStack(app, 'in-cluster', { cluster });
     cluster.addNodeGroup('scaled', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 3 } });
-    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching, cast-etcd-backup, cast-upgrade; now: cast-rbac, cast-autoscaling, cast-os-patching, cast-etcd-backup, cast-upgrade\)\. Create the InClusterStack after every node group of prod\/prod\./);
+    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade; now: cast-rbac, cast-autoscaling, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade\)\. Create the InClusterStack after every node group of prod\/prod\./);
   });
 });

@@ -152,7 +152,7 @@ describe('planCluster: the first control plane, the seeds and the endpoint', () 
 });
 
 describe('planCluster: each node kind', () => {
-  test('every control plane is a control-plane node, every other node a worker: none is told it founds the cluster', () => {
+  test('every control plane is a control-plane node, every other node a worker: the first control plane alone may found the cluster', () => {
     const plan = planCluster(input([workers(['w-1']), cp(['cp-1', 'cp-2']), scaled('s/c1/web', Cloud.GCP, 'c1-web')]));
     expect(plan.nodes.map((n) => [n.name, n.bootstrap.kind])).toEqual([
       ['w-1', 'worker'],
@@ -161,8 +161,9 @@ describe('planCluster: each node kind', () => {
     ]);
     expect(plan.scaledGroups.map((g) => g.bootstrap.kind)).toEqual(['worker']);
     const [first, second] = plan.nodes.slice(1).map((n) => n.bootstrap);
-    // The first and the second control plane differ only in who they are.
-    const identity = ['nodeName', 'publicAddress', 'meshAddress'] as const;
+    expect([first.mayFound, second.mayFound, plan.nodes[0].bootstrap.mayFound, plan.scaledGroups[0].bootstrap.mayFound]).toEqual([true, false, undefined, undefined]);
+    // Beyond that, the first and the second control plane differ only in who they are.
+    const identity = ['nodeName', 'publicAddress', 'meshAddress', 'mayFound'] as const;
     const rest = (b: typeof first) => Object.fromEntries(Object.entries(b).filter(([key]) => !(identity as readonly string[]).includes(key)));
     expect(rest(first)).toEqual(rest(second));
   });
@@ -254,7 +255,9 @@ describe('planCluster: what a change to the cluster changes in the other nodes\'
     ['adding a control plane to a group', withNodes('s/c1/cp-aws', ['cp-a1', 'cp-a2', 'cp-a3']), {}],
     ['adding control planes on a cloud that had none', [...BASE, group('s/c1/cp-do', Cloud.DIGITALOCEAN, NodeRole.CONTROL_PLANE, ['cp-d1', 'cp-d2'])], {}],
     ['removing a control plane that is not the first', withNodes('s/c1/cp-aws', ['cp-a2']), {}],
-    ['removing the first control plane, and with it the only one on its cloud', withNodes('s/c1/cp-gcp', undefined), {}],
+    // The next control plane becomes the first: it may found the cluster from now on (its user-data
+    // only shapes a replacement: running VMs keep theirs), and nothing else changes.
+    ['removing the first control plane, and with it the only one on its cloud', withNodes('s/c1/cp-gcp', undefined), { 'cp-a1': ['mayFound'] }],
     ['replacing the first control plane by a new one in its place', withNodes('s/c1/cp-gcp', ['cp-g9']), {}],
     ['replacing the first control plane\'s VM and address, same name: only its own input changes', replacedInPlace, { 'cp-g1': ['publicAddress'] }],
   ];
@@ -313,10 +316,10 @@ describe('planCluster: what a change to the cluster changes in the other nodes\'
       }
     });
 
-    test('removing the first control plane changes no other node\'s input', () => {
+    test('removing the first control plane changes no other node\'s input but the next one\'s mayFound', () => {
       const [a, b] = [planCluster(input(elastic)), planCluster(input(withNodes('s/c1/cp-gcp', undefined, elastic)))];
       expect(b.firstControlPlane).not.toBe(a.firstControlPlane);
-      expect(changedInputs(a, b)).toEqual({});
+      expect(changedInputs(a, b)).toEqual({ [b.firstControlPlane]: ['mayFound'] });
     });
   });
 });

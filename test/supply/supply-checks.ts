@@ -14,9 +14,6 @@ const ALLOWED_WORDS: Readonly<Record<string, string>> = {
   // install-kubernetes.sh's per-minor pins (cri-tools, kubernetes-cni) from KUBERNETES_TOOL_PINS:
   // a bash array, which test/supply/supply.test.ts expands in the node sandbox for every supported minor.
   '"${tool_pins[@]}"': 'KUBERNETES_TOOL_PINS, run for every supported minor',
-  // mesh-up.sh (the mesh's template) installs wireguard-tools unpinned until its pin,
-  // WIREGUARD_TOOLS_PIN, is rendered in (scratch/supply-mesh-up.patch).
-  'wireguard-tools': 'WIREGUARD_TOOLS_PIN, once mesh-up.sh renders it',
 };
 export const UNPINNED = new Set(UNPINNED_PACKAGES.map((p) => p.package));
 

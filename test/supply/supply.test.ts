@@ -124,6 +124,7 @@ describe('every user-data document of a four-cloud cluster with static and autos
     // install-kubernetes.sh (its two) and mesh-up.sh's WireGuard on every node with the mesh.
     expect(new Set(found.map((f) => f.file))).toEqual(new Set(['/opt/cast/bin/install-kubernetes.sh', '/opt/cast/bin/mesh-up.sh']));
     expect(found.filter((f) => !pinnedOrAllowed(f.word))).toEqual([]);
+    expect(found.filter((f) => f.file.endsWith('/mesh-up.sh')).map((f) => f.word)).toContain(`wireguard-tools=${WIREGUARD_TOOLS_PIN.version}`);
   });
 
   test('every container image any file names is by digest', () => {
@@ -131,11 +132,17 @@ describe('every user-data document of a four-cloud cluster with static and autos
     expect(images.filter((i) => !byDigest(i.image))).toEqual([]);
   });
 
-  test('a Kubernetes version bump changes no joining worker\'s document and no autoscaled group\'s template', () => {
+  test('a Kubernetes version bump changes no joining node\'s document (workers, control planes but the first) and no autoscaled group\'s template', () => {
     expect(after.map(([name]) => name)).toEqual(before.map(([name]) => name));
-    const joining = before.filter(([name]) => !name.includes('-cp-'));
-    expect(joining).toHaveLength(7);
+    const joining = before.filter(([name]) => !name.includes('c1-cp-aws-1-user-data'));
+    expect(joining).toHaveLength(9);
     for (const [name, template] of joining) expect({ name, same: template === after.find(([n]) => n === name)![1] }).toEqual({ name, same: true });
+  });
+
+  test('the first control plane, which runs kubeadm init: its document changes in the founding release alone', () => {
+    const [name, template] = before.find(([n]) => n.includes('c1-cp-aws-1-user-data'))!;
+    expect(template).toContain("CAST_FOUNDING_KUBERNETES_VERSION='1.34.2'");
+    expect(after.find(([n]) => n === name)![1]).toBe(template.replace("CAST_FOUNDING_KUBERNETES_VERSION='1.34.2'", "CAST_FOUNDING_KUBERNETES_VERSION='1.35.0'"));
   });
 });
 

@@ -1,10 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cloud } from '../cloud';
-import { compactTemplateFile } from './compact-script';
+import { WIREGUARD_TOOLS_PIN } from '../supply';
+import { compactScript, compactTemplateFile } from './compact-script';
 import { KEY_STORE_MODULE, KEY_STORE_OF_CLOUD } from './control-plane-keys';
 import { NodeBootstrapInput, NodeBootstrapMesh } from './node-bootstrap-input';
-import { renderTemplateFile } from './render-template';
+import { renderTemplateFile, unescapeTerraformTemplate } from './render-template';
 import { readTemplateFile, templatesDirectory } from './template-files';
 import { NodeFile, staticFile, textFile } from './write-file';
 
@@ -31,7 +32,7 @@ export function renderMeshFiles(input: NodeBootstrapInput, mesh: NodeBootstrapMe
   const rotates = node.controlPlane && node.joinToken;
   return [
     textFile('/etc/cast/mesh.env', '0600', renderMeshEnv(input, mesh)),
-    staticFile('/opt/cast/bin/mesh-up.sh', '0755', compactTemplateFile('mesh/mesh-up.sh')),
+    staticFile('/opt/cast/bin/mesh-up.sh', '0755', meshUpScript()),
     // With agentUrl, mesh-up.sh downloads the same files (meshAgentArchive) and checks their hash.
     ...(mesh.agentUrl !== undefined
       ? []
@@ -130,3 +131,14 @@ function renderMeshEnv(input: NodeBootstrapInput, mesh: NodeBootstrapMesh): stri
   });
 }
 
+/** mesh-up.sh as every node gets it: the WireGuard tools' pin (lib/core/supply.ts) rendered in, full-line comments dropped. */
+export function meshUpScript(): string {
+  MESH_UP ??= compactScript(unescapeTerraformTemplate(renderTemplateFile('mesh/mesh-up.sh', meshUpValues())));
+  return MESH_UP;
+}
+let MESH_UP: string | undefined;
+
+/** The values of mesh-up.sh's placeholders. */
+export function meshUpValues(): Record<string, string> {
+  return { wireguard_tools_version: WIREGUARD_TOOLS_PIN.version };
+}

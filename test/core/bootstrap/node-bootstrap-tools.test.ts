@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ALL_CLOUDS, Cloud } from '../../../lib/core/cloud';
 import { installKubernetesValues, NODE_BOOTSTRAP_KINDS, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
+import { meshUpValues } from '../../../lib/core/bootstrap/mesh-files';
 import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { renderYaml, YamlValue } from '../../../lib/core/bootstrap/render-yaml';
 import { templatesDirectory } from '../../../lib/core/bootstrap/template-files';
@@ -115,7 +116,7 @@ describeWithTool('shellcheck', 'shellcheck', 'shellcheck -S style', () => {
   });
 
   test('templates/mesh/mesh-up.sh', () => {
-    const text = unescapeTerraformTemplate(renderTemplateFile('mesh/mesh-up.sh', {}));
+    const text = unescapeTerraformTemplate(renderTemplateFile('mesh/mesh-up.sh', meshUpValues()));
     expect(runTool('shellcheck', ['-S', 'style', writeTemp('mesh-up.sh', text)])).toEqual({ status: 0, output: '' });
   });
 
