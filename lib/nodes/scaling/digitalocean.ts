@@ -27,7 +27,7 @@ const MIN_UTILIZATION = 0.05;
  * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools, "Cooldown Duration").
  * The template holds what a new library version, a Kubernetes version or the seeds change
  * (user data, tags), so any of them would replace every worker of the pool in one apply, as
- * a new user data would replace every static droplet (userDataLifecycle, lib/nodes/node-spec.ts).
+ * a new user data would replace every static droplet were it not kept (runningVmLifecycle, lib/nodes/node-spec.ts).
  * Terraform plans an ignored attribute at its value in the state
  * (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle, `ignore_changes`), and
  * the provider's update puts the pool's whole state, template included, to the pool API
