@@ -89,4 +89,3 @@ describe('no node carries the cluster-autoscaler manifests: the in-cluster stack
     for (const l of locals) expect({ node: l.name, manifests: fileOf(l.final, '/etc/cast/manifests/cluster-autoscaler.yaml') }).toEqual({ node: l.name, manifests: undefined });
   });
 });
-});
