@@ -29,11 +29,16 @@ export interface ExampleStack {
   readonly config: { [key: string]: any };
 }
 
-/** Builds the example into a test app and synthesizes each of its stacks. */
+/**
+ * Builds the example into a test app and synthesizes it as `cdktf synth` does, the whole app at
+ * once, so that a value one stack takes from another is a remote-state read and an output
+ * (Testing.synth of one stack would leave a reference to the other stack's resource).
+ */
 export function synthExampleStacks(name: string): ExampleStack[] {
   const app = Testing.app();
   exampleApp(name)(app);
+  app.synth();
   return app.node.children
     .filter((child): child is TerraformStack => TerraformStack.isStack(child))
-    .map((stack) => ({ id: stack.node.id, config: JSON.parse(Testing.synth(stack)) }));
+    .map((stack) => ({ id: stack.node.id, config: JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) }));
 }
