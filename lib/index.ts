@@ -13,6 +13,7 @@ export { CastCluster } from './cluster/cast-cluster';
 export { CastClusterProps } from './cluster/cast-cluster-props';
 export { CloudNetwork, CloudNetworkProps } from './network/cloud-network';
 export { NodeGroup, NodeGroupAutoscaling, NodeGroupOptions, NodeGroupProps, NodeTaint, TaintEffect } from './nodes/node-group';
+export { OsImageOptions } from './nodes/os-image';
 export { WireGuardMesh, WireGuardMeshOptions, WireGuardMeshProps } from './mesh/wireguard-mesh';
 export { AcmeServer } from './core/ingress/acme-server';
 export { DnsService } from './core/ingress/dns-service';

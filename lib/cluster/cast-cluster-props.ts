@@ -9,6 +9,7 @@ import { AutoscalingPolicyOptions } from '../core/autoscaling/autoscaling-policy
 import { EtcdBackupOptions } from '../backup/options';
 import { OsPatchingOptions } from '../core/os-patching/os-patching';
 import { EtcdTimingOptions } from '../core/etcd-timings';
+import { OsImageOptions, osImageProblems } from '../nodes/os-image';
 import { AddressPlanOptions, CloudProviders, FirewallOptions } from './options';
 
 /** Properties of a CastCluster. */
@@ -100,6 +101,15 @@ export interface CastClusterProps {
    */
   readonly osPatching?: OsPatchingOptions;
   /**
+   * The Ubuntu 24.04 LTS release each cloud's nodes boot from. Each cloud's image is looked up
+   * once, when the cluster's first node group there is deployed, and kept: a newer image the cloud
+   * publishes changes nothing. Naming a release (or a newer one) changes what new nodes, replaced
+   * nodes and autoscaled groups' templates boot from; running VMs keep theirs until you replace
+   * them, one per deploy (NodeGroupOptions.replacements).
+   * @default - each cloud's newest image when the cluster's first node group there is deployed, kept from then on
+   */
+  readonly osImage?: OsImageOptions;
+  /**
    * GCP project for the provider the cluster configures.
    * @default - the provider's own default (GOOGLE_PROJECT and friends)
    */
@@ -139,6 +149,7 @@ export function propProblems(props: CastClusterProps, clouds: Cloud[], region: C
   }
   problems.push(...userTagProblems(props.tags ?? {}));
   problems.push(...apiServerDnsNameProblems(props.apiServerDnsName), ...etcdTokenProblems(props.etcd));
+  problems.push(...osImageProblems(props.osImage, clouds));
   return problems;
 }
 

@@ -32,6 +32,7 @@ import { CloudNetwork } from '../network/cloud-network';
 import { wireSpotInterruptionNotices } from '../nodes/aws-spot-notices';
 import { NodeGroup, NodeGroupOptions } from '../nodes/node-group';
 import { NodeGroupWiring } from '../nodes/node-group-wiring';
+import type { OsImageOptions } from '../nodes/os-image';
 import { SCALING_BUILDERS } from '../nodes/scaling';
 import { attachAutoscalerPolicy } from '../nodes/scaling/aws';
 import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
@@ -89,6 +90,7 @@ export class CastCluster extends Construct {
   private readonly phoneHomeUrl?: string;
   private readonly apiServerDnsName?: string;
   private readonly etcd?: EtcdTimingOptions;
+  private readonly osImage?: OsImageOptions;
   private readonly apiSourceRanges?: readonly string[];
   private credentials?: ClusterCredentials;
   /** The control planes' API seeds, a reference to one local: a template with references inlined into a function call (DigitalOcean's tags) would be emitted as bare expressions. */
@@ -185,6 +187,7 @@ export class CastCluster extends Construct {
     this.phoneHomeUrl = props.phoneHomeUrl;
     this.apiServerDnsName = props.apiServerDnsName;
     this.etcd = props.etcd;
+    this.osImage = props.osImage;
     this.apiSourceRanges = props.firewall?.apiSourceRanges;
     this.mesh._useNodes({ meshNodes: () => meshNodesOf(this.groups.map((g) => g.group._planInput())) });
     this.node.addValidation({ validate: () => this.validateNodes() });
@@ -340,6 +343,7 @@ export class CastCluster extends Construct {
       labels: this._labels,
       provider: this.provider(cloud),
       location: { region: network.cloudRegion, zone: network.zone },
+      osImage: this.osImage,
       network: network._attachment,
       dependsOn: cloud === Cloud.AWS ? this.awsMeshAgent?.dependencies ?? [] : [],
       utilizationTargets: utilizationTargets(this._autoscalingPolicy),

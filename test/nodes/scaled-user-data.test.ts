@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { USER_DATA_LIMITS, userDataSize } from '../../lib/core/bootstrap/user-data-limits';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { TerraformStack, Testing } from 'cdktf';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { buildApp } from '../../examples/autoscaling/app';
 import { contains, parseCidr } from '../../lib/core/cidr';
 import { meshScalingZone } from '../../lib/core/mesh/scaling-zone';

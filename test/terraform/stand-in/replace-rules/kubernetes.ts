@@ -10,6 +10,7 @@ import { ReplaceTable } from './replace-rule';
 
 const K8S = 'hashicorp/terraform-provider-kubernetes v2.38.0';
 const SCHEMA_METADATA = `${K8S} kubernetes/schema_metadata.go`;
+const SECRET = `${K8S} kubernetes/resource_kubernetes_secret_v1.go`;
 const MANIFEST_PLAN = `${K8S} manifest/provider/plan.go`;
 
 /** Force-new attributes of registry.terraform.io/hashicorp/kubernetes 2.38.0, by resource type. */
@@ -27,6 +28,13 @@ export const KUBERNETES_REPLACE_RULES: ReplaceTable = {
     // metadata.labels/annotations and wait_for_default_service_account are updated in place.
     { path: ['metadata', '*', 'name'], source: `${SCHEMA_METADATA}:37 metadataFields() "metadata.name" ForceNew` },
     { path: ['metadata', '*', 'generate_name'], source: `${SCHEMA_METADATA}:62 metadataSchema(generatableName = true) "metadata.generate_name" ForceNew` },
+  ],
+  kubernetes_secret_v1: [
+    // Not modelled: with immutable = true already set, a change to data, binary_data or immutable replaces (CustomizeDiff, line 42); the library never sets immutable.
+    { path: ['metadata', '*', 'name'], source: `${SCHEMA_METADATA}:37 metadataFields() "metadata.name" ForceNew` },
+    { path: ['metadata', '*', 'namespace'], source: `${SCHEMA_METADATA}:95 namespacedMetadataSchemaIsTemplate "metadata.namespace" ForceNew` },
+    { path: ['metadata', '*', 'generate_name'], source: `${SCHEMA_METADATA}:103 namespacedMetadataSchemaIsTemplate(generatableName = true) "metadata.generate_name" ForceNew` },
+    { path: ['type'], source: `${SECRET}:123 "type" ForceNew` },
   ],
   kubernetes_namespace_v1: [
     // metadata.labels/annotations and wait_for_default_service_account are updated in place.
