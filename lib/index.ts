@@ -7,6 +7,7 @@ export { AddressPlan, CloudAddressPlan } from './core/address-plan';
 export { CastRegions } from './regions/cast-regions';
 export { AutoscalingPolicyOptions } from './core/autoscaling/autoscaling-policy';
 export { OsPatchingOptions } from './core/os-patching/os-patching';
+export { EtcdBackupOptions } from './backup/options';
 export { EtcdTimingOptions } from './core/etcd-timings';
 export { AddressPlanOptions, CloudProviders, CloudRangeOptions, FirewallOptions, PortRange } from './cluster/options';
 export { CastCluster } from './cluster/cast-cluster';

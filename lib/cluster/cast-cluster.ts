@@ -72,8 +72,8 @@ export class CastCluster extends Construct {
   /** The NodePort range the worker firewalls open (firewall.nodePortRange). */
   public readonly nodePortRange: PortRange;
 
-  /** The etcd backup: its buckets, the CronJob's manifests and Secret data; made with the first control-plane group, unless etcdBackup.enabled is false. */
-  public etcdBackup?: EtcdBackup;
+  /** @internal the etcd backup: its buckets, the CronJob's manifests and Secret data; made with the first control-plane group, unless etcdBackup.enabled is false. */
+  public _etcdBackup?: EtcdBackup;
 
   /** @internal tags/labels every resource carries. */
   public readonly _labels: ClusterLabels;
@@ -295,9 +295,9 @@ export class CastCluster extends Construct {
         }),
       );
     }
-    if (group.role === NodeRole.CONTROL_PLANE && this.etcdBackupPlan?.enabled && !this.etcdBackup) {
+    if (group.role === NodeRole.CONTROL_PLANE && this.etcdBackupPlan?.enabled && !this._etcdBackup) {
       const clouds = this.clouds.map((cloud) => ({ cloud, provider: this.provider(cloud), location: { region: this.network(cloud).cloudRegion, zone: this.network(cloud).zone }, network: this.network(cloud)._attachment }));
-      this.etcdBackup = new EtcdBackup(this, 'etcd-backup', { clusterName: this.name, labels: this._labels, plan: this.etcdBackupPlan, clouds, randomProvider: this.credentials!.randomProvider });
+      this._etcdBackup = new EtcdBackup(this, 'etcd-backup', { clusterName: this.name, labels: this._labels, plan: this.etcdBackupPlan, clouds, randomProvider: this.credentials!.randomProvider });
     }
     if (group.cloud === Cloud.AWS && group.spot && this.awsSpotInterruptionTarget && !this.spotNoticesWired) {
       wireSpotInterruptionNotices(this, this.name, this._labels, this.awsSpotInterruptionTarget, this.provider(Cloud.AWS));
@@ -382,12 +382,12 @@ export class CastCluster extends Construct {
       { name: CERT_RENEWAL_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderCertRenewalManifests() },
       { name: KUBELET_SERVING_APPROVER_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderKubeletServingApproverManifests() },
     );
-    if (this.etcdBackup) {
+    if (this._etcdBackup) {
       extra.push({
         name: ETCD_BACKUP_RELEASE,
         namespace: ETCD_BACKUP_NAMESPACE,
-        manifests: this.etcdBackup.manifests(),
-        secrets: [{ name: ETCD_BACKUP_SECRET_NAME, namespace: ETCD_BACKUP_NAMESPACE, data: this.etcdBackup.secretData }],
+        manifests: this._etcdBackup.manifests(),
+        secrets: [{ name: ETCD_BACKUP_SECRET_NAME, namespace: ETCD_BACKUP_NAMESPACE, data: this._etcdBackup.secretData }],
       });
     }
     // The rolling upgrade (docs/upgrades.md): a kubernetesVersion change changes its target ConfigMap only.

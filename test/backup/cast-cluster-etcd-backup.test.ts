@@ -24,7 +24,7 @@ const types = (json: any) => Object.keys(json.resource).concat(Object.keys(json.
 describe('CastCluster etcdBackup', () => {
   test('default: a bucket and a scoped identity on the first two clouds (AWS and GCP of four), each limited to its bucket', () => {
     const { cluster: c, json } = cluster([Cloud.DIGITALOCEAN, Cloud.AZURE, Cloud.GCP, Cloud.AWS]);
-    expect(c.etcdBackup?.targets.map((t) => t.cloud)).toEqual([Cloud.AWS, Cloud.GCP]);
+    expect(c._etcdBackup?.targets.map((t) => t.cloud)).toEqual([Cloud.AWS, Cloud.GCP]);
     expect(types(json)).toEqual(expect.arrayContaining(['aws_s3_bucket', 'aws_iam_user_policy', 'aws_iam_access_key', 'google_storage_bucket', 'google_storage_bucket_iam_member', 'google_storage_hmac_key']));
     expect(types(json)).not.toContain('digitalocean_spaces_bucket');
     expect(types(json)).not.toContain('azurerm_storage_account');
@@ -43,10 +43,10 @@ describe('CastCluster etcdBackup', () => {
     // (An AWS cluster has an S3 bucket of its own: the mesh agent's download.)
     expect(types(chosen.json)).not.toContain('aws_iam_user');
     expect(types(chosen.json)).not.toContain('google_storage_bucket');
-    expect(chosen.cluster.etcdBackup!.manifests().at(-1)).toContain('"@hourly"');
-    expect(cluster([Cloud.AWS, Cloud.GCP], undefined, false).cluster.etcdBackup).toBeUndefined();
+    expect(chosen.cluster._etcdBackup!.manifests().at(-1)).toContain('"@hourly"');
+    expect(cluster([Cloud.AWS, Cloud.GCP], undefined, false).cluster._etcdBackup).toBeUndefined();
     const off = cluster([Cloud.AWS, Cloud.GCP], { enabled: false });
-    expect(off.cluster.etcdBackup).toBeUndefined();
+    expect(off.cluster._etcdBackup).toBeUndefined();
     expect(types(off.json)).not.toContain('aws_iam_user');
     expect(types(off.json)).not.toContain('google_storage_bucket');
   });
