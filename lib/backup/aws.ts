@@ -32,11 +32,12 @@ import { BACKUP_EXPIRY_DAYS, BackupStoreBuilder, bucketName } from './backup-sto
 export const buildBackupStore: BackupStoreBuilder = (scope, spec) => {
   const suffix = new Id(scope, 'suffix', { provider: spec.randomProvider, byteLength: 4 }).hex;
   const tags = labelMap(spec.labels);
-  const region = spec.location.region;
-  const bucket = new S3Bucket(scope, 'bucket', { provider: spec.provider, region, bucket: bucketName(spec.clusterName, suffix), forceDestroy: false, tags });
+  // In the provider's region (the cluster's), not a `region` argument: AWS provider 6 takes one
+  // per resource, 5 refuses it ("Can't configure a value for \"region\""). The snapshots are
+  // signed for the region the bucket reports.
+  const bucket = new S3Bucket(scope, 'bucket', { provider: spec.provider, bucket: bucketName(spec.clusterName, suffix), forceDestroy: false, tags });
   new S3BucketPublicAccessBlock(scope, 'private', {
     provider: spec.provider,
-    region,
     bucket: bucket.id,
     blockPublicAcls: true,
     blockPublicPolicy: true,
@@ -45,7 +46,6 @@ export const buildBackupStore: BackupStoreBuilder = (scope, spec) => {
   });
   new S3BucketLifecycleConfiguration(scope, 'expiry', {
     provider: spec.provider,
-    region,
     bucket: bucket.id,
     rule: [{ id: 'expire-etcd-snapshots', status: 'Enabled', filter: [{ prefix: spec.prefix }], expiration: [{ days: BACKUP_EXPIRY_DAYS }] }],
   });
@@ -53,7 +53,7 @@ export const buildBackupStore: BackupStoreBuilder = (scope, spec) => {
   new IamUserPolicy(scope, 'writer-policy', { provider: spec.provider, name: 'etcd-backup-bucket', user: user.name, policy: bucketOnlyPolicy(bucket.arn) });
   const key = new IamAccessKey(scope, 'writer-key', { provider: spec.provider, user: user.name });
   return {
-    target: backupTarget({ cloud: Cloud.AWS, bucket: bucket.bucket, region }),
+    target: backupTarget({ cloud: Cloud.AWS, bucket: bucket.bucket, region: bucket.region }),
     credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
   };
 };
