@@ -11,6 +11,7 @@ type ObjectValue = { [name: string]: Value };
 export class CloudWorld {
   private readonly changes = new Map<string, ObjectValue | 'deleted'>();
   private readonly generations = new Map<string, number>();
+  private readonly answers = new Map<string, ObjectValue>();
 
   /** Changes attributes of one object, as a console edit would (e.g. a node's security groups). */
   change(type: string, id: string, attributes: ObjectValue): void {
@@ -26,6 +27,19 @@ export class CloudWorld {
   /** A data source of this type now answers with newer values (e.g. a newer AMI was published). */
   publishNewer(dataType: string): void {
     this.generations.set(dataType, this.generation(dataType) + 1);
+  }
+
+  /**
+   * A data source of this type answers with these attributes (computed ones: what the
+   * cloud or cluster holds, e.g. a ConfigMap's data), the rest as before.
+   */
+  answer(dataType: string, attributes: ObjectValue): void {
+    this.answers.set(dataType, attributes);
+  }
+
+  /** What the test said a data source of this type answers, if anything. */
+  answerOf(dataType: string): ObjectValue | undefined {
+    return this.answers.get(dataType);
   }
 
   /** How many times something newer of this data source type was published. */

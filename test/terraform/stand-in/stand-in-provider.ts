@@ -156,7 +156,8 @@ export class StandInProvider {
     const config = this.decode('data', r.type_name, r.config) as ObjectValue;
     const wanted = unknownComputed(config, block) as ObjectValue;
     const seed = seedOf(r.type_name, config, `generation ${this.world.generation(r.type_name)}`);
-    return { state: this.encode('data', r.type_name, fillUnknowns(wanted, type, { type: r.type_name, object: config, seed, defaultTags: {} })), diagnostics: [] };
+    const filled = fillUnknowns(wanted, type, { type: r.type_name, object: config, seed, defaultTags: {} }) as ObjectValue;
+    return { state: this.encode('data', r.type_name, { ...filled, ...this.world.answerOf(r.type_name) }), diagnostics: [] };
   }
 }
 
