@@ -27,7 +27,9 @@ export async function convergeStack(stack: SynthesizedStack, env: NodeJS.Process
   const steps: string[][] = [
     ['init', '-input=false', '-backend=true'],
     ['apply', '-input=false', '-auto-approve'],
-    ['plan', '-input=false', '-detailed-exitcode'],
+    // Without refresh: the stand-ins read back what was applied, so a refresh can find nothing
+    // the configuration does not; what converges is the configuration against its own state.
+    ['plan', '-input=false', '-refresh=false', '-detailed-exitcode'],
   ];
   const runs: TerraformRun[] = [];
   for (const args of steps) {

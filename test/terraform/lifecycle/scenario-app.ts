@@ -64,6 +64,9 @@ export function scenarioApp(shape: ScenarioShape = {}): BuildApp {
       autoscaling: shape.autoscaling ?? SCENARIO_POLICY,
       firewall: shape.apiSourceRanges ? { apiSourceRanges: shape.apiSourceRanges } : undefined,
       osImage: shape.osImage,
+      // The etcd backup's buckets and identities are no VM and no group, the tables' subject; they
+      // are planned elsewhere (test/terraform/in-cluster-plans.test.ts, the examples).
+      etcdBackup: { enabled: false },
     });
     // A group takes the stamps of its own nodes only (`<cluster>-<group id>-<n>`).
     const stampsOf = (id: string) => {
