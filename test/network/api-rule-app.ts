@@ -30,6 +30,8 @@ export function apiRuleApp(shape: ApiRuleShape = {}): BuildApp {
       region: 'us-east',
       clouds: CLOUDS,
       firewall: shape.apiSourceRanges ? { apiSourceRanges: shape.apiSourceRanges } : undefined,
+      // Its buckets and identities have nothing to do with the API rules: planned elsewhere.
+      etcdBackup: { enabled: false },
     });
     for (const cloud of CLOUDS) cluster.addNodeGroup(`${SHORT[cloud]}-cp`, { cloud, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
     for (const cloud of CLOUDS) cluster.addNodeGroup(`${SHORT[cloud]}-workers`, { cloud, role: NodeRole.WORKER, count: shape.workersPerCloud ?? 1 });

@@ -28,7 +28,7 @@ const BEFORE: Shape = { kubernetesVersion: '1.34.2', autoscaling: { maxCores: 64
 function clusterApp(shape: Shape) {
   return (app: App) => {
     const stack = new TerraformStack(app, 'prod');
-    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS, Cloud.AZURE], kubernetesVersion: shape.kubernetesVersion, autoscaling: shape.autoscaling });
+    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS, Cloud.AZURE], kubernetesVersion: shape.kubernetesVersion, autoscaling: shape.autoscaling, etcdBackup: { enabled: false } });
     cluster.addNodeGroup('aws-cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
     cluster.addNodeGroup('azure-cp', { cloud: Cloud.AZURE, role: NodeRole.CONTROL_PLANE, shape: NodeShape.SMALL });
     cluster.addNodeGroup('aws-scaled', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 5 } });

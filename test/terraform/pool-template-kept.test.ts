@@ -36,7 +36,7 @@ const POOL = 'digitalocean_droplet_autoscale';
 function poolApp(shape: PoolShape = {}): BuildApp {
   return (app: App) => {
     const stack = new TerraformStack(app, STACK);
-    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.DIGITALOCEAN], osImage: shape.osImage });
+    const cluster = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.DIGITALOCEAN], osImage: shape.osImage, etcdBackup: { enabled: false } });
     cluster.addNodeGroup('cp', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.CONTROL_PLANE, count: shape.controlPlanes ?? 1 });
     cluster.addNodeGroup('workers', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 1 });
     cluster.addNodeGroup('scaled', { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: shape.maxNodes ?? 5 }, image: shape.poolImage });
