@@ -101,9 +101,13 @@ export function buildIngress(build: BuildOptions = {}): BuiltIngress {
  */
 function synthesized(stack: TerraformStack): any {
   const app = stack.node.root as App;
-  app.synth();
+  if (!synthesizedApps.has(app)) {
+    app.synth();
+    synthesizedApps.add(app);
+  }
   return JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
 }
+const synthesizedApps = new WeakSet<App>();
 
 /** `${type.id.attr}` → `id`. */
 export function referencedId(reference: string, type: string): string {
