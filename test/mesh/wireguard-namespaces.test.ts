@@ -145,7 +145,9 @@ describeIf('WireGuard mesh in network namespaces', () => {
     expect(gateways.map((node) => node.name)).toEqual(['aws-cp-1', 'gcp-cp-1', 'azure-cp-1', 'do-cp-1']);
     await lab.apply(plan);
 
-    const pods = orderedPairs(lab.nodes).map(([a, b]) => [a.podNs, b.podAddress] as const);
+    // Pods across clouds in this mode, with the routes the agent makes: test/twin/cloud-twin.test.ts.
+    // Here, a ring: each pod to the next node's pod, which crosses every cloud boundary.
+    const pods = lab.nodes.map((a, i) => [a.podNs, lab.nodes[(i + 1) % lab.nodes.length].podAddress] as const);
     expect(await lab.unreachable([...meshPairs(plan, lab.nodes), ...pods], SETTLE_MS)).toEqual([]);
 
     for (const node of lab.nodes) {
