@@ -6,7 +6,11 @@
  * replaced, and its group takes it in place (it keeps its VMs: OPPORTUNISTIC). A
  * DigitalOcean pool is not changed at all: it keeps the droplet template it was created
  * with (lib/nodes/scaling/digitalocean.ts, KEEP_DROPLET_TEMPLATE). The same for the first
- * seed list, the upgrade that wires them in.
+ * seed list, the upgrade that wires them in. Any change of what a node's seeds hold takes
+ * this one way (its tags, metadata key or droplet tags), whichever of the cluster's seeds
+ * locals it comes from: the control planes' own, or its cloud's workers' (private addresses
+ * first), so an upgrade from a version whose workers had every control plane's public
+ * address is such a change too.
  */
 import * as fs from 'fs';
 import * as path from 'path';
