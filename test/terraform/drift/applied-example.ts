@@ -54,7 +54,8 @@ export async function applyExample(name: string, standIns: StandIns): Promise<Ap
   const applied = { app, stack, desired: path.join(stack.dir, 'cdk.tf.json'), state: path.join(app.root, `terraform.${stack.name}.tfstate`), env: quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach }) };
   await terraformIn(applied, ['init', '-input=false']);
   await terraformIn(applied, ['apply', '-input=false', '-auto-approve']);
-  return { ...applied, convergence: await terraform(stack.dir, ['plan', '-input=false', '-detailed-exitcode'], applied.env) };
+  // Without refresh, as convergeStack (harness.ts): the stand-ins read back what was applied.
+  return { ...applied, convergence: await terraform(stack.dir, ['plan', '-input=false', '-refresh=false', '-detailed-exitcode'], applied.env) };
 }
 
 /** The managed object of `type` whose resource name contains `namePart` (exactly one, or this throws). */
