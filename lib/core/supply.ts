@@ -17,6 +17,7 @@
  *   `apt-cache policy` shows one version per pocket). A package is pinned here only where
  *   its release-pocket build is the one to run.
  */
+import { renderTemplateFile } from './bootstrap/render-template';
 import { SUPPORTED_MINORS } from './kubernetes-version';
 
 /**
@@ -145,4 +146,14 @@ export function renderKubernetesToolPins(): string {
       return `${minor} ${row.criTools.package}=${row.criTools.version} ${row.kubernetesCni.package}=${row.kubernetesCni.version}`;
     })
     .join('\n');
+}
+
+/**
+ * The shell function that trusts the Kubernetes apt key only by its fingerprint
+ * (templates/supply/trust-kubernetes-key.sh), for the scripts that add a pkgs.k8s.io
+ * repository: install-kubernetes.sh on a new node, the upgrade's node script on a running one.
+ * Escaped for a Terraform template, as a value of another template is.
+ */
+export function renderTrustKubernetesKey(fingerprint = KUBERNETES_APT_KEY_FINGERPRINT): string {
+  return renderTemplateFile('supply/trust-kubernetes-key.sh', { kubernetes_apt_key_fingerprint: fingerprint }).replace(/\n+$/, '');
 }

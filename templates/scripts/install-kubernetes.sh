@@ -16,12 +16,12 @@ readonly NODE_ENV=/etc/cast/node.env
 
 readonly BIN=/opt/cast/bin
 readonly K8S_KEYRING=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
-# The one key that signs every pkgs.k8s.io repository (lib/core/supply.ts has its source).
-readonly K8S_KEY_FINGERPRINT='{{kubernetes_apt_key_fingerprint}}'
 # Per Kubernetes minor, the cri-tools and kubernetes-cni it installs: "<minor> <package>=<version> ...".
 readonly K8S_TOOL_PINS='{{kubernetes_tool_pins}}'
 # What must not move with a routine apt upgrade or unattended-upgrades: upgrades move them on purpose.
 readonly HELD_PACKAGES='{{held_packages}}'
+
+{{trust_kubernetes_key}}
 
 apt_get() {
   # On first boot unattended-upgrades often holds the dpkg lock: wait for it, do not fail.
@@ -81,20 +81,7 @@ fi
 
 readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${minor}/deb/"
 echo "cast: kubelet, kubeadm, kubectl ${version} from ${K8S_REPO}"
-install -d -m 0755 /etc/apt/keyrings
-# Trust the downloaded key only if it is exactly the one key whose fingerprint this script
-# holds: one primary key (a "pub" record), and the "fpr" record right after it (gpg's
-# DETAILS file, --with-colons: field 10 of fpr is the fingerprint). A key that a CDN or a
-# man in the middle swapped would sign a repository apt then believes.
-key="$(mktemp)"
-trap 'rm -f "$key"' EXIT
-curl -fsSL --retry 5 --max-time 60 -o "$key" "${K8S_REPO}Release.key"
-fingerprints="$(gpg --batch --show-keys --with-colons "$key" | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }' | xargs)"
-if [ "$fingerprints" != "$K8S_KEY_FINGERPRINT" ]; then
-  echo "cast: ${K8S_REPO}Release.key holds the key(s) \"${fingerprints}\", not ${K8S_KEY_FINGERPRINT}: not trusting it" >&2
-  exit 1
-fi
-gpg --batch --dearmor --yes -o "$K8S_KEYRING" "$key"
+trust_kubernetes_key "$K8S_REPO" "$K8S_KEYRING" cast
 echo "deb [signed-by=${K8S_KEYRING}] ${K8S_REPO} /" >/etc/apt/sources.list.d/kubernetes.list
 apt_get update
 # Package versions are <version>-<revision> (1.34.2-1.1): pin the version, take any revision.

@@ -31,12 +31,12 @@ readonly MINOR="${VERSION%.*}"
 readonly APT_LIST="${CAST_K8S_APT_LIST:-/etc/apt/sources.list.d/kubernetes.list}"
 readonly KEYRING="${CAST_K8S_KEYRING:-/etc/apt/keyrings/kubernetes-apt-keyring.gpg}"
 readonly DPKG_UPDATES="${CAST_DPKG_UPDATES_DIR:-/var/lib/dpkg/updates}"
-# The one key that signs every pkgs.k8s.io repository (lib/core/supply.ts has its source).
-readonly K8S_KEY_FINGERPRINT='{{kubernetes_apt_key_fingerprint}}'
 # Per Kubernetes minor, the cri-tools and kubernetes-cni it installs: "<minor> <package>=<version> ...".
 readonly K8S_TOOL_PINS='{{kubernetes_tool_pins}}'
 readonly K8S_REPO="https://pkgs.k8s.io/core:/stable:/v${MINOR}/deb/"
 readonly SOURCE_LINE="deb [signed-by=${KEYRING}] ${K8S_REPO} /"
+
+{{trust_kubernetes_key}}
 
 apt_get() {
   # unattended-upgrades may hold the dpkg lock: wait for it, do not fail.
@@ -58,21 +58,10 @@ if [ -z "$cri_tools" ] || [ -z "$kubernetes_cni" ]; then
   exit 1
 fi
 
-# A new minor: its repository, whose Release.key is trusted only if it is exactly the one key
-# of the pinned fingerprint (gpg's DETAILS, --with-colons: field 10 of the "fpr" record after
-# the "pub" one), as install-kubernetes.sh trusts it.
+# A new minor: its repository, whose Release.key is trusted as install-kubernetes.sh trusts it.
 if [ "$(cat "$APT_LIST" 2>/dev/null)" != "$SOURCE_LINE" ]; then
   echo "cast-upgrade-node: package repository ${K8S_REPO}"
-  key="$(mktemp)"
-  trap 'rm -f "$key"' EXIT
-  curl -fsSL --retry 5 --max-time 60 -o "$key" "${K8S_REPO}Release.key"
-  fingerprints="$(gpg --batch --show-keys --with-colons "$key" | awk -F: '$1 == "pub" { primary = 1; next } $1 == "fpr" && primary { print $10; primary = 0 }' | xargs)"
-  if [ "$fingerprints" != "$K8S_KEY_FINGERPRINT" ]; then
-    echo "cast-upgrade-node: ${K8S_REPO}Release.key holds the key(s) \"${fingerprints}\", not ${K8S_KEY_FINGERPRINT}: not trusting it" >&2
-    exit 1
-  fi
-  install -d -m 0755 "$(dirname "$KEYRING")"
-  gpg --batch --dearmor --yes -o "$KEYRING" "$key"
+  trust_kubernetes_key "$K8S_REPO" "$KEYRING" cast-upgrade-node
   echo "$SOURCE_LINE" >"$APT_LIST"
 fi
 apt_get update

@@ -1,6 +1,6 @@
 import { Cloud } from '../cloud';
 import { PlanError } from '../plan-error';
-import { HELD_PACKAGES, KUBERNETES_APT_KEY_FINGERPRINT, renderKubernetesToolPins } from '../supply';
+import { HELD_PACKAGES, renderKubernetesToolPins, renderTrustKubernetesKey } from '../supply';
 import { compactScript, compactTemplateFile } from './compact-script';
 import { CONTROL_PLANE_KEY_FILES } from './control-plane-keys';
 import { renderDiscoveryKubeconfig, renderKubeadmFiles } from './kubeadm-config';
@@ -110,7 +110,7 @@ export const UNATTENDED_UPGRADES_FILE = '/etc/apt/apt.conf.d/52cast-unattended-u
 /** The values of install-kubernetes.sh's placeholders: the pins of lib/core/supply.ts. */
 export function installKubernetesValues(): Record<string, string> {
   return {
-    kubernetes_apt_key_fingerprint: KUBERNETES_APT_KEY_FINGERPRINT,
+    trust_kubernetes_key: renderTrustKubernetesKey(),
     kubernetes_tool_pins: renderKubernetesToolPins(),
     held_packages: HELD_PACKAGES.join(' '),
   };

@@ -12,7 +12,7 @@
 import { escapeTerraformTemplate, renderTemplateFile } from '../bootstrap/render-template';
 import { kubernetesVersionProblem } from '../kubernetes-version';
 import { PlanError } from '../plan-error';
-import { KUBERNETES_APT_KEY_FINGERPRINT, renderKubernetesToolPins } from '../supply';
+import { renderKubernetesToolPins, renderTrustKubernetesKey } from '../supply';
 
 /** The in-cluster release (Helm, cast-manifests chart) that installs these manifests. */
 export const UPGRADE_RELEASE = 'cast-upgrade';
@@ -78,7 +78,7 @@ export function renderUpgradeManifests(input: UpgradeManifestsInput): string[] {
   });
   // The node's packages come from the same pinned, verified supply as a new node's.
   const nodeScript = renderTemplateFile('upgrade/cast-upgrade-node.sh', {
-    kubernetes_apt_key_fingerprint: KUBERNETES_APT_KEY_FINGERPRINT,
+    trust_kubernetes_key: renderTrustKubernetesKey(),
     kubernetes_tool_pins: renderKubernetesToolPins(),
   });
   return [

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Cloud } from '../../../lib/core/cloud';
 import { installKubernetesValues, NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
-import { KUBERNETES_APT_KEY_FINGERPRINT } from '../../../lib/core/supply';
+import { KUBERNETES_APT_KEY_FINGERPRINT, renderTrustKubernetesKey } from '../../../lib/core/supply';
 import { fakeInput } from './bootstrap-fixtures';
 import { CURL_STUB, GPG_STUB, SEEDS } from './install-stubs';
 import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
@@ -165,7 +165,7 @@ describeWithTool('gpg', 'gpg', 'install-kubernetes.sh with the real gpg', () => 
     writeFileSync(join(fake, `release-${SEEDS[0]}`), '1.34.2');
     writeFileSync(join(fake, 'Release.key'), keyFile);
     const config = parseUserData(renderNodeUserData(fakeInput('worker')));
-    const script = unescapeTerraformTemplate(renderTemplateFile('scripts/install-kubernetes.sh', { ...installKubernetesValues(), kubernetes_apt_key_fingerprint: keys[0].fingerprint }));
+    const script = unescapeTerraformTemplate(renderTemplateFile('scripts/install-kubernetes.sh', { ...installKubernetesValues(), trust_kubernetes_key: renderTrustKubernetesKey(keys[0].fingerprint) }));
     const sandbox = new NodeSandbox().writeCloudConfig(config).writeFile(INSTALL, script, 0o755).stubFile('/opt/cast/bin/api-seeds.sh', `echo ${SEEDS[0]}`);
     sandboxes.push(sandbox);
     // Every stub but gpg's: the real one reads the key.
