@@ -13,3 +13,16 @@ Testing.setupJest();
 // library's own errors carry none (cast-cluster-errors.test.ts); cdktf's modules call it
 // through the module's exports, so replacing it here reaches every token made in this file.
 stackTrace.captureStackTrace = () => [];
+
+// cdktf's Testing.app() makes a folder under the system's temporary folder for every app and
+// never removes it (thousands per run of this suite). Each test file removes the ones it made.
+const makeTestingApp = Testing.app.bind(Testing);
+const testingOutdirs: string[] = [];
+Testing.app = (...args: Parameters<typeof Testing.app>) => {
+  const app = makeTestingApp(...args);
+  testingOutdirs.push(app.outdir);
+  return app;
+};
+afterAll(() => {
+  for (const dir of testingOutdirs.splice(0)) require('node:fs').rmSync(dir, { recursive: true, force: true });
+});
