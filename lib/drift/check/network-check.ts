@@ -17,6 +17,7 @@ import { CheckId, Difference, Finding, SENSITIVE, Severity } from './finding';
 import { isNetworkType } from '../catalog/resource-types';
 import { ActualState, DesiredState, DescribedNetwork } from '../model';
 import { isSensitivePath } from '../read/state/sensitive-paths';
+import { appendAll } from '../append';
 
 /** Runs the network check. */
 export function checkNetwork(desired: DesiredState, actual: ActualState): Finding[] {
@@ -32,8 +33,8 @@ export function checkNetwork(desired: DesiredState, actual: ActualState): Findin
     const owned = model?.rulesOf({ address: instance.address, type: instance.resource.type, attributes }, lookup);
     if (owned) desiredRules.set(owned.owner, [...(desiredRules.get(owned.owner) ?? []), owned]);
   }
-  findings.push(...checkFirewalls(desired, actual, desiredRules, lookup));
-  findings.push(...checkDescribedSubnets(desired, actual));
+  appendAll(findings, checkFirewalls(desired, actual, desiredRules, lookup));
+  appendAll(findings, checkDescribedSubnets(desired, actual));
   return findings;
 }
 

@@ -10,6 +10,7 @@ import { checkNetwork } from './network-check';
 import { checkUnusedResources } from './unused-resources-check';
 import { ALL_CLOUDS } from '../../core/cloud';
 import { ActualState, DesiredState } from '../model';
+import { appendAll } from '../append';
 
 /** Which checks to run and how strict the guard is. */
 export interface RunChecksOptions {
@@ -27,13 +28,13 @@ const CHECK_ORDER = [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESO
 export function runChecks(desired: DesiredState, actual: ActualState, options: RunChecksOptions = {}): Finding[] {
   const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
   const findings: Finding[] = [];
-  if (checks.has(CheckId.NETWORK)) findings.push(...checkNetwork(desired, actual));
-  if (checks.has(CheckId.MISSING_NODES)) findings.push(...checkMissingNodes(desired, actual, options.clusterUuid));
-  if (checks.has(CheckId.UNUSED_RESOURCES)) findings.push(...checkUnusedResources(desired, actual, options.clusterUuid));
+  if (checks.has(CheckId.NETWORK)) appendAll(findings, checkNetwork(desired, actual));
+  if (checks.has(CheckId.MISSING_NODES)) appendAll(findings, checkMissingNodes(desired, actual, options.clusterUuid));
+  if (checks.has(CheckId.UNUSED_RESOURCES)) appendAll(findings, checkUnusedResources(desired, actual, options.clusterUuid));
   if (checks.has(CheckId.CLEANUP_GUARD)) {
     if (options.clusterUuid) {
       const described = (desired.description?.networks ?? []).map((network) => network.address).filter((address): address is string => address !== undefined);
-      findings.push(...checkCleanupGuard(actual, options.clusterUuid, options.guardSeverity ?? Severity.WARNING, described));
+      appendAll(findings, checkCleanupGuard(actual, options.clusterUuid, options.guardSeverity ?? Severity.WARNING, described));
     } else if (actual.inventories.length > 0) {
       findings.push({
         check: CheckId.CLEANUP_GUARD,

@@ -6,6 +6,7 @@ import { findClusterDescriptions, selectClusterDescription } from './desired/clu
 import { InputDocument, InputKind } from './input-document';
 import { DriftInputError } from '../errors';
 import { ActualState, ClusterDescription, Inventory, ResourceDrift, StateResource } from '../model';
+import { appendAll } from '../append';
 
 /**
  * Builds the actual side from state documents, plan documents and inventory
@@ -24,7 +25,7 @@ export function assembleActualState(states: readonly InputDocument[], plans: rea
       resources.set(resource.address, resource);
       if (resource.clusterUuid) clusterUuids.set(resource.clusterUuid, (clusterUuids.get(resource.clusterUuid) ?? 0) + 1);
     }
-    descriptions.push(...findClusterDescriptions(document.outputs, document.file));
+    appendAll(descriptions, findClusterDescriptions(document.outputs, document.file));
   }
   const description = clusterUuid ? descriptions.find((d) => d.uuid === clusterUuid) : selectClusterDescription(descriptions, undefined, 'the states');
   const drift = new Map<string, ResourceDrift>();

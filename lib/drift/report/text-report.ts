@@ -6,6 +6,7 @@
 import { countSeverities, describeCounts, formatValue, hasDrift } from './report-summary';
 import { Finding, Severity } from '../check/finding';
 import { DriftReport } from '../drift-check';
+import { appendAll, maxOf } from '../append';
 
 /** Options for the text report. */
 export interface TextReportOptions {
@@ -36,13 +37,13 @@ export function renderTextReport(report: DriftReport, options: TextReportOptions
     return `${lines.join('\n')}\n`;
   }
   const rows = report.findings.map((finding) => [finding.severity, finding.check, finding.cloud ?? '-', finding.address]);
-  const widths = [0, 1, 2, 3].map((column) => Math.min(column === 3 ? 60 : 20, Math.max(['SEVERITY', 'CHECK', 'CLOUD', 'ADDRESS'][column].length, ...rows.map((row) => row[column].length))));
+  const widths = [0, 1, 2, 3].map((column) => Math.min(column === 3 ? 60 : 20, maxOf(rows.map((row) => row[column].length), ['SEVERITY', 'CHECK', 'CLOUD', 'ADDRESS'][column].length)));
   const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
   lines.push(paint(ANSI.bold, [pad('SEVERITY', widths[0]), pad('CHECK', widths[1]), pad('CLOUD', widths[2]), pad('ADDRESS', widths[3]), 'MESSAGE'].join('  ')));
   report.findings.forEach((finding, i) => {
     const row = rows[i];
     lines.push([paint(SEVERITY_COLOR[finding.severity], pad(row[0], widths[0])), pad(row[1], widths[1]), pad(row[2], widths[2]), row[3].length > widths[3] ? row[3] : pad(row[3], widths[3]), finding.message].join('  '));
-    lines.push(...details(finding).map((line) => paint(ANSI.dim, `    ${line}`)));
+    appendAll(lines, details(finding).map((line) => paint(ANSI.dim, `    ${line}`)));
   });
   if (report.ignored.length > 0) {
     lines.push('');

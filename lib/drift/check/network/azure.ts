@@ -15,6 +15,7 @@ import { formatPortRanges, mergePortRanges, parsePortSpec, PortRange } from './p
 import { hasPorts, normalizeProtocol } from './protocol';
 import { Cloud } from '../../../core/cloud';
 import { UnknownValue } from '../resolve-references';
+import { appendAll } from '../../append';
 
 const OWNER = 'azurerm_network_security_group';
 
@@ -34,7 +35,7 @@ function ports(values: unknown[]): readonly PortRange[] | undefined {
   for (const value of values) {
     const parsed = parsePortSpec(value);
     if (!parsed) return undefined;
-    out.push(...parsed);
+    appendAll(out, parsed);
   }
   return mergePortRanges(out);
 }

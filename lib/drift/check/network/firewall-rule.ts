@@ -11,6 +11,7 @@
  */
 import { formatPortRanges, mergePortRanges, PortRange } from './port-ranges';
 import { Difference } from '../finding';
+import { appendAll } from '../../append';
 
 /** One atomic rule. */
 export interface FirewallRule {
@@ -51,7 +52,7 @@ export function groupRules(rules: readonly FirewallRule[]): Map<string, readonly
   for (const rule of rules) {
     const key = groupKey(rule);
     const list = ports.get(key) ?? [];
-    list.push(...rule.ports);
+    appendAll(list, rule.ports);
     ports.set(key, list);
   }
   const out = new Map<string, readonly PortRange[]>();

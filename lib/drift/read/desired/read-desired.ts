@@ -16,6 +16,7 @@ import { ClusterDescription, DesiredResource, DesiredState } from '../../model';
 import { parseJsonSlice } from '../json/parse-json-slice';
 import { describeFileError } from '../file-errors';
 import { asRecord, asString } from '../state/json-shapes';
+import { appendAll } from '../../append';
 
 /** Keys a cdktf synth output may have at the top level. */
 const STACK_KEYS = ['//', 'terraform', 'provider', 'resource', 'data', 'module', 'output', 'variable', 'locals', 'import', 'moved', 'removed', 'check'];
@@ -39,7 +40,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
       const record = asRecord(output);
       if (record && 'value' in record && name !== '__proto__') outputs[name] = record.value;
     }
-    descriptions.push(...findClusterDescriptions(outputs, file));
+    appendAll(descriptions, findClusterDescriptions(outputs, file));
   }
   const override = overrideUuid?.toLowerCase();
   const description = selectClusterDescription(descriptions, override, 'the --desired stacks');
