@@ -27,7 +27,12 @@ export interface CliIo {
   writeFile(file: string, text: string): Promise<void>;
 }
 
-/** The real process's io. Writes --output atomically (temporary file, then rename). */
+/**
+ * The real process's io. Writes --output atomically (temporary file, then rename), and only
+ * over a regular file or none: the rename replaces whatever has the name, so a device, a
+ * FIFO or a symbolic link there (as root in CI, `--output /dev/stdout`) would be turned into
+ * a regular file.
+ */
 export function processIo(): CliIo {
   const output = (stream: NodeJS.WriteStream): CliOutput => ({
     write: (text) => {
@@ -46,6 +51,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     now: () => new Date(),
     writeFile: async (file, text) => {
+      await refuseNonRegularFile(file);
       const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
       await fs.promises.writeFile(temporary, text, 'utf8');
       try {
@@ -56,4 +62,26 @@ export function processIo(): CliIo {
       }
     },
   };
+}
+
+/**
+ * Throws (code ENOTREGULAR, with the kind of file) when `file` exists and is not a regular
+ * file; a symbolic link counts as one, whatever it points to. Nothing is changed.
+ */
+export async function refuseNonRegularFile(file: string): Promise<void> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.lstat(file);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return;
+    throw error;
+  }
+  if (stat.isFile()) return;
+  const kind = stat.isSymbolicLink() ? 'symbolic link'
+    : stat.isDirectory() ? 'directory'
+      : stat.isFIFO() ? 'FIFO'
+        : stat.isCharacterDevice() ? 'character device'
+          : stat.isBlockDevice() ? 'block device'
+            : stat.isSocket() ? 'socket' : 'special file';
+  throw Object.assign(new Error(`${file} is a ${kind}`), { code: 'ENOTREGULAR', kind });
 }

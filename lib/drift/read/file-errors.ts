@@ -11,6 +11,8 @@ export function describeFileError(error: unknown, verb: 'read' | 'written' = 're
       return `cannot be ${verb} (permission denied)`;
     case 'EISDIR':
       return 'is a directory, not a file';
+    case 'ENOTREGULAR':
+      return `is a ${(error as { kind?: string }).kind ?? 'special file'}, not a regular file: the report goes only to a regular file, which it replaces. Name a file, or leave --output out to write to standard output`;
     case 'ENOTDIR':
       return 'is not a valid path (a parent is not a directory)';
     case 'EMFILE':
