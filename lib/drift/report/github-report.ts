@@ -8,6 +8,7 @@ import { countSeverities, describeCounts, formatValue, hasDrift } from './report
 import { sarifUri } from './sarif-report';
 import { Finding, Severity } from '../check/finding';
 import { DriftReport } from '../drift-check';
+import { visible } from './visible';
 
 const COMMAND: Readonly<Record<Severity, string>> = { [Severity.ERROR]: 'error', [Severity.WARNING]: 'warning', [Severity.NOTE]: 'notice' };
 
@@ -22,7 +23,8 @@ export function escapeProperty(text: string): string {
 }
 
 function annotation(finding: Finding, cwd: string): string {
-  const properties = [`title=${escapeProperty(`${finding.rule}: ${finding.address}`)}`];
+  // Control characters from the inputs escaped first (visible.ts), then the workflow command's own escapes.
+  const properties = [`title=${escapeProperty(visible(`${finding.rule}: ${finding.address}`))}`];
   if (finding.location?.file) {
     properties.push(`file=${escapeProperty(sarifUri(finding.location.file, cwd))}`);
     if (finding.location.line) properties.push(`line=${finding.location.line}`);
@@ -32,7 +34,7 @@ function annotation(finding: Finding, cwd: string): string {
     if (difference.path) lines.push(`${difference.path}: desired ${formatValue(difference.desired)}, actual ${formatValue(difference.actual)}`);
   }
   lines.push(`Fix: ${finding.remediation}`);
-  return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
+  return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(lines.map(visible).join('\n'))}`;
 }
 
 /** Renders annotations and a summary line. */
