@@ -7,7 +7,8 @@ import * as path from 'node:path';
 
 /** An output stream. */
 export interface CliOutput {
-  write(text: string): void;
+  /** Writes `text`; a promise, when given, settles once it is written, and rejects when it cannot be. */
+  write(text: string): void | Promise<void>;
   /** True when it is a terminal (colour, progress). */
   readonly isTTY?: boolean;
 }
@@ -35,12 +36,14 @@ export interface CliIo {
  */
 export function processIo(): CliIo {
   const output = (stream: NodeJS.WriteStream): CliOutput => ({
-    write: (text) => {
-      stream.write(text);
-    },
+    // Settles when the stream has taken the text: a full disk, a closed pipe or a device that
+    // refuses it rejects, so the CLI can say so and exit 1 rather than 0 with nothing written.
+    write: (text) => new Promise<void>((resolve, reject) => {
+      stream.write(text, (error) => (error ? reject(error) : resolve()));
+    }),
     isTTY: stream.isTTY === true,
   });
-  // A closed pipe (cast-drift ... | head) is not an error worth a stack trace.
+  // The failure reaches the write's promise; the stream's error event must not end the process.
   process.stdout.on('error', () => undefined);
   return {
     stdout: output(process.stdout),

@@ -41,7 +41,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         throw new DriftInputError(`the report ${describeFileError(error, 'written')}`, args.output);
       }
     } else {
-      io.stdout.write(text);
+      try {
+        await io.stdout.write(text);
+      } catch (error) {
+        throw new DriftInputError(`standard output: the report could not be written (${(error as { code?: string }).code ?? (error as Error).message}). Free the disk or pipe it reads to, or write it with --output FILE.`);
+      }
     }
     return exitCodeOf(report);
   } catch (error) {

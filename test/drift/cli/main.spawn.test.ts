@@ -1,5 +1,6 @@
 /** The one test that runs the real executable: the exit code reaches the shell. */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixture } from '../helpers';
 
@@ -14,4 +15,17 @@ test('npx tsx lib/drift/cli/main.ts exits 2 on drift and 1 on bad input, with on
   expect(bad.status).toBe(1);
   expect(bad.stdout).toBe('');
   expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^cast-drift: .*truncated\.tfstate: invalid JSON at byte \d+/)]);
+});
+
+test('a report standard output cannot take (the full device): exit 1 and one line on stderr, not exit 0 with nothing said', () => {
+  const root = path.join(__dirname, '../../..');
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const full = fs.openSync('/dev/full', 'w');
+  try {
+    const run = spawnSync(tsx, ['lib/drift/cli/main.ts', 'check', '--desired', fixture('stack/cdk.tf.json'), '--state', fixture('state/in-sync.tfstate')], { cwd: root, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trimEnd().split('\n')).toEqual(['cast-drift: standard output: the report could not be written (ENOSPC). Free the disk or pipe it reads to, or write it with --output FILE.']);
+  } finally {
+    fs.closeSync(full);
+  }
 });
