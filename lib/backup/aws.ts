@@ -22,12 +22,12 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { backupTarget } from '../core/backup/backup-targets';
 import { Cloud } from '../core/cloud';
 import { labelMap } from '../core/cluster-labels';
 import { BACKUP_EXPIRY_DAYS, BackupStoreBuilder, bucketName } from './backup-store-spec';
+import { blockPublicAccess } from '../private/aws-private-bucket';
 
 export const buildBackupStore: BackupStoreBuilder = (scope, spec) => {
   const suffix = new Id(scope, 'suffix', { provider: spec.randomProvider, byteLength: 4 }).hex;
@@ -36,14 +36,7 @@ export const buildBackupStore: BackupStoreBuilder = (scope, spec) => {
   // per resource, 5 refuses it ("Can't configure a value for \"region\""). The snapshots are
   // signed for the region the bucket reports.
   const bucket = new S3Bucket(scope, 'bucket', { provider: spec.provider, bucket: bucketName(spec.clusterName, suffix), forceDestroy: false, tags });
-  new S3BucketPublicAccessBlock(scope, 'private', {
-    provider: spec.provider,
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
+  blockPublicAccess(scope, 'private', spec.provider, bucket.id);
   new S3BucketLifecycleConfiguration(scope, 'expiry', {
     provider: spec.provider,
     bucket: bucket.id,

@@ -8,13 +8,13 @@
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { meshAgentArchive } from '../core/bootstrap/mesh-agent-archive';
 import { ClusterLabels, labelMap } from '../core/cluster-labels';
+import { blockPublicAccess } from '../private/aws-private-bucket';
 
 /** The agent's URL and hash, as every AWS node's user-data takes them. */
 export interface MeshAgentSource {
@@ -69,14 +69,7 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
       createBeforeDestroy: true,
     },
   });
-  new S3BucketPublicAccessBlock(scope, 'mesh-agent-public-access', {
-    provider: spec.provider,
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
+  blockPublicAccess(scope, 'mesh-agent-public-access', spec.provider, bucket.id);
   const endpoint = new VpcEndpoint(scope, 'mesh-agent-s3-endpoint', {
     provider: spec.provider,
     vpcId: spec.vpcId,
