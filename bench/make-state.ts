@@ -16,6 +16,9 @@ export const BENCH_CLUSTER_UUID = '6f1c2a9e-0b7d-4c55-9a1e-3d2f8c4b7e10';
 export const BENCH_CLUSTER_NAME = 'bench';
 export const AWS_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
 
+/** Changes whenever writeBenchStack writes other files for the same arguments (the benchmark then makes them again). */
+export const BENCH_STACK_LAYOUT = 2;
+
 /** Instances per module resource (count) in the generated state. */
 const WORKERS_PER_POOL = 8;
 
@@ -208,14 +211,128 @@ export function clusterDescription(extra: Record<string, unknown> = {}): string 
   });
 }
 
+/** `attributes` of the IAM role a worker pool's instance profile carries (AWS provider v5). */
+function iamRoleAttributes(random: () => number, name: string): Record<string, unknown> {
+  return {
+    arn: `arn:aws:iam::123456789012:role/${name}`,
+    assume_role_policy: '{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"}}],"Version":"2012-10-17"}',
+    create_date: '2026-11-02T09:14:27Z',
+    description: '',
+    force_detach_policies: false,
+    id: name,
+    inline_policy: [],
+    managed_policy_arns: WORKER_POLICIES.map(([, arn]) => arn),
+    max_session_duration: 3600,
+    name,
+    name_prefix: '',
+    path: '/',
+    permissions_boundary: '',
+    tags: clusterTags(name),
+    tags_all: clusterTags(name),
+    unique_id: `AROA${hex(random, 17).toUpperCase()}`,
+  };
+}
+
+/** `attributes` of a worker pool's instance profile. */
+function iamInstanceProfileAttributes(random: () => number, name: string): Record<string, unknown> {
+  return {
+    arn: `arn:aws:iam::123456789012:instance-profile/${name}-profile`,
+    create_date: '2026-11-02T09:14:29Z',
+    id: `${name}-profile`,
+    name: `${name}-profile`,
+    name_prefix: '',
+    path: '/',
+    role: name,
+    tags: clusterTags(`${name}-profile`),
+    tags_all: clusterTags(`${name}-profile`),
+    unique_id: `AIPA${hex(random, 17).toUpperCase()}`,
+  };
+}
+
+/** The managed policies every worker role has attached (for_each key, ARN). */
+const WORKER_POLICIES: readonly (readonly [string, string])[] = [
+  ['ssm', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+  ['ecr', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly'],
+];
+
+/** Resource instances in one worker pool module: the workers, the role, its profile and its policy attachments. */
+export const INSTANCES_PER_POOL = WORKERS_PER_POOL + 2 + WORKER_POLICIES.length;
+
+/** The module call name of pool `pool`. */
+function poolName(pool: number): string {
+  return `pool_${String(pool).padStart(6, '0')}`;
+}
+
+/** The `resources[]` entries of one worker pool module, in the order Terraform writes them (sorted by type, then name). */
+function poolResources(random: () => number, pool: number, subnetId: string, sgId: string): StateResourceV4[] {
+  const module = `module.${poolName(pool)}`;
+  const role = `bench-pool-${pool}`;
+  const managed = { module, mode: 'managed' as const, provider: AWS_PROVIDER };
+  return [
+    { ...managed, type: 'aws_iam_instance_profile', name: 'node', instances: [stateInstance(iamInstanceProfileAttributes(random, role), { dependencies: [`${module}.aws_iam_role.node`] })] },
+    { ...managed, type: 'aws_iam_role', name: 'node', instances: [stateInstance(iamRoleAttributes(random, role))] },
+    {
+      ...managed,
+      type: 'aws_iam_role_policy_attachment',
+      name: 'node',
+      each: 'map',
+      instances: WORKER_POLICIES.map(([key, arn]) =>
+        stateInstance({ id: `${role}-${hex(random, 26)}`, policy_arn: arn, role }, { indexKey: key, dependencies: [`${module}.aws_iam_role.node`] }),
+      ),
+    },
+    {
+      ...managed,
+      type: 'aws_instance',
+      name: 'worker',
+      each: 'list',
+      instances: Array.from({ length: WORKERS_PER_POOL }, (_, i) =>
+        stateInstance(awsInstanceAttributes(random, `bench-pool-${pool}-${i}`, subnetId, sgId), {
+          indexKey: i,
+          sensitive: ['user_data'],
+          dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes', `${module}.aws_iam_instance_profile.node`],
+        }),
+      ),
+    },
+  ];
+}
+
+/** What writeBenchStack wrote. */
+export interface BenchStack {
+  readonly statePath: string;
+  /** The stack the state was applied from: checking the state against it finds nothing. */
+  readonly desiredPath: string;
+  /** By number of undeclared instances: stacks that no longer call as many worker pools (see `undeclared`). */
+  readonly undeclaredDesiredPaths: Readonly<Record<number, string>>;
+  readonly bytes: number;
+  /** Resource instances in the state. */
+  readonly instances: number;
+  /** Worker pool modules (the first `poolCount` of `pool_000000`, `pool_000001`…). */
+  readonly poolCount: number;
+  /** Instances of the root `aws_instance.node`. */
+  readonly nodeCount: number;
+}
+
+/** The path of the stack that leaves `undeclared` instances of the state in `dir` undeclared. */
+export function undeclaredDesiredPath(dir: string, undeclared: number): string {
+  return path.join(dir, `cdk.${undeclared}-undeclared.tf.json`);
+}
+
 /**
  * Writes `terraform.tfstate` of roughly `targetBytes` and the `cdk.tf.json`
  * it was applied from into `dir`: a VPC, a subnet, a security group, root
- * nodes, and module pools of workers (count) that reference them.
+ * nodes, and module pools (each WORKERS_PER_POOL workers with `count`, an IAM
+ * role, its instance profile and policy attachments with `for_each`).
+ *
+ * Sized like a real state of such resources: a 1 GB file holds about 277,000
+ * instances (3.6 kB each on average; an aws_instance alone is 4.9 kB).
+ *
+ * For each count in `undeclared`, also a stack that no longer calls the last
+ * pools holding that many instances (rounded up to whole pools): `terraform
+ * apply` would destroy them, and the check reports each one.
  */
-export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { statePath: string; desiredPath: string; bytes: number; resources: number } {
+export function writeBenchStack(dir: string, targetBytes: number, options: { seed?: number; undeclared?: readonly number[] } = {}): BenchStack {
   fs.mkdirSync(dir, { recursive: true });
-  const random = seededRandom(seed);
+  const random = seededRandom(options.seed ?? 1);
   const statePath = path.join(dir, 'terraform.tfstate');
   const desiredPath = path.join(dir, 'cdk.tf.json');
   const writer = new StateWriter(statePath, {
@@ -227,26 +344,8 @@ export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { s
   const sgId = `sg-${hex(random, 17)}`;
   // Size one pool to know how many fit; Terraform sorts resources by module, mode, type and name,
   // so the root nodes (whose count depends on the pool count) are written first.
-  const poolResource = (pool: number): StateResourceV4 => {
-    const module = `module.pool_${String(pool).padStart(6, '0')}`;
-    return {
-      module,
-      mode: 'managed',
-      type: 'aws_instance',
-      name: 'worker',
-      each: 'list',
-      provider: AWS_PROVIDER,
-      instances: Array.from({ length: WORKERS_PER_POOL }, (_, i) =>
-        stateInstance(awsInstanceAttributes(random, `bench-pool-${pool}-${i}`, subnetId, sgId), {
-          indexKey: i,
-          sensitive: ['user_data'],
-          dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes', `${module}.aws_iam_instance_profile.node`],
-        }),
-      ),
-    };
-  };
-  const poolBytes = goJson(poolResource(0)).length * 1.12; // + indentation inside the resources list
-  const poolCount = Math.max(1, Math.round(targetBytes / (poolBytes * (1 + 1 / (8 * WORKERS_PER_POOL)))));
+  const poolBytes = poolResources(seededRandom(0), 0, subnetId, sgId).reduce((sum, resource) => sum + goJson(resource).length * 1.12, 0); // + indentation inside the resources list
+  const poolCount = Math.max(1, Math.round(targetBytes / (poolBytes * (1 + 1 / (8 * INSTANCES_PER_POOL)))));
   const nodeCount = Math.max(1, Math.ceil(poolCount / 8));
   writer.add({
     mode: 'managed',
@@ -264,19 +363,25 @@ export function writeBenchStack(dir: string, targetBytes: number, seed = 1): { s
   writer.add({ mode: 'managed', type: 'aws_security_group', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: sgId, vpc_id: vpcId, name: 'bench-nodes', ingress, egress, tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
   writer.add({ mode: 'managed', type: 'aws_subnet', name: 'nodes', provider: AWS_PROVIDER, instances: [stateInstance({ id: subnetId, vpc_id: vpcId, cidr_block: '10.10.1.0/24', tags: clusterTags('bench-nodes'), tags_all: clusterTags('bench-nodes') }, { dependencies: ['aws_vpc.cluster'] })] });
   writer.add({ mode: 'managed', type: 'aws_vpc', name: 'cluster', provider: AWS_PROVIDER, instances: [stateInstance({ id: vpcId, cidr_block: '10.10.0.0/16', tags: clusterTags('bench'), tags_all: clusterTags('bench') })] });
-  const pools: string[] = [];
-  for (let pool = 0; pool < poolCount; pool++) {
-    const resource = poolResource(pool);
-    pools.push(resource.module!.slice('module.'.length));
-    writer.add(resource);
-  }
+  for (let pool = 0; pool < poolCount; pool++) for (const resource of poolResources(random, pool, subnetId, sgId)) writer.add(resource);
   const bytes = writer.close();
-  fs.writeFileSync(desiredPath, JSON.stringify(benchDesired(pools, nodeCount), null, 2));
-  return { statePath, desiredPath, bytes, resources: 4 + pools.length };
+  fs.writeFileSync(desiredPath, JSON.stringify(benchDesired(poolCount, nodeCount), null, 2));
+  const undeclaredDesiredPaths: Record<number, string> = {};
+  for (const undeclared of options.undeclared ?? []) undeclaredDesiredPaths[undeclared] = writeUndeclaredDesired(dir, { poolCount, nodeCount }, undeclared);
+  return { statePath, desiredPath, undeclaredDesiredPaths, bytes, instances: nodeCount + 3 + poolCount * INSTANCES_PER_POOL, poolCount, nodeCount };
 }
 
-/** The `cdk.tf.json` the bench state was applied from. */
-function benchDesired(pools: readonly string[], nodeCount: number): Record<string, unknown> {
+/** Writes the stack that no longer calls the last pools of the state in `dir`, holding `undeclared` instances (whole pools); returns its path. */
+export function writeUndeclaredDesired(dir: string, stack: Pick<BenchStack, 'poolCount' | 'nodeCount'>, undeclared: number): string {
+  const dropped = Math.min(stack.poolCount, Math.ceil(undeclared / INSTANCES_PER_POOL));
+  const file = undeclaredDesiredPath(dir, undeclared);
+  fs.writeFileSync(file, JSON.stringify(benchDesired(stack.poolCount - dropped, stack.nodeCount), null, 2));
+  return file;
+}
+
+/** The `cdk.tf.json` the bench state was applied from, calling the first `poolCount` pools. */
+function benchDesired(poolCount: number, nodeCount: number): Record<string, unknown> {
+  const pools = Array.from({ length: poolCount }, (_, pool) => poolName(pool));
   const tags = (name: string) => clusterTags(name);
   return {
     '//': { metadata: { backend: 'local', stackName: 'bench', version: '0.21.0' } },
@@ -321,5 +426,5 @@ if (require.main === module && /make-state\.[jt]s$/.test(process.argv[1] ?? ''))
     process.exit(1);
   }
   const result = writeBenchStack(dir, parseSize(size));
-  console.log(`${result.statePath}: ${(result.bytes / 1e6).toFixed(1)} MB, ${result.resources} resources; ${result.desiredPath}`);
+  console.log(`${result.statePath}: ${(result.bytes / 1e6).toFixed(1)} MB, ${result.instances} resource instances; ${result.desiredPath}`);
 }
