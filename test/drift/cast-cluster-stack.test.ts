@@ -1,14 +1,17 @@
 /**
  * The contract with CastCluster: what examples/multi-cloud really
  * synthesizes, "applied" (simulate-apply.ts), is in sync; and drift in that
- * state is found where it was made.
+ * state is found where it was made. The scenario suite: every resource type
+ * the stack declares dropped from the state once (each is exit 2, named by
+ * its role), and each attachment of a node to its network broken once.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { buildApp } from '../../examples/multi-cloud/app';
-import { checkDrift } from '../../lib/drift/drift-check';
+import { checkDrift, DriftReport } from '../../lib/drift/drift-check';
+import { exitCodeOf } from '../../lib/drift/report/report-summary';
 import { simulateApply } from './simulate-apply';
 
 type Json = Record<string, any>;
@@ -58,4 +61,143 @@ describe('a synthesized CastCluster stack', () => {
       ['missing-nodes/absent-from-state', removed],
     ]);
   });
+
+  describe('every resource type the stack declares, dropped from the state once', () => {
+    let reports: Map<string, DriftReport>;
+    beforeAll(async () => {
+      reports = new Map();
+      const applied = simulateApply(stack) as Json;
+      const types = [...new Set<string>(applied.resources.filter((r: Json) => r.mode === 'managed').map((r: Json) => r.type))].sort();
+      for (const type of types) reports.set(type, await check({ ...applied, resources: applied.resources.filter((r: Json) => r.type !== type) }));
+    });
+
+    test('the stack declares the types of all four clouds (so the loop below covers them)', () => {
+      expect([...reports.keys()].length).toBeGreaterThan(55);
+      for (const prefix of ['aws_', 'google_', 'azurerm_', 'digitalocean_', 'tls_', 'random_', 'terraform_data']) expect([...reports.keys()].some((type) => type.startsWith(prefix))).toBe(true);
+    });
+
+    test('each is exit 2, with an error or warning finding on every block of that type, named by its role', () => {
+      const silent: string[] = [];
+      for (const [type, report] of reports) {
+        const blocks = Object.keys(stack.resource[type]);
+        const named = report.findings.filter((f) => f.type === type);
+        const addresses = new Set(named.map((f) => f.address.replace(/\[[^\]]*\]$/, '')));
+        if (exitCodeOf(report) !== 2 || blocks.some((name) => !addresses.has(`${type}.${name}`))) silent.push(type);
+        for (const finding of named) expect(finding.message).toMatch(/^(the |node )/);
+      }
+      expect(silent).toEqual([]);
+    });
+
+    test('roles read as a person would say them, with the cluster and, per node, the node', () => {
+      const first = (type: string) => reports.get(type)!.findings.find((f) => f.type === type)!;
+      expect(first('aws_route').message).toMatch(/^the AWS default route of cluster prod \(aws_route\.[^)]+\) is in the configuration but not in the state: no AWS node reaches the internet/);
+      expect(first('aws_route').severity).toBe('error');
+      expect(first('azurerm_network_interface_security_group_association').message).toMatch(/^the Azure security group attachment of node prod-azure-cp-1 of cluster prod /);
+      expect(first('google_storage_bucket')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/^the GCP etcd backup bucket of cluster prod /) });
+      expect(first('terraform_data').message).toMatch(/REPLACES this node/);
+      expect(first('tls_self_signed_cert').message).toMatch(/^the cluster CA of cluster prod /);
+    });
+  });
+
+  describe('attachments broken once each', () => {
+    const named = (state: Json, type: string, part: string): Json => {
+      const found = state.resources.find((r: Json) => r.type === type && r.name.includes(part));
+      if (!found) throw new Error(`no ${type} named like ${part}`);
+      return found.instances[0].attributes;
+    };
+    const addressOf = (type: string, part: string) => `${type}.${Object.keys(stack.resource[type]).find((name) => name.includes(part))}`;
+    const findingsAfter = async (change: (state: Json) => void) => {
+      const state = simulateApply(stack) as Json;
+      change(state);
+      const report = await check(state);
+      return { code: exitCodeOf(report), found: report.findings.map((f) => [f.rule, f.severity, f.address]), findings: report.findings };
+    };
+
+    test.each([
+      ['an AWS control plane moved into the workers\' security group', 'aws_instance', 'aws-cp-1', 'attachments/firewall', (s: Json) => {
+        named(s, 'aws_instance', 'aws-cp-1').vpc_security_group_ids = [named(s, 'aws_security_group', 'worker').id];
+      }],
+      ['an AWS node in another subnet', 'aws_instance', 'aws-workers-1', 'attachments/subnet', (s: Json) => {
+        named(s, 'aws_instance', 'aws-workers-1').subnet_id = 'subnet-0other';
+      }],
+      ['the AWS default route through another gateway', 'aws_route', 'DefaultRoute', 'attachments/route', (s: Json) => {
+        named(s, 'aws_route', 'DefaultRoute').gateway_id = 'nat-0123456789abcdef0';
+      }],
+      ['the AWS route table associated with another subnet', 'aws_route_table_association', 'RouteTableAssociation', 'attachments/route', (s: Json) => {
+        named(s, 'aws_route_table_association', 'RouteTableAssociation').subnet_id = 'subnet-0other';
+      }],
+      ['an AWS elastic IP moved to another instance', 'aws_eip_association', 'aws-workers-1-ip', 'attachments/address', (s: Json) => {
+        named(s, 'aws_eip_association', 'aws-workers-1-ip').instance_id = named(s, 'aws_instance', 'aws-workers-2').id;
+      }],
+      ['a GCP node without its network tags', 'google_compute_instance', 'gcp-workers-1', 'attachments/firewall', (s: Json) => {
+        named(s, 'google_compute_instance', 'gcp-workers-1').tags = [];
+      }],
+      ['a GCP node in another subnet', 'google_compute_instance', 'gcp-cp-1', 'attachments/subnet', (s: Json) => {
+        named(s, 'google_compute_instance', 'gcp-cp-1').network_interface[0].subnetwork = 'https://www.googleapis.com/compute/v1/projects/sim/regions/us-east1/subnetworks/other';
+      }],
+      ['an Azure network interface attached to the workers\' security group', 'azurerm_network_interface_security_group_association', 'azure-cp-1', 'attachments/firewall', (s: Json) => {
+        named(s, 'azurerm_network_interface_security_group_association', 'azure-cp-1').network_security_group_id = named(s, 'azurerm_network_security_group', 'worker').id;
+      }],
+      ['an Azure network interface in another subnet', 'azurerm_network_interface', 'azure-workers-1', 'attachments/subnet', (s: Json) => {
+        named(s, 'azurerm_network_interface', 'azure-workers-1').ip_configuration[0].subnet_id = '/subscriptions/0/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/v/subnets/s';
+      }],
+      ['a DigitalOcean firewall with its tags emptied', 'digitalocean_firewall', 'Firewall-worker', 'attachments/firewall', (s: Json) => {
+        named(s, 'digitalocean_firewall', 'Firewall-worker').tags = [];
+      }],
+      ['a DigitalOcean droplet without its firewall\'s tag', 'digitalocean_droplet', 'do-workers-2', 'attachments/firewall', (s: Json) => {
+        const droplet = named(s, 'digitalocean_droplet', 'do-workers-2');
+        droplet.tags = droplet.tags.filter((tag: string) => tag !== 'prod-worker');
+      }],
+      ['a DigitalOcean droplet in another VPC', 'digitalocean_droplet', 'do-workers-1', 'attachments/subnet', (s: Json) => {
+        named(s, 'digitalocean_droplet', 'do-workers-1').vpc_uuid = '0a1b2c3d-other';
+      }],
+    ])('%s: exit 2, one error on that resource', async (_name, type, part, rule, change) => {
+      const { code, found } = await findingsAfter(change);
+      expect({ code, found }).toEqual({ code: 2, found: [[rule, 'error', addressOf(type, part)]] });
+    });
+
+    test('another size is a warning; another image, which the stack keeps in ignore_changes, a note', async () => {
+      const { code, found, findings } = await findingsAfter((s) => {
+        named(s, 'aws_instance', 'aws-workers-2').instance_type = 't3.small';
+        named(s, 'azurerm_linux_virtual_machine', 'azure-workers-1').size = 'Standard_B2s';
+        named(s, 'digitalocean_droplet', 'do-workers-2').image = 'ubuntu-22-04-x64';
+        // What the pin says the image is: the droplet above runs another.
+        named(s, 'terraform_data', 'os-image-digitalocean').output = { image: 'ubuntu-24-04-x64' };
+      });
+      expect({ code, found }).toEqual({
+        code: 2,
+        found: [
+          ['attachments/size', 'warning', addressOf('aws_instance', 'aws-workers-2')],
+          ['attachments/size', 'warning', addressOf('azurerm_linux_virtual_machine', 'azure-workers-1')],
+          ['attachments/image', 'note', addressOf('digitalocean_droplet', 'do-workers-1')],
+          ['attachments/image', 'note', addressOf('digitalocean_droplet', 'do-workers-2')],
+        ],
+      });
+      expect(findings[0].differences).toEqual([{ path: 'instance_type', desired: stack.resource.aws_instance[addressOf('aws_instance', 'aws-workers-2').split('.')[1]].instance_type, actual: 't3.small' }]);
+      expect(findings[2].remediation).toMatch(/replacements/);
+    });
+
+    test('nothing cosmetic: full GCP links, Azure ids in other case, security groups in another order', async () => {
+      const { found } = await findingsAfter((s) => {
+        const gcp = named(s, 'google_compute_instance', 'gcp-cp-1');
+        gcp.machine_type = `https://www.googleapis.com/compute/v1/projects/sim/zones/us-east1-b/machineTypes/${gcp.machine_type}`;
+        gcp.network_interface[0].subnetwork = `https://www.googleapis.com/compute/v1/${gcp.network_interface[0].subnetwork}`;
+        gcp.tags = [...gcp.tags].reverse();
+        const association = named(s, 'azurerm_network_interface_security_group_association', 'azure-cp-1');
+        association.network_security_group_id = association.network_security_group_id.toUpperCase();
+        const aws = named(s, 'aws_instance', 'aws-cp-1');
+        aws.vpc_security_group_ids = [...aws.vpc_security_group_ids].reverse();
+      });
+      expect(found).toEqual([]);
+    });
+
+    test('the security groups are named by their addresses in the difference', async () => {
+      const { findings } = await findingsAfter((s) => {
+        named(s, 'aws_instance', 'aws-cp-1').vpc_security_group_ids = [named(s, 'aws_security_group', 'worker').id];
+      });
+      expect(findings[0].differences[0].actual).toEqual([expect.stringContaining(`(${addressOf('aws_security_group', 'SecurityGroup-worker')})`)]);
+      expect(findings[0].message).toMatch(/^node prod-aws-cp-1 of cluster prod \(aws_instance\.[^)]+\) has security groups other than configured/);
+    });
+  });
 });
+

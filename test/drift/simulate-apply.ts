@@ -63,6 +63,14 @@ export function simulateApply(stack: Json, terraformVersion = '1.9.8'): Json {
     const attributes: Json = { id: syntheticId(type, name, String(index ?? '')) };
     memo.set(memoKey, attributes);
     for (const [key, value] of Object.entries(body)) if (!META.has(key)) attributes[key] = resolve(value, index);
+    // A DigitalOcean droplet's tags are `${concat([tag, "k:v", …], formatlist(…))}`: the list literal is what
+    // Terraform would evaluate first (the API seeds' part follows and is left out here).
+    if (typeof attributes.tags === 'string') {
+      attributes.tags = concatListLiteral(attributes.tags).map((item) => {
+        const bare = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/.exec(item);
+        return bare && resources[bare[1]]?.[bare[2]] ? String(attribute(bare[1], bare[2], undefined, bare[3])) : item;
+      });
+    }
     const provider = providerOf(type, body);
     if (type.startsWith('aws_')) {
       const defaults = ((provider.default_tags as Json[] | undefined)?.[0]?.tags ?? {}) as Json;
@@ -97,4 +105,10 @@ export function simulateApply(stack: Json, terraformVersion = '1.9.8'): Json {
     outputs[name] = { value: resolve(output.value, undefined), type: 'string', ...(output.sensitive ? { sensitive: true } : {}) };
   }
   return { version: 4, terraform_version: terraformVersion, serial: 1, lineage: 'sim', outputs, resources: stateResources, check_results: null };
+}
+
+/** The string items of the first list literal of a `${concat([...], ...)}` expression, references already resolved. */
+function concatListLiteral(expression: string): string[] {
+  const list = /^\$\{concat\(\[([^\]]*)\]/.exec(expression)?.[1] ?? '';
+  return [...list.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s,"]+)/g)].map((match) => (match[1] !== undefined ? (JSON.parse(`"${match[1]}"`) as string) : match[2]));
 }

@@ -18,6 +18,10 @@ export enum CheckId {
   NETWORK = 'network',
   /** Every desired node exists, is not tainted and is alive in the cloud. */
   MISSING_NODES = 'missing-nodes',
+  /** Every other resource the stacks declare is in the state and was not deleted outside Terraform. */
+  MISSING_RESOURCES = 'missing-resources',
+  /** What ties nodes to the network is as configured: firewalls, subnets, routes, addresses; and each node's size and image. */
+  ATTACHMENTS = 'attachments',
   /** Nothing is in state or in the cloud that the configuration no longer wants. */
   UNUSED_RESOURCES = 'unused-resources',
   /** No VM without the cluster UUID sits in a cluster network (deleting the cluster would fail). */

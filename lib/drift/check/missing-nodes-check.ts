@@ -77,7 +77,21 @@ export function checkMissingNodes(desired: DesiredState, actual: ActualState, cl
       });
     }
     const covering = actual.inventories.filter((inventory) => inventoryCovers(inventory, node));
-    if (covering.length === 0) continue;
+    if (covering.length === 0) {
+      const stopped = stoppedStatus(node.type, view.attributes);
+      if (stopped) {
+        findings.push({
+          ...base,
+          rule: 'missing-nodes/stopped',
+          severity: Severity.WARNING,
+          message: `${label} is ${stopped} according to the ${view.changedOutside ? 'refresh-only plan' : 'state'}`,
+          differences: [{ path: STATUS_ATTRIBUTE[node.type] ?? 'status', desired: 'running', actual: stopped }],
+          remediation: `Start it in the cloud console or CLI, or run \`${replaceCommand(target.address)}\`.`,
+          tags: node.tags,
+        });
+      }
+      continue;
+    }
     const item = findInventoryItem(index, node);
     const files = covering.map((inventory) => inventory.file).join(', ');
     if (!item || item.status === 'terminated') {
@@ -105,6 +119,27 @@ export function checkMissingNodes(desired: DesiredState, actual: ActualState, cl
     }
   }
   return findings;
+}
+
+/** The attribute that holds a VM's power state, per type (Azure's VM resource has none). */
+const STATUS_ATTRIBUTE: Readonly<Record<string, string>> = {
+  aws_instance: 'instance_state',
+  google_compute_instance: 'current_status',
+  digitalocean_droplet: 'status',
+};
+
+/**
+ * The VM's state when the state or a refresh-only plan records it stopped: AWS
+ * `stopping`/`stopped` (EC2 instance lifecycle), GCP `STOPPING`/`TERMINATED`/
+ * `SUSPENDING`/`SUSPENDED` ("TERMINATED: the instance is stopped", Compute Engine
+ * instance lifecycle), DigitalOcean `off`.
+ */
+function stoppedStatus(type: string, attributes: Readonly<Record<string, unknown>>): string | undefined {
+  const attribute = STATUS_ATTRIBUTE[type];
+  const value = attribute ? attributes[attribute] : undefined;
+  if (typeof value !== 'string') return undefined;
+  const stopped = ['stopping', 'stopped', 'terminated', 'suspending', 'suspended', 'off'];
+  return stopped.includes(value.toLowerCase()) ? value : undefined;
 }
 
 /** Desired node instances, plus description nodes whose address no stack declares (module resources). */

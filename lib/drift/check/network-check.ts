@@ -14,8 +14,9 @@ import { containsUnknown, resolveReferences } from './resolve-references';
 import { viewOf } from './actual-view';
 import { desiredInstances, DesiredInstance } from './desired-instances';
 import { CheckId, Difference, Finding, SENSITIVE, Severity } from './finding';
+import { describeRole, roleOf } from '../catalog/resource-roles';
 import { isNetworkType } from '../catalog/resource-types';
-import { ActualState, DesiredState, DescribedNetwork } from '../model';
+import { ActualState, DesiredState } from '../model';
 import { isSensitivePath } from '../read/state/sensitive-paths';
 import { appendAll } from '../append';
 
@@ -27,7 +28,7 @@ export function checkNetwork(desired: DesiredState, actual: ActualState): Findin
   const desiredRules = new Map<string, OwnedRules[]>();
   for (const instance of instances) {
     const attributes = resolveReferences(instance.resource.body, actual) as Record<string, unknown>;
-    const finding = checkPresenceAndRanges(instance, attributes, actual, desired.description?.networks ?? []);
+    const finding = checkPresenceAndRanges(instance, attributes, desired, actual);
     if (finding) findings.push(finding);
     const model = instance.resource.cloud && NETWORK_MODELS[instance.resource.cloud];
     const owned = model?.rulesOf({ address: instance.address, type: instance.resource.type, attributes }, lookup);
@@ -38,8 +39,9 @@ export function checkNetwork(desired: DesiredState, actual: ActualState): Findin
   return findings;
 }
 
-function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<string, unknown>, actual: ActualState, described: readonly DescribedNetwork[]): Finding | undefined {
+function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<string, unknown>, desired: DesiredState, actual: ActualState): Finding | undefined {
   const { resource, address } = instance;
+  const described = desired.description?.networks ?? [];
   const view = viewOf(actual, address);
   const location = { file: resource.file, line: resource.line, constructPath: resource.constructPath };
   if (!view.resource) {
@@ -50,7 +52,7 @@ function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<st
       address,
       cloud: resource.cloud,
       type: resource.type,
-      message: view.deletedOutside ? `${address} was deleted outside Terraform (refresh-only plan)` : `${address} is in the configuration but not in the state`,
+      message: `${describeRole(resource, desired)} (${address}) ${view.deletedOutside ? 'was deleted outside Terraform (refresh-only plan)' : 'is in the configuration but not in the state'}: ${roleOf(resource).consequence}`,
       differences: [{ path: '', desired: 'present', actual: null }],
       remediation: view.deletedOutside
         ? 'Run `terraform apply` to recreate it (and what depends on it).'

@@ -15,7 +15,7 @@ import { effectiveAttributes } from './actual-view';
 export class UnknownValue {
   constructor(
     /** The resource and attribute it refers to, when it is a plain reference. */
-    readonly reference?: { readonly address: string; readonly attribute: string },
+    readonly reference?: { readonly address: string; readonly attribute: string; readonly path?: readonly string[] },
   ) {}
 }
 
@@ -27,12 +27,16 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-const REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[(?:\d+|"[^"]*")\])?)\.([a-z0-9_]+)\}$/;
+const REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[(?:\d+|"[^"]*")\])?)\.([a-z0-9_]+)((?:\.[a-z0-9_]+)*)\}$/;
 
-/** Parses a whole-value reference `${aws_vpc.cluster.cidr_block}`. */
-export function parseReference(text: string): { address: string; attribute: string } | undefined {
+/**
+ * Parses a whole-value reference `${aws_vpc.cluster.cidr_block}`, or one into an
+ * object attribute, `${terraform_data.pin.output.image}` (`path`: ["image"]).
+ */
+export function parseReference(text: string): { address: string; attribute: string; path?: readonly string[] } | undefined {
   const match = REFERENCE.exec(text);
-  return match ? { address: match[1], attribute: match[2] } : undefined;
+  if (!match) return undefined;
+  return match[3] ? { address: match[1], attribute: match[2], path: match[3].slice(1).split('.') } : { address: match[1], attribute: match[2] };
 }
 
 /** A deep copy of `value` with references resolved or replaced by UnknownValue. */
@@ -41,7 +45,8 @@ export function resolveReferences(value: unknown, actual: ActualState): unknown 
     if (!value.includes('${')) return value;
     const reference = parseReference(value);
     if (!reference) return new UnknownValue();
-    const resolved = reference.address.startsWith('data.') ? undefined : effectiveAttributes(actual, reference.address)?.[reference.attribute];
+    let resolved = reference.address.startsWith('data.') ? undefined : effectiveAttributes(actual, reference.address)?.[reference.attribute];
+    for (const key of reference.path ?? []) resolved = resolved !== null && typeof resolved === 'object' && !Array.isArray(resolved) ? (resolved as Record<string, unknown>)[key] : undefined;
     return typeof resolved === 'string' || typeof resolved === 'number' || typeof resolved === 'boolean' ? resolved : new UnknownValue(reference);
   }
   if (Array.isArray(value)) return value.map((item) => resolveReferences(item, actual));

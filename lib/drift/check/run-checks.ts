@@ -5,7 +5,9 @@
  */
 import { checkCleanupGuard } from './cleanup-guard-check';
 import { CheckId, Finding, Severity } from './finding';
+import { checkAttachments } from './attachment-check';
 import { checkMissingNodes } from './missing-nodes-check';
+import { checkMissingResources } from './missing-resources-check';
 import { checkNetwork } from './network-check';
 import { checkUnusedResources } from './unused-resources-check';
 import { ALL_CLOUDS } from '../../core/cloud';
@@ -22,14 +24,16 @@ export interface RunChecksOptions {
   readonly guardSeverity?: Severity;
 }
 
-const CHECK_ORDER = [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.IGNORE_FILE];
+const CHECK_ORDER = [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.IGNORE_FILE];
 
 /** Every finding, sorted by check, cloud, address and rule. */
 export function runChecks(desired: DesiredState, actual: ActualState, options: RunChecksOptions = {}): Finding[] {
-  const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.MISSING_NODES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
+  const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
   const findings: Finding[] = [];
   if (checks.has(CheckId.NETWORK)) appendAll(findings, checkNetwork(desired, actual));
+  if (checks.has(CheckId.ATTACHMENTS)) appendAll(findings, checkAttachments(desired, actual));
   if (checks.has(CheckId.MISSING_NODES)) appendAll(findings, checkMissingNodes(desired, actual, options.clusterUuid));
+  if (checks.has(CheckId.MISSING_RESOURCES)) appendAll(findings, checkMissingResources(desired, actual));
   if (checks.has(CheckId.UNUSED_RESOURCES)) appendAll(findings, checkUnusedResources(desired, actual, options.clusterUuid));
   if (checks.has(CheckId.CLEANUP_GUARD)) {
     if (options.clusterUuid) {

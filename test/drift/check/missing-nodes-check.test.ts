@@ -1,6 +1,7 @@
 import { Cloud } from '../../../lib/core/cloud';
 import { Severity } from '../../../lib/drift/check/finding';
 import { checkMissingNodes } from '../../../lib/drift/check/missing-nodes-check';
+import { DriftAction } from '../../../lib/drift/model';
 import { actualState, deletedDrift, desiredResource, desiredState, inventory, inventoryVm, stateResource, UUID } from '../helpers';
 
 const nodes = desiredResource('aws_instance.node', { tags: { Name: 'worker-${count.index}' } }, [0, 1]);
@@ -20,6 +21,27 @@ describe('checkMissingNodes', () => {
   ])('%s', (_name, actual, rule, severity) => {
     const findings = checkMissingNodes(desiredState([nodes]), actual, UUID);
     expect(findings.map((f) => [f.address, f.rule, f.severity])).toEqual([['aws_instance.node[1]', rule, severity]]);
+  });
+  test.each([
+    ['the state records it stopped', actualState([node(0), stateResource('aws_instance.node[1]', { id: 'i-1', instance_state: 'stopped' })]), 'state'],
+    [
+      'a refresh-only plan finds it stopped',
+      actualState([node(0), node(1)], { drift: [{ address: 'aws_instance.node[1]', type: 'aws_instance', cloud: Cloud.AWS, action: DriftAction.UPDATED, after: { instance_state: 'stopped' }, sensitivePaths: [], file: 'plan.json' }] }),
+      'refresh-only plan',
+    ],
+  ])('without an inventory, %s: a warning', (_name, actual, source) => {
+    const findings = checkMissingNodes(desiredState([nodes]), actual, UUID);
+    expect(findings.map((f) => [f.address, f.rule, f.severity, f.message])).toEqual([['aws_instance.node[1]', 'missing-nodes/stopped', Severity.WARNING, `node aws_instance.node[1] is stopped according to the ${source}`]]);
+  });
+  test.each([
+    ['google_compute_instance', 'current_status', 'TERMINATED', true],
+    ['google_compute_instance', 'current_status', 'RUNNING', false],
+    ['digitalocean_droplet', 'status', 'off', true],
+    ['digitalocean_droplet', 'status', 'active', false],
+    ['aws_instance', 'instance_state', 'running', false],
+  ])('%s with %s %s: stopped %s', (type, attribute, value, stopped) => {
+    const actual = actualState([stateResource(`${type}.n`, { id: '1', [attribute]: value })]);
+    expect(checkMissingNodes(desiredState([desiredResource(`${type}.n`, { name: 'n' })]), actual, UUID).map((f) => f.rule)).toEqual(stopped ? ['missing-nodes/stopped'] : []);
   });
   test('remediations name the address, quoted for the shell', () => {
     const [finding] = checkMissingNodes(desiredState([nodes]), actualState([node(0), node(1, { tainted: true })]), UUID);

@@ -35,7 +35,7 @@ describe('checkNetwork', () => {
   });
 
   test('missing from the state, and deleted outside Terraform', () => {
-    expect(checkNetwork(desiredState([vpc]), actualState([])).map((f) => [f.rule, f.message])).toEqual([['network/missing', 'aws_vpc.main is in the configuration but not in the state']]);
+    expect(checkNetwork(desiredState([vpc]), actualState([])).map((f) => [f.rule, f.message])).toEqual([['network/missing', 'the AWS VPC (aws_vpc.main) is in the configuration but not in the state: the cluster has no AWS network']]);
     const deleted = actualState([stateResource('aws_vpc.main', { id: 'vpc-1', cidr_block: '10.10.0.0/16' })], { drift: [deletedDrift('aws_vpc.main')] });
     expect(checkNetwork(desiredState([vpc]), deleted).map((f) => f.rule)).toEqual(['network/deleted-outside']);
   });
