@@ -4,9 +4,12 @@
  * - it conforms to the real provider schemas;
  * - it has no dependency cycle (`Error: Cycle: …`, e.g. a node's user-data reading an
  *   attribute of the node's own VM), found from the references in the synthesized JSON;
- * - it carries no secret in plain text (test/security/secret-scan.ts, whose own test plants some).
+ * - it carries no secret in plain text (test/security/secret-scan.ts, whose own test plants some);
+ * - cast-drift can name every resource it declares for a person (lib/drift/catalog/resource-roles.ts),
+ *   so a missing one is reported by its role, not as an unknown type.
  * New examples are covered as soon as they appear.
  */
+import { hasKnownRole } from '../../lib/drift/catalog/resource-roles';
 import { findSecrets } from '../security/secret-scan';
 import { ExampleStack, exampleNames, synthExampleStacks } from '../support/example-stacks';
 import { checkStackConformance, formatProblems, loadVendoredSchemas } from '../support/schema-conformance';
@@ -43,5 +46,10 @@ describe.each(examples)('examples/%s', (name) => {
 
   test('holds no secret in plain text', () => {
     for (const stack of stacks()) expect({ stack: stack.id, secrets: findSecrets(stack.config) }).toEqual({ stack: stack.id, secrets: [] });
+  });
+
+  test('declares only resource types cast-drift knows the role of', () => {
+    const unknown = stacks().flatMap((stack) => Object.keys(stack.config.resource ?? {}).filter((type) => !hasKnownRole(type)).map((type) => `${stack.id}: ${type}`));
+    expect(unknown).toEqual([]);
   });
 });

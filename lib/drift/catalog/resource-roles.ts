@@ -42,6 +42,11 @@ const NEW_KEY = 'the next apply makes a new one, and nodes that trust the old on
 
 /** First match wins; rules with `id` come before their type's fallback. */
 const RULES: readonly RoleRule[] = [
+  // Nodes (missing-nodes-check.ts reports them, by name; the roles serve the other reports)
+  { type: 'aws_instance', role: 'VM', severity: E, consequence: 'the cluster lacks this node', perNode: true },
+  { type: 'google_compute_instance', role: 'VM', severity: E, consequence: 'the cluster lacks this node', perNode: true },
+  { type: 'azurerm_linux_virtual_machine', role: 'VM', severity: E, consequence: 'the cluster lacks this node', perNode: true },
+  { type: 'digitalocean_droplet', role: 'droplet', severity: E, consequence: 'the cluster lacks this node', perNode: true },
   // AWS network and addresses
   { type: 'aws_vpc', role: 'VPC', severity: E, consequence: 'the cluster has no AWS network' },
   { type: 'aws_subnet', role: 'subnet', severity: E, consequence: 'AWS nodes have no subnet' },

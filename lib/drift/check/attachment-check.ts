@@ -100,6 +100,16 @@ const WATCHED: Readonly<Record<string, readonly Watched[]>> = {
   digitalocean_reserved_ip_assignment: [w(['droplet_id'], 'address', 'exact', 'droplet'), w(['ip_address'], 'address', 'exact', 'reserved IP')],
 };
 
+/** The root attributes the check reads for `type` (the reader must keep them: catalog/kept-attributes.ts). */
+export function watchedAttributes(type: string): string[] {
+  return (WATCHED[type] ?? []).map((item) => String(item.path[0]));
+}
+
+/** Types the check compares. */
+export function watchedTypes(): string[] {
+  return Object.keys(WATCHED);
+}
+
 const SEVERITY: Readonly<Record<Concern, Severity>> = {
   firewall: Severity.ERROR,
   subnet: Severity.ERROR,
