@@ -41,6 +41,13 @@ export interface StateResource {
   readonly cloud?: Cloud;
   /** True when Terraform marked the instance tainted (it replaces it on the next apply). */
   readonly tainted: boolean;
+  /**
+   * Set on a deposed object: the old half of a `create_before_destroy`
+   * replacement that did not finish, which the next apply destroys. It is
+   * not the instance's current object, so it is kept in `ActualState.deposed`,
+   * never in `ActualState.resources`.
+   */
+  readonly deposedKey?: string;
   /** The cluster UUID from the resource's tags or labels, when it has one. */
   readonly clusterUuid?: string;
   /** The cloud's id of the resource (`attributes.id`). */
@@ -204,13 +211,29 @@ export interface DesiredState {
   /** The cluster UUID (from the description, else from concrete tags), if known. */
   readonly clusterUuid?: string;
   readonly clusterName?: string;
+  /** The stacks' top-level `moved` blocks, in file order; absent or empty when there are none. */
+  readonly moves?: readonly MoveStatement[];
+}
+
+/**
+ * A `moved` block: `{"from": "aws_instance.a", "to": "aws_instance.b"}` as
+ * cdktf synthesizes it (`resource.moveTo(…)`, `moveToId`, `moveFromId`).
+ * Addresses are Terraform move endpoints: a module call or instance, a
+ * resource or a resource instance.
+ */
+export interface MoveStatement {
+  readonly from: string;
+  readonly to: string;
+  readonly file: string;
 }
 
 /** Everything read from states, plans and inventories. */
 export interface ActualState {
   readonly files: readonly string[];
-  /** By instance address. */
+  /** By instance address: each instance's current object. */
   readonly resources: ReadonlyMap<string, StateResource>;
+  /** Deposed objects (`deposedKey` set), sorted by address and key; absent means none. */
+  readonly deposed?: readonly StateResource[];
   readonly drift: ReadonlyMap<string, ResourceDrift>;
   readonly inventories: readonly Inventory[];
   /** `cast_cluster` read from the state's outputs, if present. */

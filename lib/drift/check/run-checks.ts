@@ -3,6 +3,7 @@
  * table-tested with hand-built models, and the CLI, the library and the
  * benchmark share it.
  */
+import { applyMoves } from './apply-moves';
 import { checkCleanupGuard } from './cleanup-guard-check';
 import { CheckId, Finding, Severity } from './finding';
 import { checkAttachments } from './attachment-check';
@@ -30,6 +31,8 @@ const CHECK_ORDER = [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES
 export function runChecks(desired: DesiredState, actual: ActualState, options: RunChecksOptions = {}): Finding[] {
   const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
   const findings: Finding[] = [];
+  // Terraform moves state objects (moved blocks, count added or removed) before it plans; so do the checks.
+  actual = applyMoves(desired, actual);
   if (checks.has(CheckId.NETWORK)) appendAll(findings, checkNetwork(desired, actual));
   if (checks.has(CheckId.ATTACHMENTS)) appendAll(findings, checkAttachments(desired, actual));
   if (checks.has(CheckId.MISSING_NODES)) appendAll(findings, checkMissingNodes(desired, actual, options.clusterUuid));

@@ -6,8 +6,11 @@
  * business and are not reported. Instances of a described autoscaled group
  * (tag `cast-scaling-group`) are the cloud's to manage, not leaked; those of a
  * group the description no longer has are, and the message names the group.
+ * Deposed objects, which the next apply destroys, are reported here too
+ * (deposed-objects.ts).
  */
 import { viewOf } from './actual-view';
+import { deposedFindings } from './deposed-objects';
 import { CheckId, Finding, Severity } from './finding';
 import { describeItem, inventoryAddress, isInState, stateVmIdSet } from './inventory-match';
 import { deleteCommand, importBlock, stateRmCommand } from './remediation';
@@ -15,6 +18,7 @@ import { classifyScaledItem, describedScalingGroups, scaledItemClause, ScaledIte
 import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
 import { ActualState, DesiredState, InventoryItem } from '../model';
 import { topModuleName } from '../read/state/instance-address';
+import { appendAll } from '../append';
 
 /** Runs the unused-resources check. */
 export function checkUnusedResources(desired: DesiredState, actual: ActualState, clusterUuid: string | undefined): Finding[] {
@@ -44,6 +48,7 @@ export function checkUnusedResources(desired: DesiredState, actual: ActualState,
       tags: resource.tags,
     });
   }
+  appendAll(findings, deposedFindings(desired, actual));
   if (!clusterUuid) return findings;
   const known = stateVmIdSet(actual);
   const groups = describedScalingGroups(desired, actual);

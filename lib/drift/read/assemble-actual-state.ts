@@ -1,6 +1,8 @@
 /**
  * Merges the reduced inputs (states, plans, inventories) into one ActualState.
- * Pure: the documents were read by readInput.
+ * Pure: the documents were read by readInput. Deposed objects (`deposedKey`
+ * set) go to `deposed`: they share their instance's address but are not its
+ * current object, so no check that compares current objects sees them.
  */
 import { findClusterDescriptions, selectClusterDescription } from './desired/cluster-description';
 import { InputDocument, InputKind } from './input-document';
@@ -14,10 +16,15 @@ import { appendAll } from '../append';
  */
 export function assembleActualState(states: readonly InputDocument[], plans: readonly InputDocument[], inventories: readonly InputDocument[], clusterUuid?: string): ActualState {
   const resources = new Map<string, StateResource>();
+  const deposed: StateResource[] = [];
   const clusterUuids = new Map<string, number>();
   const descriptions: ClusterDescription[] = [];
   for (const document of states) {
     for (const resource of document.resources) {
+      if (resource.deposedKey !== undefined) {
+        deposed.push(resource);
+        continue;
+      }
       const existing = resources.get(resource.address);
       if (existing && existing.file !== resource.file) {
         throw new DriftInputError(`holds ${resource.address}, which ${existing.file} holds too: pass each stack's state once`, resource.file);
@@ -38,9 +45,16 @@ export function assembleActualState(states: readonly InputDocument[], plans: rea
   return {
     files: [...states, ...plans, ...inventories].map((document) => document.file),
     resources,
+    deposed: deposed.sort(byAddressAndKey),
     drift,
     inventories: inventoryList,
     description,
     clusterUuids,
   };
+}
+
+function byAddressAndKey(a: StateResource, b: StateResource): number {
+  if (a.address !== b.address) return a.address < b.address ? -1 : 1;
+  const [x, y] = [a.deposedKey ?? '', b.deposedKey ?? ''];
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /**
  * Reads synthesized stacks (`cdktf.out/stacks/<stack>/cdk.tf.json`) into the
- * desired model: resource blocks with their instance keys, module calls, and
- * the `cast_cluster` description.
+ * desired model: resource blocks with their instance keys, module calls,
+ * `moved` blocks, and the `cast_cluster` description.
  *
  * Values may hold `${…}` references that are unknown until apply; they are
  * kept as written and the checks compare only what is concrete.
@@ -9,10 +9,11 @@
 import * as fs from 'node:fs';
 import { findClusterDescriptions, selectClusterDescription } from './cluster-description';
 import { blockLine } from './block-line';
+import { parseMove } from './move-endpoint';
 import { CLUSTER_NAME_KEY, clusterUuidOf, tagsOf } from '../../catalog/cluster-tags';
 import { cloudOfType } from '../../catalog/resource-types';
 import { DriftInputError } from '../../errors';
-import { ClusterDescription, DesiredResource, DesiredState } from '../../model';
+import { ClusterDescription, DesiredResource, DesiredState, MoveStatement } from '../../model';
 import { parseJsonSlice } from '../json/parse-json-slice';
 import { describeFileError } from '../file-errors';
 import { asRecord, asString } from '../state/json-shapes';
@@ -27,6 +28,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
   const resources = new Map<string, DesiredResource>();
   const modules = new Set<string>();
   const descriptions: ClusterDescription[] = [];
+  const moves: MoveStatement[] = [];
   for (const file of files) {
     const stack = readStackFile(file);
     for (const resource of stackResources(stack.document, stack.text, file)) {
@@ -35,6 +37,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
       resources.set(resource.address, resource);
     }
     for (const name of Object.keys(asRecord(stack.document.module) ?? {})) modules.add(name);
+    appendAll(moves, movedBlocks(stack.document.moved, file));
     const outputs: Record<string, unknown> = {};
     for (const [name, output] of Object.entries(asRecord(stack.document.output) ?? {})) {
       const record = asRecord(output);
@@ -48,7 +51,7 @@ export function readDesired(files: readonly string[], overrideUuid?: string): De
     throw new DriftInputError(`--cluster-uuid ${override} is none of the clusters the --desired stacks describe (${descriptions.map((d) => d.uuid).join(', ')})`);
   }
   const uuid = override ?? description?.uuid ?? uuidFromTags(resources);
-  return { files, resources, modules, description, clusterUuid: uuid, clusterName: description?.name ?? nameFromTags(resources) };
+  return { files, resources, modules, description, clusterUuid: uuid, clusterName: description?.name ?? nameFromTags(resources), moves };
 }
 
 function readStackFile(file: string): { document: Record<string, unknown>; text: string } {
@@ -92,6 +95,39 @@ function stackResources(document: Record<string, unknown>, text: string, file: s
     }
   }
   return out;
+}
+
+/**
+ * The top-level `moved` blocks. cdktf writes a list, one entry per moved
+ * resource (`resource.moveTo`, `moveToId`, `moveFromId`):
+ * `"moved": [{"from": "aws_instance.a", "to": "aws_instance.b"}]`; HCL's JSON
+ * syntax also takes a single object for one block without labels
+ * (https://developer.hashicorp.com/terraform/language/syntax/json).
+ * Terraform refuses a `moved` block without both addresses, or with
+ * addresses it cannot read together (move-endpoint.ts), so this does too.
+ */
+function movedBlocks(raw: unknown, file: string): MoveStatement[] {
+  if (raw === undefined) return [];
+  const blocks = Array.isArray(raw) ? raw : [raw];
+  return blocks.map((rawBlock, index) => {
+    const block = asRecord(rawBlock);
+    const from = moveEndpointText(block?.from);
+    const to = moveEndpointText(block?.to);
+    if (!from || !to) {
+      throw new DriftInputError(`moved[${index}] is not a moved block: it needs the addresses "from" and "to" as strings (got ${JSON.stringify(rawBlock)?.slice(0, 80)})`, file);
+    }
+    const parsed = parseMove(from, to);
+    if (typeof parsed === 'string') throw new DriftInputError(`moved[${index}]: ${parsed}; Terraform refuses this block too`, file);
+    return { from, to, file };
+  });
+}
+
+/** `aws_instance.a`, also when written as the template `${aws_instance.a}`. */
+function moveEndpointText(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  const template = /^\$\{(.*)\}$/.exec(text);
+  return (template ? template[1].trim() : text) || undefined;
 }
 
 /** More instances than any cluster has; a larger concrete count is treated as unknown rather than expanded. */

@@ -20,6 +20,8 @@ export interface StateInstanceFields {
   readonly indexKey?: number | string;
   readonly provider: string;
   readonly tainted: boolean;
+  /** The deposed key of a deposed object; undefined for the current object. */
+  readonly deposedKey?: string;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly sensitivePaths: readonly AttributePath[];
   readonly file: string;
@@ -38,6 +40,7 @@ export function buildStateResource(fields: StateInstanceFields): StateResource {
     provider: fields.provider,
     cloud: cloudOfType(fields.type) ?? cloudOfProvider(fields.provider),
     tainted: fields.tainted,
+    ...(fields.deposedKey === undefined ? {} : { deposedKey: fields.deposedKey }),
     clusterUuid: clusterUuidOf(tags),
     id: asText(fields.attributes.id),
     tags,

@@ -8,6 +8,13 @@
  *     "values": {…}, "sensitive_values": {"user_data": true}, "tainted": true }
  *
  * The module path is the address minus its `type.name[key]` tail.
+ *
+ * A deposed object is an entry of its own with the instance's address and a
+ * `"deposed_key"` (Terraform's internal/command/jsonstate/state.go appends
+ * one entry per deposed object after the current one; documented as
+ * "deposed_key" in https://developer.hashicorp.com/terraform/internals/json-format);
+ * the same code writes a plan's `prior_state`. It is returned with
+ * `deposedKey` set.
  */
 import { buildStateResource } from './build-state-resource';
 import { asRecord, asString } from './json-shapes';
@@ -24,7 +31,6 @@ export function readShowJsonResource(raw: unknown, where: string, file: string):
   if (!resource || !type || !name) {
     throw new DriftInputError(`${where} is not a resource (it needs "type" and "name")`, file);
   }
-  if (typeof resource.deposed_key === 'string' && resource.deposed_key !== '') return undefined;
   const mode = resource.mode === 'data' ? 'data' : 'managed';
   const index = resource.index;
   const indexKey = typeof index === 'number' || typeof index === 'string' ? index : undefined;
@@ -36,6 +42,7 @@ export function readShowJsonResource(raw: unknown, where: string, file: string):
     indexKey,
     provider: asString(resource.provider_name) ?? '',
     tainted: resource.tainted === true,
+    deposedKey: typeof resource.deposed_key === 'string' && resource.deposed_key !== '' ? resource.deposed_key : undefined,
     attributes: asRecord(resource.values) ?? {},
     sensitivePaths: sensitivePathsFromMirror(resource.sensitive_values),
     file,

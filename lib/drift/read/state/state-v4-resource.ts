@@ -8,8 +8,12 @@
  *                     "sensitive_attributes": [[{"type":"get_attr","value":"user_data"}]],
  *                     "dependencies": [ … ] }] }
  *
- * Deposed objects (`deposed` set: the old half of a create-before-destroy
- * replacement) are not the resource's current object and are left out.
+ * An instance entry with `"deposed": "<key>"` is a deposed object: the old
+ * half of a `create_before_destroy` replacement that did not finish (the
+ * state keeps it next to the new current object, under the same index key,
+ * and the next apply destroys it; `Deposed` in Terraform's
+ * internal/states/statefile/version4.go). It is returned with `deposedKey` set, so
+ * that assembleActualState keeps it apart from the current objects.
  */
 import { buildStateResource } from './build-state-resource';
 import { asArray, asRecord, asString } from './json-shapes';
@@ -32,8 +36,9 @@ export function readStateV4Resource(raw: unknown, index: number, file: string): 
   const out: StateResource[] = [];
   for (const rawInstance of asArray(resource.instances)) {
     const instance = asRecord(rawInstance);
-    if (!instance || (typeof instance.deposed === 'string' && instance.deposed !== '')) continue;
+    if (!instance) continue;
     const key = instance.index_key;
+    const deposed = instance.deposed;
     out.push(
       buildStateResource({
         module,
@@ -43,6 +48,7 @@ export function readStateV4Resource(raw: unknown, index: number, file: string): 
         indexKey: typeof key === 'number' || typeof key === 'string' ? key : undefined,
         provider,
         tainted: instance.status === 'tainted',
+        deposedKey: typeof deposed === 'string' && deposed !== '' ? deposed : undefined,
         attributes: asRecord(instance.attributes) ?? flatAttributes(instance.attributes_flat),
         sensitivePaths: sensitivePathsFromState(instance.sensitive_attributes),
         file,

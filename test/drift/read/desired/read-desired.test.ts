@@ -52,6 +52,26 @@ describe('readDesired', () => {
     expect(() => readDesired([file])).toThrow(message);
   });
 
+  test('moved blocks, as cdktf writes them (a list) or as one object', () => {
+    const list = tempStack({ moved: [{ from: 'aws_instance.a', to: 'aws_instance.b' }, { from: 'aws_instance.c[0]', to: '${aws_instance.c}' }], resource: { aws_instance: { b: {}, c: {} } } });
+    const single = tempStack({ moved: { from: 'module.a', to: 'module.b' }, module: { b: { source: './b' } } });
+    expect(readDesired([list, single]).moves).toEqual([
+      { from: 'aws_instance.a', to: 'aws_instance.b', file: list },
+      { from: 'aws_instance.c[0]', to: 'aws_instance.c', file: list },
+      { from: 'module.a', to: 'module.b', file: single },
+    ]);
+    expect(desired.moves).toEqual([]);
+  });
+
+  test.each([
+    ['without "to"', { from: 'aws_instance.a' }, /moved\[0\] is not a moved block: it needs the addresses "from" and "to" as strings \(got \{"from":"aws_instance\.a"\}\)$/],
+    ['a module to a resource', { from: 'module.a', to: 'aws_instance.b' }, /moved\[0\]: "from" and "to" must both name modules or both name resources \(got module\.a and aws_instance\.b\); Terraform refuses this block too$/],
+    ['a data resource', { from: 'data.aws_ami.a', to: 'data.aws_ami.b' }, /moved\[0\]: "from" is a data resource \(data\.aws_ami\.a\): only managed resources can be moved/],
+    ['a malformed key', { from: 'aws_instance.a[x]', to: 'aws_instance.b' }, /moved\[0\]: "from" is not a Terraform address \(aws_instance\.a\[x\]\): an instance key is a number or a quoted string/],
+  ])('refuses a moved block %s', (_name, block, message) => {
+    expect(() => readDesired([tempStack({ moved: [block] })])).toThrow(message);
+  });
+
   test('refuses the same address in two stacks', () => {
     expect(() => readDesired([fixture('stack/cdk.tf.json'), fixture('stack-with-nodes/cdk.tf.json')])).toThrow(/stack-with-nodes\/cdk\.tf\.json: declares aws_vpc\.cluster_aws_vpc_3F2A1B9C, which .*stack\/cdk\.tf\.json declares too: pass each stack once/);
   });

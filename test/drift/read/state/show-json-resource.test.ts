@@ -9,8 +9,10 @@ describe('readShowJsonResource', () => {
     );
     expect(resource).toMatchObject({ address: 'module.a["x"].aws_security_group.sg[2]', module: 'module.a["x"]', indexKey: 2, tainted: true, sensitivePaths: [['ingress']] });
   });
-  test('deposed objects are skipped', () => {
-    expect(readShowJsonResource({ address: 'a.b', type: 'a', name: 'b', deposed_key: 'abcd1234' }, 'x', 'f')).toBeUndefined();
+  test('a deposed object is read with its key (Terraform writes one entry per deposed object, at the instance\'s address)', () => {
+    const deposed = readShowJsonResource({ address: 'aws_instance.n[1]', mode: 'managed', type: 'aws_instance', name: 'n', index: 1, values: { id: 'i-old' }, deposed_key: 'abcd1234' }, 'x', 'f');
+    expect(deposed).toMatchObject({ address: 'aws_instance.n[1]', indexKey: 1, id: 'i-old', deposedKey: 'abcd1234' });
+    expect(readShowJsonResource({ address: 'aws_instance.n[1]', type: 'aws_instance', name: 'n', index: 1, values: { id: 'i-new' } }, 'x', 'f')).not.toHaveProperty('deposedKey');
   });
   test('a resource without type refuses', () => {
     expect(() => readShowJsonResource({ address: 'a.b' }, 'values.root_module.resources.4', 'show.json')).toThrow('show.json: values.root_module.resources.4 is not a resource');

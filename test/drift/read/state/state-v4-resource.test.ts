@@ -5,7 +5,7 @@ import { readStateV4Resource } from '../../../../lib/drift/read/state/state-v4-r
 const UUID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 
 describe('readStateV4Resource', () => {
-  test('one instance per index key, with module, taint, tags, id and kept attributes only', () => {
+  test('one record per object: each index key\'s current object, and its deposed objects with their key; module, taint, tags, id and kept attributes only', () => {
     const resources = readStateV4Resource(
       {
         module: 'module.pool',
@@ -14,7 +14,7 @@ describe('readStateV4Resource', () => {
         name: 'worker',
         provider: 'module.pool.provider["registry.opentofu.org/hashicorp/aws"]',
         instances: [
-          { index_key: 0, schema_version: 1, attributes: { id: 'i-1', instance_state: 'running', ami: 'ami-x', tags: { 'cast-cluster-uuid': UUID.toUpperCase() } }, sensitive_attributes: [[{ type: 'get_attr', value: 'user_data' }]], dependencies: ['aws_subnet.a'] },
+          { index_key: 0, schema_version: 1, attributes: { id: 'i-1', instance_state: 'running', monitoring: true, tags: { 'cast-cluster-uuid': UUID.toUpperCase() } }, sensitive_attributes: [[{ type: 'get_attr', value: 'user_data' }]], dependencies: ['aws_subnet.a'] },
           { index_key: 1, status: 'tainted', schema_version: 1, attributes: { id: 'i-2' } },
           { index_key: 1, deposed: '00000001', schema_version: 1, attributes: { id: 'i-old' } },
         ],
@@ -22,12 +22,14 @@ describe('readStateV4Resource', () => {
       3,
       's.tfstate',
     );
-    expect(resources.map((r) => [r.address, r.tainted, r.id])).toEqual([
-      ['module.pool.aws_instance.worker[0]', false, 'i-1'],
-      ['module.pool.aws_instance.worker[1]', true, 'i-2'],
+    expect(resources.map((r) => [r.address, r.tainted, r.id, r.deposedKey])).toEqual([
+      ['module.pool.aws_instance.worker[0]', false, 'i-1', undefined],
+      ['module.pool.aws_instance.worker[1]', true, 'i-2', undefined],
+      ['module.pool.aws_instance.worker[1]', false, 'i-old', '00000001'],
     ]);
+    expect(resources[0]).not.toHaveProperty('deposedKey');
     expect(resources[0]).toMatchObject({ module: 'module.pool', cloud: Cloud.AWS, provider: 'registry.opentofu.org/hashicorp/aws', clusterUuid: UUID, attributes: { id: 'i-1', instance_state: 'running' }, sensitivePaths: [] });
-    expect(resources[0].attributes).not.toHaveProperty('ami');
+    expect(resources[0].attributes).not.toHaveProperty('monitoring');
   });
 
   test('string index keys (for_each) and data sources', () => {
