@@ -33,7 +33,7 @@ import { viewOf } from './actual-view';
 import { desiredInstances, DesiredInstance } from './desired-instances';
 import { CheckId, Difference, Finding, SENSITIVE, Severity } from './finding';
 import { replaceCommand } from './remediation';
-import { containsUnknown, resolveReferences } from './resolve-references';
+import { containsUnknown, refersToSensitive, resolveReferences } from './resolve-references';
 import { describeRole } from '../catalog/resource-roles';
 import { Cloud } from '../../core/cloud';
 import { ActualState, AttributePath, DesiredResource, DesiredState } from '../model';
@@ -136,7 +136,7 @@ export function checkAttachments(desired: DesiredState, actual: ActualState): Fi
       if (want === undefined || have === undefined || containsUnknown(want)) continue;
       const difference = compare(item, want, have);
       if (!difference) continue;
-      const sensitive = isSensitivePath(view.sensitivePaths, item.path);
+      const sensitive = isSensitivePath(view.sensitivePaths, item.path) || refersToSensitive(valueAt(instance.resource.body, item.path), actual);
       const named = (value: unknown) => (sensitive ? SENSITIVE : nameIds(value, names));
       findings.push(attachmentFinding(desired, instance, item, ignored.has(String(item.path[0])), { path: formatPath(item.path), desired: named(difference.desired), actual: named(difference.actual) }, view.changedOutside));
     }

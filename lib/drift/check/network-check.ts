@@ -10,7 +10,7 @@ import { normalizeCidrList } from './network/address-prefix';
 import { compareRuleSets, FirewallRule } from './network/firewall-rule';
 import { NETWORK_MODELS } from './network';
 import { importBlock } from './remediation';
-import { containsUnknown, resolveReferences } from './resolve-references';
+import { containsUnknown, refersToSensitive, resolveReferences } from './resolve-references';
 import { viewOf } from './actual-view';
 import { desiredInstances, DesiredInstance } from './desired-instances';
 import { CheckId, Difference, Finding, SENSITIVE, Severity } from './finding';
@@ -26,15 +26,18 @@ export function checkNetwork(desired: DesiredState, actual: ActualState): Findin
   const lookup = ownerLookup(actual);
   const findings: Finding[] = [];
   const desiredRules = new Map<string, OwnedRules[]>();
+  const sensitiveOwners = new Set<string>();
   for (const instance of instances) {
     const attributes = resolveReferences(instance.resource.body, actual) as Record<string, unknown>;
     const finding = checkPresenceAndRanges(instance, attributes, desired, actual);
     if (finding) findings.push(finding);
     const model = instance.resource.cloud && NETWORK_MODELS[instance.resource.cloud];
     const owned = model?.rulesOf({ address: instance.address, type: instance.resource.type, attributes }, lookup);
-    if (owned) desiredRules.set(owned.owner, [...(desiredRules.get(owned.owner) ?? []), owned]);
+    if (!owned) continue;
+    desiredRules.set(owned.owner, [...(desiredRules.get(owned.owner) ?? []), owned]);
+    if (refersToSensitive(instance.resource.body, actual)) sensitiveOwners.add(owned.owner);
   }
-  appendAll(findings, checkFirewalls(desired, actual, desiredRules, lookup));
+  appendAll(findings, checkFirewalls(desired, actual, desiredRules, lookup, sensitiveOwners));
   appendAll(findings, checkDescribedSubnets(desired, actual));
   return findings;
 }
@@ -69,7 +72,7 @@ function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<st
     const wantList = normalizeCidrList(want);
     const haveList = normalizeCidrList(view.attributes[attribute]);
     if (!wantList || (haveList && wantList.join() === haveList.join())) continue;
-    const sensitive = isSensitivePath(view.sensitivePaths, [attribute]);
+    const sensitive = isSensitivePath(view.sensitivePaths, [attribute]) || refersToSensitive(resource.body[attribute], actual);
     differences.push({ path: attribute, desired: sensitive ? SENSITIVE : want, actual: sensitive ? SENSITIVE : (view.attributes[attribute] ?? null) });
   }
   if (differences.length === 0) return undefined;
@@ -89,14 +92,22 @@ function checkPresenceAndRanges(instance: DesiredInstance, attributes: Record<st
   };
 }
 
-function checkFirewalls(desired: DesiredState, actual: ActualState, desiredRules: ReadonlyMap<string, OwnedRules[]>, lookup: OwnerLookup): Finding[] {
+/**
+ * Compares each owner's rule set. An owner's rules print as (sensitive) when any resource that makes
+ * them (the owner's inline rules, a separate AWS or Azure rule resource, a GCP firewall's ranges) has a
+ * value the state marks sensitive, or its configuration refers to one (`sensitiveOwners` comes with
+ * the owners whose configuration does).
+ */
+function checkFirewalls(desired: DesiredState, actual: ActualState, desiredRules: ReadonlyMap<string, OwnedRules[]>, lookup: OwnerLookup, sensitiveOwners: Set<string>): Finding[] {
   const actualRules = new Map<string, OwnedRules[]>();
   for (const resource of actual.resources.values()) {
     if (resource.mode !== 'managed' || !resource.cloud || !isNetworkType(resource.type)) continue;
     const view = viewOf(actual, resource.address);
     if (!view.resource) continue;
     const owned = NETWORK_MODELS[resource.cloud].rulesOf({ address: resource.address, type: resource.type, attributes: view.attributes }, lookup);
-    if (owned) actualRules.set(owned.owner, [...(actualRules.get(owned.owner) ?? []), owned]);
+    if (!owned) continue;
+    actualRules.set(owned.owner, [...(actualRules.get(owned.owner) ?? []), owned]);
+    if (view.sensitivePaths.length > 0) sensitiveOwners.add(owned.owner);
   }
   const findings: Finding[] = [];
   for (const [owner, contributions] of [...desiredRules].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -108,7 +119,7 @@ function checkFirewalls(desired: DesiredState, actual: ActualState, desiredRules
     const have = { rules: managed((actualRules.get(owner) ?? []).flatMap((owned) => owned.rules)), incomplete: false };
     const differences = compareRuleSets(want, have);
     if (differences.length === 0) continue;
-    const sensitive = ownerView.sensitivePaths.some((path) => path.length === 0 || ['ingress', 'egress', 'security_rule', 'inbound_rule', 'outbound_rule', 'allow', 'deny'].includes(String(path[0])));
+    const sensitive = sensitiveOwners.has(owner);
     const missing = differences.filter((d) => d.actual === null).length;
     const extra = differences.filter((d) => d.desired === null).length;
     const ports = differences.length - missing - extra;

@@ -9,7 +9,8 @@
  * to, which is enough to know which security group a rule belongs to.
  */
 import { ActualState } from '../model';
-import { effectiveAttributes } from './actual-view';
+import { effectiveAttributes, viewOf } from './actual-view';
+import { isSensitivePath } from '../read/state/sensitive-paths';
 
 /** A desired value that is not known until apply. */
 export class UnknownValue {
@@ -56,4 +57,19 @@ export function resolveReferences(value: unknown, actual: ActualState): unknown 
     return out;
   }
   return value;
+}
+
+/**
+ * True when `value` refers to an attribute the state marks sensitive: the
+ * resolved value must then be printed as (sensitive), like the state's own.
+ */
+export function refersToSensitive(value: unknown, actual: ActualState): boolean {
+  if (typeof value === 'string') {
+    const reference = value.includes('${') ? parseReference(value) : undefined;
+    if (!reference || reference.address.startsWith('data.')) return false;
+    return isSensitivePath(viewOf(actual, reference.address).sensitivePaths, [reference.attribute, ...(reference.path ?? [])]);
+  }
+  if (Array.isArray(value)) return value.some((item) => refersToSensitive(item, actual));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => refersToSensitive(item, actual));
+  return false;
 }

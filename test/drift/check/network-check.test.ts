@@ -1,7 +1,9 @@
 import { Cloud } from '../../../lib/core/cloud';
 import { CheckId, Severity } from '../../../lib/drift/check/finding';
 import { checkNetwork } from '../../../lib/drift/check/network-check';
+import { DriftReport } from '../../../lib/drift/drift-check';
 import { DriftAction } from '../../../lib/drift/model';
+import { renderReport, ReportFormat } from '../../../lib/drift/report/render-report';
 import { actualState, deletedDrift, desiredResource, desiredState, stateResource } from '../helpers';
 
 const vpc = desiredResource('aws_vpc.main', { cidr_block: '10.10.0.0/16' });
@@ -70,5 +72,43 @@ describe('checkNetwork', () => {
     expect(checkNetwork(desiredState([counted]), actualState([stateResource('aws_subnet.s[0]', { id: 'a', cidr_block: '10.10.1.0/24' })])).map((f) => f.address)).toEqual(['aws_subnet.s[1]']);
     const unknown = desiredResource('aws_subnet.s', { cidr_block: '10.10.1.0/24' }, null);
     expect(checkNetwork(desiredState([unknown]), actualState([stateResource('aws_subnet.s[0]', { id: 'a', cidr_block: '10.10.9.0/24' })])).map((f) => f.address)).toEqual(['aws_subnet.s[0]']);
+  });
+});
+
+describe('values the state marks sensitive are never printed, in any format', () => {
+  const SECRET = '198.51.100.77/32';
+  const report = (findings: ReturnType<typeof checkNetwork>) => ({
+    command: 'check',
+    cluster: { uuid: 'c0ffee00-1234-4abc-8def-0123456789ab', name: 'prod' },
+    inputs: { desired: ['cdk.tf.json'], states: [{ file: 'terraform.tfstate', kind: 'Terraform state', resources: 3 }], plans: [], inventories: [] },
+    findings,
+    ignored: [],
+  }) as unknown as DriftReport;
+  const awsRule = desiredResource('aws_vpc_security_group_ingress_rule.ssh', { security_group_id: '${aws_security_group.sg.id}', ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24' });
+  const awsGroup = desiredResource('aws_security_group.sg', { vpc_id: 'vpc-1' });
+  const azureRule = desiredResource('azurerm_network_security_rule.ssh', { name: 'ssh', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source_port_range: '*', destination_port_range: '22', source_address_prefix: '203.0.113.0/24', destination_address_prefix: '*', network_security_group_name: '${azurerm_network_security_group.nsg.name}', resource_group_name: 'rg' });
+  const azureGroup = desiredResource('azurerm_network_security_group.nsg', { name: 'nsg', resource_group_name: 'rg' });
+  const gcpFirewall = desiredResource('google_compute_firewall.ssh', { name: 'ssh', network: 'net', direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: ['203.0.113.0/24'] });
+  test.each([
+    ['a separate AWS rule resource', [awsGroup, awsRule], [
+      stateResource('aws_security_group.sg', { id: 'sg-1', name: 'sg', vpc_id: 'vpc-1', ingress: [], egress: [] }),
+      stateResource('aws_vpc_security_group_ingress_rule.ssh', { id: 'sgr-1', security_group_id: 'sg-1', ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr_ipv4: SECRET }, { sensitive: [['cidr_ipv4']] }),
+    ]],
+    ['a separate Azure rule resource', [azureGroup, azureRule], [
+      stateResource('azurerm_network_security_group.nsg', { id: '/nsg', name: 'nsg', resource_group_name: 'rg', security_rule: [] }),
+      stateResource('azurerm_network_security_rule.ssh', { id: '/nsg/ssh', name: 'ssh', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source_port_range: '*', destination_port_range: '22', source_address_prefix: SECRET, destination_address_prefix: '*', network_security_group_name: 'nsg', resource_group_name: 'rg' }, { sensitive: [['source_address_prefix']] }),
+    ]],
+    ['GCP source_ranges', [gcpFirewall], [
+      stateResource('google_compute_firewall.ssh', { id: 'projects/p/global/firewalls/ssh', name: 'ssh', network: 'net', direction: 'INGRESS', priority: 1000, allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: [SECRET] }, { sensitive: [['source_ranges']] }),
+    ]],
+    ['a configured value that refers to a sensitive attribute', [vpc, sg], [
+      stateResource('aws_vpc.main', { id: 'vpc-1', cidr_block: SECRET }, { sensitive: [['cidr_block']] }),
+      sgState([rule(22, '10.10.0.0/16')]),
+    ]],
+  ])('%s: the finding is made, its values print as (sensitive)', (_name, blocks, states) => {
+    const findings = checkNetwork(desiredState(blocks), actualState(states)).filter((finding) => finding.rule === 'network/firewall');
+    expect(findings).toHaveLength(1);
+    for (const format of Object.values(ReportFormat)) expect({ format, leaked: renderReport(report(findings), format, { cwd: '/' }).includes(SECRET.split('/')[0]) }).toEqual({ format, leaked: false });
+    expect(JSON.stringify(findings[0].differences)).toContain('(sensitive)');
   });
 });
