@@ -17,3 +17,14 @@ export function maxOf(values: Iterable<number>, floor: number): number {
   for (const value of values) if (value > max) max = value;
   return max;
 }
+
+/**
+ * Appends `item` to the list `map` holds under `key` (a new list when there is none), in place.
+ * Not `map.set(key, [...(map.get(key) ?? []), item])`: that copies the list for every item, which
+ * is quadratic: 40,000 security group rules on one group took 14 s, 130,000 would take minutes.
+ */
+export function appendTo<K, T>(map: Map<K, T[]>, key: K, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
