@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { buildApp } from '../../examples/multi-cloud/app';
 import { checkDrift, DriftReport } from '../../lib/drift/drift-check';
+import { renderReport, ReportFormat } from '../../lib/drift/report/render-report';
 import { exitCodeOf } from '../../lib/drift/report/report-summary';
 import { simulateApply } from './simulate-apply';
 
@@ -198,6 +199,28 @@ describe('a synthesized CastCluster stack', () => {
       expect(findings[0].differences[0].actual).toEqual([expect.stringContaining(`(${addressOf('aws_security_group', 'SecurityGroup-worker')})`)]);
       expect(findings[0].message).toMatch(/^node prod-aws-cp-1 of cluster prod \(aws_instance\.[^)]+\) has security groups other than configured/);
     });
+  });
+
+  test('with every attribute marked sensitive, drift is still found and no value of it is printed, in any format', async () => {
+    const state = simulateApply(stack) as Json;
+    for (const resource of state.resources) {
+      for (const instance of resource.instances) instance.sensitive_attributes = Object.keys(instance.attributes).filter((key) => key !== 'id').map((key) => [{ type: 'get_attr', value: key }]);
+    }
+    const attributes = (type: string, part: string) => state.resources.find((r: Json) => r.type === type && r.name.includes(part)).instances[0].attributes;
+    attributes('aws_instance', 'aws-cp-1').vpc_security_group_ids = ['sg-0leakedleaked01'];
+    attributes('aws_instance', 'aws-workers-1').instance_type = 'leaked.metal';
+    attributes('google_compute_instance', 'gcp-workers-1').tags = ['leaked-tag'];
+    attributes('google_compute_subnetwork', 'Subnet').ip_cidr_range = '10.123.45.0/24';
+    const firewall = attributes('google_compute_firewall', 'wireguard');
+    firewall.source_ranges = ['198.51.100.99/32'];
+    const report = await check(state);
+    expect(report.findings.map((f) => f.rule).sort()).toEqual(['attachments/firewall', 'attachments/firewall', 'attachments/size', 'network/firewall', 'network/range']);
+    const printed = report.findings.flatMap((f) => f.differences.flatMap((d) => [d.desired, d.actual])).filter((value) => value !== null && value !== '(sensitive)');
+    expect(printed).toEqual([]);
+    for (const format of Object.values(ReportFormat)) {
+      const text = renderReport(report, format, { cwd: dir });
+      for (const leaked of ['sg-0leakedleaked01', 'leaked.metal', 'leaked-tag', '10.123.45', '198.51.100.99']) expect({ format, leaked, printed: text.includes(leaked) }).toEqual({ format, leaked, printed: false });
+    }
   });
 });
 
