@@ -17,128 +17,98 @@ import { moveStatements } from './move-statements';
 import { cloudOfType } from '../catalog/resource-types';
 import { ActualState, DesiredState, ResourceDrift, StateResource } from '../model';
 import { formatModulePath, InstanceKey, ModuleStep, MoveKind, ParsedMove, parseModulePath } from '../read/desired/move-endpoint';
-import { instanceAddress, resourceAddress } from '../read/state/instance-address';
+import { instanceAddress } from '../read/state/instance-address';
 
-/** The objects at one instance address. */
-interface InstanceObjects {
-  /** Parsed module path; undefined when it cannot be parsed (Terraform writes none such), so it never moves. */
-  readonly modules?: readonly ModuleStep[];
-  readonly mode: 'managed' | 'data';
-  readonly type: string;
-  readonly name: string;
-  readonly key: InstanceKey;
-  readonly current?: StateResource;
-  readonly deposed: readonly StateResource[];
-}
-
-/** Instances by address, with indexes by resource address and by module path. */
-interface InstanceTable {
-  readonly instances: Map<string, InstanceObjects>;
-  readonly byResource: Map<string, Set<string>>;
-  readonly byModule: Map<string, Set<string>>;
+/**
+ * The state being moved: current and deposed objects by instance address.
+ * Instance moves (every implied one) are map lookups; a resource or module
+ * move scans the records once, comparing fields, so that a state of 277,000
+ * records costs a map copy and a scan per `moved` block, no index of strings.
+ */
+interface MovingState {
+  readonly current: Map<string, StateResource>;
+  readonly deposed: Map<string, StateResource[]>;
+  /** Parsed module paths, by the state's module string. */
+  readonly modulePaths: Map<string, ModuleStep[] | undefined>;
+  readonly renames: [string, string][];
 }
 
 /** `actual` after Terraform's moves; `actual` itself when nothing moves. */
 export function applyMoves(desired: DesiredState, actual: ActualState): ActualState {
-  const statements = moveStatements(desired, records(actual));
+  const statements = moveStatements(desired, actual);
   if (statements.length === 0) return actual;
-  const table = instanceTable(actual);
-  const renames: [string, string][] = [];
-  for (const statement of statements) applyStatement(table, statement, renames);
-  if (renames.length === 0) return actual;
-  const resources = new Map<string, StateResource>();
-  const deposed: StateResource[] = [];
-  for (const instance of table.instances.values()) {
-    if (instance.current) resources.set(instance.current.address, instance.current);
-    for (const record of instance.deposed) deposed.push(record);
+  const deposed = new Map<string, StateResource[]>();
+  for (const record of actual.deposed ?? []) {
+    const list = deposed.get(record.address);
+    if (list) list.push(record);
+    else deposed.set(record.address, [record]);
   }
+  const state: MovingState = { current: new Map(actual.resources), deposed, modulePaths: new Map(), renames: [] };
+  for (const statement of statements) applyStatement(state, statement);
+  if (state.renames.length === 0) return actual;
   const drift = new Map<string, ResourceDrift>(actual.drift);
-  for (const [from, to] of renames) {
+  for (const [from, to] of state.renames) {
     const entry = drift.get(from);
     if (!entry || drift.has(to)) continue;
     drift.delete(from);
     drift.set(to, { ...entry, address: to });
   }
-  deposed.sort((a, b) => (a.address !== b.address ? (a.address < b.address ? -1 : 1) : (a.deposedKey ?? '') < (b.deposedKey ?? '') ? -1 : 1));
-  return { ...actual, resources, deposed, drift };
+  const deposedList: StateResource[] = [];
+  for (const address of [...state.deposed.keys()].sort()) for (const record of state.deposed.get(address)!) deposedList.push(record);
+  return { ...actual, resources: state.current, deposed: deposedList, drift };
 }
 
-function* records(actual: ActualState): Iterable<StateResource> {
-  yield* actual.resources.values();
-  yield* actual.deposed ?? [];
-}
-
-function instanceTable(actual: ActualState): InstanceTable {
-  const table: InstanceTable = { instances: new Map(), byResource: new Map(), byModule: new Map() };
-  const modules = new Map<string, ModuleStep[] | undefined>();
-  for (const record of records(actual)) {
-    const existing = table.instances.get(record.address);
-    if (existing) {
-      table.instances.set(record.address, withObject(existing, record));
-      continue;
-    }
-    if (!modules.has(record.module)) modules.set(record.module, parseModulePath(record.module));
-    const instance = { modules: modules.get(record.module), mode: record.mode, type: record.type, name: record.name, key: record.indexKey, deposed: [] };
-    insert(table, record.address, withObject(instance, record));
-  }
-  return table;
-}
-
-function withObject(instance: InstanceObjects, record: StateResource): InstanceObjects {
-  return record.deposedKey === undefined ? { ...instance, current: record } : { ...instance, deposed: [...instance.deposed, record] };
-}
-
-function insert(table: InstanceTable, address: string, instance: InstanceObjects): void {
-  table.instances.set(address, instance);
-  if (!instance.modules) return;
-  const module = formatModulePath(instance.modules);
-  index(table.byResource, resourceAddress(module, instance.mode, instance.type, instance.name), address);
-  index(table.byModule, module, address);
-}
-
-function index(map: Map<string, Set<string>>, key: string, address: string): void {
-  const set = map.get(key);
-  if (set) set.add(address);
-  else map.set(key, new Set([address]));
-}
-
-function remove(table: InstanceTable, address: string): InstanceObjects {
-  const instance = table.instances.get(address)!;
-  table.instances.delete(address);
-  const module = formatModulePath(instance.modules ?? []);
-  table.byResource.get(resourceAddress(module, instance.mode, instance.type, instance.name))?.delete(address);
-  table.byModule.get(module)?.delete(address);
-  return instance;
-}
-
-function applyStatement(table: InstanceTable, statement: ParsedMove, renames: [string, string][]): void {
+function applyStatement(state: MovingState, statement: ParsedMove): void {
   const { from, to } = statement;
-  if (statement.kind === MoveKind.RESOURCE_INSTANCE || statement.kind === MoveKind.RESOURCE) {
-    const source = from.resource!;
-    const target = to.resource!;
-    if (statement.kind === MoveKind.RESOURCE_INSTANCE) {
+  switch (statement.kind) {
+    case MoveKind.RESOURCE_INSTANCE: {
+      const source = from.resource!;
+      const target = to.resource!;
       const address = instanceAddress(formatModulePath(from.modules), 'managed', source.type, source.name, source.key);
-      const instance = table.instances.get(address);
-      if (!instance?.modules || instance.mode !== 'managed') return;
-      if (table.instances.has(instanceAddress(formatModulePath(to.modules), 'managed', target.type, target.name, target.key))) return;
-      move(table, address, to.modules, target.type, target.name, target.key, renames);
+      const destination = instanceAddress(formatModulePath(to.modules), 'managed', target.type, target.name, target.key);
+      if (!exists(state, address) || exists(state, destination)) return;
+      move(state, address, to.modules, target.type, target.name, target.key);
       return;
     }
-    const addresses = [...(table.byResource.get(resourceAddress(formatModulePath(from.modules), 'managed', source.type, source.name)) ?? [])];
-    if (addresses.length === 0 || (table.byResource.get(resourceAddress(formatModulePath(to.modules), 'managed', target.type, target.name))?.size ?? 0) > 0) return;
-    for (const address of addresses) move(table, address, to.modules, target.type, target.name, table.instances.get(address)!.key, renames);
-    return;
-  }
-  for (const [path, set] of [...table.byModule]) {
-    if (set.size === 0 || path === '') continue;
-    const addresses = [...set];
-    const moved = movedModulePath(statement, table.instances.get(addresses[0])!.modules!);
-    if (!moved || (table.byModule.get(formatModulePath(moved))?.size ?? 0) > 0) continue;
-    for (const address of addresses) {
-      const instance = table.instances.get(address)!;
-      move(table, address, moved, instance.type, instance.name, instance.key, renames);
+    case MoveKind.RESOURCE: {
+      const source = from.resource!;
+      const target = to.resource!;
+      const sourceModule = formatModulePath(from.modules);
+      const targetModule = formatModulePath(to.modules);
+      const instances: StateResource[] = [];
+      let occupied = false;
+      for (const record of records(state)) {
+        if (record.mode !== 'managed') continue;
+        if (record.module === sourceModule && record.type === source.type && record.name === source.name) instances.push(record);
+        if (record.module === targetModule && record.type === target.type && record.name === target.name) occupied = true;
+      }
+      if (occupied) return;
+      for (const record of instances) move(state, record.address, to.modules, target.type, target.name, record.indexKey);
+      return;
+    }
+    default: {
+      const byModule = new Map<string, StateResource[]>();
+      for (const record of records(state)) {
+        if (record.module === '') continue;
+        const list = byModule.get(record.module);
+        if (list) list.push(record);
+        else byModule.set(record.module, [record]);
+      }
+      for (const [path, list] of byModule) {
+        if (!state.modulePaths.has(path)) state.modulePaths.set(path, parseModulePath(path));
+        const modules = state.modulePaths.get(path);
+        const moved = modules && movedModulePath(statement, modules);
+        if (!moved || byModule.has(formatModulePath(moved))) continue;
+        for (const record of list) move(state, record.address, moved, record.type, record.name, record.indexKey);
+      }
     }
   }
+}
+
+/** Every current object, and the first deposed object of each address without one: one record per instance. */
+function* records(state: MovingState): Generator<StateResource> {
+  yield* state.current.values();
+  for (const [address, list] of state.deposed) if (!state.current.has(address)) yield list[0];
 }
 
 /** The module path `modules` moves to under a module statement, or undefined when the statement does not select it. */
@@ -156,10 +126,21 @@ function movedModulePath(statement: ParsedMove, modules: readonly ModuleStep[]):
   return head.concat(modules.slice(n));
 }
 
-function move(table: InstanceTable, source: string, modules: readonly ModuleStep[], type: string, name: string, key: InstanceKey, renames: [string, string][]): void {
-  const instance = remove(table, source);
+function exists(state: MovingState, address: string): boolean {
+  return state.current.has(address) || state.deposed.has(address);
+}
+
+/** The current object (if any) then the deposed ones at `address`. */
+function objectsAt(state: MovingState, address: string): StateResource[] {
+  const current = state.current.get(address);
+  const deposed = state.deposed.get(address) ?? [];
+  return current ? [current].concat(deposed) : deposed;
+}
+
+function move(state: MovingState, source: string, modules: readonly ModuleStep[], type: string, name: string, key: InstanceKey): void {
+  const [first] = objectsAt(state, source);
   const module = formatModulePath(modules);
-  const target = instanceAddress(module, instance.mode, type, name, key);
+  const target = instanceAddress(module, first.mode, type, name, key);
   const relocate = (record: StateResource): StateResource => ({
     ...record,
     address: target,
@@ -169,6 +150,11 @@ function move(table: InstanceTable, source: string, modules: readonly ModuleStep
     indexKey: key,
     cloud: type === record.type ? record.cloud : (cloudOfType(type) ?? record.cloud),
   });
-  insert(table, target, { modules, mode: instance.mode, type, name, key, current: instance.current && relocate(instance.current), deposed: instance.deposed.map(relocate) });
-  renames.push([source, target]);
+  const current = state.current.get(source);
+  const deposed = state.deposed.get(source);
+  state.current.delete(source);
+  state.deposed.delete(source);
+  if (current) state.current.set(target, relocate(current));
+  if (deposed) state.deposed.set(target, deposed.map(relocate));
+  state.renames.push([source, target]);
 }

@@ -18,11 +18,11 @@
  * it, so chained blocks (`a` → `b`, `b` → `c`) end at `c`; when the chains
  * form a cycle Terraform moves nothing.
  */
-import { DesiredState, StateResource } from '../model';
+import { ActualState, DesiredResource, DesiredState, StateResource } from '../model';
 import { InstanceKey, MoveKind, ParsedMove, parseMove } from '../read/desired/move-endpoint';
 
-/** Every move, explicit first, in the order Terraform applies them; empty when they form a cycle. `records`: the state's current and deposed objects. */
-export function moveStatements(desired: DesiredState, records: Iterable<StateResource>): ParsedMove[] {
+/** Every move, explicit first, in the order Terraform applies them; empty when they form a cycle. */
+export function moveStatements(desired: DesiredState, actual: ActualState): ParsedMove[] {
   const explicit: ParsedMove[] = [];
   for (const move of desired.moves ?? []) {
     const parsed = parseMove(move.from, move.to);
@@ -31,39 +31,44 @@ export function moveStatements(desired: DesiredState, records: Iterable<StateRes
   const ordered = orderByChains(explicit);
   if (ordered === undefined) return [];
   // An implied move names a root resource no moved block names, so it chains with no other statement.
-  const implied = impliedMoves(desired, records, explicit);
-  return [...ordered, ...implied];
+  const implied = impliedMoves(desired, actual, explicit);
+  return ordered.concat(implied);
 }
 
-function impliedMoves(desired: DesiredState, records: Iterable<StateResource>, explicit: readonly ParsedMove[]): ParsedMove[] {
-  const keys = new Map<string, Set<InstanceKey>>();
-  for (const record of records) {
-    if (record.module !== '' || record.mode !== 'managed') continue;
-    const address = `${record.type}.${record.name}`;
-    if (!desired.resources.has(address)) continue;
-    let set = keys.get(address);
-    if (!set) keys.set(address, (set = new Set()));
-    set.add(record.indexKey);
-  }
+/** How a desired block repeats: its meta-argument, or the keys it was read with (count expands to numbers, for_each to strings). */
+function repetition(block: DesiredResource): 'count' | 'for_each' | 'none' {
+  const keys = block.instanceKeys ?? [];
+  if (block.body.count !== undefined || keys.some((key) => typeof key === 'number')) return 'count';
+  if (block.body.for_each !== undefined || keys.some((key) => typeof key === 'string')) return 'for_each';
+  return 'none';
+}
+
+function impliedMoves(desired: DesiredState, actual: ActualState, explicit: readonly ParsedMove[]): ParsedMove[] {
   const named = new Set<string>();
   for (const move of explicit) {
     for (const side of [move.from, move.to]) if (side.resource && side.modules.length === 0) named.add(`${side.resource.type}.${side.resource.name}`);
   }
-  const out: ParsedMove[] = [];
-  for (const [address, present] of [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const block = desired.resources.get(address);
-    if (!block || named.has(address)) continue;
-    const instance = (key: InstanceKey) => ({ modules: [], resource: { type: block.type, name: block.name, key } });
-    // The block's meta-argument, or the keys it was read with (a count expands to numbers, for_each to strings).
-    const count = block.body.count !== undefined || (block.instanceKeys ?? []).some((key) => typeof key === 'number');
-    const forEach = block.body.for_each !== undefined || (block.instanceKeys ?? []).some((key) => typeof key === 'string');
-    if (count) {
-      if (present.has(undefined)) out.push({ kind: MoveKind.RESOURCE_INSTANCE, from: instance(undefined), to: instance(0) });
-    } else if (!forEach && present.has(0)) {
-      out.push({ kind: MoveKind.RESOURCE_INSTANCE, from: instance(0), to: instance(undefined) });
-    }
+  // Per type, the names of the blocks a move could apply to, with how they repeat: no string built per state record.
+  const candidates = new Map<string, Map<string, DesiredResource>>();
+  for (const block of desired.resources.values()) {
+    if (named.has(block.address) || repetition(block) === 'for_each') continue;
+    let names = candidates.get(block.type);
+    if (!names) candidates.set(block.type, (names = new Map()));
+    names.set(block.name, block);
   }
-  return out;
+  const moves = new Map<string, ParsedMove>();
+  const consider = (record: StateResource) => {
+    if ((record.indexKey !== undefined && record.indexKey !== 0) || record.module !== '' || record.mode !== 'managed') return;
+    const block = candidates.get(record.type)?.get(record.name);
+    if (!block || moves.has(block.address)) return;
+    const instance = (key: InstanceKey) => ({ modules: [], resource: { type: block.type, name: block.name, key } });
+    const count = repetition(block) === 'count';
+    if (count && record.indexKey === undefined) moves.set(block.address, { kind: MoveKind.RESOURCE_INSTANCE, from: instance(undefined), to: instance(0) });
+    if (!count && record.indexKey === 0) moves.set(block.address, { kind: MoveKind.RESOURCE_INSTANCE, from: instance(0), to: instance(undefined) });
+  };
+  for (const record of actual.resources.values()) consider(record);
+  for (const record of actual.deposed ?? []) consider(record);
+  return [...moves].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, move]) => move);
 }
 
 /** Stable topological order: a statement after those whose `to` its `from` chains from; undefined for a cycle. */
