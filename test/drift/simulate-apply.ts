@@ -63,6 +63,10 @@ export function simulateApply(stack: Json, terraformVersion = '1.9.8'): Json {
     const attributes: Json = { id: syntheticId(type, name, String(index ?? '')) };
     memo.set(memoKey, attributes);
     for (const [key, value] of Object.entries(body)) if (!META.has(key)) attributes[key] = resolve(value, index);
+    // cdktf writes a nested block of at most one as an object; Terraform's state holds every block as a list.
+    for (const key of Object.keys(attributes)) if (SINGLE_BLOCKS.has(key)) attributes[key] = asBlockList(attributes[key]);
+    // Number-typed attributes that take another resource's (string) id.
+    for (const key of NUMBER_ATTRIBUTES[type] ?? []) if (typeof attributes[key] === 'string' && /^\d+$/.test(attributes[key] as string)) attributes[key] = Number(attributes[key]);
     // A DigitalOcean droplet's tags are `${concat([tag, "k:v", …], formatlist(…))}`: the list literal is what
     // Terraform would evaluate first (the API seeds' part follows and is left out here).
     if (typeof attributes.tags === 'string') {
@@ -111,4 +115,17 @@ export function simulateApply(stack: Json, terraformVersion = '1.9.8'): Json {
 function concatListLiteral(expression: string): string[] {
   const list = /^\$\{concat\(\[([^\]]*)\]/.exec(expression)?.[1] ?? '';
   return [...list.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s,"]+)/g)].map((match) => (match[1] !== undefined ? (JSON.parse(`"${match[1]}"`) as string) : match[2]));
+}
+
+/** Attributes the provider schemas type as numbers (the real state holds them so). */
+const NUMBER_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = { digitalocean_reserved_ip_assignment: ['droplet_id'] };
+
+/** Nested blocks the stacks write as one object (the ones the drift check reads, and their inner blocks). */
+const SINGLE_BLOCKS = new Set(['boot_disk', 'initialize_params', 'source_image_reference', 'os_disk', 'root_block_device', 'metadata_options', 'scheduling']);
+
+function asBlockList(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const block: Json = {};
+  for (const [key, inner] of Object.entries(value as Json)) block[key] = SINGLE_BLOCKS.has(key) ? asBlockList(inner) : inner;
+  return [block];
 }

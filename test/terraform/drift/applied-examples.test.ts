@@ -5,9 +5,8 @@
  * -out=p`, `terraform show -json p`, `cast-drift check --state … --plan …`, and the
  * documented exit codes (0 in sync, 2 drift).
  *
- * Changes the check does not see yet are `test.failing`: each one's refresh-only plan
- * is asserted first, so the gap is in the check, not in the harness. When the check
- * learns to see one, its test fails; make it a plain `test` then.
+ * Each change's refresh-only plan is asserted first, so a gap would be the check's, not
+ * the harness's.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -66,7 +65,7 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
       const subnet = () => stateObject(multiCloud, 'google_compute_subnetwork', 'Subnet');
       const azureWorker = () => stateObject(multiCloud, 'azurerm_linux_virtual_machine', 'azure-workers');
       const doFirewall = () => stateObject(multiCloud, 'digitalocean_firewall', 'Firewall-control-plane');
-      // Not seen yet (test.failing below): what attaches firewalls to nodes.
+      // What attaches firewalls to nodes.
       const doWorkerFirewall = () => stateObject(multiCloud, 'digitalocean_firewall', 'Firewall-worker');
       const nsgAssociation = () => stateObject(multiCloud, 'azurerm_network_interface_security_group_association', 'azure-cp');
       const gcpWorker = () => stateObject(multiCloud, 'google_compute_instance', 'gcp-workers-1');
@@ -99,16 +98,18 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
         expect(cli).toMatchObject({ code: 2, stderr: '' });
         const json = JSON.parse(cli.stdout);
         expect(json).toMatchObject({ schema: 'cast-drift/v1', result: 'drift', exitCode: 2 });
-        const unseen = [doWorkerFirewall(), nsgAssociation(), gcpWorker()].map((o) => o.address);
-        const seen = json.findings.filter((f: any) => !unseen.some((address) => f.address === address || f.message.includes(address)));
+        const seen = json.findings;
         expect(rulesAndAddresses({ findings: seen })).toEqual([
           ['network/firewall', apiGroup().address],
           ['network/firewall', wireguard().address],
           ['network/range', subnet().address],
           ['network/deleted-outside', doFirewall().address],
+          ['attachments/firewall', gcpWorker().address],
+          ['attachments/firewall', doWorkerFirewall().address],
           ['missing-nodes/deleted-outside', azureWorker().address],
+          ['missing-resources/deleted-outside', nsgAssociation().address],
         ]);
-        const [awsRules, gcpRules, gcpRange, doDeleted, azureDeleted] = seen;
+        const [awsRules, gcpRules, gcpRange, doDeleted, , , azureDeleted] = seen;
         expect(awsRules.differences).toEqual([
           { path: 'rules', desired: 'ingress allow tcp 6443 from 0.0.0.0/0', actual: null },
           { path: 'rules', desired: null, actual: 'ingress allow tcp 6443 from 203.0.113.0/24' },
@@ -119,7 +120,7 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
         ]);
         expect(gcpRange.differences).toEqual([{ path: 'ip_cidr_range', desired: '10.0.0.0/24', actual: '10.0.0.0/23' }]);
         expect(gcpRange.message).toContain('changed outside Terraform');
-        expect(doDeleted.message).toBe(`${doFirewall().address} was deleted outside Terraform (refresh-only plan)`);
+        expect(doDeleted.message).toBe(`the DigitalOcean firewall Firewall-control-plane of cluster prod (${doFirewall().address}) was deleted outside Terraform (refresh-only plan): the droplets it covers lose their firewall`);
         expect(azureDeleted.message).toContain('node prod-azure-workers-1');
         for (const finding of seen) expect(finding.location?.constructPath).toMatch(/^multi-cloud\/prod\//);
 
@@ -130,14 +131,16 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
         expect(rulesAndAddresses(planOnly)).toEqual(rulesAndAddresses(json));
       });
 
-      test.failing('finds a DigitalOcean firewall detached from its droplets (its tags emptied)', () => {
-        expect(naming(report, doWorkerFirewall().address)).not.toEqual([]);
+      test('a DigitalOcean firewall detached from its droplets (its tags emptied): an error naming the tags', () => {
+        expect(naming(report, doWorkerFirewall().address).map((f) => [f.rule, f.severity, f.differences])).toEqual([['attachments/firewall', 'error', [{ path: 'tags', desired: ['prod-worker'], actual: [] }]]]);
       });
-      test.failing('finds an Azure node\'s network interface no longer attached to its security group', () => {
-        expect(naming(report, nsgAssociation().address)).not.toEqual([]);
+      test('an Azure node\'s network interface no longer attached to its security group: an error naming the node', () => {
+        const [finding] = naming(report, nsgAssociation().address);
+        expect(finding).toMatchObject({ rule: 'missing-resources/deleted-outside', severity: 'error' });
+        expect(finding.message).toMatch(/^the Azure security group attachment of node prod-azure-cp-1 of cluster prod \(/);
       });
-      test.failing('finds a GCP node without its network tags (its firewall rules target tags)', () => {
-        expect(naming(report, gcpWorker().address)).not.toEqual([]);
+      test('a GCP node without its network tags (its firewall rules target tags): an error', () => {
+        expect(naming(report, gcpWorker().address).map((f) => [f.rule, f.severity, f.differences[0].path, f.differences[0].actual])).toEqual([['attachments/firewall', 'error', 'tags', []]]);
       });
     });
 
@@ -206,7 +209,7 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
       expect(again.findings).toEqual([]);
     });
 
-    describe('changes the check does not see yet', () => {
+    describe('console changes to what ties nodes to the network, and a stopped node', () => {
       let report: DriftReport;
       const controlPlane = () => stateObject(aws, 'aws_instance', 'control-plane-1');
       const defaultRoute = () => stateObject(aws, 'aws_route', 'DefaultRoute');
@@ -226,14 +229,18 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
         report = await checkDrift({ desired: [aws.desired], states: [aws.state], plans: [plan.file] });
       });
 
-      test.failing('finds a control-plane node moved into the workers\' security group', () => {
-        expect(naming(report, controlPlane().address)).not.toEqual([]);
+      test('finds a control-plane node moved into the workers\' security group', () => {
+        const [finding] = naming(report, controlPlane().address);
+        expect(finding).toMatchObject({ rule: 'attachments/firewall', severity: 'error' });
+        expect(finding.differences[0].actual).toEqual([expect.stringMatching(/\(aws_security_group\.[^)]*SecurityGroup-worker[^)]*\)$/)]);
       });
-      test.failing('finds the VPC\'s default route deleted (no node reaches the internet)', () => {
-        expect(naming(report, defaultRoute().address)).not.toEqual([]);
+      test('finds the VPC\'s default route deleted (no node reaches the internet)', () => {
+        const [finding] = naming(report, defaultRoute().address);
+        expect(finding).toMatchObject({ rule: 'missing-resources/deleted-outside', severity: 'error' });
+        expect(finding.message).toMatch(/^the AWS default route of cluster aws-only \(.*\) was deleted outside Terraform \(refresh-only plan\): no AWS node reaches the internet/);
       });
-      test.failing('finds a node stopped, per the refresh-only plan (missing-nodes/stopped is read from inventories only)', () => {
-        expect(naming(report, worker().address)).not.toEqual([]);
+      test('finds a node stopped, per the refresh-only plan', () => {
+        expect(naming(report, worker().address).map((f) => [f.rule, f.severity, f.message])).toEqual([['missing-nodes/stopped', 'warning', expect.stringContaining('is stopped according to the refresh-only plan')]]);
       });
     });
   });
