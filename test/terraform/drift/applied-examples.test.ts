@@ -3,7 +3,9 @@
  * by terraform with the stand-in providers, then changed in the stand-ins' cloud as a
  * person would in a console. The user's steps follow: `terraform plan -refresh-only
  * -out=p`, `terraform show -json p`, `cast-drift check --state … --plan …`, and the
- * documented exit codes (0 in sync, 2 drift).
+ * documented exit codes (0 in sync, 2 drift). The scenario suite on the state terraform
+ * wrote: every resource type of the multi-cloud stack dropped once, each exit 2 and named
+ * by its role.
  *
  * Each change's refresh-only plan is asserted first, so a gap would be the check's, not
  * the harness's.
@@ -13,11 +15,14 @@ import * as path from 'path';
 import { simulateApply } from '../../drift/simulate-apply';
 import { fixture } from '../../drift/helpers';
 import { checkDrift, type DriftReport } from '../../../lib/drift/drift-check';
+import { exitCodeOf } from '../../../lib/drift/report/report-summary';
 import { startStandIns, type StandIns } from '../stand-in/stand-ins';
 import { describeRun, describeWithTerraform } from '../terraform-cli';
 import { applyExample, refreshOnlyPlan, stateObject, terraformIn, type AppliedExample } from './applied-example';
 import { resourceObjects, shapeMismatches, typesOnlyIn } from './attribute-shape';
 import { rulesAndAddresses, runCastDrift } from './cast-drift-process';
+
+type Json = Record<string, any>;
 
 const byAddress = (a: { address: string }, b: { address: string }) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 
@@ -54,6 +59,50 @@ describeWithTerraform('cast-drift on states that terraform wrote', () => {
       expect(report.findings).toEqual([]);
       expect(report.cluster).toMatchObject({ name: 'prod' });
       expect(report.inputs.states).toEqual([{ file: multiCloud.state, kind: expect.stringMatching(/^Terraform state \(format 4, written by 1\.\d+/), resources: expect.any(Number) }]);
+    });
+
+    describe('every resource type the stack declares, dropped from the state once', () => {
+      let reports: Map<string, DriftReport>;
+      let stack: Json;
+      beforeAll(async () => {
+        reports = new Map();
+        stack = JSON.parse(fs.readFileSync(multiCloud.desired, 'utf8')) as Json;
+        // The state as terraform wrote it after the apply (refresh-only plans do not write it).
+        const applied = JSON.parse(fs.readFileSync(multiCloud.state, 'utf8')) as Json;
+        const types = [...new Set<string>(applied.resources.filter((r: Json) => r.mode === 'managed').map((r: Json) => r.type))].sort();
+        for (const type of types) {
+          const file = path.join(multiCloud.app.root, `without-${type}.tfstate`);
+          fs.writeFileSync(file, JSON.stringify({ ...applied, resources: applied.resources.filter((r: Json) => r.type !== type) }));
+          reports.set(type, await checkDrift({ desired: [multiCloud.desired], states: [file] }));
+        }
+      });
+
+      test('the stack declares the types of all four clouds (so the loop below covers them)', () => {
+        expect([...reports.keys()].length).toBeGreaterThan(55);
+        for (const prefix of ['aws_', 'google_', 'azurerm_', 'digitalocean_', 'tls_', 'random_', 'terraform_data']) expect([...reports.keys()].some((type) => type.startsWith(prefix))).toBe(true);
+      });
+
+      test('each is exit 2, with an error or warning finding on every block of that type, named by its role', () => {
+        const silent: string[] = [];
+        for (const [type, report] of reports) {
+          const blocks = Object.keys(stack.resource[type]);
+          const named = report.findings.filter((f) => f.type === type);
+          const addresses = new Set(named.map((f) => f.address.replace(/\[[^\]]*\]$/, '')));
+          if (exitCodeOf(report) !== 2 || blocks.some((name) => !addresses.has(`${type}.${name}`))) silent.push(type);
+          for (const finding of named) expect(finding.message).toMatch(/^(the |node )/);
+        }
+        expect(silent).toEqual([]);
+      });
+
+      test('roles read as a person would say them, with the cluster and, per node, the node', () => {
+        const first = (type: string) => reports.get(type)!.findings.find((f) => f.type === type)!;
+        expect(first('aws_route').message).toMatch(/^the AWS default route of cluster prod \(aws_route\.[^)]+\) is in the configuration but not in the state: no AWS node reaches the internet/);
+        expect(first('aws_route').severity).toBe('error');
+        expect(first('azurerm_network_interface_security_group_association').message).toMatch(/^the Azure security group attachment of node prod-azure-cp-1 of cluster prod /);
+        expect(first('google_storage_bucket')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/^the GCP etcd backup bucket of cluster prod /) });
+        expect(first('terraform_data').message).toMatch(/REPLACES this node/);
+        expect(first('tls_self_signed_cert').message).toMatch(/^the cluster CA of cluster prod /);
+      });
     });
 
     describe('console changes on four clouds, one refresh-only plan', () => {
