@@ -2,7 +2,8 @@
  * Recognizes an input from its content and reduces it while it streams.
  *
  * One JsonPathHandler serves every format: it captures the pieces each format
- * is made of (`resources[i]` of a state, `values.root_module…resources[i]` of
+ * is made of (`resources[i]` of a state, or its header and each instance when
+ * it is large: streamed-state-resource.ts; `values.root_module…resources[i]` of
  * `terraform show -json`, `resource_drift[i]` of a plan, `Reservations[i]` or
  * list items of an inventory) and reduces each as it arrives. `finish()` then
  * decides, from the top-level keys seen, what the file was, and refuses what
@@ -17,6 +18,7 @@ import { asRecord, asString, describeJson } from './state/json-shapes';
 import { readPlanDriftEntry } from './state/plan-drift-entry';
 import { readShowJsonResource } from './state/show-json-resource';
 import { readStateV4Resource } from './state/state-v4-resource';
+import { STATE_RESOURCE_HEADER_KEYS, StreamedStateResource } from './state/streamed-state-resource';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../../core/cloud';
 import { DriftInputError } from '../errors';
 import { InventoryItem, ResourceDrift, StateResource } from '../model';
@@ -94,6 +96,8 @@ export class InputDocumentReader implements JsonPathHandler {
   private sawStateResources = false;
   private sawDrift = false;
   private sawReservations = false;
+  /** The state `resources[]` entry being read. */
+  private stateResource?: StreamedStateResource;
 
   constructor(
     private readonly file: string,
@@ -119,12 +123,32 @@ export class InputDocumentReader implements JsonPathHandler {
       return JsonPathDecision.SKIP;
     }
     const second = path[1];
-    if (first === 'resources' || first === 'resource_drift' || first === 'Reservations') {
+    if (first === 'resources') return this.stateResourceDecision(path, kind);
+    if (first === 'resource_drift' || first === 'Reservations') {
       return depth === 2 && typeof second === 'number' ? JsonPathDecision.CAPTURE : JsonPathDecision.SKIP;
     }
     if (first === 'values') return this.valuesDecision(path, 1);
     if (first === 'prior_state') return second === 'values' ? this.valuesDecision(path, 2) : JsonPathDecision.SKIP;
     return JsonPathDecision.SKIP;
+  }
+
+  /** `resources[i]` of a state: whole, or its header members and each of its instances (see StreamedStateResource). */
+  private stateResourceDecision(path: JsonPath, kind: JsonValueKind): JsonPathDecision {
+    const index = path[1];
+    if (typeof index !== 'number') return JsonPathDecision.SKIP;
+    if (path.length === 2) {
+      this.sawStateResources = true;
+      this.stateResource = undefined;
+      // Whole when at hand (most resources are a few kB); member by member when not (see StreamedStateResource).
+      return kind === JsonValueKind.OBJECT ? JsonPathDecision.CAPTURE_OR_DESCEND : JsonPathDecision.CAPTURE;
+    }
+    this.stateResource ??= new StreamedStateResource(index, this.file, this.resources);
+    const key = path[2];
+    if (path.length === 3) {
+      if (key === 'instances') return kind === JsonValueKind.ARRAY ? JsonPathDecision.DESCEND : JsonPathDecision.CAPTURE;
+      return typeof key === 'string' && STATE_RESOURCE_HEADER_KEYS.has(key) ? JsonPathDecision.CAPTURE : JsonPathDecision.SKIP;
+    }
+    return path.length === 4 && key === 'instances' ? JsonPathDecision.CAPTURE : JsonPathDecision.SKIP;
   }
 
   private valuesDecision(path: JsonPath, from: number): JsonPathDecision {
@@ -146,9 +170,8 @@ export class InputDocumentReader implements JsonPathHandler {
       return;
     }
     const index = path[path.length - 1];
-    if (first === 'resources' && typeof index === 'number') {
-      this.sawStateResources = true;
-      for (const resource of readStateV4Resource(value, index, this.file)) this.resources.push(resource);
+    if (first === 'resources') {
+      this.onStateResourceValue(path, value);
     } else if (first === 'resource_drift' && typeof index === 'number') {
       this.sawDrift = true;
       const entry = readPlanDriftEntry(value, index, this.file);
@@ -161,6 +184,23 @@ export class InputDocumentReader implements JsonPathHandler {
     } else {
       const resource = readShowJsonResource(value, path.join('.'), this.file);
       if (resource) this.resources.push(resource);
+    }
+  }
+
+  private onStateResourceValue(path: JsonPath, value: unknown): void {
+    if (path.length === 2) {
+      for (const resource of readStateV4Resource(value, path[1] as number, this.file)) this.resources.push(resource);
+    } else if (path.length === 4) {
+      this.stateResource?.addInstance(value);
+    } else {
+      this.stateResource?.setField(path[2] as string, value);
+    }
+  }
+
+  public onEnd(path: JsonPath): void {
+    if (path.length === 2 && path[0] === 'resources' && this.stateResource) {
+      this.stateResource.end();
+      this.stateResource = undefined;
     }
   }
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Cloud } from '../../../lib/core/cloud';
 import { DriftInputError } from '../../../lib/drift/errors';
-import { InputDocumentReader, InputKind } from '../../../lib/drift/read/input-document';
+import { InputDocument, InputDocumentReader, InputKind } from '../../../lib/drift/read/input-document';
+import { JsonPathHandler } from '../../../lib/drift/read/json/json-path';
 import { JsonStreamScanner } from '../../../lib/drift/read/json/json-stream-scanner';
 import { readInput } from '../../../lib/drift/read/read-input';
 import { ADDRESS, AWS, CLUSTER_UUID, GCP, TOFU_PASSPHRASE } from '../../fixtures/drift/build/ids';
@@ -77,6 +78,70 @@ describe('readInput recognizes each format by content', () => {
     for (let at = 0; at < bytes.length; at += 3) scanner.push(bytes.subarray(at, at + 3));
     scanner.end();
     expect(reader.finish()).toEqual(whole);
+  });
+});
+
+describe('a state resource larger than a chunk is read instance by instance', () => {
+  /** A state whose one resource holds `count` instances, its keys in `order`. */
+  function stateWith(count: number, order: (resource: Record<string, unknown>) => Record<string, unknown> = (r) => r): Buffer {
+    const tags = { 'cast-cluster-uuid': CLUSTER_UUID };
+    const resource = {
+      module: 'module.pool',
+      mode: 'managed',
+      type: 'aws_instance',
+      name: 'worker',
+      each: 'list',
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: Array.from({ length: count }, (_, i) => ({ index_key: i, schema_version: 1, attributes: { id: `i-${i}`, instance_state: 'running', tags }, sensitive_attributes: [] })),
+    };
+    return Buffer.from(JSON.stringify({ version: 4, terraform_version: '1.9.8', serial: 1, lineage: 'l', outputs: {}, resources: [order(resource)], check_results: null }, null, 2));
+  }
+
+  /** Streams `bytes` in `chunk`-byte pieces; also returns the path lengths of the values parsed under `resources`. */
+  function stream(bytes: Buffer, chunk: number): { document: InputDocument; parsedDepths: Set<number> } {
+    const reader = new InputDocumentReader('big.tfstate');
+    const parsedDepths = new Set<number>();
+    const spy: JsonPathHandler = {
+      decide: (path, kind) => reader.decide(path, kind),
+      onValue: (path, value) => {
+        if (path[0] === 'resources') parsedDepths.add(path.length);
+        reader.onValue(path, value);
+      },
+      onEnd: (path) => reader.onEnd(path),
+    };
+    const scanner = new JsonStreamScanner(spy, 'big.tfstate');
+    for (let at = 0; at < bytes.length; at += chunk) scanner.push(bytes.subarray(at, at + chunk));
+    scanner.end();
+    return { document: reader.finish(), parsedDepths };
+  }
+
+  test('a resource within the chunk is parsed whole, one that runs past it instance by instance: the same records', () => {
+    const bytes = stateWith(2000);
+    const whole = stream(bytes, bytes.length);
+    const split = stream(bytes, 64 * 1024);
+    expect(whole.parsedDepths).toEqual(new Set([2]));
+    expect(split.parsedDepths).toEqual(new Set([3, 4])); // header members and instances, never the resource
+    expect(split.document).toEqual(whole.document);
+    expect(split.document.resources).toHaveLength(2000);
+    expect(split.document.resources[1999].address).toBe('module.pool.aws_instance.worker[1999]');
+  });
+
+  test('keys sorted (jq -S puts "instances" first): the instances wait for the header', () => {
+    const sorted = (resource: Record<string, unknown>) => Object.fromEntries(Object.entries(resource).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const bytes = stateWith(50, sorted);
+    expect(stream(bytes, 97).document).toEqual(stream(stateWith(50), 1 << 20).document);
+  });
+
+  test('"module" after the instances re-addresses those already read', () => {
+    const moduleLast = ({ module, ...rest }: Record<string, unknown>) => ({ ...rest, module });
+    const read = stream(stateWith(20, moduleLast), 97).document;
+    expect(read.resources.map((r) => r.address)).toEqual(Array.from({ length: 20 }, (_, i) => `module.pool.aws_instance.worker[${i}]`));
+    expect(read).toEqual(stream(stateWith(20), 1 << 20).document);
+  });
+
+  test('an entry without "type" is refused, however it was read', () => {
+    const bytes = Buffer.from(JSON.stringify({ version: 4, resources: [{ mode: 'managed', name: 'x', provider: 'p', instances: [{ attributes: {} }] }] }, null, 2));
+    for (const chunk of [5, bytes.length]) expect(() => stream(bytes, chunk)).toThrow('big.tfstate: resources[0] is not a state resource (it needs "type" and "name")');
   });
 });
 

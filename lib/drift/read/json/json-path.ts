@@ -15,6 +15,12 @@ export enum JsonPathDecision {
   CAPTURE = 'capture',
   /** Step over the value without parsing it. */
   SKIP = 'skip',
+  /**
+   * CAPTURE when the whole object or array is at hand (the streaming scanner
+   * found its end in the chunk it holds), else DESCEND: for values that are
+   * usually small but may be larger than one string can hold.
+   */
+  CAPTURE_OR_DESCEND = 'capture-or-descend',
 }
 
 /** The JSON type of a value, as known from its first byte. */
@@ -33,4 +39,9 @@ export interface JsonPathHandler {
    * (the scanner reuses the array); copy it to keep it.
    */
   onValue(path: JsonPath, value: unknown): void;
+  /**
+   * Called when an object or array the handler descended into ends, with its
+   * path (valid only during the call), after the calls for its members.
+   */
+  onEnd?(path: JsonPath): void;
 }

@@ -22,6 +22,11 @@
  * JSON.parse it needs anyway: a slice that parses as one value starting with
  * that `{` must end at its matching `}`. When the guess fails (other
  * formatting) it steps through the bytes as usual.
+ *
+ * CAPTURE_OR_DESCEND takes the fast path when the value's end is in the
+ * chunk at hand, and otherwise descends into it, so a value too large for
+ * one string (a state resource with 100,000 instances) is read member by
+ * member rather than gathered whole.
  */
 import { JsonPathDecision, JsonPathHandler, JsonValueKind } from './json-path';
 import { decodeUtf8, parseJsonSlice } from './parse-json-slice';
@@ -98,8 +103,6 @@ export class JsonStreamScanner {
   private escaped = false;
   private primitive = false;
   private sawAnything = false;
-  /** `\n` + indentation + closing bracket, by indentation and bracket. */
-  private readonly closers = new Map<string, Buffer>();
 
   constructor(
     private readonly handler: JsonPathHandler,
@@ -199,19 +202,29 @@ export class JsonStreamScanner {
 
   private startValue(c: number): void {
     if (!isValueStart(c)) this.fail(this.offset, `expected a JSON value, found ${describeByte(c)}`);
+    const container = c === LBRACE || c === LBRACKET;
     const kind = c === LBRACE ? JsonValueKind.OBJECT : c === LBRACKET ? JsonValueKind.ARRAY : JsonValueKind.SCALAR;
     const decision = this.handler.decide(this.path, kind);
-    if ((c === LBRACE || c === LBRACKET) && decision === JsonPathDecision.DESCEND) {
-      this.pos++;
-      const array = c === LBRACKET;
-      this.isArray.push(array);
-      this.path.push(array ? 0 : '');
-      this.expect = array ? Expect.VALUE_OR_CLOSE : Expect.KEY_OR_CLOSE;
+    if (container && decision === JsonPathDecision.DESCEND) {
+      this.descend(c);
       return;
     }
-    const primitive = c !== LBRACE && c !== LBRACKET && c !== QUOTE;
-    if (decision === JsonPathDecision.CAPTURE && !primitive && c !== QUOTE && this.captureIndented(c === LBRACE ? RBRACE : RBRACKET)) return;
-    this.startToken(decision === JsonPathDecision.CAPTURE ? Token.CAPTURE : Token.SKIP, primitive);
+    const capture = decision === JsonPathDecision.CAPTURE || decision === JsonPathDecision.CAPTURE_OR_DESCEND;
+    if (capture && container && this.captureIndented(c === LBRACE ? RBRACE : RBRACKET)) return;
+    if (container && decision === JsonPathDecision.CAPTURE_OR_DESCEND) {
+      this.descend(c);
+      return;
+    }
+    const primitive = !container && c !== QUOTE;
+    this.startToken(capture ? Token.CAPTURE : Token.SKIP, primitive);
+  }
+
+  private descend(c: number): void {
+    this.pos++;
+    const array = c === LBRACKET;
+    this.isArray.push(array);
+    this.path.push(array ? 0 : '');
+    this.expect = array ? Expect.VALUE_OR_CLOSE : Expect.KEY_OR_CLOSE;
   }
 
   /** The fast path (see the file comment); true when it captured the value at `pos`. */
@@ -225,15 +238,14 @@ export class JsonStreamScanner {
       lineStart--;
     }
     if (lineStart === 0) return false; // the line began in an earlier chunk: indentation unknown
-    const key = `${start - lineStart}:${close}`;
-    let closer = this.closers.get(key);
-    if (!closer) {
-      closer = Buffer.concat([Buffer.from([0x0a]), buf.subarray(lineStart, start), Buffer.from([close])]);
-      this.closers.set(key, closer);
-    }
-    const found = buf.indexOf(closer, start);
+    const indent = start - lineStart;
+    // The closing bracket at the start of a line indented as this one. Not indexOf of that whole
+    // line: a needle of newline and spaces searched through runs of spaces is slow (Boyer-Moore
+    // shifts by one); the bracket alone is a memchr, and the few others are refused by one byte.
+    let found = buf.indexOf(close, start + 1);
+    while (found !== -1 && !this.isLineOf(found, lineStart, indent)) found = buf.indexOf(close, found + 1);
     if (found === -1) return false;
-    const end = found + closer.length;
+    const end = found + 1;
     let value: unknown;
     try {
       value = JSON.parse(buf.toString('utf8', start, end));
@@ -243,6 +255,15 @@ export class JsonStreamScanner {
     this.pos = end;
     this.handler.onValue(this.path, value);
     this.afterValue();
+    return true;
+  }
+
+  /** True when `at` is preceded by a newline and the `indent` bytes found at `lineStart`. */
+  private isLineOf(at: number, lineStart: number, indent: number): boolean {
+    const buf = this.buf;
+    const from = at - indent;
+    if (from < 1 || buf[from - 1] !== 0x0a) return false;
+    for (let i = 0; i < indent; i++) if (buf[from + i] !== buf[lineStart + i]) return false;
     return true;
   }
 
@@ -337,6 +358,7 @@ export class JsonStreamScanner {
     this.pos++;
     this.isArray.pop();
     this.path.pop();
+    this.handler.onEnd?.(this.path);
     this.afterValue();
   }
 

@@ -11,7 +11,7 @@ export function walkParsedJson(document: unknown, handler: JsonPathHandler): voi
   const visit = (value: unknown): void => {
     const kind = Array.isArray(value) ? JsonValueKind.ARRAY : value !== null && typeof value === 'object' ? JsonValueKind.OBJECT : JsonValueKind.SCALAR;
     const decision = handler.decide(path, kind);
-    if (decision === JsonPathDecision.CAPTURE) {
+    if (decision === JsonPathDecision.CAPTURE || decision === JsonPathDecision.CAPTURE_OR_DESCEND) {
       handler.onValue(path, value);
       return;
     }
@@ -22,13 +22,14 @@ export function walkParsedJson(document: unknown, handler: JsonPathHandler): voi
         visit(value[i]);
         path.pop();
       }
-      return;
+    } else {
+      for (const [key, member] of Object.entries(value)) {
+        path.push(key);
+        visit(member);
+        path.pop();
+      }
     }
-    for (const [key, member] of Object.entries(value)) {
-      path.push(key);
-      visit(member);
-      path.pop();
-    }
+    handler.onEnd?.(path);
   };
   visit(document);
 }

@@ -97,3 +97,47 @@ describe('JsonStreamScanner', () => {
     expect(scanner.offset).toBe(14);
   });
 });
+
+describe('CAPTURE_OR_DESCEND', () => {
+  /** `items[*]` capture-or-descend, their members captured; records captures and ends. */
+  function splitter(): JsonPathHandler & { events: string[] } {
+    const events: string[] = [];
+    return {
+      events,
+      decide(path: JsonPath) {
+        if (path.length <= 1) return path.length === 0 || path[0] === 'items' ? JsonPathDecision.DESCEND : JsonPathDecision.SKIP;
+        return path.length === 2 ? JsonPathDecision.CAPTURE_OR_DESCEND : JsonPathDecision.CAPTURE;
+      },
+      onValue(path: JsonPath, value: unknown) {
+        events.push(`${path.join('/')}=${JSON.stringify(value)}`);
+      },
+      onEnd(path: JsonPath) {
+        events.push(`end ${path.join('/')}`);
+      },
+    };
+  }
+  const text = JSON.stringify({ items: [{ a: 1, b: [2, 3] }, [4, { c: 5 }]] }, null, 2);
+
+  function scan(chunkSize: number): string[] {
+    const handler = splitter();
+    const scanner = new JsonStreamScanner(handler, 'doc.json');
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; at += chunkSize) scanner.push(bytes.subarray(at, at + chunkSize));
+    scanner.end();
+    return handler.events;
+  }
+
+  test('a value whose end is in the chunk at hand is captured whole', () => {
+    expect(scan(text.length)).toEqual(['items/0={"a":1,"b":[2,3]}', 'items/1=[4,{"c":5}]', 'end items', 'end ']);
+  });
+
+  test('a value that runs past the chunk is descended into, member by member, with its end reported', () => {
+    expect(scan(8)).toEqual(['items/0/a=1', 'items/0/b=[2,3]', 'end items/0', 'items/1/0=4', 'items/1/1={"c":5}', 'end items/1', 'end items', 'end ']);
+  });
+
+  test('the whole-document walker captures it (the value is parsed already)', () => {
+    const handler = splitter();
+    walkParsedJson(JSON.parse(text), handler);
+    expect(handler.events).toEqual(['items/0={"a":1,"b":[2,3]}', 'items/1=[4,{"c":5}]', 'end items', 'end ']);
+  });
+});
