@@ -3,17 +3,19 @@
  * the ignore file. `cast-drift check` and `cast-drift guard-destroy` are thin
  * wrappers around checkDrift and guardDestroy.
  */
+import { checkCloudCoverage, cloudCoverage, CloudCoverage, clusterClouds } from './check/cloud-coverage';
 import { CheckId, Finding, Severity } from './check/finding';
 import { runChecks } from './check/run-checks';
 import { DriftInputError } from './errors';
 import { applyIgnores, IgnoredFinding } from './ignore/apply-ignores';
 import { readIgnoreFile } from './ignore/ignore-file';
+import { appendAll } from './append';
 import { ActualState, DesiredState } from './model';
 import { assembleActualState } from './read/assemble-actual-state';
 import { readDesired } from './read/desired/read-desired';
-import { findClusterDescriptions } from './read/desired/cluster-description';
 import { InputDocument, InputKind } from './read/input-document';
 import { readInput, ReadProgress } from './read/read-input';
+import { assertStateOfCluster, describeCluster } from './state-of-cluster';
 import { ALL_CLOUDS, Cloud } from '../core/cloud';
 
 /** An inventory file, optionally with its cloud declared (`gcp=vms.json`). */
@@ -45,6 +47,12 @@ export interface DriftCheckInputs {
   readonly onProgress?: ReadProgress;
   /** "Now", for ignore expiry. @default new Date() */
   readonly now?: Date;
+  /**
+   * guard-destroy only: clouds of the cluster it may call safe without their
+   * inventory. Each other cloud of the cluster without an inventory is an error.
+   * @default none
+   */
+  readonly allowUnchecked?: readonly Cloud[];
 }
 
 /** The result of a check. */
@@ -61,17 +69,29 @@ export interface DriftReport {
   };
   readonly findings: readonly Finding[];
   readonly ignored: readonly IgnoredFinding[];
+  /** guard-destroy only: the cluster's clouds, by whether their VMs were checked. */
+  readonly clouds?: CloudCoverage;
+}
+
+/** What a command's checks produce. */
+interface CheckOutcome {
+  readonly findings: Finding[];
+  readonly clouds?: CloudCoverage;
 }
 
 /** Reads everything and runs every check. */
 export async function checkDrift(inputs: DriftCheckInputs): Promise<DriftReport> {
-  return run('check', inputs, (desired, actual, uuid) => runChecks(desired, actual, { clusterUuid: uuid }));
+  if ((inputs.allowUnchecked ?? []).length > 0) throw new DriftInputError('--allow-unchecked is for guard-destroy only: check reports on what it is given');
+  return run('check', inputs, (desired, actual, uuid) => ({ findings: runChecks(desired, actual, { clusterUuid: uuid }) }));
 }
 
 /**
  * The cleanup guard before `terraform destroy`: lists VMs in cluster networks
  * that are not the cluster's (they make the destroy fail and must not be
- * deleted by it) and the cluster's leaked VMs. Needs at least one inventory.
+ * deleted by it) and the cluster's leaked VMs, and names the clouds of the
+ * cluster it checked (an inventory was given) and those it could not: each of
+ * these is an error unless `allowUnchecked` names it. Needs at least one
+ * inventory.
  */
 export async function guardDestroy(inputs: DriftCheckInputs): Promise<DriftReport> {
   if ((inputs.inventories ?? []).length === 0) {
@@ -79,13 +99,25 @@ export async function guardDestroy(inputs: DriftCheckInputs): Promise<DriftRepor
   }
   return run('guard-destroy', inputs, (desired, actual, uuid) => {
     if (!uuid) throw new DriftInputError('guard-destroy needs the cluster UUID to tell the cluster\'s VMs from others: emit the cast_cluster output or pass --cluster-uuid');
-    const guard = runChecks(desired, actual, { checks: [CheckId.CLEANUP_GUARD], clusterUuid: uuid, guardSeverity: Severity.ERROR });
-    const leaked = runChecks(desired, actual, { checks: [CheckId.UNUSED_RESOURCES], clusterUuid: uuid }).filter((finding) => finding.rule === 'unused-resources/leaked');
-    return [...guard, ...leaked];
+    const clouds = clusterClouds(desired, actual);
+    const allowed = inputs.allowUnchecked ?? [];
+    for (const cloud of allowed) {
+      if (!ALL_CLOUDS.includes(cloud)) throw new DriftInputError(`--allow-unchecked ${String(cloud)}: not a cloud (aws, gcp, azure or digitalocean)`);
+      if (!clouds.includes(cloud)) {
+        throw new DriftInputError(`--allow-unchecked ${cloud}: ${describeCluster(desired.clusterName ?? actual.description?.name, uuid)} is not on ${cloud} (its clouds: ${clouds.join(', ') || 'none found'}): drop it`);
+      }
+    }
+    const coverage = cloudCoverage(clouds, actual.inventories.map((inventory) => inventory.cloud), allowed);
+    const findings = runChecks(desired, actual, { checks: [CheckId.CLEANUP_GUARD], clusterUuid: uuid, guardSeverity: Severity.ERROR });
+    appendAll(findings, checkCloudCoverage(coverage));
+    // terraform destroy deletes what the state holds, another cluster's resource included.
+    appendAll(findings, runChecks(desired, actual, { checks: [CheckId.CLUSTER_IDENTITY], clusterUuid: uuid }));
+    appendAll(findings, runChecks(desired, actual, { checks: [CheckId.UNUSED_RESOURCES], clusterUuid: uuid }).filter((finding) => finding.rule === 'unused-resources/leaked'));
+    return { findings, clouds: coverage };
   });
 }
 
-async function run(command: string, inputs: DriftCheckInputs, check: (desired: DesiredState, actual: ActualState, uuid: string | undefined) => Finding[]): Promise<DriftReport> {
+async function run(command: string, inputs: DriftCheckInputs, check: (desired: DesiredState, actual: ActualState, uuid: string | undefined) => CheckOutcome): Promise<DriftReport> {
   const desired = readDesired(inputs.desired, inputs.clusterUuid);
   const ignore = inputs.ignoreFile ? readIgnoreFile(inputs.ignoreFile) : undefined;
   if (inputs.states.length === 0) throw new DriftInputError('no --state given: pass the stack\'s state file (`terraform state pull > state.json`), or - for stdin');
@@ -99,7 +131,7 @@ async function run(command: string, inputs: DriftCheckInputs, check: (desired: D
     if (document.kind === InputKind.PLAN && document.resources.length === 0) {
       throw new DriftInputError('is a plan without a prior_state: pass the state with --state and the plan with --plan', file);
     }
-    assertStateOfCluster(document, desired.clusterUuid);
+    assertStateOfCluster(document, desired);
     states.push(document);
   }
   const plans: InputDocument[] = [];
@@ -116,7 +148,8 @@ async function run(command: string, inputs: DriftCheckInputs, check: (desired: D
   }
   const actual = assembleActualState(states, plans, inventories, desired.clusterUuid);
   const uuid = desired.clusterUuid ?? actual.description?.uuid ?? (actual.clusterUuids.size === 1 ? [...actual.clusterUuids.keys()][0] : undefined);
-  const result = applyIgnores(check(desired, actual, uuid), ignore, inputs.now ?? new Date());
+  const outcome = check(desired, actual, uuid);
+  const result = applyIgnores(outcome.findings, ignore, inputs.now ?? new Date());
   return {
     command,
     cluster: { uuid, name: desired.clusterName ?? actual.description?.name },
@@ -129,6 +162,7 @@ async function run(command: string, inputs: DriftCheckInputs, check: (desired: D
     },
     findings: result.findings,
     ignored: result.ignored,
+    ...(outcome.clouds ? { clouds: outcome.clouds } : {}),
   };
 }
 
@@ -144,21 +178,6 @@ function expectKind(document: InputDocument, kinds: readonly InputKind[], flag: 
   if (kinds.includes(document.kind)) return;
   const article = /^[aeiou]/i.test(document.label) ? 'an' : 'a';
   throw new DriftInputError(`is ${article} ${document.label}, not what ${flag} takes: pass it with ${KIND_FLAGS[document.kind]}`, document.file);
-}
-
-/** Refuses the state of another cluster: its cast_cluster output or its resources' UUID tags name another UUID. */
-function assertStateOfCluster(document: InputDocument, uuid: string | undefined): void {
-  if (!uuid) return;
-  const described = findClusterDescriptions(document.outputs, document.file).map((d) => d.uuid).filter((u): u is string => u !== undefined);
-  if (described.length > 0 && !described.includes(uuid)) {
-    throw new DriftInputError(`is the state of cluster ${described.join(', ')} (its cast_cluster output), not of ${uuid} from the --desired stacks: pass this stack's state`, document.file);
-  }
-  const tagged = new Map<string, number>();
-  for (const resource of document.resources) if (resource.clusterUuid) tagged.set(resource.clusterUuid, (tagged.get(resource.clusterUuid) ?? 0) + 1);
-  if (tagged.size > 0 && !tagged.has(uuid)) {
-    const [other, count] = [...tagged].sort((a, b) => b[1] - a[1])[0];
-    throw new DriftInputError(`is the state of cluster ${other} (cast-cluster-uuid of ${count} resource(s)), not of ${uuid} from the --desired stacks: pass this stack's state`, document.file);
-  }
 }
 
 /** Parses `cloud=path` (cloud: aws, gcp, azure, digitalocean) or a plain path. */

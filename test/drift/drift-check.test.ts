@@ -1,6 +1,8 @@
 /** The library call end to end, on the fixture cluster's scenarios. */
 import { Readable } from 'node:stream';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { checkDrift, guardDestroy, parseInventoryArgument } from '../../lib/drift/drift-check';
 import { ADDRESS, AWS, CLUSTER_UUID, DIGITALOCEAN, GCP } from '../fixtures/drift/build/ids';
@@ -66,7 +68,7 @@ describe('checkDrift', () => {
   });
 
   test.each([
-    [{ states: [fixture('bad/other-cluster.tfstate')] }, /other-cluster\.tfstate: is the state of cluster 0badc0de-9876-4fed-8cba-fedcba987654 \(its cast_cluster output\), not of c0ffee00-1234-4abc-8def-0123456789ab from the --desired stacks/],
+    [{ states: [fixture('bad/other-cluster.tfstate')] }, /other-cluster\.tfstate: is the state of cluster 0badc0de-9876-4fed-8cba-fedcba987654 \(its cast_cluster output\), not of cluster prod \(c0ffee00-1234-4abc-8def-0123456789ab\) from the --desired stacks: is this the right workspace \(`terraform workspace show`\) and backend/],
     [{ states: [fixture('inventory/az-vm-list.json')] }, /az-vm-list\.json: is an Azure VM inventory, not what --state takes: pass it with --inventory$/],
     [{ states: [fixture('state/in-sync.tfstate')], plans: [fixture('state/in-sync.tfstate')] }, /in-sync\.tfstate: is a Terraform state .*, not what --plan takes: pass it with --state$/],
     [{ states: [fixture('state/in-sync.tfstate')], inventories: [{ file: fixture('state/show-json.json') }] }, /not what --inventory takes: pass it with --state$/],
@@ -85,6 +87,7 @@ describe('checkDrift', () => {
 });
 
 describe('guardDestroy', () => {
+  const empty = (cloud: Cloud) => ({ file: fixture('inventory/empty-list.json'), cloud });
   test('lists foreign VMs as errors and leaked ones', async () => {
     const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories });
     expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
@@ -94,10 +97,55 @@ describe('guardDestroy', () => {
       ['unused-resources/leaked', 'warning'],
       ['unused-resources/leaked', 'warning'],
     ]);
+    expect(report.clouds).toEqual({ checked: ['aws', 'gcp', 'azure', 'digitalocean'], allowedUnchecked: [], unchecked: [] });
   });
-  test('safe when the networks hold only the cluster', async () => {
-    const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories: [{ file: fixture('inventory/empty-list.json'), cloud: Cloud.AWS }] });
+  test('safe when every cloud of the cluster was checked and the networks hold only the cluster', async () => {
+    const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories: [Cloud.DIGITALOCEAN, Cloud.AWS, Cloud.AZURE, Cloud.GCP].map(empty) });
     expect(report.findings).toEqual([]);
+    expect(report.clouds).toEqual({ checked: ['aws', 'gcp', 'azure', 'digitalocean'], allowedUnchecked: [], unchecked: [] });
+  });
+  test('one cloud of four checked: an error for each of the others, with the command that lists its VMs', async () => {
+    const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories: [empty(Cloud.AWS)] });
+    expect(report.clouds).toEqual({ checked: ['aws'], allowedUnchecked: [], unchecked: ['gcp', 'azure', 'digitalocean'] });
+    expect(report.findings.map((f) => [f.rule, f.severity, f.cloud, f.address])).toEqual([
+      ['cleanup-guard/unchecked-cloud', 'error', 'gcp', 'gcp:*'],
+      ['cleanup-guard/unchecked-cloud', 'error', 'azure', 'azure:*'],
+      ['cleanup-guard/unchecked-cloud', 'error', 'digitalocean', 'digitalocean:*'],
+    ]);
+    expect(report.findings[0].message).toBe('GCP was not checked: no --inventory lists its VMs, so a VM there that is not the cluster\'s (the destroy would fail on it) or a leaked one would go unseen');
+    expect(report.findings.map((f) => f.remediation)).toEqual([
+      expect.stringMatching(/^List its VMs with `gcloud compute instances list --format=json > gcp-vms\.json` .*pass `--inventory gcp=gcp-vms\.json`; or, to destroy without checking GCP, pass `--allow-unchecked gcp`\.$/),
+      expect.stringMatching(/^List its VMs with `az vm list -d -o json > azure-vms\.json` .*`--allow-unchecked azure`\.$/),
+      expect.stringMatching(/^List its VMs with `doctl compute droplet list -o json > digitalocean-vms\.json` and pass `--inventory digitalocean=digitalocean-vms\.json`; .*`--allow-unchecked digitalocean`\.$/),
+    ]);
+  });
+  test('safe when the clouds not checked are allowed unchecked', async () => {
+    const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories: [empty(Cloud.AWS)], allowUnchecked: [Cloud.DIGITALOCEAN, Cloud.GCP, Cloud.AZURE] });
+    expect(report.findings).toEqual([]);
+    expect(report.clouds).toEqual({ checked: ['aws'], allowedUnchecked: ['gcp', 'azure', 'digitalocean'], unchecked: [] });
+  });
+  test('a cloud allowed unchecked that was checked counts as checked', async () => {
+    const report = await guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')], inventories: [empty(Cloud.AWS)], allowUnchecked: [Cloud.AWS] });
+    expect(report.clouds).toEqual({ checked: ['aws'], allowedUnchecked: [], unchecked: ['gcp', 'azure', 'digitalocean'] });
+  });
+  test('a cloud the cluster is not on, or not a cloud, is refused', async () => {
+    const stack = JSON.parse(fs.readFileSync(desired[0], 'utf8'));
+    const description = JSON.parse(stack.output.cast_cluster_prod.value);
+    stack.output.cast_cluster_prod.value = JSON.stringify({ ...description, clouds: ['aws', 'gcp'] });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-clouds-'));
+    try {
+      const twoClouds = path.join(dir, 'cdk.tf.json');
+      fs.writeFileSync(twoClouds, JSON.stringify(stack));
+      const guard = (allowUnchecked: Cloud[]) => guardDestroy({ desired: [twoClouds], states: [fixture('state/in-sync.tfstate')], inventories: [empty(Cloud.AWS)], allowUnchecked });
+      await expect(guard([Cloud.AZURE])).rejects.toThrow('--allow-unchecked azure: cluster prod (c0ffee00-1234-4abc-8def-0123456789ab) is not on azure (its clouds: aws, gcp): drop it');
+      await expect(guard(['mars' as Cloud])).rejects.toThrow('--allow-unchecked mars: not a cloud (aws, gcp, azure or digitalocean)');
+      expect((await guard([Cloud.GCP])).clouds).toEqual({ checked: ['aws'], allowedUnchecked: ['gcp'], unchecked: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('check takes no --allow-unchecked', async () => {
+    await expect(checkDrift({ desired, states: [fixture('state/in-sync.tfstate')], allowUnchecked: [Cloud.GCP] })).rejects.toThrow('--allow-unchecked is for guard-destroy only');
   });
   test('needs an inventory', async () => {
     await expect(guardDestroy({ desired, states: [fixture('state/in-sync.tfstate')] })).rejects.toThrow('guard-destroy needs --inventory');

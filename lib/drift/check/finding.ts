@@ -4,6 +4,7 @@
  * fix it. The JSON report (schema cast-drift/v1) serializes these fields as is.
  */
 import { Cloud } from '../../core/cloud';
+import type { RuleId } from './rules';
 
 /** How serious a finding is; the same three levels as SARIF. */
 export enum Severity {
@@ -26,6 +27,8 @@ export enum CheckId {
   UNUSED_RESOURCES = 'unused-resources',
   /** No VM without the cluster UUID sits in a cluster network (deleting the cluster would fail). */
   CLEANUP_GUARD = 'cleanup-guard',
+  /** No resource of the state carries another cluster's UUID. */
+  CLUSTER_IDENTITY = 'cluster-identity',
   /** The ignore file itself: expired entries. */
   IGNORE_FILE = 'ignore-file',
 }
@@ -45,7 +48,7 @@ export const SENSITIVE = '(sensitive)';
 export interface Finding {
   readonly check: CheckId;
   /** The rule within the check, e.g. `missing-nodes/tainted` (the SARIF ruleId). */
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly severity: Severity;
   /** Terraform address, or `<cloud>:<id>` for an object only an inventory lists. */
   readonly address: string;

@@ -5,6 +5,7 @@
  */
 import { applyMoves } from './apply-moves';
 import { checkCleanupGuard } from './cleanup-guard-check';
+import { checkClusterIdentity } from './cluster-identity-check';
 import { CheckId, Finding, Severity } from './finding';
 import { checkAttachments } from './attachment-check';
 import { checkMissingNodes } from './missing-nodes-check';
@@ -25,11 +26,11 @@ export interface RunChecksOptions {
   readonly guardSeverity?: Severity;
 }
 
-const CHECK_ORDER = [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.IGNORE_FILE];
+const CHECK_ORDER = [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.CLUSTER_IDENTITY, CheckId.IGNORE_FILE];
 
 /** Every finding, sorted by check, cloud, address and rule. */
 export function runChecks(desired: DesiredState, actual: ActualState, options: RunChecksOptions = {}): Finding[] {
-  const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD]);
+  const checks = new Set(options.checks ?? [CheckId.NETWORK, CheckId.ATTACHMENTS, CheckId.MISSING_NODES, CheckId.MISSING_RESOURCES, CheckId.UNUSED_RESOURCES, CheckId.CLEANUP_GUARD, CheckId.CLUSTER_IDENTITY]);
   const findings: Finding[] = [];
   // Terraform moves state objects (moved blocks, count added or removed) before it plans; so do the checks.
   actual = applyMoves(desired, actual);
@@ -54,6 +55,7 @@ export function runChecks(desired: DesiredState, actual: ActualState, options: R
       });
     }
   }
+  if (checks.has(CheckId.CLUSTER_IDENTITY)) appendAll(findings, checkClusterIdentity(desired, actual, options.clusterUuid));
   return sortFindings(findings);
 }
 

@@ -24,8 +24,8 @@ export interface CliIo {
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
   now(): Date;
-  /** Writes a whole file (the report of --output). */
-  writeFile(file: string, text: string): Promise<void>;
+  /** Writes a whole file (the report of --output) from its chunks, in order; a file that cannot be written, whole, rejects. */
+  writeFile(file: string, chunks: Iterable<string>): Promise<void>;
 }
 
 /**
@@ -38,6 +38,9 @@ export function processIo(): CliIo {
   const output = (stream: NodeJS.WriteStream): CliOutput => ({
     // Settles when the stream has taken the text: a full disk, a closed pipe or a device that
     // refuses it rejects, so the CLI can say so and exit 1 rather than 0 with nothing written.
+    // The CLI awaits each write before the next, so at most one chunk waits in the stream's
+    // buffer however slowly the reader drains it (backpressure: the stream is never asked to
+    // hold the whole report, https://nodejs.org/api/stream.html#writablewritechunk-encoding-callback).
     write: (text) => new Promise<void>((resolve, reject) => {
       stream.write(text, (error) => (error ? reject(error) : resolve()));
     }),
@@ -53,11 +56,16 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
-    writeFile: async (file, text) => {
+    writeFile: async (file, chunks) => {
       await refuseNonRegularFile(file);
       const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-      await fs.promises.writeFile(temporary, text, 'utf8');
       try {
+        const handle = await fs.promises.open(temporary, 'w');
+        try {
+          for (const chunk of chunks) await handle.write(chunk, null, 'utf8');
+        } finally {
+          await handle.close();
+        }
         await fs.promises.rename(temporary, file);
       } catch (error) {
         await fs.promises.rm(temporary, { force: true });

@@ -42,7 +42,12 @@ const GUARD = `Usage: cast-drift guard-destroy --desired <cdk.tf.json>... --stat
 Run before \`terraform destroy\`: lists VMs in the cluster's networks that do not
 carry the cluster UUID (the destroy would fail on them, and they are not the
 cluster's to delete) and the cluster's leaked VMs (with the command to delete
-them). Takes the options of \`check\`.
+them), and names each cloud of the cluster it checked and each it could not.
+It says safe only when every cloud of the cluster has an --inventory, or is
+allowed unchecked. Takes the options of \`check\`, and:
+
+  --allow-unchecked CLOUD    call it safe without that cloud's inventory (aws, gcp,
+                             azure, digitalocean; repeatable or comma-separated)
 
 ${EXIT_CODES}
 `;
@@ -53,6 +58,7 @@ Usage:
   cast-drift check --desired <cdk.tf.json>... --state <file|-> [--plan <plan.json>] [--inventory <file>...]
                    [--format text|json|sarif|github] [--ignore <file>] [--output <file>]
   cast-drift guard-destroy --desired <cdk.tf.json>... --state <file|-> --inventory <file>...
+                   [--allow-unchecked <cloud>]
   cast-drift help [check|guard-destroy]
   cast-drift --version
 

@@ -4,7 +4,9 @@
  * to the next option (`--desired a.json b.json`); list options may also
  * repeat. `-` alone is a value (stdin), not an option.
  */
+import { parseCloud } from '../check/cloud-coverage';
 import { DriftInputError } from '../errors';
+import { Cloud } from '../../core/cloud';
 import { ReportFormat } from '../report/render-report';
 
 /** The subcommands. */
@@ -31,11 +33,15 @@ export interface CliArguments {
   readonly statePassphraseEnv?: string;
   /** true: --color, false: --no-color, undefined: decide from the terminal. */
   readonly color?: boolean;
+  /** guard-destroy: clouds it may call safe without their inventory (`--allow-unchecked`, repeatable, comma-separated). */
+  readonly allowUnchecked: readonly Cloud[];
 }
 
 const LIST_OPTIONS = ['desired', 'state', 'plan', 'inventory'] as const;
 const VALUE_OPTIONS = ['format', 'ignore', 'output', 'cluster-uuid', 'state-passphrase-env'] as const;
 const FLAG_OPTIONS = ['color', 'no-color', 'help', 'version'] as const;
+/** Options that take one value each time and may repeat; the value may be a comma-separated list. */
+const REPEATED_OPTIONS = ['allow-unchecked'] as const;
 
 type ListOption = (typeof LIST_OPTIONS)[number];
 type ValueOption = (typeof VALUE_OPTIONS)[number];
@@ -55,6 +61,7 @@ function isOption(token: string): boolean {
 export function parseArgs(argv: readonly string[]): CliArguments {
   const lists: Record<ListOption, string[]> = { desired: [], state: [], plan: [], inventory: [] };
   const values: Partial<Record<ValueOption, string>> = {};
+  const allowUnchecked: Cloud[] = [];
   let color: boolean | undefined;
   let help = false;
   let version = false;
@@ -92,6 +99,14 @@ export function parseArgs(argv: readonly string[]): CliArguments {
       if (value === undefined || value === '') throw new CliUsageError(`--${name} needs a value`);
       if (values[name as ValueOption] !== undefined) throw new CliUsageError(`--${name} given twice`);
       values[name as ValueOption] = value;
+    } else if ((REPEATED_OPTIONS as readonly string[]).includes(name)) {
+      const value = inline ?? (i + 1 < argv.length && !isOption(argv[i + 1]) ? argv[++i] : undefined);
+      if (value === undefined || value === '') throw new CliUsageError(`--${name} needs a cloud: aws, gcp, azure or digitalocean`);
+      for (const part of value.split(',')) {
+        const cloud = parseCloud(part);
+        if (!cloud) throw new CliUsageError(`--${name} must be aws, gcp, azure or digitalocean (got ${JSON.stringify(part)})`);
+        if (!allowUnchecked.includes(cloud)) allowUnchecked.push(cloud);
+      }
     } else if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
       if (inline !== undefined) throw new CliUsageError(`--${name} takes no value`);
       if (name === 'help') help = true;
@@ -117,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliArguments {
   if (lists.desired.length === 0) throw new CliUsageError(`${first} needs --desired: the synthesized cdk.tf.json of each stack`);
   if (lists.state.length === 0) throw new CliUsageError(`${first} needs --state: a state file, or - for stdin`);
   if (first === CliCommand.GUARD_DESTROY && lists.inventory.length === 0) throw new CliUsageError('guard-destroy needs --inventory: the clouds\' VM lists');
+  if (first !== CliCommand.GUARD_DESTROY && allowUnchecked.length > 0) throw new CliUsageError(`--allow-unchecked is for guard-destroy only (got it with ${first})`);
   const stdinUses = [...lists.state, ...lists.plan, ...lists.inventory.map((item) => item.replace(/^[a-z]+=/, ''))].filter((file) => file === '-').length;
   if (stdinUses > 1) throw new CliUsageError('only one input can be - (stdin)');
   if (lists.desired.includes('-')) throw new CliUsageError('--desired cannot be - (stdin): pass the cdk.tf.json path');
@@ -132,9 +148,10 @@ export function parseArgs(argv: readonly string[]): CliArguments {
     clusterUuid: values['cluster-uuid'],
     statePassphraseEnv: values['state-passphrase-env'],
     color,
+    allowUnchecked,
   };
 
   function base(command: CliCommand): CliArguments {
-    return { command, desired: [], state: [], plan: [], inventory: [], format: ReportFormat.TEXT, color };
+    return { command, desired: [], state: [], plan: [], inventory: [], format: ReportFormat.TEXT, color, allowUnchecked: [] };
   }
 }

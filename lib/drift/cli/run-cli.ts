@@ -1,7 +1,8 @@
 /**
  * `cast-drift` as a function: `runCli(argv, io)` returns the exit code.
- * All of the CLI's I/O goes through `io`; the report is rendered completely
- * before anything is written, so a bad input writes nothing.
+ * All of the CLI's I/O goes through `io`. Every input is read and checked
+ * before anything is written, so a bad input writes nothing; the report is
+ * then rendered and written in batches as it is produced, never held whole.
  */
 import * as path from 'node:path';
 import { CliIo } from './cli-io';
@@ -11,9 +12,12 @@ import { ProgressBar } from './progress-bar';
 import { checkDrift, DriftCheckInputs, guardDestroy, parseInventoryArgument } from '../drift-check';
 import { DriftInputError, isDriftInputError } from '../errors';
 import { describeFileError } from '../read/file-errors';
-import { renderReport, ReportFormat } from '../report/render-report';
+import { renderReportChunks, ReportFormat } from '../report/render-report';
 import { EXIT_ERROR, EXIT_IN_SYNC, exitCodeOf } from '../report/report-summary';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
+
+/** Characters per write of the report: large enough that writes are few, small enough to be nothing in memory. */
+const WRITE_BATCH_CHARS = 256 * 1024;
 
 /** Runs the CLI; resolves to the exit code (0 in sync, 2 drift, 1 error). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -32,17 +36,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const report = args.command === CliCommand.GUARD_DESTROY ? await guardDestroy(inputs) : await checkDrift(inputs);
     progress?.clear();
     const color = args.format === ReportFormat.TEXT && !args.output && (args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR));
-    const text = renderReport(report, args.format, { color, cwd: io.cwd });
+    const batches = batchChunks(renderReportChunks(report, args.format, { color, cwd: io.cwd }), WRITE_BATCH_CHARS);
     if (args.output) {
       const file = path.resolve(io.cwd, args.output);
       try {
-        await io.writeFile(file, text);
+        await io.writeFile(file, batches);
       } catch (error) {
         throw new DriftInputError(`the report ${describeFileError(error, 'written')}`, args.output);
       }
     } else {
       try {
-        await io.stdout.write(text);
+        for (const batch of batches) await io.stdout.write(batch);
       } catch (error) {
         throw new DriftInputError(`standard output: the report could not be written (${(error as { code?: string }).code ?? (error as Error).message}). Free the disk or pipe it reads to, or write it with --output FILE.`);
       }
@@ -78,6 +82,7 @@ function checkInputs(args: CliArguments, io: CliIo, progress: ProgressBar | unde
     inventories: args.inventory.map(parseInventoryArgument).map((input) => ({ ...input, file: file(input.file) })),
     ignoreFile: args.ignore === undefined ? undefined : file(args.ignore),
     clusterUuid: args.clusterUuid,
+    allowUnchecked: args.allowUnchecked,
     statePassphrase: passphrase,
     stdin: io.stdin,
     onProgress: progress ? (name, done, total) => progress.update(name, done, total) : undefined,
@@ -93,6 +98,26 @@ function checkInputs(args: CliArguments, io: CliIo, progress: ProgressBar | unde
 function inputPath(io: CliIo, file: string): string {
   if (file === '-' || path.isAbsolute(file) || path.resolve(io.cwd) === process.cwd()) return file;
   return path.join(io.cwd, file);
+}
+
+/**
+ * Chunks joined into batches of about `size` characters: one write per finding
+ * would cost a system call and a promise each (a million for a million
+ * findings); one write of everything would need the whole report in memory.
+ */
+export function* batchChunks(chunks: Iterable<string>, size: number): Generator<string> {
+  let parts: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield parts.join('');
 }
 
 function oneLine(text: string): string {

@@ -4,7 +4,7 @@
  * was found, then a one-line summary.
  * Escaping per https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts.
  */
-import { countSeverities, describeCounts, formatValue, hasDrift } from './report-summary';
+import { countSeverities, describeCounts, describeCoverage, formatValue, hasDrift } from './report-summary';
 import { sarifUri } from './sarif-report';
 import { Finding, Severity } from '../check/finding';
 import { DriftReport } from '../drift-check';
@@ -37,11 +37,17 @@ function annotation(finding: Finding, cwd: string): string {
   return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(lines.map(visible).join('\n'))}`;
 }
 
-/** Renders annotations and a summary line. */
-export function renderGithubReport(report: DriftReport, cwd: string): string {
-  const lines = report.findings.map((finding) => annotation(finding, cwd));
+/** Annotations and a summary line, one chunk per line. */
+export function* githubReportChunks(report: DriftReport, cwd: string): Generator<string> {
+  for (const finding of report.findings) yield `${annotation(finding, cwd)}\n`;
   const counts = describeCounts(countSeverities(report.findings));
   const ignored = report.ignored.length > 0 ? `, ${report.ignored.length} ignored` : '';
-  lines.push(hasDrift(report) ? `cast-drift ${report.command}: drift found: ${counts}${ignored}` : `cast-drift ${report.command}: in sync (${counts}${ignored})`);
-  return `${lines.join('\n')}\n`;
+  const coverage = describeCoverage(report);
+  const clouds = coverage === undefined ? '' : `; ${coverage}`;
+  yield hasDrift(report) ? `cast-drift ${report.command}: drift found: ${counts}${ignored}${clouds}\n` : `cast-drift ${report.command}: in sync (${counts}${ignored})${clouds}\n`;
+}
+
+/** Renders annotations and a summary line as one string. */
+export function renderGithubReport(report: DriftReport, cwd: string): string {
+  return Array.from(githubReportChunks(report, cwd)).join('');
 }

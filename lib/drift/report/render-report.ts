@@ -1,8 +1,8 @@
 /** The output formats behind one call. */
-import { renderGithubReport } from './github-report';
-import { renderJsonReport } from './json-report';
-import { renderSarifReport } from './sarif-report';
-import { renderTextReport } from './text-report';
+import { githubReportChunks } from './github-report';
+import { jsonReportChunks } from './json-report';
+import { sarifReportChunks } from './sarif-report';
+import { textReportChunks } from './text-report';
 import { DriftReport } from '../drift-check';
 
 /** Output formats of `--format`. */
@@ -21,17 +21,27 @@ export interface RenderOptions {
   readonly cwd?: string;
 }
 
-/** Renders `report` in `format`. */
+/** Renders `report` in `format` as one string (the chunks of renderReportChunks, joined). */
 export function renderReport(report: DriftReport, format: ReportFormat, options: RenderOptions = {}): string {
+  return Array.from(renderReportChunks(report, format, options)).join('');
+}
+
+/**
+ * Renders `report` in `format` in chunks (the header, one per finding, the
+ * summary), each produced when the previous one has been consumed: a
+ * report of a million findings is hundreds of megabytes, more than one string
+ * can hold in V8 (about 512 MiB).
+ */
+export function renderReportChunks(report: DriftReport, format: ReportFormat, options: RenderOptions = {}): Iterable<string> {
   const cwd = options.cwd ?? process.cwd();
   switch (format) {
     case ReportFormat.JSON:
-      return renderJsonReport(report);
+      return jsonReportChunks(report);
     case ReportFormat.SARIF:
-      return renderSarifReport(report, cwd);
+      return sarifReportChunks(report, cwd);
     case ReportFormat.GITHUB:
-      return renderGithubReport(report, cwd);
+      return githubReportChunks(report, cwd);
     case ReportFormat.TEXT:
-      return renderTextReport(report, { color: options.color });
+      return textReportChunks(report, { color: options.color });
   }
 }

@@ -20,13 +20,11 @@ export interface SeverityCounts {
   readonly note: number;
 }
 
-/** Counts findings per severity. */
+/** Counts findings per severity (one pass, no copies: a report may hold a million). */
 export function countSeverities(findings: readonly Finding[]): SeverityCounts {
-  return {
-    error: findings.filter((finding) => finding.severity === Severity.ERROR).length,
-    warning: findings.filter((finding) => finding.severity === Severity.WARNING).length,
-    note: findings.filter((finding) => finding.severity === Severity.NOTE).length,
-  };
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
 }
 
 /** True when a finding other than a note remains. */
@@ -47,6 +45,20 @@ export function describeCounts(counts: SeverityCounts): string {
     counts.note && `${counts.note} note${counts.note === 1 ? '' : 's'}`,
   ].filter(Boolean);
   return parts.length === 0 ? 'no findings' : parts.join(', ');
+}
+
+/**
+ * guard-destroy's clouds in words: "clouds checked: aws, gcp; allowed unchecked:
+ * azure; not checked: digitalocean" (empty parts dropped); undefined for `check`.
+ */
+export function describeCoverage(report: DriftReport): string | undefined {
+  if (!report.clouds) return undefined;
+  const parts = [
+    `clouds checked: ${report.clouds.checked.join(', ') || 'none'}`,
+    report.clouds.allowedUnchecked.length > 0 && `allowed unchecked: ${report.clouds.allowedUnchecked.join(', ')}`,
+    report.clouds.unchecked.length > 0 && `not checked: ${report.clouds.unchecked.join(', ')}`,
+  ].filter(Boolean);
+  return parts.join('; ');
 }
 
 /** A difference value as printed: JSON for non-strings, "(absent)" for null. */

@@ -15,6 +15,7 @@ import { Finding, Severity } from '../check/finding';
 import { RULES } from '../check/rules';
 import { DriftReport } from '../drift-check';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version';
+import { jsonChunks, StreamedJsonArray } from './json-chunks';
 
 /** The SARIF JSON schema URI GitHub accepts. */
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -39,8 +40,18 @@ function resultText(finding: Finding): string {
 
 /** The report as a SARIF log object; `cwd` makes file URIs relative. */
 export function sarifReport(report: DriftReport, cwd: string): Record<string, unknown> {
+  return sarifValue(report, cwd, false);
+}
+
+/** The SARIF log in chunks (one per result): joined, what renderSarifReport returns. */
+export function* sarifReportChunks(report: DriftReport, cwd: string): Generator<string> {
+  yield* jsonChunks(sarifValue(report, cwd, true));
+  yield '\n';
+}
+
+function sarifValue(report: DriftReport, cwd: string, streamed: boolean): Record<string, unknown> {
   const fallbackFile = report.inputs.desired[0] ?? 'cdk.tf.json';
-  const results = report.findings.map((finding) => {
+  const result = (finding: Finding) => {
     const ruleIndex = RULES.findIndex((rule) => rule.id === finding.rule);
     const file = finding.location?.file ?? fallbackFile;
     return {
@@ -63,7 +74,8 @@ export function sarifReport(report: DriftReport, cwd: string): Record<string, un
         remediation: finding.remediation,
       },
     };
-  });
+  };
+  const results = streamed ? new StreamedJsonArray(report.findings, result) : report.findings.map(result);
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -89,12 +101,14 @@ export function sarifReport(report: DriftReport, cwd: string): Record<string, un
         automationDetails: { id: `${TOOL_NAME}/${report.command}/${report.cluster.uuid ?? 'unknown'}/` },
         results,
         invocations: [{ executionSuccessful: true }],
+        // guard-destroy: which of the cluster's clouds were checked (SARIF 2.1.0 §3.8, property bags).
+        ...(report.clouds ? { properties: { clouds: { checked: report.clouds.checked, allowedUnchecked: report.clouds.allowedUnchecked, unchecked: report.clouds.unchecked } } } : {}),
       },
     ],
   };
 }
 
-/** Renders the SARIF log. */
+/** Renders the SARIF log as one string. */
 export function renderSarifReport(report: DriftReport, cwd: string): string {
-  return `${JSON.stringify(sarifReport(report, cwd), null, 2)}\n`;
+  return Array.from(sarifReportChunks(report, cwd)).join('');
 }

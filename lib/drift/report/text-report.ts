@@ -3,10 +3,9 @@
  * differences and fix indented below. ANSI colour only when asked for (the
  * CLI asks when stdout is a TTY and NO_COLOR is unset).
  */
-import { countSeverities, describeCounts, formatValue, hasDrift } from './report-summary';
+import { countSeverities, describeCounts, describeCoverage, formatValue, hasDrift } from './report-summary';
 import { Finding, Severity } from '../check/finding';
 import { DriftReport } from '../drift-check';
-import { appendAll, maxOf } from '../append';
 import { visible } from './visible';
 
 /** Options for the text report. */
@@ -20,8 +19,17 @@ export interface TextReportOptions {
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
 const SEVERITY_COLOR: Readonly<Record<Severity, string>> = { [Severity.ERROR]: ANSI.red, [Severity.WARNING]: ANSI.yellow, [Severity.NOTE]: ANSI.cyan };
 
-/** Renders the report as text. */
+/** Renders the report as one string. */
 export function renderTextReport(report: DriftReport, options: TextReportOptions = {}): string {
+  return Array.from(textReportChunks(report, options)).join('');
+}
+
+/**
+ * The text report in chunks: the header, then one chunk per finding (its row
+ * and details), the ignored findings, and the last line. Joined, what
+ * renderTextReport returns.
+ */
+export function* textReportChunks(report: DriftReport, options: TextReportOptions = {}): Generator<string> {
   const paint = (color: string, text: string) => (options.color ? `${color}${text}${ANSI.reset}` : text);
   const lines: string[] = [];
   // What comes from the inputs is printed with its control characters escaped (visible.ts).
@@ -34,27 +42,49 @@ export function renderTextReport(report: DriftReport, options: TextReportOptions
   for (const inventory of report.inputs.inventories) lines.push(paint(ANSI.dim, visible(`  inventory  ${inventory.file}: ${inventory.cloud}, ${inventory.items} VM(s)`)));
   lines.push(paint(ANSI.dim, `  desired    ${report.inputs.desired.join(', ')}`));
   lines.push('');
-  if (report.findings.length === 0) {
-    lines.push(paint(ANSI.green, report.command === 'guard-destroy' ? 'Safe to destroy: no foreign or leaked VMs in the cluster networks.' : 'In sync: no drift found.'));
-    return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
+  if (report.findings.length > 0) {
+    // Columns as wide as their longest cell (capped), measured in a first pass that keeps nothing.
+    const widths = ['SEVERITY', 'CHECK', 'CLOUD', 'ADDRESS'].map((title) => title.length);
+    for (const finding of report.findings) {
+      const row = cells(finding);
+      for (let column = 0; column < 4; column++) widths[column] = Math.max(widths[column], Math.min(column === 3 ? 60 : 20, row[column].length));
+    }
+    const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+    yield `${paint(ANSI.bold, [pad('SEVERITY', widths[0]), pad('CHECK', widths[1]), pad('CLOUD', widths[2]), pad('ADDRESS', widths[3]), 'MESSAGE'].join('  '))}\n`;
+    for (const finding of report.findings) {
+      const row = cells(finding);
+      const out = [[paint(SEVERITY_COLOR[finding.severity], pad(row[0], widths[0])), pad(row[1], widths[1]), pad(row[2], widths[2]), row[3].length > widths[3] ? row[3] : pad(row[3], widths[3]), visible(finding.message)].join('  ')];
+      for (const line of details(finding)) out.push(paint(ANSI.dim, `    ${visible(line)}`));
+      yield `${out.join('\n')}\n`;
+    }
   }
-  const rows = report.findings.map((finding) => [finding.severity, finding.check, finding.cloud ?? '-', visible(finding.address)]);
-  const widths = [0, 1, 2, 3].map((column) => Math.min(column === 3 ? 60 : 20, maxOf(rows.map((row) => row[column].length), ['SEVERITY', 'CHECK', 'CLOUD', 'ADDRESS'][column].length)));
-  const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-  lines.push(paint(ANSI.bold, [pad('SEVERITY', widths[0]), pad('CHECK', widths[1]), pad('CLOUD', widths[2]), pad('ADDRESS', widths[3]), 'MESSAGE'].join('  ')));
-  report.findings.forEach((finding, i) => {
-    const row = rows[i];
-    lines.push([paint(SEVERITY_COLOR[finding.severity], pad(row[0], widths[0])), pad(row[1], widths[1]), pad(row[2], widths[2]), row[3].length > widths[3] ? row[3] : pad(row[3], widths[3]), visible(finding.message)].join('  '));
-    appendAll(lines, details(finding).map((line) => paint(ANSI.dim, `    ${visible(line)}`)));
-  });
+  // Listed even when every finding is ignored: what is hidden stays visible.
   if (report.ignored.length > 0) {
-    lines.push('');
-    lines.push(paint(ANSI.dim, `Ignored (${report.ignored.length}):`));
-    for (const ignored of report.ignored) lines.push(paint(ANSI.dim, `    ${visible(`${ignored.finding.address} [${ignored.finding.rule}]: entry #${ignored.entry}, ${ignored.reason}${ignored.expires ? ` (until ${ignored.expires})` : ''}`)}`));
+    if (report.findings.length > 0) yield '\n';
+    yield `${paint(ANSI.dim, `Ignored (${report.ignored.length}):`)}\n`;
+    for (const entry of report.ignored) {
+      yield `${paint(ANSI.dim, `    ${visible(`${entry.finding.address} [${entry.finding.rule}]: entry #${entry.entry}, ${entry.reason}${entry.expires ? ` (until ${entry.expires})` : ''}`)}`)}\n`;
+    }
   }
-  lines.push('');
-  lines.push(hasDrift(report) ? paint(ANSI.bold, `Drift found: ${counts}.`) : 'No drift (notes only).');
-  return `${lines.join('\n')}\n`;
+  if (report.findings.length > 0 || report.ignored.length > 0) yield '\n';
+  yield `${lastLine(report, counts, paint)}\n`;
+}
+
+/** The verdict, and for guard-destroy the clouds checked and allowed unchecked. */
+function lastLine(report: DriftReport, counts: string, paint: (color: string, text: string) => string): string {
+  const coverage = describeCoverage(report);
+  const clouds = coverage === undefined ? '' : ` (${coverage})`;
+  if (report.findings.length === 0) {
+    return paint(ANSI.green, report.command === 'guard-destroy' ? `Safe to destroy: no foreign or leaked VMs in the cluster networks${clouds}.` : 'In sync: no drift found.');
+  }
+  if (hasDrift(report)) return paint(ANSI.bold, `${report.command === 'guard-destroy' ? 'Unsafe to destroy' : 'Drift found'}: ${counts}${clouds}.`);
+  return report.command === 'guard-destroy' ? `Safe to destroy (notes only)${clouds}.` : 'No drift (notes only).';
+}
+
+/** A finding's table cells: severity, check, cloud, address (escaped). */
+function cells(finding: Finding): readonly [string, string, string, string] {
+  return [finding.severity, finding.check, finding.cloud ?? '-', visible(finding.address)];
 }
 
 function details(finding: Finding): string[] {

@@ -22,9 +22,9 @@ export function fakeIo(options: { stdoutTTY?: boolean; stderrTTY?: boolean; stdi
       env: options.env ?? {},
       cwd: options.cwd ?? process.cwd(),
       now: () => new Date('2025-03-01T00:00:00Z'),
-      writeFile: async (file, text) => {
+      writeFile: async (file, chunks) => {
         if (options.failWrite) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-        files.set(file, text);
+        files.set(file, Array.from(chunks).join(''));
       },
     },
     stdout: () => out.join(''),

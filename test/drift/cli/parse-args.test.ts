@@ -15,7 +15,12 @@ describe('parseArgs', () => {
       clusterUuid: undefined,
       statePassphraseEnv: undefined,
       color: false,
+      allowUnchecked: [],
     });
+  });
+  test('--allow-unchecked repeats and takes comma-separated clouds, once each', () => {
+    const args = parseArgs(['guard-destroy', '--desired', 'd', '--state', 's', '--inventory', 'aws.json', '--allow-unchecked', 'gcp,azure', '--allow-unchecked=DigitalOcean', '--allow-unchecked', 'gcp']);
+    expect(args.allowUnchecked).toEqual(['gcp', 'azure', 'digitalocean']);
   });
   test.each([
     [['--help'], CliCommand.HELP, undefined],
@@ -46,6 +51,10 @@ describe('parseArgs', () => {
     [['check', 'extra', '--desired', 'd', '--state', 's'], 'unexpected argument "extra": files follow an option, e.g. --desired extra'],
     [['check', '--color=yes', '--desired', 'd', '--state', 's'], '--color takes no value'],
     [['help', 'nope'], 'no help for "nope"'],
+    [['guard-destroy', '--desired', 'd', '--state', 's', '--inventory', 'i', '--allow-unchecked', 'mars'], '--allow-unchecked must be aws, gcp, azure or digitalocean (got "mars") (see cast-drift --help)'],
+    [['guard-destroy', '--desired', 'd', '--state', 's', '--inventory', 'i', '--allow-unchecked', 'gcp,'], '--allow-unchecked must be aws, gcp, azure or digitalocean (got "")'],
+    [['guard-destroy', '--desired', 'd', '--state', 's', '--inventory', 'i', '--allow-unchecked'], '--allow-unchecked needs a cloud: aws, gcp, azure or digitalocean'],
+    [['check', '--desired', 'd', '--state', 's', '--allow-unchecked', 'gcp'], '--allow-unchecked is for guard-destroy only (got it with check)'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
   });

@@ -132,10 +132,38 @@ describe('guard-destroy', () => {
     expect(code).toBe(2);
     expect(fake.stdout()).toContain('cleanup-guard');
   });
-  test('safe (exit 0)', async () => {
+  const guard = (...rest: string[]) => ['guard-destroy', '--desired', STACK, '--state', fixture('state/in-sync.tfstate'), '--inventory', `aws=${fixture('inventory/empty-list.json')}`, ...rest];
+  test('safe (exit 0) only with the clouds not checked allowed unchecked; the last line names the clouds', async () => {
     const fake = fakeIo();
-    expect(await runCli(['guard-destroy', '--desired', STACK, '--state', fixture('state/in-sync.tfstate'), '--inventory', `aws=${fixture('inventory/empty-list.json')}`], fake.io)).toBe(0);
-    expect(fake.stdout()).toContain('Safe to destroy');
+    expect(await runCli(guard('--allow-unchecked', 'gcp,azure', '--allow-unchecked', 'digitalocean'), fake.io)).toBe(0);
+    expect(fake.stdout().trimEnd().split('\n').pop()).toBe('Safe to destroy: no foreign or leaked VMs in the cluster networks (clouds checked: aws; allowed unchecked: gcp, azure, digitalocean).');
+  });
+  test('one cloud of four checked: unsafe (exit 2), an error per cloud not checked', async () => {
+    const fake = fakeIo();
+    expect(await runCli(guard(), fake.io)).toBe(2);
+    const text = fake.stdout();
+    expect(text.match(/^error +cleanup-guard +(gcp|azure|digitalocean) +\S+:\* +\S+ was not checked/gm)).toHaveLength(3);
+    expect(text).toContain('    fix: List its VMs with `gcloud compute instances list --format=json > gcp-vms.json`');
+    expect(text.trimEnd().split('\n').pop()).toBe('Unsafe to destroy: 3 errors (clouds checked: aws; not checked: gcp, azure, digitalocean).');
+  });
+  test.each([
+    ['json', (out: string) => expect(JSON.parse(out).clouds).toEqual({ checked: ['aws'], allowedUnchecked: ['gcp'], unchecked: ['azure', 'digitalocean'] })],
+    ['sarif', (out: string) => expect(JSON.parse(out).runs[0].properties.clouds).toEqual({ checked: ['aws'], allowedUnchecked: ['gcp'], unchecked: ['azure', 'digitalocean'] })],
+    ['github', (out: string) => expect(out.trimEnd().split('\n').pop()).toBe('cast-drift guard-destroy: drift found: 2 errors; clouds checked: aws; allowed unchecked: gcp; not checked: azure, digitalocean')],
+  ])('--format %s names the clouds', async (format, expectClouds) => {
+    const fake = fakeIo();
+    expect(await runCli(guard('--allow-unchecked', 'gcp', '--format', format), fake.io)).toBe(2);
+    expectClouds(fake.stdout());
+  });
+  test('check reports no clouds', async () => {
+    const fake = fakeIo();
+    await runCli(check('--state', fixture('state/drifted.tfstate'), '--format', 'json'), fake.io);
+    expect(JSON.parse(fake.stdout()).clouds).toBeNull();
+  });
+  test('a cloud the cluster is not on: exit 1, one line', async () => {
+    const fake = fakeIo();
+    expect(await runCli(guard('--allow-unchecked', 'mars'), fake.io)).toBe(1);
+    expect(fake.stderr()).toBe('cast-drift: --allow-unchecked must be aws, gcp, azure or digitalocean (got "mars") (see cast-drift --help)\n');
   });
 });
 

@@ -4,7 +4,7 @@ import { RULES } from '../../../lib/drift/check/rules';
 import { DriftReport } from '../../../lib/drift/drift-check';
 import { escapeData, escapeProperty, renderGithubReport } from '../../../lib/drift/report/github-report';
 import { jsonReport, JSON_REPORT_SCHEMA } from '../../../lib/drift/report/json-report';
-import { renderReport, ReportFormat } from '../../../lib/drift/report/render-report';
+import { renderReport, renderReportChunks, ReportFormat } from '../../../lib/drift/report/render-report';
 import { exitCodeOf } from '../../../lib/drift/report/report-summary';
 import { sarifReport, sarifUri } from '../../../lib/drift/report/sarif-report';
 import { renderTextReport } from '../../../lib/drift/report/text-report';
@@ -54,6 +54,30 @@ describe('text', () => {
   });
   test('in sync', () => {
     expect(renderTextReport(report([]))).toContain('In sync: no drift found.');
+  });
+  test('every finding ignored: the ignored findings are still listed, before the last line', () => {
+    const lines = renderTextReport(report([])).trimEnd().split('\n');
+    expect(lines.slice(-4)).toEqual(['Ignored (1):', '    aws_instance.old [missing-nodes/tainted]: entry #1, kept (until 2099-01-01)', '', 'In sync: no drift found.']);
+  });
+  test('nothing ignored and nothing found: the header, a blank line and the verdict', () => {
+    const text = renderTextReport({ ...report([]), ignored: [] });
+    expect(text.endsWith('cdk.tf.json\n\nIn sync: no drift found.\n')).toBe(true);
+    expect(text).not.toContain('Ignored');
+  });
+});
+
+describe('streamed rendering', () => {
+  test.each([ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.SARIF, ReportFormat.GITHUB])('%s: the chunks joined are the one-string rendering', (format) => {
+    const chunks = Array.from(renderReportChunks(report(), format, { cwd: '/repo' }));
+    expect(chunks.length).toBeGreaterThan(findings.length);
+    expect(chunks.join('')).toBe(renderReport(report(), format, { cwd: '/repo' }));
+  });
+  test.each([
+    ['json', () => renderReport(report(), ReportFormat.JSON), () => jsonReport(report())],
+    ['json, nothing found or ignored', () => renderReport({ ...report([]), ignored: [] }, ReportFormat.JSON), () => jsonReport({ ...report([]), ignored: [] })],
+    ['sarif', () => renderReport(report(), ReportFormat.SARIF, { cwd: '/repo' }), () => sarifReport(report(), '/repo')],
+  ])('%s: byte for byte JSON.stringify(value, null, 2) of the report object', (_name, streamed, value) => {
+    expect(streamed()).toBe(`${JSON.stringify(value(), null, 2)}\n`);
   });
 });
 
