@@ -17,7 +17,7 @@ export interface RuleDescriptor {
 }
 
 /** Every rule, in report order. */
-export const RULES: readonly RuleDescriptor[] = [
+export const RULES = [
   { id: 'network/missing', check: CheckId.NETWORK, name: 'NetworkResourceMissing', title: 'Network resource missing from the state', help: 'A configured VPC, subnet or firewall is not in the state. Run terraform apply, or import it if it exists.', defaultSeverity: Severity.ERROR },
   { id: 'network/deleted-outside', check: CheckId.NETWORK, name: 'NetworkResourceDeletedOutside', title: 'Network resource deleted outside Terraform', help: 'A refresh-only plan reports the network resource deleted. Run terraform apply to recreate it.', defaultSeverity: Severity.ERROR },
   { id: 'network/range', check: CheckId.NETWORK, name: 'NetworkRangeDrift', title: 'Network range differs from the configuration', help: 'A VPC, subnet or VNet range differs. Changing it back replaces the network: plan first.', defaultSeverity: Severity.ERROR },
@@ -40,8 +40,13 @@ export const RULES: readonly RuleDescriptor[] = [
   { id: 'unused-resources/leaked', check: CheckId.UNUSED_RESOURCES, name: 'ResourceLeaked', title: 'Cloud object of the cluster unknown to the state', help: 'A VM carries the cluster UUID but no state knows it. Delete it with the cloud CLI or import it.', defaultSeverity: Severity.WARNING },
   { id: 'cleanup-guard/foreign-vm', check: CheckId.CLEANUP_GUARD, name: 'ForeignVmInClusterNetwork', title: 'Foreign VM in a cluster network', help: 'A VM without the cluster UUID is attached to a cluster network; destroying the cluster would fail. It is not the cluster’s to delete.', defaultSeverity: Severity.WARNING },
   { id: 'cleanup-guard/no-uuid', check: CheckId.CLEANUP_GUARD, name: 'ClusterUuidUnknown', title: 'Cluster UUID unknown', help: 'Without the cluster UUID, inventories cannot be checked for foreign or leaked VMs. Pass --cluster-uuid.', defaultSeverity: Severity.NOTE },
+  { id: 'cleanup-guard/unchecked-cloud', check: CheckId.CLEANUP_GUARD, name: 'CloudNotChecked', title: 'Cloud of the cluster not checked', help: 'guard-destroy had no inventory of one of the cluster\u2019s clouds, so it cannot say the destroy is safe there. Pass its inventory, or --allow-unchecked CLOUD.', defaultSeverity: Severity.ERROR },
+  { id: 'cluster-identity/other-cluster', check: CheckId.CLUSTER_IDENTITY, name: 'OtherClusterUuid', title: 'Resource carries another cluster\u2019s UUID', help: 'A resource in this cluster\u2019s state is tagged with another cluster\u2019s UUID. terraform apply re-tags it; if it is the other cluster\u2019s, terraform state rm it here.', defaultSeverity: Severity.ERROR },
   { id: 'ignore-file/expired', check: CheckId.IGNORE_FILE, name: 'IgnoreEntryExpired', title: 'Ignore entry expired', help: 'An ignore entry is past its expiry date and no longer hides findings. Fix the drift, or renew the entry with a reason.', defaultSeverity: Severity.WARNING },
-];
+] as const satisfies readonly RuleDescriptor[];
+
+/** A rule id: a finding's `rule` must be one (so a new rule cannot miss its descriptor, its SARIF entry and its docs row). */
+export type RuleId = (typeof RULES)[number]['id'];
 
 /** The descriptor of a rule id. */
 export function ruleDescriptor(id: string): RuleDescriptor | undefined {

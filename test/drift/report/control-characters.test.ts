@@ -13,8 +13,8 @@ import { visible } from '../../../lib/drift/report/visible';
 const HOSTILE = 'vm-\u001b[2J\u001b[31mred\u0007\r\n::error::pwned\u009b\u2028é';
 
 const finding: Finding = {
-  check: CheckId.MISSING_NODES,
-  rule: 'missing-nodes/foreign-vm',
+  check: CheckId.CLEANUP_GUARD,
+  rule: 'cleanup-guard/foreign-vm',
   severity: Severity.ERROR,
   address: `aws_instance.${HOSTILE}`,
   cloud: Cloud.AWS,
