@@ -115,7 +115,10 @@ export class JsonStreamScanner {
     return this.base + this.pos;
   }
 
-  /** Scans the next chunk. The scanner may keep a copy of a token's tail, never `chunk` itself. */
+  /**
+   * Scans the next chunk. The scanner reads `chunk` until the next `push` (which copies the
+   * tail of a token still open) or `end`; after that the caller may reuse its memory.
+   */
   public push(chunk: Buffer): void {
     if (this.token === Token.KEY || this.token === Token.CAPTURE) {
       if (this.tokenStart < this.buf.length) this.tokenParts.push(Buffer.from(this.buf.subarray(this.tokenStart)));
