@@ -4,6 +4,7 @@
  */
 export { checkDrift, guardDestroy, parseInventoryArgument } from './drift-check';
 export type { DriftCheckInputs, DriftReport, InventoryInput } from './drift-check';
+export type { CloudCoverage } from './check/cloud-coverage';
 export { runCli } from './cli/run-cli';
 export { processIo } from './cli/cli-io';
 export type { CliIo, CliOutput } from './cli/cli-io';
@@ -23,7 +24,7 @@ export { applyIgnores } from './ignore/apply-ignores';
 export type { IgnoredFinding, IgnoreResult } from './ignore/apply-ignores';
 export { readIgnoreFile, parseIgnoreFile } from './ignore/ignore-file';
 export type { IgnoreEntry, IgnoreFile } from './ignore/ignore-file';
-export { renderReport, ReportFormat } from './report/render-report';
+export { renderReport, renderReportChunks, ReportFormat } from './report/render-report';
 export type { RenderOptions } from './report/render-report';
 export { exitCodeOf, EXIT_DRIFT, EXIT_ERROR, EXIT_IN_SYNC } from './report/report-summary';
 export { DriftInputError, isDriftInputError } from './errors';
