@@ -12,6 +12,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/transpile.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The examples import the package by its name, as an app that installed it does; in the
+  // repository that name is the source in lib/ (tsconfig.dev.json and tsconfig.json map it too).
+  moduleNameMapper: { '^cdktf-cast-cluster$': '<rootDir>/lib/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
   // Four workers on two cores: much of the suite waits (etcd elections, namespace labs,

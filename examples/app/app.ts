@@ -6,7 +6,7 @@
  * Deploy order and the CNAME step: README.md next to this file.
  */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, DnsService, IngressStack, NodeRole } from '../../lib';
+import { CastCluster, Cloud, DnsService, IngressStack, NodeRole } from 'cdktf-cast-cluster';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'shop-cluster');

@@ -5,7 +5,7 @@
  * stack runs cluster-autoscaler and keeps its flags current on every deploy.
  */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, InClusterStack, NodeRole, NodeShape, TaintEffect } from '../../lib';
+import { CastCluster, Cloud, InClusterStack, NodeRole, NodeShape, TaintEffect } from 'cdktf-cast-cluster';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'autoscaling');

@@ -1,6 +1,6 @@
 /** A single-cloud cluster on DIGITALOCEAN: one control-plane node and two workers on the cloud network, no WireGuard. */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, NodeRole } from '../../lib';
+import { CastCluster, Cloud, NodeRole } from 'cdktf-cast-cluster';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'digitalocean');

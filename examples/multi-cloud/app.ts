@@ -5,7 +5,7 @@
  * `npx cdktf synth`) writes it to cdktf.out/ without credentials or terraform.
  */
 import { App, TerraformStack } from 'cdktf';
-import { CastCluster, Cloud, NodeRole, NodeShape } from '../../lib';
+import { CastCluster, Cloud, NodeRole, NodeShape } from 'cdktf-cast-cluster';
 
 export function buildApp(app: App): void {
   const stack = new TerraformStack(app, 'multi-cloud');
