@@ -1,5 +1,13 @@
 /** The --help texts. */
+import * as path from 'node:path';
 import { CliCommand } from './parse-args';
+
+/**
+ * docs/drift.md where this copy of the package is: the package ships docs/ (package.json
+ * `files`), and this file sits three folders below the package root both as source
+ * (lib/drift/cli) and compiled (dist/drift/cli), so the help names a file that exists.
+ */
+const DOCS_PATH = path.resolve(__dirname, '..', '..', '..', 'docs', 'drift.md');
 
 const EXIT_CODES = `Exit codes (as terraform plan -detailed-exitcode):
   0  in sync (guard-destroy: safe to destroy)
@@ -66,7 +74,7 @@ ${INPUTS}
 
 ${EXIT_CODES}
 
-Documentation: docs/drift.md
+Documentation: ${DOCS_PATH}
 `;
 
 /** The help text for a command, or the general one. */
