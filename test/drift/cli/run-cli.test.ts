@@ -154,6 +154,7 @@ describe('guard-destroy', () => {
     const fake = fakeIo();
     expect(await runCli(guard('--allow-unchecked', 'gcp', '--format', format), fake.io)).toBe(2);
     expectClouds(fake.stdout());
+    if (format === 'sarif') expect(validateSarif(JSON.parse(fake.stdout()))).toEqual([]);
   });
   test('check reports no clouds', async () => {
     const fake = fakeIo();
