@@ -6,7 +6,7 @@
  * drift module bundled with esbuild, as the compiled package would run) and
  * reports its own peak RSS.
  *
- *   npx tsx bench/drift.bench.ts [--quick] [--cases=10MB,100MB,100MB:27000,1GB] [--runs=3]
+ *   npx tsx bench/drift.bench.ts [--quick] [--cases=10MB,100MB,100MB:27000,500MB/count,1GB] [--runs=3]
  *
  * A case `100MB:27000` checks the 100 MB state against a stack that no longer
  * declares 27,000 of its instances (27,000 findings in the report).
@@ -33,10 +33,12 @@ interface ChildResult {
   readonly detail: string;
 }
 
-/** One row: a state size, and how many of its instances the stack no longer declares. */
+/** One row: a state size, how many of its instances the stack no longer declares, and its layout. */
 interface BenchCase {
   readonly size: string;
   readonly undeclared: number;
+  /** One resource with `count` (the root nodes) rather than worker pools. */
+  readonly oneResource: boolean;
 }
 
 async function child(mode: string, args: string[]): Promise<void> {
@@ -91,33 +93,39 @@ function bundleSelf(): string {
   return outfile;
 }
 
-/** The state of `size` and its stacks, generated unless a previous run left them. */
-function ensureStack(size: string, undeclared: readonly number[]): Pick<BenchStack, 'statePath' | 'desiredPath' | 'bytes'> {
-  const dir = path.join(WORK, size);
+/** The state of a case and its stacks, generated unless a previous run left them. */
+function ensureStack(benchCase: BenchCase, undeclared: readonly number[]): Pick<BenchStack, 'statePath' | 'desiredPath' | 'bytes' | 'instances'> {
+  const dir = path.join(WORK, `${benchCase.size}${benchCase.oneResource ? '-count' : ''}`);
   const statePath = path.join(dir, 'terraform.tfstate');
   const desiredPath = path.join(dir, 'cdk.tf.json');
-  const target = parseSize(size);
+  const target = parseSize(benchCase.size);
   // What made the files: a state left by an older generator (another layout) is made again.
   const made = path.join(dir, 'made-by.json');
-  const previous = fs.existsSync(made) ? (JSON.parse(fs.readFileSync(made, 'utf8')) as { layout: number; target: number; poolCount: number; nodeCount: number }) : undefined;
-  let stack: Pick<BenchStack, 'statePath' | 'desiredPath' | 'bytes' | 'poolCount' | 'nodeCount'>;
-  if (previous?.layout === BENCH_STACK_LAYOUT && previous.target === target && fs.existsSync(statePath) && fs.existsSync(desiredPath)) {
-    stack = { statePath, desiredPath, bytes: fs.statSync(statePath).size, poolCount: previous.poolCount, nodeCount: previous.nodeCount };
+  const maker = { layout: BENCH_STACK_LAYOUT, target, oneResource: benchCase.oneResource };
+  const previous = fs.existsSync(made) ? (JSON.parse(fs.readFileSync(made, 'utf8')) as typeof maker & Pick<BenchStack, 'poolCount' | 'nodeCount' | 'instances'>) : undefined;
+  let stack: Pick<BenchStack, 'statePath' | 'desiredPath' | 'bytes' | 'instances' | 'poolCount' | 'nodeCount'>;
+  if (previous && previous.layout === maker.layout && previous.target === target && previous.oneResource === maker.oneResource && fs.existsSync(statePath) && fs.existsSync(desiredPath)) {
+    stack = { ...previous, statePath, desiredPath, bytes: fs.statSync(statePath).size };
   } else {
-    process.stderr.write(`generating the ${size} state in ${path.relative(ROOT, dir)}…\n`);
+    process.stderr.write(`generating the ${benchCase.size} state in ${path.relative(ROOT, dir)}…\n`);
     fs.rmSync(dir, { recursive: true, force: true });
-    stack = writeBenchStack(dir, target);
-    fs.writeFileSync(made, JSON.stringify({ layout: BENCH_STACK_LAYOUT, target, poolCount: stack.poolCount, nodeCount: stack.nodeCount }));
+    stack = writeBenchStack(dir, target, { oneResource: benchCase.oneResource });
+    fs.writeFileSync(made, JSON.stringify({ ...maker, poolCount: stack.poolCount, nodeCount: stack.nodeCount, instances: stack.instances }));
   }
   for (const count of undeclared) if (!fs.existsSync(undeclaredDesiredPath(dir, count))) writeUndeclaredDesired(dir, stack, count);
   return stack;
 }
 
-/** `10MB,100MB,100MB:27000,1GB`: sizes, each optionally with the instances its stack no longer declares. */
+/**
+ * `10MB,100MB,100MB:27000,500MB/count,1GB`: sizes, each optionally with the instances its
+ * stack no longer declares (`:N`), or as one resource with `count` (`/count`).
+ */
 function parseCases(text: string): BenchCase[] {
   return text.split(',').map((spec) => {
-    const [size, undeclared] = spec.split(':');
-    return { size, undeclared: Number(undeclared ?? 0) };
+    const [sized, undeclared] = spec.split(':');
+    const [size, layout] = sized.split('/');
+    if (layout !== undefined && layout !== 'count') throw new Error(`a case is SIZE, SIZE:UNDECLARED or SIZE/count (got ${spec})`);
+    return { size, undeclared: Number(undeclared ?? 0), oneResource: layout === 'count' };
   });
 }
 
@@ -125,19 +133,20 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1], argv.slice(2));
   const option = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-  const cases = parseCases(option('cases') ?? (argv.includes('--quick') ? `10MB,100MB,100MB:${FINDINGS_CASE}` : `10MB,100MB,100MB:${FINDINGS_CASE},1GB`));
+  const cases = parseCases(option('cases') ?? (argv.includes('--quick') ? `10MB,100MB,100MB:${FINDINGS_CASE}` : `10MB,100MB,100MB:${FINDINGS_CASE},500MB/count,1GB`));
   const runs = Number(option('runs') ?? 3);
   const bundle = bundleSelf();
   const rows: string[] = [];
-  for (const { size, undeclared } of cases) {
-    const stack = ensureStack(size, cases.filter((c) => c.size === size && c.undeclared > 0).map((c) => c.undeclared));
+  for (const benchCase of cases) {
+    const { size, undeclared, oneResource } = benchCase;
+    const stack = ensureStack(benchCase, cases.filter((c) => c.size === size && c.oneResource === oneResource && c.undeclared > 0).map((c) => c.undeclared));
     const desiredPath = undeclared > 0 ? undeclaredDesiredPath(path.dirname(stack.statePath), undeclared) : stack.desiredPath;
     // The 1 GB case runs once: a string that long cannot exist in Node, and the check takes a while.
     const times = parseSize(size) >= 5e8 ? 1 : runs;
     const parse: (ChildResult | string)[] = [];
     const check: (ChildResult | string)[] = [];
     for (let i = 0; i < times; i++) {
-      process.stderr.write(`  ${size}${undeclared ? ` (${undeclared} undeclared)` : ''}: run ${i + 1}/${times}\n`);
+      process.stderr.write(`  ${size}${oneResource ? '/count' : ''}${undeclared ? ` (${undeclared} undeclared)` : ''}: run ${i + 1}/${times}\n`);
       parse.push(measure(bundle, 'parse', [stack.statePath]));
       check.push(measure(bundle, 'check', [desiredPath, stack.statePath]));
     }
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
     const checkMs = checkOk.length ? median(checkOk.map((r) => r.ms)) : undefined;
     const cell = (ms: number | undefined, list: (ChildResult | string)[]) => (ms === undefined ? `n/a (${String(list[0]).slice(0, 60)})` : formatMs(ms));
     const rss = (list: ChildResult[]) => (list.length ? `${list.reduce((max, r) => Math.max(max, r.rssMiB), 0).toFixed(0)} MiB` : 'n/a');
-    const label = `${size} (${(stack.bytes / 1e6).toFixed(0)} MB)${undeclared ? `, ${undeclared} instances undeclared` : ''}`;
+    const label = `${size} (${(stack.bytes / 1e6).toFixed(0)} MB)${oneResource ? `, one resource of ${stack.instances.toLocaleString('en')} instances (count)` : ''}${undeclared ? `, ${undeclared} instances undeclared` : ''}`;
     rows.push(
       `| ${label} | ${checkOk[0]?.detail ?? String(check[0])} | ${cell(parseMs, parse)} | ${rss(parseOk)} | ${cell(checkMs, check)} | ${rss(checkOk)} | ${parseMs && checkMs ? (checkMs / parseMs).toFixed(2) : 'n/a'} |`,
     );
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     `Targets: a 100 MB state checked in at most 1.2× the time of JSON.parse, in sync and with ${FINDINGS_CASE.toLocaleString('en')} findings; the 1 GB state under 1 GB peak RSS.`,
     '"JSON.parse" is `JSON.parse(fs.readFileSync(file, "utf8"))` alone; "check" is `cast-drift check` in process: it reads (streaming), reduces, runs every check and renders the text report.',
     'The "undeclared" rows check the same state against a stack that no longer calls the worker pools holding that many instances: each is a finding.',
+    'The "one resource" row is a state whose VMs are one `aws_instance` with `count`: a resource larger than the read chunk, read instance by instance.',
     `Each cell is the median of ${runs} runs in fresh child processes (the 1 GB case: one run); RSS is the child's peak.`,
     '',
     '| state | read | JSON.parse | its peak RSS | check | its peak RSS | check / JSON.parse |',

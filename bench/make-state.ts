@@ -16,8 +16,11 @@ export const BENCH_CLUSTER_UUID = '6f1c2a9e-0b7d-4c55-9a1e-3d2f8c4b7e10';
 export const BENCH_CLUSTER_NAME = 'bench';
 export const AWS_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
 
+/** The largest `count` cast-drift expands into instance keys (MAX_EXPANDED_COUNT in lib/drift/read/desired/read-desired.ts). */
+const MAX_COUNT = 100_000;
+
 /** Changes whenever writeBenchStack writes other files for the same arguments (the benchmark then makes them again). */
-export const BENCH_STACK_LAYOUT = 2;
+export const BENCH_STACK_LAYOUT = 3;
 
 /** Instances per module resource (count) in the generated state. */
 const WORKERS_PER_POOL = 8;
@@ -177,6 +180,25 @@ export class StateWriter {
     this.first = false;
   }
 
+  /**
+   * Adds a resource whose `count` instances are made one at a time by `instance(i)`, so a
+   * resource larger than a string can hold (100,000 VMs: 500 MB) is written all the same.
+   * The bytes are those `add` writes.
+   */
+  public addCounted(resource: Omit<StateResourceV4, 'instances'>, count: number, instance: (i: number) => Record<string, unknown>): void {
+    if (count === 0) {
+      this.add({ ...resource, instances: [] });
+      return;
+    }
+    // The resource with one placeholder instance, cut where the instances go.
+    const placeholder = '\u0000instances';
+    const [head, tail] = goJson({ ...resource, instances: [placeholder] }).replace(/\n/g, '\n    ').split(`\n        ${goJson(placeholder)}`);
+    this.write(`${this.first ? '' : ','}\n    ${head}`);
+    for (let i = 0; i < count; i++) this.write(`${i === 0 ? '' : ','}\n        ${goJson(instance(i)).replace(/\n/g, '\n        ')}`);
+    this.write(tail);
+    this.first = false;
+  }
+
   public close(): number {
     this.write(`${this.first ? '' : '\n  '}],\n  "check_results": null\n}\n`);
     this.flush();
@@ -329,8 +351,12 @@ export function undeclaredDesiredPath(dir: string, undeclared: number): string {
  * For each count in `undeclared`, also a stack that no longer calls the last
  * pools holding that many instances (rounded up to whole pools): `terraform
  * apply` would destroy them, and the check reports each one.
+ *
+ * `oneResource`: no pools; the root nodes make up the size, as one resource
+ * with `count` (at most 100,000, the largest count cast-drift expands; that
+ * many VMs are 500 MB of state).
  */
-export function writeBenchStack(dir: string, targetBytes: number, options: { seed?: number; undeclared?: readonly number[] } = {}): BenchStack {
+export function writeBenchStack(dir: string, targetBytes: number, options: { seed?: number; undeclared?: readonly number[]; oneResource?: boolean } = {}): BenchStack {
   fs.mkdirSync(dir, { recursive: true });
   const random = seededRandom(options.seed ?? 1);
   const statePath = path.join(dir, 'terraform.tfstate');
@@ -345,16 +371,12 @@ export function writeBenchStack(dir: string, targetBytes: number, options: { see
   // Size one pool to know how many fit; Terraform sorts resources by module, mode, type and name,
   // so the root nodes (whose count depends on the pool count) are written first.
   const poolBytes = poolResources(seededRandom(0), 0, subnetId, sgId).reduce((sum, resource) => sum + goJson(resource).length * 1.12, 0); // + indentation inside the resources list
-  const poolCount = Math.max(1, Math.round(targetBytes / (poolBytes * (1 + 1 / (8 * INSTANCES_PER_POOL)))));
-  const nodeCount = Math.max(1, Math.ceil(poolCount / 8));
-  writer.add({
-    mode: 'managed',
-    type: 'aws_instance',
-    name: 'node',
-    each: 'list',
-    provider: AWS_PROVIDER,
-    instances: Array.from({ length: nodeCount }, (_, i) => stateInstance(awsInstanceAttributes(random, `bench-node-${i}`, subnetId, sgId), { indexKey: i, dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes'] })),
-  });
+  const nodeWith = (from: () => number, i: number) => stateInstance(awsInstanceAttributes(from, `bench-node-${i}`, subnetId, sgId), { indexKey: i, dependencies: ['aws_security_group.nodes', 'aws_subnet.nodes'] });
+  const node = (i: number) => nodeWith(random, i);
+  const nodeBytes = (goJson(nodeWith(seededRandom(0), 0)).length + 10) * 1.1; // + indentation inside the instances list
+  const poolCount = options.oneResource ? 0 : Math.max(1, Math.round(targetBytes / (poolBytes * (1 + 1 / (8 * INSTANCES_PER_POOL)))));
+  const nodeCount = options.oneResource ? Math.min(MAX_COUNT, Math.max(1, Math.round(targetBytes / nodeBytes))) : Math.max(1, Math.ceil(poolCount / 8));
+  writer.addCounted({ mode: 'managed', type: 'aws_instance', name: 'node', each: 'list', provider: AWS_PROVIDER }, nodeCount, node);
   const ingress = [
     { cidr_blocks: ['0.0.0.0/0'], description: 'ssh', from_port: 22, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: 'tcp', security_groups: [], self: false, to_port: 22 },
     { cidr_blocks: ['10.10.0.0/16'], description: 'cluster', from_port: 0, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: '-1', security_groups: [], self: false, to_port: 0 },
