@@ -51,8 +51,9 @@ export function* sarifReportChunks(report: DriftReport, cwd: string): Generator<
 
 function sarifValue(report: DriftReport, cwd: string, streamed: boolean): Record<string, unknown> {
   const fallbackFile = report.inputs.desired[0] ?? 'cdk.tf.json';
+  const ruleIndexes = new Map<string, number>(RULES.map((rule, index) => [rule.id, index]));
   const result = (finding: Finding) => {
-    const ruleIndex = RULES.findIndex((rule) => rule.id === finding.rule);
+    const ruleIndex = ruleIndexes.get(finding.rule) ?? -1;
     const file = finding.location?.file ?? fallbackFile;
     return {
       ruleId: finding.rule,
