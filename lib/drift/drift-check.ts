@@ -108,10 +108,9 @@ export async function guardDestroy(inputs: DriftCheckInputs): Promise<DriftRepor
       }
     }
     const coverage = cloudCoverage(clouds, actual.inventories.map((inventory) => inventory.cloud), allowed);
-    const findings = runChecks(desired, actual, { checks: [CheckId.CLEANUP_GUARD], clusterUuid: uuid, guardSeverity: Severity.ERROR });
+    // Cluster identity too: terraform destroy deletes what the state holds, another cluster's resource included.
+    const findings = runChecks(desired, actual, { checks: [CheckId.CLEANUP_GUARD, CheckId.CLUSTER_IDENTITY], clusterUuid: uuid, guardSeverity: Severity.ERROR });
     appendAll(findings, checkCloudCoverage(coverage));
-    // terraform destroy deletes what the state holds, another cluster's resource included.
-    appendAll(findings, runChecks(desired, actual, { checks: [CheckId.CLUSTER_IDENTITY], clusterUuid: uuid }));
     appendAll(findings, runChecks(desired, actual, { checks: [CheckId.UNUSED_RESOURCES], clusterUuid: uuid }).filter((finding) => finding.rule === 'unused-resources/leaked'));
     return { findings, clouds: coverage };
   });
