@@ -198,8 +198,9 @@ export class InputDocumentReader implements JsonPathHandler {
   }
 
   public onEnd(path: JsonPath): void {
-    if (path.length === 2 && path[0] === 'resources' && this.stateResource) {
-      this.stateResource.end();
+    if (path.length === 2 && path[0] === 'resources' && typeof path[1] === 'number') {
+      // An entry with no members (`{}`) has none yet, and is refused by end() as when read whole.
+      (this.stateResource ?? new StreamedStateResource(path[1], this.file, this.resources)).end();
       this.stateResource = undefined;
     }
   }

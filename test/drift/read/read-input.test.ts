@@ -139,8 +139,11 @@ describe('a state resource larger than a chunk is read instance by instance', ()
     expect(read).toEqual(stream(stateWith(20), 1 << 20).document);
   });
 
-  test('an entry without "type" is refused, however it was read', () => {
-    const bytes = Buffer.from(JSON.stringify({ version: 4, resources: [{ mode: 'managed', name: 'x', provider: 'p', instances: [{ attributes: {} }] }] }, null, 2));
+  test.each([
+    ['without "type"', { mode: 'managed', name: 'x', provider: 'p', instances: [{ attributes: {} }] }],
+    ['empty', {}],
+  ])('an entry %s is refused, however it was read', (_, entry) => {
+    const bytes = Buffer.from(JSON.stringify({ version: 4, resources: [entry] }, null, 2));
     for (const chunk of [5, bytes.length]) expect(() => stream(bytes, chunk)).toThrow('big.tfstate: resources[0] is not a state resource (it needs "type" and "name")');
   });
 });

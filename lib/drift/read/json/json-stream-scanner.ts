@@ -103,6 +103,12 @@ export class JsonStreamScanner {
   private escaped = false;
   private primitive = false;
   private sawAnything = false;
+  /**
+   * The last fast-path search in this chunk, by indentation width and bracket (see
+   * captureIndented): where it started and the closer it found (-1: none).
+   */
+  private searchFrom: number[] = [];
+  private searchFound: number[] = [];
 
   constructor(
     private readonly handler: JsonPathHandler,
@@ -127,6 +133,8 @@ export class JsonStreamScanner {
     this.base += this.buf.length;
     this.buf = chunk;
     this.pos = 0;
+    this.searchFrom = [];
+    this.searchFound = [];
     this.run();
   }
 
@@ -245,8 +253,20 @@ export class JsonStreamScanner {
     // The closing bracket at the start of a line indented as this one. Not indexOf of that whole
     // line: a needle of newline and spaces searched through runs of spaces is slow (Boyer-Moore
     // shifts by one); the bracket alone is a memchr, and the few others are refused by one byte.
-    let found = buf.indexOf(close, start + 1);
-    while (found !== -1 && !this.isLineOf(found, lineStart, indent)) found = buf.indexOf(close, found + 1);
+    // A search that started at or before `start` and found its closer after it (or none) answers for
+    // `start` too: nothing matched in between. Without this, values that open and close on one line
+    // (a list printed one compact item per line) searched the rest of the chunk each: quadratic.
+    const key = indent * 2 + (close === RBRACE ? 0 : 1);
+    const from = this.searchFrom[key];
+    let found: number;
+    if (from !== undefined && from <= start && (this.searchFound[key] === -1 || start < this.searchFound[key])) {
+      found = this.searchFound[key];
+    } else {
+      found = buf.indexOf(close, start + 1);
+      while (found !== -1 && !this.isLineOf(found, lineStart, indent)) found = buf.indexOf(close, found + 1);
+      this.searchFrom[key] = start;
+      this.searchFound[key] = found;
+    }
     if (found === -1) return false;
     const end = found + 1;
     let value: unknown;

@@ -52,6 +52,12 @@ describe('JsonStreamScanner', () => {
     expect(scanInChunks(DOCUMENT, size)).toEqual(walk(DOCUMENT));
   });
 
+  test.each([1, 7, 1 << 20])('items each on one line (no closing line to find), then indented ones: chunks of %d bytes as JSON.parse', (size) => {
+    const items = [{ a: 1 }, [2], { b: { c: 3 } }, { d: [] }];
+    const text = `{"items": [\n${items.map((item) => JSON.stringify(item)).join(',\n')},\n${items.map((item) => JSON.stringify(item, null, 2)).join(',\n')}\n]}`;
+    expect(scanInChunks(text, size)).toEqual(walk(text));
+  });
+
   test('captures in document order with indexes', () => {
     expect(scanInChunks('{"items":[1,"two",{"x":[3]}],"version":4}', 4)).toEqual(['items/0=1', 'items/1="two"', 'items/2={"x":[3]}', 'version=4']);
   });
