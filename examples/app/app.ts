@@ -1,8 +1,9 @@
 /**
  * An app behind the cluster's ingress: a cluster with workers on all four
  * clouds, its IngressStack (a load balancer per cloud, `ingress.shop.example.com`
- * in an existing Route 53 zone), and the in-cluster stack (ingress-nginx,
- * cert-manager, Prometheus). The app itself is manifests/: kubectl apply it.
+ * in an existing Route 53 zone), and the in-cluster stack (Envoy Gateway with
+ * the Gateway `cast`, cert-manager, Prometheus). The app itself is manifests/
+ * (a Deployment, a Service and HTTPRoutes): kubectl apply it.
  * Deploy order and the CNAME step: README.md next to this file.
  */
 import { App, TerraformStack } from 'cdktf';
@@ -27,6 +28,8 @@ export function buildApp(app: App): void {
     cluster,
     dns: { service: DnsService.ROUTE53, zoneName: 'example.com' },
     acmeEmail: 'ops@example.com',
+    // The app's own name (manifests/route.yaml): the Gateway gets its certificate.
+    tlsHostnames: ['shop.example.com'],
   });
   ingress.addInClusterStack(app, 'shop-in-cluster');
 }

@@ -14,8 +14,9 @@ export interface IngressInClusterStackProps {
 
 /**
  * The in-cluster part of an IngressStack alone, in a stack of its own:
- * ingress-nginx as a DaemonSet on the fixed NodePorts, cert-manager with an ACME
- * ClusterIssuer, and Prometheus (unless you name yours).
+ * Envoy Gateway with the Gateway `cast` and its Envoy data plane (a DaemonSet) on
+ * the fixed NodePorts, cert-manager with an ACME ClusterIssuer and the Gateway's
+ * certificates, and Prometheus (unless you name yours).
  *
  * Prefer `InClusterStack` with `ingress`: it installs the same and the
  * cluster's own in-cluster configuration (cluster-autoscaler, the cast RBAC,

@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import type { CastCluster } from '../cluster/cast-cluster';
 import { Cloud, CLOUD_DISPLAY_NAME } from '../core/cloud';
 import { AcmeServer } from '../core/ingress/acme-server';
+import { GATEWAY_NAME, GATEWAY_NAMESPACE } from '../core/ingress/ingress-defaults';
 import { DNS_SERVICE_CLOUD, DNS_SERVICE_DISPLAY_NAME, DnsService } from '../core/ingress/dns-service';
-import { IngressPlan, planIngress } from '../core/ingress/ingress-plan';
+import { envoyGatewayKubernetesProblem, IngressPlan, planIngress } from '../core/ingress/ingress-plan';
 import { NodeRole } from '../core/node-role';
 import { PlanError } from '../core/plan-error';
 import { throwProblems } from '../private/validation-error';
@@ -27,25 +28,33 @@ export interface IngressStackOptions {
    */
   readonly acmeServer?: AcmeServer;
   /**
-   * Name of the ClusterIssuer that Ingress resources name in the
-   * `cert-manager.io/cluster-issuer` annotation.
+   * Name of the ACME ClusterIssuer that issues the Gateway's certificates (and
+   * that your own Certificates or Gateways can name).
    * @default "letsencrypt"
    */
   readonly clusterIssuerName?: string;
   /**
-   * The controller's fixed NodePort for HTTP, which every load balancer targets;
-   * inside the cluster's NodePort range.
+   * The names your apps serve over HTTPS through the Gateway's `https` listener,
+   * e.g. `['shop.example.com']`: each gets a Let's Encrypt certificate (HTTP-01,
+   * so each must resolve to the ingress name, usually by a CNAME) that Envoy
+   * serves by SNI. An HTTPRoute for a name not listed gets no certificate.
+   * @default - only the ingress name (`ingress.<cluster>.<zone>`) has a certificate
+   */
+  readonly tlsHostnames?: string[];
+  /**
+   * The Envoy data plane's fixed NodePort for HTTP, which every load balancer
+   * targets; inside the cluster's NodePort range.
    * @default 30080
    */
   readonly httpNodePort?: number;
   /**
-   * The controller's fixed NodePort for HTTPS; inside the NodePort range and not `httpNodePort`.
+   * The Envoy data plane's fixed NodePort for HTTPS; inside the NodePort range and not `httpNodePort`.
    * @default 30443
    */
   readonly httpsNodePort?: number;
   /** Chart versions of the in-cluster components. @default - see IngressVersions */
   readonly versions?: IngressVersions;
-  /** Who scrapes the controller's metrics. @default - the stack installs Prometheus */
+  /** Who scrapes the Envoy proxies' metrics. @default - the stack installs Prometheus */
   readonly prometheus?: IngressPrometheusOptions;
 }
 
@@ -59,12 +68,13 @@ export interface IngressStackProps extends IngressStackOptions {
  * An external TLS endpoint for apps: one cloud-native load balancer per cloud
  * that has workers (AWS NLB, GCP target-pool network load balancer, Azure
  * Standard load balancer, DigitalOcean load balancer), each sending 80/443 only
- * to that cloud's workers on the ingress controller's fixed NodePorts, and one
+ * to that cloud's workers on the Gateway's fixed NodePorts, and one
  * round-robin DNS name (`ingress.<cluster>.<zone>`) holding every load balancer's
- * address. Apps point their own domains at it with a CNAME.
+ * address. Apps point their own domains at it with a CNAME and attach HTTPRoutes
+ * to the Gateway `cast` in namespace `cast-ingress` (listeners `http`, `https`).
  *
- * The in-cluster part (ingress-nginx on those NodePorts, cert-manager with an
- * ACME ClusterIssuer, Prometheus) goes in a second stack, `addInClusterStack`:
+ * The in-cluster part (Envoy Gateway with its data plane on those NodePorts,
+ * cert-manager with an ACME ClusterIssuer, Prometheus) goes in a second stack, `addInClusterStack`:
  * its helm and kubernetes providers are configured from the cluster's
  * kubeconfig, and a provider configured from resources created in the same
  * apply cannot be planned before they exist. The second stack reads the
@@ -80,14 +90,20 @@ export class IngressStack extends Construct {
   public readonly cluster: CastCluster;
   /** The name to point a CNAME at: `<recordName>.<zoneName>`. */
   public readonly hostname: string;
-  /** The controller's HTTP NodePort. */
+  /** The Envoy data plane's HTTP NodePort. */
   public readonly httpNodePort: number;
-  /** The controller's HTTPS NodePort. */
+  /** The Envoy data plane's HTTPS NodePort. */
   public readonly httpsNodePort: number;
   /** The clouds that have a load balancer: those with workers, in canonical order. */
   public readonly clouds: Cloud[];
-  /** The ClusterIssuer name for the `cert-manager.io/cluster-issuer` annotation. */
+  /** The ACME ClusterIssuer's name. */
   public readonly clusterIssuerName: string;
+  /** The Gateway routes attach to (HTTPRoute `parentRefs[].name`): `cast`. */
+  public readonly gatewayName: string = GATEWAY_NAME;
+  /** The Gateway's namespace (HTTPRoute `parentRefs[].namespace`): `cast-ingress`. */
+  public readonly gatewayNamespace: string = GATEWAY_NAMESPACE;
+  /** The names the `https` listener has certificates for: the ingress name, then `tlsHostnames`. */
+  public readonly tlsHostnames: string[];
   /** Each cloud's load balancer address (Terraform references), by cloud. */
   public readonly loadBalancerAddresses: { [cloud: string]: string };
 
@@ -114,6 +130,7 @@ export class IngressStack extends Construct {
         acmeEmail: props.acmeEmail,
         acmeServer: props.acmeServer,
         clusterIssuerName: props.clusterIssuerName,
+        tlsHostnames: props.tlsHostnames,
         versions: props.versions,
         installPrometheus: props.prometheus?.install,
         serviceMonitorRelease: props.prometheus?.serviceMonitorRelease,
@@ -121,6 +138,8 @@ export class IngressStack extends Construct {
     );
     throwProblems(this, [...planProblems, ...dnsProblems(props.dns, cluster)]);
     const plan = planned!;
+    const kubernetesProblem = envoyGatewayKubernetesProblem(cluster.kubernetesVersion, plan.versions.envoyGateway);
+    if (kubernetesProblem) Annotations.of(this).addWarning(`${this.node.path}: ${kubernetesProblem}`);
     if (props.dns.zoneId !== undefined && [DnsService.AZURE_DNS, DnsService.DIGITALOCEAN].includes(props.dns.service)) {
       Annotations.of(this).addWarning(`${this.node.path}: dns.zoneId is ignored by ${DNS_SERVICE_DISPLAY_NAME[props.dns.service]} (got "${props.dns.zoneId}"), whose zones are named by their domain. Remove it.`);
     }
@@ -132,6 +151,7 @@ export class IngressStack extends Construct {
     this.httpsNodePort = plan.ports[1].nodePort;
     this.clouds = [...plan.clouds];
     this.clusterIssuerName = plan.acme.clusterIssuerName;
+    this.tlsHostnames = [...plan.tlsHostnames];
 
     this.loadBalancerAddresses = buildLoadBalancers(this, cluster, plan, workers);
     const dns = buildDns(this, cluster, plan, props.dns, this.loadBalancerAddresses);
@@ -143,8 +163,8 @@ export class IngressStack extends Construct {
 
   /**
    * Adds the cluster's in-cluster stack under `scope` (the App), with this
-   * ingress: ingress-nginx on the fixed NodePorts, cert-manager and the
-   * ClusterIssuer, Prometheus, besides the cluster's own in-cluster
+   * ingress: Envoy Gateway and the Gateway on the fixed NodePorts, cert-manager,
+   * the ClusterIssuer and the certificates, Prometheus, besides the cluster's own in-cluster
    * configuration (InClusterStack). Deploy it after the cluster's stack.
    */
   public addInClusterStack(scope: Construct, id: string): InClusterStack {
@@ -213,6 +233,8 @@ function unresolvedProblems(props: IngressStackProps): string[] {
     ['clusterIssuerName', props.clusterIssuerName],
     ['httpNodePort', props.httpNodePort],
     ['httpsNodePort', props.httpsNodePort],
+    ['tlsHostnames', props.tlsHostnames],
+    ...(props.tlsHostnames ?? []).map((name, i): [string, unknown] => [`tlsHostnames[${i}]`, name]),
   ];
   return mustBeConcrete
     .filter(([, value]) => value !== undefined && Token.isUnresolved(value))

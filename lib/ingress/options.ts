@@ -50,10 +50,12 @@ export interface IngressDnsOptions {
 /** Chart versions of the in-cluster components: exact versions, never ranges. */
 export interface IngressVersions {
   /**
-   * The ingress-nginx chart (https://kubernetes.github.io/ingress-nginx).
-   * @default "4.14.1" (controller v1.14.1)
+   * Envoy Gateway's two charts, `gateway-crds-helm` (the Gateway API and Envoy
+   * Gateway CRDs) and `gateway-helm` (the controller), from oci://docker.io/envoyproxy;
+   * they are released together under one version, `v` included.
+   * @default "v1.9.0" (Envoy 1.39, Gateway API v1.6.1)
    */
-  readonly ingressNginx?: string;
+  readonly envoyGateway?: string;
   /**
    * The cert-manager chart (https://charts.jetstack.io).
    * @default "v1.19.2"
@@ -66,19 +68,20 @@ export interface IngressVersions {
   readonly prometheus?: string;
 }
 
-/** Who collects the ingress controller's metrics. */
+/** Who collects the Envoy proxies' metrics. */
 export interface IngressPrometheusOptions {
   /**
    * Install Prometheus (the prometheus chart, server only, in namespace
-   * `monitoring`); it scrapes the controller through its pod annotations.
+   * `monitoring`); it scrapes the Envoy proxies through their pod annotations.
    * @default - true, unless `serviceMonitorRelease` names your own Prometheus
    */
   readonly install?: boolean;
   /**
    * Your Prometheus Operator (e.g. kube-prometheus-stack): the value of the
    * `release` label its ServiceMonitor selector matches, usually its Helm release
-   * name. The controller chart then creates a ServiceMonitor with that label.
-   * @default - no ServiceMonitor; the controller's pods carry prometheus.io/scrape annotations
+   * name. The stack then creates a PodMonitor of the Envoy proxies with that label
+   * (the operator's PodMonitor CRD must exist before the in-cluster stack is deployed).
+   * @default - no PodMonitor; the Envoy pods carry prometheus.io/scrape annotations
    */
   readonly serviceMonitorRelease?: string;
 }

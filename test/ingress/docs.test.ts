@@ -3,14 +3,36 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { CHARTS, DEFAULT_CHART_VERSIONS, DEFAULT_HTTP_NODE_PORT, DEFAULT_HTTPS_NODE_PORT, DEFAULT_RECORD_TTL } from '../../lib/core/ingress/ingress-defaults';
+import { parse } from 'yaml';
+import {
+  CHARTS, DEFAULT_CHART_VERSIONS, DEFAULT_HTTP_NODE_PORT, DEFAULT_HTTPS_NODE_PORT, DEFAULT_RECORD_TTL, GATEWAY_API_VERSION, GATEWAY_CLASS_NAME, GATEWAY_NAME,
+  GATEWAY_NAMESPACE, HTTP_LISTENER, HTTPS_LISTENER,
+} from '../../lib/core/ingress/ingress-defaults';
+import { checkCustomResource } from './crd-schema';
 
 const ROOT = path.join(__dirname, '../..');
 const DOCS = fs.readFileSync(path.join(ROOT, 'docs/ingress.md'), 'utf8');
 
+/** The version setting of each chart: Envoy Gateway's two charts share one. */
+const VERSION_OF: Record<keyof typeof CHARTS, keyof typeof DEFAULT_CHART_VERSIONS> = {
+  envoyGatewayCrds: 'envoyGateway', envoyGateway: 'envoyGateway', certManager: 'certManager', prometheus: 'prometheus',
+};
+
 test.each(Object.keys(CHARTS) as (keyof typeof CHARTS)[])('the components table has the %s chart, repository, default version and namespace', (key) => {
   const { chart, repository, namespace } = CHARTS[key];
-  expect(DOCS).toContain(`| \`${chart}\` from ${repository} | \`${DEFAULT_CHART_VERSIONS[key]}\` | \`${namespace}\` |`);
+  expect(DOCS).toContain(`| \`${chart}\` from ${repository} | \`${DEFAULT_CHART_VERSIONS[VERSION_OF[key]]}\` | \`${namespace}\` |`);
+});
+
+test('the Gateway contract and the Gateway API version the docs name are the code\'s', () => {
+  expect(DOCS).toContain(`GatewayClass \`${GATEWAY_CLASS_NAME}\`, Gateway \`${GATEWAY_NAME}\` in namespace \`${GATEWAY_NAMESPACE}\`, listeners \`${HTTP_LISTENER}\` (80) and \`${HTTPS_LISTENER}\` (443)`);
+  expect(DOCS).toContain(`Gateway API ${GATEWAY_API_VERSION}`);
+  expect(DOCS).not.toMatch(/ingressClassName:/);
+});
+
+test('the HTTPRoute the docs show is valid against the Gateway API schema and attaches to the Gateway', () => {
+  const route = parse(/```yaml\n([\s\S]*?)```/.exec(DOCS)![1]);
+  expect(checkCustomResource(route).problems).toEqual([]);
+  expect(route.spec.parentRefs[0]).toMatchObject({ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName: HTTPS_LISTENER });
 });
 
 test('the defaults the docs name are the code\'s', () => {

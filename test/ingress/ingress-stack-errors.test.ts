@@ -103,4 +103,21 @@ describe('IngressStack bad input', () => {
     const warnings = ingress.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
     expect(warnings).toEqual(['platform/b: dns.zoneId is ignored by DigitalOcean domains (got "example-com"), whose zones are named by their domain. Remove it.']);
   });
+
+  test('a cluster on a Kubernetes version the pinned Envoy Gateway does not support is a warning with the fix', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'platform');
+    const old = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS], kubernetesVersion: '1.32.4' });
+    old.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    old.addNodeGroup('w', { cloud: Cloud.AWS, role: NodeRole.WORKER });
+    const ingress = new IngressStack(stack, 'ingress', { cluster: old, ...BASE_OPTIONS });
+    expect(ingress.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      'platform/ingress: cluster.kubernetesVersion 1.32.4 is outside what Envoy Gateway v1.9.0 supports (Kubernetes 1.33 to 1.36). Upgrade the cluster to 1.33 or later (docs/upgrades.md), or pin versions.envoyGateway to a release that supports it.',
+    ]);
+    expect(cluster().cluster.kubernetesVersion).toBe('1.34.2');
+  });
+
+  test('TLS names must be concrete', () => {
+    expect(errorOf({ tlsHostnames: [Token.asString({ Ref: 'x' })] })).toMatch(/tlsHostnames\[0\] must be a concrete value \(got a Token\)/);
+  });
 });

@@ -12,24 +12,43 @@ export const DEFAULT_HTTP_NODE_PORT = 30080;
 export const DEFAULT_HTTPS_NODE_PORT = 30443;
 
 /**
- * What every load balancer's health check asks for on the HTTP NodePort.
- * ingress-nginx's default server answers `/healthz` with 200 when the controller
- * is up; with `externalTrafficPolicy: Local` the NodePort answers only on nodes
- * that run a controller pod, so a worker without one leaves its load balancer.
+ * What every load balancer's health check asks for on the HTTP NodePort. The
+ * Gateway's `http` listener answers it itself (a ClientTrafficPolicy turns on
+ * Envoy's health_check filter for that path: 200 while Envoy serves, 503 while it
+ * drains), so the check passes only where an Envoy pod runs and is not shutting
+ * down: with `externalTrafficPolicy: Local` a worker without one leaves its load
+ * balancer. The same path ingress-nginx answered, so the load balancers do not change.
  */
 export const HEALTH_CHECK_PATH = '/healthz';
 
-/** The controller's Prometheus metrics port (ingress-nginx `controller.metrics.port`). */
-export const METRICS_PORT = 10254;
+/**
+ * Envoy's Prometheus endpoint on every proxy pod: `:19001/stats/prometheus`
+ * (envoyproxy/gateway v1.9.0 internal/xds/bootstrap/bootstrap.go `EnvoyStatsPort`;
+ * the proxy pods carry prometheus.io/scrape, port and path annotations,
+ * internal/infrastructure/kubernetes/proxy/resource_provider.go).
+ */
+export const ENVOY_METRICS_PORT = 19001;
+export const ENVOY_METRICS_PATH = '/stats/prometheus';
 
 /** TTL of the round-robin records: short, so dropping a cloud's address takes effect soon. */
 export const DEFAULT_RECORD_TTL = 60;
 
-/** The ClusterIssuer name Ingress resources refer to (`cert-manager.io/cluster-issuer`). */
+/** The ACME ClusterIssuer the Gateway's Certificates name (and your own Certificates or Gateways can). */
 export const DEFAULT_CLUSTER_ISSUER = 'letsencrypt';
 
-/** The IngressClass the controller serves; it is the cluster's default class. */
-export const INGRESS_CLASS = 'nginx';
+/**
+ * The Gateway API contract every route of the cluster attaches to: HTTPRoutes name
+ * the Gateway `cast` in namespace `cast-ingress` as their parent, with `sectionName`
+ * `https` (or `http`, which cert-manager's HTTP-01 solver uses). Fixed names, not
+ * props: apps and the library's own middleware depend on them.
+ */
+export const GATEWAY_CLASS_NAME = 'cast';
+export const GATEWAY_NAME = 'cast';
+export const GATEWAY_NAMESPACE = 'cast-ingress';
+export const HTTP_LISTENER = 'http';
+export const HTTPS_LISTENER = 'https';
+/** The EnvoyProxy (Envoy Gateway's data-plane settings) the GatewayClass points to. */
+export const ENVOY_PROXY_NAME = 'cast';
 
 /** One Helm chart the in-cluster stack installs. */
 export interface ChartSource {
@@ -41,26 +60,60 @@ export interface ChartSource {
   readonly namespace: string;
 }
 
+/**
+ * Envoy Gateway publishes its charts to an OCI registry, not a Helm repository
+ * index: `oci://docker.io/envoyproxy/gateway-helm` and `.../gateway-crds-helm`
+ * (envoyproxy/gateway v1.9.0 site/content/en/v1.9/install/install-helm.md;
+ * tools/make/helm.mk pushes both, versioned by the release tag, `v` included).
+ */
+const ENVOY_CHARTS = 'oci://docker.io/envoyproxy';
+
 /** The in-cluster components, by key. */
 export const CHARTS = {
-  ingressNginx: { release: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', namespace: 'ingress-nginx' },
+  // The CRDs as chart templates, not in the chart's crds/ directory: Helm installs
+  // crds/ once and never upgrades it, so a chart upgrade would leave old CRDs
+  // (install-helm.md, "Installing CRDs separately").
+  envoyGatewayCrds: { release: 'envoy-gateway-crds', repository: ENVOY_CHARTS, chart: 'gateway-crds-helm', namespace: GATEWAY_NAMESPACE },
+  envoyGateway: { release: 'envoy-gateway', repository: ENVOY_CHARTS, chart: 'gateway-helm', namespace: GATEWAY_NAMESPACE },
   certManager: { release: 'cert-manager', repository: 'https://charts.jetstack.io', chart: 'cert-manager', namespace: 'cert-manager' },
   prometheus: { release: 'prometheus', repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus', namespace: 'monitoring' },
 } as const satisfies Record<string, ChartSource>;
 
 /** Chart versions, pinned; each is configurable (`versions`). */
 export interface ChartVersions {
-  readonly ingressNginx: string;
+  /** Both Envoy Gateway charts (they are released together, with one version). */
+  readonly envoyGateway: string;
   readonly certManager: string;
   readonly prometheus: string;
 }
 
 /**
- * ingress-nginx 4.14.1 is controller v1.14.1; cert-manager v1.19.2; prometheus
- * 27.23.0 is Prometheus v3. cert-manager's chart version carries the `v`.
+ * Envoy Gateway v1.9.0 (2026-08-15; Envoy 1.39, Gateway API v1.6.1, Kubernetes
+ * 1.33-1.36 per site/content/en/news/releases/matrix.md); cert-manager v1.19.2;
+ * prometheus 27.23.0 is Prometheus v3. Envoy Gateway's and cert-manager's chart
+ * versions carry the `v`.
  */
 export const DEFAULT_CHART_VERSIONS: ChartVersions = {
-  ingressNginx: '4.14.1',
+  envoyGateway: 'v1.9.0',
   certManager: 'v1.19.2',
   prometheus: '27.23.0',
+};
+
+/**
+ * The Gateway API release whose standard-channel CRDs Envoy Gateway v1.9.0's
+ * gateway-crds-helm chart installs (its templates/standard-gatewayapi-crds.yaml carries
+ * `gateway.networking.k8s.io/bundle-version: v1.6.1`; go.mod pins sigs.k8s.io/gateway-api
+ * v1.6.1). The CRD schemas the tests validate against are from this tag of
+ * kubernetes-sigs/gateway-api (test/fixtures/crds/SOURCES.md).
+ */
+export const GATEWAY_API_VERSION = 'v1.6.1';
+
+/**
+ * The Kubernetes minors each Envoy Gateway minor supports, from its compatibility
+ * matrix (envoyproxy/gateway v1.9.0 site/content/en/news/releases/matrix.md).
+ */
+export const ENVOY_GATEWAY_KUBERNETES: Readonly<Record<string, { readonly oldest: number; readonly newest: number }>> = {
+  'v1.7': { oldest: 32, newest: 35 },
+  'v1.8': { oldest: 32, newest: 35 },
+  'v1.9': { oldest: 33, newest: 36 },
 };

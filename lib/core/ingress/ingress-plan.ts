@@ -8,7 +8,8 @@
  *                 ▼
  *          cloud load balancer ──▶ that cloud's workers on httpNodePort/httpsNodePort
  *                                      ▼
- *                          ingress-nginx (DaemonSet, externalTrafficPolicy Local)
+ *          Envoy (Envoy Gateway's data plane: a DaemonSet behind the Gateway `cast`,
+ *                 NodePort Service, externalTrafficPolicy Local)
  */
 import { Cloud, sortClouds } from '../cloud';
 import { PortRange } from '../firewall-plan';
@@ -17,7 +18,7 @@ import { ACME_SERVER_URL, AcmeServer } from './acme-server';
 import { domainNameProblem, emailProblem, isLabelValue, isObjectName, relativeNameProblem } from './dns-names';
 import {
   ChartVersions, DEFAULT_CHART_VERSIONS, DEFAULT_CLUSTER_ISSUER, DEFAULT_HTTP_NODE_PORT, DEFAULT_HTTPS_NODE_PORT, DEFAULT_RECORD_TTL,
-  HEALTH_CHECK_PATH, HTTP_PORT, HTTPS_PORT,
+  ENVOY_GATEWAY_KUBERNETES, HEALTH_CHECK_PATH, HTTP_PORT, HTTPS_PORT,
 } from './ingress-defaults';
 
 /** A port the nodes listen on themselves, which no NodePort may take. */
@@ -43,6 +44,8 @@ export interface IngressPlanInput {
   readonly acmeEmail: string;
   readonly acmeServer?: AcmeServer;
   readonly clusterIssuerName?: string;
+  /** Names the Gateway's `https` listener gets certificates for, besides the ingress name. */
+  readonly tlsHostnames?: readonly string[];
   readonly versions?: Partial<ChartVersions>;
   readonly installPrometheus?: boolean;
   readonly serviceMonitorRelease?: string;
@@ -73,6 +76,12 @@ export interface IngressPlan {
   readonly hostname: string;
   readonly ttl: number;
   readonly acme: { readonly email: string; readonly server: AcmeServer; readonly serverUrl: string; readonly clusterIssuerName: string };
+  /**
+   * The names the `https` listener serves with a certificate of their own (one
+   * cert-manager Certificate each, picked by SNI): the ingress name first, then
+   * `tlsHostnames` in the order given.
+   */
+  readonly tlsHostnames: readonly string[];
   readonly versions: ChartVersions;
   readonly prometheus: { readonly install: boolean; readonly serviceMonitorRelease?: string };
 }
@@ -114,6 +123,7 @@ export function planIngress(input: IngressPlanInput): IngressPlan {
   if (!isObjectName(clusterIssuerName)) {
     problems.add(`clusterIssuerName must be a Kubernetes object name: lowercase letters, digits, "-" and "." (got "${clusterIssuerName}"). Use e.g. "${DEFAULT_CLUSTER_ISSUER}".`);
   }
+  const tlsHostnames = planTlsHostnames(input.tlsHostnames ?? [], names.hostname, problems);
   const versions = { ...DEFAULT_CHART_VERSIONS, ...definedOnly(input.versions ?? {}) };
   for (const [key, version] of Object.entries(versions)) {
     if (!CHART_VERSION.test(version)) {
@@ -136,6 +146,7 @@ export function planIngress(input: IngressPlanInput): IngressPlan {
     ...names,
     ttl,
     acme: { email: input.acmeEmail, server: acmeServer, serverUrl: ACME_SERVER_URL[acmeServer], clusterIssuerName },
+    tlsHostnames,
     versions,
     prometheus: { install: input.installPrometheus ?? release === undefined, serviceMonitorRelease: release },
   };
@@ -180,6 +191,39 @@ function planNames(input: IngressPlanInput, problems: ProblemList): { zoneName: 
   return { zoneName, recordName, hostname };
 }
 
+/**
+ * Let's Encrypt issues by HTTP-01 only for exact names (a wildcard needs DNS-01:
+ * https://letsencrypt.org/docs/challenge-types/), and Envoy picks the certificate by
+ * SNI, so each name appears once.
+ */
+function planTlsHostnames(names: readonly string[], ingressHostname: string, problems: ProblemList): string[] {
+  const seen = new Set<string>([ingressHostname]);
+  for (const name of names) {
+    const trouble = name.startsWith('*.') ? 'is a wildcard, which HTTP-01 cannot validate' : domainNameProblem(name);
+    if (trouble) {
+      problems.add(`tlsHostnames must hold public domain names like shop.example.com (got "${name}": it ${trouble}). List each name your apps serve over HTTPS.`);
+    } else if (seen.has(name)) {
+      problems.add(`tlsHostnames must not repeat a name or list the ingress name (got "${name}" twice). The ingress name ${ingressHostname} always has a certificate; remove the duplicate.`);
+    }
+    seen.add(name);
+  }
+  return [...seen];
+}
+
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Why `kubernetesVersion` (e.g. 1.32.4) is outside what Envoy Gateway `envoyGatewayVersion`
+ * supports (ENVOY_GATEWAY_KUBERNETES), or undefined (also for a release the table does not know).
+ */
+export function envoyGatewayKubernetesProblem(kubernetesVersion: string, envoyGatewayVersion: string): string | undefined {
+  const eg = /^v?(\d+)\.(\d+)\./.exec(envoyGatewayVersion);
+  const k8s = /^v?1\.(\d+)\./.exec(kubernetesVersion);
+  const supported = eg ? ENVOY_GATEWAY_KUBERNETES[`v${eg[1]}.${eg[2]}`] : undefined;
+  if (!supported || !k8s) return undefined;
+  const minor = Number(k8s[1]);
+  if (minor >= supported.oldest && minor <= supported.newest) return undefined;
+  return `cluster.kubernetesVersion ${kubernetesVersion} is outside what Envoy Gateway ${envoyGatewayVersion} supports (Kubernetes 1.${supported.oldest} to 1.${supported.newest}). Upgrade the cluster to 1.${supported.oldest} or later (docs/upgrades.md), or pin versions.envoyGateway to a release that supports it.`;
 }

@@ -1,7 +1,7 @@
 import { Cloud } from '../../../lib/core/cloud';
 import { AcmeServer } from '../../../lib/core/ingress/acme-server';
 import { DEFAULT_CHART_VERSIONS } from '../../../lib/core/ingress/ingress-defaults';
-import { IngressPlanInput, planIngress } from '../../../lib/core/ingress/ingress-plan';
+import { envoyGatewayKubernetesProblem, IngressPlanInput, planIngress } from '../../../lib/core/ingress/ingress-plan';
 import { PlanError } from '../../../lib/core/plan-error';
 
 const BASE: IngressPlanInput = {
@@ -36,6 +36,8 @@ describe('planIngress', () => {
     expect(plan.acme).toEqual({ email: 'ops@example.com', server: AcmeServer.PRODUCTION, serverUrl: 'https://acme-v02.api.letsencrypt.org/directory', clusterIssuerName: 'letsencrypt' });
     expect(plan.versions).toEqual(DEFAULT_CHART_VERSIONS);
     expect(plan.prometheus).toEqual({ install: true, serviceMonitorRelease: undefined });
+    // The ingress name always has a certificate, so the https listener is never without one.
+    expect(plan.tlsHostnames).toEqual(['ingress.prod.example.com']);
   });
 
   test('every option, and a zone written with its trailing dot', () => {
@@ -48,9 +50,11 @@ describe('planIngress', () => {
       ttl: 300,
       acmeServer: AcmeServer.STAGING,
       clusterIssuerName: 'le-staging',
-      versions: { certManager: 'v1.18.2', ingressNginx: undefined },
+      versions: { certManager: 'v1.18.2', envoyGateway: undefined },
       serviceMonitorRelease: 'kube-prometheus-stack',
+      tlsHostnames: ['shop.example.com', 'www.shop.example.com'],
     });
+    expect(plan.tlsHostnames).toEqual(['edge.apps.example.org', 'shop.example.com', 'www.shop.example.com']);
     expect(plan.ports.map((p) => p.nodePort)).toEqual([31000, 31001]);
     expect(plan.healthCheck.nodePort).toBe(31000);
     expect(plan.hostname).toBe('edge.apps.example.org');
@@ -84,7 +88,10 @@ describe('planIngress', () => {
     ['an email with a bad domain', { acmeEmail: 'ops@example' }, 'acmeEmail must be an email address like ops@example.com (got "ops@example": it has a domain that has a single label). Let\'s Encrypt sends expiry notices there: use a mailbox you read.'],
     ['an email with a space', { acmeEmail: 'o ps@example.com' }, 'acmeEmail must be an email address like ops@example.com (got "o ps@example.com": it has the local part "o ps", which has characters or dots an address cannot have). Let\'s Encrypt sends expiry notices there: use a mailbox you read.'],
     ['a ClusterIssuer name with capitals', { clusterIssuerName: 'LetsEncrypt' }, 'clusterIssuerName must be a Kubernetes object name: lowercase letters, digits, "-" and "." (got "LetsEncrypt"). Use e.g. "letsencrypt".'],
-    ['a chart version range', { versions: { ingressNginx: '^4.14' } }, 'versions.ingressNginx must be an exact chart version like 4.14.1 (got "^4.14"). Pin a version from the chart\'s repository; ranges and "latest" would change the cluster on their own.'],
+    ['a chart version range', { versions: { envoyGateway: '^1.9' } }, 'versions.envoyGateway must be an exact chart version like v1.9.0 (got "^1.9"). Pin a version from the chart\'s repository; ranges and "latest" would change the cluster on their own.'],
+    ['a wildcard TLS name', { tlsHostnames: ['*.example.com'] }, 'tlsHostnames must hold public domain names like shop.example.com (got "*.example.com": it is a wildcard, which HTTP-01 cannot validate). List each name your apps serve over HTTPS.'],
+    ['a TLS name that is no domain', { tlsHostnames: ['Shop.example.com'] }, 'tlsHostnames must hold public domain names like shop.example.com (got "Shop.example.com": it has uppercase letters). List each name your apps serve over HTTPS.'],
+    ['the ingress name among the TLS names', { tlsHostnames: ['ingress.prod.example.com'] }, 'tlsHostnames must not repeat a name or list the ingress name (got "ingress.prod.example.com" twice). The ingress name ingress.prod.example.com always has a certificate; remove the duplicate.'],
     ['a Prometheus release that is no label value', { serviceMonitorRelease: 'kube prometheus' }, 'prometheus.serviceMonitorRelease must be a Kubernetes label value: your Prometheus Operator\'s release name (got "kube prometheus"). Use the value of the "release" label its serviceMonitorSelector matches.'],
     ['no workers at all', { workerClouds: [] }, 'cluster must have worker nodes before an IngressStack is created (got none: only workers carry ingress traffic). Add a node group with role NodeRole.WORKER, then create the IngressStack.'],
   ])('%s', (_name, input, message) => {
@@ -93,5 +100,18 @@ describe('planIngress', () => {
 
   test('every problem is reported, not only the first', () => {
     expect(problemsOf({ httpNodePort: 80, zoneName: 'x', acmeEmail: 'nobody', ttl: 0 })).toHaveLength(4);
+  });
+});
+
+describe('the Kubernetes versions Envoy Gateway supports', () => {
+  test.each([
+    ['1.34.2', 'v1.9.0', undefined],
+    ['1.33.0', 'v1.9.0', undefined],
+    ['1.32.4', 'v1.8.3', undefined],
+    ['1.32.4', 'v1.9.0', 'cluster.kubernetesVersion 1.32.4 is outside what Envoy Gateway v1.9.0 supports (Kubernetes 1.33 to 1.36). Upgrade the cluster to 1.33 or later (docs/upgrades.md), or pin versions.envoyGateway to a release that supports it.'],
+    ['1.31.0', 'v1.8.3', 'cluster.kubernetesVersion 1.31.0 is outside what Envoy Gateway v1.8.3 supports (Kubernetes 1.32 to 1.35). Upgrade the cluster to 1.32 or later (docs/upgrades.md), or pin versions.envoyGateway to a release that supports it.'],
+    ['1.31.0', 'v1.12.0', undefined],
+  ])('Kubernetes %s with Envoy Gateway %s', (kubernetes, envoyGateway, problem) => {
+    expect(envoyGatewayKubernetesProblem(kubernetes, envoyGateway)).toBe(problem);
   });
 });
