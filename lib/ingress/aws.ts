@@ -40,7 +40,7 @@ function createLoadBalancer(scope: Construct, spec: LoadBalancerSpec, address: E
   });
 }
 
-/** Both target groups ask the controller itself, on the HTTP NodePort. */
+/** Both target groups ask Envoy itself, on the HTTP NodePort. */
 function createHealthCheck(spec: LoadBalancerSpec): LbTargetGroupHealthCheck {
   return {
     enabled: true,
@@ -53,7 +53,7 @@ function createHealthCheck(spec: LoadBalancerSpec): LbTargetGroupHealthCheck {
   };
 }
 
-/** A TCP target group on the NodePort and a TCP listener on the client port: TLS ends at the controller. */
+/** A TCP target group on the NodePort and a TCP listener on the client port: TLS ends at Envoy. */
 function forwardPort(scope: Construct, spec: LoadBalancerSpec, balancer: Lb, healthCheck: LbTargetGroupHealthCheck, port: IngressPort): LbTargetGroup {
   const group = new LbTargetGroup(scope, `TargetGroup-${port.name}`, {
     provider: spec.provider,

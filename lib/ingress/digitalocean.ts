@@ -34,7 +34,7 @@ function createHealthCheck(spec: LoadBalancerSpec): LoadbalancerHealthcheck {
   };
 }
 
-/** TCP through: TLS ends at the controller, which holds the certificates. */
+/** TCP through: TLS ends at Envoy, which holds the certificates. */
 function forwardPort(port: IngressPort): LoadbalancerForwardingRule {
   return { entryProtocol: 'tcp', entryPort: port.port, targetProtocol: 'tcp', targetPort: port.nodePort };
 }

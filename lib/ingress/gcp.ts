@@ -16,8 +16,9 @@ const HEALTH_CHECK_SOURCES = ['209.85.152.0/22', '209.85.204.0/22', '35.191.0.0/
 /**
  * A passthrough load balancer keeps the destination port: packets reach the
  * workers on 80/443 addressed to the load balancer's IP. The in-cluster stack
- * lists that IP under the controller Service's externalIPs, so kube-proxy sends
- * them to the same controller pods the NodePorts lead to; the health check
+ * lists that IP as the Gateway's address, which Envoy Gateway makes an external
+ * IP of Envoy's Service, so kube-proxy sends them to the same Envoy pods the
+ * NodePorts lead to; the health check
  * still asks the HTTP NodePort.
  */
 export function buildLoadBalancer(scope: Construct, spec: LoadBalancerSpec): LoadBalancerAttachment {
@@ -44,6 +45,7 @@ function createHealthCheck(scope: Construct, spec: LoadBalancerSpec): ComputeHtt
   return new ComputeHttpHealthCheck(scope, 'HealthCheck', {
     provider: spec.provider,
     name: spec.name,
+    // Kept from the ingress-nginx days: a new description would change a running load balancer for nothing.
     description: `Cast cluster ${spec.clusterName}: ingress controller on the HTTP NodePort`,
     port: spec.healthCheck.nodePort,
     requestPath: spec.healthCheck.path,

@@ -8,7 +8,7 @@ import type { IngressStack } from './ingress-stack';
 
 /** Properties of an IngressInClusterStack. */
 export interface IngressInClusterStackProps {
-  /** The ingress whose controller, certificates and metrics this stack installs. */
+  /** The ingress whose Gateway, certificates and metrics this stack installs. */
   readonly ingress: IngressStack;
 }
 

@@ -2,7 +2,7 @@
  * The ingress's Terraform outputs, next to the cluster's own and named like them:
  * - `cast_cluster_<name>_ingress_hostname`: what app owners point their CNAME at;
  * - `_ingress_addresses`: each cloud's load balancer address (the in-cluster
- *   stack reads GCP's for the controller's externalIPs);
+ *   stack reads GCP's for the Gateway's address);
  * - `_ingress_name_servers`: only for a zone the stack created, to delegate it.
  */
 import { TerraformOutput } from 'cdktf';

@@ -28,9 +28,9 @@ export interface LoadBalancerSpec {
   readonly workerFirewall: string;
   /** Azure only: the cluster's resource group. */
   readonly resourceGroupName?: string;
-  /** http then https: the port clients use and the controller's NodePort behind it. */
+  /** http then https: the port clients use and Envoy's NodePort behind it. */
   readonly ports: readonly IngressPort[];
-  /** HTTP GET `path` on `nodePort`: passes where a controller pod runs. */
+  /** HTTP GET `path` on `nodePort`: passes where an Envoy pod runs and is not draining. */
   readonly healthCheck: { readonly nodePort: number; readonly path: string };
   /** This cloud's workers, sorted by name. */
   readonly workers: readonly WorkerTarget[];

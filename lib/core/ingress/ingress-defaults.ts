@@ -7,7 +7,7 @@
 export const HTTP_PORT = 80;
 export const HTTPS_PORT = 443;
 
-/** The controller's fixed NodePorts, inside Kubernetes' default range 30000-32767. */
+/** Envoy's fixed NodePorts (the load balancers' targets), inside Kubernetes' default range 30000-32767. */
 export const DEFAULT_HTTP_NODE_PORT = 30080;
 export const DEFAULT_HTTPS_NODE_PORT = 30443;
 
