@@ -32,11 +32,10 @@ test('the crash is real: a spread of that many arguments overflows the stack; ap
  */
 describe('a report of 1,000,000 findings is rendered in small chunks', () => {
   const MILLION = 1_000_000;
-  const differences = [{ path: '', desired: null, actual: 'present' }];
   const reportOf = (count: number): DriftReport => {
     const findings: Finding[] = [];
     for (let i = 0; i < count; i++) {
-      findings.push({ check: CheckId.UNUSED_RESOURCES, rule: 'unused-resources/not-desired', severity: Severity.WARNING, address: `aws_instance.orphan_${i}`, cloud: Cloud.AWS, type: 'aws_instance', message: 'not declared', differences, remediation: 'r' });
+      findings.push({ check: CheckId.UNUSED_RESOURCES, rule: 'unused-resources/not-desired', severity: Severity.WARNING, address: `aws_instance.orphan_${i}`, cloud: Cloud.AWS, type: 'aws_instance', message: 'not declared', differences: [], remediation: 'r' });
     }
     return {
       command: 'check',
@@ -59,7 +58,7 @@ describe('a report of 1,000,000 findings is rendered in small chunks', () => {
         // Plain checks, not expect(): a million expect() calls would cost more than the rendering.
         if (!chunk.includes(`"address": "aws_instance.orphan_${found}",`)) throw new Error(`chunk ${found} is not finding ${found}: ${chunk}`);
         if (found % 100 === 0 && (JSON.parse(chunk.slice(6)) as { address: string }).address !== `aws_instance.orphan_${found}`) throw new Error(`finding ${found} does not parse back: ${chunk}`);
-        frame.push(found === 0 ? '[' : '');
+        if (found === 0) frame.push('[');
         found++;
       } else {
         frame.push(chunk);
