@@ -88,10 +88,11 @@ export async function checkDrift(inputs: DriftCheckInputs): Promise<DriftReport>
 /**
  * The cleanup guard before `terraform destroy`: lists VMs in cluster networks
  * that are not the cluster's (they make the destroy fail and must not be
- * deleted by it) and the cluster's leaked VMs, and names the clouds of the
- * cluster it checked (an inventory was given) and those it could not: each of
- * these is an error unless `allowUnchecked` names it. Needs at least one
- * inventory.
+ * deleted by it), the cluster's leaked VMs and the state's resources tagged
+ * with another cluster's UUID (the destroy would delete them), and names the
+ * clouds of the cluster it checked (an inventory was given) and those it
+ * could not: each of these is an error unless `allowUnchecked` names it.
+ * Needs at least one inventory.
  */
 export async function guardDestroy(inputs: DriftCheckInputs): Promise<DriftReport> {
   if ((inputs.inventories ?? []).length === 0) {
