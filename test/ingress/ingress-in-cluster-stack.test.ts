@@ -160,6 +160,7 @@ describe('Prometheus', () => {
     expect(own.resources('kubernetes_namespace_v1')['namespace-monitoring']).toBeUndefined();
     const [monitor] = manifestsOf(own.resources('helm_release')['cast-gateway']).PodMonitor;
     expect(monitor).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', metadata: { namespace: 'cast-ingress', labels: { release: 'kube-prometheus-stack' } } });
+    expect(checkCustomResource(monitor).problems).toEqual([]);
   });
 });
 

@@ -149,8 +149,9 @@ test('every custom resource is valid against its CRD\'s schema', () => {
     ...renderGatewayManifests(plan, { labels: LABELS, gcpAddress: '203.0.113.7' }),
     renderClusterIssuer(plan, LABELS),
     ...renderCertificates(plan, LABELS),
+    ...renderPodMonitors(planIngress({ ...INPUT, serviceMonitorRelease: 'kps' }), LABELS),
   ].map(helmSees);
-  expect(manifests.map((m) => m.kind)).toEqual(['EnvoyProxy', 'GatewayClass', 'Gateway', 'ClientTrafficPolicy', 'ClusterIssuer', 'Certificate', 'Certificate']);
+  expect(manifests.map((m) => m.kind)).toEqual(['EnvoyProxy', 'GatewayClass', 'Gateway', 'ClientTrafficPolicy', 'ClusterIssuer', 'Certificate', 'Certificate', 'PodMonitor']);
   expect(manifests.map((m) => ({ kind: m.kind, problems: checkCustomResource(m).problems }))).toEqual(manifests.map((m) => ({ kind: m.kind, problems: [] })));
 });
 
