@@ -15,6 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BENCH_STACK_LAYOUT, BenchStack, parseSize, undeclaredDesiredPath, writeBenchStack, writeUndeclaredDesired } from './make-state';
 import { formatMs, median } from './measure';
@@ -30,6 +31,8 @@ const FINDINGS_CASE = 27000;
 interface ChildResult {
   readonly ms: number;
   readonly rssMiB: number;
+  /** CPU time of the measured part (user + system, every thread: the GC's helpers too). */
+  readonly cpuMs: number;
   readonly detail: string;
 }
 
@@ -43,6 +46,7 @@ interface BenchCase {
 
 async function child(mode: string, args: string[]): Promise<void> {
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   let detail: string;
   if (mode === 'parse') {
     const document = JSON.parse(fs.readFileSync(args[0], 'utf8')) as { resources: unknown[] };
@@ -71,7 +75,8 @@ async function child(mode: string, args: string[]): Promise<void> {
     detail = `${instances} instances, ${findings}, exit ${code}, ${(bytes / 1e6).toFixed(1)} MB of report`;
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, rssMiB: process.resourceUsage().maxRSS / 1024, detail }));
+  const cpu = process.cpuUsage(cpuAtStart);
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: process.resourceUsage().maxRSS / 1024, detail }));
 }
 
 function measure(bundle: string, mode: string, args: string[]): ChildResult | string {
@@ -137,6 +142,7 @@ async function main(): Promise<void> {
   const runs = Number(option('runs') ?? 3);
   const bundle = bundleSelf();
   const rows: string[] = [];
+  const loads: number[] = [];
   for (const benchCase of cases) {
     const { size, undeclared, oneResource } = benchCase;
     const stack = ensureStack(benchCase, cases.filter((c) => c.size === size && c.oneResource === oneResource && c.undeclared > 0).map((c) => c.undeclared));
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
     // The 1 GB case runs once: a string that long cannot exist in Node, and the check takes a while.
     const times = parseSize(size) >= 5e8 ? 1 : runs;
     const parse: (ChildResult | string)[] = [];
+    loads.push(os.loadavg()[0]);
     const check: (ChildResult | string)[] = [];
     for (let i = 0; i < times; i++) {
       process.stderr.write(`  ${size}${oneResource ? '/count' : ''}${undeclared ? ` (${undeclared} undeclared)` : ''}: run ${i + 1}/${times}\n`);
@@ -158,8 +165,11 @@ async function main(): Promise<void> {
     const cell = (ms: number | undefined, list: (ChildResult | string)[]) => (ms === undefined ? `n/a (${String(list[0]).slice(0, 60)})` : formatMs(ms));
     const rss = (list: ChildResult[]) => (list.length ? `${list.reduce((max, r) => Math.max(max, r.rssMiB), 0).toFixed(0)} MiB` : 'n/a');
     const label = `${size} (${(stack.bytes / 1e6).toFixed(0)} MB)${oneResource ? `, one resource of ${stack.instances.toLocaleString('en')} instances (count)` : ''}${undeclared ? `, ${undeclared} instances undeclared` : ''}`;
+    const parseCpu = parseOk.length ? median(parseOk.map((r) => r.cpuMs)) : undefined;
+    const checkCpu = checkOk.length ? median(checkOk.map((r) => r.cpuMs)) : undefined;
+    const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (b / a).toFixed(2) : 'n/a');
     rows.push(
-      `| ${label} | ${checkOk[0]?.detail ?? String(check[0])} | ${cell(parseMs, parse)} | ${rss(parseOk)} | ${cell(checkMs, check)} | ${rss(checkOk)} | ${parseMs && checkMs ? (checkMs / parseMs).toFixed(2) : 'n/a'} |`,
+      `| ${label} | ${checkOk[0]?.detail ?? String(check[0])} | ${cell(parseMs, parse)} | ${rss(parseOk)} | ${cell(checkMs, check)} | ${rss(checkOk)} | ${ratio(parseMs, checkMs)} | ${ratio(parseCpu, checkCpu)} |`,
     );
   }
   const lines = [
@@ -170,10 +180,11 @@ async function main(): Promise<void> {
     '"JSON.parse" is `JSON.parse(fs.readFileSync(file, "utf8"))` alone; "check" is `cast-drift check` in process: it reads (streaming), reduces, runs every check and renders the text report.',
     'The "undeclared" rows check the same state against a stack that no longer calls the worker pools holding that many instances: each is a finding.',
     'The "one resource" row is a state whose VMs are one `aws_instance` with `count`: a resource larger than the read chunk, read instance by instance.',
-    `Each cell is the median of ${runs} runs in fresh child processes (the 1 GB case: one run); RSS is the child's peak.`,
+    `Each cell is the median of ${runs} runs in fresh child processes (the 1 GB case: one run); RSS is the child's peak; "CPU" compares user + system time (all threads).`,
+    `Load average when the cases began: ${loads.map((load) => load.toFixed(1)).join(', ')} on ${os.cpus().length} cores: other jobs on the machine make the figures slower and noisier.`,
     '',
-    '| state | read | JSON.parse | its peak RSS | check | its peak RSS | check / JSON.parse |',
-    '|---|---|---|---|---|---|---|',
+    '| state | read | JSON.parse | its peak RSS | check | its peak RSS | check / JSON.parse | CPU: check / JSON.parse |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
