@@ -22,3 +22,4 @@ export { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './
 export { IngressStack, IngressStackOptions, IngressStackProps } from './ingress/ingress-stack';
 export { IngressInClusterStack, IngressInClusterStackProps } from './ingress/ingress-in-cluster-stack';
 export { InClusterStack, InClusterStackProps } from './cluster/in-cluster-stack';
+export { AzurermStateOptions, CastBackend, CastBackendProps, GcsStateOptions, HcpTerraformStateOptions, S3StateOptions } from './cluster/backend';

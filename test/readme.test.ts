@@ -80,6 +80,36 @@ function typeErrors(code: string): string[] {
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
+describe('README State example', () => {
+  const state = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.includes('new CastBackend('));
+
+  test('type-checks against the library', () => {
+    expect(state).toContain("from 'cdktf-cast-cluster'");
+    expect(typeErrors(state!)).toEqual([]);
+  });
+
+  test('puts both stacks on the S3 key it says, locked', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-state-'));
+    const code = ts.transpileModule(state!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
+    const previous = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      new Function('require', 'exports', code)(load, {});
+    } finally {
+      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = previous;
+    }
+    const backendOf = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).terraform.backend;
+    try {
+      expect(backendOf('platform')).toEqual({ s3: { bucket: 'acme-tfstate', region: 'us-east-1', key: 'cast/platform.tfstate', encrypt: true, use_lockfile: true } });
+      expect(backendOf('platform-in-cluster').s3.key).toBe('cast/platform-in-cluster.tfstate');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('README mesh diagram', () => {
   test('is the diagram of the default example, as the mesh renders it today', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-mesh-')) });

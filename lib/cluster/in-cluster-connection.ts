@@ -11,10 +11,19 @@
  * `terraform_remote_state` data source on that stack's backend (cdktf's
  * cross-stack mechanism), read at plan time, after the cluster stack has been
  * applied. `cdktf deploy` orders the two stacks by that dependency.
+ *
+ * The data source is made at synth, not here: cdktf builds it from the cluster
+ * stack's backend as it is when asked, and gives a stack without one a local
+ * backend on the spot (TerraformStack.registerIncomingCrossStackReference,
+ * ensureBackendExists). Made here, it would pin the cluster stack to a local
+ * file before a CastBackend made after the stacks (lib/cluster/backend.ts) could
+ * put it elsewhere, and would read that file. Made at synth, it reads the
+ * backend the cluster stack ends up with, with the same settings.
  */
 import { HelmProvider, HelmProviderKubernetes } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn, TerraformRemoteState, TerraformStack, Token } from 'cdktf';
+import { Fn, IResolvable, Lazy, TerraformRemoteState, TerraformStack, Token } from 'cdktf';
+import { warnOnLocalState } from './backend-warning';
 import type { CastCluster } from './cast-cluster';
 import { clusterOutputId } from './cluster-outputs';
 
@@ -22,8 +31,16 @@ import { clusterOutputId } from './cluster-outputs';
 export interface ClusterConnection {
   readonly helm: HelmProvider;
   readonly kubernetes: KubernetesProvider;
-  /** The cluster stack's state, for its other outputs. */
-  readonly state: TerraformRemoteState;
+  /** The cluster stack's outputs, for those other than the kubeconfig. */
+  readonly state: ClusterStateOutputs;
+}
+
+/** The cluster stack's outputs as this stack reads them: tokens, resolved at synth. */
+export interface ClusterStateOutputs {
+  get(output: string): IResolvable;
+  getString(output: string): string;
+  getList(output: string): string[];
+  getNumber(output: string): number;
 }
 
 /** The kubeconfig output every in-cluster stack reads. */
@@ -35,12 +52,27 @@ export function kubeconfigOutputName(cluster: CastCluster): string {
 export function connectToCluster(stack: TerraformStack, cluster: CastCluster): ClusterConnection {
   const clusterStack = TerraformStack.of(cluster);
   stack.addDependency(clusterStack);
-  const state = stack.registerIncomingCrossStackReference(clusterStack);
+  // This stack's state holds the kubeconfig it reads (a data source's result is stored) and the
+  // Secrets it applies; the cluster stack's own warning is CastCluster's.
+  warnOnLocalState(stack, "the cluster's admin kubeconfig");
+  const state = outputsAtSynth(stack, clusterStack);
   const access = kubernetesAccess(Fn.yamldecode(state.getString(kubeconfigOutputName(cluster))));
   return {
     helm: new HelmProvider(stack, 'helm', { kubernetes: access }),
     kubernetes: new KubernetesProvider(stack, 'kubernetes', { ...access }),
     state,
+  };
+}
+
+/** The outputs of `clusterStack` as `stack` reads them, through a remote state made when the tokens resolve. */
+function outputsAtSynth(stack: TerraformStack, clusterStack: TerraformStack): ClusterStateOutputs {
+  // cdktf keeps one remote state per stack pair, so every output goes through the same one.
+  const remote = (): TerraformRemoteState => stack.registerIncomingCrossStackReference(clusterStack);
+  return {
+    get: (output) => Lazy.anyValue({ produce: () => remote().get(output) }),
+    getString: (output) => Lazy.stringValue({ produce: () => remote().getString(output) }),
+    getList: (output) => Lazy.listValue({ produce: () => remote().getList(output) }),
+    getNumber: (output) => Lazy.numberValue({ produce: () => remote().getNumber(output) }),
   };
 }
 
