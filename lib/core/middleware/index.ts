@@ -1,0 +1,8 @@
+/**
+ * The middleware planner and its views: pure functions from the user's options
+ * to the Helm values of oauth2-proxy, Grafana and Headlamp and the routes and
+ * NetworkPolicies in front of them. No cdktf import; lib/middleware wires the results.
+ */
+export * from './middleware-defaults';
+export * from './middleware-plan';
+export * from './render-middleware';

@@ -1,0 +1,79 @@
+/**
+ * The middleware defaults in one place: the namespace, the paths at the single
+ * sign-on host, the pinned chart of each component, and the ports the
+ * NetworkPolicies open (docs/middleware.md lists the same versions).
+ */
+import { ChartSource } from '../ingress/ingress-defaults';
+
+/** Where oauth2-proxy, Grafana and Headlamp run (created by the stack, with the cluster labels). */
+export const MIDDLEWARE_NAMESPACE = 'cast-middleware';
+
+/** The paths at the host: each a prefix oauth2-proxy sends to one upstream. */
+export const GRAFANA_PATH = '/grafana/';
+export const HEADLAMP_PATH = '/headlamp/';
+
+/**
+ * oauth2-proxy's own endpoints under the host: the IdP sends the browser back to
+ * `/oauth2/callback` (oauth2-proxy docs, "OAuth Provider Configuration": the
+ * redirect URL is `https://<host>/oauth2/callback`).
+ */
+export const CALLBACK_PATH = '/oauth2/callback';
+
+/** The components, by key. Release names are the Service names (each chart's fullname when the release name holds the chart name). */
+export const MIDDLEWARE_CHARTS = {
+  // oauth2-proxy/manifests helm/oauth2-proxy/Chart.yaml; README: `helm repo add oauth2-proxy https://oauth2-proxy.github.io/manifests`.
+  oauth2Proxy: { release: 'oauth2-proxy', repository: 'https://oauth2-proxy.github.io/manifests', chart: 'oauth2-proxy', namespace: MIDDLEWARE_NAMESPACE },
+  // grafana-community/helm-charts charts/grafana (the grafana chart moved there from grafana/helm-charts, whose charts/ no longer holds it);
+  // README: `helm repo add grafana-community https://grafana-community.github.io/helm-charts`.
+  grafana: { release: 'grafana', repository: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', namespace: MIDDLEWARE_NAMESPACE },
+  // kubernetes-sigs/headlamp charts/headlamp (formerly headlamp-k8s/headlamp); README: `helm repo add headlamp https://kubernetes-sigs.github.io/headlamp/`.
+  headlamp: { release: 'headlamp', repository: 'https://kubernetes-sigs.github.io/headlamp/', chart: 'headlamp', namespace: MIDDLEWARE_NAMESPACE },
+} as const satisfies Record<string, ChartSource>;
+
+/** Chart versions, pinned; each is configurable. */
+export interface MiddlewareChartVersions {
+  readonly oauth2Proxy: string;
+  readonly grafana: string;
+  readonly headlamp: string;
+}
+
+/**
+ * oauth2-proxy chart 10.7.0 (oauth2-proxy v7.15.3), grafana chart 12.11.1
+ * (Grafana 13.2.0), headlamp chart 0.45.0 (Headlamp 0.45.0): the `version` and
+ * `appVersion` of each Chart.yaml on the default branch of its repository
+ * (oauth2-proxy/manifests fe328b0, grafana-community/helm-charts 3386a11,
+ * kubernetes-sigs/headlamp 6d2b42c). Each chart's image defaults to its appVersion.
+ */
+export const DEFAULT_MIDDLEWARE_CHART_VERSIONS: MiddlewareChartVersions = {
+  oauth2Proxy: '10.7.0',
+  grafana: '12.11.1',
+  headlamp: '0.45.0',
+};
+
+/**
+ * The container ports the NetworkPolicies open, which are the pods' ports (a
+ * NetworkPolicy matches the port the packet reaches, after the Service's DNAT):
+ * oauth2-proxy's `--http-address=0.0.0.0:4180` (helm/oauth2-proxy/templates/deployment.yaml),
+ * Grafana's 3000 (charts/grafana/values.yaml `service.targetPort`), Headlamp's 4466
+ * (charts/headlamp/templates/deployment.yaml `containerPort`).
+ */
+export const OAUTH2_PROXY_PORT = 4180;
+export const GRAFANA_PORT = 3000;
+export const HEADLAMP_PORT = 4466;
+
+/** Every chart's Service port: 80 (oauth2-proxy `service.portNumber`, grafana `service.port`, headlamp `service.port`). */
+export const SERVICE_PORT = 80;
+
+/**
+ * The Service of the Prometheus the ingress installs: the prometheus chart's server
+ * is `<release>-server` on port 80 (prometheus-community/helm-charts prometheus 27.23.0,
+ * templates/_helpers.tpl `prometheus.server.fullname`, values.yaml `server.service.servicePort`).
+ */
+export const INSTALLED_PROMETHEUS_URL = 'http://prometheus-server.monitoring.svc.cluster.local';
+
+/**
+ * The ClusterRole Headlamp's ServiceAccount is bound to: Kubernetes' built-in `view`
+ * (read-only access to most objects of every namespace, no Secrets, no
+ * roles: kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles).
+ */
+export const HEADLAMP_CLUSTER_ROLE = 'view';
