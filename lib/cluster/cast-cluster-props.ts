@@ -150,6 +150,27 @@ export function propProblems(props: CastClusterProps, clouds: Cloud[], region: C
   problems.push(...userTagProblems(props.tags ?? {}));
   problems.push(...apiServerDnsNameProblems(props.apiServerDnsName), ...etcdTokenProblems(props.etcd));
   problems.push(...osImageProblems(props.osImage, clouds));
+  problems.push(...ignoredPropProblems(props, clouds));
+  return problems;
+}
+
+/** Props that would be ignored without a word: settings for a cloud the cluster does not span, a subnet DigitalOcean has no room for. */
+function ignoredPropProblems(props: CastClusterProps, clouds: readonly Cloud[]): string[] {
+  const problems: string[] = [];
+  const spans = clouds.length > 0 ? clouds.join(', ') : 'none';
+  for (const cloud of Object.values(Cloud)) {
+    if (clouds.includes(cloud)) continue;
+    if (props.addresses?.[cloud] !== undefined) {
+      problems.push(`addresses.${cloud} must be left out for a cloud the cluster does not span (got ranges for ${CLOUD_DISPLAY_NAME[cloud]}; clouds: ${spans}). Remove them, or add "${cloud}" to clouds.`);
+    }
+    if (props.providers?.[cloud] !== undefined) {
+      problems.push(`providers.${cloud} must be left out for a cloud the cluster does not span (got a provider for ${CLOUD_DISPLAY_NAME[cloud]}; clouds: ${spans}). Remove it, or add "${cloud}" to clouds.`);
+    }
+  }
+  const doSubnet = props.addresses?.digitalocean?.subnetCidr;
+  if (doSubnet !== undefined) {
+    problems.push(`addresses.digitalocean.subnetCidr must be left out (got ${JSON.stringify(doSubnet)}): the DigitalOcean VPC is its only subnet. Set addresses.digitalocean.vpcCidr instead.`);
+  }
   return problems;
 }
 

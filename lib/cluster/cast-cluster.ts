@@ -1,6 +1,6 @@
 import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
+import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, IResolveContext, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { EtcdBackup } from '../backup/etcd-backup';
 import { AddressPlan, planAddresses } from '../core/address-plan';
@@ -36,7 +36,7 @@ import type { OsImageOptions } from '../nodes/os-image';
 import { SCALING_BUILDERS } from '../nodes/scaling';
 import { attachAutoscalerPolicy } from '../nodes/scaling/aws';
 import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
-import { planAt, throwProblems, tryPlan } from '../private/validation-error';
+import { CastValidationError, checkAtSynth, freeIdIn, recordProblems, throwAppProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
@@ -67,11 +67,13 @@ export class CastCluster extends Construct {
   public readonly addresses: AddressPlan;
   /** The Kubernetes version of the cluster. */
   public readonly kubernetesVersion: string;
-  /** How nodes reach each other: the WireGuard mesh and its plan. */
-  public readonly mesh: WireGuardMesh;
+  /** How nodes reach each other: the WireGuard mesh and its plan (absent while the cluster's props have problems: the synth reports them). */
+  public readonly mesh!: WireGuardMesh;
   /** The NodePort range the worker firewalls open (firewall.nodePortRange). */
   public readonly nodePortRange: PortRange;
 
+  /** @internal true when the cluster's props have problems: nothing is built, and its node groups check their own options only. */
+  public readonly _unbuilt: boolean;
   /** @internal the etcd backup: its buckets, the CronJob's manifests and Secret data; made with the first control-plane group, unless etcdBackup.enabled is false. */
   public _etcdBackup?: EtcdBackup;
 
@@ -83,10 +85,12 @@ export class CastCluster extends Construct {
 
   private readonly networks = new Map<Cloud, CloudNetwork>();
   private readonly providers = new Map<Cloud, TerraformProvider>();
-  /** Node groups in the order they were added, with what the checks read of each. */
+  /** Node groups admitted (and built), in the order they were added, with what the checks read of each. */
   private readonly groups: { readonly group: NodeGroup; readonly footprint: GroupFootprint }[] = [];
-  /** The plan over every group, made at synth; a newly admitted group clears it. */
-  private plan?: ClusterPlan;
+  /** What the cluster-wide checks read of every group, admitted or refused (a refused control plane is still a control plane). */
+  private readonly footprints: GroupFootprint[] = [];
+  /** The plan over every admitted group, or its problems, made at synth; a newly admitted group clears it. */
+  private plan?: { readonly result?: ClusterPlan; readonly problems: readonly string[] };
   private readonly phoneHomeUrl?: string;
   private readonly apiServerDnsName?: string;
   private readonly etcd?: EtcdTimingOptions;
@@ -109,7 +113,10 @@ export class CastCluster extends Construct {
   private readonly etcdBackupPlan?: EtcdBackupPlan;
 
   constructor(scope: Construct, id: string, props: CastClusterProps) {
-    super(scope, id);
+    // A second construct of one id would make constructs throw "There is already a Construct
+    // with name …" with its stack trace: the cluster is checked under a free id and the
+    // duplicate reported with the other problems of the app.
+    super(scope, freeIdIn(scope, id));
     // The cluster's warnings go into the manifest without the JavaScript stack that added them:
     // a stack names absolute paths and the caller's lines, so the same app synthesized from
     // another checkout or call site would differ byte for byte (cdktf Annotations,
@@ -136,7 +143,8 @@ export class CastCluster extends Construct {
     const osPatching = planOsPatching(props.osPatching, 'osPatching');
     // The Azure SAS's default expiry counts from the year of the synth (planEtcdBackup).
     const etcdBackup = tryPlan(() => planEtcdBackup(props.etcdBackup ?? {}, clouds, new Date()));
-    throwProblems(this, [
+    const problems = [
+      ...(this.node.id !== id ? [`id must be unique in ${scope.node.path || 'the app'} (got a second "${id}"). Give each construct its own id.`] : []),
       ...propProblems(props, clouds, region, uuid),
       ...duplicateNameProblems(this, props.name),
       ...addresses.problems,
@@ -144,10 +152,16 @@ export class CastCluster extends Construct {
       ...autoscaling.problems,
       ...etcdBackup.problems,
       ...osPatching.problems,
-    ]);
-    this._autoscalingPolicy = autoscaling.policy!;
+    ];
+    // Where messages place the cluster: the path the user named, also for a duplicate.
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    recordProblems(this, problems, path);
+    // A cluster with problems of its own is left unbuilt (its node groups check their own
+    // options only), and its problems are reported at synth with every other one of the app.
+    this._unbuilt = problems.length > 0;
+    this._autoscalingPolicy = autoscaling.policy ?? resolveAutoscalingPolicy({}).policy!;
     this.etcdBackupPlan = etcdBackup.result;
-    this.osPatching = osPatching.plan!;
+    this.osPatching = osPatching.plan ?? planOsPatching().plan!;
 
     this.name = props.name;
     this.uuid = uuid;
@@ -158,6 +172,13 @@ export class CastCluster extends Construct {
     this.awsSpotInterruptionTarget = props.awsSpotInterruptionTarget;
     this.addresses = addresses.result!;
     this.nodePortRange = props.firewall?.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
+    this.phoneHomeUrl = props.phoneHomeUrl;
+    this.apiServerDnsName = props.apiServerDnsName;
+    this.etcd = props.etcd;
+    this.osImage = props.osImage;
+    this.apiSourceRanges = props.firewall?.apiSourceRanges;
+    checkAtSynth(this, () => this.validateNodes());
+    if (this._unbuilt) return;
 
     this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
 
@@ -184,13 +205,7 @@ export class CastCluster extends Construct {
         }),
       );
     }
-    this.phoneHomeUrl = props.phoneHomeUrl;
-    this.apiServerDnsName = props.apiServerDnsName;
-    this.etcd = props.etcd;
-    this.osImage = props.osImage;
-    this.apiSourceRanges = props.firewall?.apiSourceRanges;
     this.mesh._useNodes({ meshNodes: () => meshNodesOf(this.groups.map((g) => g.group._planInput())) });
-    this.node.addValidation({ validate: () => this.validateNodes() });
     describeCluster(this, this.name, () => this._description());
   }
 
@@ -210,15 +225,38 @@ export class CastCluster extends Construct {
    * AWS agent download, spot notices, the cloud's autoscaler identity) and hands
    * back what its resources are built with.
    */
-  public _admit(group: NodeGroup, footprint: GroupFootprint): NodeGroupWiring {
-    if (footprint.scaled) throwProblems(group, scaledMeshModeProblems(footprint.cloud, this.mesh.mode));
-    throwProblems(group, admissionProblems(this.groups.map((g) => g.footprint), footprint, { addresses: this.addresses, meshMode: this.mesh.mode }));
+  public _admit(group: NodeGroup, footprint: GroupFootprint): NodeGroupWiring | undefined {
+    this.footprints.push(footprint);
+    // The cluster's own problems are reported; the group's options were checked by the group.
+    if (this._unbuilt) return undefined;
+    const problems = [
+      ...(footprint.scaled ? scaledMeshModeProblems(footprint.cloud, this.mesh.mode) : []),
+      ...admissionProblems(this.groups.map((g) => g.footprint), footprint, { addresses: this.addresses, meshMode: this.mesh.mode }),
+    ];
+    // Reported at synth with every other problem of the app; the group stays unbuilt.
+    if (problems.length > 0) {
+      recordProblems(group, problems);
+      return undefined;
+    }
     this.groups.push({ group, footprint });
     this.plan = undefined;
+    if (group.cloud === Cloud.AWS && group.spot && !this.awsSpotInterruptionTarget) {
+      // AWS reclaims a spot instance two minutes after its interruption warning, which only an
+      // EventBridge rule sees (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html).
+      Annotations.of(group).addWarning(
+        `${group.node.path}: awsSpotInterruptionTarget should be set on the cluster for spot nodes on AWS (got none): AWS reclaims a spot instance two minutes after its interruption warning, and without a target nothing cordons or drains the node first, so its pods stop abruptly. ` +
+          'Set awsSpotInterruptionTarget on the cluster to the ARN of an SNS topic, SQS queue or Lambda function whose handler drains the node, or turn spot off for this group.',
+      );
+    }
     this.prepareFor(group);
     if (footprint.scaled) this.grantAutoscaler(footprint.cloud);
     this.allowNodes(footprint);
     return this.wiringFor(footprint.cloud, footprint.role);
+  }
+
+  /** @internal a group with problems of its own, left unbuilt: the cluster-wide checks still count its nodes (when it has a footprint). */
+  public _refuse(footprint: GroupFootprint | undefined): void {
+    if (footprint) this.footprints.push(footprint);
   }
 
   /**
@@ -245,8 +283,9 @@ export class CastCluster extends Construct {
     // Credentials and the outputs that need them exist once the cluster has nodes.
     if (!this.credentials) {
       this.credentials = new ClusterCredentials(this, 'credentials', this.name);
-      addNodeOutputs(this, this.name, () => this.planned(), this.credentials);
-      this.apiServers = new TerraformLocal(this, 'api-servers', Lazy.stringValue({ produce: () => this.planned().apiServers })).asString;
+      // The outputs' values take a stand-in plan while cdktf prepares the stacks; the api-servers local below throws for them when it resolves.
+      addNodeOutputs(this, this.name, () => this.plan?.result ?? this.planOutcome().result ?? STAND_IN_PLAN, this.credentials);
+      this.apiServers = new TerraformLocal(this, 'api-servers', Lazy.stringValue({ produce: (context) => this.plannedFor(context).apiServers })).asString;
       // Every cloud's workers' seeds, made with the first group: a later group on a new cloud adds no local.
       for (const cloud of this.clouds) this.workerApiServersOf(cloud);
     }
@@ -286,8 +325,8 @@ export class CastCluster extends Construct {
           randomProvider: this.credentials!.randomProvider,
           // Read at synth: whether some group joins with the static token is known once every group is.
           bundle: Lazy.stringValue({
-            produce: () => {
-              const plan = this.planned();
+            produce: (context) => {
+              const plan = this.plannedFor(context);
               const tickets = Object.fromEntries(Object.entries(plan.keyTickets).map(([node, ticket]) => [node, Fn.sha256(ticket)]));
               return Fn.jsonencode(controlPlaneKeyBundle(this.credentials!.values, plan.staticTokenGroups.length > 0, tickets));
             },
@@ -325,10 +364,12 @@ export class CastCluster extends Construct {
     this.autoscalerIdentities.set(cloud, identity);
     if (identity?.awsPolicy !== undefined) {
       const roleName = Lazy.stringValue({
-        produce: () => {
+        produce: (context) => {
           const role = this.keyStores.get(cloud)?.identity.awsRoleName;
-          if (role === undefined) throw new Error(`${this.node.path}: autoscaled node groups on AWS need a control-plane group on AWS, whose role runs the cluster-autoscaler. Add one.`);
-          return role;
+          // Without an AWS control plane clusterProblems reports the group, or the AWS control-plane group was refused with problems of its own.
+          if (role !== undefined || context.preparing) return role ?? '';
+          throwAppProblems(this);
+          throw new CastValidationError([`${this.node.path}: autoscaled node groups on AWS need a control-plane group on AWS, whose role runs the cluster-autoscaler. Add one.`]);
         },
       });
       attachAutoscalerPolicy(scope, { roleName, policy: identity.awsPolicy, provider: this.provider(cloud) });
@@ -351,8 +392,8 @@ export class CastCluster extends Construct {
       sshPublicKey: () => this.nodeSshPublicKey(),
       autoscalerIdentity: () => this.autoscalerIdentities.get(cloud),
       controlPlaneKeyStore: () => this.keyStores.get(cloud),
-      nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, () => this.planned().nodes.find((n) => n.name === nodeName)!.bootstrap),
-      scaledUserData: (scope, id, groupName) => userDataLocal(scope, id, () => this.planned().scaledGroups.find((g) => g.name === groupName)!.bootstrap),
+      nodeUserData: (scope, id, nodeName) => userDataLocal(scope, id, (context) => this.plannedFor(context).nodes.find((n) => n.name === nodeName)?.bootstrap),
+      scaledUserData: (scope, id, groupName) => userDataLocal(scope, id, (context) => this.plannedFor(context).scaledGroups.find((g) => g.name === groupName)?.bootstrap),
     };
   }
 
@@ -365,7 +406,7 @@ export class CastCluster extends Construct {
   private workerApiServersOf(cloud: Cloud): string {
     let seeds = this.workerApiServers.get(cloud);
     if (seeds === undefined) {
-      const produce = () => joinApiSeeds(workerApiSeeds(seedControlPlanesOf(this.planned()), cloud));
+      const produce = (context: IResolveContext) => joinApiSeeds(workerApiSeeds(seedControlPlanesOf(this.plannedFor(context)), cloud));
       seeds = new TerraformLocal(this, `worker-api-servers-${cloud}`, Lazy.stringValue({ produce })).asString;
       this.workerApiServers.set(cloud, seeds);
     }
@@ -392,13 +433,30 @@ export class CastCluster extends Construct {
     }
     // The rolling upgrade (docs/upgrades.md): a kubernetesVersion change changes its target ConfigMap only.
     extra.push({ name: UPGRADE_RELEASE, namespace: CLUSTER_RELEASE_NAMESPACE, manifests: renderUpgradeManifests({ kubernetesVersion: this.kubernetesVersion }) });
-    return planInClusterReleases({ autoscaler: this.planned().autoscaler, extra });
+    // A cluster whose plan fails has its problems reported at synth: its releases then go without the autoscaler.
+    return planInClusterReleases({ autoscaler: this.planOutcome().result?.autoscaler, extra });
   }
 
-  /** The cluster plan over every group; made at synth, when every group is known, and kept until another is added. */
-  private planned(): ClusterPlan {
-    this.plan ??= planAt(this, () => planCluster(this.planInput()));
+  /** The cluster plan over every admitted group, or its problems; made at synth, when every group is known, and kept until another is added. */
+  private planOutcome(): { readonly result?: ClusterPlan; readonly problems: readonly string[] } {
+    // An unbuilt cluster has nothing to plan; its own problems are reported.
+    if (this._unbuilt) return { problems: [] };
+    this.plan ??= tryPlan(() => planCluster(this.planInput()));
     return this.plan;
+  }
+
+  /**
+   * The plan, for a token's value. cdktf resolves every token once before it runs the
+   * validations (TerraformStack.prepareStack), so a plan that fails gives a stand-in there,
+   * and the validations report why; resolved for the output (validations skipped), it throws
+   * the app's problems.
+   */
+  private plannedFor(context: IResolveContext): ClusterPlan {
+    const { result, problems } = this.planOutcome();
+    if (result) return result;
+    if (context.preparing) return STAND_IN_PLAN;
+    throwAppProblems(this);
+    throw new CastValidationError(problems.map((problem) => `${this.node.path}: ${problem}`));
   }
 
   private planInput(): ClusterPlanInput {
@@ -440,7 +498,9 @@ export class CastCluster extends Construct {
    * for, are warnings: each is a trade-off the user may choose.
    */
   private validateNodes(): string[] {
-    const footprints = this.groups.map((g) => g.footprint);
+    const footprints = this.footprints;
+    // An unbuilt cluster's props have problems (its region, say): only what its groups alone tell.
+    if (this._unbuilt) return clusterProblems(footprints);
     const etcd = { castRegion: this.region.id, controlPlaneClouds: controlPlaneCloudsOf(footprints), override: this.etcd };
     // etcd's checks wait for a control plane: a cluster without nodes is valid, and one of
     // workers only gets clusterProblems' message, not a second one about etcd.
@@ -561,6 +621,23 @@ function duplicateNameProblems(cluster: CastCluster, name: string): string[] {
  * be inlined into a function call (base64gzip, base64encode), which cdktf would
  * emit as a bare expression.
  */
-function userDataLocal(scope: Construct, id: string, bootstrap: () => NodeBootstrapInput): string {
-  return new TerraformLocal(scope, id, Lazy.stringValue({ produce: () => renderNodeUserData(bootstrap()) })).asString;
+function userDataLocal(scope: Construct, id: string, bootstrap: (context: IResolveContext) => NodeBootstrapInput | undefined): string {
+  return new TerraformLocal(scope, id, Lazy.stringValue({ produce: (context) => {
+    const input = bootstrap(context);
+    // No input: the stand-in plan while cdktf prepares the stacks (plannedFor).
+    return input ? renderNodeUserData(input) : '';
+  } })).asString;
 }
+
+/** What tokens read while cdktf prepares the stacks of a cluster whose plan fails (plannedFor): nothing, which no output keeps. */
+const STAND_IN_PLAN = {
+  firstControlPlane: '',
+  apiServers: '',
+  endpoint: '',
+  nodes: [],
+  scaledGroups: [],
+  meshAddresses: new Map(),
+  claimBlocks: new Map(),
+  staticTokenGroups: [],
+  keyTickets: {},
+} as unknown as ClusterPlan;

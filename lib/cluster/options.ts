@@ -12,7 +12,7 @@ export interface CloudRangeOptions {
    */
   readonly vpcCidr?: string;
   /**
-   * The subnet the nodes sit in; must lie inside `vpcCidr`. Ignored on DigitalOcean, whose VPC is its only subnet.
+   * The subnet the nodes sit in; must lie inside `vpcCidr`. Leave it out on DigitalOcean, whose VPC is its only subnet (a CastCluster refuses it there).
    * @default - the first /24 of `vpcCidr`
    */
   readonly subnetCidr?: string;

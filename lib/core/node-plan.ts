@@ -74,6 +74,29 @@ export function planNodeGroup(group: NodeGroupInput): PlannedNode[] {
   return names.map((name) => ({ name, cloud: group.cloud, role: group.role, instanceType }));
 }
 
+/** The options of a node group as the user gave them (no default applied): those that would override each other. */
+export interface GroupOptionsGiven {
+  readonly count?: number;
+  readonly nodeNames?: readonly string[];
+  readonly shape?: string;
+  readonly instanceType?: string;
+}
+
+/**
+ * Options that would silently override each other, each a problem: nodeNames fixes the
+ * count, and instanceType replaces the shape.
+ */
+export function optionConflictProblems(given: GroupOptionsGiven): string[] {
+  const problems: string[] = [];
+  if (given.count !== undefined && given.nodeNames !== undefined) {
+    problems.push(`count must be left out when nodeNames is set (got count ${given.count} and ${given.nodeNames.length} nodeNames): the names fix the number of nodes. Remove count, or nodeNames to get ${given.count} nodes named from the group id.`);
+  }
+  if (given.shape !== undefined && given.instanceType !== undefined) {
+    problems.push(`shape must be left out when instanceType is set (got shape "${given.shape}" and instanceType "${given.instanceType}"): the instance type replaces the shape. Remove one of them.`);
+  }
+  return problems;
+}
+
 function nodeNamesOf(group: NodeGroupInput, problems: ProblemList): string[] {
   if (group.nodeNames) {
     if (group.nodeNames.length === 0) problems.add('nodeNames must list at least one name (got []). Leave it out and set count instead.');

@@ -4,10 +4,11 @@ import { MAX_SCALED_NAME_PREFIX } from '../core/bootstrap/validate-node-bootstra
 import { Cloud } from '../core/cloud';
 import { ClusterGroupInput } from '../core/cluster-plan';
 import { DEFAULT_KUBERNETES_VERSION } from '../core/kubernetes-version';
-import { NodeGroupInput, planNodeGroup, PlannedNode } from '../core/node-plan';
+import { NodeGroupInput, optionConflictProblems, planNodeGroup, PlannedNode } from '../core/node-plan';
+import { GroupFootprint } from '../core/cluster-problems';
 import { NodeRole } from '../core/node-role';
 import { NodeShape } from '../core/shapes';
-import { planAt, throwProblems, tryPlan } from '../private/validation-error';
+import { checkAtSynth, freeIdIn, recordProblems, tryPlan } from '../private/validation-error';
 // A type only, so no code of lib/cluster loads from here: the public props name the cluster.
 import type { CastCluster } from '../cluster/cast-cluster';
 import { NODE_BUILDERS, NodeAttachment } from './index';
@@ -60,11 +61,11 @@ export interface NodeGroupOptions {
   readonly role: NodeRole;
   /**
    * Size of each node; the same vCPU and memory on every cloud (see the shape table in the README).
-   * @default NodeShape.SMALL
+   * @default NodeShape.SMALL (unless instanceType is set)
    */
   readonly shape?: NodeShape;
   /**
-   * The cloud's own instance type, overriding `shape`.
+   * The cloud's own instance type, in place of `shape` (leave `shape` out: giving both is an error).
    * @default - the shape's instance type on this cloud
    */
   readonly instanceType?: string;
@@ -74,7 +75,7 @@ export interface NodeGroupOptions {
    */
   readonly count?: number;
   /**
-   * Explicit node names instead of `count`; each is the Kubernetes node name and the instance name.
+   * Explicit node names instead of `count` (leave `count` out: giving both is an error); each is the Kubernetes node name and the instance name.
    * @default - names from `count`
    */
   readonly nodeNames?: string[];
@@ -170,35 +171,51 @@ export class NodeGroup extends Construct {
   private readonly userData: UserDataLocal[] = [];
 
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
-    super(scope, id);
+    // A second group of one id would make constructs throw "There is already a Construct with
+    // name …" with its stack trace: it is checked under a free id and reported with the rest.
+    super(scope, freeIdIn(scope, id));
     const cluster = props.cluster;
     const settings = resolveSettings(id, props, cluster);
     this.settings = settings;
     this.cloud = settings.cloud;
     this.role = settings.role;
     this.spot = settings.spot;
+    // Where messages place the group: the path the user named, also for a duplicate.
+    const path = `${scope.node.path}/${id}`;
+    const duplicate = this.node.id !== id;
     // Each document against its cloud's limit, once every group is known (the first control plane carries the autoscaler manifests).
-    this.node.addValidation({ validate: () => userDataProblems(this.cloud, this.userData) });
+    checkAtSynth(this, () => userDataProblems(this.cloud, this.userData));
+    const problems = [
+      ...(duplicate ? [`id must be unique among the node groups of ${scope.node.path} (got a second "${id}"). Give each node group its own id.`] : []),
+      ...optionConflictProblems({ count: props.count, nodeNames: props.nodeNames, shape: props.shape, instanceType: props.instanceType }),
+    ];
     if (settings.autoscaling) {
       const { name, minNodes, maxNodes } = settings.autoscaling;
-      const instanceType = this.checkScaled(props, settings, cluster);
-      const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } }), this.userData);
-      this._scaled = buildScaledGroup(this, settings, instanceType, groupImage(cluster, settings, wiring), wiring);
       this.autoscaling = { minNodes, maxNodes };
       this.nodeNames = [];
+      const checked = this.checkScaled(props, settings, cluster);
+      const footprint = { path, cloud: this.cloud, role: this.role, nodes: [], scaled: { name, maxNodes } };
+      const admitted = this.admit(cluster, path, [...problems, ...checked.problems], duplicate ? undefined : footprint);
+      if (!admitted) return;
+      const wiring = recordingUserData(admitted, this.userData);
+      this._scaled = buildScaledGroup(this, settings, checked.instanceType!, groupImage(cluster, settings, wiring), wiring);
       return;
     }
-    const planned = planAt(this, () => planNodeGroup(plannerInput(settings, cluster)));
+    const plan = tryPlan(() => planNodeGroup(plannerInput(settings, cluster)));
+    const planned = plan.result ?? [];
     this.nodeNames = planned.map((node) => node.name);
-    const strangers = (prop: string, byNode: Readonly<Record<string, string>>) => Object.keys(byNode)
+    const strangers = (prop: string, byNode: Readonly<Record<string, string>>) => (plan.result ? Object.keys(byNode) : [])
       .filter((name) => !planned.some((node) => node.name === name))
       .map((name) => `${prop} must name nodes of this group (got "${name}"; the group has ${planned.map((n) => n.name).join(', ')}). Fix the node name.`);
-    throwProblems(this, [
+    problems.push(
+      ...plan.problems,
       ...spotPolicyProblems(this.cloud, this.spot, cluster._autoscalingPolicy),
       ...strangers('meshAddresses', settings.meshAddresses),
       ...strangers('replacements', settings.replacements),
-    ]);
-    const wiring = recordingUserData(cluster._admit(this, { path: this.node.path, cloud: this.cloud, role: this.role, nodes: planned }), this.userData);
+    );
+    const admitted = this.admit(cluster, path, problems, duplicate || !plan.result ? undefined : { path, cloud: this.cloud, role: this.role, nodes: planned });
+    if (!admitted) return;
+    const wiring = recordingUserData(admitted, this.userData);
 
     const builder = NODE_BUILDERS[this.cloud];
     const image = groupImage(cluster, settings, wiring);
@@ -232,6 +249,21 @@ export class NodeGroup extends Construct {
     }
   }
 
+  /**
+   * The group's own problems are recorded (reported at synth with every other problem of the
+   * app) and leave it unbuilt; without them the cluster admits it, or records why not. Either
+   * way the cluster's checks count its nodes (a `footprint`), unless the group could not be
+   * named (a duplicate id, unplannable nodes). Returns the wiring of an admitted group.
+   */
+  private admit(cluster: CastCluster, path: string, problems: readonly string[], footprint: GroupFootprint | undefined): NodeGroupWiring | undefined {
+    if (problems.length > 0) {
+      recordProblems(this, problems, path);
+      cluster._refuse(footprint);
+      return undefined;
+    }
+    return cluster._admit(this, footprint!);
+  }
+
   /** @internal the group as the cluster plan takes it; read at synth, when its resources exist. */
   public _planInput(): ClusterGroupInput {
     const scaled = this._scaled;
@@ -248,8 +280,8 @@ export class NodeGroup extends Construct {
     };
   }
 
-  /** Every problem of an autoscaled group's own settings at once; returns its stand-in node's instance type. */
-  private checkScaled(props: NodeGroupProps, settings: NodeGroupSettings, cluster: CastCluster): string {
+  /** Every problem of an autoscaled group's own settings at once, and its stand-in node's instance type. */
+  private checkScaled(props: NodeGroupProps, settings: NodeGroupSettings, cluster: CastCluster): { problems: string[]; instanceType?: string } {
     const { name, minNodes, maxNodes } = settings.autoscaling!;
     // The checks a static group gets (shape, cloud, version, disk, spot), on one stand-in node.
     const planned = tryPlan(() => planNodeGroup({ ...plannerInput(settings, cluster), count: 1, nodeNames: undefined }));
@@ -275,8 +307,7 @@ export class NodeGroup extends Construct {
     if (props.replacements !== undefined) {
       problems.push("replacements must be left out of an autoscaled group (got a map): the cloud names and replaces its nodes. Remove replacements; the group's new nodes boot from its current template.");
     }
-    throwProblems(this, problems);
-    return planned.result![0].instanceType;
+    return { problems, instanceType: planned.result?.[0].instanceType };
   }
 }
 

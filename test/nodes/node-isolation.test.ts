@@ -13,7 +13,8 @@ const clusterGroups = (workers: Partial<NodeGroupOptions>): Record<string, NodeG
   'aws-cp': { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE },
   'gcp-workers': { cloud: Cloud.GCP, role: NodeRole.WORKER, count: 2 },
   'azure-workers': { cloud: Cloud.AZURE, role: NodeRole.WORKER },
-  'do-workers': { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, count: 2, ...workers } as NodeGroupOptions,
+  // count or nodeNames, not both (giving both is an error).
+  'do-workers': { cloud: Cloud.DIGITALOCEAN, role: NodeRole.WORKER, ...(workers.nodeNames ? {} : { count: 2 }), ...workers } as NodeGroupOptions,
 });
 
 describe('adding or removing one node changes only that node', () => {

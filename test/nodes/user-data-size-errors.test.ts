@@ -12,6 +12,8 @@ import { worstCaseSize } from '../../lib/core/bootstrap/user-data-size';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh/mesh-mode';
 import { NodeRole } from '../../lib/core/node-role';
+import { CastValidationError } from '../../lib/private/validation-error';
+import { synthProblems } from '../cluster/synth-problems';
 
 function cluster(clouds: readonly Cloud[], props: object = {}) {
   const app = Testing.app();
@@ -19,15 +21,8 @@ function cluster(clouds: readonly Cloud[], props: object = {}) {
   return { stack, cluster: new CastCluster(stack, 'c1', { name: 'c1', region: 'us-east', clouds: [...clouds], mesh: { mode: MeshMode.FULL_MESH }, ...props }) };
 }
 
-/** The validation lines of a synth, each `[path] message`; fails when the synth passes. */
-function validationErrors(stack: TerraformStack): string[] {
-  try {
-    Testing.synth(stack, true);
-  } catch (error) {
-    return (error as Error).message.split('\n').filter((line) => line.startsWith('  [')).map((line) => line.trim());
-  }
-  throw new Error('expected the synth to fail');
-}
+/** The problems of a synth, each `path: message`; fails when the synth passes. */
+const validationErrors = synthProblems;
 
 /** `count` labels whose values no compressor can shorten much: 63 characters of a fixed pseudo-random sequence each. */
 function bulkyLabels(count: number): Record<string, string> {
@@ -53,7 +48,7 @@ describe('a document over its cloud limit fails the synth, naming the node, the 
     const line = (path: string, receiver: string, cloud: Cloud) => {
       const limit = USER_DATA_LIMITS[cloud];
       return new RegExp(
-        `^\\[s/c1/${path}\\] user-data of ${receiver} must fit ${escape(limit.what)}: at most ${escape(limit.bytes.toLocaleString('en-US'))} bytes \\(got up to [0-9,]+ bytes once Terraform fills in its \\d+ references at their longest\\)\\. To shrink it, ${escape(limit.fix)}\\.$`,
+        `^s/c1/${path}: user-data of ${receiver} must fit ${escape(limit.what)}: at most ${escape(limit.bytes.toLocaleString('en-US'))} bytes \\(got up to [0-9,]+ bytes once Terraform fills in its \\d+ references at their longest\\)\\. To shrink it, ${escape(limit.fix)}\\.$`,
       );
     };
     expect(errors).toEqual([
@@ -85,7 +80,7 @@ describe('the phone-home URL through the construct', () => {
     c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
     c.addNodeGroup('web', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 0, maxNodes: 2 } });
     const problem = 'phoneHomeUrl must be an http(s) URL without spaces or quotes (got "https://x.example/\';>M;\'"). Fix the URL or leave phoneHomeUrl out.';
-    expect(validationErrors(stack)).toEqual([`[s/c1/cp] ${problem}`, `[s/c1/web] ${problem}`]);
+    expect(validationErrors(stack)).toEqual([`s/c1/cp: ${problem}`, `s/c1/web: ${problem}`]);
   });
 
   test('a Terraform variable is checked and quoted at apply time, and the document is measured with it at its longest', () => {
@@ -126,7 +121,8 @@ function firstControlPlaneOn(first: Cloud): { size: number; limit: number; probl
   try {
     Testing.synth(stack, true);
   } catch (error) {
-    problems = (error as Error).message.split('\n').filter((line) => line.startsWith('  ['));
+    if (!(error instanceof CastValidationError)) throw error;
+    problems = [...error.problems];
   }
   return { size: worstCaseSize(first, template).bytes, limit: USER_DATA_LIMITS[first].bytes, problems };
 }
@@ -142,7 +138,7 @@ describe('the largest documents today: the first control plane with eight autosc
   const digitalOcean = rows.find((row) => row.cloud === Cloud.DIGITALOCEAN)!;
   test(`on DigitalOcean: at most ${digitalOcean.size} of ${digitalOcean.limit} bytes; the synth fails exactly when that is over the limit`, () => {
     const over = digitalOcean.size > digitalOcean.limit;
-    expect(digitalOcean.problems).toEqual(over ? [expect.stringContaining('[s/c1/cp-first] user-data of node acme-prod-cp-first-1 must fit 64 KiB of user data, counted as text')] : []);
+    expect(digitalOcean.problems).toEqual(over ? [expect.stringContaining('s/c1/cp-first: user-data of node acme-prod-cp-first-1 must fit 64 KiB of user data, counted as text')] : []);
   });
 });
 
