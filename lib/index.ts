@@ -23,3 +23,5 @@ export { IngressStack, IngressStackOptions, IngressStackProps } from './ingress/
 export { IngressInClusterStack, IngressInClusterStackProps } from './ingress/ingress-in-cluster-stack';
 export { InClusterStack, InClusterStackProps } from './cluster/in-cluster-stack';
 export { AzurermStateOptions, CastBackend, CastBackendProps, GcsStateOptions, HcpTerraformStateOptions, S3StateOptions } from './cluster/backend';
+export { GrafanaRole } from './core/middleware/middleware-plan';
+export { MiddlewareOptions, MiddlewareVersions } from './middleware/options';
