@@ -36,7 +36,7 @@ import type { OsImageOptions } from '../nodes/os-image';
 import { SCALING_BUILDERS } from '../nodes/scaling';
 import { attachAutoscalerPolicy } from '../nodes/scaling/aws';
 import { AutoscalerIdentity } from '../nodes/scaling/scaling-spec';
-import { CastValidationError, checkAtSynth, freeIdIn, recordProblems, throwAppProblems, tryPlan } from '../private/validation-error';
+import { CastValidationError, checkAtSynth, freeIdIn, recordProblems, recordThrown, throwAppProblems, throwProblems, tryPlan } from '../private/validation-error';
 import { ClusterCredentials } from './cluster-credentials';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
@@ -73,7 +73,7 @@ export class CastCluster extends Construct {
   public readonly nodePortRange: PortRange;
 
   /** @internal true when the cluster's props have problems: nothing is built, and its node groups check their own options only. */
-  public readonly _unbuilt: boolean;
+  public _unbuilt: boolean;
   /** @internal the etcd backup: its buckets, the CronJob's manifests and Secret data; made with the first control-plane group, unless etcdBackup.enabled is false. */
   public _etcdBackup?: EtcdBackup;
 
@@ -180,7 +180,13 @@ export class CastCluster extends Construct {
     checkAtSynth(this, () => this.validateNodes());
     if (this._unbuilt) return;
 
-    this.mesh = new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr });
+    // The mesh throws the problems of its settings when it is made: they join the others.
+    const mesh = recordThrown(this, () => new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr }));
+    if (!mesh) {
+      this._unbuilt = true;
+      return;
+    }
+    this.mesh = mesh;
 
     for (const network of this.addresses.networks) {
       const provider = props.providers?.[network.cloud] ?? configureProvider(this, network.cloud, props);
@@ -534,8 +540,8 @@ export class CastCluster extends Construct {
   /** The cluster's network on `cloud`; throws when the cluster does not span it. */
   public network(cloud: Cloud): CloudNetwork {
     const network = this.networks.get(cloud);
-    if (!network) throw new Error(`${this.node.path}: the cluster does not span ${CLOUD_DISPLAY_NAME[cloud]} (clouds: ${this.clouds.join(', ')}).`);
-    return network;
+    if (!network) throwProblems(this, [`network(${cloud}) must name a cloud the cluster spans (got ${CLOUD_DISPLAY_NAME[cloud] ?? cloud}; clouds: ${this.clouds.join(', ')}). Add it to clouds, or ask for one of those.`]);
+    return network!;
   }
 
   /** The provider used for `cloud` (yours, or the one the cluster configured). */

@@ -8,7 +8,7 @@ import { NodeSource, planFirewall, WIREGUARD_PORT } from '../core/firewall-plan'
 import { NodeRole } from '../core/node-role';
 import { findCastRegion, locationIn } from '../core/regions';
 import { FirewallOptions } from '../cluster/options';
-import { planAt, throwProblems } from '../private/validation-error';
+import { recordProblems, tryPlan } from '../private/validation-error';
 import { BuiltNetwork, NETWORK_BUILDERS, NetworkAttachment } from './index';
 
 /** Properties of a CloudNetwork. */
@@ -72,36 +72,29 @@ export class CloudNetwork extends Construct {
   /** The cloud this network lives on. */
   public readonly cloud: Cloud;
   /** The cloud's own region name. */
-  public readonly cloudRegion: string;
+  public readonly cloudRegion!: string;
   /** The zone nodes are placed in (DigitalOcean: the region). */
-  public readonly zone: string;
+  public readonly zone!: string;
   /** The VPC range. */
-  public readonly vpcCidr: string;
+  public readonly vpcCidr!: string;
   /** The subnet range. */
-  public readonly subnetCidr: string;
+  public readonly subnetCidr!: string;
   /** The VPC / VNet / network id (a Terraform reference). */
-  public readonly networkId: string;
+  public readonly networkId!: string;
   /** The subnet id (a Terraform reference; on DigitalOcean the VPC id). */
-  public readonly subnetId: string;
+  public readonly subnetId!: string;
 
   /** @internal what nodes need to join this network. */
-  public readonly _attachment: NetworkAttachment;
+  public readonly _attachment!: NetworkAttachment;
 
-  private readonly built: BuiltNetwork;
+  private readonly built?: BuiltNetwork;
 
   constructor(scope: Construct, id: string, props: CloudNetworkProps) {
     super(scope, id);
     const region = findCastRegion(props.region);
     const location = region ? locationIn(region, props.cloud) : undefined;
     const tags = props.tags ?? {};
-    throwProblems(this, [
-      ...[clusterNameProblem(props.clusterName), clusterUuidProblem(props.clusterUuid)].filter((p): p is string => p !== undefined),
-      ...(region && !location ? [`cloud must be one that serves ${region.displayName} (got ${CLOUD_DISPLAY_NAME[props.cloud]}). Pick another Cast region or cloud.`] : []),
-      ...(region ? [] : [`region must be a Cast region id (got "${props.region}"). Use one of CastRegions.ids().`]),
-      ...userTagProblems(tags),
-    ]);
-
-    const addresses = planAt(this, () =>
+    const addresses = tryPlan(() =>
       planAddresses({
         clouds: [props.cloud],
         clusterKey: props.clusterUuid,
@@ -111,19 +104,30 @@ export class CloudNetwork extends Construct {
         networks: { [props.cloud]: { vpcCidr: props.vpcCidr, subnetCidr: props.subnetCidr } },
       }),
     );
-    const [network] = addresses.networks;
+    const network = addresses.result?.networks[0];
     const wireguard = props.wireguard ?? true;
-    const firewall = planAt(this, () =>
+    const firewall = tryPlan(() =>
       planFirewall({
         wireguard,
         wireguardPort: props.wireguardPort ?? WIREGUARD_PORT,
-        clusterRanges: [network.vpcCidr, addresses.podCidr, addresses.meshCidr],
+        clusterRanges: addresses.result ? [network!.vpcCidr, addresses.result.podCidr, addresses.result.meshCidr] : [],
         ...props.firewall,
         propPrefix: 'firewall',
       }),
     );
-
+    const problems = [
+      ...[clusterNameProblem(props.clusterName), clusterUuidProblem(props.clusterUuid)].filter((p): p is string => p !== undefined),
+      ...(region && !location ? [`cloud must be one that serves ${region.displayName} (got ${CLOUD_DISPLAY_NAME[props.cloud]}). Pick another Cast region or cloud.`] : []),
+      ...(region ? [] : [`region must be a Cast region id (got "${props.region}"). Use one of CastRegions.ids().`]),
+      ...userTagProblems(tags),
+      ...addresses.problems,
+      ...firewall.problems,
+    ];
     this.cloud = props.cloud;
+    // Reported at synth with every other problem of the app; a network with problems is left unbuilt.
+    recordProblems(this, problems);
+    if (problems.length > 0 || !network || !firewall.result) return;
+
     this.cloudRegion = location!.region;
     this.zone = location!.zone;
     this.vpcCidr = network.vpcCidr;
@@ -134,7 +138,7 @@ export class CloudNetwork extends Construct {
       location: location!,
       vpcCidr: network.vpcCidr,
       subnetCidr: network.subnetCidr,
-      firewall,
+      firewall: firewall.result,
       provider: props.provider,
     });
     this._attachment = this.built.attachment;
@@ -147,7 +151,8 @@ export class CloudNetwork extends Construct {
    * network tag (GCP), an NSG id (Azure) or a droplet tag (DigitalOcean).
    */
   public firewallFor(role: NodeRole): string {
-    return this._attachment.roleFirewall[role];
+    // Unbuilt (its props have problems, which the synth reports): nothing to join.
+    return this._attachment?.roleFirewall[role] ?? '';
   }
 
   /**
@@ -157,6 +162,6 @@ export class CloudNetwork extends Construct {
    * when the rules already let in everyone.
    */
   public _allowNode(node: NodeSource): void {
-    this.built.allowNode(node);
+    this.built?.allowNode(node);
   }
 }

@@ -207,3 +207,18 @@ export function freeIdIn(scope: IConstruct, id: string): string {
   while (scope.node.tryFindChild(`${id}-duplicate-${n}`)) n++;
   return `${id}-duplicate-${n}`;
 }
+
+/**
+ * Runs `make`, which builds a construct that still throws its problems at once; a
+ * CastValidationError it throws is recorded (its lines carry their paths) and undefined
+ * returned, so the caller carries on and the synth reports it with the rest.
+ */
+export function recordThrown<T>(scope: IConstruct, make: () => T): T | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof CastValidationError)) throw error;
+    ledgerOf(scope).record(error.problems);
+    return undefined;
+  }
+}

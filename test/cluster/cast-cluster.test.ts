@@ -79,6 +79,6 @@ describe('CastCluster', () => {
 
   test('network() names the clouds the cluster spans when asked for another', () => {
     const aws = synthCluster({ clouds: [Cloud.AWS] }).cluster;
-    expect(() => aws.network(Cloud.GCP)).toThrow('test/prod: the cluster does not span GCP (clouds: aws).');
+    expect(() => aws.network(Cloud.GCP)).toThrow('test/prod: network(gcp) must name a cloud the cluster spans (got GCP; clouds: aws). Add it to clouds, or ask for one of those.');
   });
 });

@@ -12,6 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
+import { CloudNetwork } from '../../lib/network/cloud-network';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { NodeShape } from '../../lib/core/shapes';
@@ -181,5 +182,18 @@ describe('AWS spot workers without an interruption target: a warning with the fi
 
   test('none with a target', () => {
     expect(annotations({ awsSpotInterruptionTarget: 'arn:aws:sqs:us-east-1:123456789012:drain' }).filter((a) => a.message.includes('awsSpotInterruptionTarget'))).toEqual([]);
+  });
+});
+
+describe('a CloudNetwork on its own', () => {
+  test('its problems at synth, all at once, with its path', () => {
+    const stack = new TerraformStack(Testing.app(), 'net');
+    const network = new CloudNetwork(stack, 'aws', { cloud: Cloud.AWS, clusterName: 'Prod', clusterUuid: 'x', region: 'us-east', vpcCidr: '10.10.0/16' });
+    expect(network.firewallFor(NodeRole.WORKER)).toBe('');
+    expect(synthProblems(stack)).toEqual([
+      expect.stringMatching(/^net\/aws: name must be/),
+      expect.stringMatching(/^net\/aws: clusterUuid must be/),
+      expect.stringMatching(/^net\/aws: aws\.vpcCidr must be an IPv4 CIDR/),
+    ]);
   });
 });

@@ -69,8 +69,12 @@ describe('NodeGroup bad input: synth-time errors naming the path and the fix', (
   });
 
   test('cloud-network mode across clouds is refused', () => {
-    expect(() => cluster([Cloud.AWS, Cloud.GCP], { mesh: { mode: 'cloud-network' } })).toThrow(
+    // With a group's own mistake: the mesh's problem does not stop the cluster, both are reported at synth.
+    const { cluster: c, stack } = cluster([Cloud.AWS, Cloud.GCP], { mesh: { mode: 'cloud-network' } });
+    c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, diskSizeGb: 10 });
+    expect(synthProblems(stack)).toEqual([
       's/c1/mesh: mesh.mode must not be MeshMode.CLOUD_NETWORK for a cluster across several clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.',
-    );
+      's/c1/cp: diskSizeGb must be a whole number of at least 20 (got 10). Use 50 or more for workers that pull many images.',
+    ]);
   });
 });
