@@ -74,6 +74,11 @@ npx cdktf synth
 stack=cdktf.out/stacks/multi-cloud/cdk.tf.json
 [ -f "$stack" ] || fail "cdktf synth wrote no $stack"
 node -e 'const s = require(process.argv[1]); if (!s.resource || !s.resource.aws_instance) process.exit(1);' "$app/$stack" || fail "$stack has no aws_instance"
+# The packed JavaScript synthesizes what the sources did in the clone, but for the local state's
+# path (cdktf writes the folder synth ran in).
+node -e '
+  const [a, b] = process.argv.slice(1).map((file) => { const s = require(file); delete s.terraform.backend; return JSON.stringify(s); });
+  process.exit(a === b ? 0 : 1);' "$app/$stack" "$work/clone/$stack" || fail "the app's $stack differs from the one the clone synthesized"
 
 step "what the installed package promises"
 pkg="$app/node_modules/cdktf-cast-cluster"
