@@ -62,7 +62,12 @@ export interface MiddlewarePlan {
 }
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
-const GROUP = /^[^\s",\\][^",\\\n\r]*$/;
+/**
+ * Group names and the issuer go into oauth2-proxy's configuration file, which the
+ * chart passes through Helm's `tpl` (helm/oauth2-proxy/templates/_helpers.tpl
+ * `oauth2-proxy.legacy-config.content`): no braces, so that no value is read as a template.
+ */
+const GROUP = /^[^\s",\\{}][^",\\{}\n\r]*$/;
 
 /** Resolves and checks the middleware options; throws a PlanError listing every problem. */
 export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
@@ -90,7 +95,7 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
   }
   const allowedGroups = unique(input.allowedGroups ?? []);
   for (const group of allowedGroups) {
-    if (!GROUP.test(group)) problems.add(`allowedGroups must hold group names as the IdP puts them in the "groups" claim, without quotes, commas, backslashes or line breaks (got ${JSON.stringify(group)}). Copy the group's name or id from your identity provider.`);
+    if (!GROUP.test(group)) problems.add(`allowedGroups must hold group names as the IdP puts them in the "groups" claim, without quotes, commas, backslashes, braces or line breaks (got ${JSON.stringify(group)}). Copy the group's name or id from your identity provider.`);
   }
   if (allowedEmails.length === 0 && allowedGroups.length === 0) {
     problems.add('allowedEmails or allowedGroups must name who may sign in (got neither). Without them every account of the identity provider could reach Grafana and Headlamp; list the people or groups.');
@@ -100,8 +105,9 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
   if (prometheusUrl === undefined) {
     if (input.ingressInstallsPrometheus) prometheusUrl = INSTALLED_PROMETHEUS_URL;
     else problems.add('prometheusUrl must be set when the ingress does not install Prometheus (got none). Pass the URL of your Prometheus, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090.');
-  } else if (!/^https?:\/\/[^\s/"\\]+(\/[^\s"\\]*)?$/.test(prometheusUrl)) {
-    problems.add(`prometheusUrl must be an http or https URL Grafana reaches inside the cluster (got "${prometheusUrl}"). Use e.g. http://prometheus-server.monitoring.svc.cluster.local.`);
+  } else if (!/^https?:\/\/[^\s/"\\{}]+(\/[^\s"\\{}]*)?$/.test(prometheusUrl)) {
+    // No braces: the grafana chart passes its data sources through Helm's `tpl` (charts/grafana/templates/_config.tpl).
+    problems.add(`prometheusUrl must be an http or https URL Grafana reaches inside the cluster, without spaces, quotes or braces (got "${prometheusUrl}"). Use e.g. http://prometheus-server.monitoring.svc.cluster.local.`);
   }
 
   const versions: MiddlewareChartVersions = { ...DEFAULT_MIDDLEWARE_CHART_VERSIONS, ...definedOnly(input.versions ?? {}) };
@@ -134,7 +140,7 @@ function httpsUrlProblem(value: string): string | undefined {
   }
   if (url.protocol !== 'https:') return 'it is not https';
   if (url.search || url.hash || url.username || url.password) return 'it has a query, fragment or credentials';
-  if (/[\s"\\]/.test(value)) return 'it holds spaces, quotes or backslashes';
+  if (/[\s"\\{}]/.test(value)) return 'it holds spaces, quotes, backslashes or braces';
   return undefined;
 }
 

@@ -61,6 +61,14 @@ describe('planMiddleware', () => {
     expect(problems({ allowedEmails: undefined, allowedGroups: ['ops'] })).toEqual([]);
   });
 
+  test('a Prometheus URL with braces is refused: the grafana chart reads its data sources as a template', () => {
+    expect(problems({ prometheusUrl: 'http://{{ .Release.Name }}-prometheus' })).toEqual([expect.stringMatching(/^prometheusUrl must be an http or https URL .*braces \(got "http:\/\/\{\{ .Release.Name \}\}-prometheus"\)/)]);
+  });
+
+  test('a group name with braces is refused: Helm would read it as a template', () => {
+    expect(problems({ allowedGroups: ['{{ .Release.Name }}'] })).toEqual([expect.stringMatching(/^allowedGroups must hold group names .*braces/)]);
+  });
+
   test('a host the Gateway has no certificate for is refused, naming the names it has', () => {
     expect(problems({ host: 'grafana.example.com' })).toEqual([
       'host must be a name the ingress has a certificate for (got "grafana.example.com"; the Gateway\'s https listener has "ingress.prod.example.com", "ops.example.com"). Add "grafana.example.com" to the IngressStack\'s tlsHostnames.',
@@ -71,6 +79,7 @@ describe('planMiddleware', () => {
   test.each([
     ['not a url', 'it is not a URL'],
     ['https://login.example.com/?tenant=1', 'it has a query, fragment or credentials'],
+    ['https://login.example.com/{{ .Values }}', 'it holds spaces, quotes, backslashes or braces'],
   ])('issuerUrl %s: %s', (issuerUrl, why) => {
     expect(problems({ issuerUrl })).toEqual([expect.stringContaining(why)]);
   });
