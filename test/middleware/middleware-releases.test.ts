@@ -72,6 +72,7 @@ describe('nothing reaches Grafana or Headlamp without signing in at oauth2-proxy
 describe('secrets', () => {
   test('the client secret is a sensitive variable, and reaches the cluster only as a reference in a Terraform-made Secret', () => {
     expect(json.variable.oidc_client_secret).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    expect(json.variable.oidc_client_secret).not.toHaveProperty('default');
     const secret = json.resource.kubernetes_secret_v1['secret-cast-middleware-oauth2-proxy-client'];
     expect(secret.data).toEqual({
       'client-id': 'cast-ops',
