@@ -7,6 +7,8 @@ import { InClusterRelease } from '../core/in-cluster/in-cluster-releases';
 import { UPGRADE_RELEASE, upgradeSkewCondition } from '../core/upgrade';
 import { addIngressReleases } from '../ingress/ingress-releases';
 import type { IngressStack } from '../ingress/ingress-stack';
+import { addMiddlewareReleases } from '../middleware/middleware-releases';
+import type { MiddlewareOptions } from '../middleware/options';
 import { throwProblems } from '../private/validation-error';
 import type { CastCluster } from './cast-cluster';
 import { manifestsRelease } from './cast-manifests-chart';
@@ -23,13 +25,21 @@ export interface InClusterStackProps {
    * @default - no ingress
    */
   readonly ingress?: IngressStack;
+  /**
+   * Grafana and Headlamp at one host behind oauth2-proxy, single sign-on against
+   * your OpenID Connect identity provider (docs/middleware.md). Needs `ingress`:
+   * the middleware is served through its Gateway.
+   * @default - no middleware
+   */
+  readonly middleware?: MiddlewareOptions;
 }
 
 /**
  * What runs inside the cluster and must stay current while its machines keep
  * running: the cast RBAC, cluster-autoscaler with its per-cloud flags and the
- * headroom, the cluster's day-two jobs, and (given an ingress) the ingress
- * controller, cert-manager and Prometheus. Applied on every `cdktf deploy`,
+ * headroom, the cluster's day-two jobs, (given an ingress) the ingress
+ * controller, cert-manager and Prometheus, and (given middleware) Grafana and
+ * Headlamp behind oauth2-proxy. Applied on every `cdktf deploy`,
  * after the cluster's own stack.
  *
  * Running VMs keep the user-data they were created with, so a change to any of
@@ -55,6 +65,9 @@ export class InClusterStack extends TerraformStack {
       ]),
       ...(props.ingress && props.ingress.cluster !== cluster ? [
         `ingress must belong to the cluster (got ${props.ingress.node.path}, of ${props.ingress.cluster.node.path}, for cluster ${cluster.node.path}). Pass that cluster's IngressStack, or make a second InClusterStack.`,
+      ] : []),
+      ...(props.middleware && !props.ingress ? [
+        `middleware needs ingress (got middleware for ${props.middleware.host} and no ingress): Grafana and Headlamp are served through the ingress's Gateway. Pass the cluster's IngressStack as ingress.`,
       ] : []),
     ]);
     const connection = connectToCluster(this, cluster);
@@ -90,6 +103,7 @@ export class InClusterStack extends TerraformStack {
       },
     });
     if (props.ingress) addIngressReleases(this, props.ingress, connection);
+    if (props.ingress && props.middleware) addMiddlewareReleases(this, props.ingress, connection, props.middleware);
   }
 }
 

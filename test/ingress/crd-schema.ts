@@ -1,6 +1,8 @@
 /**
  * Checks a manifest against the openAPIV3Schema of its CustomResourceDefinition, as
- * vendored in test/fixtures/crds/ (test/fixtures/crds/SOURCES.md): the structural
+ * vendored in test/fixtures/crds/ (test/fixtures/crds/SOURCES.md), or of a built-in kind
+ * vendored in the same shape from Kubernetes' OpenAPI v3 documents in
+ * test/middleware/fixtures/kubernetes/ (SOURCES.md there): the structural
  * keywords the API server enforces (type, properties, required, enum, pattern,
  * lengths, bounds, items, maps, int-or-string, nullable, allOf/anyOf/oneOf/not),
  * and, stricter than the API server (which prunes unknown fields silently),
@@ -13,7 +15,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import type { VendoredCrd } from '../fixtures/crds/vendor-crds';
 
-const DIR = path.join(__dirname, '../fixtures/crds');
+const DIRS = [path.join(__dirname, '../fixtures/crds'), path.join(__dirname, '../middleware/fixtures/kubernetes')];
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 type Schema = Record<string, any>;
@@ -29,11 +31,9 @@ const cache = new Map<string, VendoredCrd>();
 /** The vendored CRD of `apiVersion`/`kind`, or undefined. */
 export function vendoredCrd(apiVersion: string, kind: string): VendoredCrd | undefined {
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const file = path.join(DIR, `${group}_${kind}.json`);
-  if (!cache.has(file)) {
-    if (!fs.existsSync(file)) return undefined;
-    cache.set(file, JSON.parse(fs.readFileSync(file, 'utf8')));
-  }
+  const file = DIRS.map((dir) => path.join(dir, `${group}_${kind}.json`)).find((candidate) => fs.existsSync(candidate));
+  if (file === undefined) return undefined;
+  if (!cache.has(file)) cache.set(file, JSON.parse(fs.readFileSync(file, 'utf8')));
   return cache.get(file);
 }
 

@@ -1,0 +1,37 @@
+/** InClusterStack with `middleware`: the releases land in the stack, and middleware without ingress is refused with the fix. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { CastCluster } from '../../lib/cluster/cast-cluster';
+import { InClusterStack } from '../../lib/cluster/in-cluster-stack';
+import { Cloud } from '../../lib/core/cloud';
+import { DnsService } from '../../lib/core/ingress/dns-service';
+import { NodeRole } from '../../lib/core/node-role';
+import { IngressStack } from '../../lib/ingress/ingress-stack';
+import { MIDDLEWARE } from './middleware-fixture';
+
+function cluster() {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'platform');
+  const prod = new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS] });
+  prod.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+  prod.addNodeGroup('w', { cloud: Cloud.AWS, role: NodeRole.WORKER });
+  return { app, prod };
+}
+
+test('InClusterStack({ ingress, middleware }) installs oauth2-proxy, Grafana and Headlamp next to the ingress', () => {
+  const { app, prod } = cluster();
+  const ingress = new IngressStack(app.node.findChild('platform'), 'ingress', { cluster: prod, dns: { service: DnsService.ROUTE53, zoneName: 'example.com' }, acmeEmail: 'ops@example.com', tlsHostnames: ['ops.example.com'] });
+  new InClusterStack(app, 'in-cluster', { cluster: prod, ingress, middleware: MIDDLEWARE });
+  app.synth();
+  const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'in-cluster', 'cdk.tf.json'), 'utf8'));
+  expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['envoy-gateway', 'oauth2-proxy', 'grafana', 'headlamp', 'cast-middleware']));
+  expect(json.variable.oidc_client_secret.sensitive).toBe(true);
+});
+
+test('middleware without ingress is refused, with the fix', () => {
+  const { app, prod } = cluster();
+  expect(() => new InClusterStack(app, 'in-cluster', { cluster: prod, middleware: MIDDLEWARE })).toThrow(
+    /^in-cluster: middleware needs ingress \(got middleware for ops.example.com and no ingress\).*Pass the cluster's IngressStack as ingress\.$/,
+  );
+});
