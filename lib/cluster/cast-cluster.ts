@@ -3,7 +3,7 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, IResolveContext, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { EtcdBackup } from '../backup/etcd-backup';
-import { AddressPlan, planAddresses } from '../core/address-plan';
+import { AddressPlan, DEFAULT_RANGES, planAddresses } from '../core/address-plan';
 import { AutoscalingPolicy, resolveAutoscalingPolicy, utilizationTargets } from '../core/autoscaling';
 import { controlPlaneKeyBundle, NodeBootstrapInput, renderNodeUserData } from '../core/bootstrap/node-bootstrap';
 import { ETCD_BACKUP_NAMESPACE, ETCD_BACKUP_RELEASE, ETCD_BACKUP_SECRET_NAME } from '../core/backup/backup-secret';
@@ -67,7 +67,7 @@ export class CastCluster extends Construct {
   public readonly addresses: AddressPlan;
   /** The Kubernetes version of the cluster. */
   public readonly kubernetesVersion: string;
-  /** How nodes reach each other: the WireGuard mesh and its plan (absent while the cluster's props have problems: the synth reports them). */
+  /** How nodes reach each other: the WireGuard mesh and its plan (absent when its own settings have problems: the synth reports them). */
   public readonly mesh!: WireGuardMesh;
   /** The NodePort range the worker firewalls open (firewall.nodePortRange). */
   public readonly nodePortRange: PortRange;
@@ -108,6 +108,8 @@ export class CastCluster extends Construct {
   /** By node name, the handoff ticket of each control plane on a cloud without a key store (docs/decisions/0007). */
   private readonly keyTickets = new Map<string, string>();
   private spotNoticesWired = false;
+  /** Whether a node group was left unbuilt by problems of its own. */
+  private refusedGroups = false;
   private awsMeshAgent?: MeshAgentSource;
   private readonly awsSpotInterruptionTarget?: string;
   private readonly etcdBackupPlan?: EtcdBackupPlan;
@@ -178,15 +180,15 @@ export class CastCluster extends Construct {
     this.osImage = props.osImage;
     this.apiSourceRanges = props.firewall?.apiSourceRanges;
     checkAtSynth(this, () => this.validateNodes());
-    if (this._unbuilt) return;
 
-    // The mesh throws the problems of its settings when it is made: they join the others.
-    const mesh = recordThrown(this, () => new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr: this.addresses.meshCidr }));
-    if (!mesh) {
-      this._unbuilt = true;
-      return;
-    }
-    this.mesh = mesh;
+    // The mesh throws the problems of its settings when it is made: they join the others. Made for
+    // an unbuilt cluster too (the default mesh range if the address plan failed), so its settings
+    // are checked and what reads them (an IngressStack) finds them.
+    const meshCidr = addresses.result?.meshCidr ?? DEFAULT_RANGES.meshCidr;
+    const mesh = recordThrown(this, () => new WireGuardMesh(this, 'mesh', { ...props.mesh, multiCloud: clouds.length > 1, meshCidr }));
+    if (!mesh) this._unbuilt = true;
+    this.mesh = mesh!;
+    if (this._unbuilt) return;
 
     for (const network of this.addresses.networks) {
       const provider = props.providers?.[network.cloud] ?? configureProvider(this, network.cloud, props);
@@ -242,6 +244,7 @@ export class CastCluster extends Construct {
     // Reported at synth with every other problem of the app; the group stays unbuilt.
     if (problems.length > 0) {
       recordProblems(group, problems);
+      this.refusedGroups = true;
       return undefined;
     }
     this.groups.push({ group, footprint });
@@ -263,6 +266,16 @@ export class CastCluster extends Construct {
   /** @internal a group with problems of its own, left unbuilt: the cluster-wide checks still count its nodes (when it has a footprint). */
   public _refuse(footprint: GroupFootprint | undefined): void {
     if (footprint) this.footprints.push(footprint);
+    this.refusedGroups = true;
+  }
+
+  /**
+   * @internal true when the cluster or one of its node groups was left unbuilt by problems of its
+   * own, which the synth reports: what is built on the cluster (an IngressStack, an InClusterStack)
+   * should not report what follows from them (no workers, no outputs) as problems of its own.
+   */
+  public get _incomplete(): boolean {
+    return this._unbuilt || this.refusedGroups;
   }
 
   /**

@@ -104,6 +104,19 @@ describe('the whole app at once', () => {
     expect(synthProblems(stack)).toEqual(['prod/cluster: id must be unique in prod (got a second "cluster"). Give each construct its own id.']);
   });
 
+  test('a cluster whose props have problems is left unbuilt, yet its mesh settings and its groups\' own options are checked with them', () => {
+    // Its mesh exists (what builds on the cluster reads its settings), unless its own settings are wrong.
+    expect(cluster({ region: 'nowhere' }).cluster.mesh.listenPort).toBe(51820);
+    const { stack, cluster: c } = cluster({ region: 'nowhere', mesh: { mtu: 100 } });
+    c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, diskSizeGb: 1 });
+    expect(synthProblems(stack)).toEqual([
+      expect.stringMatching(/^prod\/cluster: region must be a Cast region id \(got "nowhere"\)/),
+      expect.stringMatching(/^prod\/cluster\/mesh: mesh\.mtu must be a whole number/),
+      'prod/cluster/cp: diskSizeGb must be a whole number of at least 20 (got 1). Use 50 or more for workers that pull many images.',
+    ]);
+    expect(stack.node.findAll().filter((construct) => construct.node.path.startsWith('prod/cluster/cp/'))).toEqual([]);
+  });
+
   test('the problems of other validations join the same error (the mesh checks every node at synth)', () => {
     const { stack, cluster: c } = cluster();
     c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, meshAddresses: { 'prod-cp-1': '10.5.0.1' } });
