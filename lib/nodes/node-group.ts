@@ -213,7 +213,9 @@ export class NodeGroup extends Construct {
       ...strangers('meshAddresses', settings.meshAddresses),
       ...strangers('replacements', settings.replacements),
     );
-    const admitted = this.admit(cluster, path, problems, duplicate || !plan.result ? undefined : { path, cloud: this.cloud, role: this.role, nodes: planned });
+    // Nodes that could not be planned still count, as one, in the cluster-wide checks: a control-plane group with a bad shape is still a control plane.
+    const counted = plan.result ?? [{ name: path }];
+    const admitted = this.admit(cluster, path, problems, duplicate ? undefined : { path, cloud: this.cloud, role: this.role, nodes: counted });
     if (!admitted) return;
     const wiring = recordingUserData(admitted, this.userData);
 
@@ -252,8 +254,8 @@ export class NodeGroup extends Construct {
   /**
    * The group's own problems are recorded (reported at synth with every other problem of the
    * app) and leave it unbuilt; without them the cluster admits it, or records why not. Either
-   * way the cluster's checks count its nodes (a `footprint`), unless the group could not be
-   * named (a duplicate id, unplannable nodes). Returns the wiring of an admitted group.
+   * way the cluster's checks count its nodes (a `footprint`), unless its id was taken (the
+   * first group of that id is counted). Returns the wiring of an admitted group.
    */
   private admit(cluster: CastCluster, path: string, problems: readonly string[], footprint: GroupFootprint | undefined): NodeGroupWiring | undefined {
     if (problems.length > 0) {

@@ -43,6 +43,13 @@ describe('NodeGroup bad input: synth-time errors naming the path and the fix', (
     );
   });
 
+  test('a control-plane group with a mistake of its own still counts as the control plane: one message, its own', () => {
+    const { cluster: c, stack } = cluster();
+    c.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, shape: 'huge' as NodeShape });
+    c.addNodeGroup('workers', { cloud: Cloud.GCP, role: NodeRole.WORKER });
+    expect(synthProblems(stack)).toEqual(['s/c1/cp: shape must be one of x-small, small, medium, large, x-large, 2x-large (got "huge"). Pick a shape, or set instanceType.']);
+  });
+
   test('workers without any control-plane node fail at synth', () => {
     const { cluster: c, stack } = cluster();
     c.addNodeGroup('workers', { cloud: Cloud.AWS, role: NodeRole.WORKER });
