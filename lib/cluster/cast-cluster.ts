@@ -228,10 +228,11 @@ export class CastCluster extends Construct {
   }
 
   /**
-   * @internal called once by each NodeGroup: checks the group against the groups
-   * before it, registers it, makes what its nodes need (credentials, outputs, the
-   * AWS agent download, spot notices, the cloud's autoscaler identity) and hands
-   * back what its resources are built with.
+   * @internal called once by each NodeGroup without problems of its own: checks the group
+   * against the groups before it, registers it, makes what its nodes need (credentials,
+   * outputs, the AWS agent download, spot notices, the cloud's autoscaler identity) and hands
+   * back what its resources are built with; or records why it cannot be admitted (reported at
+   * synth) and hands back nothing, leaving the group unbuilt.
    */
   public _admit(group: NodeGroup, footprint: GroupFootprint): NodeGroupWiring | undefined {
     this.footprints.push(footprint);
