@@ -10,12 +10,18 @@
  * holds a recording construct throw them all at once, with the problems of every other
  * validation of the app (ProblemLedger.watch).
  *
- * Why a thrown CastValidationError and not cdktf's own reporting: a validation that returns
- * strings ends in cdktf's `Validation failed with the following errors` Error, printed with
- * its stack frames, and only for one stack; an error annotation (Annotations.addError) ends
- * in `Encountered Annotations with level "ERROR"`, also with frames, unless the cdktf CLI
- * runs the app. Node prints an uncaught error whose `stack` is its message without frames;
- * the cdktf CLI shows the app's stderr under "Command output on stderr".
+ * Why a thrown CastValidationError and not cdktf's own reporting (cdktf 0.21 and cdktf-cli
+ * 0.21, read in node_modules): a validation that returns strings ends in cdktf's `Validation
+ * failed with the following errors` Error, printed with its stack frames, and only for one
+ * stack (lib/terraform-stack.js runAllValidations, lib/errors.js stackValidationFailure); an
+ * error annotation (Annotations.addError) ends in `Encountered Annotations with level "ERROR"`,
+ * also with frames (lib/synthesize/synthesizer.js), unless the cdktf CLI runs the app: it sets
+ * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS and prints each as `ERROR [path]: message` with
+ * the annotation's JavaScript stack (@cdktf/cli-core synth.js printAnnotations). Before any
+ * validation, cdktf resolves every token once (TerraformStack.prepareStack), so a token whose
+ * value cannot be made must not throw there (CastCluster.plannedFor). Node prints an uncaught
+ * error whose `stack` is its message without frames, in brackets after the line that threw;
+ * the cdktf CLI shows the app's stderr under "Command output on stderr" (synth-stack.js).
  */
 import { Aspects, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
