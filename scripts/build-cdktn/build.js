@@ -62,10 +62,15 @@ function log(message) {
   process.stdout.write(`build:cdktn: ${message}\n`);
 }
 
+/** Installs the toolchain from its lock file unless every package the lock names is there at its version. */
 function ensureToolchain() {
-  const lock = path.join(toolDir, 'package-lock.json');
-  const installed = path.join(toolDir, 'node_modules', '.package-lock.json');
-  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  const lock = JSON.parse(fs.readFileSync(path.join(toolDir, 'package-lock.json'), 'utf8'));
+  const current = Object.entries(lock.packages).every(([where, entry]) => {
+    if (where === '') return true;
+    const manifest = path.join(toolDir, where, 'package.json');
+    return fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).version === entry.version;
+  });
+  if (current) return;
   log('installing the toolchain from scripts/build-cdktn/package-lock.json (npm ci)');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: toolDir, stdio: 'inherit' });
 }
