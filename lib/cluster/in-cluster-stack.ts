@@ -9,7 +9,7 @@ import { addIngressReleases } from '../ingress/ingress-releases';
 import type { IngressStack } from '../ingress/ingress-stack';
 import { addMiddlewareReleases } from '../middleware/middleware-releases';
 import type { MiddlewareOptions } from '../middleware/options';
-import { throwProblems } from '../private/validation-error';
+import { recordProblems } from '../private/validation-error';
 import type { CastCluster } from './cast-cluster';
 import { manifestsRelease } from './cast-manifests-chart';
 import { connectToCluster, kubeconfigOutputName } from './in-cluster-connection';
@@ -59,8 +59,10 @@ export class InClusterStack extends TerraformStack {
     const cluster = props.cluster;
     this.cluster = cluster;
     const kubeconfig = kubeconfigOutputName(cluster);
-    throwProblems(this, [
-      ...(findClusterOutput(cluster, kubeconfig) ? [] : [
+    const hasOutputs = Boolean(findClusterOutput(cluster, kubeconfig));
+    const problems = [
+      // A cluster or node group left unbuilt by problems of its own may have no outputs: the synth reports those.
+      ...(hasOutputs || cluster._incomplete ? [] : [
         `cluster must have node groups before its InClusterStack is created (got ${cluster.node.path}, which has no ${kubeconfig} output yet). Add the node groups first.`,
       ]),
       ...(props.ingress && props.ingress.cluster !== cluster ? [
@@ -69,7 +71,10 @@ export class InClusterStack extends TerraformStack {
       ...(props.middleware && !props.ingress ? [
         `middleware needs ingress (got middleware for ${props.middleware.host} and no ingress): Grafana and Headlamp are served through the ingress's Gateway. Pass the cluster's IngressStack as ingress.`,
       ] : []),
-    ]);
+    ];
+    // Reported at synth with every other problem of the app (this stack's synth reports them too).
+    recordProblems(this, problems);
+    if (problems.length > 0 || !hasOutputs) return;
     const connection = connectToCluster(this, cluster);
 
     // The set of releases is fixed now; their contents are made at synth, from the final plan.

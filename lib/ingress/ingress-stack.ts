@@ -8,7 +8,7 @@ import { DNS_SERVICE_CLOUD, DNS_SERVICE_DISPLAY_NAME, DnsService } from '../core
 import { envoyGatewayKubernetesProblem, IngressPlan, planIngress } from '../core/ingress/ingress-plan';
 import { NodeRole } from '../core/node-role';
 import { PlanError } from '../core/plan-error';
-import { throwProblems } from '../private/validation-error';
+import { throwAppProblems, throwProblems } from '../private/validation-error';
 import { clusterNodePortRange, workersByCloud } from './cluster-view';
 import { DnsAttachment, DNS_BUILDERS } from './dns';
 import { LOAD_BALANCER_BUILDERS, WorkerTarget } from './index';
@@ -113,6 +113,9 @@ export class IngressStack extends Construct {
   constructor(scope: Construct, id: string, props: IngressStackProps) {
     super(scope, id);
     const cluster = props.cluster;
+    // A cluster or node group left unbuilt by problems of its own: report those (every one recorded
+    // so far), not what follows from them here (no workers to target).
+    if (cluster._incomplete) throwAppProblems(cluster);
     throwProblems(this, [...unresolvedProblems(props), ...placementProblems(this, cluster)]);
     const workers = workersByCloud(cluster);
     // Every problem at once: the plan's and the DNS service's.

@@ -127,7 +127,16 @@ describe('bad input', () => {
   test('an InClusterStack before the node groups: one error naming the path and the fix', () => {
     const app = Testing.app();
     const cluster = new CastCluster(new TerraformStack(app, 'prod'), 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS] });
-    expect(() => new InClusterStack(app, 'early', { cluster })).toThrow(/early: cluster must have node groups before its InClusterStack is created .*Add the node groups first\./);
+    const early = new InClusterStack(app, 'early', { cluster });
+    expect(() => Testing.synth(early)).toThrow(/^early: cluster must have node groups before its InClusterStack is created .*Add the node groups first\.$/);
+  });
+
+  test("an InClusterStack of a cluster whose props have problems: the cluster's problems, not a second one", () => {
+    const app = Testing.app();
+    const cluster = new CastCluster(new TerraformStack(app, 'prod'), 'prod', { name: 'prod', region: 'nowhere', clouds: [Cloud.AWS] });
+    cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    const stack = new InClusterStack(app, 'in-cluster', { cluster });
+    expect(() => Testing.synth(stack)).toThrow(/^prod\/prod: region must be a Cast region id \(got "nowhere"\)[^\n]*$/);
   });
 
   test('node groups added after it change what it installs: an error at synth, not a stale release', () => {
@@ -137,6 +146,7 @@ describe('bad input', () => {
     cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
     const inCluster = new InClusterStack(app, 'in-cluster', { cluster });
     cluster.addNodeGroup('scaled', { cloud: Cloud.AWS, role: NodeRole.WORKER, autoscaling: { minNodes: 1, maxNodes: 3 } });
-    expect(inCluster.node.validate().join('\n')).toMatch(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade; now: cast-rbac, cast-autoscaling, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade\)\. Create the InClusterStack after every node group of prod\/prod\./);
+    // Reported at synth with every other problem of the app.
+    expect(() => Testing.synth(inCluster, true)).toThrow(/in-cluster: the cluster's in-cluster releases changed after this stack was created \(then: cast-rbac, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade; now: cast-rbac, cast-autoscaling, cast-os-patching, cast-cert-renewal, cast-kubelet-serving-approver, cast-etcd-backup, cast-upgrade\)\. Create the InClusterStack after every node group of prod\/prod\./);
   });
 });

@@ -79,7 +79,7 @@ describe('IngressStack bad input', () => {
     new IngressStack(built.stack, 'ingress', { cluster: built.cluster, ...BASE_OPTIONS });
     built.cluster.addNodeGroup('late', { cloud: Cloud.AWS, role: NodeRole.WORKER });
     expect(() => Testing.synth(built.stack, true)).toThrow(
-      '[platform/ingress] cluster must get no worker nodes after its IngressStack is created (got prod-late-1, which no load balancer targets). Create the IngressStack after the last addNodeGroup with workers.',
+      'platform/ingress: cluster must get no worker nodes after its IngressStack is created (got prod-late-1, which no load balancer targets). Create the IngressStack after the last addNodeGroup with workers.',
     );
   });
 

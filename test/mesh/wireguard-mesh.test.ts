@@ -55,25 +55,26 @@ describe('WireGuardMesh', () => {
   });
 });
 
+// Problems are reported at synth, with every other problem of the app (lib/private/validation-error.ts).
 describe('WireGuardMesh bad input', () => {
   test('zero gateways in cross-location mode', () => {
-    expect(errorOf(() => makeCluster({ mesh: { mode: MeshMode.CROSS_LOCATION, gatewaysPerCloud: 0 } }))).toContain(
+    expect(errorOf(() => Testing.synth(makeCluster({ mesh: { mode: MeshMode.CROSS_LOCATION, gatewaysPerCloud: 0 } }).stack))).toContain(
       's/c1/mesh: mesh.gatewaysPerCloud must be a whole number of at least 1 in cross-location mode (got 0). Use 1, or 2 for a standby gateway.',
     );
   });
 
   test('cloud network only across clouds', () => {
-    expect(errorOf(() => makeCluster({ mesh: { mode: MeshMode.CLOUD_NETWORK } }))).toBe(
+    expect(errorOf(() => Testing.synth(makeCluster({ mesh: { mode: MeshMode.CLOUD_NETWORK } }).stack))).toBe(
       's/c1/mesh: mesh.mode must not be MeshMode.CLOUD_NETWORK for a cluster across several clouds (got cloud-network): clouds reach each other only over WireGuard. Use MeshMode.FULL_MESH or MeshMode.CROSS_LOCATION.',
     );
   });
 
   test('an MTU WireGuard cannot use', () => {
-    expect(errorOf(() => makeCluster({ mesh: { mtu: 100 } }))).toMatch(/^s\/c1\/mesh: mesh\.mtu must be a whole number from \d+ to \d+ \(got 100\)\./);
+    expect(errorOf(() => Testing.synth(makeCluster({ mesh: { mtu: 100 } }).stack))).toMatch(/^s\/c1\/mesh: mesh\.mtu must be a whole number from \d+ to \d+ \(got 100\)\./);
   });
 
   test('a mesh range overlapping another range', () => {
-    expect(errorOf(() => makeCluster({ addresses: { meshCidr: '10.10.0.0/16' } }))).toContain('addresses.aws.vpcCidr must not overlap addresses.meshCidr');
+    expect(errorOf(() => Testing.synth(makeCluster({ addresses: { meshCidr: '10.10.0.0/16' } }).stack))).toContain('addresses.aws.vpcCidr must not overlap addresses.meshCidr');
   });
 
   test('more nodes than mesh addresses, at synth', () => {
@@ -86,7 +87,7 @@ describe('WireGuardMesh bad input', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('[s/c1/mesh] ');
+    expect(message).toContain('s/c1/mesh: ');
     expect(message).toMatch(/7 nodes/);
   });
 });
@@ -122,8 +123,10 @@ describe('pinned mesh addresses', () => {
   });
 
   test('a pin for a node the group does not have', () => {
-    const { cluster } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
-    expect(errorOf(() => cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, meshAddresses: { 'c1-w-9': '10.4.9.9' } }))).toBe(
+    const { cluster, stack } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
+    cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE });
+    cluster.addNodeGroup('w', { cloud: Cloud.GCP, role: NodeRole.WORKER, meshAddresses: { 'c1-w-9': '10.4.9.9' } });
+    expect(errorOf(() => Testing.synth(stack))).toBe(
       's/c1/w: meshAddresses must name nodes of this group (got "c1-w-9"; the group has c1-w-1). Fix the node name.',
     );
   });
@@ -131,6 +134,6 @@ describe('pinned mesh addresses', () => {
   test('a pin outside the mesh range fails at synth', () => {
     const { cluster, stack } = makeCluster({ clouds: [Cloud.AWS, Cloud.GCP] });
     cluster.addNodeGroup('cp', { cloud: Cloud.AWS, role: NodeRole.CONTROL_PLANE, meshAddresses: { 'c1-cp-1': '10.5.0.1' } });
-    expect(errorOf(() => Testing.synth(stack, true))).toMatch(/\[s\/c1\/mesh\] .*10\.5\.0\.1/);
+    expect(errorOf(() => Testing.synth(stack, true))).toMatch(/^s\/c1\/mesh: .*10\.5\.0\.1/);
   });
 });

@@ -31,7 +31,9 @@ test('InClusterStack({ ingress, middleware }) installs oauth2-proxy, Grafana and
 
 test('middleware without ingress is refused, with the fix', () => {
   const { app, prod } = cluster();
-  expect(() => new InClusterStack(app, 'in-cluster', { cluster: prod, middleware: MIDDLEWARE })).toThrow(
+  // Reported at synth, with every other problem of the app.
+  const stack = new InClusterStack(app, 'in-cluster', { cluster: prod, middleware: MIDDLEWARE });
+  expect(() => Testing.synth(stack)).toThrow(
     /^in-cluster: middleware needs ingress \(got middleware for ops.example.com and no ingress\).*Pass the cluster's IngressStack as ingress\.$/,
   );
 });

@@ -56,8 +56,9 @@ describe('bad options: every problem at once, with the fix', () => {
 
   test('on the cluster: the construct path and the message, no stack trace', () => {
     const stack = new TerraformStack(Testing.app(), 'prod');
-    expect(() => new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS], osPatching: { windowEnd: '5am' } }))
-      .toThrow('prod/prod: osPatching.windowEnd must be a time of day as HH:MM, 24 hours (got "5am"). Use e.g. "02:30".');
+    new CastCluster(stack, 'prod', { name: 'prod', region: 'us-east', clouds: [Cloud.AWS], osPatching: { windowEnd: '5am' } });
+    // Reported at synth, with every other problem of the app.
+    expect(() => Testing.synth(stack)).toThrow('prod/prod: osPatching.windowEnd must be a time of day as HH:MM, 24 hours (got "5am"). Use e.g. "02:30".');
   });
 });
 
