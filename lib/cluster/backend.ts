@@ -45,6 +45,13 @@ export interface S3StateOptions {
    * @default - SSE-S3 (the backend's `encrypt`, always on)
    */
   readonly kmsKeyId?: string;
+  /**
+   * URL of an S3-compatible store (MinIO, Ceph, a cloud's S3 API) instead of Amazon S3. The
+   * backend then addresses buckets by path and skips the calls such a store does not answer
+   * (AWS STS for the account id, the region list, EC2's metadata service for credentials).
+   * @default - Amazon S3
+   */
+  readonly endpoint?: string;
 }
 
 /** A state per stack in one Google Cloud Storage bucket (GCS locks the state itself). */
@@ -195,6 +202,9 @@ function problemsOf(props: CastBackendProps): string[] {
   };
   blank('s3.bucket', props.s3?.bucket);
   blank('s3.region', props.s3?.region);
+  if (props.s3?.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(props.s3.endpoint)) {
+    problems.push(`s3.endpoint must be an http(s) URL (got ${JSON.stringify(props.s3.endpoint)}). Give the store's S3 API URL, e.g. https://minio.example.com:9000.`);
+  }
   blank('gcs.bucket', props.gcs?.bucket);
   blank('azurerm.storageAccountName', props.azurerm?.storageAccountName);
   blank('azurerm.containerName', props.azurerm?.containerName);
@@ -216,6 +226,7 @@ function addBackend(stack: TerraformStack, props: CastBackendProps): void {
       key: `${props.s3.keyPrefix ?? ''}${name}.tfstate`,
       encrypt: true,
       ...(props.s3.kmsKeyId !== undefined ? { kmsKeyId: props.s3.kmsKeyId } : {}),
+      ...(props.s3.endpoint !== undefined ? s3CompatibleStore(props.s3.endpoint) : {}),
       useLockfile: true,
     };
     new S3Backend(stack, config);
@@ -236,4 +247,21 @@ function addBackend(stack: TerraformStack, props: CastBackendProps): void {
       workspaces: new NamedCloudWorkspace(`${props.hcpTerraform.workspacePrefix ?? ''}${name}`, props.hcpTerraform.project),
     });
   }
+}
+
+/**
+ * The settings of an S3-compatible store: its URL for the S3 API, path-style bucket addresses,
+ * and none of the AWS-only calls the backend makes before it reads the state (Terraform's S3
+ * backend documentation: `endpoints.s3`, `use_path_style`, `skip_credentials_validation`,
+ * `skip_requesting_account_id`, `skip_region_validation`, `skip_metadata_api_check`).
+ */
+function s3CompatibleStore(endpoint: string): Partial<S3BackendConfig> {
+  return {
+    endpoints: { s3: endpoint },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipRegionValidation: true,
+    skipMetadataApiCheck: true,
+  };
 }

@@ -65,7 +65,7 @@ export function connectToCluster(stack: TerraformStack, cluster: CastCluster): C
 }
 
 /** The outputs of `clusterStack` as `stack` reads them, through a remote state made when the tokens resolve. */
-function outputsAtSynth(stack: TerraformStack, clusterStack: TerraformStack): ClusterStateOutputs {
+export function outputsAtSynth(stack: TerraformStack, clusterStack: TerraformStack): ClusterStateOutputs {
   // cdktf keeps one remote state per stack pair, so every output goes through the same one.
   const remote = (): TerraformRemoteState => stack.registerIncomingCrossStackReference(clusterStack);
   return {

@@ -166,6 +166,12 @@ describe('misuse stops the synth with every problem at once', () => {
     ]);
   });
 
+  test('an S3-compatible store named by something other than a URL', () => {
+    expect(message((app) => new CastBackend(app, 'state', { s3: { bucket: 'b', region: 'us-east-1', endpoint: 'minio:9000' } }))).toBe(
+      'state: s3.endpoint must be an http(s) URL (got "minio:9000"). Give the store\'s S3 API URL, e.g. https://minio.example.com:9000.',
+    );
+  });
+
   test('a stack with a backend of its own', () => {
     expect(message((app) => {
       new S3Backend(app.node.findChild('platform') as TerraformStack, { bucket: 'b', key: 'k', region: 'us-east-1' });
