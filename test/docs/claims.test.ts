@@ -173,6 +173,18 @@ describe('README statuses are the code', () => {
   });
 });
 
+describe('what the docs say CI installs is what .ci/run installs', () => {
+  const installed = /^packages=\(([^)]*)\)/m.exec(read('.ci/run'))![1].split(/\s+/).filter(Boolean);
+  test.each(userDocs())('%s', (file) => {
+    const text = read(file).replace(/\n\s*/g, ' ');
+    const wrong = [
+      ...[...text.matchAll(/`\.ci\/run`? does not install ([\w-]+)/g)].map((m) => m[1]).filter((pkg) => installed.includes(pkg)).map((pkg) => `says .ci/run does not install ${pkg}`),
+      ...[...text.matchAll(/`\.ci\/run`? installs ([\w-]+)/g)].map((m) => m[1]).filter((pkg) => !installed.includes(pkg) && !['them', 'it'].includes(pkg)).map((pkg) => `says .ci/run installs ${pkg}`),
+    ];
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('docs/mesh.md figures are the code', () => {
   test('the static slots and the scaling zone of the default mesh range', () => {
     const mesh = read('docs/mesh.md');
