@@ -27,6 +27,10 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: 'CallExpression > SpreadElement, NewExpression > SpreadElement',
         message: 'No spread arguments in lib/drift: a large array overflows the call stack. Use appendAll or maxOf (lib/drift/append.ts), or a loop.',
+      }, {
+        // map.set(key, [...(map.get(key) ?? []), item]) copies the list for every item: 40,000 rules on one security group took 14 s.
+        selector: "CallExpression[callee.property.name='set'] > ArrayExpression > SpreadElement",
+        message: 'No list copied into a map per item in lib/drift: that is quadratic. Use appendTo (lib/drift/append.ts).',
       }],
     },
   },

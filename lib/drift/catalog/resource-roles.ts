@@ -15,6 +15,7 @@
 import { Severity } from '../check/finding';
 import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
 import { DesiredResource, DesiredState } from '../model';
+import { appendTo } from '../append';
 
 /** A resource's role. */
 export interface ResourceRole {
@@ -181,7 +182,7 @@ const RULES: readonly RoleRule[] = [
 ];
 
 const BY_TYPE = new Map<string, RoleRule[]>();
-for (const rule of RULES) BY_TYPE.set(rule.type, [...(BY_TYPE.get(rule.type) ?? []), rule]);
+for (const rule of RULES) appendTo(BY_TYPE, rule.type, rule);
 
 /** True when the table names `type` (for the coverage test). */
 export function hasKnownRole(type: string): boolean {

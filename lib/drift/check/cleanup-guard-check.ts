@@ -14,6 +14,7 @@ import { Cloud, CLOUD_DISPLAY_NAME } from '../../core/cloud';
 import { ActualState, InventoryItem } from '../model';
 import { normalizeCidrList } from './network/address-prefix';
 import { gcpResourcePath } from '../read/inventory/gcp';
+import { appendTo } from '../append';
 
 interface ClusterNetwork {
   readonly address: string;
@@ -85,7 +86,7 @@ export function clusterNetworks(actual: ActualState, clusterUuid: string, networ
       cidrs: cloud === Cloud.AZURE ? (normalizeCidrList(attributes.address_space) ?? []).filter((cidr) => !cidr.includes(':')) : [],
       location: typeof attributes.location === 'string' ? attributes.location : undefined,
     };
-    out.set(cloud, [...(out.get(cloud) ?? []), network]);
+    appendTo(out, cloud, network);
   }
   return out;
 }

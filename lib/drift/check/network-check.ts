@@ -18,7 +18,7 @@ import { describeRole, roleOf } from '../catalog/resource-roles';
 import { isNetworkType } from '../catalog/resource-types';
 import { ActualState, DesiredState } from '../model';
 import { isSensitivePath } from '../read/state/sensitive-paths';
-import { appendAll } from '../append';
+import { appendAll, appendTo } from '../append';
 
 /** Runs the network check. */
 export function checkNetwork(desired: DesiredState, actual: ActualState): Finding[] {
@@ -34,7 +34,7 @@ export function checkNetwork(desired: DesiredState, actual: ActualState): Findin
     const model = instance.resource.cloud && NETWORK_MODELS[instance.resource.cloud];
     const owned = model?.rulesOf({ address: instance.address, type: instance.resource.type, attributes }, lookup);
     if (!owned) continue;
-    desiredRules.set(owned.owner, [...(desiredRules.get(owned.owner) ?? []), owned]);
+    appendTo(desiredRules, owned.owner, owned);
     if (refersToSensitive(instance.resource.body, actual)) sensitiveOwners.add(owned.owner);
   }
   appendAll(findings, checkFirewalls(desired, actual, desiredRules, lookup, sensitiveOwners));
@@ -106,7 +106,7 @@ function checkFirewalls(desired: DesiredState, actual: ActualState, desiredRules
     if (!view.resource) continue;
     const owned = NETWORK_MODELS[resource.cloud].rulesOf({ address: resource.address, type: resource.type, attributes: view.attributes }, lookup);
     if (!owned) continue;
-    actualRules.set(owned.owner, [...(actualRules.get(owned.owner) ?? []), owned]);
+    appendTo(actualRules, owned.owner, owned);
     if (view.sensitivePaths.length > 0) sensitiveOwners.add(owned.owner);
   }
   const findings: Finding[] = [];

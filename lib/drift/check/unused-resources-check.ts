@@ -9,20 +9,20 @@
  * Deposed objects, which the next apply destroys, are reported here too
  * (deposed-objects.ts).
  */
-import { viewOf } from './actual-view';
 import { deposedFindings } from './deposed-objects';
 import { CheckId, Finding, Severity } from './finding';
 import { describeItem, inventoryAddress, isInState, stateVmIdSet } from './inventory-match';
 import { deleteCommand, importBlock, stateRmCommand } from './remediation';
 import { classifyScaledItem, describedScalingGroups, scaledItemClause, ScaledItemVerdict } from './scaling-groups';
 import { CLOUD_DISPLAY_NAME } from '../../core/cloud';
-import { ActualState, DesiredState, InventoryItem } from '../model';
+import { ActualState, DesiredResource, DesiredState, DriftAction, InventoryItem } from '../model';
 import { topModuleName } from '../read/state/instance-address';
 import { appendAll } from '../append';
 
 /** Runs the unused-resources check. */
 export function checkUnusedResources(desired: DesiredState, actual: ActualState, clusterUuid: string | undefined): Finding[] {
   const findings: Finding[] = [];
+  const keySets = new Map<DesiredResource, ReadonlySet<number | string | undefined>>();
   for (const resource of actual.resources.values()) {
     if (resource.mode !== 'managed') continue;
     const module = topModuleName(resource.module);
@@ -32,9 +32,10 @@ export function checkUnusedResources(desired: DesiredState, actual: ActualState,
     } else {
       const block = desired.resources.get(`${resource.type}.${resource.name}`);
       if (!block) reason = 'no stack declares it';
-      else if (block.instanceKeys && !block.instanceKeys.includes(resource.indexKey)) reason = `its ${typeof resource.indexKey === 'string' ? 'for_each key' : 'count index'} is no longer configured`;
+      else if (block.instanceKeys && !instanceKeySet(keySets, block, block.instanceKeys).has(resource.indexKey)) reason = `its ${typeof resource.indexKey === 'string' ? 'for_each key' : 'count index'} is no longer configured`;
     }
-    if (!reason || viewOf(actual, resource.address).deletedOutside) continue;
+    // What viewOf(…).deletedOutside says, without a view of each instance of the state (27,000 findings: 40 ms).
+    if (!reason || actual.drift.get(resource.address)?.action === DriftAction.DELETED) continue;
     findings.push({
       check: CheckId.UNUSED_RESOURCES,
       rule: 'unused-resources/not-desired',
@@ -49,7 +50,8 @@ export function checkUnusedResources(desired: DesiredState, actual: ActualState,
     });
   }
   appendAll(findings, deposedFindings(desired, actual));
-  if (!clusterUuid) return findings;
+  // The state's VM ids are needed only to match inventories against.
+  if (!clusterUuid || actual.inventories.length === 0) return findings;
   const known = stateVmIdSet(actual);
   const groups = describedScalingGroups(desired, actual);
   for (const inventory of actual.inventories) {
@@ -84,4 +86,17 @@ function leakedRemediation(item: InventoryItem, verdict: ScaledItemVerdict): str
     default:
       return `Delete it: ${remove}; or, if it should be a node, import it: ${importBlock(`${item.resourceType}.<name>`, item.id)}.`;
   }
+}
+
+/**
+ * A block's instance keys as a set, made once per block: `instanceKeys.includes` for each
+ * instance in the state is quadratic (a `count` of 100,000 in sync took 10 s).
+ */
+function instanceKeySet(cache: Map<DesiredResource, ReadonlySet<number | string | undefined>>, block: DesiredResource, keys: readonly (number | string | undefined)[]): ReadonlySet<number | string | undefined> {
+  let set = cache.get(block);
+  if (!set) {
+    set = new Set(keys);
+    cache.set(block, set);
+  }
+  return set;
 }

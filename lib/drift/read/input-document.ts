@@ -93,7 +93,6 @@ export class InputDocumentReader implements JsonPathHandler {
   private readonly drift: ResourceDrift[] = [];
   private readonly items: InventoryItem[] = [];
   private listCloud?: Cloud;
-  private sawStateResources = false;
   private sawDrift = false;
   private sawReservations = false;
   /** The state `resources[]` entry being read. */
@@ -137,7 +136,6 @@ export class InputDocumentReader implements JsonPathHandler {
     const index = path[1];
     if (typeof index !== 'number') return JsonPathDecision.SKIP;
     if (path.length === 2) {
-      this.sawStateResources = true;
       this.stateResource = undefined;
       // Whole when at hand (most resources are a few kB); member by member when not (see StreamedStateResource).
       return kind === JsonValueKind.OBJECT ? JsonPathDecision.CAPTURE_OR_DESCEND : JsonPathDecision.CAPTURE;
@@ -234,7 +232,7 @@ export class InputDocumentReader implements JsonPathHandler {
     }
     if (keys.has('encryption_version') || keys.has('encrypted_data')) return { ...base, kind: InputKind.ENCRYPTED_STATE, label: 'OpenTofu encrypted state', encrypted: this.envelope() };
     const stateLike = typeof version === 'number' || keys.has('resources') || keys.has('lineage') || keys.has('modules');
-    if (version !== undefined && stateLike && !keys.has('format_version')) return this.finishStateFile(version, keys);
+    if (version !== undefined && stateLike && !keys.has('format_version')) return this.finishStateFile(version);
     if (keys.has('format_version')) return this.finishShowJson(keys);
     if (this.sawReservations || keys.has('Reservations')) {
       return { ...base, kind: InputKind.INVENTORY, label: 'AWS VM inventory', inventoryCloud: Cloud.AWS, inventoryItems: this.items };
@@ -246,15 +244,14 @@ export class InputDocumentReader implements JsonPathHandler {
     throw new DriftInputError(`is not a Terraform state, \`terraform show -json\` output, refresh-only plan or cloud inventory (top-level keys: ${shown || 'none'})`, this.file);
   }
 
-  private finishStateFile(version: unknown, keys: ReadonlySet<string>): InputDocument {
+  private finishStateFile(version: unknown): InputDocument {
     if (typeof version !== 'number') throw new DriftInputError(`has "version": ${JSON.stringify(version)}, expected the number 4`, this.file);
     if (version < 4) {
       throw new DriftInputError(`is a state of format version ${version} (Terraform 0.11 or older): upgrade it with terraform 0.13+ (\`terraform init && terraform apply -refresh-only\`), then pull it again`, this.file);
     }
     if (version > 4) throw new DriftInputError(`is a state of format version ${version}; this cast-drift reads version 4: upgrade cast-drift`, this.file);
-    if (!keys.has('resources') || (this.resources.length === 0 && !this.sawStateResources)) {
-      throw new DriftInputError('is an empty state (no resources): was the stack applied, and is this the right workspace?', this.file);
-    }
+    // An empty state is returned as one: the drift check refuses it naming the cluster it expected
+    // (lib/drift/state-of-cluster.ts), which the reader does not know.
     const terraformVersion = asString(this.scalars.terraform_version) ?? 'unknown';
     const tofu = this.resources.some((resource) => resource.provider.startsWith('registry.opentofu.org/'));
     return {
@@ -281,9 +278,7 @@ export class InputDocumentReader implements JsonPathHandler {
         outputs: outputValues(this.scalars['prior_state.values.outputs']),
       };
     }
-    if (this.resources.length === 0) {
-      throw new DriftInputError('is `terraform show -json` of an empty state (no resources): was the stack applied, and is this the right workspace?', this.file);
-    }
+    // An empty state is returned as one (see finishStateFile).
     return {
       kind: InputKind.SHOW_JSON_STATE,
       file: this.file,
