@@ -159,6 +159,23 @@ describe('README figures are the code', () => {
   });
 });
 
+describe('README Architecture', () => {
+  test('the folder map names every folder of lib/ and the top level, and only folders that exist', () => {
+    const named = tableRows(README, '| folder | what lives there |').flatMap(([folders]) => [...folders.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+    for (const folder of named) expect([folder, fs.existsSync(path.join(ROOT, folder))]).toEqual([folder, true]);
+    const libFolders = fs.readdirSync(path.join(ROOT, 'lib'), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'private' && e.name !== 'regions').map((e) => `lib/${e.name}`);
+    expect(libFolders.filter((folder) => !named.includes(folder))).toEqual([]);
+    for (const top of ['templates', 'examples', 'test', 'bench', 'scripts']) expect(named).toContain(top);
+  });
+
+  test('the functions the data flows name exist where it says', () => {
+    expect(read('lib/core/cluster-plan.ts')).toMatch(/^export function planCluster\(/m);
+    expect(read('lib/core/bootstrap/node-bootstrap.ts')).toMatch(/^export function renderNodeUserData\(/m);
+    expect(read('lib/drift/cli/parse-args.ts')).toMatch(/^export function parseArgs\(/m);
+    for (const folder of ['lib/drift/cli', 'lib/drift/read', 'lib/drift/check', 'lib/drift/report']) expect(fs.existsSync(path.join(ROOT, folder))).toBe(true);
+  });
+});
+
 describe('README statuses are the code', () => {
   test('nothing is announced as missing or to come: a section says what works, docs/security.md what is open', () => {
     expect(README.match(/\bnot yet\b|\bcoming soon\b|\bTODO\b|\bnot implemented\b/gi)).toBeNull();
