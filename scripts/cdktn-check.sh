@@ -5,7 +5,8 @@
 # install commands the README gives, synthesizes the multi-cloud example there with each one's CLI
 # (cdktf synth, cdktn synth; without network when `unshare -n` is available), then checks that both
 # stacks pass the schema conformance check and are the same Terraform JSON except for the
-# toolchain's own fields (scripts/build-cdktn/compare-stacks.ts prints each one).
+# toolchain's own fields (scripts/build-cdktn/compare-stacks.ts prints each one). examples/app
+# (with its in-cluster stack: Helm and Kubernetes) is synthesized and compared the same way.
 # Prints build times and packed sizes. Needs the npm registry (or a warm npm cache) for the two
 # installs, as a user's app does; nothing else.
 #
@@ -93,9 +94,24 @@ make_app() {
 make_app cdktf "## Use it in your CDKTF app" "$cdktf_tgz" examples/multi-cloud "main.ts app.ts cdktf.json" cdktf
 make_app cdktn "## CDK Terrain" "$cdktn_tgz" examples/cdktn "main.ts multi-cloud.ts cdktf.json" cdktn
 
-step "the two stacks: schema conformance and differences"
-npx tsx scripts/build-cdktn/compare-stacks.ts "$work/cdktf-app/cdktf.out/stacks/multi-cloud/cdk.tf.json" "$work/cdktn-app/cdktf.out/stacks/multi-cloud/cdk.tf.json" \
-  || fail "the stacks differ in more than the toolchain's fields, or do not conform to the provider schemas"
+# examples/app too, in the same two apps: its in-cluster stack is what uses the Helm and Kubernetes
+# bindings (generated for cdktn), which the multi-cloud example does not.
+for flavour in cdktf cdktn; do
+  step "$flavour: $flavour synth of examples/app${offline:+ (no network: unshare -n)}"
+  mkdir -p "$work/$flavour-app/shop"
+  for file in main.ts app.ts; do
+    sed -e "s/from 'cdktf';/from '$flavour';/" -e "s/from 'cdktf-cast-cluster';/from '$flavour-cast-cluster';/" "examples/app/$file" > "$work/$flavour-app/shop/$file"
+  done
+  (cd "$work/$flavour-app" && "${offline[@]}" npx --no-install "$flavour" synth -a "npx tsx shop/main.ts" -o shop.out > "$work/$flavour-shop-synth.log" 2>&1) \
+    || { tail -30 "$work/$flavour-shop-synth.log"; fail "$flavour synth of examples/app"; }
+done
+
+for pair in "cdktf.out multi-cloud" "shop.out shop-cluster" "shop.out shop-in-cluster"; do
+  read -r out stack <<< "$pair"
+  step "stack $stack: schema conformance and differences"
+  npx tsx scripts/build-cdktn/compare-stacks.ts "$work/cdktf-app/$out/stacks/$stack/cdk.tf.json" "$work/cdktn-app/$out/stacks/$stack/cdk.tf.json" \
+    || fail "stack $stack: the two differ in more than the toolchain's fields, or do not conform to the provider schemas"
+done
 
 step "measurements"
 for flavour in cdktf cdktn; do

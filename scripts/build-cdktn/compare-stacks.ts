@@ -6,7 +6,8 @@
  * The two must be the same Terraform JSON except where the toolchain itself speaks, and each such
  * difference is printed:
  *   - `//.metadata.version`: the version of cdktf or cdktn that wrote the file;
- *   - `terraform.backend.local.path`: the app's own folder (each app is synthesized where it lives);
+ *   - `terraform.backend.local.path`, and `config.path` of a `terraform_remote_state` that reads
+ *     another stack's local state: the same file name in each app's own folder;
  *   - `terraform.required_providers.<p>.source`: spelled by each binding (`aws` or `hashicorp/aws`),
  *     accepted only when both name the same registry address;
  *   - `terraform.required_providers.<p>.version`: the provider version each binding was generated
@@ -58,8 +59,10 @@ function registryAddress(source: string): string {
 /** Why a difference is the toolchain's own, or undefined when it is a real one. */
 function toolchainReason(d: Difference, cdktf: Json, cdktn: Json): string | undefined {
   if (d.path === '//.metadata.version') return 'the cdktf/cdktn version that wrote the file';
-  if (d.path === 'terraform.backend.local.path' && /\/terraform\.[^/]+\.tfstate"$/.test(d.cdktf) && /\/terraform\.[^/]+\.tfstate"$/.test(d.cdktn)
-    && d.cdktf.replace(/^.*\//, '') === d.cdktn.replace(/^.*\//, '')) return 'each app\'s own folder';
+  const statePath = d.path === 'terraform.backend.local.path' || /^data\.terraform_remote_state\.[^.]+\.config\.path$/.test(d.path);
+  if (statePath && /\/terraform\.[^/]+\.tfstate"$/.test(d.cdktf) && d.cdktf.replace(/^.*\//, '') === d.cdktn.replace(/^.*\//, '')) {
+    return 'a local state file in each app\'s own folder';
+  }
   const provider = /^terraform\.required_providers\.([^.]+)\.(source|version)$/.exec(d.path);
   if (provider) {
     if (provider[2] === 'version') return 'the provider version of each binding';
