@@ -1,6 +1,6 @@
 import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, IResolveContext, Lazy, TerraformLocal, TerraformProvider } from 'cdktf';
+import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, Fn, IResolveContext, Lazy, TerraformLocal, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { EtcdBackup } from '../backup/etcd-backup';
 import { AddressPlan, DEFAULT_RANGES, planAddresses } from '../core/address-plan';
@@ -17,6 +17,7 @@ import { CLUSTER_RELEASE_NAMESPACE, InClusterRelease, planInClusterReleases } fr
 import { OS_PATCHING_RELEASE, OsPatchingPlan, planOsPatching, renderOsPatchingManifests } from '../core/os-patching/os-patching';
 import { renderUpgradeManifests, UPGRADE_RELEASE } from '../core/upgrade';
 import { CLUSTER_AUTOSCALER_CLOUDS } from '../core/autoscaling/validate-cluster-autoscaler-input';
+import { warnOnLocalState } from './backend-warning';
 import { InClusterStack } from './in-cluster-stack';
 import { admissionProblems, clusterProblems, clusterWarnings, controlPlaneCloudsOf, GroupFootprint, scaledMeshModeProblems, staticTokenWarnings } from '../core/cluster-problems';
 import { EtcdTimingOptions, etcdTimingProblems, etcdTimingWarnings } from '../core/etcd-timings';
@@ -124,6 +125,8 @@ export class CastCluster extends Construct {
     // another checkout or call site would differ byte for byte (cdktf Annotations,
     // DISABLE_STACK_TRACE_IN_METADATA). The message names the construct path, which is enough.
     this.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
+    // Its stack's state holds the CA keys, the join token and the admin kubeconfig.
+    warnOnLocalState(TerraformStack.of(this), "the cluster's CA keys and admin kubeconfig");
     const clouds = sortClouds(props.clouds ?? []);
     const region = findCastRegion(props.region);
     const uuid = props.clusterUuid ?? deriveClusterUuid(props.name);

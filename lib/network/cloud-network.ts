@@ -53,7 +53,7 @@ export interface CloudNetworkProps {
    * @default 51820
    */
   readonly wireguardPort?: number;
-  /** Source ranges and NodePort range of the public rules. @default - the seed's tables: 0.0.0.0/0, no SSH */
+  /** Source ranges and NodePort range of the public rules. @default - the architecture's port tables: 0.0.0.0/0, no SSH */
   readonly firewall?: FirewallOptions;
   /** Extra tags/labels for every taggable resource. @default - only the cluster UUID and name */
   readonly tags?: { [key: string]: string };
@@ -63,7 +63,7 @@ export interface CloudNetworkProps {
 
 /**
  * A cluster's network on one cloud: VPC (VNet), one subnet in one zone, routes
- * to the internet, and a firewall per node role with the seed's inbound rules.
+ * to the internet, and a firewall per node role with the architecture's inbound rules.
  *
  * The same construct serves all four clouds; `lib/network/<cloud>.ts` holds each
  * cloud's resources behind one `buildNetwork` function.

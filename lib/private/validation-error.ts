@@ -121,7 +121,8 @@ class ProblemLedger {
   private validationProblems(): string[] {
     return this.root.node.findAll().flatMap((construct) => {
       const path = construct.node.path;
-      return checked(() => construct.node.validate()).map((problem) => (problem.startsWith(`${path}: `) ? problem : `${path}: ${problem}`));
+      // The App's own path is empty: its problems carry no prefix.
+      return checked(() => construct.node.validate()).map((problem) => (path === '' || problem.startsWith(`${path}: `) ? problem : `${path}: ${problem}`));
     });
   }
 }

@@ -113,14 +113,15 @@ describe('HCP Terraform', () => {
 });
 
 describe('a local state', () => {
-  test('a warning on the in-cluster stack, which holds the kubeconfig, saying what it holds and the fix', () => {
+  test('a warning on each stack that holds secrets, saying what it holds and the fix', () => {
     const result = synthApp();
     expect(result.stacks.platform.terraform.backend).toEqual({ local: expect.anything() });
     expect(remoteState(result).backend).toBe('local');
-    const [warning, ...more] = stateWarnings(result)['platform-in-cluster'];
-    expect(more).toEqual([]);
-    expect(warning).toMatch(/^platform-in-cluster: the state of this stack holds the cluster's admin kubeconfig, and is a local file \(terraform\.platform-in-cluster\.tfstate /);
-    expect(warning.endsWith(REMOTE_STATE_FIX)).toBe(true);
+    expect(stateWarnings(result)).toEqual({
+      'platform': [expect.stringMatching(/^platform: the state of this stack holds the cluster's CA keys and admin kubeconfig, and is a local file \(terraform\.platform\.tfstate /)],
+      'platform-in-cluster': [expect.stringMatching(/^platform-in-cluster: the state of this stack holds the cluster's admin kubeconfig, and is a local file \(terraform\.platform-in-cluster\.tfstate /)],
+    });
+    for (const [warning] of Object.values(stateWarnings(result))) expect(warning.endsWith(REMOTE_STATE_FIX)).toBe(true);
   });
 
   test('the warning names each secret once, however many readers register it', () => {
@@ -180,10 +181,10 @@ describe('misuse stops the synth with every problem at once', () => {
   });
 
   test('a stack created after it', () => {
-    // The check is the App's own validation: an app-wide report may prefix it with the App's path, which is empty.
+    // The check is the App's own validation, reported without a prefix (the App's path is empty).
     expect(message((app) => {
       new CastBackend(app, 'state', { gcs: { bucket: 'b' } });
       new TerraformStack(app, 'late');
-    }).replace(/^: /, '')).toBe('state: must come after every stack (got late, created after it, which would keep its state in a local file). Create the CastBackend after the last stack.');
+    })).toBe('state: must come after every stack (got late, created after it, which would keep its state in a local file). Create the CastBackend after the last stack.');
   });
 });

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { CastBackend } from '../../lib/cluster/backend';
 import { CastCluster } from '../../lib/cluster/cast-cluster';
 import { CastClusterProps } from '../../lib/cluster/cast-cluster-props';
 import { InClusterStack } from '../../lib/cluster/in-cluster-stack';
@@ -22,6 +23,8 @@ function synthWarnings(controlPlanes: [Cloud, number][], props: Partial<CastClus
     // Beside the first control plane: workers there read their join token from its cloud's store.
     cluster.addNodeGroup('workers', { cloud: workersCloud ?? controlPlanes[0][0], role: NodeRole.WORKER, count: 3 });
     more?.(cluster);
+    // A remote state, so the warnings here are the cluster's own (a local state warns: test/cluster/backend.test.ts).
+    new CastBackend(app, 'state', { s3: { bucket: 'tfstate', region: 'us-east-1' } });
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'manifest.json'), 'utf8'));
     const annotations: { constructPath: string; level: string; message: string }[] = manifest.stacks.stack.annotations;

@@ -31,7 +31,7 @@ function userDocs(): string[] {
       if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'cdktf.out' ? [] : walk(rel);
       return entry.name.endsWith('.md') ? [rel] : [];
     });
-  return ['README.md', ...walk('docs'), ...walk('examples')].sort();
+  return ['README.md', 'API.md', ...walk('docs'), ...walk('examples')].sort();
 }
 
 /** A Markdown table's rows (cells trimmed), found by its header line. */
