@@ -8,9 +8,9 @@
 //        '@cdktf/provider-P/lib/X'    -> './…/bindings/P/X'            (generated below; the other six)
 //      and the package name the template lookup walks up to (lib/core/bootstrap/template-files.ts);
 //   2. generates the bindings npm has no usable cdktn package for, with @cdktn/provider-generator,
-//      from the vendored schemas (test/fixtures/provider-schemas/<p>.json: only the types the library
-//      uses, so only those classes are generated; the provider block comes from provider-blocks.json
-//      where the schema file has none). No Terraform registry, no terraform binary;
+//      from the vendored schemas (test/fixtures/provider-schemas/<p>.json, trimmed to the types the
+//      project uses; the provider block comes from provider-blocks.json where the schema file has
+//      none), and keeps the classes lib/ imports. No Terraform registry, no terraform binary;
 //   3. type-checks and compiles it all with tsc against cdktn's types (the same compiler options as
 //      the jsii build) into dist-cdktn/dist, and writes dist-cdktn/package.json.
 //
@@ -57,6 +57,9 @@ const PROVIDERS = {
 
 /** The folder under lib/ (and dist/) that holds the generated bindings. */
 const BINDINGS_DIR = 'bindings';
+
+/** Per generated provider, the binding submodules lib/ imports (filled while rewriting). */
+const usedSubmodules = new Map();
 
 function log(message) {
   process.stdout.write(`build:cdktn: ${message}\n`);
@@ -108,6 +111,8 @@ function rewriteSpecifier(spec, relFile, problems) {
       return spec;
     }
     if (entry.kind === 'prebuilt') return `${entry.pkg}/lib/${submodule}`;
+    if (!usedSubmodules.has(name)) usedSubmodules.set(name, new Set());
+    usedSubmodules.get(name).add(submodule);
     const target = path.posix.join(BINDINGS_DIR, name, submodule);
     const rel = path.posix.relative(path.posix.dirname(relFile), target);
     return rel.startsWith('.') ? rel : `./${rel}`;
@@ -204,13 +209,18 @@ async function generateBindings() {
     const generator = new TerraformProviderGenerator(code, schema);
     generator.generate(new ConstructsMakerProviderTarget(new TerraformProviderConstraint(`${entry.source}@${version}`), LANGUAGES[0]));
     await generator.save(genDir);
+    // Only the submodules lib/ imports (and the provider class): the vendored schema also holds
+    // types listed for tests or for later use, and the providers' index files, which load every
+    // class, are not needed by deep imports. tsc then proves nothing imported is missing.
     const from = path.join(genDir, 'providers', name);
-    for (const rel of listFiles(from).filter((f) => f.endsWith('.ts'))) {
+    const keep = new Set([...(usedSubmodules.get(name) || []), 'provider']);
+    for (const rel of listFiles(from).filter((f) => f.endsWith('.ts') && keep.has(f.split('/')[0]) && f.includes('/'))) {
       const target = path.join(workDir, 'lib', BINDINGS_DIR, name, rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.copyFileSync(path.join(from, rel), target);
     }
     generated.push(`${name} ${version}`);
+    log(`${name} ${version}: ${keep.size} of ${Object.keys(schema.provider_schemas[entry.fqpn].resource_schemas).length + Object.keys(schema.provider_schemas[entry.fqpn].data_source_schemas).length + 1} classes in the vendored schema`);
   }
   return generated;
 }
