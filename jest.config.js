@@ -23,4 +23,8 @@ module.exports = {
   // suite's two-core machine (about 330 CPU-s in all): 191 s with two workers, 184 s with
   // three, 170 s with four.
   maxWorkers: 4,
+  // A worker that has grown past this after a test file is replaced: four workers otherwise hold
+  // 1.3 GB each by the end (cdktf synths, the 1,000,000-finding reports). Measured: about the same
+  // wall time (188 s against 197 s, runs vary by 10 s), 8 s less system time.
+  workerIdleMemoryLimit: '700MB',
 };
