@@ -26,17 +26,7 @@ describe('README example', () => {
   });
 
   test('synthesizes the cluster it describes', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-'));
-    const code = ts.transpileModule(example!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
-    const previous = process.env.CDKTF_OUTDIR;
-    process.env.CDKTF_OUTDIR = outdir;
-    try {
-      new Function('require', 'exports', code)(load, {});
-    } finally {
-      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
-      else process.env.CDKTF_OUTDIR = previous;
-    }
+    const outdir = runSnippet(example!, 'cast-readme-');
     const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'platform', 'cdk.tf.json'), 'utf8'));
     fs.rmSync(outdir, { recursive: true, force: true });
     const subnets = Object.values(stack.resource.aws_subnet as Record<string, { cidr_block: string }>).map((s) => s.cidr_block);
@@ -50,6 +40,22 @@ describe('README example', () => {
     expect(Object.keys(stack.resource.google_compute_instance)).toHaveLength(4);
   });
 });
+
+/** Runs a README example as an app would (the package name is this checkout's lib/); returns where it synthesized to. */
+function runSnippet(source: string, prefix: string): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const code = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
+  const previous = process.env.CDKTF_OUTDIR;
+  process.env.CDKTF_OUTDIR = outdir;
+  try {
+    new Function('require', 'exports', code)(load, {});
+  } finally {
+    if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+    else process.env.CDKTF_OUTDIR = previous;
+  }
+  return outdir;
+}
 
 /** A README example as `npm run typecheck` checks it (tsconfig.dev.json includes test/**). */
 function snippet(name: string): string {
@@ -65,17 +71,7 @@ describe('README State example', () => {
   });
 
   test('puts both stacks on the S3 key it says, locked', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-state-'));
-    const code = ts.transpileModule(state!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const load = (name: string) => (name === 'cdktf-cast-cluster' ? require('../lib') : require(name));
-    const previous = process.env.CDKTF_OUTDIR;
-    process.env.CDKTF_OUTDIR = outdir;
-    try {
-      new Function('require', 'exports', code)(load, {});
-    } finally {
-      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
-      else process.env.CDKTF_OUTDIR = previous;
-    }
+    const outdir = runSnippet(state!, 'cast-readme-state-');
     const backendOf = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).terraform.backend;
     try {
       expect(backendOf('platform')).toEqual({ s3: { bucket: 'acme-tfstate', region: 'us-east-1', key: 'cast/platform.tfstate', encrypt: true, use_lockfile: true } });

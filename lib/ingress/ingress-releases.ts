@@ -16,6 +16,7 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { castManifestsChart } from '../cluster/cast-manifests-chart';
+import { pinnedChartRelease } from '../cluster/chart-release';
 import type { ClusterConnection } from '../cluster/in-cluster-connection';
 import { Cloud } from '../core/cloud';
 import { labelMap } from '../core/cluster-labels';
@@ -41,10 +42,10 @@ export function addIngressReleases(scope: Construct, ingress: IngressStack, conn
     return namespaces.get(chart.namespace)!;
   };
 
-  const crds = release(scope, connection, CHARTS.envoyGatewayCrds, namespace(CHARTS.envoyGatewayCrds), plan.versions.envoyGateway, renderEnvoyGatewayCrdsValues(plan));
-  const envoyGateway = release(scope, connection, CHARTS.envoyGateway, namespace(CHARTS.envoyGateway), plan.versions.envoyGateway, renderEnvoyGatewayValues(plan), [crds]);
+  const crds = pinnedChartRelease(scope, connection, CHARTS.envoyGatewayCrds, namespace(CHARTS.envoyGatewayCrds), plan.versions.envoyGateway, renderEnvoyGatewayCrdsValues(plan));
+  const envoyGateway = pinnedChartRelease(scope, connection, CHARTS.envoyGateway, namespace(CHARTS.envoyGateway), plan.versions.envoyGateway, renderEnvoyGatewayValues(plan), [crds]);
   // cert-manager starts its Gateway informers only if the Gateway API CRDs exist when it starts.
-  const certManager = release(scope, connection, CHARTS.certManager, namespace(CHARTS.certManager), plan.versions.certManager, renderCertManagerValues(plan), [crds]);
+  const certManager = pinnedChartRelease(scope, connection, CHARTS.certManager, namespace(CHARTS.certManager), plan.versions.certManager, renderCertManagerValues(plan), [crds]);
 
   // GCP's passthrough load balancer delivers to port 80/443 of its own address
   // (lib/ingress/gcp.ts): the Gateway lists it, and Envoy Gateway makes it an external IP.
@@ -63,26 +64,10 @@ export function addIngressReleases(scope: Construct, ingress: IngressStack, conn
   ], [certManager, gateway], 'cluster-issuer');
 
   if (plan.prometheus.install) {
-    release(scope, connection, CHARTS.prometheus, namespace(CHARTS.prometheus), plan.versions.prometheus, renderPrometheusValues(plan));
+    pinnedChartRelease(scope, connection, CHARTS.prometheus, namespace(CHARTS.prometheus), plan.versions.prometheus, renderPrometheusValues(plan));
   }
 }
 
-function release(scope: Construct, connection: ClusterConnection, chart: ChartSource, namespace: string, version: string, values: string, dependsOn: Release[] = []): Release {
-  return new Release(scope, chart.release, {
-    provider: connection.helm,
-    name: chart.release,
-    repository: chart.repository,
-    chart: chart.chart,
-    version,
-    namespace,
-    values: [values],
-    // Helm reports success only once the pods are ready, so what depends on
-    // the release (the ClusterIssuer on cert-manager's webhook) finds it working.
-    wait: true,
-    timeout: 600,
-    dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
-  });
-}
 
 /** A release of the cast-manifests chart holding `documents`. */
 function manifests(scope: Construct, connection: ClusterConnection, name: string, namespace: string, documents: string[], dependsOn: Release[], id = name): Release {

@@ -16,9 +16,10 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { castManifestsChart } from '../cluster/cast-manifests-chart';
+import { pinnedChartRelease } from '../cluster/chart-release';
 import type { ClusterConnection } from '../cluster/in-cluster-connection';
 import { labelMap } from '../core/cluster-labels';
-import { ChartSource, CHARTS } from '../core/ingress/ingress-defaults';
+import { CHARTS } from '../core/ingress/ingress-defaults';
 import { renderManifestsChartValues } from '../core/ingress/render-in-cluster';
 import { MIDDLEWARE_CHARTS, MIDDLEWARE_NAMESPACE } from '../core/middleware/middleware-defaults';
 import { MiddlewarePlan, planMiddleware } from '../core/middleware/middleware-plan';
@@ -66,9 +67,9 @@ export function addMiddlewareReleases(scope: Construct, ingress: IngressStack, c
     },
   });
 
-  release(scope, connection, MIDDLEWARE_CHARTS.oauth2Proxy, namespace, plan.versions.oauth2Proxy, renderOauth2ProxyValues(plan), [secret]);
-  release(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan));
-  release(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan));
+  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.oauth2Proxy, namespace, plan.versions.oauth2Proxy, renderOauth2ProxyValues(plan), [secret]);
+  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan));
+  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan));
 
   // The HTTPRoute kind comes with Envoy Gateway's CRD release, when this stack holds it.
   const crds = scope.node.tryFindChild(CHARTS.envoyGatewayCrds.release);
@@ -108,17 +109,3 @@ function planAt(scope: Construct, ingress: IngressStack, options: MiddlewareOpti
   return result!;
 }
 
-function release(scope: Construct, connection: ClusterConnection, chart: ChartSource, namespace: string, version: string, values: string, dependsOn: SecretV1[] = []): Release {
-  return new Release(scope, chart.release, {
-    provider: connection.helm,
-    name: chart.release,
-    repository: chart.repository,
-    chart: chart.chart,
-    version,
-    namespace,
-    values: [values],
-    wait: true,
-    timeout: 600,
-    dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
-  });
-}
