@@ -2,7 +2,8 @@
  * Checks a manifest against the openAPIV3Schema of its CustomResourceDefinition, as
  * vendored in test/fixtures/crds/ (test/fixtures/crds/SOURCES.md), or of a built-in kind
  * vendored in the same shape from Kubernetes' OpenAPI v3 documents in
- * test/middleware/fixtures/kubernetes/ (SOURCES.md there): the structural
+ * test/fixtures/kubernetes/ (SOURCES.md there; `core_<Kind>.json` for the core group,
+ * apiVersion v1): the structural
  * keywords the API server enforces (type, properties, required, enum, pattern,
  * lengths, bounds, items, maps, int-or-string, nullable, allOf/anyOf/oneOf/not),
  * and, stricter than the API server (which prunes unknown fields silently),
@@ -15,8 +16,23 @@ import { isIPv4, isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import type { VendoredCrd } from '../fixtures/crds/vendor-crds';
 
-const DIRS = [path.join(__dirname, '../fixtures/crds'), path.join(__dirname, '../middleware/fixtures/kubernetes')];
+const DIRS = [path.join(__dirname, '../fixtures/crds'), path.join(__dirname, '../fixtures/kubernetes')];
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/**
+ * Built-in kinds whose names follow another rule than a DNS-1123 subdomain (kubernetes/kubernetes
+ * pkg/apis/rbac/validation/validation.go, `ValidateRBACName = path.IsValidPathSegmentName`;
+ * pkg/apis/core/validation/validation.go, `ValidateNamespaceName` (a DNS-1123 label) and
+ * `ValidateServiceName = apimachineryvalidation.NameIsDNS1035Label`;
+ * pkg/apis/batch/validation/validation.go: a CronJob's name is at most 52 characters, since
+ * its Jobs append an 11-character suffix).
+ */
+const NAME_RULES: Record<string, (name: string) => boolean> = {
+  'rbac.authorization.k8s.io': (name) => name !== '.' && name !== '..' && name !== '' && !/[/%]/.test(name),
+  'core Namespace': (name) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name),
+  'core Service': (name) => /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name),
+  'batch CronJob': (name) => name.length <= 52 && OBJECT_NAME.test(name),
+};
+const nameRule = (crd: VendoredCrd) => NAME_RULES[`${crd.group || 'core'} ${crd.kind}`] ?? NAME_RULES[crd.group] ?? ((name: string) => OBJECT_NAME.test(name));
 
 type Schema = Record<string, any>;
 
@@ -30,7 +46,7 @@ const cache = new Map<string, VendoredCrd>();
 
 /** The vendored CRD of `apiVersion`/`kind`, or undefined. */
 export function vendoredCrd(apiVersion: string, kind: string): VendoredCrd | undefined {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : 'core';
   const file = DIRS.map((dir) => path.join(dir, `${group}_${kind}.json`)).find((candidate) => fs.existsSync(candidate));
   if (file === undefined) return undefined;
   if (!cache.has(file)) cache.set(file, JSON.parse(fs.readFileSync(file, 'utf8')));
@@ -43,13 +59,30 @@ export function checkCustomResource(manifest: any): SchemaCheck {
   if (!crd) return { problems: [`${manifest?.apiVersion} ${manifest?.kind}: no vendored CRD schema (test/fixtures/crds/)`], celRules: [] };
   const problems: string[] = [];
   const celRules: string[] = [];
-  if (manifest.apiVersion !== `${crd.group}/${crd.version}`) problems.push(`apiVersion: ${manifest.apiVersion} is not the stored version ${crd.group}/${crd.version}`);
+  const stored = crd.group ? `${crd.group}/${crd.version}` : crd.version;
+  if (manifest.apiVersion !== stored) problems.push(`apiVersion: ${manifest.apiVersion} is not the stored version ${stored}`);
   const meta = manifest.metadata ?? {};
-  if (typeof meta.name !== 'string' || !OBJECT_NAME.test(meta.name)) problems.push(`metadata.name: ${JSON.stringify(meta.name)} is not an object name`);
+  if (typeof meta.name !== 'string' || !nameRule(crd)(meta.name)) problems.push(`metadata.name: ${JSON.stringify(meta.name)} is not an object name`);
   if (crd.scope === 'Namespaced' && typeof meta.namespace !== 'string') problems.push('metadata.namespace: missing on a namespaced kind');
   if (crd.scope === 'Cluster' && meta.namespace !== undefined) problems.push('metadata.namespace: set on a cluster-scoped kind');
+  checkMetadata(meta, problems);
   validate({ ...manifest, metadata: {} }, { ...crd.schema, properties: { ...(crd.schema.properties as Schema), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }, '', problems, celRules);
   return { problems, celRules };
+}
+
+/**
+ * The fields of ObjectMeta a manifest may set (k8s.io/apimachinery pkg/apis/meta/v1 ObjectMeta;
+ * the others are the server's), labels and annotations maps of strings.
+ */
+const METADATA_FIELDS = new Set(['name', 'generateName', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
+
+function checkMetadata(meta: any, problems: string[]): void {
+  for (const key of Object.keys(meta)) if (!METADATA_FIELDS.has(key)) problems.push(`metadata.${key}: not a field a manifest sets`);
+  for (const map of ['labels', 'annotations']) {
+    if (meta[map] === undefined) continue;
+    if (typeof meta[map] !== 'object' || meta[map] === null || Array.isArray(meta[map])) problems.push(`metadata.${map}: ${JSON.stringify(meta[map])} is not a map`);
+    else for (const [key, value] of Object.entries(meta[map])) if (typeof value !== 'string') problems.push(`metadata.${map}.${key}: ${JSON.stringify(value)} is not a string`);
+  }
 }
 
 function validate(value: any, schema: Schema, at: string, problems: string[], celRules: string[]): void {

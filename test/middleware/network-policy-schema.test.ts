@@ -1,4 +1,4 @@
-/** The NetworkPolicies the middleware renders are valid against Kubernetes' NetworkPolicy schema (test/middleware/fixtures/kubernetes/), and a broken one is not. */
+/** The NetworkPolicies the middleware renders are valid against Kubernetes' NetworkPolicy schema (test/fixtures/kubernetes/), and a broken one is not. */
 import { parseAllDocuments } from 'yaml';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
 import { planMiddleware } from '../../lib/core/middleware/middleware-plan';
