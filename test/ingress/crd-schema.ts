@@ -160,6 +160,8 @@ function checkScalar(value: string | number, schema: Schema, here: string, probl
   } else {
     if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${here}: ${value} is under the minimum ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${here}: ${value} is over the maximum ${schema.maximum}`);
+    // Built-in kinds decode an int32 field into a Go int32: a larger number is refused.
+    if (schema.format === 'int32' && (value < -(2 ** 31) || value > 2 ** 31 - 1)) problems.push(`${here}: ${value} does not fit an int32`);
   }
 }
 

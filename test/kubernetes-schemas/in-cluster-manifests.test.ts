@@ -129,6 +129,17 @@ test('every release and file is checked, with the built-in kinds they use', () =
   ]);
 });
 
+test('every renderer of manifests in lib/core is checked here', () => {
+  // A new render…Manifests function must join SOURCES above.
+  const lib = path.join(__dirname, '../../lib/core');
+  const renderers = fs.readdirSync(lib, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).sort()
+    .flatMap((file) => [...fs.readFileSync(path.join(lib, file), 'utf8').matchAll(/^export function (render\w*Manifests)\(/gm)].map((match) => match[1]));
+  // Called here, or by planInClusterReleases (the autoscaler's), which is called here.
+  const callers = fs.readFileSync(__filename, 'utf8') + fs.readFileSync(path.join(lib, 'in-cluster/in-cluster-releases.ts'), 'utf8');
+  expect(renderers.filter((name) => !callers.includes(`${name}(`))).toEqual([]);
+  expect(renderers.length).toBeGreaterThanOrEqual(8);
+});
+
 test('every vendored built-in schema is used by a manifest and listed in SOURCES.md with its document', () => {
   const dir = path.join(__dirname, '../fixtures/kubernetes');
   const sources = fs.readFileSync(path.join(dir, 'SOURCES.md'), 'utf8');
@@ -150,8 +161,10 @@ describe('the check catches', () => {
     container.imagePullPolicey = container.imagePullPolicy;
     deployment.spec.replicas = '2';
     deployment.spec.template.spec.terminationGracePeriodSeconds = true;
+    deployment.spec.revisionHistoryLimit = 2 ** 31;
     expect(checkCustomResource(deployment).problems.sort()).toEqual([
       '.spec.replicas: "2" is not an integer',
+      '.spec.revisionHistoryLimit: 2147483648 does not fit an int32',
       '.spec.template.spec.containers[0].imagePullPolicey: not a field of the schema',
       '.spec.template.spec.terminationGracePeriodSeconds: true is not an integer',
     ]);
