@@ -332,12 +332,17 @@ export class NamespaceLab {
   /**
    * Polls `wg show latest-handshakes` until every peer of every node has one (every 50 ms for the
    * first 12 s, two rounds of handshake retries, then less often); resolves false after `limitMs`.
+   * One `wg show all` per round reads every node: wireguard-go's UAPI sockets are files in
+   * SOCKET_DIR, which every namespace shares, and the node interfaces' names are the lab's own.
+   * A handshake lost to the race in waitForListener waits out REKEY_TIMEOUT (5 s), about one run
+   * in two: ten `ip netns exec … wg show` per round were 1,000 processes in that wait (the file's
+   * CPU in such a run: 10-10.9 CPU-s with them, 8.1-8.4 with one `wg show all`; 7 without a stall).
    */
   async allHandshakesDone(nodes: readonly LabNode[], limitMs: number): Promise<boolean> {
     const started = performance.now();
     let pause = 50;
     do {
-      const rows = await Promise.all(nodes.map((node) => this.wgShow(node, 'latest-handshakes')));
+      const rows = await this.latestHandshakes(nodes);
       if (rows.every((peers) => peers.every(([, at]) => Number(at) > 0))) return true;
       await sleep(pause);
       if (performance.now() - started > 12_000) pause = Math.min(pause * 1.5, 250);
@@ -370,6 +375,22 @@ export class NamespaceLab {
   /** One echo request, one 1 s wait (the l3Clouds filter counts one frame per try of a path that must fail). */
   private async pingOnce(ns: string, address: string): Promise<boolean> {
     return (await run('ip', ['netns', 'exec', ns, 'ping', '-n', '-q', '-c', '1', '-W', '1', address])).code === 0;
+  }
+
+  /**
+   * `wg show <if> latest-handshakes` of each node, as [public key, value] rows, from one `wg show all`
+   * in this namespace (it also lists other labs' interfaces, and its exit code is not 0 when one of
+   * theirs goes away meanwhile; only these nodes' lines are read). A node with no line (no peers, or
+   * not listed) is read on its own, as wgShow reads it.
+   */
+  private async latestHandshakes(nodes: readonly LabNode[]): Promise<string[][][]> {
+    const all = await run('wg', ['show', 'all', 'latest-handshakes']);
+    const byInterface = new Map<string, string[][]>();
+    for (const line of all.stdout.split('\n')) {
+      const [ifname, ...row] = line.split('\t');
+      if (row.length === 2) byInterface.set(ifname, [...(byInterface.get(ifname) ?? []), row]);
+    }
+    return Promise.all(nodes.map((node) => byInterface.get(node.ifname) ?? this.wgShow(node, 'latest-handshakes')));
   }
 
   /** `wg show <if> <field>` of a node, as [public key, value] rows. */
