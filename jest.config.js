@@ -14,7 +14,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The examples import the package by its name, as an app that installed it does; in the
   // repository that name is the source in lib/ (tsconfig.dev.json and tsconfig.json map it too).
-  moduleNameMapper: { '^cdktf-cast-cluster$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^cdktf-cast-cluster$': '<rootDir>/lib/index.ts', '^cdktf$': '<rootDir>/test/cdktf-module.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
   // Four workers on two cores: much of the suite waits (etcd elections, namespace labs,

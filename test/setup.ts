@@ -1,9 +1,35 @@
 // Adds cdktf's matchers (toHaveResourceWithProperties, …) to expect, and their types.
-import { Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest';
 const stackTrace: { captureStackTrace: () => string[] } = require('cdktf/lib/tokens/private/stack-trace');
 
-Testing.setupJest();
+// cdktf's matchers, loaded on a matcher's first use: jest loads a test file's modules afresh for
+// each file, and most test files (the planners' table tests) never load cdktf, which costs about
+// 0.2 CPU-s to load. Each matcher here is cdktf's own (Testing.setupJest's), taken from the
+// expect.extend call it makes.
+const CDKTF_MATCHERS = [
+  'toHaveResource', 'toHaveResourceWithProperties', 'toHaveDataSource', 'toHaveDataSourceWithProperties',
+  'toHaveProvider', 'toHaveProviderWithProperties', 'toBeValidTerraform', 'toPlanSuccessfully',
+] as const;
+let cdktfMatchers: Record<string, (...args: unknown[]) => unknown> | undefined;
+function cdktfMatcher(name: string): (...args: unknown[]) => unknown {
+  if (!cdktfMatchers) {
+    const extend = expect.extend;
+    let registered: Record<string, (...args: unknown[]) => unknown> = {};
+    expect.extend = (matchers) => { registered = matchers as typeof registered; };
+    try {
+      require('cdktf').Testing.setupJest();
+    } finally {
+      expect.extend = extend;
+    }
+    cdktfMatchers = registered;
+  }
+  const matcher = cdktfMatchers[name];
+  if (!matcher) throw new Error(`cdktf's Testing.setupJest() no longer registers ${name} (test/setup.ts lists it)`);
+  return matcher;
+}
+expect.extend(Object.fromEntries(CDKTF_MATCHERS.map((name) => [name, function (this: unknown, ...args: unknown[]) {
+  return cdktfMatcher(name).apply(this, args);
+}])) as any);
 
 // cdktf records the full JavaScript stack of every token it makes (a Lazy, a reference, a
 // function call: thousands per synth) for resolution errors. Under jest each capture runs
@@ -15,14 +41,9 @@ Testing.setupJest();
 stackTrace.captureStackTrace = () => [];
 
 // cdktf's Testing.app() makes a folder under the system's temporary folder for every app and
-// never removes it (thousands per run of this suite). Each test file removes the ones it made.
-const makeTestingApp = Testing.app.bind(Testing);
-const testingOutdirs: string[] = [];
-Testing.app = (...args: Parameters<typeof Testing.app>) => {
-  const app = makeTestingApp(...args);
-  testingOutdirs.push(app.outdir);
-  return app;
-};
+// never removes it (thousands per run of this suite). test/cdktf-module.js records each one
+// (when the test file loads cdktf); each test file removes the ones it made.
 afterAll(() => {
-  for (const dir of testingOutdirs.splice(0)) require('node:fs').rmSync(dir, { recursive: true, force: true });
+  const made: string[] = (globalThis as { castTestingOutdirs?: string[] }).castTestingOutdirs ?? [];
+  for (const dir of made.splice(0)) require('node:fs').rmSync(dir, { recursive: true, force: true });
 });
