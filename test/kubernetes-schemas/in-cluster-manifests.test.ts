@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { resolveAutoscalingPolicy } from '../../lib/core/autoscaling/autoscaling-policy';
-import { AutoscaledCloud } from '../../lib/core/autoscaling/cluster-autoscaler-manifests';
 import { BackupTarget } from '../../lib/core/backup/backup-targets';
 import { renderEtcdBackupManifests } from '../../lib/core/backup/etcd-backup-manifests';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
@@ -28,21 +27,11 @@ import { renderMiddlewareManifests } from '../../lib/core/middleware/render-midd
 import { planOsPatching, renderOsPatchingManifests } from '../../lib/core/os-patching/os-patching';
 import { renderUpgradeManifests } from '../../lib/core/upgrade/upgrade-manifests';
 import { checkCustomResource, vendoredCrd } from '../ingress/crd-schema';
+import { AUTOSCALED_AWS, AUTOSCALED_AZURE } from '../core/autoscaling/autoscaled-clouds';
 
-// test/core/autoscaling/cluster-autoscaler-manifests.test.ts
-const AWS: AutoscaledCloud = {
-  cloud: Cloud.AWS,
-  aws: { region: '${var.aws_region}' },
-  groups: [
-    { name: 'spot', minNodes: 0, maxNodes: 20, autoscalerRef: '${aws_autoscaling_group.prod_spot.name}' },
-    { name: 'general', minNodes: 1, maxNodes: 10, autoscalerRef: 'prod-general' },
-  ],
-};
-const AZURE: AutoscaledCloud = {
-  cloud: Cloud.AZURE,
-  azure: { subscriptionId: '${data.azurerm_subscription.current.subscription_id}', resourceGroup: 'prod-rg', clientId: '${azurerm_user_assigned_identity.autoscaler.client_id}' },
-  groups: [{ name: 'general', minNodes: 0, maxNodes: 4, autoscalerRef: 'prod-general' }],
-};
+// test/core/autoscaling/autoscaled-clouds.ts
+const AWS = AUTOSCALED_AWS;
+const AZURE = AUTOSCALED_AZURE;
 // test/backup/etcd-backup-plan.test.ts
 const BACKUP_TARGETS: BackupTarget[] = [
   { cloud: Cloud.AZURE, kind: 'azure', url: 'https://${azurerm_storage_account.a.name}.blob.core.windows.net/etcd-snapshots', region: '' },

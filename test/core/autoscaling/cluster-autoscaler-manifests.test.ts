@@ -2,29 +2,16 @@ import { gzipSync } from 'node:zlib';
 import { parseAllDocuments } from 'yaml';
 import { AWS_MIN_CLUSTER_AUTOSCALER_MINOR, CLUSTER_AUTOSCALER_TAGS, clusterAutoscalerImage } from '../../../lib/core/autoscaling/autoscaler-images';
 import { resolveAutoscalingPolicy } from '../../../lib/core/autoscaling/autoscaling-policy';
-import { AutoscaledCloud, ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from '../../../lib/core/autoscaling/cluster-autoscaler-manifests';
+import { ClusterAutoscalerManifestsInput, renderClusterAutoscalerManifests } from '../../../lib/core/autoscaling/cluster-autoscaler-manifests';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { Cloud } from '../../../lib/core/cloud';
 import { SUPPORTED_MINORS } from '../../../lib/core/kubernetes-version';
 import { PlanError } from '../../../lib/core/plan-error';
+import { AUTOSCALED_AWS, AUTOSCALED_AZURE } from './autoscaled-clouds';
 
 const policy = resolveAutoscalingPolicy({ emptyNodeRemovalDelayMinutes: 7, minCores: 2, maxCores: 500 }).policy!;
-const AWS: AutoscaledCloud = {
-  cloud: Cloud.AWS,
-  aws: { region: '${var.aws_region}' },
-  groups: [
-    { name: 'spot', minNodes: 0, maxNodes: 20, autoscalerRef: '${aws_autoscaling_group.prod_spot.name}' },
-    { name: 'general', minNodes: 1, maxNodes: 10, autoscalerRef: 'prod-general' },
-  ],
-};
-const AZURE: AutoscaledCloud = {
-  cloud: Cloud.AZURE,
-  azure: { subscriptionId: '${data.azurerm_subscription.current.subscription_id}', resourceGroup: 'prod-rg', clientId: '${azurerm_user_assigned_identity.autoscaler.client_id}' },
-  groups: [
-    { name: 'general', minNodes: 0, maxNodes: 4, autoscalerRef: 'prod-general' },
-    { name: 'memory', minNodes: 0, maxNodes: 2, autoscalerRef: '${azurerm_linux_virtual_machine_scale_set.prod_memory.name}' },
-  ],
-};
+const AWS = AUTOSCALED_AWS;
+const AZURE = AUTOSCALED_AZURE;
 const INPUT: ClusterAutoscalerManifestsInput = {
   kubernetesVersion: '1.34.2', policy, clouds: [AZURE, AWS], smallestScaledNode: { vcpu: 2, memoryGiB: 8 },
 };
