@@ -19,7 +19,7 @@ export { WireGuardMesh, WireGuardMeshOptions, WireGuardMeshProps } from './mesh/
 export { AcmeServer } from './core/ingress/acme-server';
 export { DnsService } from './core/ingress/dns-service';
 export { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './ingress/options';
-export { IngressStack, IngressStackOptions, IngressStackProps } from './ingress/ingress-stack';
+export { AddInClusterStackOptions, IngressStack, IngressStackOptions, IngressStackProps } from './ingress/ingress-stack';
 export { IngressInClusterStack, IngressInClusterStackProps } from './ingress/ingress-in-cluster-stack';
 export { InClusterStack, InClusterStackProps } from './cluster/in-cluster-stack';
 export { AzurermStateOptions, CastBackend, CastBackendProps, GcsStateOptions, HcpTerraformStateOptions, S3StateOptions } from './cluster/backend';

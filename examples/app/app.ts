@@ -2,7 +2,8 @@
  * An app behind the cluster's ingress: a cluster with workers on all four
  * clouds, its IngressStack (a load balancer per cloud, `ingress.shop.example.com`
  * in an existing Route 53 zone), and the in-cluster stack (Envoy Gateway with
- * the Gateway `cast`, cert-manager, Prometheus). The app itself is manifests/
+ * the Gateway `cast`, cert-manager, Prometheus, and Grafana and Headlamp at
+ * `ops.shop.example.com` behind single sign-on). The app itself is manifests/
  * (a Deployment, a Service and HTTPRoutes): kubectl apply it.
  * Deploy order and the CNAME step: README.md next to this file.
  */
@@ -28,8 +29,17 @@ export function buildApp(app: App): void {
     cluster,
     dns: { service: DnsService.ROUTE53, zoneName: 'example.com' },
     acmeEmail: 'ops@example.com',
-    // The app's own name (manifests/route.yaml): the Gateway gets its certificate.
-    tlsHostnames: ['shop.example.com'],
+    // The app's own name (manifests/route.yaml) and the consoles' name: the Gateway gets a certificate for each.
+    tlsHostnames: ['shop.example.com', 'ops.shop.example.com'],
   });
-  ingress.addInClusterStack(app, 'shop-in-cluster');
+  ingress.addInClusterStack(app, 'shop-in-cluster', {
+    // Grafana and Headlamp for the team, after a sign-in at the identity provider.
+    // The client secret comes from TF_VAR_oidc_client_secret at deploy.
+    middleware: {
+      host: 'ops.shop.example.com',
+      issuerUrl: 'https://accounts.google.com',
+      clientId: 'shop-ops.apps.googleusercontent.com',
+      allowedEmails: ['ops@example.com'],
+    },
+  });
 }

@@ -13,6 +13,7 @@ import { clusterNodePortRange, workersByCloud } from './cluster-view';
 import { DnsAttachment, DNS_BUILDERS } from './dns';
 import { LOAD_BALANCER_BUILDERS, WorkerTarget } from './index';
 import { InClusterStack } from '../cluster/in-cluster-stack';
+import type { MiddlewareOptions } from '../middleware/options';
 import { addIngressOutputs } from './ingress-outputs';
 import { IngressDnsOptions, IngressPrometheusOptions, IngressVersions } from './options';
 
@@ -56,6 +57,16 @@ export interface IngressStackOptions {
   readonly versions?: IngressVersions;
   /** Who scrapes the Envoy proxies' metrics. @default - the stack installs Prometheus */
   readonly prometheus?: IngressPrometheusOptions;
+}
+
+/** Options of `IngressStack.addInClusterStack`. */
+export interface AddInClusterStackOptions {
+  /**
+   * Grafana and Headlamp at one host behind oauth2-proxy, served through this
+   * ingress's Gateway (docs/middleware.md).
+   * @default - no middleware
+   */
+  readonly middleware?: MiddlewareOptions;
 }
 
 /** Properties of an IngressStack. */
@@ -168,10 +179,11 @@ export class IngressStack extends Construct {
    * Adds the cluster's in-cluster stack under `scope` (the App), with this
    * ingress: Envoy Gateway and the Gateway on the fixed NodePorts, cert-manager,
    * the ClusterIssuer and the certificates, Prometheus, besides the cluster's own in-cluster
-   * configuration (InClusterStack). Deploy it after the cluster's stack.
+   * configuration (InClusterStack), and given `options.middleware`, Grafana and
+   * Headlamp behind single sign-on. Deploy it after the cluster's stack.
    */
-  public addInClusterStack(scope: Construct, id: string): InClusterStack {
-    return new InClusterStack(scope, id, { cluster: this.cluster, ingress: this });
+  public addInClusterStack(scope: Construct, id: string, options: AddInClusterStackOptions = {}): InClusterStack {
+    return new InClusterStack(scope, id, { cluster: this.cluster, ingress: this, middleware: options.middleware });
   }
 }
 

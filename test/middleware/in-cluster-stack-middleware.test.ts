@@ -37,3 +37,16 @@ test('middleware without ingress is refused, with the fix', () => {
     /^in-cluster: middleware needs ingress \(got middleware for ops.example.com and no ingress\).*Pass the cluster's IngressStack as ingress\.$/,
   );
 });
+
+test('IngressStack.addInClusterStack(app, id, { middleware }) gives the stack InClusterStack({ ingress, middleware }) gives', () => {
+  const synthesized = (add: (app: ReturnType<typeof Testing.app>, prod: CastCluster, ingress: IngressStack) => void) => {
+    const { app, prod } = cluster();
+    const ingress = new IngressStack(app.node.findChild('platform'), 'ingress', { cluster: prod, dns: { service: DnsService.ROUTE53, zoneName: 'example.com' }, acmeEmail: 'ops@example.com', tlsHostnames: ['ops.example.com'] });
+    add(app, prod, ingress);
+    app.synth();
+    return fs.readFileSync(path.join(app.outdir, 'stacks', 'in-cluster', 'cdk.tf.json'), 'utf8');
+  };
+  const viaIngress = synthesized((app, _prod, ingress) => ingress.addInClusterStack(app, 'in-cluster', { middleware: MIDDLEWARE }));
+  expect(JSON.parse(viaIngress).resource.helm_release).toHaveProperty('grafana');
+  expect(viaIngress).toBe(synthesized((app, prod, ingress) => new InClusterStack(app, 'in-cluster', { cluster: prod, ingress, middleware: MIDDLEWARE })));
+});
