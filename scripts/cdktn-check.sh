@@ -6,7 +6,9 @@
 # (cdktf synth, cdktn synth; without network when `unshare -n` is available), then checks that both
 # stacks pass the schema conformance check and are the same Terraform JSON except for the
 # toolchain's own fields (scripts/build-cdktn/compare-stacks.ts prints each one). examples/app
-# (with its in-cluster stack: Helm and Kubernetes) is synthesized and compared the same way.
+# (with its in-cluster stack: Helm and Kubernetes, and the middleware) is synthesized and compared the
+# same way. Then Terraform applies every stack of both apps with the stand-in providers and re-plans
+# it to no changes (test/terraform/converge-synthesized.ts).
 # Prints build times and packed sizes. Needs the npm registry (or a warm npm cache) for the two
 # installs, as a user's app does; nothing else.
 #
@@ -111,6 +113,14 @@ for pair in "cdktf.out multi-cloud" "shop.out shop-cluster" "shop.out shop-in-cl
   step "stack $stack: schema conformance and differences"
   npx tsx scripts/build-cdktn/compare-stacks.ts "$work/cdktf-app/$out/stacks/$stack/cdk.tf.json" "$work/cdktn-app/$out/stacks/$stack/cdk.tf.json" \
     || fail "stack $stack: the two differ in more than the toolchain's fields, or do not conform to the provider schemas"
+done
+
+# Terraform judges what each package's app wrote, as it judges the examples in npm test: every stack
+# initialised with the stand-in providers attached, applied, and re-planned to no changes.
+for flavour in cdktf cdktn; do
+  step "$flavour: the Terraform harness (init, apply, re-plan with no changes) on every stack"
+  npx tsx test/terraform/converge-synthesized.ts "$work/$flavour-app/cdktf.out" "$work/$flavour-app/shop.out" \
+    || fail "$flavour: a stack the $flavour-cast-cluster package synthesized does not apply and converge"
 done
 
 step "measurements"

@@ -29,6 +29,14 @@ export function synthesizeApp(build: BuildApp, root = fs.mkdtempSync(path.join(o
   const app = new App({ outdir, skipValidation: false });
   build(app);
   app.synth();
+  return prepareSynthesized(outdir, root);
+}
+
+/**
+ * An app `cdktf synth` (or `cdktn synth`) already wrote to `outdir`, made ready for terraform
+ * in place: each stack's state goes to `root`, and the remote-state reads follow it.
+ */
+export function prepareSynthesized(outdir: string, root: string): SynthesizedApp {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { workingDirectory: string; dependencies: string[] }>;
   };
