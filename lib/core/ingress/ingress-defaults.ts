@@ -100,6 +100,17 @@ export const DEFAULT_CHART_VERSIONS: ChartVersions = {
 };
 
 /**
+ * The Envoy image each Envoy Gateway version runs, by digest. v1.9.0's default is
+ * docker.io/envoyproxy/envoy:distroless-v1.39.0 (api/v1alpha1/shared_types.go
+ * `DefaultEnvoyProxyImage`); the digest is its multi-platform index, the one three public
+ * repositories pinning that image agree on (the registry was not reachable from where it
+ * was recorded). Another Envoy Gateway version runs its own default image, by tag.
+ */
+export const ENVOY_PROXY_IMAGES: Readonly<Record<string, string>> = {
+  'v1.9.0': 'docker.io/envoyproxy/envoy:distroless-v1.39.0@sha256:7877ad87afd7459e1bd2a077ff601fec7c93aeecd62e71664560d96328c62cf4',
+};
+
+/**
  * The Gateway API release whose standard-channel CRDs Envoy Gateway v1.9.0's
  * gateway-crds-helm chart installs (its templates/standard-gatewayapi-crds.yaml carries
  * `gateway.networking.k8s.io/bundle-version: v1.6.1`; go.mod pins sigs.k8s.io/gateway-api

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { escapeTerraformTemplate, renderTemplateFile } from '../bootstrap/render-template';
 import {
-  ENVOY_METRICS_PATH, ENVOY_PROXY_NAME, GATEWAY_CLASS_NAME, GATEWAY_NAME, GATEWAY_NAMESPACE, HEALTH_CHECK_PATH, HTTP_LISTENER, HTTPS_LISTENER,
+  ENVOY_PROXY_IMAGES, ENVOY_METRICS_PATH, ENVOY_PROXY_NAME, GATEWAY_CLASS_NAME, GATEWAY_NAME, GATEWAY_NAMESPACE, HEALTH_CHECK_PATH, HTTP_LISTENER, HTTPS_LISTENER,
 } from './ingress-defaults';
 import { IngressPlan, IngressPort } from './ingress-plan';
 
@@ -76,6 +76,8 @@ export function renderGatewayManifests(plan: IngressPlan, input: GatewayManifest
       namespace: literal(GATEWAY_NAMESPACE),
       labels,
       service_ports: literal(plan.ports.map(servicePort)),
+      // The EnvoyProxy's `container.image` replaces Envoy Gateway's default image (envoyproxy_types.go).
+      daemon_set: literal(ENVOY_PROXY_IMAGES[plan.versions.envoyGateway] ? { container: { image: ENVOY_PROXY_IMAGES[plan.versions.envoyGateway] } } : {}),
       min_drain: literal(ENVOY_MIN_DRAIN),
       drain_timeout: literal(ENVOY_DRAIN_TIMEOUT),
     }),

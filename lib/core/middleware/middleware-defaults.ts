@@ -50,6 +50,29 @@ export const DEFAULT_MIDDLEWARE_CHART_VERSIONS: MiddlewareChartVersions = {
   headlamp: '0.45.0',
 };
 
+/** A container image by tag and digest: what a chart version runs. */
+export interface PinnedImage {
+  /** The chart version whose default image this is (its `appVersion`). */
+  readonly chartVersion: string;
+  readonly tag: string;
+  /** The multi-platform image index digest: the same bytes on every node, whatever the tag points to later. */
+  readonly digest: string;
+}
+
+/**
+ * The image each default chart version runs, pinned by digest. The registries were
+ * not reachable from where these were recorded; each digest is the one public
+ * repositories that pin these releases agree on (grafana/grafana:13.2.0 in five,
+ * quay.io/oauth2-proxy/oauth2-proxy:v7.15.3 in eight, ghcr.io/headlamp-k8s/headlamp:v0.45.0
+ * in three, found with a code search for `<image>:<tag>@sha256`). A chart version other
+ * than these runs its own default tag, not a digest of another release.
+ */
+export const MIDDLEWARE_IMAGES: { readonly [K in keyof MiddlewareChartVersions]: PinnedImage } = {
+  oauth2Proxy: { chartVersion: '10.7.0', tag: 'v7.15.3', digest: 'sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561' },
+  grafana: { chartVersion: '12.11.1', tag: '13.2.0', digest: 'sha256:3fd54ae1214669f8355f065ec9f6445d5279a3d77095ab048ca045685272429b' },
+  headlamp: { chartVersion: '0.45.0', tag: 'v0.45.0', digest: 'sha256:db3f0e0fc58d358d41daa3fe7fc852437552c7ee873c3645470f7b86a8e0db49' },
+};
+
 /**
  * The container ports the NetworkPolicies open, which are the pods' ports (a
  * NetworkPolicy matches the port the packet reaches, after the Service's DNAT):

@@ -14,7 +14,7 @@
 import { ProblemList } from '../plan-error';
 import { domainNameProblem, emailProblem } from '../ingress/dns-names';
 import {
-  CALLBACK_PATH, DEFAULT_MIDDLEWARE_CHART_VERSIONS, GRAFANA_PATH, HEADLAMP_PATH, INSTALLED_PROMETHEUS_URL, MiddlewareChartVersions,
+  CALLBACK_PATH, DEFAULT_MIDDLEWARE_CHART_VERSIONS, GRAFANA_PATH, HEADLAMP_PATH, INSTALLED_PROMETHEUS_URL, MIDDLEWARE_IMAGES, MiddlewareChartVersions, PinnedImage,
 } from './middleware-defaults';
 
 /** The Grafana organisation role of every user who signs in through the proxy. */
@@ -55,6 +55,8 @@ export interface MiddlewarePlan {
   readonly grafanaRole: GrafanaRole;
   readonly prometheusUrl: string;
   readonly versions: MiddlewareChartVersions;
+  /** Each component's image by digest, where its chart version is the default one; absent: the chart's own tag. */
+  readonly images: { readonly [K in keyof MiddlewareChartVersions]?: PinnedImage };
   /** What users register at their identity provider as the redirect (callback) URL. */
   readonly redirectUrl: string;
   readonly grafanaUrl: string;
@@ -125,6 +127,7 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
     grafanaRole: input.grafanaRole ?? GrafanaRole.VIEWER,
     prometheusUrl: prometheusUrl!,
     versions,
+    images: Object.fromEntries(Object.entries(MIDDLEWARE_IMAGES).filter(([key, image]) => versions[key as keyof MiddlewareChartVersions] === image.chartVersion)),
     redirectUrl: `https://${host}${CALLBACK_PATH}`,
     grafanaUrl: `https://${host}${GRAFANA_PATH}`,
     headlampUrl: `https://${host}${HEADLAMP_PATH}`,

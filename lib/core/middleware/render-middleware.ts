@@ -16,6 +16,7 @@ import {
   GRAFANA_PATH, GRAFANA_PORT, HEADLAMP_CLUSTER_ROLE, HEADLAMP_PATH, HEADLAMP_PORT, MIDDLEWARE_CHARTS, MIDDLEWARE_NAMESPACE, OAUTH2_PROXY_PORT, SERVICE_PORT,
 } from './middleware-defaults';
 import { MiddlewarePlan } from './middleware-plan';
+import type { PinnedImage } from './middleware-defaults';
 
 /**
  * The Secret oauth2-proxy reads `client-id`, `client-secret` and `cookie-secret` from
@@ -61,6 +62,9 @@ export function renderOauth2ProxyValues(plan: MiddlewarePlan): string {
     emails_file: literal(emails.length > 0
       ? { enabled: true, persistence: 'configmap', restricted_access: emails.join('\n') }
       : { enabled: false }),
+    // The chart's image is `<registry>/<repository>:<image.tag>` (templates/deployment.yaml), so a
+    // tag with the digest appended pins it; labels use the chart's appVersion, not this tag (_helpers.tpl).
+    image: literal(plan.images.oauth2Proxy ? { tag: taggedDigest(plan.images.oauth2Proxy) } : {}),
   });
 }
 
@@ -68,6 +72,8 @@ export function renderOauth2ProxyValues(plan: MiddlewarePlan): string {
 export function renderGrafanaValues(plan: MiddlewarePlan): string {
   return renderTemplateFile('middleware/grafana-values.yaml', {
     fullname: literal(MIDDLEWARE_CHARTS.grafana.release),
+    // `<registry>/<repository>:<tag or appVersion>@sha256:<image.sha>` when image.sha is set (templates/_pod.tpl).
+    image: literal(plan.images.grafana ? { tag: plan.images.grafana.tag, sha: plan.images.grafana.digest.replace(/^sha256:/, '') } : {}),
     host: literal(plan.host),
     root_url: literal(plan.grafanaUrl),
     role: literal(plan.grafanaRole),
@@ -78,9 +84,11 @@ export function renderGrafanaValues(plan: MiddlewarePlan): string {
 }
 
 /** Values of the headlamp chart: at /headlamp/, as its ServiceAccount bound to the read-only ClusterRole. */
-export function renderHeadlampValues(_plan: MiddlewarePlan): string {
+export function renderHeadlampValues(plan: MiddlewarePlan): string {
   return renderTemplateFile('middleware/headlamp-values.yaml', {
     fullname: literal(MIDDLEWARE_CHARTS.headlamp.release),
+    // `<registry>/<repository>:<image.tag>` (templates/deployment.yaml); labels use the chart's appVersion (_helpers.tpl).
+    image: literal(plan.images.headlamp ? { tag: taggedDigest(plan.images.headlamp) } : {}),
     base_url: literal(HEADLAMP_PATH.replace(/\/$/, '')),
     cluster_role: literal(HEADLAMP_CLUSTER_ROLE),
   });
@@ -123,6 +131,11 @@ export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly
     // labels every namespace with its name (kubernetes.io/metadata.name, since 1.22).
     policy('oauth2-proxy-from-gateway', podSelector(proxy), [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE } } }], OAUTH2_PROXY_PORT),
   ];
+}
+
+/** `<tag>@<digest>`: a reference that names the tag for people and pulls the digest. */
+function taggedDigest(image: PinnedImage): string {
+  return `${image.tag}@${image.digest}`;
 }
 
 /** A literal value for a placeholder: JSON, escaped so Terraform does not interpolate it. */

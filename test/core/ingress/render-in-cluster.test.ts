@@ -65,7 +65,8 @@ describe('the Gateway and its data plane', () => {
 
   test('Envoy is a DaemonSet behind a NodePort Service with local traffic, its ports patched to exactly the plan\'s NodePorts', () => {
     const kubernetes = gateway.EnvoyProxy.spec.provider.kubernetes;
-    expect(kubernetes.envoyDaemonSet).toEqual({});
+    expect(kubernetes).toHaveProperty('envoyDaemonSet');
+    expect(kubernetes).not.toHaveProperty('envoyDeployment');
     expect(kubernetes.envoyService).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Local', patch: { type: 'StrategicMerge' } });
     // Whole ports, named as Envoy Gateway names them, with its privileged-port shift.
     expect(kubernetes.envoyService.patch.value.spec.ports).toEqual([
@@ -165,4 +166,27 @@ test('the cast-manifests chart gets one document per entry, and its files are a 
   const emitted = [issuer].map((doc) => `---\n${unescapeTerraformTemplate(doc)}`).join('\n');
   expect(parseAllDocuments(emitted).map((doc) => doc.toJS().kind)).toEqual(['ClusterIssuer']);
   expect(fs.readFileSync(path.join(chartDir, 'templates', 'manifests.yaml'), 'utf8')).toContain('range .Values.manifests');
+});
+
+describe("Envoy's image", () => {
+  /** The CEL rule the EnvoyProxy CRD puts on `container.image` (`self.matches('<regex>')`), read from the vendored CRD. */
+  const imageRule = (() => {
+    const crd = fs.readFileSync(path.join(__dirname, '../../fixtures/crds/gateway.envoyproxy.io_EnvoyProxy.json'), 'utf8');
+    const rule = /Image must include a tag[^}]*?"rule":\s*"self\.matches\('((?:[^'\\]|\\.)+)'\)"/.exec(crd)!;
+    return new RegExp(JSON.parse(`"${rule[1]}"`));
+  })();
+
+  test("with the default Envoy Gateway version, Envoy runs v1.9.0's own image, by digest, which the CRD's rule accepts", () => {
+    const image: string = gateway.EnvoyProxy.spec.provider.kubernetes.envoyDaemonSet.container.image;
+    // envoyproxy/gateway v1.9.0 api/v1alpha1/shared_types.go: DefaultEnvoyProxyImage.
+    expect(image.split('@')[0]).toBe('docker.io/envoyproxy/envoy:distroless-v1.39.0');
+    expect(image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    expect(image).toMatch(imageRule);
+    expect(`${image} `).not.toMatch(imageRule);
+  });
+
+  test('another Envoy Gateway version keeps that version\'s own image: no digest of another release', () => {
+    const other = byKind(renderGatewayManifests(planIngress({ ...INPUT, versions: { envoyGateway: 'v1.9.1' } }), { labels: LABELS, gcpAddress: '203.0.113.7' }));
+    expect(other.EnvoyProxy.spec.provider.kubernetes.envoyDaemonSet).toEqual({});
+  });
 });
