@@ -10,9 +10,12 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { Fn, ITerraformDependable, TerraformProvider } from 'cdktf';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssetType, Fn, ITerraformDependable, TerraformAsset, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { meshAgentArchive } from '../core/bootstrap/mesh-agent-archive';
+import { MeshAgentArchive, meshAgentArchive } from '../core/bootstrap/mesh-agent-archive';
 import { ClusterLabels, labelMap } from '../core/cluster-labels';
 import { blockPublicAccess } from '../private/aws-private-bucket';
 
@@ -101,11 +104,17 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
     lifecycle: { createBeforeDestroy: true },
   });
   const key = `cast-mesh-agent-${archive.sha256.slice(0, 16)}.tar`;
+  // The archive is a file beside the stack (an asset in cdktf.out), uploaded from there: inline as
+  // `content_base64` it put 280 KB into the configuration and into every copy of the state, which
+  // Terraform's local backend rewrites after each resource it applies.
+  const asset = new TerraformAsset(scope, 'mesh-agent-file', { path: archiveFile(archive), type: AssetType.FILE, assetHash: archive.sha256 });
   const object = new S3Object(scope, 'mesh-agent-archive', {
     provider: spec.provider,
     bucket: bucket.id,
     key,
-    contentBase64: archive.bytes.toString('base64'),
+    source: asset.path,
+    // A new archive has a new key anyway; this records which bytes the object holds.
+    sourceHash: archive.sha256,
     contentType: 'application/x-tar',
     tags,
     // A new archive (a new key) or a new bucket: uploaded before launch templates point at it,
@@ -113,4 +122,20 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
     lifecycle: { createBeforeDestroy: true },
   });
   return { url: `https://${bucket.bucketRegionalDomainName}/${key}`, sha256: archive.sha256, dependencies: [object, policy, endpoint] };
+}
+
+/**
+ * The archive as a file TerraformAsset can copy into the stack's folder at synth: written once
+ * per content (its folder is its SHA-256), so concurrent synths share it and never see a partial file.
+ */
+function archiveFile(archive: MeshAgentArchive): string {
+  const dir = join(tmpdir(), 'cdktf-cast-cluster', archive.sha256);
+  const file = join(dir, 'cast-mesh-agent.tar');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, archive.bytes);
+    renameSync(partial, file);
+  }
+  return file;
 }

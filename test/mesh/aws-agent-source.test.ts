@@ -5,7 +5,11 @@
  * existing bucket kept, a replacement made before the old one goes) is in
  * aws-agent-bucket-terraform.test.ts.
  */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Testing } from 'cdktf';
+import { meshAgentArchive } from '../../lib/core/bootstrap/mesh-agent-archive';
 import { meshAgentBucketPrefix } from '../../lib/mesh/aws-agent-source';
 import { deriveClusterUuid } from '../../lib/core/cluster-identity';
 import { synthCluster } from '../nodes/node-fixture';
@@ -79,5 +83,23 @@ describe('the agent bucket in the synthesized stack', () => {
     expect(line).toMatch(/\baws_s3_bucket\.[\w-]+\.bucket_regional_domain_name\b/);
     expect(line).toMatch(/\/cast-mesh-agent-[0-9a-f]{16}\.tar'$/);
     expect(userData).not.toContain(`cast-mesh-${c.cluster.uuid}`);
+  });
+});
+
+describe('the archive the object uploads', () => {
+  test('is a file beside the synthesized stack whose SHA-256 is the one the object records and nodes pin; the configuration holds its path, not its bytes', () => {
+    const app = Testing.app();
+    const stack = addAgentSourceStack(app, 'prod');
+    app.synth();
+    const dir = path.join(app.outdir, 'stacks', stack.node.id);
+    const text = fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8');
+    const object = only(JSON.parse(text), 'aws_s3_object');
+    const bytes = fs.readFileSync(path.join(dir, object.source));
+    const archive = meshAgentArchive();
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(archive.sha256);
+    expect(object.source_hash).toBe(archive.sha256);
+    expect(object.key).toBe(`cast-mesh-agent-${archive.sha256.slice(0, 16)}.tar`);
+    expect(object.content_base64).toBeUndefined();
+    expect(text.length).toBeLessThan(archive.bytes.length);
   });
 });

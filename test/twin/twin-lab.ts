@@ -45,7 +45,7 @@ import { CloudConfig, contentOf } from '../core/bootstrap/user-data-files';
 import { PATH_LIMIT_MS, READY_LIMIT_MS, scaled, sleep, waitFor } from '../mesh/lab-waits';
 import { inParallel, must, run, RunResult } from '../mesh/namespace-lab';
 import { RecordsDir, timestamp } from '../mesh/records-dir';
-import { TerraformJson, twinNodes, TwinNodeSpec, twinSeeds, twinSubnets, twinUserData } from './twin-stack';
+import { stackFile, TerraformJson, twinNodes, TwinNodeSpec, twinSeeds, twinSubnets, twinUserData } from './twin-stack';
 
 /** What the twin needs to know of a cloud's network (twin-models.ts fills it from cloud-behaviour.ts). */
 export interface TwinCloudModel {
@@ -371,8 +371,8 @@ ${owned.map((line) => `    ${line}`).join('\n')}
     mkdirSync(this.agentDir, { recursive: true });
     const archive = Object.values<any>(this.stack.resource?.aws_s3_object ?? {}).find((object) => object.content_type === 'application/x-tar');
     if (archive) {
-      const tar = join(this.dir, 'agent.tar');
-      writeFileSync(tar, Buffer.from(archive.content_base64, 'base64'));
+      // The file the object uploads (`source`, beside the stack), as the S3 twin would serve it.
+      const tar = stackFile(this.stack, archive.source);
       const untar = spawnSync('tar', ['-xf', tar, '--no-same-owner', '-C', this.agentDir], { encoding: 'utf8' });
       if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
     }

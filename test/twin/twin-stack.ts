@@ -5,6 +5,8 @@
  * metadata carry, and the subnet the stack gives its cloud. Nothing here is written by
  * hand: adding a node group to the twin's cluster adds a node to the twin.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
@@ -52,7 +54,21 @@ export function synthTwinStack(build: (app: App) => void): TerraformJson {
   build(app);
   const stacks = app.node.children.filter((child): child is TerraformStack => TerraformStack.isStack(child));
   if (stacks.length !== 1) throw new Error(`the twin takes one stack (got ${stacks.length})`);
-  return JSON.parse(Testing.synth(stacks[0]));
+  // The whole app, as cdktf synth writes it: the stack's assets (AWS's agent archive) are files beside it.
+  app.synth();
+  const dir = join(app.outdir, 'stacks', stacks[0].node.id);
+  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  STACK_DIRS.set(stack, dir);
+  return stack;
+}
+
+const STACK_DIRS = new WeakMap<TerraformJson, string>();
+
+/** A file the stack names by its path relative to the stack's folder (an asset's `source`). */
+export function stackFile(stack: TerraformJson, relative: string): string {
+  const dir = STACK_DIRS.get(stack);
+  if (!dir) throw new Error('the stack was not synthesized by synthTwinStack: its folder is not known');
+  return join(dir, relative);
 }
 
 /** A `${local.x}` or `${base64gzip(local.x)}` reference, resolved to the local's value. */

@@ -34,6 +34,12 @@ describeWithTerraform('lifecycle: what each change does to running machines (doc
     expect([...documented.groups.keys()].sort()).toEqual(titles);
   });
 
+  test.concurrent('upgrading the library updates the AWS agent archive object in place (bytes inline before, a file now): no replacement', async () => {
+    const upgrade = (await results()).get(SCENARIOS.find((s) => s.title.startsWith('Upgrade the library'))!.title)!;
+    const objects = upgrade.changes.filter((c) => c.type === 'aws_s3_object');
+    expect(objects.map((c) => [c.action, [...c.changed].sort()])).toEqual([['update', ['content_base64', 'source', 'source_hash']]]);
+  }, 300_000);
+
   test.concurrent.each(SCENARIOS.map((s) => [s.title, s] as const))('%s: as the doc says', async (_title, scenario) => {
     const result = (await results()).get(scenario.title)!;
     console.log(describeResult(result));

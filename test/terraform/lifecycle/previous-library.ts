@@ -9,9 +9,12 @@
  *   `ubuntu-24-04-x64`; there was no `terraform_data` holding the image;
  * - no node had a replacement stamp (`terraform_data` `<node>-replacement`);
  * - every node's and template's user data differed from this version's (any library upgrade may
- *   change the bootstrap).
+ *   change the bootstrap);
+ * - the AWS agent archive object was uploaded from `content_base64` (the archive's bytes inline),
+ *   with no `source` file and no `source_hash`.
  */
 import * as fs from 'fs';
+import { meshAgentArchive } from '../../../lib/core/bootstrap/mesh-agent-archive';
 
 type Json = { [key: string]: any };
 
@@ -57,6 +60,9 @@ export function asPreviousLibraryState(file: string): void {
       const attributes = replaceStrings(instance.attributes, previous) as Json;
       const userData = USER_DATA[r.type];
       if (userData) changeAt(attributes, userData, (value) => `${value}\n# written by the previous library version\n`);
+      if (r.type === 'aws_s3_object' && attributes.content_type === 'application/x-tar') {
+        Object.assign(attributes, { content_base64: meshAgentArchive().bytes.toString('base64'), source: null, source_hash: null });
+      }
       const dependencies = (instance.dependencies as string[] | undefined)?.filter((d) => !goneAddresses.has(d));
       return { ...instance, attributes, ...(dependencies ? { dependencies } : {}) };
     }),
