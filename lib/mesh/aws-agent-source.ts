@@ -10,7 +10,8 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetType, Fn, ITerraformDependable, TerraformAsset, TerraformProvider } from 'cdktf';
@@ -126,13 +127,15 @@ export function publishMeshAgentOnAws(scope: Construct, spec: AwsAgentSourceSpec
 
 /**
  * The archive as a file TerraformAsset can copy into the stack's folder at synth: written once
- * per content (its folder is its SHA-256), so concurrent synths share it and never see a partial file.
+ * per content and user (the folder is the archive's SHA-256 under a folder of the user's own), so
+ * concurrent synths share it and never see a partial file; a file found there is used only if it
+ * holds exactly these bytes.
  */
 function archiveFile(archive: MeshAgentArchive): string {
-  const dir = join(tmpdir(), 'cdktf-cast-cluster', archive.sha256);
+  const dir = join(tmpdir(), `cdktf-cast-cluster-${process.getuid?.() ?? 'user'}`, archive.sha256);
   const file = join(dir, 'cast-mesh-agent.tar');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
+  if (!existsSync(file) || createHash('sha256').update(readFileSync(file)).digest('hex') !== archive.sha256) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, archive.bytes);
     renameSync(partial, file);
