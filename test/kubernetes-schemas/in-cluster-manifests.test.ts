@@ -28,6 +28,8 @@ import { planOsPatching, renderOsPatchingManifests } from '../../lib/core/os-pat
 import { renderUpgradeManifests } from '../../lib/core/upgrade/upgrade-manifests';
 import { checkCustomResource, vendoredCrd } from '../ingress/crd-schema';
 import { AUTOSCALED_AWS, AUTOSCALED_AZURE } from '../core/autoscaling/autoscaled-clouds';
+import { CLUSTER_LABELS, INGRESS_INPUT } from '../core/ingress/ingress-plan-fixture';
+import { MIDDLEWARE_INPUT } from '../core/middleware/middleware-plan-fixture';
 
 // test/core/autoscaling/autoscaled-clouds.ts
 const AWS = AUTOSCALED_AWS;
@@ -37,28 +39,9 @@ const BACKUP_TARGETS: BackupTarget[] = [
   { cloud: Cloud.AZURE, kind: 'azure', url: 'https://${azurerm_storage_account.a.name}.blob.core.windows.net/etcd-snapshots', region: '' },
   { cloud: Cloud.AWS, kind: 's3', url: 'https://${aws_s3_bucket.b.bucket}.s3.us-east-1.amazonaws.com', region: 'us-east-1' },
 ];
-// test/core/ingress/render-in-cluster.test.ts
-const ingress = planIngress({
-  clusterName: 'prod',
-  nodePortRange: { from: 30000, to: 32767 },
-  workerClouds: [Cloud.AWS, Cloud.GCP],
-  zoneName: 'example.com',
-  acmeEmail: 'ops@example.com',
-  httpNodePort: 31080,
-  httpsNodePort: 31443,
-  tlsHostnames: ['shop.example.com'],
-  serviceMonitorRelease: 'kps',
-});
-const LABELS = { 'cast-cluster-name': 'prod', 'cast-cluster-uuid': 'c8b7d1de-52bb-5b87-8b5f-0b1e1e5d3e0a' };
-// test/core/middleware/render-middleware.test.ts
-const middleware = planMiddleware({
-  host: 'ops.example.com',
-  issuerUrl: 'https://login.example.com/realms/ops',
-  clientId: 'cast-ops',
-  allowedEmails: ['ann@example.com'],
-  allowedGroups: ['platform'],
-  ingressInstallsPrometheus: true,
-});
+const ingress = planIngress({ ...INGRESS_INPUT, serviceMonitorRelease: 'kps' });
+const LABELS = CLUSTER_LABELS;
+const middleware = planMiddleware(MIDDLEWARE_INPUT);
 
 /** Release (or file) name to its manifests, as the chart gets them (escaped for a Terraform template). */
 const SOURCES: Record<string, readonly string[]> = {

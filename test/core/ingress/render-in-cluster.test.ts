@@ -8,29 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
-import { Cloud } from '../../../lib/core/cloud';
 import {
   GATEWAY_CLASS_NAME, GATEWAY_NAME, GATEWAY_NAMESPACE, HTTP_LISTENER, HTTPS_LISTENER,
 } from '../../../lib/core/ingress';
-import { IngressPlanInput, planIngress } from '../../../lib/core/ingress/ingress-plan';
+import { planIngress } from '../../../lib/core/ingress/ingress-plan';
 import {
   certificateName, renderCertificates, renderCertManagerValues, renderClusterIssuer, renderEnvoyGatewayCrdsValues, renderEnvoyGatewayValues,
   renderGatewayManifests, renderManifestsChartValues, renderPodMonitors, renderPrometheusValues,
 } from '../../../lib/core/ingress/render-in-cluster';
 import { checkCustomResource } from '../../ingress/crd-schema';
+import { CLUSTER_LABELS, INGRESS_INPUT } from './ingress-plan-fixture';
 
-const INPUT: IngressPlanInput = {
-  clusterName: 'prod',
-  nodePortRange: { from: 30000, to: 32767 },
-  workerClouds: [Cloud.AWS, Cloud.GCP],
-  zoneName: 'example.com',
-  acmeEmail: 'ops@example.com',
-  httpNodePort: 31080,
-  httpsNodePort: 31443,
-  tlsHostnames: ['shop.example.com'],
-};
+const INPUT = INGRESS_INPUT;
 const plan = planIngress(INPUT);
-const LABELS = { 'cast-cluster-name': 'prod', 'cast-cluster-uuid': 'c8b7d1de-52bb-5b87-8b5f-0b1e1e5d3e0a' };
+const LABELS = CLUSTER_LABELS;
 
 /** What Helm receives: Terraform's unescaping, then YAML. */
 const helmSees = (text: string) => parse(unescapeTerraformTemplate(text));

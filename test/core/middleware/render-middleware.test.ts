@@ -10,15 +10,9 @@ import {
   OAUTH2_PROXY_SECRET, renderGrafanaValues, renderHeadlampValues, renderMiddlewareManifests, renderOauth2ProxyValues,
 } from '../../../lib/core/middleware/render-middleware';
 import { checkCustomResource } from '../../ingress/crd-schema';
+import { MIDDLEWARE_INPUT } from './middleware-plan-fixture';
 
-const plan = planMiddleware({
-  host: 'ops.example.com',
-  issuerUrl: 'https://login.example.com/realms/ops',
-  clientId: 'cast-ops',
-  allowedEmails: ['ann@example.com', 'bob@example.com'],
-  allowedGroups: ['platform'],
-  ingressInstallsPrometheus: true,
-});
+const plan = planMiddleware(MIDDLEWARE_INPUT);
 const LABELS = { 'cast-cluster/name': 'prod' };
 const values = (text: string) => parse(unescapeTerraformTemplate(text));
 /** `key = value` lines of oauth2-proxy's configuration file; each value is JSON (TOML's strings, arrays and booleans). */
