@@ -84,11 +84,16 @@ describe('README State example', () => {
 
 describe('README mesh diagram', () => {
   test('is the diagram of the default example, as the mesh renders it today', () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-mesh-')) });
-    buildApp(app);
-    const stack = app.node.children.find((c) => TerraformStack.isStack(c))!;
-    const cluster = stack.node.findAll().find((c): c is CastCluster => c instanceof CastCluster)!;
-    const diagram = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
-    expect(diagram).toBe(cluster.mesh.diagram());
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cast-readme-mesh-'));
+    try {
+      const app = new App({ outdir });
+      buildApp(app);
+      const stack = app.node.children.find((c) => TerraformStack.isStack(c))!;
+      const cluster = stack.node.findAll().find((c): c is CastCluster => c instanceof CastCluster)!;
+      const diagram = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
+      expect(diagram).toBe(cluster.mesh.diagram());
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,14 +5,19 @@ import { readDesired } from '../../../../lib/drift/read/desired/read-desired';
 import { ADDRESS, CLUSTER_UUID, GCP } from '../../../fixtures/drift/build/ids';
 import { fixture } from '../../helpers';
 
+/** Every folder tempStack made, removed when the tests below are done. */
+const dirs: string[] = [];
+
 function tempStack(document: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-desired-'));
+  dirs.push(dir);
   const file = path.join(dir, 'cdk.tf.json');
   fs.writeFileSync(file, typeof document === 'string' ? document : JSON.stringify(document, null, 2));
   return file;
 }
 
 describe('readDesired', () => {
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
   const desired = readDesired([fixture('stack/cdk.tf.json')]);
 
   test('resources, instance keys, construct paths, lines, modules, cluster', () => {
