@@ -7,7 +7,8 @@
 // not a pyenv one; so do the tests. The workers inherit this environment.
 process.env.PATH = (process.env.PATH ?? '').split(':').filter((dir) => !/\/\.pyenv\/(shims|bin)$/.test(dir) && !dir.includes('/.pyenv/plugins/')).join(':');
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, plus the check that a test file leaves no temporary folder behind.
+  testEnvironment: '<rootDir>/test/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/transpile.js' },

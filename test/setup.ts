@@ -47,3 +47,24 @@ afterAll(() => {
   const made: string[] = (globalThis as { castTestingOutdirs?: string[] }).castTestingOutdirs ?? [];
   for (const dir of made.splice(0)) require('node:fs').rmSync(dir, { recursive: true, force: true });
 });
+
+// Every temporary folder a test file makes must be gone when the file ends (test/environment.js
+// checks it after the file's last afterAll). fs.mkdtempSync and fs.promises.mkdtemp record each
+// folder made directly under the system's temporary folder. The fs module is one object for every
+// file a worker runs (one at a time), so the list lives on it, not on this file's global.
+{
+  const fsModule = require('node:fs') as typeof import('node:fs') & { castTempDirs?: string[] };
+  const path = require('node:path') as typeof import('node:path');
+  const tmp = require('node:os').tmpdir() as string;
+  if (!fsModule.castTempDirs) {
+    const record = (dir: string) => {
+      if (path.dirname(dir) === tmp) fsModule.castTempDirs!.push(dir);
+      return dir;
+    };
+    const mkdtempSync = fsModule.mkdtempSync;
+    (fsModule as any).mkdtempSync = (...args: any[]) => record((mkdtempSync as any)(...args));
+    const mkdtemp = fsModule.promises.mkdtemp;
+    (fsModule.promises as any).mkdtemp = async (...args: any[]) => record(await (mkdtemp as any)(...args));
+  }
+  fsModule.castTempDirs = [];
+}
