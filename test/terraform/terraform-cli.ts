@@ -4,8 +4,6 @@
  * process, so a synchronous child process would leave them unable to reply.
  */
 import { execFile, execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 export interface TerraformRun {
@@ -48,7 +46,8 @@ export function terraformGate(missing: string | undefined, ci: string | undefine
   return ci === 'true' ? 'fail' : 'skip';
 }
 
-let cliConfig: string | undefined;
+/** An empty CLI configuration (a file of the repository: a temporary one per worker outlived the workers). */
+const CLI_CONFIG = path.join(__dirname, 'empty.tfrc');
 
 /**
  * The environment for terraform: no CLI configuration of the machine's user (the
@@ -56,15 +55,9 @@ let cliConfig: string | undefined;
  * reattach value that names the stand-ins.
  */
 export function quietEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  if (!cliConfig) {
-    const file = path.join(os.tmpdir(), `cast-terraform-${process.pid}.tfrc`);
-    fs.writeFileSync(file, '# empty: providers come from TF_REATTACH_PROVIDERS or the configured mirror\n');
-    process.once('exit', () => fs.rmSync(file, { force: true }));
-    cliConfig = file;
-  }
   return {
     ...process.env,
-    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_CLI_CONFIG_FILE: CLI_CONFIG,
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
