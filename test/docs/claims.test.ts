@@ -184,9 +184,9 @@ describe('README statuses are the code', () => {
   test('how the tests compile is how jest.config.js compiles them', () => {
     const transformer = read('test/transpile.js');
     expect(read('jest.config.js')).toContain("'<rootDir>/test/transpile.js'");
-    expect(transformer).toContain('ts.transpileModule');
-    expect(README).toContain("jest runs through TypeScript's transpiler without type-checking");
-    expect(README).not.toMatch(/\bswc\b|ts-jest|babel/i);
+    expect(transformer).toContain('esbuild.transformSync');
+    expect(README).toContain('jest runs through esbuild without type-checking');
+    expect(README).not.toMatch(/\bswc\b|ts-jest|babel|TypeScript's transpiler/i);
   });
 });
 
