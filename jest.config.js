@@ -1,4 +1,4 @@
-/** Tests run through TypeScript's transpiler (no type-checking); `npm run typecheck` type-checks them separately. */
+/** Tests run through esbuild (test/transpile.js; no type-checking); `npm run typecheck` type-checks them separately. */
 
 // The labs start python3 hundreds of times (the node agent, the clouds' metadata services, the
 // stand-in tools). On a machine with pyenv, `python3` on PATH is pyenv's shim, a bash script
