@@ -13,10 +13,9 @@ import { escapeTerraformTemplate, renderTemplateFile, unescapeTerraformTemplate 
 import { readTemplateFile } from '../bootstrap/template-files';
 import { GATEWAY_NAME, GATEWAY_NAMESPACE, HTTP_LISTENER, HTTPS_LISTENER } from '../ingress/ingress-defaults';
 import {
-  GRAFANA_PATH, GRAFANA_PORT, HEADLAMP_CLUSTER_ROLE, HEADLAMP_PATH, HEADLAMP_PORT, MIDDLEWARE_CHARTS, MIDDLEWARE_NAMESPACE, OAUTH2_PROXY_PORT, SERVICE_PORT,
+  GRAFANA_PATH, GRAFANA_PORT, HEADLAMP_CLUSTER_ROLE, HEADLAMP_PATH, HEADLAMP_PORT, MIDDLEWARE_CHARTS, MIDDLEWARE_NAMESPACE, OAUTH2_PROXY_PORT, PinnedImage, SERVICE_PORT,
 } from './middleware-defaults';
 import { MiddlewarePlan } from './middleware-plan';
-import type { PinnedImage } from './middleware-defaults';
 
 /**
  * The Secret oauth2-proxy reads `client-id`, `client-secret` and `cookie-secret` from
