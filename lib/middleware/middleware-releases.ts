@@ -1,12 +1,13 @@
 /**
- * The single sign-on middleware in an in-cluster stack: oauth2-proxy, Grafana and
- * Headlamp, each a pinned Helm release in namespace `cast-middleware`, and the
- * routes and NetworkPolicies that make oauth2-proxy the only way in.
+ * The single sign-on middleware in an in-cluster stack: Grafana and Headlamp, each a
+ * pinned Helm release in namespace `cast-middleware` with an oauth2-proxy in its pod,
+ * and the proxies' configuration, routes and NetworkPolicies.
  *
  *   variable oidc_client_secret ─┐
- *   random_password (cookie) ────┴─▶ Secret oauth2-proxy-client ──▶ oauth2-proxy
- *   grafana, headlamp (ClusterIP Services)
- *   envoy-gateway-crds ──▶ cast-middleware (HTTPRoutes to oauth2-proxy, NetworkPolicies)
+ *   random_password (cookie) ────┴─▶ Secret oauth2-proxy-client ─┐
+ *   envoy-gateway-crds ──▶ cast-middleware (ConfigMap oauth2-proxy, ─┤
+ *                          HTTPRoutes, NetworkPolicies)              ▼
+ *                                          grafana, headlamp (each: console on 127.0.0.1, oauth2-proxy on the pod's port)
  */
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -24,7 +25,7 @@ import { renderManifestsChartValues } from '../core/ingress/render-in-cluster';
 import { MIDDLEWARE_CHARTS, MIDDLEWARE_NAMESPACE } from '../core/middleware/middleware-defaults';
 import { MiddlewarePlan, planMiddleware } from '../core/middleware/middleware-plan';
 import {
-  OAUTH2_PROXY_SECRET, OAUTH2_PROXY_SECRET_KEYS, renderGrafanaValues, renderHeadlampValues, renderMiddlewareManifests, renderOauth2ProxyValues,
+  OAUTH2_PROXY_SECRET, OAUTH2_PROXY_SECRET_KEYS, renderGrafanaValues, renderHeadlampValues, renderMiddlewareManifests,
 } from '../core/middleware/render-middleware';
 import type { IngressStack } from '../ingress/ingress-stack';
 import { throwProblems, tryPlan } from '../private/validation-error';
@@ -61,19 +62,14 @@ export function addMiddlewareReleases(scope: Construct, ingress: IngressStack, c
     provider: connection.kubernetes,
     metadata: { name: OAUTH2_PROXY_SECRET, namespace, labels },
     data: {
-      [OAUTH2_PROXY_SECRET_KEYS.clientId]: plan.clientId,
       [OAUTH2_PROXY_SECRET_KEYS.clientSecret]: clientSecret.stringValue,
       [OAUTH2_PROXY_SECRET_KEYS.cookieSecret]: cookieSecret.result,
     },
   });
 
-  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.oauth2Proxy, namespace, plan.versions.oauth2Proxy, renderOauth2ProxyValues(plan), [secret]);
-  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan));
-  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan));
-
   // The HTTPRoute kind comes with Envoy Gateway's CRD release, when this stack holds it.
   const crds = scope.node.tryFindChild(CHARTS.envoyGatewayCrds.release);
-  new Release(scope, 'cast-middleware', {
+  const manifests = new Release(scope, 'cast-middleware', {
     provider: connection.helm,
     name: 'cast-middleware',
     chart: castManifestsChart(scope),
@@ -81,6 +77,9 @@ export function addMiddlewareReleases(scope: Construct, ingress: IngressStack, c
     values: [renderManifestsChartValues(renderMiddlewareManifests(plan, labels))],
     dependsOn: crds instanceof Release ? [crds] : undefined,
   });
+  // Each console's pod mounts the proxies' ConfigMap and reads the Secret: both exist first.
+  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan), [secret, manifests]);
+  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan), [secret, manifests]);
   return plan;
 }
 

@@ -1,11 +1,13 @@
 /** Option structs of the single sign-on middleware. */
 import { GrafanaRole } from '../core/middleware/middleware-plan';
 
-/** Chart versions of the middleware: exact versions, never ranges. */
+/** Versions of the middleware: exact versions, never ranges. */
 export interface MiddlewareVersions {
   /**
-   * The oauth2-proxy chart (https://oauth2-proxy.github.io/manifests).
-   * @default "10.7.0" (oauth2-proxy v7.15.3)
+   * The oauth2-proxy release (its image tag at `quay.io/oauth2-proxy/oauth2-proxy`),
+   * which runs in the pod of each console. Not a chart version: oauth2-proxy runs
+   * without its chart.
+   * @default "v7.15.3"
    */
   readonly oauth2Proxy?: string;
   /**
@@ -21,9 +23,11 @@ export interface MiddlewareVersions {
 }
 
 /**
- * Grafana and Headlamp at one host behind oauth2-proxy: nothing of them is
- * reachable before the user signs in at your OpenID Connect identity provider.
- * Register a client there with the redirect URL `https://<host>/oauth2/callback`.
+ * Grafana and Headlamp at one host, each behind an oauth2-proxy in its own pod:
+ * nothing of them is reachable before the user signs in at your OpenID Connect
+ * identity provider, from outside the cluster or from another pod. Register a
+ * client there with the redirect URLs `https://<host>/grafana/oauth2/callback`
+ * and `https://<host>/headlamp/oauth2/callback`.
  */
 export interface MiddlewareOptions {
   /**

@@ -5,9 +5,8 @@
  * chart version, no digest of a different release is forced on it.
  *
  * The model of each template (its defaults and its image expression) is read from the
- * charts at the pinned versions:
- * - oauth2-proxy 10.7.0: helm/oauth2-proxy/templates/deployment.yaml (image), _helpers.tpl
- *   `oauth2-proxy.version` (tag, default "v" + appVersion), values.yaml `image`;
+ * charts at the pinned versions (oauth2-proxy runs without a chart: its image is the
+ * container's, in each console's pod):
  * - grafana 12.11.1: charts/grafana/templates/_pod.tpl (image, `@sha256:<image.sha>` when set),
  *   values.yaml `image`;
  * - headlamp 0.45.0: charts/headlamp/templates/deployment.yaml (image), values.yaml `image`.
@@ -15,17 +14,13 @@
 import { parse } from 'yaml';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
 import { MIDDLEWARE_IMAGES } from '../../lib/core/middleware/middleware-defaults';
+import { grafanaPod, headlampPod, releaseValues } from './console-pod-model';
 import { buildMiddleware, synthesizeInCluster } from './middleware-fixture';
 
 interface ImageValues { registry?: string; repository?: string; tag?: string; sha?: string }
 
 /** Each chart's image expression over its defaults merged with the given values (Helm merges maps key by key). */
 const CHARTS: Record<string, { appVersion: string; defaults: ImageValues; image: (v: ImageValues, appVersion: string) => string }> = {
-  'oauth2-proxy': {
-    appVersion: '7.15.3',
-    defaults: { registry: '', repository: 'oauth2-proxy/oauth2-proxy', tag: '' },
-    image: (v, app) => `${v.registry || 'quay.io'}/${v.repository}:${v.tag || `v${app}`}`,
-  },
   grafana: {
     appVersion: '13.2.0',
     defaults: { registry: 'docker.io', repository: 'grafana/grafana', tag: '', sha: '' },
@@ -38,13 +33,17 @@ const CHARTS: Record<string, { appVersion: string; defaults: ImageValues; image:
   },
 };
 
-/** What each release's pod runs, from the synthesized stack. */
+/** What each release's pod runs, from the synthesized stack; `oauth2-proxy`: the proxy of both pods, which must be one image. */
 function imagesOf(json: any): Record<string, string> {
   const releases = json.resource.helm_release;
-  return Object.fromEntries(Object.entries(CHARTS).map(([release, chart]) => {
+  const images: Record<string, string> = Object.fromEntries(Object.entries(CHARTS).map(([release, chart]) => {
     const values = parse(unescapeTerraformTemplate(releases[release].values[0]));
     return [release, chart.image({ ...chart.defaults, ...(values.image ?? {}) }, chart.appVersion)];
   }));
+  const proxies = [grafanaPod(releaseValues(json, 'grafana')), headlampPod(releaseValues(json, 'headlamp'))]
+    .map((pod) => pod.containers.find((c) => c.name === 'oauth2-proxy')!.image);
+  expect(new Set(proxies).size).toBe(1);
+  return { 'oauth2-proxy': proxies[0], ...images };
 }
 
 /** `<registry>/<repository>:<tag>@sha256:<64 hex>` (the distribution reference grammar, with both tag and digest). */
@@ -61,7 +60,7 @@ test('with the default chart versions, every image is pulled by digest under the
 });
 
 test('the pinned tags are the tags each chart would run without them: a digest names the release the chart was made for', () => {
-  const keys = { 'oauth2-proxy': 'oauth2Proxy', grafana: 'grafana', headlamp: 'headlamp' } as const;
+  const keys = { grafana: 'grafana', headlamp: 'headlamp' } as const;
   for (const [release, chart] of Object.entries(CHARTS)) {
     const unpinned = chart.image(chart.defaults, chart.appVersion);
     expect(unpinned).toMatch(new RegExp(`:${MIDDLEWARE_IMAGES[keys[release as keyof typeof keys]].tag.replace(/\./g, '\\.')}$`));
@@ -74,4 +73,10 @@ test('another chart version runs its own tag: no digest of a different release i
   expect(images.headlamp).toBe('ghcr.io/headlamp-k8s/headlamp:v0.45.0');
   // (the model's appVersion is 12.11.1's and 0.45.0's: the point is that no digest is added)
   expect(images['oauth2-proxy']).toMatch(BY_DIGEST);
+});
+
+test('another oauth2-proxy release runs by its tag, in both pods', () => {
+  const images = imagesOf(synthesizeInCluster(buildMiddleware({ versions: { oauth2Proxy: 'v7.16.0' } })));
+  expect(images['oauth2-proxy']).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.16.0');
+  expect(images.grafana).toMatch(BY_DIGEST);
 });

@@ -19,13 +19,13 @@ function cluster() {
   return { app, prod };
 }
 
-test('InClusterStack({ ingress, middleware }) installs oauth2-proxy, Grafana and Headlamp next to the ingress', () => {
+test('InClusterStack({ ingress, middleware }) installs Grafana and Headlamp, each with its oauth2-proxy, next to the ingress', () => {
   const { app, prod } = cluster();
   const ingress = new IngressStack(app.node.findChild('platform'), 'ingress', { cluster: prod, dns: { service: DnsService.ROUTE53, zoneName: 'example.com' }, acmeEmail: 'ops@example.com', tlsHostnames: ['ops.example.com'] });
   new InClusterStack(app, 'in-cluster', { cluster: prod, ingress, middleware: MIDDLEWARE });
   app.synth();
   const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'in-cluster', 'cdk.tf.json'), 'utf8'));
-  expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['envoy-gateway', 'oauth2-proxy', 'grafana', 'headlamp', 'cast-middleware']));
+  expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['envoy-gateway', 'grafana', 'headlamp', 'cast-middleware']));
   expect(json.variable.oidc_client_secret.sensitive).toBe(true);
 });
 

@@ -1,8 +1,9 @@
 /**
- * The middleware in an in-cluster stack, as synthesized: nothing reaches Grafana or
- * Headlamp but through oauth2-proxy (every route, Service and NetworkPolicy the stack
- * renders, parsed), the client secret only as a reference to a sensitive variable,
- * the stack conforming to the providers' schemas.
+ * The middleware in an in-cluster stack, as synthesized: the Gateway reaches Grafana
+ * and Headlamp only at their Services (every route, Service and NetworkPolicy the stack
+ * renders, parsed; console-isolation.test.ts shows the Services lead to the proxies),
+ * the client secret only as a reference to a sensitive variable, the stack conforming
+ * to the providers' schemas.
  */
 import { parse } from 'yaml';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
@@ -22,50 +23,54 @@ const manifests: any[] = Object.entries(releases)
 const ofKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 const UI = ['grafana', 'headlamp'];
 
-describe('nothing reaches Grafana or Headlamp without signing in at oauth2-proxy', () => {
-  test('the three charts, pinned, in cast-middleware', () => {
-    for (const [id, chart, version] of [['oauth2-proxy', 'oauth2-proxy', '10.7.0'], ['grafana', 'grafana', '12.11.1'], ['headlamp', 'headlamp', '0.45.0']]) {
+describe('the Gateway reaches Grafana and Headlamp only at their Services, whose port is the proxy in each pod', () => {
+  test('the two charts, pinned, in cast-middleware; no oauth2-proxy chart', () => {
+    for (const [id, chart, version] of [['grafana', 'grafana', '12.11.1'], ['headlamp', 'headlamp', '0.45.0']]) {
       expect(releases[id]).toMatchObject({ chart, version, namespace: '${kubernetes_namespace_v1.namespace-cast-middleware.metadata[0].name}' });
     }
+    expect(Object.values(releases).map((r: any) => r.chart)).not.toContain('oauth2-proxy');
   });
 
-  test('every HTTPRoute of the stack is valid, and none has Grafana or Headlamp as a backend: the middleware host\'s only backend is oauth2-proxy', () => {
+  test('every HTTPRoute of the stack is valid; the middleware host\'s backends are the two consoles\' Services, each under its own path', () => {
     const routes = ofKind('HTTPRoute');
     expect(routes.map((r) => r.metadata.name).sort()).toEqual(['middleware', 'middleware-https-redirect']);
     for (const route of routes) {
       expect(checkCustomResource(route).problems).toEqual([]);
-      const backends = route.spec.rules.flatMap((rule: any) => [...(rule.backendRefs ?? []), ...(rule.filters ?? []).flatMap((f: any) => f.requestMirror ? [f.requestMirror.backendRef] : [])]);
-      for (const backend of backends) expect(UI).not.toContain(backend.name);
-      if (route.spec.hostnames.includes('ops.example.com')) expect(backends.every((b: any) => b.name === 'oauth2-proxy')).toBe(true);
+      const rules = route.spec.rules.filter((rule: any) => rule.backendRefs || (rule.filters ?? []).some((f: any) => f.requestMirror));
+      for (const rule of rules) {
+        const backends = [...(rule.backendRefs ?? []), ...(rule.filters ?? []).flatMap((f: any) => f.requestMirror ? [f.requestMirror.backendRef] : [])];
+        expect(backends).toHaveLength(1);
+        expect(UI).toContain(backends[0].name);
+        expect(rule.matches).toEqual([{ path: { type: 'PathPrefix', value: `/${backends[0].name}/` } }]);
+      }
     }
   });
 
   test('no chart makes a route, Ingress or HTTPRoute of its own, and every Service is ClusterIP; the stack renders no Service', () => {
     const grafana = valuesOf('grafana');
     const headlamp = valuesOf('headlamp');
-    const proxy = valuesOf('oauth2-proxy');
     // Each chart's own exposure switches default to off (grafana route.main.enabled and
-    // ingress.enabled, headlamp httpRoute.enabled and ingress.enabled, oauth2-proxy
-    // gatewayApi.enabled and ingress.enabled): the values must not turn one on.
-    expect([grafana.route, grafana.ingress, headlamp.httpRoute, headlamp.ingress, proxy.gatewayApi, proxy.ingress]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
-    for (const values of [grafana, headlamp, proxy]) expect(values.service.type).toBe('ClusterIP');
+    // ingress.enabled, headlamp httpRoute.enabled and ingress.enabled): the values must not turn one on.
+    expect([grafana.route, grafana.ingress, headlamp.httpRoute, headlamp.ingress]).toEqual([undefined, undefined, undefined, undefined]);
+    for (const values of [grafana, headlamp]) expect(values.service.type).toBe('ClusterIP');
     expect(ofKind('Service')).toEqual([]);
     expect(json.resource.kubernetes_service_v1).toBeUndefined();
   });
 
-  test('the NetworkPolicies on Grafana and Headlamp admit oauth2-proxy\'s pods only', () => {
+  test('the NetworkPolicies on Grafana and Headlamp admit the Gateway\'s namespace only', () => {
     const policies = ofKind('NetworkPolicy');
     for (const ui of UI) {
       const selecting = policies.filter((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === ui);
       expect(selecting).toHaveLength(1);
       const peers = selecting[0].spec.ingress.flatMap((rule: any) => rule.from);
-      expect(peers).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': 'oauth2-proxy' } } }]);
+      expect(peers).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cast-ingress' } } }]);
       expect(selecting[0].spec.policyTypes).toEqual(['Ingress']);
     }
   });
 
-  test('the routes and policies are applied after the Gateway API CRDs exist', () => {
+  test('the routes, policies and the proxies\' configuration are applied after the Gateway API CRDs exist, and before the consoles\' pods', () => {
     expect(releases['cast-middleware'].depends_on).toEqual(['helm_release.envoy-gateway-crds']);
+    for (const ui of UI) expect(releases[ui].depends_on).toEqual(['kubernetes_secret_v1.secret-cast-middleware-oauth2-proxy-client', 'helm_release.cast-middleware']);
   });
 });
 
@@ -75,12 +80,10 @@ describe('secrets', () => {
     expect(json.variable.oidc_client_secret).not.toHaveProperty('default');
     const secret = json.resource.kubernetes_secret_v1['secret-cast-middleware-oauth2-proxy-client'];
     expect(secret.data).toEqual({
-      'client-id': 'cast-ops',
       'client-secret': '${var.oidc_client_secret}',
       'cookie-secret': '${random_password.oauth2-proxy-cookie-secret.result}',
     });
     expect(json.resource.random_password['oauth2-proxy-cookie-secret']).toMatchObject({ length: 32, special: false });
-    expect(releases['oauth2-proxy'].depends_on).toEqual(['kubernetes_secret_v1.secret-cast-middleware-oauth2-proxy-client']);
     expect(findSecrets(json)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The middleware defaults in one place: the namespace, the paths at the single
- * sign-on host, the pinned chart of each component, and the ports the
- * NetworkPolicies open (docs/middleware.md lists the same versions).
+ * sign-on host, the pinned chart of each console and the pinned oauth2-proxy, and
+ * the ports of the consoles' pods (docs/middleware.md lists the same versions).
  */
 import { ChartSource } from '../ingress/ingress-defaults';
 
@@ -13,16 +13,15 @@ export const GRAFANA_PATH = '/grafana/';
 export const HEADLAMP_PATH = '/headlamp/';
 
 /**
- * oauth2-proxy's own endpoints under the host: the IdP sends the browser back to
- * `/oauth2/callback` (oauth2-proxy docs, "OAuth Provider Configuration": the
- * redirect URL is `https://<host>/oauth2/callback`).
+ * Each console's oauth2-proxy serves its own endpoints under the console's path
+ * (`proxy_prefix`), so the IdP sends the browser back to `<path>oauth2/callback`
+ * (oauth2-proxy docs, "OAuth Provider Configuration": the redirect URL is
+ * `https://<host><proxy_prefix>/callback`). Neither console has paths of its own there.
  */
-export const CALLBACK_PATH = '/oauth2/callback';
+export const PROXY_PREFIX = 'oauth2';
 
-/** The components, by key. Release names are the Service names (each chart's fullname when the release name holds the chart name). */
+/** The consoles, by key. Release names are the Service names (each chart's fullname when the release name holds the chart name). */
 export const MIDDLEWARE_CHARTS = {
-  // oauth2-proxy/manifests helm/oauth2-proxy/Chart.yaml; README: `helm repo add oauth2-proxy https://oauth2-proxy.github.io/manifests`.
-  oauth2Proxy: { release: 'oauth2-proxy', repository: 'https://oauth2-proxy.github.io/manifests', chart: 'oauth2-proxy', namespace: MIDDLEWARE_NAMESPACE },
   // grafana-community/helm-charts charts/grafana (the grafana chart moved there from grafana/helm-charts, whose charts/ no longer holds it);
   // README: `helm repo add grafana-community https://grafana-community.github.io/helm-charts`.
   grafana: { release: 'grafana', repository: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', namespace: MIDDLEWARE_NAMESPACE },
@@ -30,7 +29,7 @@ export const MIDDLEWARE_CHARTS = {
   headlamp: { release: 'headlamp', repository: 'https://kubernetes-sigs.github.io/headlamp/', chart: 'headlamp', namespace: MIDDLEWARE_NAMESPACE },
 } as const satisfies Record<string, ChartSource>;
 
-/** Chart versions, pinned; each is configurable. */
+/** The pinned versions; each is configurable: oauth2-proxy's release (its image tag), each console's chart. */
 export interface MiddlewareChartVersions {
   readonly oauth2Proxy: string;
   readonly grafana: string;
@@ -38,21 +37,24 @@ export interface MiddlewareChartVersions {
 }
 
 /**
- * oauth2-proxy chart 10.7.0 (oauth2-proxy v7.15.3), grafana chart 12.11.1
- * (Grafana 13.2.0), headlamp chart 0.45.0 (Headlamp 0.45.0): the `version` and
- * `appVersion` of each Chart.yaml on the default branch of its repository
- * (oauth2-proxy/manifests fe328b0, grafana-community/helm-charts 3386a11,
- * kubernetes-sigs/headlamp 6d2b42c). Each chart's image defaults to its appVersion.
+ * oauth2-proxy v7.15.3 (its latest release, tag v7.15.3 of oauth2-proxy/oauth2-proxy),
+ * grafana chart 12.11.1 (Grafana 13.2.0), headlamp chart 0.45.0 (Headlamp 0.45.0):
+ * the `version` and `appVersion` of each Chart.yaml on the default branch of its
+ * repository (grafana-community/helm-charts 3386a11, kubernetes-sigs/headlamp
+ * 6d2b42c). Each chart's image defaults to its appVersion.
  */
 export const DEFAULT_MIDDLEWARE_CHART_VERSIONS: MiddlewareChartVersions = {
-  oauth2Proxy: '10.7.0',
+  oauth2Proxy: 'v7.15.3',
   grafana: '12.11.1',
   headlamp: '0.45.0',
 };
 
-/** A container image by tag and digest: what a chart version runs. */
+/** oauth2-proxy's image (its README: `quay.io/oauth2-proxy/oauth2-proxy`); the tag is the release. */
+export const OAUTH2_PROXY_IMAGE = 'quay.io/oauth2-proxy/oauth2-proxy';
+
+/** A container image by tag and digest: what a pinned version runs. */
 export interface PinnedImage {
-  /** The chart version whose default image this is (its `appVersion`). */
+  /** The version whose default image this is: the chart version (its `appVersion` is the tag), or oauth2-proxy's release. */
   readonly chartVersion: string;
   readonly tag: string;
   /** The multi-platform image index digest: the same bytes on every node, whatever the tag points to later. */
@@ -68,23 +70,30 @@ export interface PinnedImage {
  * than these runs its own default tag, not a digest of another release.
  */
 export const MIDDLEWARE_IMAGES: { readonly [K in keyof MiddlewareChartVersions]: PinnedImage } = {
-  oauth2Proxy: { chartVersion: '10.7.0', tag: 'v7.15.3', digest: 'sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561' },
+  oauth2Proxy: { chartVersion: 'v7.15.3', tag: 'v7.15.3', digest: 'sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561' },
   grafana: { chartVersion: '12.11.1', tag: '13.2.0', digest: 'sha256:3fd54ae1214669f8355f065ec9f6445d5279a3d77095ab048ca045685272429b' },
   headlamp: { chartVersion: '0.45.0', tag: 'v0.45.0', digest: 'sha256:db3f0e0fc58d358d41daa3fe7fc852437552c7ee873c3645470f7b86a8e0db49' },
 };
 
 /**
- * The container ports the NetworkPolicies open, which are the pods' ports (a
- * NetworkPolicy matches the port the packet reaches, after the Service's DNAT):
- * oauth2-proxy's `--http-address=0.0.0.0:4180` (helm/oauth2-proxy/templates/deployment.yaml),
- * Grafana's 3000 (charts/grafana/values.yaml `service.targetPort`), Headlamp's 4466
- * (charts/headlamp/templates/deployment.yaml `containerPort`).
+ * The ports of each console's pod. The chart's port (the one its Service targets, its
+ * probes call and the NetworkPolicies open: a NetworkPolicy matches the port the packet
+ * reaches, after the Service's DNAT) is oauth2-proxy's, on every address of the pod; the
+ * console itself listens on the pod's loopback only, one port up, where only containers
+ * of the same pod reach it (pods share one network namespace: kubernetes.io/docs/concepts/
+ * workloads/pods/#pod-networking). The chart ports: Grafana's 3000 (charts/grafana/values.yaml
+ * `service.targetPort`, named `grafana`), Headlamp's 4466 (charts/headlamp/templates/
+ * deployment.yaml `containerPort`, named `http`).
  */
-export const OAUTH2_PROXY_PORT = 4180;
-export const GRAFANA_PORT = 3000;
-export const HEADLAMP_PORT = 4466;
+export const CONSOLE_PORTS = {
+  grafana: { pod: 3000, portName: 'grafana', loopback: 3001 },
+  headlamp: { pod: 4466, portName: 'http', loopback: 4467 },
+} as const;
 
-/** Every chart's Service port: 80 (oauth2-proxy `service.portNumber`, grafana `service.port`, headlamp `service.port`). */
+/** The loopback address the consoles bind. */
+export const LOOPBACK = '127.0.0.1';
+
+/** Every chart's Service port: 80 (grafana `service.port`, headlamp `service.port`). */
 export const SERVICE_PORT = 80;
 
 /**

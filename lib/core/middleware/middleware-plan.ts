@@ -4,17 +4,23 @@
  * and the NetworkPolicies all read.
  *
  *   browser ──▶ https://<host>/…  (the Gateway `cast`, listener `https`)
- *                 │ HTTPRoute: every path of the host
+ *                 │ HTTPRoute: /grafana/ and /headlamp/, each to its console's pod
  *                 ▼
- *            oauth2-proxy ──(no session)──▶ the IdP (OIDC, issuerUrl) ──▶ /oauth2/callback
- *                 │ signed-in and allowed (allowedEmails / allowedGroups)
- *                 ├── /grafana/  ──▶ Grafana  (auth.proxy: X-Forwarded-Email)
- *                 └── /headlamp/ ──▶ Headlamp (its ServiceAccount, ClusterRole `view`)
+ *   ┌ a console's pod ─────────────────────────────────────────────────────────┐
+ *   │ oauth2-proxy, the pod's port ──(no session)──▶ the IdP ──▶ <path>oauth2/callback
+ *   │   │ signed-in and allowed (allowedEmails / allowedGroups)                │
+ *   │   ▼ 127.0.0.1 only                                                       │
+ *   │ Grafana (auth.proxy: X-Forwarded-Email) or Headlamp (ClusterRole `view`) │
+ *   └──────────────────────────────────────────────────────────────────────────┘
+ *
+ * Each console listens on its pod's loopback, so nothing but the oauth2-proxy beside
+ * it reaches it: not the Gateway, not another pod, whether or not the cluster's network
+ * enforces NetworkPolicy. The two proxies share the cookie secret, so one sign-in serves both.
  */
 import { ProblemList } from '../plan-error';
 import { domainNameProblem, emailProblem } from '../ingress/dns-names';
 import {
-  CALLBACK_PATH, DEFAULT_MIDDLEWARE_CHART_VERSIONS, GRAFANA_PATH, HEADLAMP_PATH, INSTALLED_PROMETHEUS_URL, MIDDLEWARE_IMAGES, MiddlewareChartVersions, PinnedImage,
+  DEFAULT_MIDDLEWARE_CHART_VERSIONS, GRAFANA_PATH, HEADLAMP_PATH, INSTALLED_PROMETHEUS_URL, MIDDLEWARE_IMAGES, MiddlewareChartVersions, PinnedImage, PROXY_PREFIX,
 } from './middleware-defaults';
 
 /** The Grafana organisation role of every user who signs in through the proxy. */
@@ -57,19 +63,21 @@ export interface MiddlewarePlan {
   readonly versions: MiddlewareChartVersions;
   /** Each component's image by digest, where its chart version is the default one; absent: the chart's own tag. */
   readonly images: { readonly [K in keyof MiddlewareChartVersions]?: PinnedImage };
-  /** What users register at their identity provider as the redirect (callback) URL. */
-  readonly redirectUrl: string;
+  /** What users register at their identity provider as the redirect (callback) URLs: Grafana's proxy's, then Headlamp's. */
+  readonly redirectUrls: readonly string[];
   readonly grafanaUrl: string;
   readonly headlampUrl: string;
 }
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
+/** oauth2-proxy's releases are tagged `v<major>.<minor>.<patch>`; its chart's versions (10.x) have no `v`. */
+const PROXY_RELEASE = /^v\d+\.\d+\.\d+$/;
 /**
- * Group names and the issuer go into oauth2-proxy's configuration file, which the
- * chart passes through Helm's `tpl` (helm/oauth2-proxy/templates/_helpers.tpl
- * `oauth2-proxy.legacy-config.content`): no braces, so that no value is read as a template.
+ * Group names go into oauth2-proxy's configuration file, one TOML string each, and
+ * oauth2-proxy compares them with the `groups` claim as they are: no quotes,
+ * commas or backslashes, which no identity provider's group name needs.
  */
-const GROUP = /^[^\s",\\{}][^",\\{}\n\r]*$/;
+const GROUP = /^[^\s",\\][^",\\\n\r]*$/;
 
 /** Resolves and checks the middleware options; throws a PlanError listing every problem. */
 export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
@@ -87,7 +95,7 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
     problems.add(`issuerUrl must be the identity provider's OIDC issuer, an https URL such as https://accounts.google.com (got "${input.issuerUrl}": ${issuerTrouble}). Copy the "issuer" of its /.well-known/openid-configuration.`);
   }
   if (!/^[^\s"\\]+$/.test(input.clientId)) {
-    problems.add(`clientId must be the OIDC client id your identity provider issued, without spaces or quotes (got "${input.clientId}"). Register a client for https://<host>${CALLBACK_PATH} and copy its id.`);
+    problems.add(`clientId must be the OIDC client id your identity provider issued, without spaces or quotes (got "${input.clientId}"). Register a client for https://<host>${GRAFANA_PATH}${PROXY_PREFIX}/callback and https://<host>${HEADLAMP_PATH}${PROXY_PREFIX}/callback and copy its id.`);
   }
 
   const allowedEmails = unique(input.allowedEmails ?? []);
@@ -97,7 +105,7 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
   }
   const allowedGroups = unique(input.allowedGroups ?? []);
   for (const group of allowedGroups) {
-    if (!GROUP.test(group)) problems.add(`allowedGroups must hold group names as the IdP puts them in the "groups" claim, without quotes, commas, backslashes, braces or line breaks (got ${JSON.stringify(group)}). Copy the group's name or id from your identity provider.`);
+    if (!GROUP.test(group)) problems.add(`allowedGroups must hold group names as the IdP puts them in the "groups" claim, without quotes, commas, backslashes or line breaks (got ${JSON.stringify(group)}). Copy the group's name or id from your identity provider.`);
   }
   if (allowedEmails.length === 0 && allowedGroups.length === 0) {
     problems.add('allowedEmails or allowedGroups must name who may sign in (got neither). Without them every account of the identity provider could reach Grafana and Headlamp; list the people or groups.');
@@ -114,7 +122,15 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
 
   const versions: MiddlewareChartVersions = { ...DEFAULT_MIDDLEWARE_CHART_VERSIONS, ...definedOnly(input.versions ?? {}) };
   for (const [key, version] of Object.entries(versions)) {
-    if (!EXACT_VERSION.test(version)) problems.add(`versions.${key} must be an exact chart version like ${DEFAULT_MIDDLEWARE_CHART_VERSIONS[key as keyof MiddlewareChartVersions]} (got "${version}"). Ranges are not allowed: pin one release.`);
+    if (key === 'oauth2Proxy') {
+      if (EXACT_VERSION.test(version) && !PROXY_RELEASE.test(version)) {
+        problems.add(`versions.oauth2Proxy must be an oauth2-proxy release like ${DEFAULT_MIDDLEWARE_CHART_VERSIONS.oauth2Proxy} (got "${version}", a chart version: oauth2-proxy now runs inside each console's pod, without its chart). Pass the release the chart version ran, its appVersion with a "v".`);
+      } else if (!PROXY_RELEASE.test(version)) {
+        problems.add(`versions.oauth2Proxy must be an exact oauth2-proxy release like ${DEFAULT_MIDDLEWARE_CHART_VERSIONS.oauth2Proxy} (got "${version}"). Ranges are not allowed: pin one release.`);
+      }
+    } else if (!EXACT_VERSION.test(version)) {
+      problems.add(`versions.${key} must be an exact chart version like ${DEFAULT_MIDDLEWARE_CHART_VERSIONS[key as keyof MiddlewareChartVersions]} (got "${version}"). Ranges are not allowed: pin one release.`);
+    }
   }
   problems.throwIfAny();
 
@@ -128,7 +144,7 @@ export function planMiddleware(input: MiddlewarePlanInput): MiddlewarePlan {
     prometheusUrl: prometheusUrl!,
     versions,
     images: Object.fromEntries(Object.entries(MIDDLEWARE_IMAGES).filter(([key, image]) => versions[key as keyof MiddlewareChartVersions] === image.chartVersion)),
-    redirectUrl: `https://${host}${CALLBACK_PATH}`,
+    redirectUrls: [GRAFANA_PATH, HEADLAMP_PATH].map((path) => `https://${host}${path}${PROXY_PREFIX}/callback`),
     grafanaUrl: `https://${host}${GRAFANA_PATH}`,
     headlampUrl: `https://${host}${HEADLAMP_PATH}`,
   };

@@ -27,8 +27,8 @@ describe('planMiddleware', () => {
     expect(plan.allowedGroups).toEqual([]);
     expect(plan.grafanaRole).toBe(GrafanaRole.VIEWER);
     expect(plan.prometheusUrl).toBe('http://prometheus-server.monitoring.svc.cluster.local');
-    expect(plan.versions).toEqual({ oauth2Proxy: '10.7.0', grafana: '12.11.1', headlamp: '0.45.0' });
-    expect(plan.redirectUrl).toBe('https://ops.example.com/oauth2/callback');
+    expect(plan.versions).toEqual({ oauth2Proxy: 'v7.15.3', grafana: '12.11.1', headlamp: '0.45.0' });
+    expect(plan.redirectUrls).toEqual(['https://ops.example.com/grafana/oauth2/callback', 'https://ops.example.com/headlamp/oauth2/callback']);
     expect(plan.grafanaUrl).toBe('https://ops.example.com/grafana/');
     expect(plan.headlampUrl).toBe('https://ops.example.com/headlamp/');
   });
@@ -52,7 +52,7 @@ describe('planMiddleware', () => {
       expect.stringMatching(/^allowedEmails must hold email addresses \(got "nobody"/),
       expect.stringMatching(/^allowedGroups must hold group names .*got "a,b"/),
       expect.stringMatching(/^prometheusUrl must be set when the ingress does not install Prometheus/),
-      expect.stringMatching(/^versions.oauth2Proxy must be an exact chart version .*got "\^10.0.0"/),
+      expect.stringMatching(/^versions.oauth2Proxy must be an exact oauth2-proxy release like v7.15.3 \(got "\^10.0.0"\)/),
     ]);
   });
 
@@ -65,8 +65,15 @@ describe('planMiddleware', () => {
     expect(problems({ prometheusUrl: 'http://{{ .Release.Name }}-prometheus' })).toEqual([expect.stringMatching(/^prometheusUrl must be an http or https URL .*braces \(got "http:\/\/\{\{ .Release.Name \}\}-prometheus"\)/)]);
   });
 
-  test('a group name with braces is refused: Helm would read it as a template', () => {
-    expect(problems({ allowedGroups: ['{{ .Release.Name }}'] })).toEqual([expect.stringMatching(/^allowedGroups must hold group names .*braces/)]);
+  test('a group name with braces is taken as it is: no template reads the proxies\' configuration', () => {
+    expect(planMiddleware({ ...INPUT, allowedGroups: ['{team}'] }).allowedGroups).toEqual(['{team}']);
+  });
+
+  test('an oauth2-proxy chart version, as earlier releases of this library took, is refused with the release to pass instead', () => {
+    expect(problems({ versions: { oauth2Proxy: '10.7.0' } })).toEqual([
+      'versions.oauth2Proxy must be an oauth2-proxy release like v7.15.3 (got "10.7.0", a chart version: oauth2-proxy now runs inside each console\'s pod, without its chart). Pass the release the chart version ran, its appVersion with a "v".',
+    ]);
+    expect(planMiddleware({ ...INPUT, versions: { oauth2Proxy: 'v7.16.0' } }).images.oauth2Proxy).toBeUndefined();
   });
 
   test('a host the Gateway has no certificate for is refused, naming the names it has', () => {

@@ -7,53 +7,46 @@ import { parse, parseAllDocuments } from 'yaml';
 import { unescapeTerraformTemplate } from '../../../lib/core/bootstrap/render-template';
 import { planMiddleware } from '../../../lib/core/middleware/middleware-plan';
 import {
-  OAUTH2_PROXY_SECRET, renderGrafanaValues, renderHeadlampValues, renderMiddlewareManifests, renderOauth2ProxyValues,
+  OAUTH2_PROXY_SECRET, proxyContainer, renderGrafanaValues, renderHeadlampValues, renderMiddlewareManifests, renderProxyConfig,
 } from '../../../lib/core/middleware/render-middleware';
 import { checkCustomResource } from '../../ingress/crd-schema';
+import { parseProxyConfig as cfg } from '../../middleware/console-pod-model';
 import { MIDDLEWARE_INPUT } from './middleware-plan-fixture';
 
 const plan = planMiddleware(MIDDLEWARE_INPUT);
 const LABELS = { 'cast-cluster/name': 'prod' };
 const values = (text: string) => parse(unescapeTerraformTemplate(text));
-/** `key = value` lines of oauth2-proxy's configuration file; each value is JSON (TOML's strings, arrays and booleans). */
-function cfg(text: string): Record<string, unknown> {
-  return Object.fromEntries(text.split('\n').filter((line) => line.trim() && !line.startsWith('#')).map((line) => {
-    const match = /^([a-z_]+) = (.+)$/.exec(line);
-    if (!match) throw new Error(`not a key = value line: ${line}`);
-    return [match[1], JSON.parse(match[2])];
-  }));
-}
 
-describe('oauth2-proxy values', () => {
-  const proxy = values(renderOauth2ProxyValues(plan));
-  const config = cfg(proxy.config.configFile);
+describe('each console\'s oauth2-proxy', () => {
+  const grafana = cfg(renderProxyConfig(plan, 'grafana'));
+  const headlamp = cfg(renderProxyConfig(plan, 'headlamp'));
 
-  test('OIDC against the issuer, called back at the host, the credentials from the Terraform-made Secret only', () => {
-    expect(config).toMatchObject({ provider: 'oidc', oidc_issuer_url: 'https://login.example.com/realms/ops', redirect_url: 'https://ops.example.com/oauth2/callback' });
-    expect(proxy.config.existingSecret).toBe(OAUTH2_PROXY_SECRET);
-    // The chart's placeholders (XXXXXXX) must not reach a Secret or the pod.
-    expect([proxy.config.clientID, proxy.config.clientSecret, proxy.config.cookieSecret]).toEqual(['', '', '']);
-    expect(JSON.stringify(proxy)).not.toMatch(/secret\s*=|client_secret/);
+  test('OIDC against the issuer, called back under the console\'s path, the credentials from the Terraform-made Secret only', () => {
+    expect(grafana).toMatchObject({ provider: 'oidc', oidc_issuer_url: 'https://login.example.com/realms/ops', proxy_prefix: '/grafana/oauth2', redirect_url: 'https://ops.example.com/grafana/oauth2/callback' });
+    expect(headlamp).toMatchObject({ proxy_prefix: '/headlamp/oauth2', redirect_url: 'https://ops.example.com/headlamp/oauth2/callback' });
+    expect(grafana).toMatchObject({ client_id: 'cast-ops', client_secret_file: '/etc/oauth2-proxy-secret/client-secret' });
+    const container = proxyContainer(plan, 'grafana') as any;
+    expect(container.env).toEqual([{ name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: { secretKeyRef: { name: OAUTH2_PROXY_SECRET, key: 'cookie-secret' } } }]);
+    // No secret value, and no option that would hold one, in the configuration or the container.
+    for (const config of [grafana, headlamp]) expect(Object.keys(config)).not.toEqual(expect.arrayContaining(['client_secret']));
+    expect(JSON.stringify([grafana, headlamp, container])).not.toMatch(/cookie_secret|client_secret"/);
   });
 
-  test('Grafana and Headlamp are its upstreams, by path, on their in-cluster Services', () => {
-    expect(config.upstreams).toEqual([
-      'http://grafana.cast-middleware.svc.cluster.local/grafana/',
-      'http://headlamp.cast-middleware.svc.cluster.local/headlamp/',
-    ]);
-    expect(config).toMatchObject({ pass_user_headers: true, skip_auth_strip_headers: true, cookie_secure: true });
+  test('the console on the pod\'s loopback is its one upstream, by path; the proxy on the pod\'s port', () => {
+    expect(grafana).toMatchObject({ upstreams: ['http://127.0.0.1:3001/grafana/'], http_address: '0.0.0.0:3000', pass_host_header: true });
+    expect(headlamp).toMatchObject({ upstreams: ['http://127.0.0.1:4467/headlamp/'], http_address: '0.0.0.0:4466', pass_host_header: false });
+    expect(grafana).toMatchObject({ pass_user_headers: true, skip_auth_strip_headers: true, cookie_secure: true });
   });
 
   test('listed emails decide (no domain is open) and the groups must hold as well', () => {
-    expect(config.email_domains).toEqual([]);
-    expect(proxy.authenticatedEmailsFile).toEqual({ enabled: true, persistence: 'configmap', restricted_access: 'ann@example.com\nbob@example.com' });
-    expect(config.allowed_groups).toEqual(['platform']);
+    expect(grafana.email_domains).toEqual([]);
+    expect(grafana.authenticated_emails_file).toBe('/etc/oauth2-proxy/authenticated-emails');
+    expect(grafana.allowed_groups).toEqual(['platform']);
   });
 
-  test('groups alone: every email domain, the groups decide', () => {
-    const groupsOnly = values(renderOauth2ProxyValues({ ...plan, allowedEmails: [] }));
-    expect(cfg(groupsOnly.config.configFile)).toMatchObject({ email_domains: ['*'], allowed_groups: ['platform'] });
-    expect(groupsOnly.authenticatedEmailsFile).toEqual({ enabled: false });
+  test('groups alone: every email domain, no list, the groups decide', () => {
+    const groupsOnly = cfg(renderProxyConfig({ ...plan, allowedEmails: [] }, 'headlamp'));
+    expect(groupsOnly).toMatchObject({ email_domains: ['*'], authenticated_emails_file: '', allowed_groups: ['platform'] });
   });
 });
 
@@ -62,8 +55,8 @@ describe('Grafana values', () => {
   const ini = grafana['grafana.ini'];
 
   test('served under /grafana/ at the host, trusting the e-mail oauth2-proxy sends, no login form, no anonymous, no built-in admin', () => {
-    expect(ini.server).toEqual({ domain: 'ops.example.com', root_url: 'https://ops.example.com/grafana/', serve_from_sub_path: true });
-    expect(ini['auth.proxy']).toEqual({ enabled: true, header_name: 'X-Forwarded-Email', header_property: 'email', auto_sign_up: true });
+    expect(ini.server).toEqual({ domain: 'ops.example.com', root_url: 'https://ops.example.com/grafana/', serve_from_sub_path: true, http_addr: '127.0.0.1', http_port: 3001 });
+    expect(ini['auth.proxy']).toEqual({ enabled: true, header_name: 'X-Forwarded-Email', header_property: 'email', auto_sign_up: true, whitelist: '127.0.0.1' });
     expect(ini.auth.disable_login_form).toBe(true);
     expect(ini['auth.anonymous'].enabled).toBe(false);
     expect(ini['auth.basic'].enabled).toBe(false);
@@ -99,7 +92,16 @@ describe('Headlamp values', () => {
     expect(headlamp.config).toMatchObject({ baseURL: '/headlamp', unsafeUseServiceAccountToken: true, oidc: { secret: { create: false } } });
     expect(headlamp.clusterRoleBinding).toEqual({ create: true, clusterRoleName: 'view' });
     expect(headlamp.service).toEqual({ type: 'ClusterIP' });
+    expect(headlamp.config.extraArgs).toEqual(['-listen-addr=127.0.0.1', '-port=4467']);
   });
+});
+
+test('the proxies\' ConfigMap holds both configuration files and the list of emails, one per line', () => {
+  const [map] = renderMiddlewareManifests(plan, LABELS).map((text) => parse(unescapeTerraformTemplate(text))).filter((d) => d.kind === 'ConfigMap');
+  expect(checkCustomResource(map).problems).toEqual([]);
+  expect(Object.keys(map.data)).toEqual(['grafana.cfg', 'headlamp.cfg', 'authenticated-emails']);
+  expect(map.data['grafana.cfg']).toBe(renderProxyConfig(plan, 'grafana'));
+  expect(map.data['authenticated-emails']).toBe('ann@example.com\nbob@example.com\n');
 });
 
 describe('the manifests in front of them', () => {
@@ -121,24 +123,27 @@ describe('the manifests in front of them', () => {
     for (const route of routes) expect(route.spec.hostnames).toEqual(['ops.example.com']);
   });
 
-  test('HTTPS goes to oauth2-proxy; HTTP only redirects', () => {
+  test('HTTPS goes to each console\'s Service by its path; HTTP only redirects', () => {
     const [https, http] = ofKind('HTTPRoute');
-    expect(https.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'oauth2-proxy', port: 80 }] }]);
+    expect(https.spec.rules).toEqual([
+      { matches: [{ path: { type: 'PathPrefix', value: '/grafana/' } }], backendRefs: [{ name: 'grafana', port: 80 }] },
+      { matches: [{ path: { type: 'PathPrefix', value: '/headlamp/' } }], backendRefs: [{ name: 'headlamp', port: 80 }] },
+      { matches: [{ path: { type: 'Exact', value: '/grafana' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/grafana/' }, statusCode: 302 } }] },
+      { matches: [{ path: { type: 'Exact', value: '/headlamp' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: '/headlamp/' }, statusCode: 302 } }] },
+    ]);
     expect(http.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
   });
 
-  test('NetworkPolicies: Grafana and Headlamp admit oauth2-proxy on their container port, oauth2-proxy admits the Gateway\'s namespace', () => {
+  test('NetworkPolicies: each console\'s pod admits the Gateway\'s namespace on its port, the proxy\'s', () => {
     const policies = Object.fromEntries(ofKind('NetworkPolicy').map((p) => [p.metadata.name, p]));
-    const proxyPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': 'oauth2-proxy' } } };
-    expect(policies['grafana-from-oauth2-proxy'].spec).toEqual({
+    const gateway = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cast-ingress' } } }];
+    expect(policies['grafana-from-gateway'].spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [proxyPods], ports: [{ protocol: 'TCP', port: 3000 }] }],
+      ingress: [{ from: gateway, ports: [{ protocol: 'TCP', port: 3000 }] }],
     });
-    expect(policies['headlamp-from-oauth2-proxy'].spec.ingress).toEqual([{ from: [proxyPods], ports: [{ protocol: 'TCP', port: 4466 }] }]);
-    expect(policies['oauth2-proxy-from-gateway'].spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cast-ingress' } } }], ports: [{ protocol: 'TCP', port: 4180 }] },
-    ]);
+    expect(policies['headlamp-from-gateway'].spec.ingress).toEqual([{ from: gateway, ports: [{ protocol: 'TCP', port: 4466 }] }]);
+    expect(Object.keys(policies)).toEqual(['grafana-from-gateway', 'headlamp-from-gateway']);
     for (const doc of docs) expect(doc.metadata).toEqual({ name: expect.any(String), namespace: 'cast-middleware', labels: LABELS });
   });
 });
