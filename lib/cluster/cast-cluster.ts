@@ -42,6 +42,7 @@ import { ClusterCredentials } from './cluster-credentials';
 import { addNodeOutputs, describeCluster } from './cluster-outputs';
 import { CastClusterProps, propProblems } from './cast-cluster-props';
 import { configureProvider } from './cluster-providers';
+import { withUserDataFiles } from './user-data-folder';
 import { PortRange } from './options';
 
 /**
@@ -648,7 +649,7 @@ function userDataLocal(scope: Construct, id: string, bootstrap: (context: IResol
   return new TerraformLocal(scope, id, Lazy.stringValue({ produce: (context) => {
     const input = bootstrap(context);
     // No input: the stand-in plan while cdktf prepares the stacks (plannedFor).
-    return input ? renderNodeUserData(input) : '';
+    return input ? withUserDataFiles(scope, renderNodeUserData(input)) : '';
   } })).asString;
 }
 

@@ -12,6 +12,7 @@ import { NodeBootstrapTaint } from '../core/bootstrap/node-bootstrap-input';
 import { userDataSizeProblems } from '../core/bootstrap/user-data-size';
 import { Cloud } from '../core/cloud';
 import { PlanError } from '../core/plan-error';
+import { inlineUserDataFiles } from '../cluster/user-data-folder';
 import { CastValidationError } from '../private/validation-error';
 import { ClusterLabels } from '../core/cluster-labels';
 import { NodeGroupInput } from '../core/node-plan';
@@ -113,8 +114,9 @@ export function userDataProblems(cloud: Cloud, made: readonly UserDataLocal[]): 
     try {
       // The local's value (its `expression` is a reference to it), resolved as the stack resolves it at synth.
       const value = (local.toTerraform() as { locals: Record<string, unknown> }).locals[local.friendlyUniqueId];
-      const template = Tokenization.resolve(value, { scope: TerraformStack.of(scope), resolver: new DefaultTokenResolver(new StringConcat()) }) as string;
-      documents.push({ receiver, cloud, template });
+      const resolved = Tokenization.resolve(value, { scope: TerraformStack.of(scope), resolver: new DefaultTokenResolver(new StringConcat()) }) as string;
+      // Measured as Terraform renders it: with the lines it reads from files put back.
+      documents.push({ receiver, cloud, template: inlineUserDataFiles(scope, resolved) });
     } catch (error) {
       // The renderer's refusal of this document's input: reported here, with the group's path.
       if (error instanceof PlanError) {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { withUserDataInline } from './stack-user-data';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../../examples');
 
@@ -23,7 +24,7 @@ export function exampleApp(name: string): (app: App) => void {
   return (require(path.join(EXAMPLES_DIR, name, 'app.ts')) as { buildApp: (app: App) => void }).buildApp;
 }
 
-/** One stack of an example: its id and its synthesized Terraform JSON, parsed. */
+/** One stack of an example: its id and its synthesized Terraform JSON, parsed, with the user-data Terraform reads from files put back. */
 export interface ExampleStack {
   readonly id: string;
   readonly config: { [key: string]: any };
@@ -40,5 +41,8 @@ export function synthExampleStacks(name: string): ExampleStack[] {
   app.synth();
   return app.node.children
     .filter((child): child is TerraformStack => TerraformStack.isStack(child))
-    .map((stack) => ({ id: stack.node.id, config: JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) }));
+    .map((stack) => {
+      const dir = path.join(app.outdir, 'stacks', stack.node.id);
+      return { id: stack.node.id, config: withUserDataInline(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')), dir) };
+    });
 }

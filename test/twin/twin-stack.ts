@@ -12,6 +12,7 @@ import { Cloud } from '../../lib/core/cloud';
 import { NodeRole } from '../../lib/core/node-role';
 import { CloudConfig, parseUserData } from '../core/bootstrap/user-data-files';
 import { interpolate } from '../nodes/terraform-interpolation';
+import { withUserDataInline } from '../support/stack-user-data';
 
 /** A synthesized stack, parsed. */
 export type TerraformJson = { [key: string]: any };
@@ -57,7 +58,8 @@ export function synthTwinStack(build: (app: App) => void): TerraformJson {
   // The whole app, as cdktf synth writes it: the stack's assets (AWS's agent archive) are files beside it.
   app.synth();
   const dir = join(app.outdir, 'stacks', stacks[0].node.id);
-  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  // The user-data as Terraform renders it: the lines it reads from files put back.
+  const stack = withUserDataInline(JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as TerraformJson, dir);
   STACK_DIRS.set(stack, dir);
   return stack;
 }

@@ -18,6 +18,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { USER_DATA_FOLDER } from '../../../lib/core/bootstrap/user-data-lines';
 import { applyApp, countByType, failures, readChanges, type ResourceChange } from '../harness';
 import { startStandIns, type StandIns } from '../stand-in/stand-ins';
 import { synthesizeApp, type SynthesizedStack } from '../synthesized-app';
@@ -78,6 +79,9 @@ export async function runScenarios(scenarios: readonly Scenario[], standIns: Sta
     }
     fs.mkdirSync(path.dirname(path.join(root, STACK_CONFIG)), { recursive: true });
     fs.copyFileSync(path.join(from, STACK_CONFIG), path.join(root, STACK_CONFIG));
+    // The files the configuration reads with file() at plan (the nodes' user-data lines).
+    const files = path.join(path.dirname(STACK_CONFIG), USER_DATA_FOLDER);
+    if (fs.existsSync(path.join(from, files))) fs.cpSync(path.join(from, files), path.join(root, files), { recursive: true });
     return { name: SCENARIO_STACK, dir: path.dirname(path.join(root, STACK_CONFIG)) };
   };
   const run = async (scenario: Scenario): Promise<ScenarioResult> => {
