@@ -5,9 +5,11 @@
  *
  *   variable oidc_client_secret ─┐
  *   random_password (cookie) ────┴─▶ Secret oauth2-proxy-client ─┐
- *   envoy-gateway-crds ──▶ cast-middleware (ConfigMap oauth2-proxy, ─┤
- *                          HTTPRoutes, NetworkPolicies)              ▼
- *                                          grafana, headlamp (each: console on 127.0.0.1, oauth2-proxy on the pod's port)
+ *   cast-middleware (ConfigMap oauth2-proxy, NetworkPolicies) ───┤
+ *                                                                ▼
+ *        grafana, headlamp (each: console on 127.0.0.1, oauth2-proxy on the pod's port; Helm waits for the pods)
+ *                                                                │
+ *   envoy-gateway-crds ──────────────────────────────────────────┴─▶ cast-middleware-routes (HTTPRoutes)
  */
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -30,6 +32,9 @@ import {
 import type { IngressStack } from '../ingress/ingress-stack';
 import { throwProblems, tryPlan } from '../private/validation-error';
 import { MiddlewareOptions } from './options';
+
+/** The release of the routes to the consoles, applied after them. */
+export const MIDDLEWARE_ROUTES_RELEASE = 'cast-middleware-routes';
 
 /** The Terraform variable of the client secret when `clientSecretVariable` is not set. */
 export const DEFAULT_CLIENT_SECRET_VARIABLE = 'oidc_client_secret';
@@ -67,19 +72,31 @@ export function addMiddlewareReleases(scope: Construct, ingress: IngressStack, c
     },
   });
 
-  // The HTTPRoute kind comes with Envoy Gateway's CRD release, when this stack holds it.
-  const crds = scope.node.tryFindChild(CHARTS.envoyGatewayCrds.release);
-  const manifests = new Release(scope, 'cast-middleware', {
+  const manifests = renderMiddlewareManifests(plan, labels);
+  const config = new Release(scope, 'cast-middleware', {
     provider: connection.helm,
     name: 'cast-middleware',
     chart: castManifestsChart(scope),
     namespace,
-    values: [renderManifestsChartValues(renderMiddlewareManifests(plan, labels))],
-    dependsOn: crds instanceof Release ? [crds] : undefined,
+    values: [renderManifestsChartValues(manifests.config)],
   });
   // Each console's pod mounts the proxies' ConfigMap and reads the Secret: both exist first.
-  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan), [secret, manifests]);
-  pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan), [secret, manifests]);
+  // Helm waits until the pods are ready (pinnedChartRelease), so each console has its proxy
+  // before the routes below lead to it.
+  const consoles = [
+    pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.grafana, namespace, plan.versions.grafana, renderGrafanaValues(plan), [secret, config]),
+    pinnedChartRelease(scope, connection, MIDDLEWARE_CHARTS.headlamp, namespace, plan.versions.headlamp, renderHeadlampValues(plan), [secret, config]),
+  ];
+  // The HTTPRoute kind comes with Envoy Gateway's CRD release, when this stack holds it.
+  const crds = scope.node.tryFindChild(CHARTS.envoyGatewayCrds.release);
+  new Release(scope, MIDDLEWARE_ROUTES_RELEASE, {
+    provider: connection.helm,
+    name: MIDDLEWARE_ROUTES_RELEASE,
+    chart: castManifestsChart(scope),
+    namespace,
+    values: [renderManifestsChartValues(manifests.routes)],
+    dependsOn: [...(crds instanceof Release ? [crds] : []), ...consoles],
+  });
   return plan;
 }
 

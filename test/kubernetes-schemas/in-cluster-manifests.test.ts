@@ -62,7 +62,8 @@ const SOURCES: Record<string, readonly string[]> = {
   }).map((release) => [release.name, release.manifests])),
   'cast-gateway': [...renderGatewayManifests(ingress, { labels: LABELS, gcpAddress: '${lookup(x, "gcp", "")}' }), ...renderPodMonitors(ingress, LABELS)],
   'cast-cluster-issuer': [renderClusterIssuer(ingress, LABELS), ...renderCertificates(ingress, LABELS)],
-  'cast-middleware': renderMiddlewareManifests(middleware, { 'cast-cluster/name': 'prod' }),
+  'cast-middleware': renderMiddlewareManifests(middleware, { 'cast-cluster/name': 'prod' }).config,
+  'cast-middleware-routes': renderMiddlewareManifests(middleware, { 'cast-cluster/name': 'prod' }).routes,
 };
 const APP_DIR = path.join(__dirname, '../../examples/app/manifests');
 for (const file of fs.readdirSync(APP_DIR).sort()) SOURCES[`examples/app/manifests/${file}`] = [fs.readFileSync(path.join(APP_DIR, file), 'utf8')];

@@ -12,7 +12,7 @@ import {
 import { buildMiddleware, synthesizeInCluster } from './middleware-fixture';
 
 const json = synthesizeInCluster(buildMiddleware({ allowedGroups: ['platform'] }));
-const manifests: any[] = releaseValues(json, 'cast-middleware').manifests.map((m: string) => parse(m));
+const manifests: any[] = ['cast-middleware', 'cast-middleware-routes'].flatMap((id) => releaseValues(json, id).manifests.map((m: string) => parse(m)));
 const configMaps: Record<string, Record<string, string>> = Object.fromEntries(manifests.filter((m) => m.kind === 'ConfigMap').map((m) => [m.metadata.name, m.data]));
 const pods: Pod[] = [grafanaPod(releaseValues(json, 'grafana')), headlampPod(releaseValues(json, 'headlamp'))];
 /** Each chart's Service: port 80 to the targetPort its template names (grafana: `podPortName`, headlamp: `http`). */

@@ -25,7 +25,7 @@ test('InClusterStack({ ingress, middleware }) installs Grafana and Headlamp, eac
   new InClusterStack(app, 'in-cluster', { cluster: prod, ingress, middleware: MIDDLEWARE });
   app.synth();
   const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'in-cluster', 'cdk.tf.json'), 'utf8'));
-  expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['envoy-gateway', 'grafana', 'headlamp', 'cast-middleware']));
+  expect(Object.keys(json.resource.helm_release)).toEqual(expect.arrayContaining(['envoy-gateway', 'grafana', 'headlamp', 'cast-middleware', 'cast-middleware-routes']));
   expect(json.variable.oidc_client_secret.sensitive).toBe(true);
 });
 

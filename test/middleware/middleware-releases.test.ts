@@ -68,9 +68,18 @@ describe('the Gateway reaches Grafana and Headlamp only at their Services, whose
     }
   });
 
-  test('the routes, policies and the proxies\' configuration are applied after the Gateway API CRDs exist, and before the consoles\' pods', () => {
-    expect(releases['cast-middleware'].depends_on).toEqual(['helm_release.envoy-gateway-crds']);
-    for (const ui of UI) expect(releases[ui].depends_on).toEqual(['kubernetes_secret_v1.secret-cast-middleware-oauth2-proxy-client', 'helm_release.cast-middleware']);
+  test('the proxies\' configuration and the policies come before the consoles\' pods; the routes only once Helm has seen those pods ready, each with its proxy', () => {
+    // cast-middleware holds no route: an update from the version whose consoles served their
+    // port themselves must not route to them before their pods are replaced.
+    const held = (id: string) => valuesOf(id).manifests.map((m: string) => parse(m).kind).sort();
+    expect(held('cast-middleware')).toEqual(['ConfigMap', 'NetworkPolicy', 'NetworkPolicy']);
+    expect(held('cast-middleware-routes')).toEqual(['HTTPRoute', 'HTTPRoute']);
+    expect(releases['cast-middleware'].depends_on).toBeUndefined();
+    for (const ui of UI) {
+      expect(releases[ui].depends_on).toEqual(['kubernetes_secret_v1.secret-cast-middleware-oauth2-proxy-client', 'helm_release.cast-middleware']);
+      expect(releases[ui]).toMatchObject({ wait: true });
+    }
+    expect(releases['cast-middleware-routes'].depends_on).toEqual(['helm_release.envoy-gateway-crds', 'helm_release.grafana', 'helm_release.headlamp']);
   });
 });
 

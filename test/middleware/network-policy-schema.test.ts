@@ -6,7 +6,7 @@ import { renderMiddlewareManifests } from '../../lib/core/middleware/render-midd
 import { checkCustomResource } from '../ingress/crd-schema';
 
 const plan = planMiddleware({ host: 'ops.example.com', issuerUrl: 'https://login.example.com', clientId: 'cast-ops', allowedGroups: ['ops'], ingressInstallsPrometheus: true });
-const policies = renderMiddlewareManifests(plan, { 'cast-cluster/name': 'prod' })
+const policies = renderMiddlewareManifests(plan, { 'cast-cluster/name': 'prod' }).config
   .map((text) => parseAllDocuments(unescapeTerraformTemplate(text))[0].toJS())
   .filter((doc) => doc.kind === 'NetworkPolicy');
 

@@ -187,13 +187,23 @@ export function renderHeadlampValues(plan: MiddlewarePlan): string {
 }
 
 /**
- * The manifests that decide who reaches the middleware, in the order applied: the
- * proxies' configuration, the HTTPS route of the host to the consoles' Services (each
- * Service targets the pod's port, which the pod's oauth2-proxy binds), the
- * HTTP-to-HTTPS redirect, and the NetworkPolicies: each console's pod accepts the
- * Gateway's namespace only, where a NetworkPolicy is enforced.
+ * The manifests that decide who reaches the middleware, in two releases applied on
+ * either side of the consoles' own:
+ * - `config`, before the consoles: the proxies' configuration (their pods mount it) and
+ *   the NetworkPolicies (each console's pod accepts the Gateway's namespace only, where
+ *   a NetworkPolicy is enforced);
+ * - `routes`, after the consoles' pods are ready, each with its proxy: the HTTPS route
+ *   of the host to the consoles' Services (each Service targets the pod's port, which
+ *   the pod's oauth2-proxy binds) and the HTTP-to-HTTPS redirect. Routed earlier, an
+ *   update from a version whose consoles listened on that port themselves would send
+ *   the Internet to them, unauthenticated, until their pods were replaced.
  */
-export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly<Record<string, string>>): string[] {
+export interface MiddlewareManifests {
+  readonly config: string[];
+  readonly routes: string[];
+}
+
+export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly<Record<string, string>>): MiddlewareManifests {
   const parentRef = (sectionName: string) => [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName }];
   const common = { namespace: literal(MIDDLEWARE_NAMESPACE), labels: literal(labels), hostnames: literal([plan.host]) };
   // Envoy, the Gateway's data plane, runs in the Gateway's namespace; Kubernetes
@@ -209,38 +219,42 @@ export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly
   });
   const data: Record<string, string> = Object.fromEntries(CONSOLES.map((console) => [`${console}.cfg`, renderProxyConfig(plan, console)]));
   if (plan.allowedEmails.length > 0) data[EMAILS_KEY] = `${plan.allowedEmails.join('\n')}\n`;
-  return [
-    renderTemplateFile('middleware/config-map.yaml', {
-      name: literal(OAUTH2_PROXY_CONFIG),
-      namespace: literal(MIDDLEWARE_NAMESPACE),
-      labels: literal(labels),
-      data: literal(data),
-    }),
-    renderTemplateFile('middleware/http-route.yaml', {
-      name: literal(MIDDLEWARE_ROUTE),
-      ...common,
-      parent_refs: literal(parentRef(HTTPS_LISTENER)),
-      rules: literal([
-        ...CONSOLES.map((console) => ({
-          matches: [{ path: { type: 'PathPrefix', value: PATHS[console] } }],
-          backendRefs: [{ name: MIDDLEWARE_CHARTS[console].release, port: SERVICE_PORT }],
-        })),
-        // `/grafana` and `/headlamp`, which the prefixes match too (Gateway API HTTPPathMatch:
-        // a trailing `/` of a PathPrefix is ignored) but no proxy serves: to the path with
-        // the slash. An Exact match wins over any prefix (HTTPRouteRule, "precedence").
-        ...CONSOLES.map((console) => ({
-          matches: [{ path: { type: 'Exact', value: PATHS[console].replace(/\/$/, '') } }],
-          filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: PATHS[console] }, statusCode: 302 } }],
-        })),
-      ]),
-    }),
-    renderTemplateFile('middleware/https-redirect-route.yaml', {
-      name: literal(MIDDLEWARE_REDIRECT_ROUTE),
-      ...common,
-      parent_refs: literal(parentRef(HTTP_LISTENER)),
-    }),
-    ...CONSOLES.map(policy),
-  ];
+  return {
+    config: [
+      renderTemplateFile('middleware/config-map.yaml', {
+        name: literal(OAUTH2_PROXY_CONFIG),
+        namespace: literal(MIDDLEWARE_NAMESPACE),
+        labels: literal(labels),
+        data: literal(data),
+      }),
+      ...CONSOLES.map(policy),
+    ],
+    routes: [
+      renderTemplateFile('middleware/http-route.yaml', {
+        name: literal(MIDDLEWARE_ROUTE),
+        ...common,
+        parent_refs: literal(parentRef(HTTPS_LISTENER)),
+        rules: literal([
+          ...CONSOLES.map((console) => ({
+            matches: [{ path: { type: 'PathPrefix', value: PATHS[console] } }],
+            backendRefs: [{ name: MIDDLEWARE_CHARTS[console].release, port: SERVICE_PORT }],
+          })),
+          // `/grafana` and `/headlamp`, which the prefixes match too (Gateway API HTTPPathMatch:
+          // a trailing `/` of a PathPrefix is ignored) but no proxy serves: to the path with
+          // the slash. An Exact match wins over any prefix (HTTPRouteRule, "precedence").
+          ...CONSOLES.map((console) => ({
+            matches: [{ path: { type: 'Exact', value: PATHS[console].replace(/\/$/, '') } }],
+            filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: PATHS[console] }, statusCode: 302 } }],
+          })),
+        ]),
+      }),
+      renderTemplateFile('middleware/https-redirect-route.yaml', {
+        name: literal(MIDDLEWARE_REDIRECT_ROUTE),
+        ...common,
+        parent_refs: literal(parentRef(HTTP_LISTENER)),
+      }),
+    ],
+  };
 }
 
 /** `<tag>@<digest>`: a reference that names the tag for people and pulls the digest. */

@@ -97,7 +97,7 @@ describe('Headlamp values', () => {
 });
 
 test('the proxies\' ConfigMap holds both configuration files and the list of emails, one per line', () => {
-  const [map] = renderMiddlewareManifests(plan, LABELS).map((text) => parse(unescapeTerraformTemplate(text))).filter((d) => d.kind === 'ConfigMap');
+  const [map] = renderMiddlewareManifests(plan, LABELS).config.map((text) => parse(unescapeTerraformTemplate(text))).filter((d) => d.kind === 'ConfigMap');
   expect(checkCustomResource(map).problems).toEqual([]);
   expect(Object.keys(map.data)).toEqual(['grafana.cfg', 'headlamp.cfg', 'authenticated-emails']);
   expect(map.data['grafana.cfg']).toBe(renderProxyConfig(plan, 'grafana'));
@@ -105,7 +105,8 @@ test('the proxies\' ConfigMap holds both configuration files and the list of ema
 });
 
 describe('the manifests in front of them', () => {
-  const docs = renderMiddlewareManifests(plan, LABELS).map((text) => {
+  const { config, routes } = renderMiddlewareManifests(plan, LABELS);
+  const docs = [...config, ...routes].map((text) => {
     const [doc, ...rest] = parseAllDocuments(unescapeTerraformTemplate(text));
     expect(rest).toEqual([]);
     expect(doc.errors).toEqual([]);
