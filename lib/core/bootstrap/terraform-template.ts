@@ -56,11 +56,24 @@ export function terraformTemplateParts(text: string): TemplatePart[] {
       parts.push({ expression: inner.trim(), token: CDKTF_TOKEN.test(inner) });
       i = end + 1;
     } else {
-      literal += text[i++];
+      // On to the next `$` or `%`, the only characters that can begin an escape, an
+      // interpolation or a directive: a slice, not a character at a time (user-data
+      // templates run to 60 KB, mostly literal).
+      const next = nextSpecial(text, i + 1);
+      literal += text.slice(i, next);
+      i = next;
     }
   }
   if (literal) parts.push({ literal });
   return parts;
+}
+
+/** The index of the first `$` or `%` at or after `from`, or the text's length. */
+function nextSpecial(text: string, from: number): number {
+  const dollar = text.indexOf('$', from);
+  const percent = text.indexOf('%', from);
+  if (dollar < 0) return percent < 0 ? text.length : percent;
+  return percent < 0 ? dollar : Math.min(dollar, percent);
 }
 
 /** True when `part` is an interpolation. */

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeTerraformTemplate, unescapeTerraformTemplate } from './render-template';
-import { isInterpolation, terraformTemplateParts } from './terraform-template';
+import { terraformTemplateParts } from './terraform-template';
 
 /** The folder of the files, relative to the stack's working directory, where Terraform runs. */
 export const USER_DATA_FOLDER = 'user-data';
@@ -60,16 +60,25 @@ export function externalizeStaticLines(template: string, minLength = MIN_EXTERNA
 }
 
 function linesStandAlone(template: string): boolean {
+  // Only a line with an interpolation can open one that runs on; such lines are short.
+  return template.split('\n').every((line) => isStatic(line) || closesOnItsLine(line));
+}
+
+function closesOnItsLine(line: string): boolean {
   try {
-    return !terraformTemplateParts(template).some((part) => isInterpolation(part) && part.expression.includes('\n'));
+    terraformTemplateParts(line);
+    return true;
   } catch {
     return false;
   }
 }
 
-/** True when the line is literal text only: no `${` or `%{` once the escapes are taken out. */
+/**
+ * True when the line is literal text only: no `${` or `%{` but as the escapes `$${` and
+ * `%%{` (a `{` after two `$` is always the end of an escape, whatever comes before).
+ */
 function isStatic(line: string): boolean {
-  return !/[$%]\{/.test(line.replace(/\$\$\{|%%\{/g, ''));
+  return !/(?:^|[^$])\$\{|(?:^|[^%])%\{/.test(line);
 }
 
 /** What `externalizeStaticLines` took out, put back: each `${file("<path>")}` of `files` replaced by its content, escaped. */
