@@ -9,7 +9,7 @@ import { convergeApp, failures } from '../test/terraform/harness';
 import { startStandIns } from '../test/terraform/stand-in/stand-ins';
 import { exampleApp, exampleNames } from '../test/support/example-stacks';
 import { synthesizeApp } from '../test/terraform/synthesized-app';
-import { quietEnvironment } from '../test/terraform/terraform-cli';
+import { examplesEnvironment } from '../test/terraform/terraform-cli';
 import { formatMs, run } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const startedAt = process.hrtime.bigint();
   const standIns = await startStandIns();
   const startMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-  const env = quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach });
+  const env = examplesEnvironment(standIns.reattach);
   const rows: string[][] = [['start the 8 stand-in providers (schemas, gRPC servers)', formatMs(startMs)]];
   for (const name of exampleNames()) {
     const app = synthesizeApp(exampleApp(name));
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     const results = await convergeApp(app, env);
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     const problem = failures(results);
-    rows.push([`examples/${name}: ${app.stacks.length} stack(s), 3 terraform commands each (init, apply, plan), one after another`, problem ? 'FAILED' : formatMs(ms)]);
+    rows.push([`examples/${name}: ${app.stacks.length} stack(s), 3 terraform commands each (init, apply, plan), one after another`, problem ? `FAILED: ${problem.split('\n')[0]}` : formatMs(ms)]);
   }
   await standIns.close();
   if (!skipTests) {

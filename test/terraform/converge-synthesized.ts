@@ -13,7 +13,7 @@ import * as path from 'path';
 import { convergeApp, failures } from './harness';
 import { startStandIns } from './stand-in/stand-ins';
 import { prepareSynthesized } from './synthesized-app';
-import { findTerraform, quietEnvironment } from './terraform-cli';
+import { examplesEnvironment, findTerraform } from './terraform-cli';
 
 async function main(outdirs: readonly string[]): Promise<number> {
   if (outdirs.length === 0) {
@@ -34,7 +34,7 @@ async function main(outdirs: readonly string[]): Promise<number> {
         fs.cpSync(outdir, path.join(root, 'out'), { recursive: true });
         const app = prepareSynthesized(path.join(root, 'out'), root);
         // The middleware's client secret is read from this variable at deploy (docs/middleware.md).
-        const results = await convergeApp(app, quietEnvironment({ TF_REATTACH_PROVIDERS: standIns.reattach, TF_VAR_oidc_client_secret: 'not-a-real-secret' }));
+        const results = await convergeApp(app, examplesEnvironment(standIns.reattach));
         for (const result of results) {
           console.log(`  ${outdir} ${result.stack}: ${result.failed ? 'FAILED' : result.runs.map((r) => r.args[0]).join(', ')}`);
         }

@@ -9,7 +9,7 @@ import { convergeApp, failures } from './harness';
 import { startStandIns, type StandIns } from './stand-in/stand-ins';
 import { exampleApp, exampleNames } from '../support/example-stacks';
 import { synthesizeApp } from './synthesized-app';
-import { describeWithTerraform, quietEnvironment } from './terraform-cli';
+import { describeWithTerraform, examplesEnvironment } from './terraform-cli';
 
 /**
  * Applied, and shown to converge, by the drift tests on real states (drift/applied-examples.test.ts),
@@ -37,7 +37,7 @@ describeWithTerraform('terraform init, apply and re-plan every example', () => {
     const app = synthesizeApp(exampleApp(name));
     try {
       // examples/app's consoles read the OIDC client secret from this variable at deploy, as its README says.
-      const results = await convergeApp(app, quietEnvironment({ TF_REATTACH_PROVIDERS: (await attached()).reattach, TF_VAR_oidc_client_secret: 'not-a-real-secret' }));
+      const results = await convergeApp(app, examplesEnvironment((await attached()).reattach));
       expect(failures(results)).toBe('');
       // Every stack ran all three steps: nothing was skipped on the way.
       expect(results.map((r) => [r.stack, r.runs.length])).toEqual(app.stacks.map((s) => [s.name, 3]));

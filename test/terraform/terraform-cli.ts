@@ -71,6 +71,15 @@ export function quietEnvironment(extra: Readonly<Record<string, string>>): NodeJ
   };
 }
 
+/**
+ * The environment to converge the examples in: the stand-ins, and a value for each
+ * variable an example declares without a default (examples/app's middleware reads its
+ * OIDC client secret from `oidc_client_secret`, as a user's deploy does from TF_VAR_).
+ */
+export function examplesEnvironment(reattach: string): NodeJS.ProcessEnv {
+  return quietEnvironment({ TF_REATTACH_PROVIDERS: reattach, TF_VAR_oidc_client_secret: 'not-a-real-secret' });
+}
+
 /** Runs `terraform <args>` in `dir`; never throws for a non-zero exit. */
 export function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<TerraformRun> {
   return new Promise((resolve) => {
