@@ -32,7 +32,9 @@ for (const row of rows) console.log(row);
 console.log();
 console.log(`The library and the raw stack emit the same per-node resources with the same
 user-data (rendered by the same function, held in a lazy local) and the same
-API seeds in each VM's tags or metadata (one local); the ratio is
+API seeds in each VM's tags or metadata (one local); the library also writes
+each node's long static lines to files beside the stack (the raw stack keeps
+them inline, so its JSON is larger). The ratio is
 what CastCluster and NodeGroup add on top. Both grow a little faster than
 linearly from 400 to 4000 nodes: that is cdktf's token resolution over tens of
 MB of JSON, which the raw stack pays too, not the library's planners (the mesh
