@@ -649,8 +649,23 @@ function userDataLocal(scope: Construct, id: string, bootstrap: (context: IResol
   return new TerraformLocal(scope, id, Lazy.stringValue({ produce: (context) => {
     const input = bootstrap(context);
     // No input: the stand-in plan while cdktf prepares the stacks (plannedFor).
-    return input ? withUserDataFiles(scope, renderNodeUserData(input)) : '';
+    return input ? withUserDataFiles(scope, renderedUserData(input)) : '';
   } })).asString;
+}
+
+/**
+ * Each input's user-data, rendered once: cdktf resolves every local three times in a synth
+ * (preparing the stacks, the size check, the output), and the cluster's plan, which holds
+ * the inputs, is made once, so the same input object comes back each time.
+ */
+const RENDERED = new WeakMap<NodeBootstrapInput, string>();
+function renderedUserData(input: NodeBootstrapInput): string {
+  let text = RENDERED.get(input);
+  if (text === undefined) {
+    text = renderNodeUserData(input);
+    RENDERED.set(input, text);
+  }
+  return text;
 }
 
 /** What tokens read while cdktf prepares the stacks of a cluster whose plan fails (plannedFor): nothing, which no output keeps. */
