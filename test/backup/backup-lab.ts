@@ -23,22 +23,30 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onPath } from '../mesh/agent-lab';
 import { READY_LIMIT_MS, waitFor } from '../mesh/lab-waits';
 import { run, RunResult } from '../mesh/namespace-lab';
+import { describeNeeding, missingBinaries } from '../support/requirements';
 
 // s3rver ships no types: what the lab uses of it.
 const S3rver = require('s3rver') as new (options: object) => { configureBuckets(): Promise<void>; callback(): (req: IncomingMessage, res: unknown) => void };
 
-/** What the lab runs (.ci/run installs the Debian ones: etcd-server, etcd-client, curl). */
-export const BACKUP_LAB_BINARIES = ['etcd', 'etcdctl', 'curl', 'bash', 'sha256sum'];
+/**
+ * What the lab lacks on this machine, each reason saying how to get it (empty: nothing): etcd,
+ * etcdctl and curl (.ci/run installs them), bash and sha256sum.
+ */
+export function backupLabMissing(): string[] {
+  return [
+    ...missingBinaries(['etcd'], 'apt-get install etcd-server'),
+    ...missingBinaries(['etcdctl'], 'apt-get install etcd-client'),
+    ...missingBinaries(['curl'], 'apt-get install curl'),
+    ...missingBinaries(['bash'], 'apt-get install bash'),
+    ...missingBinaries(['sha256sum'], 'apt-get install coreutils'),
+  ];
+}
 
-/** `describe`, or `describe.skip` with a warning when a tool is missing; on CI (CI=true) the suite runs and fails naming them. */
-export function describeBackupLab(what: string): jest.Describe {
-  const missing = BACKUP_LAB_BINARIES.filter((binary) => !onPath(binary));
-  if (missing.length === 0 || process.env.CI === 'true') return describe;
-  console.warn(`Skipping the ${what}: missing ${missing.join(', ')} (apt-get install etcd-server etcd-client curl).`);
-  return describe.skip;
+/** `describe` for a group that runs the backup lab: without what it needs, skipped with the reason printed, or on CI failing (test/support/requirements.ts). */
+export function describeBackupLab(name: string, body: () => void): void {
+  describeNeeding(name, backupLabMissing(), body);
 }
 
 /** The access key the S3 stand-in accepts (s3rver's own account, which it answers for). */
@@ -51,9 +59,6 @@ const SAS_VERSION = '2018-11-09';
 
 export class BackupLab {
   static create(): BackupLab {
-    // On CI a missing tool fails the suite here, by name (describeBackupLab runs it there).
-    const missing = BACKUP_LAB_BINARIES.filter((binary) => !onPath(binary));
-    if (missing.length > 0) throw new Error(`the backup lab needs ${missing.join(', ')} on PATH: .ci/run installs them (apt-get install etcd-server etcd-client curl).`);
     return new BackupLab(mkdtempSync(join(tmpdir(), 'cast-backup-')));
   }
 

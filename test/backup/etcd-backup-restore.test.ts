@@ -38,7 +38,7 @@ function stamp(ms: number): string {
 }
 const snapshotKey = (ms: number) => `${CLUSTER}/etcd-snapshot-${stamp(ms)}.db`;
 
-describeBackupLab('etcd backup lab')('the rendered etcd backup and restore, on real etcd, S3 and Azure Blob', () => {
+describeBackupLab('the rendered etcd backup and restore, on real etcd, S3 and Azure Blob', () => {
   let lab: BackupLab;
   let s3: string;
   let containerUrl: string;

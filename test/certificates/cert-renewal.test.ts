@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { CERT_RENEWAL_IMAGE, renderCertRenewalManifests } from '../../lib/core/certificates';
 import { unescapeTerraformTemplate } from '../../lib/core/bootstrap/render-template';
 import { readTemplateFile } from '../../lib/core/bootstrap/template-files';
-import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from '../core/bootstrap/node-sandbox';
+import { describeInSandbox, NodeSandbox, SandboxRun, Stubs } from '../core/bootstrap/node-sandbox';
 import { describeWithTool, runTool } from '../core/bootstrap/node-tools';
 
 const CLOCK_START = 1_780_000_000; // 2026-05-28
@@ -130,8 +130,7 @@ const STUBS: Stubs = {
 
 const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 
-const skipReason = sandboxSkipReason();
-(skipReason ? describe.skip : describe)('cast-cert-renewal.sh on a control plane', () => {
+describeInSandbox('cast-cert-renewal.sh on a control plane', () => {
   const cleanups: (() => void)[] = [];
   afterAll(() => cleanups.forEach((f) => f()));
 

@@ -42,35 +42,23 @@ import { Cloud } from '../../lib/core/cloud';
 import { etcdTimings, EtcdTimings, roundTripMs } from '../../lib/core/etcd-timings';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab, missingLabBinaries, onPath } from '../mesh/agent-lab';
+import { AgentLab, agentLabMissing } from '../mesh/agent-lab';
 import { READY_LIMIT_MS, scaled, waitFor } from '../mesh/lab-waits';
 import { LabNode, must, NamespaceLab, run, RunResult } from '../mesh/namespace-lab';
-
-/** What the lab runs besides the agent lab's tools (.ci/run installs them all). */
-const ETCD_BINARIES = ['etcd', 'etcdctl'];
-
-/** The tools the lab runs that are not on PATH: etcd's, then the agent lab's. */
-export function missingEtcdLabBinaries(): string[] {
-  return [...ETCD_BINARIES.filter((binary) => !onPath(binary)), ...missingLabBinaries()];
-}
+import { describeNeeding, missingBinaries } from '../support/requirements';
 
 /**
- * `describe`, or `describe.skip` with a warning saying why: the lab needs root (network
- * namespaces) and a TUN device. Missing binaries skip too, except on CI (CI=true), where
- * the suite runs and its first test fails naming them.
+ * What the etcd lab lacks on this machine, each reason saying how to get it (empty: nothing):
+ * etcd and etcdctl, then what the agent lab needs (root, /dev/net/tun, which the delay line
+ * uses too, wireguard-go, wg, ip, ss, ping, python3). .ci/run installs them all.
  */
-export function describeEtcdLab(what: string): jest.Describe {
-  const missing = missingEtcdLabBinaries();
-  const reasons = [
-    ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-    ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go and the delay line need a TUN device)']),
-    ...(missing.length > 0 && process.env.CI !== 'true'
-      ? [`missing binaries: ${missing.join(', ')} (apt-get install etcd-server etcd-client wireguard-go wireguard-tools iproute2 iputils-ping python3)`]
-      : []),
-  ];
-  if (reasons.length === 0) return describe;
-  console.warn(`Skipping the ${what}: ${reasons.join('; ')}.`);
-  return describe.skip;
+export function etcdLabMissing(): string[] {
+  return [...missingBinaries(['etcd'], 'apt-get install etcd-server'), ...missingBinaries(['etcdctl'], 'apt-get install etcd-client'), ...agentLabMissing()];
+}
+
+/** `describe` for a group that runs the etcd lab: without what it needs, skipped with the reason printed, or on CI failing (test/support/requirements.ts). */
+export function describeEtcdLab(name: string, body: () => void): void {
+  describeNeeding(name, etcdLabMissing(), body);
 }
 
 const PEER_PORT = 2380;

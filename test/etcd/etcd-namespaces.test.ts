@@ -11,8 +11,8 @@
  * etcd-remove-member.sh refuses a removal that breaks quorum and removes a stopped member.
  *
  * Needs root, /dev/net/tun, etcd and etcdctl (Debian's etcd-server and etcd-client),
- * wireguard-go, wg, ip, ss, ping and python3; skips with a printed reason otherwise, except
- * that on CI (CI=true, where .ci/run installs them) missing binaries fail the suite. Waits are
+ * wireguard-go, wg, ip, ss, ping and python3: without them the group is skipped with the reason
+ * printed, and fails on CI, where .ci/run installs them (etcd-lab.ts, test/support/requirements.ts). Waits are
  * for events (lab-waits.ts); nothing asserts how long anything took. afterAll ends every
  * process this file started and deletes its namespaces, even after a failure.
  */
@@ -21,10 +21,7 @@ import { roundTripMs } from '../../lib/core/etcd-timings';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS, sleep, waitFor } from '../mesh/lab-waits';
 import { run } from '../mesh/namespace-lab';
 import { MESH_UP_LIMIT_MS } from '../mesh/agent-lab';
-import { describeEtcdLab, EtcdLab, missingEtcdLabBinaries } from './etcd-lab';
-
-const missingBinaries = missingEtcdLabBinaries();
-const describeIf = describeEtcdLab('etcd namespace test');
+import { describeEtcdLab, EtcdLab } from './etcd-lab';
 
 const CAST_REGION = 'us-central';
 const CLOUDS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
@@ -33,14 +30,7 @@ const SETTLE_MS = PATH_LIMIT_MS;
 /** How long writes keep going after the leader died, to see whether elections keep coming. */
 const JITTER_WINDOW_MS = 3000;
 
-describeIf('etcd over the WireGuard mesh in network namespaces', () => {
-  if (missingBinaries.length > 0) {
-    test('the binaries .ci/run installs are present', () => {
-      throw new Error(`missing binaries on CI: ${missingBinaries.join(', ')}. .ci/run installs etcd-server, etcd-client, wireguard-go, wireguard-tools, iproute2 and python3.`);
-    });
-    return;
-  }
-
+describeEtcdLab('etcd over the WireGuard mesh in network namespaces', () => {
   let lab: EtcdLab;
   /** The member killed in (b) and rebooted in (c). */
   let killed: string;

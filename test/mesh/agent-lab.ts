@@ -18,14 +18,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NodeBootstrapKind, renderNodeUserData } from '../../lib/core/bootstrap/node-bootstrap';
 import { allocateMeshAddresses, MeshMode, MeshRecord } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
 import { fakeInput } from '../core/bootstrap/bootstrap-fixtures';
 import { CloudConfig, contentOf, fileAt, parseUserData } from '../core/bootstrap/user-data-files';
+import { describeNeeding, missingBinaries } from '../support/requirements';
 import { PATH_LIMIT_MS, READY_LIMIT_MS, scaled } from './lab-waits';
-import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult } from './namespace-lab';
+import { LabNode, LabNodeSpec, NamespaceLab, run, RunResult, wireGuardLabMissing } from './namespace-lab';
 import { RecordsDir, timestamp } from './records-dir';
 
 /** The cluster's pod range; the lab gives node i the pod CIDR 10.244.i.0/24. */
@@ -40,30 +41,18 @@ export const AGENT_ROUTE_PROTO = '158';
  */
 export const MESH_UP_LIMIT_MS = READY_LIMIT_MS + PATH_LIMIT_MS + scaled(60_000);
 
-/** Whether `binary` is on PATH. */
-export function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-}
-
-/** The tools an agent lab runs that are not on PATH (.ci/run installs them). */
-export function missingLabBinaries(): string[] {
-  return ['wireguard-go', 'wg', 'ip', 'ss', 'ping', 'python3'].filter((binary) => !onPath(binary));
-}
-
 /**
- * `describe`, or `describe.skip` with a warning saying why, for an agent lab: it needs root
- * (network namespaces), a TUN device and the tools (missing tools fail rather than skip in CI).
+ * What an agent lab lacks on this machine, each reason saying how to get it (empty: nothing): what
+ * a WireGuard namespace lab needs (root, /dev/net/tun, wireguard-go, wg, ip, ss, ping) and python3
+ * for the agent. .ci/run installs them all.
  */
-export function describeAgentLab(what: string): jest.Describe {
-  const missing = missingLabBinaries();
-  const reasons = [
-    ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-    ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
-    ...(missing.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missing.join(', ')} (apt-get install wireguard-go wireguard-tools iproute2 iputils-ping python3)`] : []),
-  ];
-  if (reasons.length === 0) return describe;
-  console.warn(`Skipping the ${what}: ${reasons.join('; ')}.`);
-  return describe.skip;
+export function agentLabMissing(): string[] {
+  return [...wireGuardLabMissing(), ...missingBinaries(['python3'], 'apt-get install python3')];
+}
+
+/** `describe` for a group that runs an agent lab: without what it needs, skipped with the reason printed, or on CI failing (test/support/requirements.ts). */
+export function describeAgentLab(name: string, body: () => void): void {
+  describeNeeding(name, agentLabMissing(), body);
 }
 
 export class AgentLab {

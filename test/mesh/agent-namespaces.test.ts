@@ -9,10 +9,10 @@
  * change no node's peers or routes. A ninth node joins later and is removed
  * again. Then the same nodes switch to cross-location.
  *
- * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3; skips
- * with a printed reason otherwise, except that on CI (CI=true) missing binaries
- * fail the suite. iptables is optional: without it the pod masquerade check is
- * skipped with a printed reason. Everything is removed in afterAll: the agents
+ * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3: without
+ * them the group is skipped with the reason printed, and fails on CI
+ * (agent-lab.ts, test/support/requirements.ts). The pod masquerade check needs iptables
+ * too, in a group of its own (skipped without it, failing on CI). Everything is removed in afterAll: the agents
  * and the wireguard-go processes mesh-up.sh started (by pid), the namespaces, the files.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,14 +21,13 @@ import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode, vxlanMac } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries, onPath } from './agent-lab';
+import { describeNeeding, missingBinaries } from '../support/requirements';
+import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS } from './agent-lab';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, sleep } from './lab-waits';
 import { LabNode, run } from './namespace-lab';
 import { CONFLICT_ANNOTATION, timestamp } from './records-dir';
 
-const missingBinaries = missingLabBinaries();
-const describeIf = describeAgentLab('mesh agent namespace test');
-const HAS_IPTABLES = onPath('iptables') && onPath('iptables-restore');
+const IPTABLES_MISSING = missingBinaries(['iptables', 'iptables-restore'], 'apt-get install iptables');
 
 /** 4 clouds, a control-plane node and a worker in each, plus one worker that joins later. */
 const SPECS = [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.DIGITALOCEAN].flatMap((cloud) => {
@@ -44,14 +43,7 @@ const SETTLE_MS = PATH_LIMIT_MS;
 
 const orderedPairs = <T,>(items: readonly T[]): [T, T][] => items.flatMap((a) => items.filter((b) => b !== a).map((b): [T, T] => [a, b]));
 
-describeIf('the mesh agent in network namespaces', () => {
-  if (missingBinaries.length > 0) {
-    test('the binaries .ci/run installs are present', () => {
-      throw new Error(`missing binaries on CI: ${missingBinaries.join(', ')}.`);
-    });
-    return;
-  }
-
+describeAgentLab('the mesh agent in network namespaces', () => {
   let lab: AgentLab;
   let first: LabNode[];
   const meshPairs = (nodes: readonly LabNode[]) => orderedPairs(nodes).map(([a, b]) => [a.ns, lab.meshAddress(b.name)] as const);
@@ -199,23 +191,25 @@ describeIf('the mesh agent in network namespaces', () => {
     expect(stillReported).toEqual([]);
   }, jestTimeout(SETTLE_MS, SETTLE_MS, SETTLE_MS));
 
-  test('CNI: the agent wrote the bridge configuration on the pod CIDR, and masquerades only traffic leaving pods and mesh', async () => {
+  test('CNI: the agent wrote the bridge configuration on the pod CIDR', () => {
     const node = lab.node('azure-w-1');
     const conflist = JSON.parse(readFileSync(join(lab.nodeDir(node.name), 'cni/10-cast.conflist'), 'utf8'));
     expect(conflist.plugins.map((p: { type: string }) => p.type)).toEqual(['bridge', 'portmap']);
     // The pods' MTU: the smallest path, here the lab's WireGuard MTU (its mesh.env says 1420).
     expect(conflist.plugins[0]).toMatchObject({ bridge: 'cni0', isGateway: true, ipMasq: false, mtu: 1420, ipam: { type: 'host-local', ranges: [[{ subnet: node.podCidr }]] } });
-    if (!HAS_IPTABLES) {
-      console.warn('Skipping the masquerade check: iptables is not installed (apt-get install iptables).');
-      return;
-    }
-    const rules = (await run('ip', ['netns', 'exec', node.ns, 'iptables', '-t', 'nat', '-S'])).stdout;
-    expect(rules).toContain(`-A POSTROUTING -s ${node.podCidr} -j CAST-MASQ`);
-    expect(rules).toContain('-A CAST-MASQ -d 10.244.0.0/16 -j RETURN\n-A CAST-MASQ -d 10.4.0.0/16 -j RETURN\n-A CAST-MASQ -j MASQUERADE');
-    // "The internet" (the router) has no route to pod addresses: a pod reaches it only behind its node's address.
-    const router = node.publicAddress.replace(/\.\d+$/, '.1');
-    expect(await lab.lab.reachable(node.podNs, router, SETTLE_MS)).toBe(true);
-  }, jestTimeout(SETTLE_MS));
+  });
+
+  describeNeeding('with iptables', IPTABLES_MISSING, () => {
+    test('CNI: the agent masquerades only traffic leaving pods and mesh', async () => {
+      const node = lab.node('azure-w-1');
+      const rules = (await run('ip', ['netns', 'exec', node.ns, 'iptables', '-t', 'nat', '-S'])).stdout;
+      expect(rules).toContain(`-A POSTROUTING -s ${node.podCidr} -j CAST-MASQ`);
+      expect(rules).toContain('-A CAST-MASQ -d 10.244.0.0/16 -j RETURN\n-A CAST-MASQ -d 10.4.0.0/16 -j RETURN\n-A CAST-MASQ -j MASQUERADE');
+      // "The internet" (the router) has no route to pod addresses: a pod reaches it only behind its node's address.
+      const router = node.publicAddress.replace(/\.\d+$/, '.1');
+      expect(await lab.lab.reachable(node.podNs, router, SETTLE_MS)).toBe(true);
+    }, jestTimeout(SETTLE_MS));
+  });
 
   test("a node added later becomes reachable from its record alone: no other node's files change", async () => {
     const late = lab.node(LATE.name);

@@ -8,21 +8,18 @@
  * its Node is registered, and all of them, with a static control-plane node,
  * ping each other over the mesh.
  *
- * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3; skips
- * with a printed reason otherwise, except that on CI (CI=true) missing binaries
- * fail the suite. Everything is removed in afterAll.
+ * Needs root, /dev/net/tun, wireguard-go, wg, ip, ss, ping and python3: without
+ * them the group is skipped with the reason printed, and fails on CI
+ * (agent-lab.ts, test/support/requirements.ts). Everything is removed in afterAll.
  */
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
-import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS, missingLabBinaries } from './agent-lab';
+import { AgentLab, describeAgentLab, MESH_UP_LIMIT_MS } from './agent-lab';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, waitFor } from './lab-waits';
 import { run } from './namespace-lab';
-
-const missingBinaries = missingLabBinaries();
-const describeIf = describeAgentLab('mesh address claim namespace test');
 
 const BLOCK = '10.4.37.0/24';
 /**
@@ -39,14 +36,7 @@ const SCALED = [
 /** A path that must work: minutes, never reached by a passing run (lab-waits.ts). */
 const SETTLE_MS = PATH_LIMIT_MS;
 
-describeIf('claimed mesh addresses in network namespaces', () => {
-  if (missingBinaries.length > 0) {
-    test('the binaries .ci/run installs are present', () => {
-      throw new Error(`missing binaries on CI: ${missingBinaries.join(', ')}.`);
-    });
-    return;
-  }
-
+describeAgentLab('claimed mesh addresses in network namespaces', () => {
   let lab: AgentLab;
   beforeAll(async () => {
     lab = await AgentLab.create([STATIC, ...SCALED], MeshMode.FULL_MESH);

@@ -14,22 +14,23 @@
  * Before the guard the pod reads both services (so the lab is not what blocks them); after
  * it, the pod resolves a name at both addresses over udp and tcp, reads neither over HTTP,
  * and the node still does. Running it again, or after something wrote into its chain,
- * leaves exactly the same rules. Needs root, ip, iptables (iptables-nft works) and python3;
- * skipped with a printed reason otherwise.
+ * leaves exactly the same rules. Needs root, ip, iptables (iptables-nft works) and python3:
+ * without them the group is skipped with the reason printed, and fails on CI
+ * (test/support/requirements.ts).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { compactTemplateFile } from '../../lib/core/bootstrap/compact-script';
+import { describeNeeding, missingBinaries, notRoot } from '../support/requirements';
 
-const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-const skipReasons = [
-  ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-  ...['ip', 'iptables', 'iptables-restore', 'python3'].filter((binary) => !onPath(binary)).map((binary) => `${binary} is missing (apt-get install iproute2 iptables python3)`),
+const MISSING = [
+  ...notRoot('network namespaces need it'),
+  ...missingBinaries(['ip'], 'apt-get install iproute2'),
+  ...missingBinaries(['iptables', 'iptables-restore'], 'apt-get install iptables'),
+  ...missingBinaries(['python3'], 'apt-get install python3'),
 ];
-const describeIf = skipReasons.length > 0 ? describe.skip : describe;
-if (skipReasons.length > 0) console.warn(`Skipping the metadata guard test: ${skipReasons.join('; ')}.`);
 
 const METADATA = '169.254.169.254';
 const WIRESERVER = '168.63.129.16';
@@ -93,7 +94,7 @@ except OSError:
 print('.'.join(str(b) for b in reply[-4:]) if reply[:2] == query[:2] else 'wrong id')
 `;
 
-describeIf('metadata-guard.sh with real iptables, in network namespaces', () => {
+describeNeeding('metadata-guard.sh with real iptables, in network namespaces', MISSING, () => {
   const prefix = `mdg${process.pid.toString(36)}`;
   const [cloud, node, pod] = ['c', 'n', 'p'].map((suffix) => `${prefix}-${suffix}`);
   let dir = '';

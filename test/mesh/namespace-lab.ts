@@ -26,7 +26,24 @@ import { join } from 'node:path';
 import { ALL_CLOUDS, Cloud } from '../../lib/core/cloud';
 import { Encapsulation, MeshNodeInput, MeshPlan, renderInterfaceSetup, renderWireGuardConfig } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { missingBinaries, notRoot } from '../support/requirements';
 import { READY_LIMIT_MS, sleep, waitFor } from './lab-waits';
+
+/**
+ * What a lab of network namespaces running wireguard-go lacks on this machine, each reason saying
+ * how to get it (empty: nothing): root, /dev/net/tun, wireguard-go, wg, ip and ss, ping. For
+ * describeNeeding (test/support/requirements.ts), with whatever else the lab runs.
+ */
+export function wireGuardLabMissing(): string[] {
+  return [
+    ...notRoot('network namespaces need it'),
+    ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device: modprobe tun, or give the container --device /dev/net/tun)']),
+    ...missingBinaries(['wireguard-go'], 'apt-get install wireguard-go'),
+    ...missingBinaries(['wg'], 'apt-get install wireguard-tools'),
+    ...missingBinaries(['ip', 'ss'], 'apt-get install iproute2'),
+    ...missingBinaries(['ping'], 'apt-get install iputils-ping'),
+  ];
+}
 
 /** planMesh's `encapsulation` for plain routing on every cloud: the lab's bridges deliver any destination, as AWS does. */
 export const PLAIN_ROUTING: Readonly<Record<Cloud, Encapsulation>> = Object.fromEntries(ALL_CLOUDS.map((cloud) => [cloud, Encapsulation.NONE])) as Record<Cloud, Encapsulation>;

@@ -5,27 +5,15 @@
  *
  * The tests share one lab and run in order: full mesh, pods, removal, wrong
  * key, cross-location. Needs root, /dev/net/tun, wireguard-go, wg, ip and ss
- * (iproute2) and ping; skips with a printed reason otherwise, except that on
- * CI (CI=true, where .ci/run installs them) missing binaries fail the suite.
+ * (iproute2) and ping (namespace-lab.ts, wireGuardLabMissing): without them the
+ * group is skipped with the reason printed, and fails on CI (test/support/requirements.ts).
  */
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { Cloud } from '../../lib/core/cloud';
 import { MeshMode, MeshPlan, planMesh } from '../../lib/core/mesh';
 import { NodeRole } from '../../lib/core/node-role';
+import { describeNeeding } from '../support/requirements';
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS, READY_LIMIT_MS } from './lab-waits';
-import { LabNode, NamespaceLab, PLAIN_ROUTING, run } from './namespace-lab';
-
-const BINARIES = ['wireguard-go', 'wg', 'ip', 'ss', 'ping'];
-const onPath = (binary: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-const missingBinaries = BINARIES.filter((binary) => !onPath(binary));
-const skipReasons = [
-  ...(process.getuid?.() === 0 ? [] : ['not running as root (network namespaces need it)']),
-  ...(existsSync('/dev/net/tun') ? [] : ['/dev/net/tun is missing (wireguard-go needs a TUN device)']),
-  ...(missingBinaries.length > 0 && process.env.CI !== 'true' ? [`missing binaries: ${missingBinaries.join(', ')} (apt-get install wireguard-go wireguard-tools iproute2 iputils-ping)`] : []),
-];
-const describeIf = skipReasons.length > 0 ? describe.skip : describe;
-if (skipReasons.length > 0) console.warn(`Skipping the WireGuard namespace test: ${skipReasons.join('; ')}.`);
+import { LabNode, NamespaceLab, PLAIN_ROUTING, run, wireGuardLabMissing } from './namespace-lab';
 
 // A control plane and a worker on every cloud; a second worker on AWS (two workers beside their
 // gateway in cross-location mode) and on GCP (the node the removal test removes).
@@ -44,14 +32,7 @@ const FAIL_ATTEMPTS = 2;
 
 const orderedPairs = <T,>(items: readonly T[]): [T, T][] => items.flatMap((a) => items.filter((b) => b !== a).map((b): [T, T] => [a, b]));
 
-describeIf('WireGuard mesh in network namespaces', () => {
-  if (missingBinaries.length > 0) {
-    test('the binaries .ci/run installs are present', () => {
-      throw new Error(`missing binaries on CI: ${missingBinaries.join(', ')}. .ci/run installs wireguard-go, wireguard-tools, iproute2 and iputils-ping.`);
-    });
-    return;
-  }
-
+describeNeeding('WireGuard mesh in network namespaces', wireGuardLabMissing(), () => {
   let lab: NamespaceLab;
   let fullMesh: MeshPlan;
   /** Set once the full mesh is applied: the pod test needs it, and without it would only wait out its limit. */

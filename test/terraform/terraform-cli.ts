@@ -5,6 +5,7 @@
  */
 import { execFile, execFileSync } from 'child_process';
 import * as path from 'path';
+import { describeNeeding } from '../support/requirements';
 
 export interface TerraformRun {
   readonly args: readonly string[];
@@ -13,37 +14,43 @@ export interface TerraformRun {
   readonly stderr: string;
 }
 
-/** Where terraform is, or why the Terraform tests cannot run here. */
-export function findTerraform(env: NodeJS.ProcessEnv = quietEnvironment({})): { readonly binary?: string; readonly missing?: string } {
+/** Where terraform is and its version, or why the Terraform tests cannot run here. */
+export function findTerraform(env: NodeJS.ProcessEnv = quietEnvironment({})): { readonly binary?: string; readonly version?: string; readonly missing?: string } {
   try {
-    const version = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env });
-    return { binary: 'terraform', missing: JSON.parse(version).terraform_version ? undefined : 'terraform printed no version' };
+    const version: unknown = JSON.parse(execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env })).terraform_version;
+    return typeof version === 'string' && version !== '' ? { binary: 'terraform', version } : { binary: 'terraform', missing: 'terraform printed no version' };
   } catch {
     return { missing: 'no terraform binary on PATH (install Terraform >= 1.6; `cdktf deploy` needs it too)' };
   }
 }
 
-/**
- * `describe` for tests that need terraform: outside CI a missing binary skips them with
- * the reason printed; in CI (CI=true) it is a failing test that says what is missing.
- */
-export function describeWithTerraform(name: string, body: () => void): void {
-  const { missing } = findTerraform();
-  const gate = terraformGate(missing, process.env.CI);
-  if (gate === 'run') {
-    describe(name, body);
-  } else if (gate === 'fail') {
-    describe(name, () => test('terraform is installed', () => { throw new Error(`${missing}. CI needs it: .ci/run must install it.`); }));
-  } else {
-    console.warn(`skipping "${name}": ${missing}`);
-    describe.skip(name, body);
-  }
+/** A Terraform version a group needs, and what for (say, `use_lockfile`). */
+export interface TerraformMinimum {
+  readonly version: readonly [major: number, minor: number];
+  readonly why: string;
 }
 
-/** What the Terraform tests do: run, fail (CI without terraform) or skip (elsewhere without it). */
-export function terraformGate(missing: string | undefined, ci: string | undefined): 'run' | 'fail' | 'skip' {
-  if (!missing) return 'run';
-  return ci === 'true' ? 'fail' : 'skip';
+/**
+ * Why tests that run terraform cannot run here, for describeNeeding (empty: they can): no
+ * terraform, or one older than `minimum`.
+ */
+export function terraformMissing(minimum?: TerraformMinimum, env: NodeJS.ProcessEnv = quietEnvironment({})): string[] {
+  const { version, missing } = findTerraform(env);
+  if (missing) return [missing];
+  if (!minimum) return [];
+  const [major, minor] = version!.split('.').map(Number);
+  const [needMajor, needMinor] = minimum.version;
+  if (major > needMajor || (major === needMajor && minor >= needMinor)) return [];
+  const needed = `${needMajor}.${needMinor}`;
+  return [`Terraform ${version} is too old: ${minimum.why} needs ${needed} or later (install Terraform >= ${needed})`];
+}
+
+/**
+ * `describe` for tests that need terraform: without it, skipped with the reason printed, or on
+ * CI one failing test that says what is missing (test/support/requirements.ts).
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  describeNeeding(name, terraformMissing(), body);
 }
 
 /** An empty CLI configuration (a file of the repository: a temporary one per worker outlived the workers). */

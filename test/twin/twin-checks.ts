@@ -5,15 +5,15 @@
  * the metadata service out of reach, and, with the API narrowed to a foreign range, every node
  * reaching every API seed it has while a host on the internet reaches none.
  *
- * Needs root (namespaces), /dev/net/tun, wireguard-go, wg, ip, nft, ping, python3 (CI fails
- * without them; elsewhere the suite is skipped with the reason).
+ * Needs root (namespaces), /dev/net/tun, wireguard-go, wg, ip, ss, ping, python3 and nft: without
+ * them the group is skipped with the reason printed, and fails on CI (test/support/requirements.ts).
  */
 import { App } from "cdktf";
-import { existsSync } from "node:fs";
 import { NodeRole } from "../../lib/core/node-role";
-import { missingLabBinaries, onPath } from "../mesh/agent-lab";
+import { agentLabMissing } from "../mesh/agent-lab";
 import { BUILD_LIMIT_MS, jestTimeout, PATH_LIMIT_MS } from "../mesh/lab-waits";
 import { inParallel } from "../mesh/namespace-lab";
+import { describeNeeding, missingBinaries } from "../support/requirements";
 import { CloudTwin, DNS_ANSWER } from "./twin-lab";
 import { TWIN_MODELS, twinFirewall } from "./twin-models";
 import { synthTwinStack } from "./twin-stack";
@@ -21,17 +21,10 @@ import { synthTwinStack } from "./twin-stack";
 /** An API range no node is in (TEST-NET-1). */
 export const FOREIGN_RANGE = "192.0.2.0/24";
 
-const missing = [...missingLabBinaries(), ...(onPath("nft") ? [] : ["nft"])];
-const reasons = [
-  ...(process.getuid?.() === 0
-    ? []
-    : ["not running as root (network namespaces need it)"]),
-  ...(existsSync("/dev/net/tun")
-    ? []
-    : ["/dev/net/tun is missing (wireguard-go needs a TUN device)"]),
-  ...(missing.length > 0 && process.env.CI !== "true"
-    ? [`missing binaries: ${missing.join(", ")}`]
-    : []),
+/** What a twin lacks on this machine: the agent lab's tools and root, and nft for its clouds and firewalls. */
+const missing = [
+  ...agentLabMissing(),
+  ...missingBinaries(["nft"], "apt-get install nftables"),
 ];
 
 const pairs = <T>(items: readonly T[]): [T, T][] =>
@@ -39,21 +32,10 @@ const pairs = <T>(items: readonly T[]): [T, T][] =>
 
 /** The twin's checks for the cluster `build` synthesizes (its API narrowed to FOREIGN_RANGE). */
 export function describeTwin(title: string, build: (app: App) => void): void {
-  if (reasons.length > 0) {
-    console.warn(`Skipping ${title}: ${reasons.join("; ")}.`);
-    describe.skip(title, () => test("skipped", () => undefined));
-    return;
-  }
-  describe(title, () => {
+  describeNeeding(title, missing, () => {
     let twin: CloudTwin;
 
     beforeAll(async () => {
-      if (missing.length > 0)
-        throw new Error(
-          `missing binaries on CI: ${missing.join(
-            ", "
-          )} (.ci/run installs them)`
-        );
       twin = await CloudTwin.create(
         synthTwinStack(build),
         TWIN_MODELS,

@@ -19,12 +19,9 @@ import { NodeBootstrapKind, renderNodeUserData } from '../../../lib/core/bootstr
 import { KUBERNETES_APT_KEY_FINGERPRINT } from '../../../lib/core/supply';
 import { fakeInput } from './bootstrap-fixtures';
 import { CURL_STUB, GPG_STUB } from './install-stubs';
-import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
+import { describeInSandbox, NodeSandbox, SandboxRun, Stubs } from './node-sandbox';
 import { parseUserData } from './user-data-files';
 
-const skipReason = sandboxSkipReason();
-if (skipReason) console.warn(`Skipping the bootstrap retry tests: ${skipReason}.`);
-const describeIf = skipReason ? describe.skip : describe;
 
 /** Where the fake clock starts (any value: only differences count). */
 const CLOCK_START = 1_700_000_000;
@@ -103,7 +100,7 @@ const phoneHomes = (run: SandboxRun) =>
     .filter((c) => c.endsWith(PHONE_HOME))
     .map((c) => [...c.matchAll(/--data-urlencode (status|step)=(\S+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' '));
 
-describeIf('bootstrap-node.sh: retries, the deadline, the failure report, re-runs', () => {
+describeInSandbox('bootstrap-node.sh: retries, the deadline, the failure report, re-runs', () => {
   const dirs: string[] = [];
   const sandboxes: NodeSandbox[] = [];
   afterAll(() => {

@@ -16,13 +16,10 @@ import { renderTemplateFile, unescapeTerraformTemplate } from '../../../lib/core
 import { KUBERNETES_APT_KEY_FINGERPRINT, renderTrustKubernetesKey } from '../../../lib/core/supply';
 import { fakeInput } from './bootstrap-fixtures';
 import { CURL_STUB, GPG_STUB, SEEDS } from './install-stubs';
-import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
+import { describeInSandbox, NodeSandbox, SandboxRun, Stubs } from './node-sandbox';
 import { describeWithTool } from './node-tools';
 import { parseUserData } from './user-data-files';
 
-const skipReason = sandboxSkipReason();
-if (skipReason) console.warn(`Skipping the install-kubernetes.sh tests: ${skipReason}.`);
-const describeIf = skipReason ? describe.skip : describe;
 
 const INSTALL = '/opt/cast/bin/install-kubernetes.sh';
 const CLOCK_START = 1_700_000_000;
@@ -45,7 +42,7 @@ const named = (run: SandboxRun, name: string) => run.calls.filter((c) => c.start
 /** The packages of each `apt-get install`, options left out. */
 const installs = (run: SandboxRun) => named(run, 'apt-get').filter((c) => c.includes(' install ')).map((c) => c.slice(c.indexOf(' install ') + ' install '.length).split(' ').filter((w) => !w.startsWith('-')));
 
-describeIf('install-kubernetes.sh: the release the cluster runs, from the pinned key', () => {
+describeInSandbox('install-kubernetes.sh: the release the cluster runs, from the pinned key', () => {
   const cleanups: (() => void)[] = [];
   afterAll(() => cleanups.forEach((f) => f()));
 

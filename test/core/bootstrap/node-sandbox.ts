@@ -6,30 +6,49 @@
  * kubectl, systemctl, curl, ip, sleep), each of which appends its command line
  * to a log; commands called by their full path are stubbed in place (`stubFile`).
  * Several sandboxes can run at once (`start`) and share files under /tmp, which
- * is not sandboxed. Needs root, unshare and overlayfs; `sandboxSkipReason()`
- * says why not when they are missing.
+ * is not sandboxed. Needs root, unshare and overlayfs; `sandboxMissing()` says
+ * which of them this machine lacks, for describeNeeding (test/support/requirements.ts).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { describeNeeding, missingBinaries, notRoot } from '../../support/requirements';
 import { CloudConfig, contentOf } from './user-data-files';
 
 const LAYERS = ['/etc', '/opt', '/var/lib'] as const;
 
-/** Why the sandbox cannot run here, or undefined when it can. */
-export function sandboxSkipReason(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not running as root (mount namespaces need it)';
+/**
+ * Why the sandbox cannot run here, each reason saying what to do (empty: it can): root, and a
+ * private mount namespace (`unshare -m`, util-linux) in which an overlay mounts.
+ */
+export function sandboxMissing(): string[] {
+  const root = notRoot('the node sandbox mounts overlays in a private mount namespace');
+  if (root.length > 0) return root;
+  const unshare = missingBinaries(['unshare'], 'apt-get install util-linux');
+  if (unshare.length > 0) return unshare;
   const probe = mkdtempSync(join(tmpdir(), 'cast-probe-'));
   try {
     for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(probe, d));
-    execFileSync('unshare', ['-m', 'mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${probe}/lower,upperdir=${probe}/upper,workdir=${probe}/work`, `${probe}/merged`], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'unshare -m with an overlay mount does not work here';
+    const run = spawnSync('unshare', ['-m', 'mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${probe}/lower,upperdir=${probe}/upper,workdir=${probe}/work`, `${probe}/merged`], { encoding: 'utf8' });
+    if (run.status === 0) return [];
+    const said = (run.stderr || run.error?.message || `exit ${run.status}`).trim();
+    return [`unshare -m with an overlay mount does not work here (${said}): the node sandbox needs mount namespaces and overlayfs (a privileged container, or the overlay kernel module)`];
   } finally {
     rmSync(probe, { recursive: true, force: true });
   }
+}
+
+let probed: string[] | undefined;
+
+/**
+ * `describe` for a group that runs node sandboxes (and needs what `alsoMissing` lacks besides):
+ * without what it needs, skipped with the reason printed, or on CI failing
+ * (test/support/requirements.ts). The sandbox is probed once per test file.
+ */
+export function describeInSandbox(name: string, body: () => void, alsoMissing: readonly string[] = []): void {
+  probed ??= sandboxMissing();
+  describeNeeding(name, [...probed, ...alsoMissing], body);
 }
 
 /** Stub bodies by command; `"$@"` is logged before the body runs. */

@@ -17,12 +17,9 @@ import { Cloud } from '../../../lib/core/cloud';
 import { NodeBootstrapInput, renderNodeUserData } from '../../../lib/core/bootstrap/node-bootstrap';
 import { readTemplateFile } from '../../../lib/core/bootstrap/template-files';
 import { fakeInput, fakeMeshInput } from './bootstrap-fixtures';
-import { NodeSandbox, sandboxSkipReason, SandboxRun, Stubs } from './node-sandbox';
+import { describeInSandbox, NodeSandbox, SandboxRun, Stubs } from './node-sandbox';
 import { contentOf, fileAt, parseUserData } from './user-data-files';
 
-const skipReason = sandboxSkipReason();
-if (skipReason) console.warn(`Skipping the node script tests: ${skipReason}.`);
-const describeIf = skipReason ? describe.skip : describe;
 
 const MESH_UP = '2: wg0    inet 10.4.17.3/32 scope global wg0';
 const NODE_STUBS: Stubs = {
@@ -165,7 +162,7 @@ const APPLY = (...names: string[]) => names.map((name) => `kubectl --kubeconfig 
 const SEEDS = '203.0.113.10 203.0.113.11 203.0.113.12';
 const kubeadmCalls = (run: SandboxRun) => run.calls.filter((c) => c.startsWith('kubeadm'));
 
-describeIf('bootstrap-node.sh', () => {
+describeInSandbox('bootstrap-node.sh', () => {
   const sandboxes: NodeSandbox[] = [];
   const clusters: string[] = [];
   const track = (sandbox: NodeSandbox) => (sandboxes.push(sandbox), sandbox);
@@ -592,7 +589,7 @@ describeIf('bootstrap-node.sh', () => {
  * @CAST_…@ placeholders), and a static node in cloud-network mode (its private address);
  * the real node-identity.sh, and a curl stub that answers the metadata paths.
  */
-describeIf('bootstrap-node.sh, what a node finds at boot', () => {
+describeInSandbox('bootstrap-node.sh, what a node finds at boot', () => {
   const sandboxes: NodeSandbox[] = [];
   afterAll(() => sandboxes.forEach((s) => s.dispose()));
 
@@ -802,7 +799,7 @@ describeIf('bootstrap-node.sh, what a node finds at boot', () => {
 
 // metadata-guard.sh runs against real iptables in network namespaces: test/mesh/metadata-guard.test.ts.
 
-describeIf('spot-handler.sh', () => {
+describeInSandbox('spot-handler.sh', () => {
   const sandboxes: NodeSandbox[] = [];
   const track = (sandbox: NodeSandbox) => (sandboxes.push(sandbox), sandbox);
   afterAll(() => sandboxes.forEach((s) => s.dispose()));

@@ -1,18 +1,12 @@
 /**
  * The Debian tools the bootstrap tests run: cloud-init (its `schema` command and
- * its YAML reader, PyYAML) and shellcheck. Without them a test is skipped with
- * the reason printed, except on CI (CI set), where .ci/run installs them and a
- * missing tool fails the suite.
+ * its YAML reader, PyYAML), shellcheck, openssl, python3 and the like. Without one,
+ * its group is skipped with the reason printed, except on CI, where .ci/run
+ * installs them and a missing tool fails the group (test/support/requirements.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-
-export const ON_CI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-
-export function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
-}
+import { readFileSync } from 'node:fs';
+import { describeNeeding, missingBinaries } from '../../support/requirements';
 
 export interface ToolRun {
   readonly status: number;
@@ -31,22 +25,11 @@ export function runTool(binary: string, args: readonly string[], input?: string)
 }
 
 /**
- * `describe` when the binary is there; when it is not, `describe.skip` with the
- * reason printed, or on CI a suite with one failing test.
+ * `describe` for a group that runs `binary` (from the Debian package `packageName`): without it,
+ * skipped with the reason printed, or on CI one failing test that names it (describeNeeding).
  */
 export function describeWithTool(binary: string, packageName: string, name: string, body: () => void): void {
-  if (onPath(binary)) {
-    describe(name, body);
-  } else if (ON_CI) {
-    describe(name, () => {
-      test(`${binary} is installed`, () => {
-        throw new Error(`${binary} is missing on CI. .ci/run installs it (apt-get install ${packageName}).`);
-      });
-    });
-  } else {
-    console.warn(`Skipping "${name}": ${binary} is not installed (apt-get install ${packageName}).`);
-    describe.skip(`${name} (skipped: ${binary} is not installed; apt-get install ${packageName})`, body);
-  }
+  describeNeeding(name, missingBinaries([binary], `apt-get install ${packageName}`), body);
 }
 
 /**

@@ -177,12 +177,15 @@ describe('readInput refuses bad input with one line naming the file', () => {
   });
 
   test('an unreadable file', async () => {
-    if (process.getuid?.() === 0) return; // root reads anything
     const file = fixture('bad/unreadable.tmp');
     fs.writeFileSync(file, '{}', { mode: 0o000 });
+    // Root reads any file: as root, the read runs with the effective uid of nobody (65534), as a user's would.
+    const asRoot = process.getuid?.() === 0;
     try {
+      if (asRoot) process.seteuid!(65534);
       await expect(readInput(file)).rejects.toThrow(/cannot be read \(permission denied\)$/);
     } finally {
+      if (asRoot) process.seteuid!(0);
       fs.rmSync(file);
     }
   });
