@@ -18,11 +18,12 @@
  * without them the group is skipped with the reason printed, and fails on CI
  * (test/support/requirements.ts).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactTemplateFile } from '../../lib/core/bootstrap/compact-script';
+import { startInNamespace } from '../support/namespace-process';
 import { describeNeeding, missingBinaries, notRoot } from '../support/requirements';
 
 const MISSING = [
@@ -125,16 +126,7 @@ describeNeeding('metadata-guard.sh with real iptables, in network namespaces', M
     batch(node, ['link set lo up', 'address add 10.99.0.2/24 dev eth0', 'link set eth0 up', `route add ${METADATA}/32 via 10.99.0.1`, `route add ${WIRESERVER}/32 via 10.99.0.1`, `link add pod0 type veth peer name eth0 netns ${pod}`, 'address add 10.244.1.1/24 dev pod0', 'link set pod0 up']);
     batch(pod, ['link set lo up', 'address add 10.244.1.10/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.1.1']);
     must(node, ['sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
-    const child = spawn('ip', ['netns', 'exec', cloud, 'python3', '-c', SERVICES, METADATA, WIRESERVER], { stdio: ['ignore', 'pipe', 'pipe'] });
-    services = child;
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 60_000);
-      child.stdout!.once('data', () => (clearTimeout(timer), resolve(true)));
-      child.once('exit', () => (clearTimeout(timer), resolve(false)));
-    });
-    if (!ready) throw new Error(`the lab's DNS and HTTP services did not start: ${stderr}`);
+    services = await startInNamespace(cloud, ['python3', '-c', SERVICES, METADATA, WIRESERVER], 'the lab\'s DNS and HTTP services');
   }, 120_000);
 
   afterAll(() => {

@@ -10,8 +10,9 @@
  *
  *   <prefix>-o (another pod) 10.244.<k>.1 ──veth── <prefix>-<k> (a console's pod) eth0 10.244.<k>.10
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
+import { startInNamespace } from '../support/namespace-process';
 import { describeNeeding, missingBinaries, notRoot } from '../support/requirements';
 import { grafanaPod, headlampPod, Listener, listeners, Pod, releaseValues } from './console-pod-model';
 import { buildMiddleware, synthesizeInCluster } from './middleware-fixture';
@@ -96,16 +97,7 @@ describeNeeding('the consoles\' pods in network namespaces: only the proxy is re
     }
     await Promise.all(PODS.map(async ({ pod }, k) => {
       const specs = listeners(pod, configMaps).map((l: Listener) => ({ address: l.address, port: l.port, name: l.container }));
-      const child = spawn('ip', ['netns', 'exec', `${prefix}-${k}`, 'python3', '-c', SERVE, JSON.stringify(specs)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      servers.push(child);
-      let stderr = '';
-      child.stderr!.on('data', (chunk) => (stderr += chunk));
-      const ready = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 60_000);
-        child.stdout!.once('data', () => (clearTimeout(timer), resolve(true)));
-        child.once('exit', () => (clearTimeout(timer), resolve(false)));
-      });
-      if (!ready) throw new Error(`the listeners of ${PODS[k].label}'s pod did not start: ${stderr}`);
+      servers.push(await startInNamespace(`${prefix}-${k}`, ['python3', '-c', SERVE, JSON.stringify(specs)], `the listeners of ${PODS[k].label}'s pod`));
     }));
   }, 120_000);
 
