@@ -53,7 +53,9 @@ const isMap = (value: unknown): value is Record<string, unknown> => typeof value
 /** The schema's problems with `values` (the chart's defaults coalesced with them), as `<path> <message>`. */
 function problems(chart: string, version: string, values: unknown): string[] {
   const base = path.join(DIR, `${chart}-${version}`);
-  const { $schema: _dialect, ...schema } = JSON.parse(fs.readFileSync(`${base}.values.schema.json`, 'utf8'));
+  // Without its `$schema`: prometheus's names the draft-less "http://json-schema.org/schema#", which ajv does not know.
+  const schema = JSON.parse(fs.readFileSync(`${base}.values.schema.json`, 'utf8'));
+  delete schema.$schema;
   const ajv = new Ajv({ allErrors: true, unknownFormats: 'ignore', validateSchema: false });
   const validate = ajv.compile(schema);
   const merged = coalesce(parse(fs.readFileSync(`${base}.values.yaml`, 'utf8')), values);
