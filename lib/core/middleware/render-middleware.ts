@@ -60,27 +60,27 @@ export function podSelector(chart: { readonly chart: string; readonly release: s
 }
 
 /**
- * The configuration file of the oauth2-proxy in `console`'s pod: OIDC against the
+ * The configuration file of the oauth2-proxy in `ui`'s pod: OIDC against the
  * issuer, its endpoints under the console's path, the console on the pod's loopback
  * as its one upstream, who may sign in.
  */
-export function renderProxyConfig(plan: MiddlewarePlan, console: Console): string {
+export function renderProxyConfig(plan: MiddlewarePlan, ui: Console): string {
   const emails = plan.allowedEmails;
-  const path = PATHS[console];
-  const ports = CONSOLE_PORTS[console];
+  const path = PATHS[ui];
+  const ports = CONSOLE_PORTS[ui];
   return unescapeTerraformTemplate(renderTemplateFile('middleware/oauth2-proxy.cfg', {
     issuer_url: JSON.stringify(plan.issuerUrl),
     client_id: JSON.stringify(plan.clientId),
     client_secret_file: JSON.stringify(`${SECRET_DIRECTORY}/${OAUTH2_PROXY_SECRET_KEYS.clientSecret}`),
-    redirect_url: JSON.stringify(plan.redirectUrls[CONSOLES.indexOf(console)]),
+    redirect_url: JSON.stringify(plan.redirectUrls[CONSOLES.indexOf(ui)]),
     proxy_prefix: JSON.stringify(`${path}${PROXY_PREFIX}`),
     http_address: JSON.stringify(`0.0.0.0:${ports.pod}`),
     upstreams: JSON.stringify([`http://${LOOPBACK}:${ports.loopback}${path}`]),
     // Headlamp on a loopback address answers only requests whose Host is a loopback
     // name (backend/cmd/headlamp.go hostValidationMiddleware); Grafana builds its links
     // from root_url and takes the Host as it comes.
-    pass_host_header: JSON.stringify(console === 'grafana'),
-    skip_auth_routes: JSON.stringify([`GET=^${PROBE_PATHS[console]}$`]),
+    pass_host_header: JSON.stringify(ui === 'grafana'),
+    skip_auth_routes: JSON.stringify([`GET=^${PROBE_PATHS[ui]}$`]),
     email_domains: JSON.stringify(emails.length > 0 ? [] : ['*']),
     authenticated_emails_file: JSON.stringify(emails.length > 0 ? `${CONFIG_DIRECTORY}/${EMAILS_KEY}` : ''),
     allowed_groups: JSON.stringify(plan.allowedGroups),
@@ -88,19 +88,19 @@ export function renderProxyConfig(plan: MiddlewarePlan, console: Console): strin
 }
 
 /**
- * The oauth2-proxy container of `console`'s pod. It binds the pod's port the chart
+ * The oauth2-proxy container of `ui`'s pod. It binds the pod's port the chart
  * declares on the console's container (ports belong to the pod, whichever container
  * binds them), so the chart's Service, probes and the NetworkPolicy reach it and not the
  * console. Security context and probes as oauth2-proxy's own chart sets them
  * (helm/oauth2-proxy/values.yaml `securityContext`, templates/deployment.yaml probes).
  */
-export function proxyContainer(plan: MiddlewarePlan, console: Console): Record<string, unknown> {
-  const port = CONSOLE_PORTS[console].pod;
+export function proxyContainer(plan: MiddlewarePlan, ui: Console): Record<string, unknown> {
+  const port = CONSOLE_PORTS[ui].pod;
   const image = plan.images.oauth2Proxy;
   return {
     name: 'oauth2-proxy',
     image: `${OAUTH2_PROXY_IMAGE}:${image ? taggedDigest(image) : plan.versions.oauth2Proxy}`,
-    args: [`--config=${CONFIG_DIRECTORY}/${console}.cfg`],
+    args: [`--config=${CONFIG_DIRECTORY}/${ui}.cfg`],
     env: [{ name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: { secretKeyRef: { name: OAUTH2_PROXY_SECRET, key: OAUTH2_PROXY_SECRET_KEYS.cookieSecret } } }],
     volumeMounts: [
       { name: OAUTH2_PROXY_CONFIG, mountPath: CONFIG_DIRECTORY, readOnly: true },
@@ -135,8 +135,8 @@ function proxyVolumes(): Record<string, unknown>[] {
  * emails is not in it: oauth2-proxy reloads that file when it changes (validator.go,
  * watcher.WatchFileForUpdates).
  */
-function configAnnotation(plan: MiddlewarePlan, console: Console): Record<string, string> {
-  return { 'cast-cluster/oauth2-proxy-config': createHash('sha256').update(renderProxyConfig(plan, console)).digest('hex') };
+function configAnnotation(plan: MiddlewarePlan, ui: Console): Record<string, string> {
+  return { 'cast-cluster/oauth2-proxy-config': createHash('sha256').update(renderProxyConfig(plan, ui)).digest('hex') };
 }
 
 /**
@@ -209,15 +209,15 @@ export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly
   // Envoy, the Gateway's data plane, runs in the Gateway's namespace; Kubernetes
   // labels every namespace with its name (kubernetes.io/metadata.name, since 1.22).
   const fromGateway = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE } } }];
-  const policy = (console: Console) => renderTemplateFile('middleware/network-policy.yaml', {
-    name: literal(`${console}-from-gateway`),
+  const policy = (ui: Console) => renderTemplateFile('middleware/network-policy.yaml', {
+    name: literal(`${ui}-from-gateway`),
     namespace: literal(MIDDLEWARE_NAMESPACE),
     labels: literal(labels),
-    pod_selector: literal({ matchLabels: podSelector(MIDDLEWARE_CHARTS[console]) }),
+    pod_selector: literal({ matchLabels: podSelector(MIDDLEWARE_CHARTS[ui]) }),
     from: literal(fromGateway),
-    ports: literal([{ protocol: 'TCP', port: CONSOLE_PORTS[console].pod }]),
+    ports: literal([{ protocol: 'TCP', port: CONSOLE_PORTS[ui].pod }]),
   });
-  const data: Record<string, string> = Object.fromEntries(CONSOLES.map((console) => [`${console}.cfg`, renderProxyConfig(plan, console)]));
+  const data: Record<string, string> = Object.fromEntries(CONSOLES.map((ui) => [`${ui}.cfg`, renderProxyConfig(plan, ui)]));
   if (plan.allowedEmails.length > 0) data[EMAILS_KEY] = `${plan.allowedEmails.join('\n')}\n`;
   return {
     config: [
@@ -235,16 +235,16 @@ export function renderMiddlewareManifests(plan: MiddlewarePlan, labels: Readonly
         ...common,
         parent_refs: literal(parentRef(HTTPS_LISTENER)),
         rules: literal([
-          ...CONSOLES.map((console) => ({
-            matches: [{ path: { type: 'PathPrefix', value: PATHS[console] } }],
-            backendRefs: [{ name: MIDDLEWARE_CHARTS[console].release, port: SERVICE_PORT }],
+          ...CONSOLES.map((ui) => ({
+            matches: [{ path: { type: 'PathPrefix', value: PATHS[ui] } }],
+            backendRefs: [{ name: MIDDLEWARE_CHARTS[ui].release, port: SERVICE_PORT }],
           })),
           // `/grafana` and `/headlamp`, which the prefixes match too (Gateway API HTTPPathMatch:
           // a trailing `/` of a PathPrefix is ignored) but no proxy serves: to the path with
           // the slash. An Exact match wins over any prefix (HTTPRouteRule, "precedence").
-          ...CONSOLES.map((console) => ({
-            matches: [{ path: { type: 'Exact', value: PATHS[console].replace(/\/$/, '') } }],
-            filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: PATHS[console] }, statusCode: 302 } }],
+          ...CONSOLES.map((ui) => ({
+            matches: [{ path: { type: 'Exact', value: PATHS[ui].replace(/\/$/, '') } }],
+            filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplaceFullPath', replaceFullPath: PATHS[ui] }, statusCode: 302 } }],
           })),
         ]),
       }),
