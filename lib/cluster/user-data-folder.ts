@@ -31,10 +31,13 @@ export function withUserDataFiles(scope: Construct, template: string): string {
   for (const file of externalized.files) {
     files.set(file.path, file.content);
     const target = path.join(folder, file.path);
-    // Named by the content's digest: a file already there holds the same bytes.
+    // Named by the content's digest, and written whole or not at all (a rename): a file
+    // already there, from this synthesis or an earlier one into the same folder, holds these bytes.
     if (fs.existsSync(target)) continue;
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
+    const partial = `${target}.${process.pid}.partial`;
+    fs.writeFileSync(partial, file.content);
+    fs.renameSync(partial, target);
   }
   return externalized.template;
 }
